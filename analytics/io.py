@@ -1,0 +1,375 @@
+"""Reading and validating long-format response tables, and pivoting them to a matrix."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+REQUIRED_COLUMNS = ("attempt_id", "item_id", "score")
+OPTIONAL_COLUMNS = ("max_score", "option", "key", "group", "seconds")
+NUMERIC_COLUMNS = ("score", "max_score", "seconds")
+STRING_COLUMNS = ("attempt_id", "item_id", "option", "key", "group")
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+class AnalyticsInputError(ValueError):
+    """Malformed input table; the message names the line (header = line 1) and column."""
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key putting 'Item 2' before 'Item 10'."""
+    return tuple(int(p) if p.isdigit() else p for p in _NATURAL.split(str(text)))
+
+
+def _line(position: int) -> int:
+    """CSV line number of a 0-based data row (header = line 1)."""
+    return int(position) + 2
+
+
+def _fail(position: int, column: str, message: str) -> AnalyticsInputError:
+    return AnalyticsInputError(f"ligne {_line(position)}, colonne {column} : {message}")
+
+
+def _sniff_sep(header: str) -> str:
+    return ";" if ";" in header and "," not in header else ","
+
+
+def _ragged(text: str, sep: str, n_fields: int) -> AnalyticsInputError:
+    """Error naming the first line whose number of fields differs from the header."""
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+        if row and len(row) > n_fields:
+            return AnalyticsInputError(f"ligne {number} : {len(row)} champs au lieu de {n_fields}")
+    return AnalyticsInputError("nombre de champs incohérent avec l'en-tête")
+
+
+def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) -> pd.DataFrame:
+    """Read a long-format CSV (`,` or `;` separated, UTF-8) and return the validated table."""
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, encoding="utf-8-sig") as fh:
+                header = fh.readline()
+        except FileNotFoundError as exc:
+            raise AnalyticsInputError(f"fichier introuvable : {source}") from exc
+        except IsADirectoryError as exc:
+            raise AnalyticsInputError(f"pas un fichier : {source}") from exc
+        except UnicodeDecodeError as exc:
+            raise AnalyticsInputError(f"fichier non UTF-8 : {source}") from exc
+        text = None
+    else:
+        raw = source.read()
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise AnalyticsInputError("flux non UTF-8") from exc
+        text = raw.removeprefix("\ufeff")
+        header = text[: text.find("\n")] if "\n" in text else text
+    if not header.strip():
+        raise AnalyticsInputError("table vide : aucune ligne d'en-tête")
+    sep = sep or _sniff_sep(header)
+    names = [c.strip().strip('"') for c in header.rstrip("\r\n").split(sep)]
+    dtype = {c: str for c in names if c not in NUMERIC_COLUMNS}
+    na_values = {c: [""] for c in NUMERIC_COLUMNS if c in names}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text) if text is not None else source,
+                sep=sep,
+                encoding="utf-8-sig",
+                dtype=dtype,
+                keep_default_na=False,
+                na_values=na_values,
+                skipinitialspace=True,
+                index_col=False,
+            )
+    except pd.errors.ParserWarning as exc:
+        if text is None:
+            with open(source, encoding="utf-8-sig") as fh:
+                text = fh.read()
+        raise _ragged(text, sep, len(names)) from exc
+    except UnicodeDecodeError as exc:
+        raise AnalyticsInputError(f"fichier non UTF-8 : {source}") from exc
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise AnalyticsInputError(
+                f"ligne {m.group(2)} : {m.group(3)} champs au lieu de {m.group(1)}"
+            ) from exc
+        raise AnalyticsInputError(f"CSV illisible : {exc}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise AnalyticsInputError("table vide") from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    return validate_responses(df)
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorise a column to (codes, stripped string uniques); missing values become ""."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = np.asarray(s.cat.codes, dtype=np.int64)
+        uniques = pd.Index(s.cat.categories)
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        uniques = pd.Index(uniques)
+    values = uniques.to_numpy()
+    if values.dtype.kind == "f" and np.all(np.mod(values[np.isfinite(values)], 1) == 0):
+        values = values.astype(np.int64)
+    text = np.array([str(v).strip() for v in values] + [""], dtype=object)
+    codes = np.where(codes < 0, len(values), codes)  # missing -> ""
+    merged_codes, merged = pd.factorize(text)
+    return np.asarray(merged_codes, dtype=np.int64)[codes], np.asarray(merged, dtype=object)
+
+
+def _ids(df: pd.DataFrame, column: str, *, natural: bool) -> pd.Categorical:
+    """Convert an id column to a Categorical of non-empty strings."""
+    codes, uniques = _codes(df[column])
+    missing = uniques[codes] == ""
+    if missing.any():
+        raise _fail(int(np.flatnonzero(missing)[0]), column, "valeur manquante")
+    used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)) > 0)
+    if natural:
+        used = np.array(sorted(used, key=lambda u: natural_key(uniques[u])), dtype=np.int64)
+    remap = np.full(len(uniques), -1, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    categories = pd.Index(uniques[used].astype(str), dtype=object)
+    return pd.Categorical.from_codes(remap[codes], categories=categories)
+
+
+def _text(df: pd.DataFrame, column: str) -> pd.Categorical:
+    """Convert a free-text column (option, key, group...) to a Categorical; missing = ""."""
+    codes, uniques = _codes(df[column])
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+
+def _numeric(df: pd.DataFrame, column: str, *, required: bool) -> np.ndarray:
+    """Column as float64; error naming the line of the first non-numeric/missing value."""
+    s = df[column]
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = np.isinf(values)
+    else:
+        text = s.astype(object).where(s.notna(), "").astype(str).str.strip()
+        values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = (np.isnan(values) & (text != "").to_numpy()) | np.isinf(values)
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise _fail(pos, column, f"valeur non numérique « {s.iloc[pos]} »")
+    if required:
+        missing = np.isnan(values)
+        if missing.any():
+            raise _fail(int(np.flatnonzero(missing)[0]), column, "valeur manquante")
+    return values
+
+
+def _first_rows(items: np.ndarray, n_items: int) -> np.ndarray:
+    """Position of the first row of each item."""
+    first = np.full(n_items, len(items), dtype=np.int64)
+    np.minimum.at(first, items, np.arange(len(items), dtype=np.int64))
+    return first
+
+
+def _check_constant(
+    codes: np.ndarray, labels: Sequence, items: np.ndarray, first_rows: np.ndarray, column: str
+) -> None:
+    """Error if a per-item attribute (max_score, key) differs between rows of an item."""
+    reference = codes[first_rows][items]
+    bad = codes != reference
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        ref_pos = int(first_rows[items[pos]])
+        raise _fail(
+            pos,
+            column,
+            f"« {labels[pos]} » différent de « {labels[ref_pos]} » donné ligne "
+            f"{_line(ref_pos)} pour le même item",
+        )
+
+
+def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
+    """Check a long table and return a canonical copy (categorical ids, float scores)."""
+    if not isinstance(df, pd.DataFrame):
+        raise AnalyticsInputError("une table (DataFrame) est attendue")
+    df = df.rename(columns=lambda c: str(c).strip())
+    if df.columns.duplicated().any():
+        raise AnalyticsInputError(f"colonne en double : {df.columns[df.columns.duplicated()][0]}")
+    for column in REQUIRED_COLUMNS:
+        if column not in df.columns:
+            raise AnalyticsInputError(f"colonne obligatoire absente : {column}")
+    if len(df) == 0:
+        raise AnalyticsInputError("table vide : aucune réponse")
+    df = df.reset_index(drop=True)
+    out: dict[str, object] = {}
+    attempts = _ids(df, "attempt_id", natural=False)
+    items = _ids(df, "item_id", natural=True)
+    a_codes = np.asarray(attempts.codes, dtype=np.int64)
+    i_codes = np.asarray(items.codes, dtype=np.int64)
+    n_items = len(items.categories)
+    first_rows = _first_rows(i_codes, n_items)
+    out["attempt_id"] = attempts
+    out["item_id"] = items
+
+    score = _numeric(df, "score", required=True)
+    if "max_score" in df.columns:
+        max_score = _numeric(df, "max_score", required=True)
+        nonpos = max_score <= 0
+        if nonpos.any():
+            pos = int(np.flatnonzero(nonpos)[0])
+            raise _fail(pos, "max_score", f"doit être > 0 (lu « {df['max_score'].iloc[pos]} »)")
+        _check_constant(max_score, max_score, i_codes, first_rows, "max_score")
+    else:
+        max_score = np.ones(len(df))
+    out_of_range = (score < 0) | (score > max_score * (1 + 1e-12))
+    if out_of_range.any():
+        pos = int(np.flatnonzero(out_of_range)[0])
+        raise _fail(
+            pos, "score", f"score {score[pos]:g} hors de l'intervalle [0, {max_score[pos]:g}]"
+        )
+    out["score"] = score
+    out["max_score"] = max_score
+
+    cell = a_codes * n_items + i_codes
+    if (np.bincount(cell, minlength=len(attempts.categories) * n_items) > 1).any():
+        pos = int(np.flatnonzero(pd.Series(cell).duplicated(keep="first").to_numpy())[0])
+        first = int(np.flatnonzero(cell == cell[pos])[0])
+        raise _fail(
+            pos,
+            "attempt_id, item_id",
+            f"doublon de la ligne {_line(first)} "
+            f"(attempt_id={attempts[pos]}, item_id={items[pos]})",
+        )
+
+    for column in df.columns:
+        if column in out:
+            continue
+        if column == "seconds":
+            seconds = _numeric(df, "seconds", required=False)
+            if (seconds < 0).any():
+                raise _fail(int(np.flatnonzero(seconds < 0)[0]), "seconds", "durée négative")
+            out["seconds"] = seconds
+        else:
+            out[column] = _text(df, column)
+    if "key" in out:
+        key = out["key"]
+        _check_constant(np.asarray(key.codes), key, i_codes, first_rows, "key")
+    return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class Forms:
+    """Attempts grouped by the exact set of items presented (largest form first)."""
+
+    index: np.ndarray
+    patterns: np.ndarray
+    counts: np.ndarray
+
+
+def find_forms(presented: np.ndarray) -> Forms:
+    """Group the rows of a presentation mask by identical pattern."""
+    n, k = presented.shape
+    if presented.all():
+        return Forms(np.zeros(n, dtype=np.int64), np.ones((1, k), dtype=bool), np.array([n]))
+    packed = np.ascontiguousarray(np.packbits(presented, axis=1))
+    rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse, counts = np.unique(
+        rows, return_index=True, return_inverse=True, return_counts=True
+    )
+    order = np.lexsort((first, -counts))  # most attempts first, then first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return Forms(rank[inverse.ravel()], presented[first[order]], counts[order])
+
+
+@dataclass(frozen=True)
+class ResponseData:
+    """A validated long table and its attempts × items score matrix (NaN = not presented)."""
+
+    table: pd.DataFrame
+    attempt_ids: np.ndarray
+    item_ids: np.ndarray
+    row_attempt: np.ndarray
+    row_item: np.ndarray
+    scores: np.ndarray
+    max_scores: np.ndarray
+
+    @property
+    def n_attempts(self) -> int:
+        """Number of attempts (rows of the matrix)."""
+        return len(self.attempt_ids)
+
+    @property
+    def n_items(self) -> int:
+        """Number of distinct items (columns of the matrix)."""
+        return len(self.item_ids)
+
+    @cached_property
+    def presented(self) -> np.ndarray:
+        """Boolean matrix: item presented to the attempt."""
+        return ~np.isnan(self.scores)
+
+    @cached_property
+    def filled(self) -> np.ndarray:
+        """Score matrix with 0 where not presented."""
+        return np.nan_to_num(self.scores, nan=0.0)
+
+    @cached_property
+    def complete(self) -> bool:
+        """True when every attempt saw every item."""
+        return bool(self.presented.all())
+
+    @cached_property
+    def forms(self) -> Forms:
+        """Attempts grouped by identical sets of presented items."""
+        return find_forms(self.presented)
+
+    @cached_property
+    def totals(self) -> np.ndarray:
+        """Raw total score of each attempt (sum over presented items)."""
+        return self.filled.sum(axis=1)
+
+    @cached_property
+    def max_totals(self) -> np.ndarray:
+        """Maximum possible total of each attempt (sum of max_score over presented items)."""
+        return self.presented @ self.max_scores
+
+    @cached_property
+    def proportions(self) -> np.ndarray:
+        """Proportion-correct total of each attempt (total / max total)."""
+        return self.totals / self.max_totals
+
+
+def prepare(data: pd.DataFrame | ResponseData) -> ResponseData:
+    """Validate a long table once and pivot it to the attempts × items matrix."""
+    if isinstance(data, ResponseData):
+        return data
+    table = validate_responses(data)
+    attempts = table["attempt_id"].array
+    items = table["item_id"].array
+    row_attempt = np.asarray(attempts.codes, dtype=np.int64)
+    row_item = np.asarray(items.codes, dtype=np.int64)
+    n_a, n_i = len(attempts.categories), len(items.categories)
+    scores = np.full(n_a * n_i, np.nan)
+    scores[row_attempt * n_i + row_item] = table["score"].to_numpy()
+    max_scores = np.empty(n_i)
+    max_scores[row_item] = table["max_score"].to_numpy()
+    return ResponseData(
+        table=table,
+        attempt_ids=np.asarray(attempts.categories, dtype=object),
+        item_ids=np.asarray(items.categories, dtype=object),
+        row_attempt=row_attempt,
+        row_item=row_item,
+        scores=scores.reshape(n_a, n_i),
+        max_scores=max_scores,
+    )

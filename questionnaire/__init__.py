@@ -1,0 +1,48 @@
+"""Exam platform for the thematic questionnaires of the French banking certifications."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from questionnaire.config import Config, apply_environment, resolve_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type[Config] | dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands. No I/O on the database."""
+    config_class, overrides = resolve_config(config)
+    instance_path = os.environ.get("QUESTIONNAIRE_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    apply_environment(app.config, app.instance_path)
+
+    from questionnaire import errors, i18n, web
+    from questionnaire.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    web.init_app(app)
+
+    from questionnaire import api, attempts, auth, banks, exams, main
+
+    for module in (main, auth, banks, exams, attempts, api):
+        app.register_blueprint(module.bp)
+
+    from questionnaire.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,54 @@
+"""Access rules declared once: every view says who may call it.
+
+Each view function carries ``access_rule`` (``"public"`` or a set of roles); a test walks the
+URL map and proves that no route lacks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, request
+from flask_login import current_user
+
+from questionnaire.roles import Role
+
+PUBLIC = "public"
+AUTHENTICATED = frozenset(Role)
+
+
+def is_api_request() -> bool:
+    """True for the JSON API, whose errors are JSON and never redirects."""
+    return request.path.startswith("/api/")
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as reachable without logging in."""
+    view.access_rule = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
+    """Require a logged-in user holding at least one of ``roles`` (any role if none given)."""
+    allowed = frozenset(roles) if roles else AUTHENTICATED
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            from questionnaire.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_any_role(allowed):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = allowed  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+login_required = roles_required()

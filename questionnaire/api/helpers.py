@@ -1,0 +1,30 @@
+"""Helpers shared by every area's ``api.py``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import request
+
+from questionnaire.errors import ApiError
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 415 / 400 JSON error."""
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Le corps de la requête doit être du JSON (application/json).",
+        )
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(
+            400, "invalid_json", "Le corps de la requête doit être un objet JSON valide."
+        )
+    return data
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with an explicit UTC offset."""
+    return moment.isoformat().replace("+00:00", "Z") if moment else None

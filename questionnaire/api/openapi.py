@@ -1,0 +1,370 @@
+"""The OpenAPI 3 description of API v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(schema_ref: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": schema_ref}}},
+    }
+
+
+CSRF = [{"cookieAuth": [], "csrfToken": []}]
+COOKIE = [{"cookieAuth": []}]
+
+SCHEMAS: dict = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string", "description": "Message en français"},
+                    "details": {"type": "object"},
+                },
+            }
+        },
+    },
+    "Credentials": {
+        "type": "object",
+        "required": ["email", "password"],
+        "properties": {"email": {"type": "string"}, "password": {"type": "string"}},
+    },
+    "User": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "email": {"type": "string"},
+            "display_name": {"type": "string"},
+            "roles": {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "enum": ["admin", "author", "candidate", "jury", "reviewer"],
+                },
+            },
+        },
+    },
+    "Login": {
+        "type": "object",
+        "required": ["csrf_token", "user"],
+        "properties": {
+            "csrf_token": {"type": "string"},
+            "user": {"$ref": "#/components/schemas/User"},
+        },
+    },
+    "Session": {
+        "type": "object",
+        "required": [
+            "id",
+            "title",
+            "theme",
+            "opens_at",
+            "closes_at",
+            "duration_minutes",
+            "item_count",
+            "pass_mark",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "theme": {"type": "string", "enum": ["fiscalite", "risques", "reglementation", "rgpd"]},
+            "opens_at": {"type": "string", "format": "date-time"},
+            "closes_at": {"type": "string", "format": "date-time"},
+            "duration_minutes": {"type": "integer"},
+            "extra_time_percent": {"type": "integer"},
+            "item_count": {"type": "integer"},
+            "pass_mark": {"type": "number", "description": "Seuil de réussite (0.6 = 60 %)"},
+        },
+    },
+    "Option": {
+        "type": "object",
+        "required": ["key", "text"],
+        "properties": {"key": {"type": "string"}, "text": {"type": "string"}},
+    },
+    "AttemptItem": {
+        "type": "object",
+        "required": ["item_id", "position", "stem", "multiple", "options"],
+        "properties": {
+            "item_id": {"type": "string", "description": "Identifiant de l'item dans la banque"},
+            "position": {"type": "integer"},
+            "stem": {"type": "string", "description": "Énoncé (sous-ensemble HTML sûr)"},
+            "multiple": {"type": "boolean"},
+            "options": {"type": "array", "items": {"$ref": "#/components/schemas/Option"}},
+            "flagged": {"type": "boolean"},
+        },
+    },
+    "Result": {
+        "type": "object",
+        "properties": {
+            "score": {"type": "integer"},
+            "max_score": {"type": "integer"},
+            "percent": {"type": "number"},
+            "passed": {"type": "boolean"},
+            "pass_mark": {"type": "number"},
+            "topics": {"type": "array", "items": {"type": "object"}},
+            "correction_released": {"type": "boolean"},
+            "correction": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "Présent une fois le corrigé publié",
+            },
+        },
+    },
+    "Attempt": {
+        "type": "object",
+        "required": ["attempt_id", "status", "deadline", "server_time", "items", "responses"],
+        "properties": {
+            "attempt_id": {"type": "integer"},
+            "session_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["in_progress", "submitted", "expired"]},
+            "started_at": {"type": "string", "format": "date-time"},
+            "deadline": {"type": "string", "format": "date-time"},
+            "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+            "server_time": {"type": "string", "format": "date-time"},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/AttemptItem"}},
+            "responses": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+            "seqs": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "result": {"$ref": "#/components/schemas/Result"},
+        },
+    },
+    "SaveRequest": {
+        "type": "object",
+        "required": ["selected", "seq"],
+        "properties": {
+            "selected": {"type": "array", "items": {"type": "string"}},
+            "seq": {"type": "integer", "minimum": 0, "maximum": 9007199254740991},
+        },
+    },
+    "SaveAck": {
+        "type": "object",
+        "required": ["seq", "saved_at"],
+        "properties": {
+            "seq": {"type": "integer"},
+            "saved_at": {"type": "string", "format": "date-time"},
+            "applied": {"type": "boolean"},
+        },
+    },
+    "FlagRequest": {
+        "type": "object",
+        "required": ["flagged"],
+        "properties": {"flagged": {"type": "boolean"}},
+    },
+    "SubmitResult": {
+        "type": "object",
+        "required": ["score", "max_score", "percent", "passed", "pass_mark"],
+        "properties": {
+            "attempt_id": {"type": "integer"},
+            "status": {"type": "string"},
+            "score": {"type": "integer"},
+            "max_score": {"type": "integer"},
+            "percent": {"type": "number"},
+            "passed": {"type": "boolean"},
+            "pass_mark": {"type": "number"},
+        },
+    },
+}
+
+ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def openapi_document() -> dict:
+    """The API description (OpenAPI 3.1)."""
+    unauth = _error_response("Non connecté")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Questionnaires thématiques — API",
+            "version": "1",
+            "description": (
+                "API des candidats. Les appels qui modifient l'état exigent l'en-tête X-CSRFToken "
+                "(jeton renvoyé par /auth/login). Toute erreur est un JSON {error: {code, message}}."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "questionnaire_session"},
+                "csrfToken": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+            },
+        },
+        "paths": {
+            "/auth/login": {
+                "post": {
+                    "summary": "Se connecter",
+                    "security": [],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Credentials"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            "#/components/schemas/Login", "Connecté ; cookie de session posé"
+                        ),
+                        "401": _error_response("Identifiants incorrects"),
+                        "415": _error_response("Corps non JSON"),
+                        "422": _error_response("Champs manquants"),
+                    },
+                }
+            },
+            "/auth/me": {
+                "get": {
+                    "summary": "Utilisateur courant",
+                    "security": COOKIE,
+                    "responses": {
+                        "200": _json("#/components/schemas/Login", "Utilisateur et jeton CSRF"),
+                        "401": unauth,
+                    },
+                }
+            },
+            "/auth/logout": {
+                "post": {
+                    "summary": "Se déconnecter",
+                    "security": CSRF,
+                    "responses": {"200": {"description": "Déconnecté"}, "401": unauth},
+                }
+            },
+            "/sessions": {
+                "get": {
+                    "summary": "Sessions ouvertes auxquelles le candidat est inscrit",
+                    "security": COOKIE,
+                    "responses": {
+                        "200": {
+                            "description": "Liste",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Session"},
+                                    }
+                                }
+                            },
+                        },
+                        "401": unauth,
+                        "403": _error_response("Rôle candidat requis"),
+                    },
+                }
+            },
+            "/sessions/{session_id}/attempt": {
+                "post": {
+                    "summary": "Commencer (201) ou reprendre (200) la copie",
+                    "security": CSRF,
+                    "parameters": [
+                        {
+                            "name": "session_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json("#/components/schemas/Attempt", "Copie reprise"),
+                        "201": _json("#/components/schemas/Attempt", "Copie commencée"),
+                        "401": unauth,
+                        "404": _error_response("Non inscrit ou session inconnue"),
+                        "409": _error_response("Session non ouverte"),
+                    },
+                }
+            },
+            "/attempts/{attempt_id}": {
+                "get": {
+                    "summary": "État de la copie (et résultat une fois remise)",
+                    "security": COOKIE,
+                    "parameters": [ATTEMPT_ID],
+                    "responses": {
+                        "200": _json("#/components/schemas/Attempt", "Copie"),
+                        "401": unauth,
+                        "404": _error_response("Copie introuvable"),
+                    },
+                }
+            },
+            "/attempts/{attempt_id}/responses/{item_id}": {
+                "put": {
+                    "summary": "Enregistrer une réponse (idempotent par numéro de séquence)",
+                    "security": CSRF,
+                    "parameters": [ATTEMPT_ID, ITEM_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/SaveRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            "#/components/schemas/SaveAck",
+                            "Enregistré (ou plus récent déjà enregistré)",
+                        ),
+                        "401": unauth,
+                        "404": _error_response("Copie ou question introuvable"),
+                        "409": _error_response("Temps écoulé ou copie remise"),
+                        "422": _error_response(
+                            "Clé inconnue ou plusieurs clés sur une question à réponse unique"
+                        ),
+                    },
+                }
+            },
+            "/attempts/{attempt_id}/flags/{item_id}": {
+                "put": {
+                    "summary": "Marquer une question à revoir",
+                    "security": CSRF,
+                    "parameters": [ATTEMPT_ID, ITEM_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/FlagRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "Marque enregistrée"},
+                        "401": unauth,
+                        "404": _error_response("Introuvable"),
+                        "409": _error_response("Copie close"),
+                        "422": _error_response("Valeur invalide"),
+                    },
+                }
+            },
+            "/attempts/{attempt_id}/submit": {
+                "post": {
+                    "summary": "Remettre la copie (un second appel renvoie le même résultat)",
+                    "security": CSRF,
+                    "parameters": [ATTEMPT_ID],
+                    "responses": {
+                        "200": _json("#/components/schemas/SubmitResult", "Résultat"),
+                        "401": unauth,
+                        "404": _error_response("Copie introuvable"),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "Ce document",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 3"}},
+                }
+            },
+        },
+    }

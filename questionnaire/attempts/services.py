@@ -1,0 +1,327 @@
+"""The candidate's path: start (form frozen), save, flag, submit, finalise on expiry."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from questionnaire.attempts.grading import grade_attempt
+from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus, Response
+from questionnaire.auth.models import User
+from questionnaire.banks.models import Item, ItemVersion, VersionStatus
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
+from questionnaire.extensions import db
+
+MAX_SEQ = 2**53
+
+
+class AttemptError(Exception):
+    """Base of the candidate-path errors; ``code`` is the API error code."""
+
+    code = "attempt_error"
+    status = 409
+
+
+class NotEnrolled(AttemptError):
+    code, status = "not_enrolled", 404
+
+
+class SessionNotOpen(AttemptError):
+    code, status = "session_not_open", 409
+
+
+class AttemptClosed(AttemptError):
+    code, status = "attempt_closed", 409
+
+
+class InvalidSelection(AttemptError):
+    code, status = "invalid_selection", 422
+
+
+class UnknownItem(AttemptError):
+    code, status = "unknown_item", 404
+
+
+class FormUnavailable(AttemptError):
+    code, status = "form_unavailable", 409
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    seq: int
+    saved_at: datetime
+    applied: bool
+
+
+def deadline_for(started_at: datetime, duration_minutes: int, extra_time_percent: int) -> datetime:
+    """start + duration × (1 + extra %), to the second."""
+    seconds = duration_minutes * 60 * (100 + extra_time_percent) // 100
+    return started_at + timedelta(seconds=seconds)
+
+
+def find_enrolment(user: User, session_id: int) -> Enrolment:
+    enrolment = db.session.execute(
+        select(Enrolment).where(Enrolment.session_id == session_id, Enrolment.user_id == user.id)
+    ).scalar_one_or_none()
+    if enrolment is None:
+        raise NotEnrolled("Vous n'êtes pas inscrit à cette session.")
+    return enrolment
+
+
+def attempt_for_enrolment(enrolment: Enrolment) -> Attempt | None:
+    return db.session.execute(
+        select(Attempt).where(Attempt.enrolment_id == enrolment.id)
+    ).scalar_one_or_none()
+
+
+def draw_form(
+    questionnaire: Questionnaire, rng: random.Random
+) -> list[tuple[ItemVersion, list[str]]]:
+    """Pick published versions per the blueprint and order items and options."""
+    versions = list(
+        db.session.execute(
+            select(ItemVersion)
+            .join(Item, Item.id == ItemVersion.item_id)
+            .where(
+                Item.theme_id == questionnaire.theme_id,
+                ItemVersion.status == VersionStatus.PUBLISHED,
+            )
+            .order_by(Item.external_id)
+        ).scalars()
+    )
+    by_topic: dict[str, list[ItemVersion]] = defaultdict(list)
+    for version in versions:
+        by_topic[version.topic.slug].append(version)
+    chosen: list[ItemVersion] = []
+    if questionnaire.blueprint:
+        for slug, count in questionnaire.blueprint.items():
+            pool = by_topic.get(slug, [])
+            if len(pool) < count:
+                raise FormUnavailable(
+                    f"La banque ne permet plus de tirer {count} item(s) du sujet {slug}."
+                )
+            chosen.extend(rng.sample(pool, count))
+    else:
+        if len(versions) < questionnaire.item_count:
+            raise FormUnavailable("La banque ne contient pas assez d'items publiés.")
+        chosen = rng.sample(versions, questionnaire.item_count)
+    if questionnaire.shuffle_items:
+        rng.shuffle(chosen)
+    else:
+        chosen.sort(key=lambda v: (v.topic.position, v.item.external_id))
+    form = []
+    for version in chosen:
+        keys = [option.key for option in version.options]
+        if questionnaire.shuffle_options:
+            rng.shuffle(keys)
+        form.append((version, keys))
+    return form
+
+
+def start_attempt(
+    enrolment: Enrolment, now: datetime, grace_seconds: int, rng: random.Random | None = None
+) -> tuple[Attempt, bool]:
+    """Start (True) or resume (False) the enrolment's single attempt."""
+    existing = attempt_for_enrolment(enrolment)
+    if existing is not None:
+        finalise_if_expired(existing, now, grace_seconds)
+        return existing, False
+    session = enrolment.session
+    if not session.is_open(now):
+        raise SessionNotOpen("La session n'est pas ouverte.")
+    questionnaire = session.questionnaire
+    form = draw_form(questionnaire, rng or random.Random(secrets.randbits(64)))
+    attempt = Attempt(
+        enrolment_id=enrolment.id,
+        session_id=session.id,
+        user_id=enrolment.user_id,
+        status=AttemptStatus.IN_PROGRESS,
+        started_at=now,
+        deadline=deadline_for(now, questionnaire.duration_minutes, enrolment.extra_time_percent),
+        pass_mark_bp=questionnaire.pass_mark_bp,
+        items=[
+            AttemptItem(position=i, item_version_id=version.id, option_order=keys)
+            for i, (version, keys) in enumerate(form, start=1)
+        ],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # a simultaneous start won the race: resume its attempt
+        existing = attempt_for_enrolment(enrolment)
+        if existing is None:
+            raise
+        return existing, False
+    db.session.execute(
+        update(ItemVersion)
+        .where(ItemVersion.id.in_([v.id for v, _ in form]), ItemVersion.first_used_at.is_(None))
+        .values(first_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return attempt, True
+
+
+def _finalise(attempt: Attempt, status: AttemptStatus, now: datetime) -> bool:
+    """Move an in-progress attempt to a final status once, even under concurrency."""
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .values(status=status, submitted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(attempt)
+    if not claimed:
+        return False
+    db.session.expire(attempt, ["items"])
+    grade_attempt(attempt, now)
+    return True
+
+
+def finalise_if_expired(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
+    """Finalise with what was saved when past the deadline and grace; True if it did."""
+    if attempt.status is AttemptStatus.IN_PROGRESS and attempt.is_expired(now, grace_seconds):
+        return _finalise(attempt, AttemptStatus.EXPIRED, now)
+    return False
+
+
+def finalise_expired(now: datetime, grace_seconds: int) -> int:
+    """Finalise every overdue attempt (cron-safe, idempotent); returns how many."""
+    limit = now - timedelta(seconds=grace_seconds)
+    overdue = db.session.execute(
+        select(Attempt).where(Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.deadline < limit)
+    ).scalars()
+    return sum(_finalise(attempt, AttemptStatus.EXPIRED, now) for attempt in list(overdue))
+
+
+def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> Attempt:
+    """Submit and grade; submitting again returns the same result."""
+    if attempt.status is AttemptStatus.IN_PROGRESS:
+        if attempt.is_expired(now, grace_seconds):
+            _finalise(attempt, AttemptStatus.EXPIRED, now)
+        else:
+            _finalise(attempt, AttemptStatus.SUBMITTED, now)
+    return attempt
+
+
+def _check_open(attempt: Attempt, now: datetime, grace_seconds: int) -> None:
+    if finalise_if_expired(attempt, now, grace_seconds) or attempt.status.is_final:
+        reason = (
+            "Le temps imparti est écoulé : la copie a été remise automatiquement."
+            if attempt.status is AttemptStatus.EXPIRED
+            else "La copie a déjà été remise."
+        )
+        raise AttemptClosed(reason)
+
+
+def attempt_item_for(attempt: Attempt, external_id: str) -> AttemptItem:
+    for attempt_item in attempt.items:
+        if attempt_item.external_id == external_id:
+            return attempt_item
+    raise UnknownItem(f"La question {external_id} ne fait pas partie de cette copie.")
+
+
+def normalise_selection(attempt_item: AttemptItem, selected: list[str]) -> list[str]:
+    """Check the keys against the item: unknown keys and several on a single-answer item refused."""
+    keys = sorted(set(selected))
+    unknown = [key for key in keys if key not in attempt_item.version.option_keys]
+    if unknown:
+        raise InvalidSelection(f"Option(s) inconnue(s) : {', '.join(unknown)}.")
+    if not attempt_item.version.is_multiple and len(keys) > 1:
+        raise InvalidSelection("Une seule réponse est attendue pour cette question.")
+    return keys
+
+
+def save_response(
+    attempt: Attempt,
+    attempt_item: AttemptItem,
+    selected: list[str],
+    seq: int | None,
+    now: datetime,
+    grace_seconds: int,
+) -> SaveResult:
+    """Save a selection unless a newer one (higher seq) is already stored.
+
+    ``seq=None`` (plain HTML form) means "after whatever is stored".
+    """
+    _check_open(attempt, now, grace_seconds)
+    keys = normalise_selection(attempt_item, selected)
+    if seq is None:
+        seq = attempt_item.seq + 1
+    if not 0 <= seq < MAX_SEQ:
+        raise InvalidSelection("Numéro de séquence invalide.")
+    applied = db.session.execute(
+        update(Response)
+        .where(Response.attempt_item_id == attempt_item.id, Response.seq < seq)
+        .values(selected=keys, seq=seq, saved_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not applied:
+        stored = _stored_response(attempt_item)
+        if stored is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(
+                        Response(
+                            attempt_id=attempt.id,
+                            attempt_item_id=attempt_item.id,
+                            selected=keys,
+                            seq=seq,
+                            saved_at=now,
+                        )
+                    )
+                    db.session.flush()
+                applied = 1
+            except IntegrityError:
+                return save_response(attempt, attempt_item, selected, seq, now, grace_seconds)
+    stored = _stored_response(attempt_item)
+    return SaveResult(seq=stored.seq, saved_at=stored.saved_at, applied=bool(applied))
+
+
+def _stored_response(attempt_item: AttemptItem) -> Response | None:
+    response = db.session.execute(
+        select(Response).where(Response.attempt_item_id == attempt_item.id)
+    ).scalar_one_or_none()
+    if response is not None:
+        db.session.refresh(response)
+    return response
+
+
+def set_flag(
+    attempt: Attempt, attempt_item: AttemptItem, flagged: bool, now: datetime, grace_seconds: int
+) -> None:
+    """Mark a question for review (or unmark it)."""
+    _check_open(attempt, now, grace_seconds)
+    attempt_item.flagged = flagged
+
+
+def attempt_for_user(attempt_id: int, user: User) -> Attempt | None:
+    """The attempt if it belongs to ``user`` (others answer 404, not 403)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        return None
+    return attempt
+
+
+def sessions_state(
+    user: User, now: datetime
+) -> list[tuple[ExamSession, Enrolment, Attempt | None]]:
+    """Each enrolment's session with the attempt, if any."""
+    enrolments = db.session.execute(
+        select(Enrolment)
+        .join(ExamSession)
+        .where(Enrolment.user_id == user.id)
+        .order_by(ExamSession.opens_at)
+    ).scalars()
+    attempts = {
+        a.enrolment_id: a
+        for a in db.session.execute(select(Attempt).where(Attempt.user_id == user.id)).scalars()
+    }
+    return [(e.session, e, attempts.get(e.id)) for e in enrolments]

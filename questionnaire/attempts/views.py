@@ -1,0 +1,190 @@
+"""Candidate pages: session, one question per page, review, submission, result."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from questionnaire.access import roles_required
+from questionnaire.attempts import bp, services
+from questionnaire.attempts.forms import AnswerForm, StartForm, SubmitForm
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.attempts.results import attempt_result
+from questionnaire.auth.models import Role
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+from questionnaire.i18n import _
+
+EXPIRED_MESSAGE = _(
+    "Le temps imparti est écoulé : votre copie a été remise automatiquement avec les réponses "
+    "enregistrées."
+)
+
+
+def _grace() -> int:
+    return current_app.config["GRACE_SECONDS"]
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = services.attempt_for_user(attempt_id, current_user)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _closed_redirect(attempt: Attempt, now):
+    """Finalise if overdue; a closed attempt always leads to its result."""
+    if services.finalise_if_expired(attempt, now, _grace()):
+        db.session.commit()
+        flash(EXPIRED_MESSAGE, "warning")
+    if attempt.status.is_final:
+        return redirect(url_for("attempts.result", attempt_id=attempt.id))
+    return None
+
+
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@roles_required(Role.CANDIDATE)
+def session_home(session_id: int):
+    now = current_time()
+    try:
+        enrolment = services.find_enrolment(current_user, session_id)
+    except services.NotEnrolled:
+        abort(404)
+    attempt = services.attempt_for_enrolment(enrolment)
+    form = StartForm()
+    if form.validate_on_submit():
+        try:
+            attempt, _created = services.start_attempt(enrolment, now, _grace())
+        except services.AttemptError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("attempts.session_home", session_id=session_id))
+        db.session.commit()
+        if attempt.status.is_final:
+            return redirect(url_for("attempts.result", attempt_id=attempt.id))
+        return redirect(url_for("attempts.question", attempt_id=attempt.id, position=1))
+    if attempt is not None and services.finalise_if_expired(attempt, now, _grace()):
+        db.session.commit()
+    extra = enrolment.extra_time_percent
+    minutes = enrolment.session.questionnaire.duration_minutes
+    return render_template(
+        "attempts/session.html",
+        enrolment=enrolment,
+        session=enrolment.session,
+        attempt=attempt,
+        form=form,
+        total_minutes=minutes * (100 + extra) // 100,
+        now=now,
+    )
+
+
+def _set_choices(form: AnswerForm, attempt_item) -> None:
+    form.answer.choices = [(key, key) for key in attempt_item.option_order]
+
+
+@bp.route("/copies/<int:attempt_id>/questions/<int:position>", methods=["GET", "POST"])
+@roles_required(Role.CANDIDATE)
+def question(attempt_id: int, position: int):
+    now = current_time()
+    attempt = _own_attempt(attempt_id)
+    closed = _closed_redirect(attempt, now)
+    if closed:
+        return closed
+    if not 1 <= position <= len(attempt.items):
+        abort(404)
+    attempt_item = attempt.items[position - 1]
+    form = AnswerForm()
+    _set_choices(form, attempt_item)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.save_response(
+                    attempt, attempt_item, form.answer.data or [], None, now, _grace()
+                )
+                services.set_flag(attempt, attempt_item, bool(form.flagged.data), now, _grace())
+            except services.AttemptClosed:
+                db.session.commit()
+                flash(EXPIRED_MESSAGE, "warning")
+                return redirect(url_for("attempts.result", attempt_id=attempt.id))
+            except services.InvalidSelection as exc:
+                db.session.rollback()
+                form.answer.errors = [str(exc)]
+            else:
+                db.session.commit()
+                return redirect(_next_url(attempt, position))
+        status = 422
+    else:
+        form.answer.data = attempt_item.selected
+        form.flagged.data = attempt_item.flagged
+    return render_template(
+        "attempts/question.html",
+        attempt=attempt,
+        attempt_item=attempt_item,
+        form=form,
+        position=position,
+        now=now,
+        grace=_grace(),
+    ), status
+
+
+def _next_url(attempt: Attempt, position: int) -> str:
+    """Where the candidate's button leads: next, previous, review or a given question."""
+    action = request.form.get("action", "next")
+    target = position + 1
+    if action == "previous":
+        target = position - 1
+    elif action == "review":
+        target = 0
+    elif action.startswith("goto-") and action[5:].isdigit():
+        target = int(action[5:])
+    if not 1 <= target <= len(attempt.items):
+        return url_for("attempts.review", attempt_id=attempt.id)
+    return url_for("attempts.question", attempt_id=attempt.id, position=target)
+
+
+@bp.route("/copies/<int:attempt_id>/revue", methods=["GET", "POST"])
+@roles_required(Role.CANDIDATE)
+def review(attempt_id: int):
+    now = current_time()
+    attempt = _own_attempt(attempt_id)
+    closed = _closed_redirect(attempt, now)
+    if closed:
+        return closed
+    form = SubmitForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            services.submit_attempt(attempt, now, _grace())
+            db.session.commit()
+            if attempt.status is AttemptStatus.EXPIRED:
+                flash(EXPIRED_MESSAGE, "warning")
+            else:
+                flash(_("Votre copie a été remise."), "success")
+            return redirect(url_for("attempts.result", attempt_id=attempt.id))
+        status = 422
+    unanswered = [ai for ai in attempt.items if not ai.is_answered]
+    flagged = [ai for ai in attempt.items if ai.flagged]
+    return render_template(
+        "attempts/review.html",
+        attempt=attempt,
+        form=form,
+        unanswered=unanswered,
+        flagged=flagged,
+        now=now,
+        grace=_grace(),
+    ), status
+
+
+@bp.get("/copies/<int:attempt_id>/resultat")
+@roles_required(Role.CANDIDATE)
+def result(attempt_id: int):
+    now = current_time()
+    attempt = _own_attempt(attempt_id)
+    if services.finalise_if_expired(attempt, now, _grace()):
+        db.session.commit()
+    if not attempt.status.is_final:
+        return redirect(url_for("attempts.review", attempt_id=attempt.id))
+    return render_template(
+        "attempts/result.html", attempt=attempt, result=attempt_result(attempt, now), now=now
+    )

@@ -1,0 +1,59 @@
+"""API authentication: a JSON login returning the CSRF token for later calls."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from questionnaire.access import login_required, public
+from questionnaire.api import bp as api_bp
+from questionnaire.api.helpers import json_body
+from questionnaire.auth.models import User
+from questionnaire.auth.services import authenticate
+from questionnaire.clock import current_time
+from questionnaire.errors import ApiError
+from questionnaire.extensions import csrf, db
+
+
+def user_json(user: User) -> dict:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": sorted(role.value for role in user.roles),
+    }
+
+
+@api_bp.post("/auth/login")
+@csrf.exempt
+@public
+def login():
+    # Exempt from CSRF (there is no session yet) but JSON-only, which a cross-site form cannot send.
+    data = json_body()
+    email, password = data.get("email"), data.get("password")
+    if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
+        raise ApiError(
+            422, "invalid_credentials_format", "Champs « email » et « password » attendus (texte)."
+        )
+    user = authenticate(email, password, current_time())
+    if user is None:
+        raise ApiError(
+            401, "invalid_credentials", "Adresse électronique ou mot de passe incorrect."
+        )
+    db.session.commit()
+    login_user(user)
+    return jsonify({"csrf_token": generate_csrf(), "user": user_json(user)})
+
+
+@api_bp.post("/auth/logout")
+@login_required
+def logout():
+    logout_user()
+    return jsonify({"ok": True})
+
+
+@api_bp.get("/auth/me")
+@login_required
+def me():
+    return jsonify({"csrf_token": generate_csrf(), "user": user_json(current_user)})

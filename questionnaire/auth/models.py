@@ -1,0 +1,69 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from questionnaire.extensions import db
+from questionnaire.roles import ROLE_LABELS, Role
+
+__all__ = ["ROLE_LABELS", "Role", "User", "UserRole"]
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: candidate, author, reviewer, administrator or jury member."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+    role_links: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(link.role for link in self.role_links)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def has_any_role(self, roles: Iterable[Role]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def set_roles(self, roles: Iterable[Role]) -> None:
+        wanted = set(roles)
+        self.role_links = [link for link in self.role_links if link.role in wanted]
+        present = {link.role for link in self.role_links}
+        for role in sorted(wanted - present):
+            self.role_links.append(UserRole(role=role))
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+    user: Mapped[User] = relationship(back_populates="role_links")

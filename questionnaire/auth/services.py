@@ -1,0 +1,87 @@
+"""Accounts: creation, password hashing (argon2) and authentication."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from questionnaire.auth.models import Role, User
+from questionnaire.extensions import db
+
+# A hash of a random password, verified when the e-mail is unknown so that timing does not
+# tell which accounts exist.
+_DUMMY_PASSWORD = "not-a-real-password-but-the-same-cost"
+
+
+class AccountError(ValueError):
+    """An account cannot be created as asked."""
+
+
+def _hasher() -> PasswordHasher:
+    time_cost, memory_cost, parallelism = current_app.config["PASSWORD_HASH_PARAMS"]
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher().hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(func.lower(User.email) == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_user(
+    email: str,
+    password: str,
+    display_name: str,
+    roles: Iterable[Role],
+    now: datetime,
+) -> User:
+    """Create an account; refuses a duplicate e-mail or a short password."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise AccountError("Adresse électronique invalide.")
+    if len(password) < 12:
+        raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")
+    if find_user_by_email(email) is not None:
+        raise AccountError(f"Un compte existe déjà pour {email}.")
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        created_at=now,
+    )
+    user.set_roles(roles)
+    db.session.add(user)
+    return user
+
+
+def authenticate(email: str, password: str, now: datetime) -> User | None:
+    """Return the active user with these credentials, or None (same cost either way)."""
+    user = find_user_by_email(email or "")
+    hasher = _hasher()
+    if user is None or not user.active:
+        with contextlib.suppress(VerificationError):
+            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password or "x")
+        return None
+    try:
+        hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    user.last_login_at = now
+    return user

@@ -1,0 +1,52 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from questionnaire.access import login_required, public
+from questionnaire.auth import bp
+from questionnaire.auth.forms import EmptyForm, LoginForm
+from questionnaire.auth.services import authenticate
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+from questionnaire.i18n import _
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a same-site relative ``next`` (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data, current_time())
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Adresse électronique ou mot de passe incorrect."))
+    status = 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@login_required
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("Vous êtes déconnecté."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,105 @@
+"""The ``questionnaire`` command: Flask's CLI plus the platform's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from questionnaire import create_app
+from questionnaire.banks.findings import Severity, has_errors
+from questionnaire.banks.services import BankLoadError, load_banks, validate_banks
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+
+banks_cli = AppGroup("banks", help="Banques de questions : validation et chargement.")
+attempts_cli = AppGroup("attempts", help="Copies des candidats.")
+
+
+@banks_cli.command("validate")
+@click.argument("path", required=False)
+@click.option("--errors-only", is_flag=True, help="N'afficher que les erreurs.")
+def banks_validate(path: str | None, errors_only: bool) -> None:
+    """Check bank files (structure and item-writing rules); exit status 1 on any error."""
+    path = path or current_app.config["QUESTION_BANKS_PATH"]
+    banks, findings = validate_banks(path, current_time().date())
+    for finding in findings:
+        if not errors_only or finding.severity is Severity.ERROR:
+            click.echo(finding.format())
+    n_errors = sum(f.severity is Severity.ERROR for f in findings)
+    n_items = sum(len(bank.items) for bank in banks)
+    click.echo(
+        f"{len(banks)} banque(s), {n_items} item(s) : {n_errors} erreur(s), "
+        f"{len(findings) - n_errors} avertissement(s)."
+    )
+    if has_errors(findings):
+        sys.exit(1)
+
+
+@banks_cli.command("load")
+@click.argument("path", required=False)
+def banks_load(path: str | None) -> None:
+    """Load bank files into the database, all or nothing; unchanged items stay as they are."""
+    path = path or current_app.config["QUESTION_BANKS_PATH"]
+    try:
+        report = load_banks(path, current_time())
+    except BankLoadError as exc:
+        db.session.rollback()
+        for finding in exc.findings:
+            click.echo(finding.format(), err=True)
+        click.echo(f"Aucun item chargé : {len(exc.findings)} erreur(s).", err=True)
+        sys.exit(1)
+    db.session.commit()
+    themes = sorted(set(report.created) | set(report.new_versions) | set(report.unchanged))
+    for theme in themes:
+        click.echo(
+            f"{theme} : {report.created[theme]} nouveau(x), {report.new_versions[theme]} nouvelle(s) "
+            f"version(s), {report.unchanged[theme]} inchangé(s)."
+        )
+
+
+@attempts_cli.command("finalize-expired")
+def attempts_finalize_expired() -> None:
+    """Finalise every attempt past its deadline and grace (safe to run from cron)."""
+    from questionnaire.attempts.services import finalise_expired
+
+    count = finalise_expired(current_time(), current_app.config["GRACE_SECONDS"])
+    db.session.commit()
+    click.echo(f"{count} copie(s) finalisée(s).")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Préparer les données sans lancer le serveur.")
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create the demo data (idempotent) in the configured database and serve the app."""
+    from questionnaire.demo import DEMO_PASSWORD, prepare_demo
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["ENV_NAME"] == "production":
+        click.echo("La démonstration est refusée avec la configuration de production.", err=True)
+        sys.exit(2)
+    summary = prepare_demo(current_time())
+    click.echo(summary)
+    click.echo(f"Mot de passe des comptes de démonstration : {DEMO_PASSWORD}")
+    if not no_serve:
+        click.echo(f"Ouvrez http://{host}:{port}/ dans un navigateur.")
+        app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(banks_cli)
+    app.cli.add_command(attempts_cli)
+    app.cli.add_command(demo_command)
+
+
+def main() -> None:
+    """Entry point of the ``questionnaire`` console script."""
+    cli = FlaskGroup(
+        create_app=lambda: create_app(), help="Plateforme des questionnaires thématiques."
+    )
+    cli.main(prog_name="questionnaire")

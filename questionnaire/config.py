@@ -1,0 +1,136 @@
+"""Configuration classes; values from the environment override the defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import ClassVar
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "questionnaire_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # An exam with extra time can outlast Flask-WTF's default one-hour token.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS: ClassVar[list[str]] = ["X-CSRFToken", "X-CSRF-Token"]
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    GRACE_SECONDS = 30
+    # argon2 cost parameters (time_cost, memory_cost KiB, parallelism)
+    PASSWORD_HASH_PARAMS = (3, 65536, 4)
+    QUESTION_BANKS_PATH = str(Path(__file__).resolve().parent.parent / "question_banks")
+    JSON_SORT_KEYS = False
+
+
+class DevelopmentConfig(Config):
+    """Local use and the demo: SQLite in the instance folder, generated secret."""
+
+    ENV_NAME = "development"
+    DEBUG = os.environ.get("FLASK_DEBUG") == "1"
+
+
+class TestingConfig(Config):
+    """The test suite: in-memory SQLite unless a URL is given, cheap hashing."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    PASSWORD_HASH_PARAMS = (1, 1024, 1)
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, secret from the environment, secure cookies."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
+        "pool_pre_ping": True,
+        "pool_size": 10,
+        "max_overflow": 10,
+    }
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run safely (e.g. no SECRET_KEY in production)."""
+
+
+def resolve_config(config: str | type[Config] | dict | None) -> tuple[type[Config], dict]:
+    """Return the configuration class and explicit overrides to apply."""
+    overrides: dict = {}
+    if isinstance(config, dict):
+        overrides = dict(config)
+        config = overrides.pop("CONFIG", None)
+    if config is None:
+        config = os.environ.get("QUESTIONNAIRE_CONFIG", "development")
+    if isinstance(config, str):
+        try:
+            config = CONFIGS[config]
+        except KeyError as exc:
+            raise ConfigurationError(
+                f"QUESTIONNAIRE_CONFIG inconnu : {config!r} (attendu : {', '.join(CONFIGS)})"
+            ) from exc
+    return config, overrides
+
+
+def apply_environment(app_config: dict, instance_path: str) -> None:
+    """Fill database URL and secret key from the environment or the instance folder."""
+    env_name = app_config["ENV_NAME"]
+    url = os.environ.get("QUESTIONNAIRE_DATABASE_URL")
+    if url and env_name != "testing":
+        app_config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app_config.get("SQLALCHEMY_DATABASE_URI"):
+        if env_name == "production":
+            raise ConfigurationError("QUESTIONNAIRE_DATABASE_URL est obligatoire en production.")
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        app_config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(instance_path) / 'questionnaire.db'}"
+        )
+    if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        # psycopg 3 is the supported driver
+        app_config["SQLALCHEMY_DATABASE_URI"] = app_config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    grace = os.environ.get("QUESTIONNAIRE_GRACE_SECONDS")
+    if grace is not None:
+        app_config["GRACE_SECONDS"] = int(grace)
+    secret = os.environ.get("SECRET_KEY")
+    if secret:
+        app_config["SECRET_KEY"] = secret
+    if not app_config.get("SECRET_KEY"):
+        if env_name == "production":
+            raise ConfigurationError("SECRET_KEY est obligatoire en production.")
+        app_config["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    if env_name == "production" and app_config.get("DEBUG"):
+        raise ConfigurationError("Le mode debug est interdit en production.")
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Read the development secret kept in the instance folder, creating it once."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = secrets.token_hex(32)
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value

@@ -1,0 +1,87 @@
+"""Demo data: accounts for every role and one open session per theme (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from questionnaire.auth.models import Role
+from questionnaire.auth.services import create_user, find_user_by_email
+from questionnaire.banks.models import Theme
+from questionnaire.banks.services import load_banks
+from questionnaire.exams.models import ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.services import (
+    create_questionnaire,
+    create_session,
+    default_blueprint,
+    enrol,
+)
+from questionnaire.extensions import db
+
+DEMO_PASSWORD = "demo-questionnaire"
+DEMO_ACCOUNTS = (
+    ("candidat@example.org", "Camille Candidat", (Role.CANDIDATE,)),
+    ("auteur@example.org", "Alix Auteur", (Role.AUTHOR,)),
+    ("relecteur@example.org", "Robin Relecteur", (Role.REVIEWER,)),
+    ("admin@example.org", "Ada Administratrice", (Role.ADMIN,)),
+    ("jury@example.org", "Jules Jury", (Role.JURY,)),
+)
+DEMO_ITEMS, DEMO_MINUTES = 20, 30
+
+
+def _ensure_user(email: str, name: str, roles, now: datetime):
+    user = find_user_by_email(email)
+    return user or create_user(email, DEMO_PASSWORD, name, roles, now)
+
+
+def prepare_demo(now: datetime) -> str:
+    """Migrate, load the shipped banks, create accounts and open sessions; returns a summary."""
+    upgrade()
+    report = load_banks(current_app.config["QUESTION_BANKS_PATH"], now)
+    users = {email: _ensure_user(email, name, roles, now) for email, name, roles in DEMO_ACCOUNTS}
+    candidate = users["candidat@example.org"]
+    db.session.flush()
+    lines = []
+    for theme in db.session.execute(select(Theme).order_by(Theme.position)).scalars():
+        title = f"Démonstration — {theme.title}"
+        questionnaire = db.session.execute(
+            select(Questionnaire).where(Questionnaire.title == title)
+        ).scalar_one_or_none()
+        if questionnaire is None:
+            questionnaire = create_questionnaire(
+                theme, title, DEMO_ITEMS, DEMO_MINUTES, now, blueprint=default_blueprint(theme)
+            )
+        session = (
+            db.session.execute(
+                select(ExamSession).where(ExamSession.questionnaire_id == questionnaire.id)
+            ).scalar_one_or_none()
+            if questionnaire.id
+            else None
+        )
+        if session is None:
+            session = create_session(
+                questionnaire,
+                f"Session de démonstration — {theme.title}",
+                now - timedelta(hours=1),
+                now + timedelta(days=90),
+                now,
+                ReleasePolicy.IMMEDIATE,
+            )
+        elif not session.is_open(now):
+            session.opens_at, session.closes_at = now - timedelta(hours=1), now + timedelta(days=90)
+        db.session.flush()
+        enrol(session, candidate, now)
+        lines.append(f"- {session.title} (session {session.id})")
+    db.session.commit()
+    loaded = sum(report.created.values())
+    return "\n".join(
+        [
+            f"Banques : {loaded} item(s) créé(s), {sum(report.unchanged.values())} inchangé(s).",
+            "Sessions ouvertes :",
+            *lines,
+            "Comptes : " + ", ".join(email for email, _n, _r in DEMO_ACCOUNTS),
+        ]
+    )

@@ -1,0 +1,90 @@
+"""Error pages and JSON errors: a user never sees a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from questionnaire.access import is_api_request
+from questionnaire.i18n import _
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("bad_request", _("Requête invalide.")),
+    401: ("unauthenticated", _("Veuillez vous connecter.")),
+    403: ("forbidden", _("Vous n'avez pas accès à cette page.")),
+    404: ("not_found", _("Page ou ressource introuvable.")),
+    405: ("method_not_allowed", _("Méthode non autorisée pour cette adresse.")),
+    409: ("conflict", _("L'opération n'est plus possible dans l'état actuel.")),
+    413: ("payload_too_large", _("La requête est trop volumineuse.")),
+    415: ("unsupported_media_type", _("Le corps de la requête doit être du JSON.")),
+    422: ("unprocessable", _("Les données envoyées sont invalides.")),
+    429: ("too_many_requests", _("Trop de tentatives : réessayez dans quelques instants.")),
+    500: ("server_error", _("Une erreur interne est survenue ; elle a été enregistrée.")),
+}
+
+
+class ApiError(Exception):
+    """An error answered as JSON ``{"error": {"code", "message"}}``."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def json_error(status: int, code: str, message: str, details: dict | None = None):
+    """Build the JSON error response used by the whole API."""
+    body: dict = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _render(status: int, message: str | None = None):
+    code, default = MESSAGES.get(status, MESSAGES[500])
+    if is_api_request():
+        return json_error(status, code, message or default)
+    return render_template("errors/error.html", status=status, message=message or default), status
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for HTTP errors, CSRF failures and unexpected exceptions."""
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return json_error(error.status, error.code, error.message, error.details)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError):
+        message = _("Jeton de sécurité (CSRF) absent ou invalide : rechargez la page.")
+        if is_api_request():
+            return json_error(400, "csrf_failed", message)
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        status = error.code or 500
+        message = None
+        if (
+            status in (400, 409, 422)
+            and error.description
+            and not error.description.startswith(("The browser", "The server", "The request"))
+        ):
+            message = error.description
+        return _render(status, message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        if app.testing and app.config.get("PROPAGATE_UNEXPECTED", True):
+            raise error
+        log.exception("unexpected error")
+        return _render(500)

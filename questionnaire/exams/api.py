@@ -1,0 +1,36 @@
+"""API: the sessions a candidate may take."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+
+from questionnaire.access import roles_required
+from questionnaire.api import bp as api_bp
+from questionnaire.api.helpers import iso
+from questionnaire.auth.models import Role
+from questionnaire.clock import current_time
+from questionnaire.exams.services import open_enrolments
+
+
+@api_bp.get("/sessions")
+@roles_required(Role.CANDIDATE)
+def list_sessions():
+    now = current_time()
+    payload = []
+    for enrolment in open_enrolments(current_user, now):
+        session, questionnaire = enrolment.session, enrolment.session.questionnaire
+        payload.append(
+            {
+                "id": session.id,
+                "title": session.title,
+                "theme": questionnaire.theme.slug,
+                "opens_at": iso(session.opens_at),
+                "closes_at": iso(session.closes_at),
+                "duration_minutes": questionnaire.duration_minutes,
+                "extra_time_percent": enrolment.extra_time_percent,
+                "item_count": questionnaire.item_count,
+                "pass_mark": float(questionnaire.pass_mark),
+            }
+        )
+    return jsonify(payload)

@@ -1,0 +1,179 @@
+"""Creating questionnaires and sessions, enrolling candidates, listing what a candidate may take."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from questionnaire.auth.models import User
+from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.extensions import db
+
+
+class ExamConfigError(ValueError):
+    """A questionnaire or session cannot be set up as asked."""
+
+
+def published_counts_by_topic(theme: Theme) -> Counter[str]:
+    """How many published items back each topic of a theme."""
+    rows = db.session.execute(
+        select(Topic.slug, func.count(ItemVersion.id))
+        .join(ItemVersion, ItemVersion.topic_id == Topic.id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(Item.theme_id == theme.id, ItemVersion.status == VersionStatus.PUBLISHED)
+        .group_by(Topic.slug)
+    ).all()
+    return Counter(dict(rows))
+
+
+def check_blueprint(theme: Theme, item_count: int, blueprint: dict[str, int]) -> None:
+    """Refuse a blueprint that does not add up or that the published bank cannot fill."""
+    known = {topic.slug for topic in theme.topics}
+    unknown = set(blueprint) - known
+    if unknown:
+        raise ExamConfigError(f"Sujets inconnus dans le plan : {', '.join(sorted(unknown))}.")
+    if any(count < 0 for count in blueprint.values()):
+        raise ExamConfigError("Le nombre d'items par sujet ne peut pas être négatif.")
+    counts = published_counts_by_topic(theme)
+    if blueprint:
+        if sum(blueprint.values()) != item_count:
+            raise ExamConfigError(
+                f"Le plan tire {sum(blueprint.values())} items pour un questionnaire de {item_count}."
+            )
+        short = [
+            f"{slug} ({counts.get(slug, 0)} publié(s) pour {n} demandé(s))"
+            for slug, n in blueprint.items()
+            if counts.get(slug, 0) < n
+        ]
+        if short:
+            raise ExamConfigError(
+                "La banque ne peut pas remplir le plan : " + ", ".join(short) + "."
+            )
+    elif sum(counts.values()) < item_count:
+        raise ExamConfigError(
+            f"La banque ne contient que {sum(counts.values())} items publiés pour {item_count} demandés."
+        )
+
+
+def create_questionnaire(
+    theme: Theme,
+    title: str,
+    item_count: int,
+    duration_minutes: int,
+    now: datetime,
+    *,
+    pass_mark_bp: int = 6000,
+    blueprint: dict[str, int] | None = None,
+    shuffle_items: bool = True,
+    shuffle_options: bool = True,
+) -> Questionnaire:
+    """Create a questionnaire after checking that its blueprint can be drawn."""
+    if item_count <= 0 or duration_minutes <= 0:
+        raise ExamConfigError("Le nombre d'items et la durée doivent être positifs.")
+    if not 0 < pass_mark_bp <= 10_000:
+        raise ExamConfigError("Le seuil de réussite doit être compris entre 0 et 100 %.")
+    blueprint = {slug: n for slug, n in (blueprint or {}).items() if n}
+    check_blueprint(theme, item_count, blueprint)
+    questionnaire = Questionnaire(
+        theme=theme,
+        title=title,
+        item_count=item_count,
+        duration_minutes=duration_minutes,
+        pass_mark_bp=pass_mark_bp,
+        blueprint=blueprint,
+        shuffle_items=shuffle_items,
+        shuffle_options=shuffle_options,
+        created_at=now,
+    )
+    db.session.add(questionnaire)
+    return questionnaire
+
+
+def default_blueprint(theme: Theme) -> dict[str, int]:
+    """The bank's own plan (each topic's ``draw``)."""
+    return {topic.slug: topic.default_draw for topic in theme.topics if topic.default_draw}
+
+
+def create_session(
+    questionnaire: Questionnaire,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+    release_policy: ReleasePolicy = ReleasePolicy.IMMEDIATE,
+) -> ExamSession:
+    if closes_at <= opens_at:
+        raise ExamConfigError("La clôture doit suivre l'ouverture.")
+    session = ExamSession(
+        questionnaire=questionnaire,
+        title=title,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        release_policy=release_policy,
+        created_at=now,
+    )
+    db.session.add(session)
+    return session
+
+
+def enrol(
+    session: ExamSession,
+    user: User,
+    now: datetime,
+    extra_time_percent: int = 0,
+    note: str | None = None,
+) -> Enrolment:
+    """Enrol a candidate (idempotent: an existing enrolment gets the new accommodation)."""
+    if not 0 <= extra_time_percent <= 300:
+        raise ExamConfigError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
+    enrolment = db.session.execute(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id)
+    ).scalar_one_or_none()
+    if enrolment is None:
+        enrolment = Enrolment(session=session, user=user, created_at=now)
+        db.session.add(enrolment)
+    enrolment.extra_time_percent = extra_time_percent
+    enrolment.accommodation_note = note
+    return enrolment
+
+
+def enrolments_for(user: User) -> list[Enrolment]:
+    """The user's enrolments, soonest session first."""
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .join(ExamSession)
+            .where(Enrolment.user_id == user.id)
+            .order_by(ExamSession.opens_at, ExamSession.id)
+        ).scalars()
+    )
+
+
+def open_enrolments(user: User, now: datetime) -> list[Enrolment]:
+    """Enrolments whose session is open now."""
+    return [e for e in enrolments_for(user) if e.session.is_open(now)]
+
+
+def session_overview() -> list[tuple[ExamSession, int, dict[str, int]]]:
+    """Each session with its enrolment count and attempts per status."""
+    from questionnaire.attempts.models import Attempt
+
+    enrolled = dict(
+        db.session.execute(
+            select(Enrolment.session_id, func.count()).group_by(Enrolment.session_id)
+        ).all()
+    )
+    by_status: dict[int, dict[str, int]] = {}
+    for session_id, status, count in db.session.execute(
+        select(Attempt.session_id, Attempt.status, func.count()).group_by(
+            Attempt.session_id, Attempt.status
+        )
+    ):
+        by_status.setdefault(session_id, {})[status.value] = count
+    sessions = db.session.execute(
+        select(ExamSession).order_by(ExamSession.opens_at.desc())
+    ).scalars()
+    return [(s, enrolled.get(s.id, 0), by_status.get(s.id, {})) for s in sessions]

@@ -1,0 +1,45 @@
+"""The dashboard each role lands on, and the health check."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from questionnaire.access import login_required, public
+from questionnaire.attempts.services import sessions_state
+from questionnaire.auth.models import Role
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+from questionnaire.main import bp
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    now = current_time()
+    rows = sessions_state(current_user, now) if current_user.has_role(Role.CANDIDATE) else []
+    open_rows = [
+        r for r in rows if r[0].is_open(now) and (r[2] is None or not r[2].status.is_final)
+    ]
+    finished = [r for r in rows if r[2] is not None and r[2].status.is_final]
+    upcoming = [r for r in rows if r[0].opens_at > now and r[2] is None]
+    return render_template(
+        "main/dashboard.html",
+        open_rows=open_rows,
+        finished=finished,
+        upcoming=upcoming,
+        now=now,
+        Role=Role,
+    )
+
+
+@bp.get("/sante")
+@public
+def health():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    return jsonify({"status": "ok"})

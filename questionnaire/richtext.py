@@ -1,0 +1,63 @@
+"""The safe formatting subset for item text, sanitised by nh3."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "em",
+    "strong",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"th": {"scope"}, "td": {"colspan"}}
+_BLOCK = re.compile(r"<(p|ul|ol|table)\b", re.IGNORECASE)
+
+
+def sanitise(text: str) -> str:
+    """Keep only the allowed subset; scripts, handlers and links are removed."""
+    return nh3.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel=None,
+        strip_comments=True,
+    ).strip()
+
+
+def render(text: str) -> Markup:
+    """HTML for display: sanitised, plain line breaks kept."""
+    clean = sanitise(text)
+    if not _BLOCK.search(clean):
+        paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", clean) if p.strip()]
+        clean = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return Markup(clean)
+
+
+def plain(text: str) -> str:
+    """Text without any markup (for JSON clients that render text themselves)."""
+    return nh3.clean(text, tags=set()).strip()
+
+
+def has_blocks(text: str) -> bool:
+    """Whether the text carries block markup (lists, tables), which cannot sit in a legend."""
+    return bool(_BLOCK.search(sanitise(text)))
+
+
+def render_inline(text: str) -> Markup:
+    """Phrasing-only HTML (for a legend or a label): line breaks become <br>."""
+    clean = nh3.clean(text, tags={"em", "strong", "br"}, strip_comments=True).strip()
+    return Markup(re.sub(r"\n+", "<br>", clean))

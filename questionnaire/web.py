@@ -1,0 +1,71 @@
+"""Request-level wiring: login manager hooks, template filters, security headers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, redirect, request, url_for
+
+from questionnaire.access import is_api_request
+from questionnaire.errors import json_error
+from questionnaire.extensions import db, login_manager
+from questionnaire.i18n import _
+from questionnaire.richtext import has_blocks, render, render_inline
+
+PARIS = ZoneInfo("Europe/Paris")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def paris_time(moment: datetime | None, fmt: str = "%d/%m/%Y à %H h %M") -> str:
+    """A UTC datetime shown in French local time."""
+    if moment is None:
+        return ""
+    return moment.astimezone(PARIS).strftime(fmt)
+
+
+def init_app(app: Flask) -> None:
+    from questionnaire.auth.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _("Veuillez vous connecter pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if is_api_request():
+            return json_error(401, "unauthenticated", _("Authentification requise."))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    app.jinja_env.filters["rich"] = render
+    app.jinja_env.filters["rich_inline"] = render_inline
+    app.jinja_env.tests["block_rich"] = has_blocks
+    app.jinja_env.filters["paris"] = paris_time
+    app.jinja_env.globals["app_name"] = "Questionnaires thématiques"
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.path.startswith(("/copies/", "/api/")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

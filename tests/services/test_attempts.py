@@ -1,0 +1,255 @@
+"""The candidate path in services, with a frozen clock."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.attempts import services
+from questionnaire.attempts.grading import neutralise_item, rekey_item
+from questionnaire.attempts.models import AttemptStatus, GradeChange
+from questionnaire.auth.models import Role
+from questionnaire.banks.models import FrozenVersionError, ItemVersion
+
+GRACE = 30
+
+
+def start(session, candidate, clock):
+    enrolment = services.find_enrolment(candidate, session.id)
+    return services.start_attempt(enrolment, clock(), GRACE)
+
+
+def answer(attempt, clock, correct: bool, seq=None):
+    """Answer every item right (or wrong)."""
+    for ai in attempt.items:
+        keys = sorted(ai.version.correct_keys)
+        if not correct:
+            keys = [sorted(ai.version.option_keys - ai.version.correct_keys)[0]]
+        services.save_response(attempt, ai, keys, seq, clock(), GRACE)
+
+
+def test_start_freezes_a_form_by_blueprint(make_session, clock, db):
+    session, candidate = make_session(item_count=2)
+    attempt, created = start(session, candidate, clock)
+    db.session.commit()
+    assert created is True
+    topics = sorted(ai.version.topic.slug for ai in attempt.items)
+    assert topics == ["alpha", "beta"]
+    for ai in attempt.items:
+        assert sorted(ai.option_order) == sorted(ai.version.option_keys)
+        assert ai.version.first_used_at == clock()
+    assert attempt.deadline == clock() + timedelta(minutes=30)
+    assert attempt.status is AttemptStatus.IN_PROGRESS
+
+
+def test_resume_returns_the_same_attempt_answers_and_deadline(make_session, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    services.save_response(
+        attempt, attempt.items[0], [attempt.items[0].option_order[0]], 1, clock(), GRACE
+    )
+    db.session.commit()
+    deadline = attempt.deadline
+    clock.advance(minutes=10)
+    again, created = start(session, candidate, clock)
+    assert created is False
+    assert again.id == attempt.id and again.deadline == deadline
+    assert again.items[0].selected == [attempt.items[0].option_order[0]]
+
+
+def test_extra_time_extends_the_deadline(make_session, clock):
+    session, candidate = make_session(duration=30, extra=33)
+    attempt, _ = start(session, candidate, clock)
+    # 30 min × 1.33 = 39 min 54 s
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=39, seconds=54)
+
+
+def test_cannot_start_outside_the_window(make_session, clock):
+    session, candidate = make_session(opens_in=timedelta(hours=2))
+    with pytest.raises(services.SessionNotOpen):
+        start(session, candidate, clock)
+
+
+def test_not_enrolled_candidate_cannot_start(make_session, make_user):
+    session, _ = make_session()
+    with pytest.raises(services.NotEnrolled):
+        services.find_enrolment(make_user(), session.id)
+
+
+def test_saves_are_ordered_by_sequence_number(make_session, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    ai = attempt.items[0]
+    a, b = ai.option_order[0], ai.option_order[1]
+    first = services.save_response(attempt, ai, [a], 5, clock(), GRACE)
+    assert first.applied and first.seq == 5
+    clock.advance(seconds=1)
+    stale = services.save_response(attempt, ai, [b], 3, clock(), GRACE)  # arrives late
+    assert stale.applied is False and stale.seq == 5
+    repeat = services.save_response(attempt, ai, [b], 5, clock(), GRACE)  # retried duplicate
+    assert repeat.applied is False
+    db.session.commit()
+    db.session.expire_all()
+    assert ai.selected == [a]
+    newer = services.save_response(attempt, ai, [b], 6, clock(), GRACE)
+    assert newer.applied and newer.saved_at == clock()
+    db.session.expire_all()
+    assert ai.selected == [b]
+
+
+def test_form_save_without_seq_goes_after_the_stored_one(make_session, clock):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    ai = attempt.items[0]
+    services.save_response(attempt, ai, [ai.option_order[0]], 41, clock(), GRACE)
+    result = services.save_response(attempt, ai, [ai.option_order[1]], None, clock(), GRACE)
+    assert result.applied and result.seq == 42
+
+
+def test_invalid_selections_are_refused(make_session, clock):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    single = next(ai for ai in attempt.items if not ai.version.is_multiple)
+    with pytest.raises(services.InvalidSelection):
+        services.save_response(attempt, single, ["Z"], 1, clock(), GRACE)
+    with pytest.raises(services.InvalidSelection):
+        services.save_response(
+            attempt, single, sorted(single.version.option_keys)[:2], 1, clock(), GRACE
+        )
+
+
+def test_save_within_grace_is_accepted_and_after_grace_refused(make_session, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    ai = attempt.items[0]
+    clock.now = attempt.deadline + timedelta(seconds=GRACE)
+    assert services.save_response(attempt, ai, [ai.option_order[0]], 1, clock(), GRACE).applied
+    clock.advance(seconds=1)
+    with pytest.raises(services.AttemptClosed):
+        services.save_response(attempt, ai, [ai.option_order[1]], 2, clock(), GRACE)
+    db.session.commit()
+    # finalised with what was saved
+    assert attempt.status is AttemptStatus.EXPIRED
+    assert attempt.items[0].selected == [ai.option_order[0]]
+    assert attempt.score is not None
+
+
+def test_save_after_submission_is_refused(make_session, clock):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    services.submit_attempt(attempt, clock(), GRACE)
+    with pytest.raises(services.AttemptClosed):
+        services.save_response(
+            attempt, attempt.items[0], [attempt.items[0].option_order[0]], 1, clock(), GRACE
+        )
+
+
+def test_submit_grades_and_is_idempotent(make_session, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    answer(attempt, clock, correct=True)
+    services.submit_attempt(attempt, clock(), GRACE)
+    db.session.commit()
+    first = (attempt.status, attempt.score, attempt.max_score, attempt.passed, attempt.submitted_at)
+    assert first[:4] == (AttemptStatus.SUBMITTED, 2, 2, True)
+    clock.advance(minutes=5)
+    services.submit_attempt(attempt, clock(), GRACE)
+    assert (
+        attempt.status,
+        attempt.score,
+        attempt.max_score,
+        attempt.passed,
+        attempt.submitted_at,
+    ) == first
+
+
+def test_finalise_expired_is_idempotent(make_session, make_user, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    answer(attempt, clock, correct=True)
+    db.session.commit()
+    assert services.finalise_expired(clock(), GRACE) == 0
+    clock.now = attempt.deadline + timedelta(seconds=GRACE + 1)
+    assert services.finalise_expired(clock(), GRACE) == 1
+    db.session.commit()
+    assert services.finalise_expired(clock(), GRACE) == 0
+    assert attempt.status is AttemptStatus.EXPIRED and attempt.score == 2 and attempt.passed
+
+
+def test_touching_an_expired_attempt_finalises_it(make_session, clock):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    clock.now = attempt.deadline + timedelta(minutes=5)
+    again, created = start(session, candidate, clock)
+    assert created is False and again.status is AttemptStatus.EXPIRED
+    assert again.score == 0 and again.passed is False
+
+
+def test_rekey_regrades_and_records_who_when_why(make_session, make_user, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    answer(attempt, clock, correct=False)
+    services.submit_attempt(attempt, clock(), GRACE)
+    db.session.commit()
+    assert attempt.score == 0
+    admin = make_user(Role.ADMIN)
+    ai = attempt.items[0]
+    chosen = ai.selected
+    clock.advance(days=1)
+    report = rekey_item(ai.version, chosen, admin, "Clé erronée signalée par le jury", clock())
+    db.session.commit()
+    assert report.attempts_regraded == 1
+    assert attempt.score == 1
+    change = db.session.execute(select(GradeChange)).scalar_one()
+    assert (change.old_score, change.new_score, change.changed_by_id, change.changed_at) == (
+        0,
+        1,
+        admin.id,
+        clock(),
+    )
+    assert change.reason == "Clé erronée signalée par le jury"
+
+
+def test_neutralised_item_leaves_the_score_and_maximum(make_session, make_user, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    answer(attempt, clock, correct=True)
+    services.submit_attempt(attempt, clock(), GRACE)
+    db.session.commit()
+    report = neutralise_item(
+        attempt.items[0].version, session, make_user(Role.JURY), "Ambigu", clock()
+    )
+    db.session.commit()
+    assert (attempt.score, attempt.max_score) == (1, 1)
+    assert len(report.changes) == 1
+
+
+def test_a_version_seen_by_a_candidate_cannot_change(make_session, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    db.session.commit()
+    version = db.session.get(ItemVersion, attempt.items[0].item_version_id)
+    version.stem = "Énoncé modifié en douce"
+    with pytest.raises(FrozenVersionError):
+        db.session.flush()
+    db.session.rollback()
+    version = db.session.get(ItemVersion, attempt.items[0].item_version_id)
+    version.options[0].is_correct = not version.options[0].is_correct
+    with pytest.raises(FrozenVersionError):
+        db.session.flush()
+
+
+def test_multiple_answer_items_need_the_exact_set(make_session, loaded_bank, clock, db):
+    from tests.conftest import bank_yaml
+
+    theme = loaded_bank(bank_yaml(multiple_every=1))
+    session, candidate = make_session(theme=theme)
+    attempt, _ = start(session, candidate, clock)
+    exact, partial = attempt.items
+    assert exact.version.is_multiple and len(exact.version.correct_keys) == 2
+    services.save_response(attempt, exact, sorted(exact.version.correct_keys), 1, clock(), GRACE)
+    services.save_response(
+        attempt, partial, sorted(partial.version.correct_keys)[:1], 1, clock(), GRACE
+    )
+    services.submit_attempt(attempt, clock(), GRACE)
+    assert (exact.score, partial.score, attempt.score, attempt.max_score) == (1, 0, 1, 2)

@@ -1,0 +1,121 @@
+"""Bank files: structural validation, all-or-nothing idempotent loading, versions."""
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from questionnaire.banks.findings import Severity
+from questionnaire.banks.models import Item, ItemVersion, VersionStatus
+from questionnaire.banks.services import BankLoadError, load_banks, validate_banks
+from questionnaire.banks.validation import parse_bank_text
+from tests.conftest import bank_yaml
+
+
+def mutate(text: str, change) -> str:
+    data = yaml.safe_load(text)
+    change(data)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def errors_of(text: str, path="fiscalite.yaml"):
+    _bank, findings = parse_bank_text(text, path)
+    return [(f.item_id, f.rule) for f in findings if f.severity is Severity.ERROR]
+
+
+def test_valid_bank_has_no_error():
+    assert errors_of(bank_yaml(multiple_every=3)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["items"][0].pop("stem"), ("TST-0001", "missing-field")),
+        (lambda d: d["items"][0].pop("rationale"), ("TST-0001", "missing-rationale")),
+        (lambda d: d["items"][0].update(reference=" "), ("TST-0001", "missing-reference")),
+        (lambda d: d["items"][1].update(id="TST-0001"), ("TST-0001", "duplicate-id")),
+        (lambda d: d["items"][0].update(topic="gamma"), ("TST-0001", "unknown-topic")),
+        (lambda d: d["items"][0].update(type="essay"), ("TST-0001", "invalid-value")),
+        (lambda d: d["items"][0].update(valid_as_of="hier"), ("TST-0001", "invalid-value")),
+        (lambda d: d["items"][0]["options"][1].pop("correct"), ("TST-0001", "key-count")),
+        (
+            lambda d: d["items"][0].update(options=d["items"][0]["options"][:2]),
+            ("TST-0001", "option-count"),
+        ),
+        (lambda d: d["items"][0]["options"][0].update(key="Z"), ("TST-0001", "option-key")),
+        (
+            lambda d: [o.update(correct=True) for o in d["items"][0]["options"]],
+            ("TST-0001", "key-count"),
+        ),
+        (lambda d: d["items"][2]["options"][0].pop("correct"), ("TST-0003", "key-count")),
+        (lambda d: d["blueprint"]["topics"]["alpha"].update(draw=5), (None, "blueprint")),
+    ],
+)
+def test_each_structural_problem_is_reported_with_item_and_rule(change, expected):
+    assert expected in errors_of(mutate(bank_yaml(multiple_every=3), change))
+
+
+def test_yaml_syntax_error_gives_the_line():
+    _bank, findings = parse_bank_text("theme: x\nitems: [\n  - a: b\n", "bad.yaml")
+    assert findings[0].rule == "yaml" and "ligne" in findings[0].message
+    assert findings[0].format().startswith("bad.yaml: [erreur] yaml:")
+
+
+def test_theme_must_match_file_name(write_bank, clock):
+    _banks, findings = validate_banks(
+        write_bank({"rgpd.yaml": bank_yaml("fiscalite")}), clock().date()
+    )
+    assert any(f.rule == "theme-file" for f in findings)
+
+
+def test_ids_must_be_unique_across_files(write_bank, clock):
+    folder = write_bank({"fiscalite.yaml": bank_yaml("fiscalite"), "rgpd.yaml": bank_yaml("rgpd")})
+    _banks, findings = validate_banks(folder, clock().date())
+    assert any(f.rule == "duplicate-id" and "fiscalite.yaml" in f.message for f in findings)
+
+
+def count(db, model):
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_load_is_idempotent_and_versions_changes(db, clock, write_bank):
+    folder = write_bank()
+    report = load_banks(folder, clock())
+    db.session.commit()
+    assert report.created["fiscalite"] == 8 and count(db, ItemVersion) == 8
+    again = load_banks(folder, clock())
+    db.session.commit()
+    assert not again.changed and again.unchanged["fiscalite"] == 8 and count(db, ItemVersion) == 8
+    edited = mutate(
+        bank_yaml(), lambda d: d["items"][0].update(stem="Énoncé reformulé pour plus de clarté ?")
+    )
+    (folder / "fiscalite.yaml").write_text(edited, encoding="utf-8")
+    third = load_banks(folder, clock())
+    db.session.commit()
+    assert third.new_versions["fiscalite"] == 1 and third.unchanged["fiscalite"] == 7
+    item = db.session.execute(select(Item).where(Item.external_id == "TST-0001")).scalar_one()
+    assert [(v.number, v.status) for v in item.versions] == [
+        (1, VersionStatus.SUPERSEDED),
+        (2, VersionStatus.PUBLISHED),
+    ]
+    assert item.published_version.stem == "Énoncé reformulé pour plus de clarté ?"
+
+
+def test_load_is_all_or_nothing(db, clock, write_bank):
+    broken = mutate(bank_yaml("rgpd", prefix="RG"), lambda d: d["items"][3].pop("options"))
+    folder = write_bank({"fiscalite.yaml": bank_yaml(), "rgpd.yaml": broken})
+    with pytest.raises(BankLoadError) as raised:
+        load_banks(folder, clock())
+    assert any(f.item_id == "RG-0004" for f in raised.value.findings)
+    assert count(db, Item) == 0
+
+
+def test_loaded_text_is_sanitised(db, clock, write_bank):
+    hostile = mutate(
+        bank_yaml(),
+        lambda d: d["items"][0].update(stem="Quel taux ?<script>alert(1)</script> <em>net</em>"),
+    )
+    load_banks(write_bank({"fiscalite.yaml": hostile}), clock())
+    version = db.session.execute(
+        select(ItemVersion).join(Item).where(Item.external_id == "TST-0001")
+    ).scalar_one()
+    assert "<script" not in version.stem and "<em>net</em>" in version.stem

@@ -1,0 +1,111 @@
+"""The ``questionnaire`` commands: banks, finalisation, demo."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.auth.models import User
+from questionnaire.exams.models import ExamSession
+from tests.conftest import bank_yaml
+
+
+def test_banks_validate_reports_and_fails_on_errors(app, write_bank):
+    runner = app.test_cli_runner()
+    good = runner.invoke(args=["banks", "validate", str(write_bank())])
+    assert good.exit_code == 0 and "0 erreur(s)" in good.output
+    broken = write_bank(
+        {"fiscalite.yaml": bank_yaml().replace("    topic: beta\n", "    topic: gamma\n", 1)}
+    )
+    bad = runner.invoke(args=["banks", "validate", str(broken)])
+    assert bad.exit_code == 1
+    assert "fiscalite.yaml: TST-0005: [erreur] unknown-topic" in bad.output
+
+
+def test_banks_load_is_idempotent(app, db, write_bank):
+    runner = app.test_cli_runner()
+    folder = write_bank()
+    first = runner.invoke(args=["banks", "load", str(folder)])
+    assert first.exit_code == 0 and "fiscalite : 8 nouveau(x)" in first.output
+    second = runner.invoke(args=["banks", "load", str(folder)])
+    assert "0 nouveau(x), 0 nouvelle(s) version(s), 8 inchangé(s)" in second.output
+
+
+def test_banks_load_refuses_a_broken_file(app, db, write_bank):
+    folder = write_bank({"fiscalite.yaml": "theme: [unclosed"})
+    result = app.test_cli_runner().invoke(args=["banks", "load", str(folder)])
+    assert result.exit_code == 1 and "Aucun item chargé" in result.output
+
+
+def test_finalize_expired_command(app, db, make_session, clock):
+    from questionnaire.attempts.services import find_enrolment, start_attempt
+
+    session, candidate = make_session(duration=10)
+    attempt, _ = start_attempt(find_enrolment(candidate, session.id), clock(), 30)
+    db.session.commit()
+    clock.advance(minutes=11)
+    runner = app.test_cli_runner()
+    assert "1 copie(s) finalisée(s)" in runner.invoke(args=["attempts", "finalize-expired"]).output
+    assert "0 copie(s) finalisée(s)" in runner.invoke(args=["attempts", "finalize-expired"]).output
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status is AttemptStatus.EXPIRED
+
+
+def test_demo_prepares_accounts_and_open_sessions_idempotently(
+    tmp_path, monkeypatch, clock, write_bank
+):
+    from questionnaire import create_app
+    from questionnaire.extensions import db
+
+    themes = {
+        f"{slug}.yaml": bank_yaml(slug, topics={"alpha": 12, "beta": 12}, prefix=slug[:4].upper())
+        for slug in ("fiscalite", "risques", "reglementation", "rgpd")
+    }
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "CONFIG": "testing",
+            "CLOCK": clock,
+            "QUESTION_BANKS_PATH": str(write_bank(themes)),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.db'}",
+        }
+    )
+    from questionnaire.demo import prepare_demo
+
+    with app.app_context():
+        for _ in range(2):
+            # the demo uses 20-item forms: the fixture banks carry 24 items in 2 topics
+            monkeypatch.setattr(
+                "questionnaire.demo.default_blueprint", lambda theme: {"alpha": 10, "beta": 10}
+            )
+            prepare_demo(clock())
+            clock.advance(days=1)
+        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 5
+        sessions = db.session.execute(select(ExamSession)).scalars().all()
+        assert len(sessions) == 4 and all(s.is_open(clock()) for s in sessions)
+        candidate = db.session.execute(
+            select(User).where(User.email == "candidat@example.org")
+        ).scalar_one()
+        assert all(any(e.user_id == candidate.id for e in s.enrolments) for s in sessions)
+        assert {s.questionnaire.item_count for s in sessions} == {20}
+        assert {s.questionnaire.duration_minutes for s in sessions} == {30}
+        clock.advance(days=200)
+        prepare_demo(clock())
+        assert all(s.is_open(clock()) for s in db.session.execute(select(ExamSession)).scalars())
+        db.engine.dispose()
+
+
+def test_demo_refuses_production(monkeypatch, tmp_path):
+    from questionnaire import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    app = create_app("production")
+    result = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 2 and "production" in result.output
+    assert not (tmp_path / "prod.db").exists() or (tmp_path / "prod.db").stat().st_size == 0
+
+
+def test_time_left_is_reported_in_minutes(make_session, clock):
+    session, _ = make_session(duration=10)
+    assert session.closes_at - session.opens_at == timedelta(days=1)

@@ -1,0 +1,55 @@
+"""Configuration: secrets, database URL, debug, cookies."""
+
+import pytest
+
+from questionnaire import create_app
+from questionnaire.config import ConfigurationError
+
+
+def test_production_requires_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgresql://db/questionnaire")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_requires_a_database_url(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("QUESTIONNAIRE_DATABASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="QUESTIONNAIRE_DATABASE_URL"):
+        create_app("production")
+
+
+def test_production_is_secure(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgresql://u@db/questionnaire")
+    app = create_app("production")
+    assert app.debug is False
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_development_generates_and_keeps_a_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("QUESTIONNAIRE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    first = create_app("development")
+    second = create_app("development")
+    assert (
+        first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+        and len(first.config["SECRET_KEY"]) == 64
+    )
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'questionnaire.db'}"
+    assert first.debug is False
+
+
+def test_unknown_configuration_name():
+    with pytest.raises(ConfigurationError):
+        create_app("staging")
+
+
+def test_grace_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_GRACE_SECONDS", "45")
+    assert create_app("testing").config["GRACE_SECONDS"] == 45

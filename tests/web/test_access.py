@@ -1,0 +1,77 @@
+"""Every route declares who may call it; walking the URL map proves it."""
+
+import pytest
+
+from questionnaire.access import PUBLIC
+from questionnaire.auth.models import Role
+from tests.conftest import login
+
+PUBLIC_ENDPOINTS = {"auth.login", "main.health", "api.openapi", "api.login", "static"}
+
+
+def _sample_url(rule) -> str:
+    values = {
+        arg: 1 if type(rule._converters[arg]).__name__ == "IntegerConverter" else "X"
+        for arg in rule.arguments
+    }
+    if rule.endpoint == "static":
+        values["filename"] = "css/app.css"
+    return rule.build(values)[1]
+
+
+def test_every_route_declares_an_access_rule(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "access_rule", None) is None:
+            missing.append(rule.endpoint)
+    assert missing == []
+    declared_public = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if getattr(view, "access_rule", None) == PUBLIC
+    }
+    assert declared_public == PUBLIC_ENDPOINTS - {"static"}
+
+
+def test_anonymous_requests_are_sent_to_login(app, client):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = _sample_url(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            if url.startswith("/api/"):
+                assert response.status_code in (400, 401), (method, url, response.status_code)
+                assert response.is_json
+            elif method == "GET":
+                assert (
+                    response.status_code == 302 and "/connexion" in response.headers["Location"]
+                ), url
+            else:
+                assert response.status_code in (302, 400), (method, url)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_roles_are_enforced_on_every_get_route(app, client, make_user, role):
+    user = make_user(role)
+    login(client, user.email)
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        allowed = app.view_functions[rule.endpoint].access_rule
+        response = client.get(_sample_url(rule))
+        if role in allowed:
+            assert response.status_code != 403, (role, rule.endpoint)
+        else:
+            assert response.status_code == 403, (role, rule.endpoint, response.status_code)
+
+
+def test_public_endpoints_answer_without_login(client):
+    assert client.get("/sante").get_json() == {"status": "ok"}
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/connexion").status_code == 200
+    with client.get("/static/css/app.css") as response:
+        assert response.status_code == 200

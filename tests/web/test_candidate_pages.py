@@ -1,0 +1,179 @@
+"""The candidate's path in HTML, without JavaScript: plain forms, save and next."""
+
+import re
+from datetime import timedelta
+
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.exams.models import ReleasePolicy
+from tests.conftest import PASSWORD, form_token
+
+
+def html_login(client, email):
+    token = form_token(client, "/connexion")
+    response = client.post(
+        "/connexion", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    return response
+
+
+def start_attempt(client, session):
+    token = form_token(client, f"/sessions/{session.id}")
+    response = client.post(f"/sessions/{session.id}", data={"csrf_token": token})
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def only_attempt(db):
+    return db.session.execute(db.select(Attempt)).scalar_one()
+
+
+def test_login_page_is_french_and_labelled(client):
+    html = client.get("/connexion").get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert '<label for="email">' in html and '<label for="password">' in html
+    assert 'href="#contenu"' in html
+
+
+def test_wrong_password_redisplays_the_form_with_a_message(client, make_user):
+    make_user(email="cand@example.org")
+    token = form_token(client, "/connexion")
+    response = client.post(
+        "/connexion", data={"email": "cand@example.org", "password": "nope", "csrf_token": token}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "mot de passe incorrect" in html and 'value="cand@example.org"' in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_login_without_csrf_token_is_refused(client, make_user):
+    make_user(email="cand@example.org")
+    response = client.post("/connexion", data={"email": "cand@example.org", "password": PASSWORD})
+    assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+
+
+def test_next_parameter_cannot_redirect_off_site(client, make_user):
+    make_user(email="cand@example.org")
+    token = form_token(client, "/connexion")
+    response = client.post(
+        "/connexion?next=https://evil.example/",
+        data={"email": "cand@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_dashboard_lists_open_sessions(client, make_session):
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    html = client.get("/").get_data(as_text=True)
+    assert "Session test" in html and f"/sessions/{session.id}" in html
+
+
+def test_question_page_is_semantic_and_hides_the_key(client, make_session, db):
+    session, candidate = make_session(release=ReleasePolicy.IMMEDIATE)
+    html_login(client, candidate.email)
+    location = start_attempt(client, session)
+    assert location.endswith("/questions/1")
+    html = client.get(location).get_data(as_text=True)
+    assert "<fieldset" in html and "<legend>" in html
+    inputs = re.findall(r'<input type="(?:radio|checkbox)" name="answer" id="(option-\d)"', html)
+    assert inputs and all(f'<label for="{i}">' in html for i in inputs)
+    assert 'id="flagged"' in html and '<label for="flagged">' in html
+    assert "correct" not in html.lower().replace("incorrect", "")
+    assert "Justification" not in html
+
+
+def test_save_and_next_then_flag_review_and_submit(client, make_session, db):
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    first, second = attempt.items
+    token = form_token(client, f"/copies/{attempt.id}/questions/1")
+    good = sorted(first.version.correct_keys)
+    response = client.post(
+        f"/copies/{attempt.id}/questions/1",
+        data={"csrf_token": token, "answer": good, "action": "next"},
+    )
+    assert response.headers["Location"].endswith(f"/copies/{attempt.id}/questions/2")
+    response = client.post(
+        f"/copies/{attempt.id}/questions/2",
+        data={"csrf_token": token, "flagged": "y", "action": "review"},
+    )
+    assert response.headers["Location"].endswith(f"/copies/{attempt.id}/revue")
+    db.session.expire_all()
+    assert first.selected == good and second.flagged and not second.is_answered
+    review = client.get(f"/copies/{attempt.id}/revue").get_data(as_text=True)
+    assert "Questions sans réponse (1)" in review and "Questions marquées à revoir (1)" in review
+    # submission needs the confirmation box
+    refused = client.post(f"/copies/{attempt.id}/revue", data={"csrf_token": token})
+    assert refused.status_code == 422 and "Cochez la case" in refused.get_data(as_text=True)
+    done = client.post(f"/copies/{attempt.id}/revue", data={"csrf_token": token, "confirm": "y"})
+    assert done.headers["Location"].endswith(f"/copies/{attempt.id}/resultat")
+    result = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 / 2" in result and "Non réussi" in result and "Sujet alpha" in result
+    db.session.expire_all()
+    assert only_attempt(db).status is AttemptStatus.SUBMITTED
+
+
+def test_invalid_answer_redisplays_with_an_error(client, make_session, db):
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    token = form_token(client, f"/copies/{attempt.id}/questions/1")
+    response = client.post(
+        f"/copies/{attempt.id}/questions/1", data={"csrf_token": token, "answer": ["Q"]}
+    )
+    assert response.status_code == 422
+    assert 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_result_hides_the_correction_until_release(client, make_session, db, clock):
+    session, candidate = make_session(release=ReleasePolicy.AFTER_CLOSE)
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    token = form_token(client, f"/copies/{attempt.id}/revue")
+    client.post(f"/copies/{attempt.id}/revue", data={"csrf_token": token, "confirm": "y"})
+    html = client.get(f"/copies/{attempt.id}/resultat").get_data(as_text=True)
+    assert "0 / 2" in html and "Justification" not in html and "après la clôture" in html
+    clock.now = session.closes_at + timedelta(minutes=1)
+    html = client.get(f"/copies/{attempt.id}/resultat").get_data(as_text=True)
+    assert "Justification de la question" in html and "bonne réponse" in html
+
+
+def test_expired_attempt_leads_to_the_result_with_a_reason(client, make_session, db, clock):
+    session, candidate = make_session(duration=5)
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    clock.advance(minutes=6)
+    response = client.get(f"/copies/{attempt.id}/questions/1")
+    assert response.headers["Location"].endswith("/resultat")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "temps imparti" in html.lower()
+
+
+def test_other_candidate_pages_are_404(client, make_session, make_user, db):
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    client.post("/deconnexion", data={"csrf_token": form_token(client, "/")})
+    html_login(client, make_user().email)
+    for url in (
+        f"/copies/{attempt.id}/questions/1",
+        f"/copies/{attempt.id}/revue",
+        f"/copies/{attempt.id}/resultat",
+        f"/sessions/{session.id}",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_security_headers(client):
+    response = client.get("/connexion")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
