@@ -117,8 +117,11 @@ def upper_lower_weights(
     return upper, lower
 
 
-def pairwise_covariance(data: ResponseData) -> tuple[np.ndarray, np.ndarray]:
-    """Item covariance matrix over pairwise-presented attempts (n−1), and pair counts."""
+def pairwise_covariance(data: ResponseData) -> np.ndarray:
+    """Item covariance matrix (n − 1) over the attempts that saw both items of each pair."""
+    if data.complete:
+        xc = data.scores - data.scores.mean(axis=0)
+        return (xc.T @ xc) / (data.n_attempts - 1) if data.n_attempts > 1 else xc.T @ xc * np.nan
     p = data.presented.astype(np.float64)
     means = data.filled.sum(axis=0) / p.sum(axis=0)
     xc = np.where(data.presented, data.scores - means, 0.0)
@@ -127,7 +130,7 @@ def pairwise_covariance(data: ResponseData) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (xc.T @ xc - s_pair * s_pair.T / n_pair) / (n_pair - 1)
     cov[n_pair < 2] = np.nan
-    return cov, n_pair
+    return cov
 
 
 def _pattern_alphas(patterns: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,7 +154,7 @@ def _pattern_alphas(patterns: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, 
 
 def alpha_pairwise(data: ResponseData) -> float:
     """Mean over attempts of the alpha of their items, from the pairwise covariance matrix."""
-    cov, _ = pairwise_covariance(data)
+    cov = pairwise_covariance(data)
     base, _ = _pattern_alphas(data.forms.patterns, cov)
     valid = np.isfinite(base)
     if not valid.any():
@@ -166,7 +169,7 @@ def alpha_if_deleted(data: ResponseData) -> np.ndarray:
     attempt, alpha of its own items minus item i (or of all its items when i was not
     presented), from the pairwise covariance matrix, averaged over attempts.
     """
-    cov, _ = pairwise_covariance(data)
+    cov = pairwise_covariance(data)
     forms = data.forms
     base, deleted = _pattern_alphas(forms.patterns, cov)
     values = np.where(forms.patterns, deleted, base[:, None])
@@ -175,6 +178,23 @@ def alpha_if_deleted(data: ResponseData) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (np.where(valid, values, 0.0) * weights).sum(axis=0) / weights.sum(axis=0)
     return np.where(valid.any(axis=0), out, np.nan)
+
+
+def _rest_corr_complete(x: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Correlation of each column with the rest score (total − column), without n × k temps."""
+    n = x.shape[0]
+    t = totals - totals.mean()  # shifting the total leaves every correlation unchanged
+    sx = x.sum(axis=0)
+    sxx = col_dot(x, x)
+    sxt = x.T @ t
+    sy = t.sum() - sx
+    syy = t @ t - 2 * sxt + sxx
+    sxy = sxt - sxx
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vx = sxx - sx * sx / n
+        vy = syy - sy * sy / n
+        r = (sxy - sx * sy / n) / np.sqrt(vx * vy)
+    return np.where((n >= 2) & (vx > 1e-12 * n) & (vy > 1e-12 * n), np.clip(r, -1, 1), np.nan)
 
 
 def _weight_sums(w: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
@@ -230,10 +250,10 @@ def item_stats(
         sd = np.where(n >= 2, np.sqrt(np.maximum(var, 0.0)), np.nan)
         r_total = masked_corr(x0, data.proportions[:, None], mask)
         rest_max = data.max_totals[:, None] - m
-        rest = (data.totals[:, None] - x0) / rest_max
         if mask is None and (rest_max > 0).all():
-            r_rest = masked_corr(x0, rest)
+            r_rest = _rest_corr_complete(x0, data.totals)
         else:
+            rest = (data.totals[:, None] - x0) / rest_max
             ok = data.presented & (rest_max > 0)
             r_rest = masked_corr(np.where(ok, x0, 0.0), np.where(ok, rest, 0.0), ok)
         d27 = (col_dot(x0, upper) / _weight_sums(upper, mask)

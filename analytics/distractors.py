@@ -111,10 +111,10 @@ def distractor_analysis(
 
     keys: dict[str, set[str]] = {}
     if "key" in table.columns:
-        first = np.full(k, len(row_item), dtype=np.int64)
-        np.minimum.at(first, row_item, np.arange(len(row_item), dtype=np.int64))
         key = table["key"].array
-        values = key.categories[np.asarray(key.codes)[first]]
+        item_key = np.zeros(k, dtype=np.int64)
+        item_key[row_item] = key.codes  # the key is constant within an item (validated)
+        values = key.categories[item_key]
         keys = {item: set(split_options(v)) for item, v in zip(data.item_ids, values, strict=True)}
     rows: list[tuple] = []
     for i, item in enumerate(data.item_ids):

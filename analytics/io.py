@@ -127,24 +127,31 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if values.dtype.kind == "f" and np.all(np.mod(values[np.isfinite(values)], 1) == 0):
         values = values.astype(np.int64)
     text = np.array([str(v).strip() for v in values] + [""], dtype=object)
-    codes = np.where(codes < 0, len(values), codes)  # missing -> ""
     merged_codes, merged = pd.factorize(text)
-    return np.asarray(merged_codes, dtype=np.int64)[codes], np.asarray(merged, dtype=object)
+    merged_codes = np.asarray(merged_codes, dtype=np.int64)
+    has_missing = bool((codes < 0).any())
+    if has_missing:
+        codes = np.where(codes < 0, len(values), codes)  # missing -> ""
+    if has_missing or not np.array_equal(merged_codes[:-1], np.arange(len(values))):
+        codes = merged_codes[codes]
+    return codes, np.asarray(merged, dtype=object)
 
 
 def _ids(df: pd.DataFrame, column: str, *, natural: bool) -> pd.Categorical:
     """Convert an id column to a Categorical of non-empty strings."""
     codes, uniques = _codes(df[column])
-    missing = uniques[codes] == ""
+    missing = (uniques == "")[codes]
     if missing.any():
         raise _fail(int(np.flatnonzero(missing)[0]), column, "valeur manquante")
     used = np.flatnonzero(np.bincount(codes, minlength=len(uniques)) > 0)
     if natural:
         used = np.array(sorted(used, key=lambda u: natural_key(uniques[u])), dtype=np.int64)
-    remap = np.full(len(uniques), -1, dtype=np.int64)
-    remap[used] = np.arange(len(used))
     categories = pd.Index(uniques[used].astype(str), dtype=object)
-    return pd.Categorical.from_codes(remap[codes], categories=categories)
+    if not np.array_equal(used, np.arange(len(uniques))):
+        remap = np.full(len(uniques), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        codes = remap[codes]
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _text(df: pd.DataFrame, column: str) -> pd.Categorical:
@@ -181,13 +188,13 @@ def _first_rows(items: np.ndarray, n_items: int) -> np.ndarray:
     return first
 
 
-def _check_constant(
-    codes: np.ndarray, labels: Sequence, items: np.ndarray, first_rows: np.ndarray, column: str
-) -> None:
+def _check_constant(codes: np.ndarray, labels: Sequence, items: np.ndarray, column: str) -> None:
     """Error if a per-item attribute (max_score, key) differs between rows of an item."""
-    reference = codes[first_rows][items]
-    bad = codes != reference
-    if bad.any():
+    reference = np.empty(int(items.max()) + 1, dtype=codes.dtype)
+    reference[items] = codes  # any row of the item will do when the values are consistent
+    if (codes != reference[items]).any():
+        first_rows = _first_rows(items, len(reference))
+        bad = codes != codes[first_rows][items]
         pos = int(np.flatnonzero(bad)[0])
         ref_pos = int(first_rows[items[pos]])
         raise _fail(
@@ -217,7 +224,6 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
     a_codes = np.asarray(attempts.codes, dtype=np.int64)
     i_codes = np.asarray(items.codes, dtype=np.int64)
     n_items = len(items.categories)
-    first_rows = _first_rows(i_codes, n_items)
     out["attempt_id"] = attempts
     out["item_id"] = items
 
@@ -228,7 +234,7 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
         if nonpos.any():
             pos = int(np.flatnonzero(nonpos)[0])
             raise _fail(pos, "max_score", f"doit être > 0 (lu « {df['max_score'].iloc[pos]} »)")
-        _check_constant(max_score, max_score, i_codes, first_rows, "max_score")
+        _check_constant(max_score, max_score, i_codes, "max_score")
     else:
         max_score = np.ones(len(df))
     out_of_range = (score < 0) | (score > max_score * (1 + 1e-12))
@@ -263,7 +269,7 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
             out[column] = _text(df, column)
     if "key" in out:
         key = out["key"]
-        _check_constant(np.asarray(key.codes), key, i_codes, first_rows, "key")
+        _check_constant(np.asarray(key.codes), key, i_codes, "key")
     return pd.DataFrame(out)
 
 

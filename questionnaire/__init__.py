@@ -25,6 +25,7 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     apply_environment(app.config, app.instance_path)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from questionnaire import errors, i18n, web
     from questionnaire.extensions import csrf, db, login_manager, migrate

@@ -88,7 +88,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"Mot de passe des comptes de démonstration : {DEMO_PASSWORD}")
     if not no_serve:
         click.echo(f"Ouvrez http://{host}:{port}/ dans un navigateur.")
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
 def register_commands(app: Flask) -> None:

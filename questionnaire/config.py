@@ -29,7 +29,6 @@ class Config:
     # argon2 cost parameters (time_cost, memory_cost KiB, parallelism)
     PASSWORD_HASH_PARAMS = (3, 65536, 4)
     QUESTION_BANKS_PATH = str(Path(__file__).resolve().parent.parent / "question_banks")
-    JSON_SORT_KEYS = False
 
 
 class DevelopmentConfig(Config):

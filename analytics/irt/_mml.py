@@ -18,6 +18,7 @@ item quantities such as ``P`` are (items × nodes).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from scipy.special import expit, logsumexp, ndtri
@@ -44,7 +45,7 @@ class Problem:
     weights: np.ndarray
     rasch: bool
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return bool(self.m.all())
 

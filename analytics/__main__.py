@@ -1,0 +1,5 @@
+"""Entry point of ``python -m analytics``."""
+
+from analytics.cli import main
+
+raise SystemExit(main())

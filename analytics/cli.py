@@ -1,0 +1,251 @@
+"""Command line: ``python -m analytics <command> …`` (see docs/analytics-cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+import pandas as pd
+
+from analytics.io import AnalyticsInputError
+
+FLOAT_FORMAT = "%.6g"
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors are a single line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog} : erreur : {message} (voir --help)\n")
+
+
+def _ids(values: Sequence[str] | None) -> list[str]:
+    """Repeated and/or comma-separated ids: ['A,B', 'C'] -> ['A', 'B', 'C']."""
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def _write_table(df: pd.DataFrame, out: str | None, stdout: TextIO, **kwargs: object) -> None:
+    if out:
+        df.to_csv(out, index=False, **kwargs)
+    else:
+        df.to_csv(stdout, index=False, **kwargs)
+
+
+def _options(value: str | None) -> list[str] | None:
+    return _ids([value]) if value else None
+
+
+def _cmd_item_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from analytics.classical import FlagThresholds, item_stats
+    from analytics.io import read_responses
+
+    thresholds = FlagThresholds(
+        too_easy=args.too_easy,
+        too_hard=args.too_hard,
+        low_discrimination=args.low_discrimination,
+        negative_discrimination=args.negative_discrimination,
+        unused_distractor=args.unused_distractor,
+        second_key_margin=args.second_key_margin,
+    )
+    table = read_responses(args.file)
+    result = item_stats(table, thresholds, options=_options(args.options))
+    _write_table(result, args.output, stdout, float_format=FLOAT_FORMAT)
+    return 0
+
+
+def _cmd_test_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from analytics.io import read_responses
+    from analytics.reliability import test_stats
+
+    result = test_stats(read_responses(args.file), cut=args.cut)
+    json.dump(result.to_dict(), stdout, ensure_ascii=False, indent=2)
+    stdout.write("\n")
+    return 0
+
+
+def _cmd_distractors(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from analytics.distractors import distractor_analysis
+    from analytics.io import read_responses
+
+    result = distractor_analysis(read_responses(args.file), options=_options(args.options))
+    _write_table(result, args.output, stdout, float_format=FLOAT_FORMAT)
+    return 0
+
+
+def _cmd_irt(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from analytics.io import read_responses
+
+    try:
+        from analytics import irt
+    except ImportError as exc:
+        raise AnalyticsInputError(f"module IRT indisponible (analytics.irt) : {exc}") from exc
+    table = read_responses(args.file)
+    result = irt.calibrate(table, args.model, max_iter=args.max_iter, tol=args.tol)
+    _write_table(result.items, args.output, stdout, float_format=FLOAT_FORMAT)
+    state = "convergé" if result.converged else "NON convergé"
+    stderr.write(
+        f"irt {result.model} : {state} en {result.iterations} itérations, "
+        f"log-vraisemblance {result.log_likelihood:.4f}\n"
+    )
+    if args.persons:
+        irt.person_abilities(table, result).to_csv(
+            args.persons, index=False, float_format=FLOAT_FORMAT
+        )
+    return 0
+
+
+def _cmd_dif(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from analytics.dif import mh_dif
+    from analytics.io import read_responses
+
+    result = mh_dif(
+        read_responses(args.file),
+        group=args.group,
+        reference=args.reference,
+        focal=args.focal,
+        exclude_item=args.exclude_item,
+    )
+    _write_table(result, args.output, stdout, float_format=FLOAT_FORMAT)
+    return 0
+
+
+def persons_path(truth: str) -> str:
+    """Where `simulate --truth OUT` writes the person thetas: OUT_persons.csv."""
+    path = Path(truth)
+    return str(path.with_name(f"{path.stem}_persons{path.suffix or '.csv'}"))
+
+
+def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from analytics.simulate import simulate_responses
+
+    sim = simulate_responses(
+        args.items,
+        args.attempts,
+        args.model,
+        seed=args.seed,
+        miskey=_ids(args.miskey),
+        dif=_ids(args.dif),
+        dif_shift=args.dif_shift,
+        form_length=args.form_length,
+        n_forms=args.forms,
+        omit_rate=args.omit_rate,
+    )
+    _write_table(sim.responses, args.output, stdout)
+    if args.truth:
+        sim.items.to_csv(args.truth, index=False)
+        sim.persons.to_csv(persons_path(args.truth), index=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser of `python -m analytics`."""
+    parser = _Parser(
+        prog="python -m analytics",
+        description="Analyse psychométrique des réponses (format long CSV : attempt_id, "
+        "item_id, score [, max_score, option, key, group, seconds]).",
+        epilog="Documentation : docs/analytics-cli.md",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=help_)
+
+    p = add("item-stats", "statistiques classiques par item et alertes (CSV)")
+    p.add_argument("file", metavar="FILE", help="fichier de réponses CSV (format long)")
+    p.add_argument("-o", "--output", metavar="OUT", help="CSV de sortie (défaut : stdout)")
+    p.add_argument("--too-easy", type=float, default=0.95, help="facility > X (0.95)")
+    p.add_argument("--too-hard", type=float, default=0.20, help="facility < X (0.20)")
+    p.add_argument("--low-discrimination", type=float, default=0.20, help="r_rest < X (0.20)")
+    p.add_argument("--negative-discrimination", type=float, default=0.0, help="r_rest < X (0)")
+    p.add_argument(
+        "--unused-distractor", type=float, default=0.05, help="distracteur choisi < X (0.05)"
+    )
+    p.add_argument(
+        "--second-key-margin",
+        type=float,
+        default=0.0,
+        help="distracteur avec p_upper − p_lower > X (0)",
+    )
+    p.add_argument("--options", metavar="A,B,C,D", help="options proposées (tous les items)")
+    p.set_defaults(run=_cmd_item_stats)
+
+    p = add("test-stats", "statistiques du test, fidélité, taux de réussite (JSON)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--cut", default="0.6", help="seuil de réussite, part du maximum (0.6)")
+    p.set_defaults(run=_cmd_test_stats)
+
+    p = add("distractors", "analyse des options par item (CSV)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--options", metavar="A,B,C,D", help="options proposées (tous les items)")
+    p.set_defaults(run=_cmd_distractors)
+
+    p = add("irt", "calibration IRT Rasch / 2PL (CSV des items)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--model", choices=("rasch", "2pl"), default="2pl")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--persons", metavar="OUT", help="CSV des aptitudes EAP des tentatives")
+    p.add_argument("--max-iter", type=int, default=500)
+    p.add_argument("--tol", type=float, default=1e-4)
+    p.set_defaults(run=_cmd_irt)
+
+    p = add("dif", "fonctionnement différentiel des items, Mantel–Haenszel (CSV)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--group", required=True, metavar="COL", help="colonne de groupe")
+    p.add_argument("--reference", required=True, metavar="VAL", help="groupe de référence")
+    p.add_argument("--focal", required=True, metavar="VAL", help="groupe focal")
+    p.add_argument("--exclude-item", action="store_true", help="apparier sur le score hors item")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.set_defaults(run=_cmd_dif)
+
+    p = add("simulate", "simuler un fichier de réponses réaliste (CSV)")
+    p.add_argument("--items", type=int, required=True, metavar="N")
+    p.add_argument("--attempts", type=int, required=True, metavar="M")
+    p.add_argument("--model", choices=("rasch", "2pl"), default="2pl")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--miskey", action="append", metavar="ID", help="item à clé erronée")
+    p.add_argument("--dif", action="append", metavar="ID", help="item avec DIF (focal)")
+    p.add_argument("--dif-shift", type=float, default=0.8, metavar="LOGIT")
+    p.add_argument("--forms", type=int, default=0, metavar="F", help="nombre de formes fixes")
+    p.add_argument(
+        "--form-length", type=int, metavar="K", help="items par tentative (tirage aléatoire)"
+    )
+    p.add_argument("--omit-rate", type=float, default=0.01, metavar="P")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--truth", metavar="OUT", help="CSV des vrais paramètres des items")
+    p.set_defaults(run=_cmd_simulate)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 error)."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or usage error (2)
+        return int(exc.code or 0)
+    try:
+        return args.run(args, stdout, stderr)
+    except AnalyticsInputError as exc:
+        message = str(exc)
+    except (OSError, ValueError) as exc:
+        message = f"{type(exc).__name__}: {exc}"
+    except BrokenPipeError:  # pragma: no cover - e.g. `| head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:  # never a traceback
+        message = f"erreur interne ({type(exc).__name__}) : {exc}"
+    one_line = " ".join(message.split())
+    stderr.write(f"python -m analytics {args.command} : erreur : {one_line}\n")
+    return 2

@@ -1,0 +1,49 @@
+"""Errors never show a traceback: JSON in the API, a French page elsewhere."""
+
+import pytest
+
+
+@pytest.fixture
+def failing_app(app):
+    app.config["PROPAGATE_UNEXPECTED"] = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def explode():
+        raise RuntimeError("secret internal detail")
+
+    explode.access_rule = "public"
+    app.add_url_rule("/api/v1/explode", "api_explode", explode)
+    app.add_url_rule("/explode", "explode", explode)
+    return app
+
+
+def test_unexpected_api_error_is_json_500(failing_app):
+    response = failing_app.test_client().get("/api/v1/explode")
+    assert response.status_code == 500 and response.is_json
+    assert response.get_json()["error"]["code"] == "server_error"
+    assert "secret internal detail" not in response.get_data(as_text=True)
+
+
+def test_unexpected_page_error_is_a_french_page(failing_app):
+    response = failing_app.test_client().get("/explode")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and "erreur interne" in html and "Traceback" not in html
+
+
+def test_oversized_body_is_413_json(client):
+    response = client.post(
+        "/api/v1/auth/login", data="x" * (3 * 1024 * 1024), content_type="application/json"
+    )
+    assert (
+        response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"
+    )
+
+
+def test_wrong_method_on_api_is_json_405(client):
+    response = client.delete("/api/v1/sessions")
+    assert response.status_code == 405 and response.is_json
+
+
+def test_unknown_page_is_a_french_404(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404 and "introuvable" in response.get_data(as_text=True)
