@@ -29,6 +29,14 @@ def paris_time(moment: datetime | None, fmt: str = "%d/%m/%Y à %H h %M") -> str
     return moment.astimezone(PARIS).strftime(fmt)
 
 
+def french_percent(value: float | None) -> str:
+    """55.5 → « 55,5 % », 60.0 → « 60 % » (non-breaking space before the sign)."""
+    if value is None:
+        return ""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}\u00a0%"
+
+
 def init_app(app: Flask) -> None:
     from questionnaire.auth.models import User
 
@@ -54,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rich_inline"] = render_inline
     app.jinja_env.tests["block_rich"] = has_blocks
     app.jinja_env.filters["paris"] = paris_time
+    app.jinja_env.filters["percent"] = french_percent
     app.jinja_env.globals["app_name"] = "Questionnaires thématiques"
 
     @app.after_request
