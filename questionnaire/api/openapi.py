@@ -361,9 +361,9 @@ def openapi_document() -> dict:
             },
             "/openapi.json": {
                 "get": {
-                    "summary": "Ce document",
-                    "security": [],
-                    "responses": {"200": {"description": "OpenAPI 3"}},
+                    "summary": "Ce document (utilisateur connecté)",
+                    "security": COOKIE,
+                    "responses": {"200": {"description": "OpenAPI 3"}, "401": unauth},
                 }
             },
         },

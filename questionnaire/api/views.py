@@ -2,12 +2,12 @@
 
 from flask import jsonify
 
-from questionnaire.access import public
+from questionnaire.access import login_required
 from questionnaire.api import bp
 from questionnaire.api.openapi import openapi_document
 
 
 @bp.get("/openapi.json")
-@public
+@login_required
 def openapi():
     return jsonify(openapi_document())

@@ -6,7 +6,7 @@ from questionnaire.access import PUBLIC
 from questionnaire.auth.models import Role
 from tests.conftest import login
 
-PUBLIC_ENDPOINTS = {"auth.login", "main.health", "api.openapi", "api.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "main.health", "api.login", "static"}
 
 
 def _sample_url(rule) -> str:
@@ -71,7 +71,7 @@ def test_roles_are_enforced_on_every_get_route(app, client, make_user, role):
 
 def test_public_endpoints_answer_without_login(client):
     assert client.get("/sante").get_json() == {"status": "ok"}
-    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 401
     assert client.get("/connexion").status_code == 200
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200
