@@ -119,21 +119,12 @@ def upper_lower_weights(
 
 def pairwise_covariance(data: ResponseData) -> np.ndarray:
     """Item covariance matrix (n − 1) over the attempts that saw both items of each pair."""
-    if data.complete:
-        xc = data.scores - data.scores.mean(axis=0)
-        return (xc.T @ xc) / (data.n_attempts - 1) if data.n_attempts > 1 else xc.T @ xc * np.nan
-    p = data.presented.astype(np.float64)
-    means = data.filled.sum(axis=0) / p.sum(axis=0)
-    xc = np.where(data.presented, data.scores - means, 0.0)
-    n_pair = p.T @ p
-    s_pair = xc.T @ p  # [i, j]: sum of x_i over attempts that saw i and j
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (xc.T @ xc - s_pair * s_pair.T / n_pair) / (n_pair - 1)
-    cov[n_pair < 2] = np.nan
-    return cov
+    return data.pairwise_cov
 
 
-def _pattern_alphas(patterns: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pattern_alphas(
+    patterns: np.ndarray, cov: np.ndarray, *, deleted: bool = True
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Alpha of each item pattern (F,) and alpha of the pattern without item i (F × k)."""
     p = patterns.astype(np.float64)
     cov0 = np.nan_to_num(cov)
@@ -142,6 +133,10 @@ def _pattern_alphas(patterns: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, 
     diag = (p @ np.nan_to_num(np.diag(cov)))[:, None]
     q = p @ cov0  # [f, i]: sum over the pattern's items j of cov(i, j)
     total = (q * p).sum(axis=1)[:, None]
+    if not deleted:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base = k / (k - 1) * (1 - diag / total)
+        return np.where((k >= 2) & (total > 0), base, np.nan)[:, 0], None
     k_del = k - 1
     total_del = total - 2 * q + c_ii
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -155,7 +150,7 @@ def _pattern_alphas(patterns: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, 
 def alpha_pairwise(data: ResponseData) -> float:
     """Mean over attempts of the alpha of their items, from the pairwise covariance matrix."""
     cov = pairwise_covariance(data)
-    base, _ = _pattern_alphas(data.forms.patterns, cov)
+    base, _ = _pattern_alphas(data.forms.patterns, cov, deleted=False)
     valid = np.isfinite(base)
     if not valid.any():
         return float("nan")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -81,7 +82,7 @@ def _cmd_irt(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from analytics.io import read_responses
 
     try:
-        from analytics import irt
+        irt = importlib.import_module("analytics.irt")
     except ImportError as exc:
         raise AnalyticsInputError(f"module IRT indisponible (analytics.irt) : {exc}") from exc
     table = read_responses(args.file)
@@ -159,15 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("item-stats", "statistiques classiques par item et alertes (CSV)")
     p.add_argument("file", metavar="FILE", help="fichier de réponses CSV (format long)")
     p.add_argument("-o", "--output", metavar="OUT", help="CSV de sortie (défaut : stdout)")
-    p.add_argument("--too-easy", type=float, default=0.95, help="facility > X (0.95)")
-    p.add_argument("--too-hard", type=float, default=0.20, help="facility < X (0.20)")
-    p.add_argument("--low-discrimination", type=float, default=0.20, help="r_rest < X (0.20)")
-    p.add_argument("--negative-discrimination", type=float, default=0.0, help="r_rest < X (0)")
+    p.add_argument("--too-easy", metavar="X", type=float, default=0.95, help="facility > X (0.95)")
+    p.add_argument("--too-hard", metavar="X", type=float, default=0.20, help="facility < X (0.20)")
     p.add_argument(
-        "--unused-distractor", type=float, default=0.05, help="distracteur choisi < X (0.05)"
+        "--low-discrimination", metavar="X", type=float, default=0.20, help="r_rest < X (0.20)"
+    )
+    p.add_argument(
+        "--negative-discrimination", metavar="X", type=float, default=0.0, help="r_rest < X (0)"
+    )
+    p.add_argument(
+        "--unused-distractor",
+        metavar="X",
+        type=float,
+        default=0.05,
+        help="distracteur choisi < X (0.05)",
     )
     p.add_argument(
         "--second-key-margin",
+        metavar="X",
         type=float,
         default=0.0,
         help="distracteur avec p_upper − p_lower > X (0)",

@@ -114,8 +114,10 @@ def _attempt_groups(data: ResponseData, column: str) -> tuple[np.ndarray, pd.Ind
     codes = np.asarray(values.codes, dtype=np.int64)
     per_attempt = np.full(data.n_attempts, -1, dtype=np.int64)
     per_attempt[data.row_attempt] = codes
-    bad = codes != per_attempt[data.row_attempt]
-    if bad.any():
+    if (codes != per_attempt[data.row_attempt]).any():
+        first = np.full(data.n_attempts, len(codes), dtype=np.int64)
+        np.minimum.at(first, data.row_attempt, np.arange(len(codes), dtype=np.int64))
+        bad = codes != codes[first][data.row_attempt]
         pos = int(np.flatnonzero(bad)[0])
         raise AnalyticsInputError(
             f"ligne {pos + 2}, colonne {column} : groupe différent pour la même tentative "

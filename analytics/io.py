@@ -247,7 +247,9 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
     out["max_score"] = max_score
 
     cell = a_codes * n_items + i_codes
-    if (np.bincount(cell, minlength=len(attempts.categories) * n_items) > 1).any():
+    seen = np.zeros(len(attempts.categories) * n_items, dtype=bool)
+    seen[cell] = True
+    if np.count_nonzero(seen) < len(cell):  # fewer distinct cells than rows: a duplicate
         pos = int(np.flatnonzero(pd.Series(cell).duplicated(keep="first").to_numpy())[0])
         first = int(np.flatnonzero(cell == cell[pos])[0])
         raise _fail(
@@ -339,6 +341,24 @@ class ResponseData:
     def forms(self) -> Forms:
         """Attempts grouped by identical sets of presented items."""
         return find_forms(self.presented)
+
+    @cached_property
+    def pairwise_cov(self) -> np.ndarray:
+        """Item covariances (n − 1) over the attempts that saw both items (NaN if < 2)."""
+        if self.complete:
+            xc = self.scores - self.scores.mean(axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return (xc.T @ xc) / (self.n_attempts - 1)
+        p = self.presented.astype(np.float32)
+        n_pair = (p.T @ p).astype(np.float64)  # integer counts: exact in float32 below 2**24
+        p = p.astype(np.float64)
+        means = self.filled.sum(axis=0) / self.presented.sum(axis=0)
+        xc = np.where(self.presented, self.scores - means, 0.0)
+        s_pair = xc.T @ p  # [i, j]: sum of x_i over the attempts that saw i and j
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cov = (xc.T @ xc - s_pair * s_pair.T / n_pair) / (n_pair - 1)
+        cov[n_pair < 2] = np.nan
+        return cov
 
     @cached_property
     def totals(self) -> np.ndarray:

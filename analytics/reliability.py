@@ -130,13 +130,21 @@ def pass_mask(totals: np.ndarray, max_totals: np.ndarray, cut: Fraction) -> np.n
     return t * cut.denominator >= cut.numerator * m
 
 
-def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
-    """Feldt (1965) CI: (1 − α)/(1 − α̂) ~ F(n − 1, (n − 1)(k − 1))."""
-    df1, df2 = n - 1, (n - 1) * (k - 1)
+def feldt_ci(
+    alpha: float | np.ndarray,
+    n: int | np.ndarray,
+    k: int | np.ndarray,
+    level: float = 0.95,
+) -> tuple:
+    """Feldt (1965) CI: (1 − α)/(1 − α̂) ~ F(n − 1, (n − 1)(k − 1)); arrays accepted."""
+    n = np.asarray(n, dtype=np.float64)
+    df1, df2 = n - 1, (n - 1) * (np.asarray(k, dtype=np.float64) - 1)
     tail = (1 - level) / 2
     lower = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
     upper = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
-    return float(lower), float(upper)
+    if np.ndim(lower) == 0:
+        return float(lower), float(upper)
+    return lower, upper
 
 
 def lord_csem(x: float, k: int) -> float:
@@ -200,28 +208,30 @@ def form_reliability(data: ResponseData) -> list[FormStats]:
     s2 = np.asarray(g @ (xc * xc))
     st = g @ tc
     stt = g @ (tc * tc)
-    out = []
     with np.errstate(invalid="ignore", divide="ignore"):
         item_var = ((s2 - s1 * s1 / n[:, None]) / (n[:, None] - 1)).sum(axis=1)
         total_var = (stt - st * st / n) / (n - 1)
         alphas = k / (k - 1) * (1 - item_var / total_var)
-    for f in range(n_forms):
-        n_f, k_f = int(forms.counts[f]), int(k[f])
-        reason = None
-        if n_f < 2:
-            reason = "moins de 2 tentatives"
-        elif k_f < 2:
-            reason = "moins de 2 items"
-        elif not total_var[f] > 1e-12:
-            reason = "variance des scores totaux nulle"
-        if reason:
-            out.append(FormStats(f"F{f + 1}", n_f, k_f, None, None, None, reason))
-            continue
-        alpha = float(alphas[f])
-        ci = feldt_ci(alpha, n_f, k_f) if alpha < 1 else (alpha, alpha)
-        sem = math.sqrt(total_var[f] * max(1 - alpha, 0.0))
-        out.append(FormStats(f"F{f + 1}", n_f, k_f, alpha, ci, sem))
-    return out
+    reasons = np.select(
+        [n < 2, k < 2, ~(total_var > 1e-12)],
+        ["moins de 2 tentatives", "moins de 2 items", "variance des scores totaux nulle"],
+        default="",
+    )
+    ok = reasons == ""
+    lo = np.full(n_forms, np.nan)
+    hi = np.full(n_forms, np.nan)
+    sem = np.full(n_forms, np.nan)
+    if ok.any():
+        lo[ok], hi[ok] = feldt_ci(alphas[ok], n[ok], k[ok])
+        sem[ok] = np.sqrt(total_var[ok] * np.maximum(1 - alphas[ok], 0.0))
+    return [
+        FormStats(f"F{f + 1}", int(n_f), int(k_f), float(a), (float(l_), float(h)), float(s))
+        if r == ""
+        else FormStats(f"F{f + 1}", int(n_f), int(k_f), None, None, None, str(r))
+        for f, (n_f, k_f, a, l_, h, s, r) in enumerate(
+            zip(forms.counts, k, alphas, lo, hi, sem, reasons, strict=True)
+        )
+    ]
 
 
 def _histogram(totals: np.ndarray, max_total: float) -> list[dict[str, float]]:

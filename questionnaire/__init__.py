@@ -38,9 +38,45 @@ def create_app(config: str | type[Config] | dict | None = None) -> Flask:
     errors.init_app(app)
     web.init_app(app)
 
-    from questionnaire import api, attempts, auth, banks, exams, main
+    from questionnaire import (
+        accessibility,
+        admin,
+        api,
+        attempts,
+        audit,
+        auth,
+        authoring,
+        banks,
+        certification,
+        exams,
+        exchange,
+        incidents,
+        itemstats,
+        main,
+        privacy,
+        reports,
+        security,
+    )
 
-    for module in (main, auth, banks, exams, attempts, api):
+    for module in (
+        main,
+        auth,
+        banks,
+        exams,
+        attempts,
+        api,
+        accessibility,
+        authoring,
+        reports,
+        security,
+        audit,
+        incidents,
+        privacy,
+        itemstats,
+        certification,
+        exchange,
+        admin,
+    ):
         app.register_blueprint(module.bp)
 
     from questionnaire.cli import register_commands

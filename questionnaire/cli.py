@@ -94,9 +94,21 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from questionnaire.certification.cli import referentials_cli
+    from questionnaire.exchange.cli import export_command, import_command
+    from questionnaire.itemstats.cli import analytics_cli
+    from questionnaire.privacy.cli import privacy_cli
+    from questionnaire.reports.cli import reports_cli
+
+    app.cli.add_command(privacy_cli)
+    app.cli.add_command(reports_cli)
+    banks_cli.add_command(import_command)
+    banks_cli.add_command(export_command)
     app.cli.add_command(banks_cli)
     app.cli.add_command(attempts_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(analytics_cli)
+    app.cli.add_command(referentials_cli)
 
 
 def main() -> None:

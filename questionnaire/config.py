@@ -29,6 +29,24 @@ class Config:
     # argon2 cost parameters (time_cost, memory_cost KiB, parallelism)
     PASSWORD_HASH_PARAMS = (3, 65536, 4)
     QUESTION_BANKS_PATH = str(Path(__file__).resolve().parent.parent / "question_banks")
+    # Abuse protection (flask-limiter): counters live in Redis when QUESTIONNAIRE_REDIS_URL is
+    # set, so that every process and machine shares them; in memory otherwise.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "questionnaire"
+    # Redis down on an exam morning must not stop candidates logging in: fall back to memory.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    LOGIN_LOCKOUT_ATTEMPTS = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    # Failed logins from one address (an exam centre behind one NAT logs in successfully freely).
+    LOGIN_FAILURES_PER_ADDRESS = "50 per 5 minutes"
+    # Reverse proxies in front of the application whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = 0
+    # RGPD retention (days): audit log, then candidate accounts without activity.
+    RETENTION_AUDIT_DAYS = 365
+    RETENTION_ACCOUNT_DAYS = 5 * 365
 
 
 class DevelopmentConfig(Config):
@@ -67,6 +85,25 @@ CONFIGS: dict[str, type[Config]] = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def _hash_params(value: str) -> tuple[int, int, int]:
+    """argon2 ``time_cost,memory_cost_kib,parallelism`` (e.g. ``2,19456,1``)."""
+    time_cost, memory_cost, parallelism = (int(part) for part in value.split(","))
+    return time_cost, memory_cost, parallelism
+
+
+# Optional settings read from the environment: (variable, configuration key, type).
+ENVIRONMENT_SETTINGS = (
+    ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", str),
+    ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", int),
+    ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", int),
+    ("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", str),
+    ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", int),
+    ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int),
+    ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int),
+    ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "PASSWORD_HASH_PARAMS", _hash_params),
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -112,6 +149,10 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
     grace = os.environ.get("QUESTIONNAIRE_GRACE_SECONDS")
     if grace is not None:
         app_config["GRACE_SECONDS"] = int(grace)
+    for name, key, cast in ENVIRONMENT_SETTINGS:
+        value = os.environ.get(name)
+        if value is not None:
+            app_config[key] = cast(value)
     secret = os.environ.get("SECRET_KEY")
     if secret:
         app_config["SECRET_KEY"] = secret

@@ -20,6 +20,7 @@ from questionnaire.exams.services import (
     enrol,
 )
 from questionnaire.extensions import db
+from questionnaire.itemstats.simulation import simulate_history
 
 DEMO_PASSWORD = "demo-questionnaire"
 DEMO_ACCOUNTS = (
@@ -75,6 +76,9 @@ def prepare_demo(now: datetime) -> str:
         db.session.flush()
         enrol(session, candidate, now)
         lines.append(f"- {session.title} (session {session.id})")
+    history = simulate_history(
+        now, current_app.config.get("DEMO_HISTORY_ATTEMPTS", 0 if current_app.testing else 300)
+    )
     db.session.commit()
     loaded = sum(report.created.values())
     return "\n".join(
@@ -82,6 +86,7 @@ def prepare_demo(now: datetime) -> str:
             f"Banques : {loaded} item(s) créé(s), {sum(report.unchanged.values())} inchangé(s).",
             "Sessions ouvertes :",
             *lines,
+            history,
             "Comptes : " + ", ".join(email for email, _n, _r in DEMO_ACCOUNTS),
         ]
     )

@@ -119,7 +119,8 @@ def calibrate(
 
     k = int(usable.sum())
     a, d = fit.a, fit.d
-    b = -d / a
+    with np.errstate(divide="ignore", invalid="ignore"):  # a = 0 only for a degenerate fit
+        b = -d / a
     se_a = np.full(k, np.nan)
     se_b = np.full(k, np.nan)
     if fit.cov is not None:

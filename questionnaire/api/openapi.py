@@ -224,6 +224,10 @@ def openapi_document() -> dict:
                         "401": _error_response("Identifiants incorrects"),
                         "415": _error_response("Corps non JSON"),
                         "422": _error_response("Champs manquants"),
+                        "413": _error_response("Corps trop volumineux (4 Kio au plus)"),
+                        "429": _error_response(
+                            "Trop d'échecs : compte bloqué pour un temps (en-tête Retry-After)"
+                        ),
                     },
                 }
             },

@@ -16,6 +16,7 @@ from questionnaire.attempts.models import (
     GradeChange,
     ScoringDecision,
 )
+from questionnaire.audit.services import record
 from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
 from questionnaire.exams.models import ExamSession
@@ -118,6 +119,17 @@ def _regrade(decision: ScoringDecision, actor: User, reason: str, now: datetime)
     if decision.session_id is not None:
         query = query.where(Attempt.session_id == decision.session_id)
     report = RegradeReport(decision)
+    record(
+        f"scoring.{decision.kind.value}",
+        now,
+        actor_id=actor.id,
+        target=f"item_version:{decision.item_version_id}",
+        details={
+            "session_id": decision.session_id,
+            "correct_keys": decision.correct_keys,
+            "reason": reason,
+        },
+    )
     for attempt in db.session.execute(query.order_by(Attempt.id)).scalars().unique():
         before = (attempt.score, attempt.max_score, attempt.passed)
         grade_attempt(attempt, now)
@@ -138,6 +150,18 @@ def _regrade(decision: ScoringDecision, actor: User, reason: str, now: datetime)
             )
             db.session.add(change)
             report.changes.append(change)
+            record(
+                "grade.change",
+                now,
+                actor_id=actor.id,
+                subject_id=attempt.user_id,
+                target=f"attempt:{attempt.id}",
+                details={
+                    "before": f"{before[0]}/{before[1]}",
+                    "after": f"{attempt.score}/{attempt.max_score}",
+                    "reason": reason,
+                },
+            )
     return report
 
 

@@ -9,14 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from questionnaire.attempts.grading import grade_attempt
 from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus, Response
+from questionnaire.audit.services import record
 from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
+from questionnaire.incidents.services import session_extra_minutes
 
 MAX_SEQ = 2**53
 
@@ -143,7 +147,8 @@ def start_attempt(
         user_id=enrolment.user_id,
         status=AttemptStatus.IN_PROGRESS,
         started_at=now,
-        deadline=deadline_for(now, questionnaire.duration_minutes, enrolment.extra_time_percent),
+        deadline=deadline_for(now, questionnaire.duration_minutes, enrolment.extra_time_percent)
+        + timedelta(minutes=session_extra_minutes(session.id)),
         pass_mark_bp=questionnaire.pass_mark_bp,
         items=[
             AttemptItem(position=i, item_version_id=version.id, option_order=keys)
@@ -166,6 +171,13 @@ def start_attempt(
         .values(first_used_at=now)
         .execution_options(synchronize_session=False)
     )
+    record(
+        "attempt.start",
+        now,
+        actor_id=attempt.user_id,
+        subject_id=attempt.user_id,
+        target=f"attempt:{attempt.id}",
+    )
     return attempt, True
 
 
@@ -182,6 +194,15 @@ def _finalise(attempt: Attempt, status: AttemptStatus, now: datetime) -> bool:
         return False
     db.session.expire(attempt, ["items"])
     grade_attempt(attempt, now)
+    submitted = status is AttemptStatus.SUBMITTED
+    record(
+        "attempt.submit" if submitted else "attempt.expire",
+        now,
+        actor_id=attempt.user_id if submitted else None,
+        subject_id=attempt.user_id,
+        target=f"attempt:{attempt.id}",
+        details={"score": attempt.score, "max_score": attempt.max_score, "passed": attempt.passed},
+    )
     return True
 
 
@@ -222,10 +243,17 @@ def _check_open(attempt: Attempt, now: datetime, grace_seconds: int) -> None:
 
 
 def attempt_item_for(attempt: Attempt, external_id: str) -> AttemptItem:
-    for attempt_item in attempt.items:
-        if attempt_item.external_id == external_id:
-            return attempt_item
-    raise UnknownItem(f"La question {external_id} ne fait pas partie de cette copie.")
+    """The attempt's item with this id, by one query (an autosave must not load the whole form)."""
+    attempt_item = db.session.execute(
+        select(AttemptItem)
+        .join(ItemVersion, ItemVersion.id == AttemptItem.item_version_id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(AttemptItem.attempt_id == attempt.id, Item.external_id == external_id)
+        .options(lazyload(AttemptItem.response))
+    ).scalar_one_or_none()
+    if attempt_item is None:
+        raise UnknownItem(f"La question {external_id} ne fait pas partie de cette copie.")
+    return attempt_item
 
 
 def normalise_selection(attempt_item: AttemptItem, selected: list[str]) -> list[str]:
@@ -257,41 +285,51 @@ def save_response(
         seq = attempt_item.seq + 1
     if not 0 <= seq < MAX_SEQ:
         raise InvalidSelection("Numéro de séquence invalide.")
-    applied = db.session.execute(
-        update(Response)
-        .where(Response.attempt_item_id == attempt_item.id, Response.seq < seq)
-        .values(selected=keys, seq=seq, saved_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not applied:
-        stored = _stored_response(attempt_item)
-        if stored is None:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(
-                        Response(
-                            attempt_id=attempt.id,
-                            attempt_item_id=attempt_item.id,
-                            selected=keys,
-                            seq=seq,
-                            saved_at=now,
-                        )
-                    )
-                    db.session.flush()
-                applied = 1
-            except IntegrityError:
-                return save_response(attempt, attempt_item, selected, seq, now, grace_seconds)
+    if _upsert_response(attempt.id, attempt_item, keys, seq, now):
+        return SaveResult(seq=seq, saved_at=now, applied=True)
     stored = _stored_response(attempt_item)
-    return SaveResult(seq=stored.seq, saved_at=stored.saved_at, applied=bool(applied))
+    return SaveResult(seq=stored.seq, saved_at=stored.saved_at, applied=False)
 
 
-def _stored_response(attempt_item: AttemptItem) -> Response | None:
-    response = db.session.execute(
-        select(Response).where(Response.attempt_item_id == attempt_item.id)
-    ).scalar_one_or_none()
-    if response is not None:
-        db.session.refresh(response)
-    return response
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _upsert_response(
+    attempt_id: int, attempt_item: AttemptItem, keys: list[str], seq: int, now: datetime
+) -> bool:
+    """Insert the response, or overwrite an older one, in one atomic statement.
+
+    False when a response with a higher (or equal) sequence number is already stored.
+    """
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    statement = insert(Response).values(
+        attempt_id=attempt_id, attempt_item_id=attempt_item.id, selected=keys, seq=seq, saved_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Response.attempt_item_id],
+        set_={
+            "selected": statement.excluded.selected,
+            "seq": statement.excluded.seq,
+            "saved_at": statement.excluded.saved_at,
+        },
+        where=Response.seq < statement.excluded.seq,
+    ).returning(Response.id)
+    applied = db.session.execute(statement).first() is not None
+    if applied:
+        # a copy already loaded in this session is now stale
+        loaded = attempt_item.__dict__.get("response")
+        if loaded is not None:
+            db.session.expire(loaded)
+        db.session.expire(attempt_item, ["response"])
+    return applied
+
+
+def _stored_response(attempt_item: AttemptItem) -> Response:
+    return db.session.execute(
+        select(Response)
+        .where(Response.attempt_item_id == attempt_item.id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def set_flag(
@@ -303,11 +341,15 @@ def set_flag(
 
 
 def attempt_for_user(attempt_id: int, user: User) -> Attempt | None:
-    """The attempt if it belongs to ``user`` (others answer 404, not 403)."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
-        return None
-    return attempt
+    """The attempt if it belongs to ``user`` (others answer 404, not 403).
+
+    The session is loaded only if used: an autosave needs the attempt's status and deadline.
+    """
+    return db.session.execute(
+        select(Attempt)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+        .options(lazyload(Attempt.session))
+    ).scalar_one_or_none()
 
 
 def sessions_state(

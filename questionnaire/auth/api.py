@@ -9,11 +9,13 @@ from flask_wtf.csrf import generate_csrf
 from questionnaire.access import login_required, public
 from questionnaire.api import bp as api_bp
 from questionnaire.api.helpers import json_body
+from questionnaire.audit.services import record
 from questionnaire.auth.models import User
 from questionnaire.auth.services import authenticate
 from questionnaire.clock import current_time
 from questionnaire.errors import ApiError
 from questionnaire.extensions import csrf, db
+from questionnaire.security.limits import login_limited, record_login_failure
 
 
 def user_json(user: User) -> dict:
@@ -28,6 +30,7 @@ def user_json(user: User) -> dict:
 @api_bp.post("/auth/login")
 @csrf.exempt
 @public
+@login_limited
 def login():
     # Exempt from CSRF (there is no session yet) but JSON-only, which a cross-site form cannot send.
     data = json_body()
@@ -36,11 +39,15 @@ def login():
         raise ApiError(
             422, "invalid_credentials_format", "Champs « email » et « password » attendus (texte)."
         )
-    user = authenticate(email, password, current_time())
+    now = current_time()
+    user = authenticate(email, password, now)
     if user is None:
+        record_login_failure(email, now)
+        db.session.commit()
         raise ApiError(
             401, "invalid_credentials", "Adresse électronique ou mot de passe incorrect."
         )
+    record("auth.login", now, actor_id=user.id, subject_id=user.id)
     db.session.commit()
     login_user(user)
     return jsonify({"csrf_token": generate_csrf(), "user": user_json(user)})

@@ -8,12 +8,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from questionnaire.access import login_required, public
+from questionnaire.audit.services import record
 from questionnaire.auth import bp
 from questionnaire.auth.forms import EmptyForm, LoginForm
 from questionnaire.auth.services import authenticate
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.security.limits import login_limited, record_login_failure
 
 
 def _safe_next(target: str | None) -> str:
@@ -27,16 +29,21 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
+@login_limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, current_time())
+        now = current_time()
+        user = authenticate(form.email.data, form.password.data, now)
         if user is not None:
+            record("auth.login", now, actor_id=user.id, subject_id=user.id)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        record_login_failure(form.email.data, now)
+        db.session.commit()
         form.password.errors.append(_("Adresse électronique ou mot de passe incorrect."))
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status

@@ -229,12 +229,16 @@ def _numerical_hessian(f, x0, h=1e-4):
 
 
 @pytest.mark.parametrize("model", ["2pl", "rasch"])
-def test_standard_errors_equal_numerical_hessian_of_marginal_likelihood(lsat6, model):
+@pytest.mark.parametrize("incomplete", [False, True])
+def test_standard_errors_equal_numerical_hessian_of_marginal_likelihood(lsat6, model, incomplete):
     """Louis' observed information == central-difference Hessian of the
-    marginal log-likelihood in (a, b) (what ltm differentiates numerically).
-    For Rasch this also checks the raw-score grouping used on complete data."""
+    marginal log-likelihood in (a, b) (what ltm differentiates numerically),
+    on LSAT-6 and on LSAT-6 with 20% of the responses removed (incomplete
+    design).  For complete Rasch data this also checks the raw-score grouping."""
     from analytics.irt._data import build_patterns
 
+    if incomplete:
+        lsat6 = lsat6[np.random.default_rng(9).random(len(lsat6)) >= 0.2]
     result = calibrate(lsat6, model)
     pats = build_patterns(lsat6)
     pb = _mml.Problem(pats.x, pats.m, pats.counts, result.nodes, result.weights, False)

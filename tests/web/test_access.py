@@ -6,7 +6,14 @@ from questionnaire.access import PUBLIC
 from questionnaire.auth.models import Role
 from tests.conftest import login
 
-PUBLIC_ENDPOINTS = {"auth.login", "main.health", "api.login", "static"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "main.health",
+    "api.login",
+    "static",
+    "privacy.notice",
+    "accessibility.declaration",
+}
 
 
 def _sample_url(rule) -> str:

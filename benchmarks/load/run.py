@@ -1,0 +1,328 @@
+"""Exam-day start spike against gunicorn + PostgreSQL, measured with locust.
+
+    .venv/bin/python benchmarks/load/run.py [--candidates 1000] [--spawn-seconds 60]
+
+Creates a throw-away database on 127.0.0.1:5432 (user postgres, trust), builds the schema
+(``questionnaire db upgrade``), loads the shipped banks, inserts the candidates in bulk with
+one precomputed argon2 hash, starts gunicorn, runs locust headless, checks that every
+acknowledged save is in the database, prints a summary and removes everything it created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+PASSWORD = "benchmark-password"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+ITEMS = 20
+
+
+def _engine(url: str) -> sa.Engine:
+    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+
+def create_database() -> tuple[str, str]:
+    name = f"qbench_{uuid.uuid4().hex[:10]}"
+    admin = _engine(f"{SERVER}/postgres").execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, f"{SERVER}/{name}"
+
+
+def drop_database(name: str) -> None:
+    admin = _engine(f"{SERVER}/postgres").execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def build_schema(env: dict, app) -> str:
+    """``questionnaire db upgrade``; ``create_all`` while unmerged migrations have several heads."""
+    result = subprocess.run(
+        [str(BIN / "questionnaire"), "db", "upgrade"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0:
+        return "questionnaire db upgrade"
+    if "Multiple head" not in result.stdout + result.stderr:
+        raise SystemExit(f"questionnaire db upgrade failed:\n{result.stderr}")
+    from questionnaire.extensions import db
+
+    with app.app_context():
+        db.create_all()
+    return "db.create_all() (questionnaire db upgrade refused: several migration heads)"
+
+
+def prepare_exam(app, candidates: int, emails_file: Path) -> int:
+    """Shipped banks, one open 20-item session, ``candidates`` enrolled candidates."""
+    from questionnaire.auth.models import Role, User, UserRole
+    from questionnaire.auth.services import hash_password
+    from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
+    from questionnaire.banks.services import load_banks
+    from questionnaire.clock import now_utc
+    from questionnaire.exams.models import Enrolment
+    from questionnaire.exams.services import create_questionnaire, create_session
+    from questionnaire.extensions import db
+
+    now = now_utc()
+    with app.app_context():
+        load_banks(app.config["QUESTION_BANKS_PATH"], now)
+        counts = db.session.execute(
+            sa.select(Theme, sa.func.count(ItemVersion.id))
+            .join(Item, Item.theme_id == Theme.id)
+            .join(ItemVersion, ItemVersion.item_id == Item.id)
+            .where(ItemVersion.status == VersionStatus.PUBLISHED)
+            .group_by(Theme.id)
+        ).all()
+        theme = max(counts, key=lambda row: row[1])[0]
+        questionnaire = create_questionnaire(theme, "Charge", ITEMS, 60, now, blueprint={})
+        session = create_session(
+            questionnaire,
+            "Session de charge",
+            now - timedelta(hours=1),
+            now + timedelta(days=1),
+            now,
+        )
+        db.session.flush()
+        password_hash = hash_password(PASSWORD)
+        emails = [f"bench{n:05d}@example.org" for n in range(candidates)]
+        db.session.execute(
+            sa.insert(User),
+            [
+                {
+                    "email": email,
+                    "display_name": f"Candidat {n}",
+                    "password_hash": password_hash,
+                    "active": True,
+                    "created_at": now,
+                }
+                for n, email in enumerate(emails)
+            ],
+        )
+        ids = db.session.execute(sa.select(User.id).where(User.email.in_(emails))).scalars().all()
+        db.session.execute(
+            sa.insert(UserRole), [{"user_id": i, "role": Role.CANDIDATE} for i in ids]
+        )
+        db.session.execute(
+            sa.insert(Enrolment),
+            [
+                {"session_id": session.id, "user_id": i, "extra_time_percent": 0, "created_at": now}
+                for i in ids
+            ],
+        )
+        session_id = session.id
+        db.session.commit()
+        db.engine.dispose()
+    emails_file.write_text("\n".join(emails) + "\n", encoding="utf-8")
+    return session_id
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            "python:questionnaire.gunicorn_conf",
+            "questionnaire:create_app()",
+        ],
+        cwd=ROOT,
+        env={
+            **env,
+            "QUESTIONNAIRE_BIND": f"127.0.0.1:{port}",
+            "QUESTIONNAIRE_WORKERS": str(workers),
+            "QUESTIONNAIRE_LOG_LEVEL": "warning",
+        },
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/sante", timeout=5).status_code == 200:
+                return process
+        except requests.RequestException:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not answer /sante")
+
+
+def run_locust(port: int, env: dict, candidates: int, spawn_seconds: int, folder: Path) -> None:
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(Path(__file__).with_name("locustfile.py")),
+            "--headless",
+            "--users",
+            str(candidates),
+            "--spawn-rate",
+            f"{candidates / spawn_seconds:.3f}",
+            "--run-time",
+            "15m",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            str(folder / "locust"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def check_database(url: str, acks: list[list]) -> tuple[int, int, int]:
+    """(acknowledged saves, missing from the database, attempts submitted)."""
+    latest: dict[tuple[int, str], tuple[int, list[str]]] = {}
+    for attempt_id, item_id, seq, selected, _at in acks:
+        if seq >= latest.get((attempt_id, item_id), (0, []))[0]:
+            latest[attempt_id, item_id] = (seq, selected)
+    engine = _engine(url)
+    with engine.connect() as connection:
+        stored = {
+            (row.attempt_id, row.external_id): (row.seq, row.selected)
+            for row in connection.execute(
+                sa.text(
+                    "SELECT ai.attempt_id, i.external_id, r.seq, r.selected FROM response r "
+                    "JOIN attempt_item ai ON ai.id = r.attempt_item_id "
+                    "JOIN item_version iv ON iv.id = ai.item_version_id "
+                    "JOIN item i ON i.id = iv.item_id"
+                )
+            )
+        }
+        submitted = connection.execute(
+            sa.text("SELECT count(*) FROM attempt WHERE status = 'submitted'")
+        ).scalar_one()
+    engine.dispose()
+    missing = sum(1 for key, value in latest.items() if stored.get(key) != value)
+    return len(acks), missing, submitted
+
+
+def _stats(folder: Path) -> dict[str, dict]:
+    with open(folder / "locust_stats.csv", encoding="utf-8") as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def _sustained_rate(acks: list[list]) -> tuple[float, float]:
+    """Saves per second over the save phase, and the median of the per-second counts."""
+    times = sorted(ack[4] for ack in acks)
+    if len(times) < 2:
+        return 0.0, 0.0
+    span = times[-1] - times[0]
+    buckets: dict[int, int] = {}
+    for moment in times:
+        buckets[int(moment)] = buckets.get(int(moment), 0) + 1
+    return len(times) / span, statistics.median(buckets.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=1000)
+    parser.add_argument("--spawn-seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--hash-params",
+        help="argon2 time,memory KiB,parallelism for the candidates (default: the application's)",
+    )
+    args = parser.parse_args()
+
+    name, url = create_database()
+    folder = Path(tempfile.mkdtemp(prefix="qbench-"))
+    env = {
+        **os.environ,
+        "QUESTIONNAIRE_CONFIG": "development",
+        "QUESTIONNAIRE_DATABASE_URL": url,
+        "QUESTIONNAIRE_INSTANCE_PATH": str(folder / "instance"),
+        "QUESTIONNAIRE_REDIS_URL": REDIS_URL,
+        "SECRET_KEY": uuid.uuid4().hex,
+    }
+    if args.hash_params:
+        env["QUESTIONNAIRE_PASSWORD_HASH_PARAMS"] = args.hash_params
+    gunicorn = None
+    try:
+        os.environ.update(
+            {k: v for k, v in env.items() if k.startswith(("QUESTIONNAIRE_", "SECRET"))}
+        )
+        from questionnaire import create_app
+
+        app = create_app("development")
+        schema = build_schema(env, app)
+        started = time.perf_counter()
+        session_id = prepare_exam(app, args.candidates, folder / "emails.txt")
+        prepared = time.perf_counter() - started
+        gunicorn = start_gunicorn(env, args.port, args.workers)
+        locust_env = {
+            **env,
+            "BENCH_SESSION_ID": str(session_id),
+            "BENCH_PASSWORD": PASSWORD,
+            "BENCH_EMAILS": str(folder / "emails.txt"),
+            "BENCH_ACK_LOG": str(folder / "acks.jsonl"),
+        }
+        run_locust(args.port, locust_env, args.candidates, args.spawn_seconds, folder)
+        acks = [
+            json.loads(line)
+            for line in (folder / "acks.jsonl").read_text(encoding="utf-8").splitlines()
+            if line
+        ]
+        acknowledged, missing, submitted = check_database(url, acks)
+        stats = _stats(folder)
+        average, median_second = _sustained_rate(acks)
+        print(f"\nschema: {schema}; data prepared in {prepared:.1f} s")
+        print(
+            f"candidates {args.candidates}, spawned over {args.spawn_seconds} s, gunicorn workers "
+            f"{args.workers}, argon2 {app.config['PASSWORD_HASH_PARAMS']}"
+        )
+        print("| request | count | failures | median ms | p95 ms | p99 ms | req/s |")
+        print("|---|---|---|---|---|---|---|")
+        for label in ("login", "start", "save", "sante", "submit"):
+            row = stats.get(label)
+            if row:
+                print(
+                    f"| {label} | {row['Request Count']} | {row['Failure Count']} | "
+                    f"{row['50%']} | {row['95%']} | {row['99%']} | {float(row['Requests/s']):.1f} |"
+                )
+        save, sante = stats.get("save"), stats.get("sante")
+        if save and sante:
+            print(
+                f"p95 save / p95 /sante = {float(save['95%']) / max(float(sante['95%']), 1):.2f}; "
+                f"median save / median /sante = {float(save['50%']) / max(float(sante['50%']), 1):.2f}"
+            )
+        print(
+            f"saves per second over the save phase: {average:.1f} (median second: {median_second})"
+        )
+        print(
+            f"acknowledged saves {acknowledged}, missing in the database {missing}, attempts submitted {submitted}"
+        )
+    finally:
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(timeout=60)
+        drop_database(name)
+
+
+if __name__ == "__main__":
+    main()

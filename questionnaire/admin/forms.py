@@ -1,0 +1,178 @@
+"""Administration forms; dates are typed in Paris time and stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from questionnaire.banks.models import Theme
+from questionnaire.exams.models import ReleasePolicy
+from questionnaire.roles import Role
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def to_utc(local: datetime) -> datetime:
+    """A naive Paris wall-clock time from a form, as an aware UTC datetime."""
+    return local.replace(tzinfo=PARIS).astimezone(UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+class QuestionnaireForm(FlaskForm):
+    title = StringField(
+        "Titre", validators=[DataRequired("Le titre est obligatoire."), Length(max=200)]
+    )
+    item_count = IntegerField(
+        "Nombre de questions",
+        validators=[InputRequired("Indiquez un nombre."), NumberRange(1, 200, "Entre 1 et 200.")],
+    )
+    duration_minutes = IntegerField(
+        "Durée (minutes)",
+        validators=[InputRequired("Indiquez une durée."), NumberRange(1, 600, "Entre 1 et 600.")],
+    )
+    pass_mark = DecimalField(
+        "Seuil de réussite (%)",
+        places=2,
+        default=60,
+        validators=[
+            InputRequired("Indiquez le seuil (par exemple 60)."),
+            NumberRange(1, 100, "Entre 1 et 100 %."),
+        ],
+    )
+    shuffle_items = BooleanField("Mélanger l'ordre des questions", default=True)
+    shuffle_options = BooleanField("Mélanger l'ordre des options", default=True)
+
+
+def questionnaire_form(theme: Theme, **kwargs) -> QuestionnaireForm:
+    """The questionnaire form with one « items drawn » field per topic of the theme."""
+
+    class ThemedQuestionnaireForm(QuestionnaireForm):
+        pass
+
+    for topic in theme.topics:
+        setattr(
+            ThemedQuestionnaireForm,
+            f"draw_{topic.id}",
+            IntegerField(
+                topic.title,
+                validators=[Optional(), NumberRange(0, 200, "Entre 0 et 200.")],
+            ),
+        )
+    form = ThemedQuestionnaireForm(**kwargs)
+    form.topic_fields = [(topic, form[f"draw_{topic.id}"]) for topic in theme.topics]
+    return form
+
+
+class SessionForm(FlaskForm):
+    questionnaire = SelectField("Questionnaire", coerce=int, validate_choice=True)
+    title = StringField(
+        "Titre", validators=[DataRequired("Le titre est obligatoire."), Length(max=200)]
+    )
+    opens_at = DateTimeLocalField(
+        "Ouverture (heure de Paris)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Indiquez la date d'ouverture.")],
+    )
+    closes_at = DateTimeLocalField(
+        "Clôture (heure de Paris)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Indiquez la date de clôture.")],
+    )
+    release_policy = SelectField(
+        "Publication de la correction",
+        choices=[SelectChoice(p.value, p.label) for p in ReleasePolicy],
+    )
+
+
+class EnrolForm(FlaskForm):
+    email = EmailField(
+        "Adresse du candidat",
+        validators=[DataRequired("Indiquez l'adresse du candidat."), Length(max=254)],
+    )
+    extra_time_percent = IntegerField(
+        "Temps supplémentaire (%)",
+        default=0,
+        validators=[
+            InputRequired("Indiquez 0 s'il n'y en a pas."),
+            NumberRange(0, 300, "Entre 0 et 300 %."),
+        ],
+    )
+    note = StringField("Aménagement (note)", validators=[Length(max=500)])
+
+
+class EnrolmentForm(FlaskForm):
+    extra_time_percent = IntegerField(
+        "Temps supplémentaire (%)",
+        validators=[
+            InputRequired("Indiquez 0 s'il n'y en a pas."),
+            NumberRange(0, 300, "Entre 0 et 300 %."),
+        ],
+    )
+    note = StringField("Aménagement (note)", validators=[Length(max=500)])
+
+
+class EnrolmentImportForm(FlaskForm):
+    file = FileField(
+        "Fichier CSV",
+        validators=[
+            FileRequired("Choisissez un fichier CSV."),
+            FileAllowed(["csv", "txt"], "Un fichier .csv est attendu."),
+        ],
+        description="Une ligne par candidat : adresse ; temps supplémentaire en % ; aménagement.",
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+
+
+class UserForm(FlaskForm):
+    display_name = StringField(
+        "Nom affiché", validators=[DataRequired("Le nom est obligatoire."), Length(max=200)]
+    )
+    roles = MultiCheckboxField("Rôles", choices=ROLE_CHOICES)
+    active = BooleanField("Compte actif", default=True)
+    password = PasswordField(
+        "Nouveau mot de passe (laisser vide pour ne pas le changer)",
+        validators=[Optional(), Length(min=12, max=1024, message="12 caractères au moins.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewUserForm(UserForm):
+    email = EmailField(
+        "Adresse électronique",
+        validators=[DataRequired("L'adresse est obligatoire."), Length(max=254)],
+    )
+    password = PasswordField(
+        "Mot de passe initial",
+        validators=[
+            DataRequired("Le mot de passe est obligatoire."),
+            Length(min=12, max=1024, message="12 caractères au moins."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

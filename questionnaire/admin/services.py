@@ -1,0 +1,260 @@
+"""Administrators' operations: questionnaire edits, session schedule and release, CSV enrolment, accounts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from questionnaire.attempts.models import Attempt
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import AccountError, find_user_by_email, hash_password
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.services import ExamConfigError, check_blueprint, enrol
+from questionnaire.extensions import db
+
+MAX_CSV_LINES = 5000
+EMAIL_HEADERS = {"email", "courriel", "adresse", "e-mail", "mail"}
+
+
+class AdminError(ValueError):
+    """An administration action refused, with a message for the administrator."""
+
+
+# ---------------------------------------------------------------- questionnaires
+
+
+def has_attempts(questionnaire: Questionnaire) -> bool:
+    """Whether a candidate has started a form of this questionnaire (it is then fixed)."""
+    return (
+        db.session.execute(
+            select(func.count(Attempt.id))
+            .join(ExamSession, ExamSession.id == Attempt.session_id)
+            .where(ExamSession.questionnaire_id == questionnaire.id)
+        ).scalar_one()
+        > 0
+    )
+
+
+def update_questionnaire(
+    questionnaire: Questionnaire,
+    *,
+    title: str,
+    item_count: int,
+    duration_minutes: int,
+    pass_mark_bp: int,
+    blueprint: dict[str, int],
+    shuffle_items: bool,
+    shuffle_options: bool,
+) -> None:
+    """Change a questionnaire nobody has sat yet; the bank must be able to fill the blueprint."""
+    if has_attempts(questionnaire):
+        raise ExamConfigError(
+            "Des candidats ont déjà composé sur ce questionnaire : créez-en un nouveau."
+        )
+    if item_count <= 0 or duration_minutes <= 0:
+        raise ExamConfigError("Le nombre d'items et la durée doivent être positifs.")
+    if not 0 < pass_mark_bp <= 10_000:
+        raise ExamConfigError("Le seuil de réussite doit être compris entre 0 et 100 %.")
+    blueprint = {slug: n for slug, n in blueprint.items() if n}
+    check_blueprint(questionnaire.theme, item_count, blueprint)
+    questionnaire.title = title
+    questionnaire.item_count = item_count
+    questionnaire.duration_minutes = duration_minutes
+    questionnaire.pass_mark_bp = pass_mark_bp
+    questionnaire.blueprint = blueprint
+    questionnaire.shuffle_items = shuffle_items
+    questionnaire.shuffle_options = shuffle_options
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def reschedule(
+    session: ExamSession,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    release_policy: ReleasePolicy,
+) -> None:
+    if closes_at <= opens_at:
+        raise ExamConfigError("La clôture doit suivre l'ouverture.")
+    session.title = title
+    session.opens_at, session.closes_at = opens_at, closes_at
+    session.release_policy = release_policy
+
+
+def close_session(session: ExamSession, now: datetime) -> None:
+    """Close an open session now (attempts already started keep their own deadline)."""
+    if session.is_closed(now):
+        raise AdminError("La session est déjà close.")
+    if not session.is_open(now):
+        raise AdminError("La session n'est pas encore ouverte : modifiez plutôt ses dates.")
+    session.closes_at = now
+
+
+def release_correction(session: ExamSession, now: datetime) -> None:
+    """Publish the correction of a session whose release is manual."""
+    if session.release_policy is not ReleasePolicy.MANUAL:
+        raise AdminError("La correction de cette session est publiée automatiquement.")
+    if session.released_at is not None:
+        raise AdminError("La correction est déjà publiée.")
+    session.released_at = now
+
+
+def enrol_candidate(
+    session: ExamSession, email: str, extra_time_percent: int, note: str, now: datetime
+) -> Enrolment:
+    user = find_user_by_email(email)
+    if user is None or not user.active or not user.has_role(Role.CANDIDATE):
+        raise AdminError(f"Aucun compte candidat actif pour {email.strip()}.")
+    return enrol(session, user, now, extra_time_percent, note.strip() or None)
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: str
+
+
+class EnrolmentImportError(AdminError):
+    """The CSV file was refused; nothing was enrolled."""
+
+    def __init__(self, errors: list[LineError]):
+        super().__init__(f"{len(errors)} erreur(s) : aucune inscription enregistrée.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    line: int
+    user: User
+    extra_time_percent: int
+    note: str | None
+
+
+def _parse_extra(value: str) -> int | None:
+    value = value.strip().rstrip("%").strip()
+    if not value:
+        return 0
+    if not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 <= number <= 300 else None
+
+
+def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
+    """Check every line (email ; temps supplémentaire % ; aménagement); raise with all errors."""
+    delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise EnrolmentImportError([LineError(0, f"fichier CSV illisible : {exc}.")]) from exc
+    errors: list[LineError] = []
+    parsed: list[EnrolmentRow] = []
+    seen: dict[str, int] = {}
+    if len(rows) > MAX_CSV_LINES:
+        raise EnrolmentImportError([LineError(0, f"plus de {MAX_CSV_LINES} lignes.")])
+    for number, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].casefold() in EMAIL_HEADERS:
+            continue
+        email = cells[0].lower()
+        if "@" not in email:
+            errors.append(LineError(number, f"adresse électronique invalide « {cells[0]} »."))
+            continue
+        extra = _parse_extra(cells[1] if len(cells) > 1 else "")
+        if extra is None:
+            errors.append(
+                LineError(
+                    number, f"temps supplémentaire « {cells[1]} » : entier de 0 à 300 attendu."
+                )
+            )
+            continue
+        if email in seen:
+            errors.append(LineError(number, f"{email} figure déjà ligne {seen[email]}."))
+            continue
+        seen[email] = number
+        user = find_user_by_email(email)
+        if user is None or not user.active or not user.has_role(Role.CANDIDATE):
+            errors.append(LineError(number, f"aucun compte candidat actif pour {email}."))
+            continue
+        note = cells[2] if len(cells) > 2 and cells[2] else None
+        if note and len(note) > 500:
+            errors.append(LineError(number, "aménagement trop long (500 caractères au plus)."))
+            continue
+        parsed.append(EnrolmentRow(number, user, extra, note))
+    if not errors and not parsed:
+        errors.append(LineError(0, "le fichier ne contient aucune inscription."))
+    if errors:
+        raise EnrolmentImportError(errors)
+    return parsed
+
+
+def import_enrolments(session: ExamSession, text: str, now: datetime) -> int:
+    """Enrol every candidate of the CSV, or none of them."""
+    rows = parse_enrolment_csv(text)
+    for row in rows:
+        enrol(session, row.user, now, row.extra_time_percent, row.note)
+    return len(rows)
+
+
+def update_enrolment(enrolment: Enrolment, extra_time_percent: int, note: str) -> None:
+    if not 0 <= extra_time_percent <= 300:
+        raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
+    enrolment.extra_time_percent = extra_time_percent
+    enrolment.accommodation_note = note.strip() or None
+
+
+def unenrol(enrolment: Enrolment) -> None:
+    """Remove an enrolment nobody has used yet."""
+    used = db.session.execute(
+        select(Attempt.id).where(Attempt.enrolment_id == enrolment.id)
+    ).first()
+    if used:
+        raise AdminError("Le candidat a déjà commencé : son inscription est conservée.")
+    db.session.delete(enrolment)
+
+
+# ---------------------------------------------------------------- users
+
+
+def update_user(
+    user: User,
+    acting: User,
+    *,
+    display_name: str,
+    roles: Iterable[Role],
+    active: bool,
+    new_password: str = "",
+) -> None:
+    """Edit an account; an administrator cannot lock themselves out."""
+    roles = set(roles)
+    if not roles:
+        raise AccountError("Un compte doit avoir au moins un rôle.")
+    if user.id == acting.id and (Role.ADMIN not in roles or not active):
+        raise AccountError(
+            "Vous ne pouvez pas retirer votre propre rôle d'administrateur ni désactiver votre compte."
+        )
+    if new_password:
+        if len(new_password) < 12:
+            raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")
+        user.password_hash = hash_password(new_password)
+    user.display_name = display_name.strip()
+    user.set_roles(roles)
+    user.active = active
+
+
+def list_users(role: Role | None = None) -> list[User]:
+    query = select(User).order_by(User.display_name, User.email)
+    if role is not None:
+        from questionnaire.auth.models import UserRole
+
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return list(db.session.execute(query).scalars())

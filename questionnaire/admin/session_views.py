@@ -1,0 +1,240 @@
+"""Administration pages for sessions: schedule, enrolment (one by one or CSV), release, closing."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from questionnaire.access import roles_required
+from questionnaire.admin import bp, services
+from questionnaire.admin.forms import (
+    EnrolForm,
+    EnrolmentForm,
+    EnrolmentImportForm,
+    SessionForm,
+    to_local,
+    to_utc,
+)
+from questionnaire.auth.forms import EmptyForm
+from questionnaire.auth.models import Role, User
+from questionnaire.clock import current_time
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.services import ExamConfigError, create_session
+from questionnaire.extensions import db
+
+ADMIN = Role.ADMIN
+
+
+def _session_form(**kwargs) -> SessionForm:
+    form = SessionForm(**kwargs)
+    questionnaires = db.session.execute(
+        select(Questionnaire).order_by(Questionnaire.title)
+    ).scalars()
+    form.questionnaire.choices = [SelectChoice(q.id, q.title) for q in questionnaires]
+    return form
+
+
+@bp.get("/sessions")
+@roles_required(ADMIN)
+def list_sessions():
+    sessions = db.session.execute(
+        select(ExamSession).order_by(ExamSession.opens_at.desc())
+    ).scalars()
+    return render_template("admin/sessions.html", sessions=list(sessions), now=current_time())
+
+
+@bp.route("/sessions/nouvelle", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_session():
+    form = _session_form()
+    if form.validate_on_submit():
+        questionnaire = db.get_or_404(Questionnaire, form.questionnaire.data)
+        try:
+            session = create_session(
+                questionnaire,
+                form.title.data.strip(),
+                to_utc(form.opens_at.data),
+                to_utc(form.closes_at.data),
+                current_time(),
+                ReleasePolicy(form.release_policy.data),
+            )
+        except ExamConfigError as exc:
+            form.closes_at.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Session créée : inscrivez maintenant les candidats.", "success")
+            return redirect(url_for(".show_session", session_id=session.id))
+    return render_template("admin/session_form.html", form=form, session=None)
+
+
+@bp.route("/sessions/<int:session_id>/modifier", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_session(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    form = _session_form(obj=session)
+    del form.questionnaire
+    if not form.is_submitted():
+        form.opens_at.data, form.closes_at.data = (
+            to_local(session.opens_at),
+            to_local(session.closes_at),
+        )
+        form.release_policy.data = session.release_policy.value
+    if form.validate_on_submit():
+        try:
+            services.reschedule(
+                session,
+                form.title.data.strip(),
+                to_utc(form.opens_at.data),
+                to_utc(form.closes_at.data),
+                ReleasePolicy(form.release_policy.data),
+            )
+        except ExamConfigError as exc:
+            form.closes_at.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Session modifiée.", "success")
+            return redirect(url_for(".show_session", session_id=session.id))
+    return render_template("admin/session_form.html", form=form, session=session)
+
+
+def _render_session(session: ExamSession, *, enrol_form=None, import_form=None, import_errors=None):
+    enrolments = db.session.execute(
+        select(Enrolment)
+        .join(User)
+        .where(Enrolment.session_id == session.id)
+        .order_by(User.display_name)
+    ).scalars()
+    return render_template(
+        "admin/session.html",
+        session=session,
+        enrolments=list(enrolments),
+        enrol_form=enrol_form or EnrolForm(),
+        import_form=import_form or EnrolmentImportForm(),
+        import_errors=import_errors,
+        button_form=EmptyForm(),
+        now=current_time(),
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+@roles_required(ADMIN)
+def show_session(session_id: int):
+    return _render_session(db.get_or_404(ExamSession, session_id))
+
+
+@bp.post("/sessions/<int:session_id>/inscriptions")
+@roles_required(ADMIN)
+def enrol_one(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            enrolment = services.enrol_candidate(
+                session,
+                form.email.data,
+                form.extra_time_percent.data,
+                form.note.data or "",
+                current_time(),
+            )
+        except (services.AdminError, ExamConfigError) as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{enrolment.user.display_name} est inscrit(e).", "success")
+            return redirect(url_for(".show_session", session_id=session.id))
+    return _render_session(session, enrol_form=form), 422
+
+
+@bp.post("/sessions/<int:session_id>/inscriptions/csv")
+@roles_required(ADMIN)
+def import_enrolments(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    form = EnrolmentImportForm()
+    if not form.validate_on_submit():
+        return _render_session(session, import_form=form), 422
+    raw = form.file.data.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        form.file.errors.append("Le fichier doit être encodé en UTF-8.")
+        return _render_session(session, import_form=form), 422
+    try:
+        count = services.import_enrolments(session, text, current_time())
+    except services.EnrolmentImportError as exc:
+        db.session.rollback()
+        return _render_session(session, import_form=form, import_errors=exc.errors), 422
+    db.session.commit()
+    flash(f"{count} candidat(s) inscrit(s) depuis le fichier.", "success")
+    return redirect(url_for(".show_session", session_id=session.id))
+
+
+def _enrolment_or_404(session: ExamSession, enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.session_id != session.id:
+        abort(404)
+    return enrolment
+
+
+@bp.post("/sessions/<int:session_id>/inscriptions/<int:enrolment_id>")
+@roles_required(ADMIN)
+def update_enrolment(session_id: int, enrolment_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    enrolment = _enrolment_or_404(session, enrolment_id)
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        services.update_enrolment(enrolment, form.extra_time_percent.data, form.note.data or "")
+        db.session.commit()
+        flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"{enrolment.user.display_name} : {error}", "error")
+    return redirect(url_for(".show_session", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/inscriptions/<int:enrolment_id>/supprimer")
+@roles_required(ADMIN)
+def remove_enrolment(session_id: int, enrolment_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    enrolment = _enrolment_or_404(session, enrolment_id)
+    return _session_action(
+        session, EmptyForm(), lambda: services.unenrol(enrolment), "Inscription supprimée."
+    )
+
+
+def _session_action(session: ExamSession, form, action, message: str):
+    if form.validate_on_submit():
+        try:
+            action()
+        except services.AdminError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for(".show_session", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/cloturer")
+@roles_required(ADMIN)
+def close_session(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    return _session_action(
+        session,
+        EmptyForm(),
+        lambda: services.close_session(session, current_time()),
+        "Session close : plus aucun candidat ne peut commencer.",
+    )
+
+
+@bp.post("/sessions/<int:session_id>/publier-correction")
+@roles_required(ADMIN)
+def release_correction(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    return _session_action(
+        session,
+        EmptyForm(),
+        lambda: services.release_correction(session, current_time()),
+        "Correction publiée : les candidats la voient avec leur résultat.",
+    )

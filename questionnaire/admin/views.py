@@ -1,0 +1,209 @@
+"""Administration pages: questionnaires and their blueprints, users and roles. Administrators only."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from questionnaire.access import roles_required
+from questionnaire.admin import bp, services
+from questionnaire.admin.forms import (
+    NewUserForm,
+    UserForm,
+    questionnaire_form,
+)
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import AccountError, create_user
+from questionnaire.banks.models import Theme
+from questionnaire.clock import current_time
+from questionnaire.exams.models import Questionnaire
+from questionnaire.exams.services import (
+    ExamConfigError,
+    create_questionnaire,
+    default_blueprint,
+    published_counts_by_topic,
+)
+from questionnaire.extensions import db
+from questionnaire.roles import ROLE_LABELS
+
+ADMIN = Role.ADMIN
+
+
+def _themes() -> list[Theme]:
+    return list(db.session.execute(select(Theme).order_by(Theme.position)).scalars())
+
+
+@bp.get("/")
+@roles_required(ADMIN)
+def index():
+    return render_template("admin/index.html")
+
+
+# ---------------------------------------------------------------- questionnaires
+
+
+@bp.get("/questionnaires")
+@roles_required(ADMIN)
+def list_questionnaires():
+    questionnaires = db.session.execute(
+        select(Questionnaire).order_by(Questionnaire.created_at.desc(), Questionnaire.id.desc())
+    ).scalars()
+    return render_template("admin/questionnaires.html", questionnaires=list(questionnaires))
+
+
+def _blueprint(form, theme: Theme) -> dict[str, int]:
+    return {topic.slug: field.data or 0 for topic, field in form.topic_fields}
+
+
+def _pass_mark_bp(form) -> int:
+    return int((Decimal(form.pass_mark.data) * 100).to_integral_value())
+
+
+def _render_questionnaire(form, theme: Theme, questionnaire=None, error=None):
+    return render_template(
+        "admin/questionnaire_form.html",
+        form=form,
+        theme=theme,
+        questionnaire=questionnaire,
+        counts=published_counts_by_topic(theme),
+        error=error,
+        locked=questionnaire is not None and services.has_attempts(questionnaire),
+    )
+
+
+@bp.route("/questionnaires/nouveau", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_questionnaire():
+    theme = db.session.execute(
+        select(Theme).where(Theme.slug == request.args.get("theme", ""))
+    ).scalar_one_or_none()
+    if theme is None:
+        return render_template("admin/choose_theme.html", themes=_themes())
+    form = questionnaire_form(theme)
+    if not form.is_submitted():
+        plan = default_blueprint(theme)
+        form.title.data = f"Questionnaire — {theme.title}"
+        form.item_count.data = sum(plan.values()) or None
+        form.duration_minutes.data = 30
+        for topic, field in form.topic_fields:
+            field.data = plan.get(topic.slug, 0)
+    if form.validate_on_submit():
+        try:
+            create_questionnaire(
+                theme,
+                form.title.data.strip(),
+                form.item_count.data,
+                form.duration_minutes.data,
+                current_time(),
+                pass_mark_bp=_pass_mark_bp(form),
+                blueprint=_blueprint(form, theme),
+                shuffle_items=form.shuffle_items.data,
+                shuffle_options=form.shuffle_options.data,
+            )
+        except ExamConfigError as exc:
+            return _render_questionnaire(form, theme, error=str(exc))
+        db.session.commit()
+        flash("Questionnaire créé.", "success")
+        return redirect(url_for(".list_questionnaires"))
+    return _render_questionnaire(form, theme)
+
+
+@bp.route("/questionnaires/<int:questionnaire_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_questionnaire(questionnaire_id: int):
+    questionnaire = db.get_or_404(Questionnaire, questionnaire_id)
+    theme = questionnaire.theme
+    form = questionnaire_form(theme, obj=questionnaire)
+    if not form.is_submitted():
+        form.pass_mark.data = Decimal(questionnaire.pass_mark_bp) / 100
+        for topic, field in form.topic_fields:
+            field.data = questionnaire.blueprint.get(topic.slug, 0)
+    if form.validate_on_submit():
+        try:
+            services.update_questionnaire(
+                questionnaire,
+                title=form.title.data.strip(),
+                item_count=form.item_count.data,
+                duration_minutes=form.duration_minutes.data,
+                pass_mark_bp=_pass_mark_bp(form),
+                blueprint=_blueprint(form, theme),
+                shuffle_items=form.shuffle_items.data,
+                shuffle_options=form.shuffle_options.data,
+            )
+        except ExamConfigError as exc:
+            db.session.rollback()
+            return _render_questionnaire(form, theme, questionnaire, error=str(exc))
+        db.session.commit()
+        flash("Questionnaire modifié.", "success")
+        return redirect(url_for(".list_questionnaires"))
+    return _render_questionnaire(form, theme, questionnaire)
+
+
+# ---------------------------------------------------------------- users
+
+
+@bp.get("/utilisateurs")
+@roles_required(ADMIN)
+def list_users():
+    value = request.args.get("role", "")
+    role = Role(value) if value in {r.value for r in Role} else None
+    return render_template(
+        "admin/users.html", users=services.list_users(role), role=role, roles=list(Role)
+    )
+
+
+@bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_user():
+    form = NewUserForm()
+    if not form.is_submitted():
+        form.roles.data = [Role.CANDIDATE.value]
+    if form.validate_on_submit():
+        try:
+            if not form.roles.data:
+                raise AccountError("Choisissez au moins un rôle.")
+            user = create_user(
+                form.email.data,
+                form.password.data,
+                form.display_name.data.strip(),
+                [Role(value) for value in form.roles.data],
+                current_time(),
+            )
+            user.active = form.active.data
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Compte créé pour {user.email}.", "success")
+            return redirect(url_for(".list_users"))
+    return render_template("admin/user_form.html", form=form, user=None, labels=ROLE_LABELS)
+
+
+@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    if not form.is_submitted():
+        form.roles.data = sorted(role.value for role in user.roles)
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user,
+                current_user,
+                display_name=form.display_name.data,
+                roles=[Role(value) for value in form.roles.data],
+                active=form.active.data,
+                new_password=form.password.data or "",
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            form.roles.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Compte de {user.email} modifié.", "success")
+            return redirect(url_for(".list_users"))
+    return render_template("admin/user_form.html", form=form, user=user, labels=ROLE_LABELS)

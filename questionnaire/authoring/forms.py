@@ -1,0 +1,218 @@
+"""The item editor and the small forms of the review thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from questionnaire.banks.models import (
+    CognitiveLevel,
+    Difficulty,
+    ItemType,
+    ItemVersion,
+    Theme,
+    Volatility,
+)
+from questionnaire.banks.validation import OPTION_KEYS, ParsedItem, ParsedOption
+from questionnaire.richtext import sanitise
+
+VOLATILITY_LABELS = {
+    "stable": "stable (revue tous les 3 ans)",
+    "annuelle": "annuelle (chiffre revu chaque 1er janvier)",
+    "recente": "récente (revue tous les six mois)",
+}
+
+
+class OptionForm(Form):
+    text = TextAreaField("Texte", validators=[Optional(), Length(max=2000)])
+    correct = BooleanField("bonne réponse")
+
+
+class ItemForm(FlaskForm):
+    topic = SelectField("Sujet", validators=[InputRequired("Choisissez un sujet.")])
+    competency = StringField(
+        "Compétence",
+        validators=[DataRequired("Indiquez la compétence (par exemple C9)."), Length(max=20)],
+    )
+    item_type = RadioField(
+        "Type de question",
+        choices=[
+            SelectChoice(ItemType.SINGLE.value, "une seule bonne réponse"),
+            SelectChoice(ItemType.MULTIPLE.value, "plusieurs bonnes réponses"),
+        ],
+        default=ItemType.SINGLE.value,
+        validators=[InputRequired("Choisissez le type de question.")],
+    )
+    stem = TextAreaField(
+        "Énoncé",
+        validators=[DataRequired("L'énoncé est obligatoire."), Length(max=5000)],
+        description="Mise en forme permise : <em>, <strong>, listes, tableaux.",
+    )
+    options = FieldList(FormField(OptionForm), min_entries=5, max_entries=5)
+    rationale = TextAreaField(
+        "Justification",
+        validators=[DataRequired("La justification est obligatoire."), Length(max=5000)],
+    )
+    reference = StringField(
+        "Référence juridique",
+        validators=[DataRequired("La référence est obligatoire."), Length(max=500)],
+    )
+    cognitive_level = SelectField(
+        "Niveau cognitif", choices=[SelectChoice(c.value) for c in CognitiveLevel]
+    )
+    difficulty = SelectField(
+        "Difficulté a priori", choices=[SelectChoice(d.value) for d in Difficulty]
+    )
+    valid_as_of = DateField(
+        "Valide au", validators=[InputRequired("Indiquez la date de vérification (AAAA-MM-JJ).")]
+    )
+    volatility = SelectField(
+        "Volatilité",
+        choices=[SelectChoice(v.value, VOLATILITY_LABELS[v.value]) for v in Volatility],
+    )
+
+    option_errors: list[str]
+
+    def set_theme(self, theme: Theme) -> None:
+        self.topic.choices = [SelectChoice(t.slug, t.title) for t in theme.topics]
+
+    def filled_options(self) -> list[ParsedOption]:
+        return [
+            ParsedOption(
+                OPTION_KEYS[i], entry.form.text.data.strip(), bool(entry.form.correct.data)
+            )
+            for i, entry in enumerate(self.options.entries)
+            if (entry.form.text.data or "").strip()
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.option_errors = self._check_options()
+        return valid and not self.option_errors
+
+    def _check_options(self) -> list[str]:
+        texts = [(entry.form.text.data or "").strip() for entry in self.options.entries]
+        filled = self.filled_options()
+        errors = []
+        if not 3 <= len(filled) <= 5:
+            errors.append("Une question a de 3 à 5 options.")
+        last = max((i for i, text in enumerate(texts) if text), default=-1)
+        if any(not text for text in texts[: last + 1]):
+            errors.append(
+                "Remplissez les options dans l'ordre, sans en laisser une vide entre deux."
+            )
+        if any(
+            entry.form.correct.data and not text
+            for entry, text in zip(self.options.entries, texts, strict=True)
+        ):
+            errors.append("Une option vide ne peut pas être une bonne réponse.")
+        n_correct = sum(o.correct for o in filled)
+        if self.item_type.data == ItemType.SINGLE.value and n_correct != 1:
+            errors.append("Une question à réponse unique a exactement une bonne réponse.")
+        if self.item_type.data == ItemType.MULTIPLE.value and (
+            n_correct < 2 or n_correct == len(filled)
+        ):
+            errors.append(
+                "Une question à réponses multiples a au moins deux bonnes réponses et une fausse."
+            )
+        return errors
+
+    def to_parsed(self, external_id: str = "") -> ParsedItem:
+        return ParsedItem(
+            id=external_id,
+            topic=self.topic.data,
+            competency=self.competency.data.strip(),
+            type=ItemType(self.item_type.data),
+            stem=self.stem.data.strip(),
+            options=self.filled_options(),
+            rationale=self.rationale.data.strip(),
+            reference=self.reference.data.strip(),
+            cognitive_level=CognitiveLevel(self.cognitive_level.data),
+            difficulty=Difficulty(self.difficulty.data),
+            valid_as_of=self.valid_as_of.data,
+            volatility=Volatility(self.volatility.data),
+        )
+
+    def fill_from(self, version: ItemVersion) -> None:
+        """Prefill with a stored version's content (for a new draft or an open one)."""
+        self.topic.data = version.topic.slug
+        self.competency.data = version.competency
+        self.item_type.data = version.item_type.value
+        self.stem.data = version.stem
+        for entry, key in zip(self.options.entries, OPTION_KEYS, strict=True):
+            option = version.option(key)
+            entry.form.text.data = option.text if option else ""
+            entry.form.correct.data = bool(option and option.is_correct)
+        self.rationale.data = version.rationale
+        self.reference.data = version.reference
+        self.cognitive_level.data = version.cognitive_level.value
+        self.difficulty.data = version.difficulty.value
+        self.valid_as_of.data = version.valid_as_of
+        self.volatility.data = version.volatility.value
+
+
+@dataclass(frozen=True)
+class PreviewOption:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PreviewQuestion:
+    """What the candidate page needs from a version, built from unsaved editor content."""
+
+    stem: str
+    is_multiple: bool
+    options: tuple[PreviewOption, ...]
+
+    def option(self, key: str) -> PreviewOption | None:
+        return next((o for o in self.options if o.key == key), None)
+
+    @property
+    def option_order(self) -> list[str]:
+        return [o.key for o in self.options]
+
+
+def preview_of(form: ItemForm) -> PreviewQuestion:
+    """The editor's content as a candidate would get it (sanitised, in bank order)."""
+    return PreviewQuestion(
+        stem=sanitise(form.stem.data or ""),
+        is_multiple=form.item_type.data == ItemType.MULTIPLE.value,
+        options=tuple(PreviewOption(o.key, sanitise(o.text)) for o in form.filled_options()),
+    )
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(
+        "Commentaire", validators=[DataRequired("Le commentaire est vide."), Length(max=5000)]
+    )
+
+
+class ReviewForm(FlaskForm):
+    comment = TextAreaField("Commentaire pour l'auteur", validators=[Length(max=5000)])
+
+
+class ReferenceChangeForm(FlaskForm):
+    reference = StringField(
+        "Référence modifiée",
+        validators=[DataRequired("Indiquez la référence."), Length(min=3, max=200)],
+        description="Telle qu'elle est citée dans les items, par exemple « Art. 197 CGI ».",
+    )
+    changed_on = DateField(
+        "Modifiée le", validators=[InputRequired("Indiquez la date (AAAA-MM-JJ).")]
+    )
+    note = TextAreaField("Nature du changement", validators=[Length(max=2000)])

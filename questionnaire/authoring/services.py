@@ -1,0 +1,281 @@
+"""Drafts, review and publication of item versions, with four eyes and a thread per item."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from questionnaire.auth.models import Role, User
+from questionnaire.authoring.lifecycle import transition
+from questionnaire.authoring.models import EventKind, ReviewEvent, VersionAuthorship
+from questionnaire.banks.findings import Finding, Severity
+from questionnaire.banks.lint import lint_item
+from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
+from questionnaire.banks.validation import ParsedBank, ParsedItem, ParsedOption, ParsedTopic
+from questionnaire.banks.versions import (
+    DraftError,
+    create_draft_from_parsed,
+    open_version,
+    write_content,
+)
+from questionnaire.extensions import db
+from questionnaire.richtext import plain
+
+
+class AuthoringError(ValueError):
+    """An authoring action refused (wrong person, wrong state, content with errors)."""
+
+
+class NotAllowed(AuthoringError):
+    """The user may not perform this action on this version."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def authorship_of(version: ItemVersion) -> VersionAuthorship | None:
+    return db.session.execute(
+        select(VersionAuthorship).where(VersionAuthorship.version_id == version.id)
+    ).scalar_one_or_none()
+
+
+def authorships(versions: list[ItemVersion]) -> dict[int, VersionAuthorship]:
+    """Authorship records of several versions, by version id."""
+    ids = [v.id for v in versions]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(VersionAuthorship).where(VersionAuthorship.version_id.in_(ids))
+    ).scalars()
+    return {row.version_id: row for row in rows}
+
+
+def thread(item: Item) -> list[ReviewEvent]:
+    """The item's whole thread (every version), oldest first."""
+    return list(
+        db.session.execute(
+            select(ReviewEvent)
+            .where(ReviewEvent.item_id == item.id)
+            .order_by(ReviewEvent.created_at, ReviewEvent.id)
+        ).scalars()
+    )
+
+
+def find_item(external_id: str) -> Item | None:
+    return db.session.execute(
+        select(Item).where(Item.external_id == external_id)
+    ).scalar_one_or_none()
+
+
+def find_version(item: Item, number: int) -> ItemVersion | None:
+    return next((v for v in item.versions if v.number == number), None)
+
+
+# ---------------------------------------------------------------- predicates
+
+
+def is_author(version: ItemVersion, user: User) -> bool:
+    record = authorship_of(version)
+    return record is not None and record.author_id == user.id
+
+
+def can_edit(item: Item, user: User) -> bool:
+    """Authors write new versions; an open draft belongs to its author; a version in review is locked."""
+    if not user.has_role(Role.AUTHOR):
+        return False
+    current = open_version(item)
+    if current is None:
+        return True
+    return current.status is VersionStatus.DRAFT and is_author(current, user)
+
+
+def can_review(version: ItemVersion, user: User) -> bool:
+    """Four eyes: a reviewer who is not the version's author."""
+    return (
+        version.status is VersionStatus.IN_REVIEW
+        and user.has_role(Role.REVIEWER)
+        and not is_author(version, user)
+    )
+
+
+def can_publish(version: ItemVersion, user: User) -> bool:
+    record = authorship_of(version)
+    return (
+        version.status is VersionStatus.IN_REVIEW
+        and record is not None
+        and record.is_approved
+        and user.has_any_role((Role.REVIEWER, Role.ADMIN))
+    )
+
+
+def can_retire(version: ItemVersion, user: User) -> bool:
+    return version.status is VersionStatus.PUBLISHED and user.has_any_role(
+        (Role.REVIEWER, Role.ADMIN)
+    )
+
+
+# ---------------------------------------------------------------- lint
+
+
+def bank_context(theme: Theme) -> ParsedBank:
+    """The theme as the linter sees a bank (its topics; items are linted one at a time)."""
+    return ParsedBank(
+        path=theme.slug,
+        theme=theme.slug,
+        title=theme.title,
+        competencies=list(theme.competencies),
+        form_items=sum(t.default_draw for t in theme.topics),
+        duration_minutes=0,
+        topics=[ParsedTopic(t.slug, t.title, t.default_draw) for t in theme.topics],
+    )
+
+
+def parsed_from_version(version: ItemVersion) -> ParsedItem:
+    """A stored version in the parser's shape (for the linter and the exchange formats)."""
+    return ParsedItem(
+        id=version.item.external_id,
+        topic=version.topic.slug,
+        competency=version.competency,
+        type=version.item_type,
+        stem=version.stem,
+        options=[ParsedOption(o.key, o.text, o.is_correct) for o in version.options],
+        rationale=version.rationale,
+        reference=version.reference,
+        cognitive_level=version.cognitive_level,
+        difficulty=version.difficulty,
+        valid_as_of=version.valid_as_of,
+        volatility=version.volatility,
+    )
+
+
+def lint(theme: Theme, parsed: ParsedItem, today: date) -> list[Finding]:
+    """Item-writing rules on the plain text (markup does not count as words)."""
+    as_text = ParsedItem(
+        **{
+            **parsed.__dict__,
+            "stem": plain(parsed.stem),
+            "options": [ParsedOption(o.key, plain(o.text), o.correct) for o in parsed.options],
+        }
+    )
+    findings = lint_item(bank_context(theme), as_text, today)
+    return sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
+
+
+# ---------------------------------------------------------------- actions
+
+
+def _event(item: Item, version: ItemVersion | None, user: User, kind: EventKind, now, text=None):
+    db.session.add(
+        ReviewEvent(
+            item=item,
+            version=version,
+            actor_id=user.id,
+            kind=kind,
+            comment=(text or "").strip() or None,
+            created_at=now,
+        )
+    )
+
+
+def save_item(
+    item: Item | None, theme: Theme, parsed: ParsedItem, user: User, now: datetime
+) -> ItemVersion:
+    """Write the author's content: into their open draft, or into a new draft version."""
+    if item is not None and not can_edit(item, user):
+        raise NotAllowed("Cet item a une version en cours chez un autre auteur ou en relecture.")
+    if item is None and not user.has_role(Role.AUTHOR):
+        raise NotAllowed("Seuls les auteurs créent des items.")
+    try:
+        current = open_version(item) if item is not None else None
+        if current is not None:
+            write_content(current, parsed, theme)
+            return current
+        parsed.id = item.external_id if item is not None else ""
+        return create_draft_from_parsed(parsed, theme, user, now)
+    except DraftError as exc:
+        raise AuthoringError(str(exc)) from exc
+
+
+def submit(version: ItemVersion, user: User, now: datetime) -> None:
+    """The author sends a draft without lint errors to review."""
+    if not is_author(version, user):
+        raise NotAllowed("Seul l'auteur du brouillon peut le soumettre à la relecture.")
+    errors = [
+        f
+        for f in lint(version.item.theme, parsed_from_version(version), now.date())
+        if f.severity is Severity.ERROR
+    ]
+    if errors:
+        raise AuthoringError(
+            "Le brouillon a des erreurs de rédaction à corriger avant la relecture : "
+            + " ; ".join(f.message for f in errors)
+        )
+    transition(version, VersionStatus.IN_REVIEW)
+    _event(version.item, version, user, EventKind.SUBMITTED, now)
+
+
+def _clear_approval(version: ItemVersion) -> None:
+    record = authorship_of(version)
+    if record is not None:
+        record.approved_by_id, record.approved_at = None, None
+
+
+def withdraw(version: ItemVersion, user: User, now: datetime) -> None:
+    """The author takes a version back from review to change it."""
+    if not is_author(version, user):
+        raise NotAllowed("Seul l'auteur peut retirer sa version de la relecture.")
+    transition(version, VersionStatus.DRAFT)
+    _clear_approval(version)
+    _event(version.item, version, user, EventKind.WITHDRAWN, now)
+
+
+def approve(version: ItemVersion, user: User, now: datetime, comment: str = "") -> None:
+    """A reviewer other than the author approves the version (it may then be published)."""
+    if not can_review(version, user):
+        raise NotAllowed(
+            "Approbation refusée : il faut être relecteur, et ne pas être l'auteur de la version."
+        )
+    record = authorship_of(version)
+    if record is None:
+        raise AuthoringError("Version sans auteur enregistré : elle ne peut pas être approuvée.")
+    record.approved_by_id, record.approved_at = user.id, now
+    _event(version.item, version, user, EventKind.APPROVED, now, comment)
+
+
+def send_back(version: ItemVersion, user: User, comment: str, now: datetime) -> None:
+    """A reviewer other than the author returns the version to draft, saying why."""
+    if not can_review(version, user):
+        raise NotAllowed("Renvoi refusé : il faut être relecteur, et ne pas être l'auteur.")
+    if not comment.strip():
+        raise AuthoringError("Dites à l'auteur ce qui doit changer (commentaire obligatoire).")
+    transition(version, VersionStatus.DRAFT)
+    _clear_approval(version)
+    _event(version.item, version, user, EventKind.SENT_BACK, now, comment)
+
+
+def publish(version: ItemVersion, user: User, now: datetime) -> None:
+    """Publish an approved version; the version it replaces becomes « remplacée »."""
+    if not can_publish(version, user):
+        raise NotAllowed("Seule une version approuvée par un relecteur peut être publiée.")
+    for other in version.item.versions:
+        if other is not version and other.status is VersionStatus.PUBLISHED:
+            transition(other, VersionStatus.SUPERSEDED)
+    transition(version, VersionStatus.PUBLISHED)
+    _event(version.item, version, user, EventKind.PUBLISHED, now)
+
+
+def retire(version: ItemVersion, user: User, comment: str, now: datetime) -> None:
+    """Withdraw a published version from future forms (attempts keep what they showed)."""
+    if not can_retire(version, user):
+        raise NotAllowed("Seul un relecteur ou un administrateur retire une version publiée.")
+    if not comment.strip():
+        raise AuthoringError("Indiquez pourquoi l'item est retiré.")
+    transition(version, VersionStatus.RETIRED)
+    _event(version.item, version, user, EventKind.RETIRED, now, comment)
+
+
+def add_comment(item: Item, version: ItemVersion | None, user: User, text: str, now) -> None:
+    if not text.strip():
+        raise AuthoringError("Le commentaire est vide.")
+    _event(item, version, user, EventKind.COMMENT, now, text)

@@ -1,0 +1,363 @@
+"""Authoring pages: item list, editor with preview and lint, item page, review actions, queues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from questionnaire.access import roles_required
+from questionnaire.auth.forms import EmptyForm
+from questionnaire.auth.models import Role
+from questionnaire.authoring import bp, freshness, services
+from questionnaire.authoring.diff import compare
+from questionnaire.authoring.forms import (
+    CommentForm,
+    ItemForm,
+    ReferenceChangeForm,
+    ReviewForm,
+    preview_of,
+)
+from questionnaire.authoring.lifecycle import TransitionError
+from questionnaire.authoring.search import FLAGS, LAST_REVIEW, ItemFilters, authors, search_items
+from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
+from questionnaire.banks.versions import open_version
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+
+STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
+PAGE_SIZE = 50
+
+
+def _item_or_404(external_id: str) -> Item:
+    item = services.find_item(external_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _version_or_404(item: Item, number: int) -> ItemVersion:
+    version = services.find_version(item, number)
+    if version is None:
+        abort(404)
+    return version
+
+
+def _themes() -> list[Theme]:
+    return list(db.session.execute(select(Theme).order_by(Theme.position)).scalars())
+
+
+def _int_arg(name: str) -> int | None:
+    return request.args.get(name, type=int)
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def list_items():
+    filters = ItemFilters(
+        theme_id=_int_arg("theme"),
+        topic_id=_int_arg("topic"),
+        status=request.args.get("status", ""),
+        flag=request.args.get("flag", ""),
+        author_id=_int_arg("author"),
+        last_review=request.args.get("last_review", ""),
+        text=request.args.get("q", ""),
+    )
+    themes = _themes()
+    rows = search_items(filters, current_time())
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(1, _int_arg("page") or 1), pages)
+    return render_template(
+        "authoring/list.html",
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
+        filters=filters,
+        themes=themes,
+        topics=[(theme, topic) for theme in themes for topic in theme.topics],
+        statuses=list(VersionStatus),
+        flags=FLAGS,
+        last_reviews=LAST_REVIEW,
+        authors=authors(),
+    )
+
+
+def _editor(form: ItemForm, theme: Theme, item: Item | None):
+    """Preview, lint or save the editor's content; re-render or redirect."""
+    now = current_time()
+    preview = findings = None
+    if form.is_submitted():
+        valid = form.validate()
+        if request.form.get("action") == "save" and valid:
+            try:
+                version = services.save_item(item, theme, form.to_parsed(), current_user, now)
+            except services.AuthoringError as exc:
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(f"Brouillon enregistré (version {version.number}).", "success")
+                return redirect(url_for(".edit_item", external_id=version.item.external_id))
+        preview = preview_of(form)
+        findings = services.lint(theme, form.to_parsed(), now.date()) if valid else None
+    else:
+        form.option_errors = []
+        if item is not None:
+            preview = preview_of(form)
+            findings = services.lint(theme, form.to_parsed(item.external_id), now.date())
+    return render_template(
+        "authoring/edit.html",
+        form=form,
+        theme=theme,
+        item=item,
+        draft=open_version(item) if item is not None else None,
+        button_form=EmptyForm(),
+        preview=preview,
+        findings=findings,
+    )
+
+
+@bp.route("/items/nouveau", methods=["GET", "POST"])
+@roles_required(Role.AUTHOR)
+def new_item():
+    slug = request.args.get("theme", "")
+    theme = db.session.execute(select(Theme).where(Theme.slug == slug)).scalar_one_or_none()
+    if theme is None:
+        return render_template("authoring/choose_theme.html", themes=_themes())
+    form = ItemForm()
+    form.set_theme(theme)
+    if not form.is_submitted():
+        form.valid_as_of.data = current_time().date()
+    return _editor(form, theme, None)
+
+
+@bp.route("/items/<external_id>/modifier", methods=["GET", "POST"])
+@roles_required(Role.AUTHOR)
+def edit_item(external_id: str):
+    item = _item_or_404(external_id)
+    if not services.can_edit(item, current_user):
+        flash("Cet item a une version en relecture ou un brouillon d'un autre auteur.", "error")
+        return redirect(url_for(".show_item", external_id=external_id))
+    form = ItemForm()
+    form.set_theme(item.theme)
+    if not form.is_submitted():
+        form.fill_from(open_version(item) or item.published_version or item.latest_version)
+    return _editor(form, item.theme, item)
+
+
+@bp.get("/items/<external_id>")
+@roles_required(*STAFF)
+def show_item(external_id: str):
+    item = _item_or_404(external_id)
+    number = _int_arg("version")
+    version = _version_or_404(item, number) if number is not None else item.latest_version
+    if version is None:
+        abort(404)
+    now = current_time()
+    records = services.authorships(item.versions)
+    findings = None
+    if version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW):
+        findings = services.lint(item.theme, services.parsed_from_version(version), now.date())
+    return render_template(
+        "authoring/item.html",
+        item=item,
+        version=version,
+        record=records.get(version.id),
+        records=records,
+        thread=services.thread(item),
+        findings=findings,
+        due=freshness.due_item(version, now.date()),
+        revalidation=freshness.latest_revalidations([version.id]).get(version.id),
+        can_edit=services.can_edit(item, current_user),
+        is_author=services.is_author(version, current_user),
+        can_review=services.can_review(version, current_user),
+        can_publish=services.can_publish(version, current_user),
+        can_retire=services.can_retire(version, current_user),
+        can_revalidate=version.status is VersionStatus.PUBLISHED
+        and current_user.has_any_role((Role.AUTHOR, Role.REVIEWER)),
+        comment_form=CommentForm(),
+        review_form=ReviewForm(),
+        button_form=EmptyForm(),
+    )
+
+
+@bp.get("/items/<external_id>/comparer")
+@roles_required(*STAFF)
+def compare_versions(external_id: str):
+    item = _item_or_404(external_id)
+    if len(item.versions) < 2:
+        flash("Cet item n'a qu'une version.", "info")
+        return redirect(url_for(".show_item", external_id=external_id))
+    new = _version_or_404(item, _int_arg("a") or item.versions[-1].number)
+    old_number = _int_arg("de") or max(1, new.number - 1)
+    old = _version_or_404(item, old_number)
+    return render_template(
+        "authoring/compare.html", item=item, old=old, new=new, fields=compare(old, new)
+    )
+
+
+def _act(external_id: str, number: int, action: Callable, message: str, form=None):
+    """Run one review action on a version, commit, and go back to the item page."""
+    item = _item_or_404(external_id)
+    version = _version_or_404(item, number)
+    form = form or EmptyForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for(".show_item", external_id=external_id, version=number))
+    try:
+        action(version)
+    except (services.AuthoringError, TransitionError, freshness.FreshnessError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    if request.form.get("back") == "queue":
+        return redirect(url_for(".revalidation_queue"))
+    return redirect(url_for(".show_item", external_id=external_id, version=number))
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/soumettre")
+@roles_required(Role.AUTHOR)
+def submit_version(external_id: str, number: int):
+    return _act(
+        external_id,
+        number,
+        lambda v: services.submit(v, current_user, current_time()),
+        "Version soumise à la relecture.",
+    )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/reprendre")
+@roles_required(Role.AUTHOR)
+def withdraw_version(external_id: str, number: int):
+    return _act(
+        external_id,
+        number,
+        lambda v: services.withdraw(v, current_user, current_time()),
+        "Version reprise en brouillon.",
+    )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/approuver")
+@roles_required(Role.REVIEWER)
+def approve_version(external_id: str, number: int):
+    form = ReviewForm()
+    return _act(
+        external_id,
+        number,
+        lambda v: services.approve(v, current_user, current_time(), form.comment.data or ""),
+        "Version approuvée : elle peut être publiée.",
+        form,
+    )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/renvoyer")
+@roles_required(Role.REVIEWER)
+def send_back_version(external_id: str, number: int):
+    form = ReviewForm()
+    return _act(
+        external_id,
+        number,
+        lambda v: services.send_back(v, current_user, form.comment.data or "", current_time()),
+        "Version renvoyée à son auteur avec vos commentaires.",
+        form,
+    )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/publier")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def publish_version(external_id: str, number: int):
+    return _act(
+        external_id,
+        number,
+        lambda v: services.publish(v, current_user, current_time()),
+        "Version publiée : elle sera tirée dans les prochains questionnaires.",
+    )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/retirer")
+@roles_required(Role.REVIEWER, Role.ADMIN)
+def retire_version(external_id: str, number: int):
+    form = ReviewForm()
+    return _act(
+        external_id,
+        number,
+        lambda v: services.retire(v, current_user, form.comment.data or "", current_time()),
+        "Version retirée : elle ne sera plus tirée.",
+        form,
+    )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/revalider")
+@roles_required(Role.AUTHOR, Role.REVIEWER)
+def revalidate_version(external_id: str, number: int):
+    return _act(
+        external_id,
+        number,
+        lambda v: freshness.revalidate(v, current_user, current_time()),
+        "Revalidation enregistrée.",
+    )
+
+
+@bp.post("/items/<external_id>/commentaires")
+@roles_required(*STAFF)
+def comment_item(external_id: str):
+    item = _item_or_404(external_id)
+    version = item.latest_version
+    return _act(
+        external_id,
+        version.number,
+        lambda v: services.add_comment(
+            item, v, current_user, request.form.get("comment", ""), current_time()
+        ),
+        "Commentaire ajouté.",
+        CommentForm(),
+    )
+
+
+@bp.get("/a-revalider")
+@roles_required(*STAFF)
+def revalidation_queue():
+    theme_id = _int_arg("theme")
+    return render_template(
+        "authoring/revalidation.html",
+        entries=freshness.revalidation_queue(current_time().date(), theme_id),
+        themes=_themes(),
+        theme_id=theme_id,
+        button_form=EmptyForm(),
+        can_revalidate=current_user.has_any_role((Role.AUTHOR, Role.REVIEWER)),
+    )
+
+
+@bp.route("/references", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def reference_changes():
+    form = ReferenceChangeForm()
+    if form.validate_on_submit():
+        now = current_time()
+        try:
+            change = freshness.record_reference_change(
+                form.reference.data, form.changed_on.data, form.note.data or "", current_user, now
+            )
+        except freshness.FreshnessError as exc:
+            form.reference.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(
+                f"Changement enregistré : {freshness.citing_count(change)} item(s) publié(s) "
+                "citent cette référence.",
+                "success",
+            )
+            return redirect(url_for(".reference_changes"))
+    changes = freshness.reference_changes()
+    return render_template(
+        "authoring/references.html",
+        form=form,
+        changes=[(change, freshness.citing_count(change)) for change in changes],
+    )

@@ -1,0 +1,80 @@
+"""Forms of the certification screens: registration, accommodations, jury evaluations."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from questionnaire.certification.models import GRID_MAX, Certification, Grading
+
+GRID_LABELS = {
+    0: "0 — non acquis",
+    1: "1 — en cours d'acquisition",
+    2: "2 — acquis",
+    3: "3 — maîtrisé",
+    4: "4 — expert",
+}
+
+
+class RegisterCandidateForm(FlaskForm):
+    email = EmailField(
+        "Adresse électronique du candidat",
+        validators=[
+            DataRequired("Saisissez l'adresse électronique du candidat."),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField("Inscrire")
+
+
+class AccommodationForm(FlaskForm):
+    description = TextAreaField(
+        "Aménagement des modalités d'évaluation",
+        validators=[
+            DataRequired("Décrivez l'aménagement."),
+            Length(max=2000, message="2 000 caractères au plus."),
+        ],
+    )
+    submit = SubmitField("Enregistrer l'aménagement")
+
+
+class BinaryEvaluationForm(FlaskForm):
+    outcome = RadioField(
+        "Décision",
+        choices=[SelectChoice("acquired", "Acquis"), SelectChoice("not_acquired", "Non acquis")],
+        validators=[InputRequired("Indiquez si la compétence est acquise.")],
+    )
+    comment = TextAreaField(
+        "Commentaire",
+        validators=[Optional(), Length(max=4000, message="4 000 caractères au plus.")],
+    )
+    submit = SubmitField("Enregistrer mon évaluation")
+
+    def values(self) -> dict:
+        return {"acquired": self.outcome.data == "acquired", "comment": self.comment.data or ""}
+
+
+class GridEvaluationForm(FlaskForm):
+    score = RadioField(
+        "Note sur la grille",
+        choices=[SelectChoice(str(n), GRID_LABELS[n]) for n in range(GRID_MAX + 1)],
+        validators=[InputRequired(f"Choisissez une note de 0 à {GRID_MAX}.")],
+    )
+    comment = TextAreaField(
+        "Commentaire",
+        validators=[Optional(), Length(max=4000, message="4 000 caractères au plus.")],
+    )
+    submit = SubmitField("Enregistrer mon évaluation")
+
+    def values(self) -> dict:
+        return {"grid_score": int(self.score.data), "comment": self.comment.data or ""}
+
+
+def evaluation_form(certification: Certification, competency_id: int, **kwargs):
+    """The form matching the certification's grading, prefixed so one page can hold many."""
+    form_class = (
+        GridEvaluationForm if certification.grading is Grading.GRID else BinaryEvaluationForm
+    )
+    return form_class(prefix=f"c{competency_id}", **kwargs)

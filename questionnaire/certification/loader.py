@@ -1,0 +1,208 @@
+"""Referential files → certifications, blocks, competencies: all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from questionnaire.certification.models import (
+    Block,
+    Certification,
+    Competency,
+    Criterion,
+    JuryEvaluation,
+    Modality,
+    Prerequisite,
+    PrerequisiteRecord,
+)
+from questionnaire.certification.parsing import (
+    DATA_PATH,
+    ParsedBlock,
+    ParsedCertification,
+    ParsedCompetency,
+    ParsedModality,
+    ParsedPrerequisite,
+    Problem,
+    ReferentialLoadError,
+    parse_referential,
+    referential_files,
+    validate_referentials,
+)
+from questionnaire.extensions import db
+
+__all__ = [
+    "DATA_PATH",
+    "LoadReport",
+    "ReferentialLoadError",
+    "load_referentials",
+    "parse_referential",
+    "referential_files",
+    "validate_referentials",
+]
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def load_referentials(path: str | Path, now: datetime) -> LoadReport:
+    """Load the referential files at ``path``; nothing is written if any file is wrong.
+
+    Idempotent: a certification is matched by its slug, its blocks and competencies by code; an
+    unchanged file changes nothing. The caller commits.
+    """
+    parsed, problems = validate_referentials(path)
+    if problems:
+        raise ReferentialLoadError(problems)
+    existing = {c.slug: c for c in db.session.execute(select(Certification)).scalars()}
+    for spec in parsed:
+        if spec.slug in existing:
+            problems += _evaluated_removals(existing[spec.slug], spec)
+    if problems:
+        raise ReferentialLoadError(problems)
+    report = LoadReport()
+    for position, spec in enumerate(parsed):
+        certification = existing.get(spec.slug)
+        if certification is None:
+            certification = Certification(slug=spec.slug, created_at=now)
+            db.session.add(certification)
+            report.created.append(spec.slug)
+        elif certification.position == position and _fingerprint(certification) == spec:
+            report.unchanged.append(spec.slug)
+            continue
+        else:
+            report.updated.append(spec.slug)
+        _sync(certification, spec, position)
+        certification.updated_at = now
+    db.session.flush()
+    return report
+
+
+def _fingerprint(certification: Certification) -> ParsedCertification:
+    """The stored certification as the parser would have read it, to detect changes."""
+    return ParsedCertification(
+        slug=certification.slug,
+        title=certification.title,
+        level=certification.level,
+        rncp_code=certification.rncp_code,
+        certifier=certification.certifier,
+        source=certification.source,
+        grading=certification.grading,
+        grid_threshold=certification.grid_threshold,
+        two_evaluators=certification.two_evaluators,
+        notes=certification.notes,
+        blocks=tuple(
+            ParsedBlock(
+                block.code,
+                block.title,
+                tuple(
+                    ParsedCompetency(
+                        c.code,
+                        c.title,
+                        tuple(
+                            ParsedModality(m.kind, m.label, m.weight_percent, m.theme_slug)
+                            for m in c.modalities
+                        ),
+                        tuple(criterion.text for criterion in c.criteria),
+                    )
+                    for c in block.competencies
+                ),
+            )
+            for block in certification.blocks
+        ),
+        prerequisites=tuple(
+            ParsedPrerequisite(p.code, p.label) for p in certification.prerequisites
+        ),
+    )
+
+
+def _evaluated_removals(certification: Certification, spec: ParsedCertification) -> list[Problem]:
+    """Competencies or prerequisites the file drops although candidates depend on them."""
+    wanted = {(b.code, c.code) for b in spec.blocks for c in b.competencies}
+    dropped = [
+        c for b in certification.blocks for c in b.competencies if (b.code, c.code) not in wanted
+    ]
+    evaluated = set(
+        db.session.execute(
+            select(JuryEvaluation.competency_id).where(
+                JuryEvaluation.competency_id.in_([c.id for c in dropped])
+            )
+        ).scalars()
+    )
+    problems = [
+        Problem(spec.slug, c.code, "compétence déjà évaluée : elle ne peut pas être retirée.")
+        for c in dropped
+        if c.id in evaluated
+    ]
+    kept = {p.code for p in spec.prerequisites}
+    gone = [p for p in certification.prerequisites if p.code not in kept]
+    recorded = set(
+        db.session.execute(
+            select(PrerequisiteRecord.prerequisite_id).where(
+                PrerequisiteRecord.prerequisite_id.in_([p.id for p in gone])
+            )
+        ).scalars()
+    )
+    problems += [
+        Problem(spec.slug, p.code, "prérequis déjà attesté : il ne peut pas être retiré.")
+        for p in gone
+        if p.id in recorded
+    ]
+    return problems
+
+
+def _sync(certification: Certification, spec: ParsedCertification, position: int) -> None:
+    """Bring the rows in line with the file, keeping the rows whose code is unchanged."""
+    certification.title = spec.title
+    certification.level = spec.level
+    certification.rncp_code = spec.rncp_code
+    certification.certifier = spec.certifier
+    certification.source = spec.source
+    certification.grading = spec.grading
+    certification.grid_threshold = spec.grid_threshold
+    certification.two_evaluators = spec.two_evaluators
+    certification.notes = spec.notes
+    certification.position = position
+    blocks = {block.code: block for block in certification.blocks}
+    kept = []
+    for block_position, block_spec in enumerate(spec.blocks):
+        block = blocks.get(block_spec.code) or Block(code=block_spec.code)
+        block.title = block_spec.title
+        block.position = block_position
+        _sync_competencies(block, block_spec)
+        kept.append(block)
+    certification.blocks = kept
+    existing = {p.code: p for p in certification.prerequisites}
+    prerequisites = []
+    for position, item in enumerate(spec.prerequisites):
+        prerequisite = existing.get(item.code) or Prerequisite(code=item.code)
+        prerequisite.label = item.label
+        prerequisite.position = position
+        prerequisites.append(prerequisite)
+    certification.prerequisites = prerequisites
+
+
+def _sync_competencies(block: Block, spec: ParsedBlock) -> None:
+    existing = {competency.code: competency for competency in block.competencies}
+    kept = []
+    for position, competency_spec in enumerate(spec.competencies):
+        competency = existing.get(competency_spec.code) or Competency(code=competency_spec.code)
+        competency.title = competency_spec.title
+        competency.position = position
+        competency.modalities = [
+            Modality(
+                kind=m.kind, label=m.label, weight_percent=m.weight, theme_slug=m.theme, position=i
+            )
+            for i, m in enumerate(competency_spec.modalities)
+        ]
+        competency.criteria = [
+            Criterion(text=text, position=i) for i, text in enumerate(competency_spec.criteria)
+        ]
+        kept.append(competency)
+    block.competencies = kept

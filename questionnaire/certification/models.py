@@ -1,0 +1,353 @@
+"""Certification referentials (blocks, competencies, modalities) and the jury's evaluations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from questionnaire.auth.models import User
+from questionnaire.extensions import db
+
+GRID_MAX = 4
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+class Grading(enum.StrEnum):
+    """How the jury records a competency: acquired / not acquired, or a 0–4 grid score."""
+
+    BINARY = "binary"
+    GRID = "grid"
+
+
+class ModalityKind(enum.StrEnum):
+    """Evaluation modalities named by the referentials."""
+
+    MISE_EN_SITUATION = "mise_en_situation"
+    LIVRABLES = "livrables"
+    SOUTENANCE = "soutenance"
+    EPREUVE_ORALE = "epreuve_orale"
+    EPREUVE_ECRITE = "epreuve_ecrite"
+    QUESTIONNAIRE = "questionnaire"
+    ETUDE_DE_CAS = "etude_de_cas"
+    RAPPORT = "rapport"
+    OBSERVATION = "observation"
+    ENTRETIEN = "entretien"
+    DOSSIER = "dossier"
+    JEU_DE_ROLE = "jeu_de_role"
+    CO_VALIDATION = "co_validation"
+
+    @property
+    def label(self) -> str:
+        return MODALITY_LABELS[self]
+
+    @property
+    def is_questionnaire(self) -> bool:
+        return self is ModalityKind.QUESTIONNAIRE
+
+
+MODALITY_LABELS = {
+    ModalityKind.MISE_EN_SITUATION: "Mise en situation professionnelle",
+    ModalityKind.LIVRABLES: "Rendu de livrables professionnels",
+    ModalityKind.SOUTENANCE: "Soutenance orale devant jury",
+    ModalityKind.EPREUVE_ORALE: "Épreuve orale",
+    ModalityKind.EPREUVE_ECRITE: "Épreuve écrite",
+    ModalityKind.QUESTIONNAIRE: "Questionnaire thématique",
+    ModalityKind.ETUDE_DE_CAS: "Étude de cas",
+    ModalityKind.RAPPORT: "Rapport ou document de synthèse",
+    ModalityKind.OBSERVATION: "Observation en situation réelle",
+    ModalityKind.ENTRETIEN: "Entretien avec les évaluateurs",
+    ModalityKind.DOSSIER: "Dossier normé",
+    ModalityKind.JEU_DE_ROLE: "Jeu de rôle",
+    ModalityKind.CO_VALIDATION: "Co-validation par l'entreprise",
+}
+
+
+THEME_LABELS = {
+    "fiscalite": "Fiscalité",
+    "risques": "Analyse et traitement des risques",
+    "reglementation": "Réglementation AMF, Code des assurances, Directive crédit",
+    "rgpd": "RGPD",
+}
+
+
+def theme_label(slug: str) -> str:
+    """The French name of a questionnaire theme, for the screens."""
+    return THEME_LABELS.get(slug, slug)
+
+
+class Certification(db.Model):
+    """A title or CQP and the rules its referential sets (grading, two evaluators)."""
+
+    __tablename__ = "certification"
+    __table_args__ = (
+        CheckConstraint(
+            "grid_threshold IS NULL OR (grid_threshold >= 0 AND grid_threshold <= 4)",
+            name="grid_threshold_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str | None] = mapped_column(String(40))
+    rncp_code: Mapped[str | None] = mapped_column(String(40))
+    certifier: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str | None] = mapped_column(String(200))
+    grading: Mapped[Grading] = mapped_column(_enum(Grading), default=Grading.BINARY)
+    grid_threshold: Mapped[int | None]
+    two_evaluators: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    blocks: Mapped[list[Block]] = relationship(
+        back_populates="certification",
+        order_by="Block.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    prerequisites: Mapped[list[Prerequisite]] = relationship(
+        order_by="Prerequisite.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def required_evaluators(self) -> int:
+        """How many different jury members must concur before a decision is final."""
+        return 2 if self.two_evaluators else 1
+
+    @property
+    def competencies(self) -> list[Competency]:
+        return [competency for block in self.blocks for competency in block.competencies]
+
+
+class Block(db.Model):
+    """A block of competencies, validated only as a whole."""
+
+    __tablename__ = "certification_block"
+    __table_args__ = (UniqueConstraint("certification_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(
+        ForeignKey("certification.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int]
+
+    certification: Mapped[Certification] = relationship(back_populates="blocks")
+    competencies: Mapped[list[Competency]] = relationship(
+        back_populates="block",
+        order_by="Competency.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+
+class Competency(db.Model):
+    """A competency with the modalities that evaluate it and its criteria."""
+
+    __tablename__ = "certification_competency"
+    __table_args__ = (UniqueConstraint("block_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_block.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    block: Mapped[Block] = relationship(back_populates="competencies")
+    modalities: Mapped[list[Modality]] = relationship(
+        back_populates="competency",
+        order_by="Modality.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        order_by="Criterion.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def questionnaire_themes(self) -> list[str]:
+        return [m.theme_slug for m in self.modalities if m.kind.is_questionnaire and m.theme_slug]
+
+    @property
+    def is_jury_evaluated(self) -> bool:
+        """Whether some modality other than a questionnaire needs the jury's evaluation."""
+        return any(not m.kind.is_questionnaire for m in self.modalities)
+
+
+class Modality(db.Model):
+    """One way a competency is evaluated, with its weight and questionnaire theme if any."""
+
+    __tablename__ = "certification_modality"
+    __table_args__ = (
+        CheckConstraint(
+            "weight_percent IS NULL OR (weight_percent > 0 AND weight_percent <= 100)",
+            name="weight_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_competency.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ModalityKind] = mapped_column(_enum(ModalityKind))
+    label: Mapped[str | None] = mapped_column(Text)
+    weight_percent: Mapped[int | None]
+    theme_slug: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int]
+
+    competency: Mapped[Competency] = relationship(back_populates="modalities")
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.kind.label
+
+
+class Criterion(db.Model):
+    """An evaluation criterion of a competency, as the referential words it."""
+
+    __tablename__ = "certification_criterion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_competency.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+
+class Prerequisite(db.Model):
+    """A condition of the title outside the blocks (seed 002: the AMF certification)."""
+
+    __tablename__ = "certification_prerequisite"
+    __table_args__ = (UniqueConstraint("certification_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(
+        ForeignKey("certification.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+
+class PrerequisiteRecord(db.Model):
+    """A jury member's or administrator's statement that a candidate meets a prerequisite."""
+
+    __tablename__ = "certification_prerequisite_record"
+    __table_args__ = (UniqueConstraint("enrolment_id", "prerequisite_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
+    )
+    prerequisite_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_prerequisite.id"), index=True
+    )
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    prerequisite: Mapped[Prerequisite] = relationship(lazy="joined")
+    recorded_by: Mapped[User] = relationship()
+
+
+class BlockValidation(db.Model):
+    """A block capitalised by the CPNE's deliberation: acquired for good, with its date."""
+
+    __tablename__ = "certification_block_validation"
+    __table_args__ = (UniqueConstraint("enrolment_id", "block_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
+    )
+    block_id: Mapped[int] = mapped_column(ForeignKey("certification_block.id"), index=True)
+    validated_at: Mapped[datetime]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    block: Mapped[Block] = relationship(lazy="joined")
+
+
+class CertificationEnrolment(db.Model):
+    """A candidate registered to a certification."""
+
+    __tablename__ = "certification_enrolment"
+    __table_args__ = (UniqueConstraint("certification_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certification.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime]
+
+    certification: Mapped[Certification] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    accommodations: Mapped[list[Accommodation]] = relationship(
+        back_populates="enrolment", order_by="Accommodation.recorded_at", lazy="selectin"
+    )
+    prerequisite_records: Mapped[list[PrerequisiteRecord]] = relationship(
+        order_by="PrerequisiteRecord.recorded_at", lazy="selectin"
+    )
+    block_validations: Mapped[list[BlockValidation]] = relationship(
+        order_by="BlockValidation.validated_at", lazy="selectin"
+    )
+
+    def is_capitalised(self, block_id: int) -> bool:
+        return any(v.block_id == block_id for v in self.block_validations)
+
+
+class Accommodation(db.Model):
+    """An adaptation of the certification's evaluation for a disabled candidate."""
+
+    __tablename__ = "certification_accommodation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    enrolment: Mapped[CertificationEnrolment] = relationship(back_populates="accommodations")
+    recorded_by: Mapped[User] = relationship()
+
+
+class JuryEvaluation(db.Model):
+    """One jury member's evaluation of one candidate's competency (their latest word)."""
+
+    __tablename__ = "jury_evaluation"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "competency_id", "evaluator_id"),
+        CheckConstraint(
+            "grid_score IS NULL OR (grid_score >= 0 AND grid_score <= 4)", name="grid_score_range"
+        ),
+        CheckConstraint("(acquired IS NULL) <> (grid_score IS NULL)", name="one_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
+    )
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("certification_competency.id"), index=True
+    )
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    acquired: Mapped[bool | None]
+    grid_score: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime]
+
+    competency: Mapped[Competency] = relationship()
+    evaluator: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,332 @@
+"""Referential files (YAML): reading and checking them, with where and why for every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from questionnaire.banks.services import THEME_ORDER
+from questionnaire.certification.models import GRID_MAX, Grading, ModalityKind
+
+DATA_PATH = Path(__file__).resolve().parent / "data"
+CERTIFICATION_KEYS = {
+    "slug",
+    "title",
+    "level",
+    "rncp_code",
+    "certifier",
+    "source",
+    "grading",
+    "grid_threshold",
+    "two_evaluators",
+    "notes",
+    "prerequisites",
+    "blocks",
+}
+# libyaml's safe loader when available (several times faster), the pure-Python one otherwise.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a referential file was refused: file, place in the file, message."""
+
+    file: str
+    where: str
+    message: str
+
+    def format(self) -> str:
+        return (
+            f"{self.file}: {self.where}: {self.message}"
+            if self.where
+            else f"{self.file}: {self.message}"
+        )
+
+
+class ReferentialLoadError(Exception):
+    """The referentials were not loaded; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problème(s) dans les référentiels")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ParsedModality:
+    kind: ModalityKind
+    label: str | None
+    weight: int | None
+    theme: str | None
+
+
+@dataclass(frozen=True)
+class ParsedCompetency:
+    code: str
+    title: str
+    modalities: tuple[ParsedModality, ...]
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedBlock:
+    code: str
+    title: str
+    competencies: tuple[ParsedCompetency, ...]
+
+
+@dataclass(frozen=True)
+class ParsedPrerequisite:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ParsedCertification:
+    slug: str
+    title: str
+    level: str | None
+    rncp_code: str | None
+    certifier: str | None
+    source: str | None
+    grading: Grading
+    grid_threshold: int | None
+    two_evaluators: bool
+    notes: str
+    blocks: tuple[ParsedBlock, ...]
+    prerequisites: tuple[ParsedPrerequisite, ...] = ()
+
+
+class _Reader:
+    """Reads one file's mapping, collecting problems instead of stopping at the first."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.file, where, message))
+
+    def text(self, data: dict, key: str, where: str, required: bool = True) -> str | None:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(where, f"« {key} » est obligatoire.")
+            return None
+        if not isinstance(value, str | int):
+            self.fail(where, f"« {key} » doit être un texte.")
+            return None
+        return " ".join(str(value).split())
+
+    def known_keys(self, data: dict, allowed: set[str], where: str) -> None:
+        """Refuse misspelt keys (a silent typo could change a rule); ``x-…`` keys are free."""
+        for key in sorted(set(data) - allowed, key=str):
+            if not str(key).startswith("x-"):
+                self.fail(
+                    where, f"clé inconnue « {key} » (attendu : {', '.join(sorted(allowed))})."
+                )
+
+    def items(self, data: dict, key: str, where: str) -> list:
+        value = data.get(key)
+        if not isinstance(value, list) or not value:
+            self.fail(where, f"« {key} » doit être une liste non vide.")
+            return []
+        return value
+
+
+def _modality(reader: _Reader, raw: Any, where: str) -> ParsedModality | None:
+    entry = {"kind": raw} if isinstance(raw, str) else raw
+    if not isinstance(entry, dict):
+        reader.fail(
+            where, "une modalité est un nom ou un dictionnaire {kind, label, weight, theme}."
+        )
+        return None
+    reader.known_keys(entry, {"kind", "label", "weight", "theme"}, where)
+    try:
+        kind = ModalityKind(entry.get("kind"))
+    except ValueError:
+        allowed = ", ".join(k.value for k in ModalityKind)
+        reader.fail(where, f"modalité inconnue « {entry.get('kind')} » (attendu : {allowed}).")
+        return None
+    weight = entry.get("weight")
+    if weight is not None and (
+        not isinstance(weight, int) or isinstance(weight, bool) or not 0 < weight <= 100
+    ):
+        reader.fail(where, "« weight » est un pourcentage entier entre 1 et 100.")
+        weight = None
+    theme = entry.get("theme")
+    if theme is not None and (not kind.is_questionnaire or theme not in THEME_ORDER):
+        reader.fail(
+            where,
+            f"« theme » ne s'applique qu'à un questionnaire, parmi : {', '.join(THEME_ORDER)}.",
+        )
+        theme = None
+    label = reader.text(entry, "label", where, required=False)
+    return ParsedModality(kind, label, weight, theme)
+
+
+def _competency(reader: _Reader, raw: Any, where: str) -> ParsedCompetency | None:
+    if not isinstance(raw, dict):
+        reader.fail(
+            where, "une compétence est un dictionnaire {code, title, modalities, criteria}."
+        )
+        return None
+    code = reader.text(raw, "code", where)
+    where = f"{where} ({code})" if code else where
+    reader.known_keys(raw, {"code", "title", "modalities", "criteria"}, where)
+    title = reader.text(raw, "title", where)
+    modalities = [
+        _modality(reader, m, f"{where}, modalité {i + 1}")
+        for i, m in enumerate(reader.items(raw, "modalities", where))
+    ]
+    if sum(1 for m in modalities if m and m.weight is not None) > 1:
+        reader.fail(
+            where, "une compétence n'a qu'une modalité pondérée (la pondération est par bloc)."
+        )
+    criteria = raw.get("criteria") or []
+    if not isinstance(criteria, list) or not all(
+        isinstance(c, str) and c.strip() for c in criteria
+    ):
+        reader.fail(where, "« criteria » est une liste de textes.")
+        criteria = []
+    if code is None or title is None or None in modalities:
+        return None
+    return ParsedCompetency(
+        code, title, tuple(m for m in modalities if m), tuple(" ".join(c.split()) for c in criteria)
+    )
+
+
+def _block(reader: _Reader, raw: Any, where: str) -> ParsedBlock | None:
+    if not isinstance(raw, dict):
+        reader.fail(where, "un bloc est un dictionnaire {code, title, competencies}.")
+        return None
+    code = reader.text(raw, "code", where)
+    where = f"bloc {code}" if code else where
+    reader.known_keys(raw, {"code", "title", "competencies"}, where)
+    title = reader.text(raw, "title", where)
+    competencies = [
+        _competency(reader, c, f"{where}, compétence {i + 1}")
+        for i, c in enumerate(reader.items(raw, "competencies", where))
+    ]
+    if code is None or title is None or None in competencies:
+        return None
+    return ParsedBlock(code, title, tuple(c for c in competencies if c))
+
+
+def _prerequisites(reader: _Reader, raw: Any) -> tuple[ParsedPrerequisite, ...]:
+    if not isinstance(raw, list):
+        reader.fail("prérequis", "« prerequisites » est une liste de {code, label}.")
+        return ()
+    parsed = []
+    for i, entry in enumerate(raw):
+        where = f"prérequis {i + 1}"
+        if not isinstance(entry, dict):
+            reader.fail(where, "un prérequis est un dictionnaire {code, label}.")
+            continue
+        reader.known_keys(entry, {"code", "label"}, where)
+        code, label = reader.text(entry, "code", where), reader.text(entry, "label", where)
+        if code and label:
+            parsed.append(ParsedPrerequisite(code, label))
+    codes = [p.code for p in parsed]
+    for duplicate in sorted({c for c in codes if codes.count(c) > 1}):
+        reader.fail("prérequis", f"prérequis « {duplicate} » en double.")
+    return tuple(parsed)
+
+
+def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None, list[Problem]]:
+    """Parse and check one referential file."""
+    reader = _Reader(file)
+    try:
+        data = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        return None, [Problem(file, where, "YAML illisible.")]
+    if not isinstance(data, dict):
+        return None, [
+            Problem(file, "", "le fichier doit décrire une certification (dictionnaire).")
+        ]
+    reader.known_keys(data, CERTIFICATION_KEYS, "certification")
+    slug = reader.text(data, "slug", "certification")
+    title = reader.text(data, "title", "certification")
+    try:
+        grading = Grading(data.get("grading", "binary"))
+    except ValueError:
+        reader.fail("certification", "« grading » vaut binary ou grid.")
+        grading = Grading.BINARY
+    threshold = data.get("grid_threshold")
+    if grading is Grading.GRID and (
+        not isinstance(threshold, int)
+        or isinstance(threshold, bool)
+        or not 0 < threshold <= GRID_MAX
+    ):
+        reader.fail(
+            "certification", f"une grille demande « grid_threshold » entre 1 et {GRID_MAX}."
+        )
+    if grading is Grading.BINARY and threshold is not None:
+        reader.fail("certification", "« grid_threshold » ne s'applique qu'à une grille.")
+    two_evaluators = data.get("two_evaluators", False)
+    if not isinstance(two_evaluators, bool):
+        reader.fail("certification", "« two_evaluators » vaut true ou false.")
+    blocks = [
+        _block(reader, b, f"bloc {i + 1}")
+        for i, b in enumerate(reader.items(data, "blocks", "certification"))
+    ]
+    codes = [b.code for b in blocks if b]
+    for duplicate in sorted({c for c in codes if codes.count(c) > 1}):
+        reader.fail("certification", f"bloc « {duplicate} » en double.")
+    prerequisites = _prerequisites(reader, data.get("prerequisites") or [])
+    competency_codes = [c.code for b in blocks if b for c in b.competencies]
+    for duplicate in sorted({c for c in competency_codes if competency_codes.count(c) > 1}):
+        reader.fail("certification", f"compétence « {duplicate} » en double.")
+    weighted = [
+        m for b in blocks if b for c in b.competencies for m in c.modalities if m.weight is not None
+    ]
+    if weighted and grading is not Grading.GRID:
+        reader.fail("certification", "des modalités pondérées demandent une notation sur grille.")
+    if reader.problems:
+        return None, reader.problems
+    return (
+        ParsedCertification(
+            slug=slug,
+            title=title,
+            level=reader.text(data, "level", "certification", required=False),
+            rncp_code=reader.text(data, "rncp_code", "certification", required=False),
+            certifier=reader.text(data, "certifier", "certification", required=False),
+            source=reader.text(data, "source", "certification", required=False),
+            grading=grading,
+            grid_threshold=threshold if grading is Grading.GRID else None,
+            two_evaluators=two_evaluators,
+            notes=str(data.get("notes") or "").strip(),
+            blocks=tuple(blocks),
+            prerequisites=prerequisites,
+        ),
+        [],
+    )
+
+
+def referential_files(path: str | Path) -> list[Path]:
+    """The referential files at ``path``: the file itself, or every ``*.yaml`` in the folder."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    return [path] if path.exists() else []
+
+
+def validate_referentials(path: str | Path) -> tuple[list[ParsedCertification], list[Problem]]:
+    """Parse every file at ``path``; the problems say what is wrong and where."""
+    files = referential_files(path)
+    if not files:
+        return [], [Problem(str(path), "", "aucun fichier de référentiel trouvé.")]
+    parsed, problems = [], []
+    for file in files:
+        certification, found = parse_referential(file.read_text(encoding="utf-8"), file.name)
+        problems += found
+        if certification:
+            parsed.append(certification)
+    slugs = [c.slug for c in parsed]
+    for duplicate in sorted({s for s in slugs if slugs.count(s) > 1}):
+        problems.append(Problem(str(path), "", f"certification « {duplicate} » décrite deux fois."))
+    return parsed, problems

@@ -1,0 +1,296 @@
+"""The validation rules of a referential, as pure functions over plain data.
+
+No Flask, no database: the services turn rows into these dataclasses, the rules decide.
+
+- A jury decision on a competency is final when ``required_evaluators`` different jury members
+  have evaluated it and all agree; any disagreement is flagged and blocks the decision.
+- A competency is validated when all its modalities are: its questionnaire themes passed and,
+  if the jury evaluates it, a final positive decision.
+- A block is validated only when all its competencies are (no partial validation of a block);
+  the title only when all blocks are and its prerequisites (seed 002: AMF) are met; a partial
+  certification is the set of validated blocks, which the CPNE's deliberation capitalises
+  (a capitalised block stays validated at its date).
+- Weights (seed 001: oral 80 %, written 20 %) give the block's weighted grid score: each weighted
+  modality scores the mean of its competencies' grid scores, combined with the weights. The
+  score is reported; it never compensates a competency below the threshold.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from fractions import Fraction
+
+
+class Status(enum.StrEnum):
+    VALIDATED = "validated"
+    NOT_VALIDATED = "not_validated"
+    DISAGREEMENT = "disagreement"
+    PENDING = "pending"
+
+    @property
+    def label(self) -> str:
+        return {
+            "validated": "validé",
+            "not_validated": "non validé",
+            "disagreement": "désaccord des évaluateurs",
+            "pending": "en attente",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class CompetencySpec:
+    """What a competency needs: questionnaire themes, a jury decision, a weighted modality."""
+
+    code: str
+    themes: tuple[str, ...] = ()
+    jury_evaluated: bool = True
+    weighted_modality: str | None = None
+    weight: int | None = None
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    code: str
+    title: str
+    competencies: tuple[CompetencySpec, ...]
+
+
+@dataclass(frozen=True)
+class ReferentialSpec:
+    """A certification's blocks and its rules: grid threshold (None = binary), evaluators."""
+
+    blocks: tuple[BlockSpec, ...]
+    grid_threshold: int | None = None
+    required_evaluators: int = 1
+    prerequisites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One jury member's latest evaluation of one competency."""
+
+    competency: str
+    evaluator: int
+    recorded_at: datetime
+    acquired: bool | None = None
+    score: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the jury's evaluations of one competency amount to."""
+
+    status: Status
+    decided_at: datetime | None = None
+    score: Fraction | None = None
+    evaluators: int = 0
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    code: str
+    status: Status
+    validated_at: datetime | None
+    decision: Decision | None
+    passed_themes: tuple[str, ...]
+    missing_themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    code: str
+    title: str
+    status: Status
+    validated_at: datetime | None
+    competencies: tuple[CompetencyResult, ...]
+    weighted_score: Fraction | None = None
+    capitalised: bool = False
+
+
+@dataclass(frozen=True)
+class TitleResult:
+    status: Status
+    validated_at: datetime | None
+    blocks: tuple[BlockResult, ...] = field(default_factory=tuple)
+    missing_prerequisites: tuple[str, ...] = ()
+
+    @property
+    def validated_blocks(self) -> tuple[BlockResult, ...]:
+        """The partial certification: blocks acquired, with their dates (capitalisation)."""
+        return tuple(block for block in self.blocks if block.status is Status.VALIDATED)
+
+    @property
+    def disagreements(self) -> tuple[str, ...]:
+        return tuple(
+            competency.code
+            for block in self.blocks
+            for competency in block.competencies
+            if competency.status is Status.DISAGREEMENT
+        )
+
+
+def is_acquired(evaluation: Evaluation, grid_threshold: int | None) -> bool:
+    """The outcome of one evaluation: acquired, or a grid score at or above the threshold."""
+    if grid_threshold is None:
+        return bool(evaluation.acquired)
+    return evaluation.score is not None and evaluation.score >= grid_threshold
+
+
+def decide(
+    evaluations: Iterable[Evaluation], grid_threshold: int | None, required_evaluators: int
+) -> Decision:
+    """Combine the jury members' evaluations of one competency into a decision."""
+    latest: dict[int, Evaluation] = {}
+    for evaluation in sorted(evaluations, key=lambda e: e.recorded_at):
+        latest[evaluation.evaluator] = evaluation
+    if not latest:
+        return Decision(Status.PENDING)
+    outcomes = {is_acquired(e, grid_threshold) for e in latest.values()}
+    scores = [e.score for e in latest.values() if e.score is not None]
+    score = Fraction(sum(scores), len(scores)) if scores and grid_threshold is not None else None
+    if len(outcomes) > 1:
+        return Decision(Status.DISAGREEMENT, score=score, evaluators=len(latest))
+    if len(latest) < required_evaluators:
+        return Decision(Status.PENDING, score=score, evaluators=len(latest))
+    decided_at = max(e.recorded_at for e in latest.values())
+    status = Status.VALIDATED if outcomes == {True} else Status.NOT_VALIDATED
+    return Decision(status, decided_at, score, len(latest))
+
+
+def competency_status(
+    spec: CompetencySpec,
+    evaluations: Iterable[Evaluation],
+    passes: Mapping[str, datetime],
+    grid_threshold: int | None,
+    required_evaluators: int,
+) -> CompetencyResult:
+    """A competency is validated when every modality is: themes passed, jury decision positive."""
+    passed = tuple(theme for theme in spec.themes if theme in passes)
+    missing = tuple(theme for theme in spec.themes if theme not in passes)
+    decision = (
+        decide(evaluations, grid_threshold, required_evaluators) if spec.jury_evaluated else None
+    )
+    dates = [passes[theme] for theme in passed]
+    if decision is not None and decision.status is not Status.VALIDATED:
+        status = decision.status
+    elif missing:
+        status = Status.PENDING
+    else:
+        status = Status.VALIDATED
+    if status is Status.VALIDATED and decision is not None and decision.decided_at:
+        dates.append(decision.decided_at)
+    validated_at = max(dates) if status is Status.VALIDATED and dates else None
+    return CompetencyResult(spec.code, status, validated_at, decision, passed, missing)
+
+
+def weighted_score(
+    specs: Iterable[CompetencySpec], scores: Mapping[str, Fraction | None]
+) -> Fraction | None:
+    """Σ weight × (mean grid score of the modality's competencies) / Σ weight, or None.
+
+    None when no competency is weighted or when a weighted competency has no score yet.
+    """
+    by_modality: dict[str, list[Fraction]] = {}
+    weights: dict[str, int] = {}
+    for spec in specs:
+        if spec.weighted_modality is None or spec.weight is None:
+            continue
+        score = scores.get(spec.code)
+        if score is None:
+            return None
+        by_modality.setdefault(spec.weighted_modality, []).append(Fraction(score))
+        weights[spec.weighted_modality] = spec.weight
+    if not weights:
+        return None
+    total = sum(weights[m] * sum(values) / len(values) for m, values in by_modality.items())
+    return Fraction(total) / sum(weights.values())
+
+
+def _aggregate(statuses: list[Status]) -> Status:
+    if all(s is Status.VALIDATED for s in statuses):
+        return Status.VALIDATED
+    for status in (Status.NOT_VALIDATED, Status.DISAGREEMENT):
+        if status in statuses:
+            return status
+    return Status.PENDING
+
+
+def block_status(
+    spec: BlockSpec,
+    evaluations: Iterable[Evaluation],
+    passes: Mapping[str, datetime],
+    grid_threshold: int | None,
+    required_evaluators: int,
+) -> BlockResult:
+    """A block is validated only when all its competencies are; its date is the last of theirs."""
+    evaluations = list(evaluations)
+    results = tuple(
+        competency_status(
+            competency,
+            [e for e in evaluations if e.competency == competency.code],
+            passes,
+            grid_threshold,
+            required_evaluators,
+        )
+        for competency in spec.competencies
+    )
+    status = _aggregate([r.status for r in results]) if results else Status.PENDING
+    validated_at = (
+        max((r.validated_at for r in results if r.validated_at), default=None)
+        if status is Status.VALIDATED
+        else None
+    )
+    scores = {r.code: r.decision.score if r.decision else None for r in results}
+    return BlockResult(
+        spec.code,
+        spec.title,
+        status,
+        validated_at,
+        results,
+        weighted_score(spec.competencies, scores),
+    )
+
+
+def title_status(
+    referential: ReferentialSpec,
+    evaluations: Iterable[Evaluation],
+    passes: Mapping[str, datetime],
+    prerequisites_met: Mapping[str, datetime] | None = None,
+    capitalised: Mapping[str, datetime] | None = None,
+) -> TitleResult:
+    """The title is awarded when every block is validated and every prerequisite met.
+
+    Otherwise the validated blocks stay (partial certification), whatever the prerequisites. A
+    block the deliberation capitalised stays validated at its recorded date.
+    """
+    evaluations = list(evaluations)
+    met = prerequisites_met or {}
+    kept = capitalised or {}
+    blocks = []
+    for block in referential.blocks:
+        result = block_status(
+            block,
+            evaluations,
+            passes,
+            referential.grid_threshold,
+            referential.required_evaluators,
+        )
+        if block.code in kept:
+            result = replace(
+                result, status=Status.VALIDATED, validated_at=kept[block.code], capitalised=True
+            )
+        blocks.append(result)
+    blocks = tuple(blocks)
+    missing = tuple(p for p in referential.prerequisites if p not in met)
+    if not blocks:
+        return TitleResult(Status.PENDING, None, blocks, missing)
+    if all(block.status is Status.VALIDATED for block in blocks):
+        if missing:
+            return TitleResult(Status.PENDING, None, blocks, missing)
+        dates = [b.validated_at for b in blocks if b.validated_at]
+        dates += [met[p] for p in referential.prerequisites]
+        return TitleResult(Status.VALIDATED, max(dates), blocks, missing)
+    return TitleResult(_aggregate([b.status for b in blocks]), None, blocks, missing)

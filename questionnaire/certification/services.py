@@ -1,0 +1,311 @@
+"""Registering candidates, recording jury evaluations, computing transcripts from the rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import find_user_by_email
+from questionnaire.banks.models import Theme
+from questionnaire.certification import rules
+from questionnaire.certification.loader import load_referentials
+from questionnaire.certification.models import (
+    GRID_MAX,
+    Accommodation,
+    BlockValidation,
+    Certification,
+    CertificationEnrolment,
+    Competency,
+    Grading,
+    JuryEvaluation,
+    Prerequisite,
+    PrerequisiteRecord,
+)
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
+from questionnaire.extensions import db
+
+__all__ = ["CertificationError", "load_referentials"]
+
+FINAL_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
+
+
+class CertificationError(ValueError):
+    """An action on a certification is refused; the message says why, in French."""
+
+
+def certifications() -> list[Certification]:
+    return list(
+        db.session.execute(select(Certification).order_by(Certification.position)).scalars()
+    )
+
+
+def enrolments_of(user: User) -> list[CertificationEnrolment]:
+    """The certifications a candidate is registered to."""
+    return list(
+        db.session.execute(
+            select(CertificationEnrolment)
+            .where(CertificationEnrolment.user_id == user.id)
+            .order_by(CertificationEnrolment.created_at)
+        ).scalars()
+    )
+
+
+def enrolments_in(certification: Certification) -> list[CertificationEnrolment]:
+    return sorted(
+        db.session.execute(
+            select(CertificationEnrolment).where(
+                CertificationEnrolment.certification_id == certification.id
+            )
+        ).scalars(),
+        key=lambda e: (e.user.display_name.lower(), e.user.email),
+    )
+
+
+def can_view_transcript(user: User, enrolment: CertificationEnrolment) -> bool:
+    """The candidate sees their own transcript; the jury and administrators see all."""
+    return enrolment.user_id == user.id or user.has_any_role((Role.JURY, Role.ADMIN))
+
+
+def register_candidate(
+    certification: Certification, email: str, registered_by: User, now: datetime
+) -> CertificationEnrolment:
+    """Register an existing candidate account to a certification."""
+    user = find_user_by_email(email)
+    if user is None or not user.has_role(Role.CANDIDATE):
+        raise CertificationError("Aucun compte candidat ne correspond à cette adresse.")
+    exists = db.session.execute(
+        select(CertificationEnrolment).where(
+            CertificationEnrolment.certification_id == certification.id,
+            CertificationEnrolment.user_id == user.id,
+        )
+    ).scalar_one_or_none()
+    if exists is not None:
+        raise CertificationError("Ce candidat est déjà inscrit à cette certification.")
+    enrolment = CertificationEnrolment(
+        certification=certification, user=user, registered_by_id=registered_by.id, created_at=now
+    )
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def add_accommodation(
+    enrolment: CertificationEnrolment, description: str, recorded_by: User, now: datetime
+) -> Accommodation:
+    """Record an adaptation of the evaluation for a disabled candidate (shown to the jury)."""
+    description = description.strip()
+    if not description:
+        raise CertificationError("Décrivez l'aménagement.")
+    accommodation = Accommodation(
+        enrolment=enrolment, description=description, recorded_by=recorded_by, recorded_at=now
+    )
+    db.session.add(accommodation)
+    db.session.flush()
+    return accommodation
+
+
+def record_prerequisite(
+    enrolment: CertificationEnrolment, prerequisite: Prerequisite, recorded_by: User, now: datetime
+) -> PrerequisiteRecord:
+    """Attest that the candidate meets a prerequisite of the title (e.g. the AMF certification)."""
+    if prerequisite.certification_id != enrolment.certification_id:
+        raise CertificationError("Ce prérequis n'appartient pas à la certification.")
+    if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
+        raise CertificationError("Ce prérequis est déjà attesté.")
+    record = PrerequisiteRecord(prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now)
+    enrolment.prerequisite_records.append(record)
+    db.session.flush()
+    return record
+
+
+def exam_accommodations(user_id: int) -> list[Enrolment]:
+    """The candidate's questionnaire enrolments that carry extra time or a note."""
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .where(
+                Enrolment.user_id == user_id,
+                (Enrolment.extra_time_percent > 0) | (Enrolment.accommodation_note.is_not(None)),
+            )
+            .order_by(Enrolment.created_at)
+        ).scalars()
+    )
+
+
+def record_evaluation(
+    enrolment: CertificationEnrolment,
+    competency: Competency,
+    evaluator: User,
+    now: datetime,
+    *,
+    acquired: bool | None = None,
+    grid_score: int | None = None,
+    comment: str = "",
+) -> JuryEvaluation:
+    """Record (or revise) one jury member's evaluation of one candidate's competency."""
+    certification = enrolment.certification
+    if competency.block.certification_id != certification.id:
+        raise CertificationError("Cette compétence n'appartient pas à la certification.")
+    if not competency.is_jury_evaluated:
+        raise CertificationError("Cette compétence n'est évaluée que par questionnaire.")
+    if evaluator.id == enrolment.user_id:
+        raise CertificationError("Un membre du jury n'évalue pas sa propre candidature.")
+    if enrolment.is_capitalised(competency.block_id):
+        raise CertificationError("Ce bloc est capitalisé : ses évaluations ne changent plus.")
+    if certification.grading is Grading.GRID:
+        if grid_score is None or not 0 <= grid_score <= GRID_MAX:
+            raise CertificationError(f"Choisissez une note de 0 à {GRID_MAX}.")
+        acquired = None
+    else:
+        if acquired is None:
+            raise CertificationError("Indiquez si la compétence est acquise.")
+        grid_score = None
+    evaluation = db.session.execute(
+        select(JuryEvaluation).where(
+            JuryEvaluation.enrolment_id == enrolment.id,
+            JuryEvaluation.competency_id == competency.id,
+            JuryEvaluation.evaluator_id == evaluator.id,
+        )
+    ).scalar_one_or_none()
+    if evaluation is None:
+        evaluation = JuryEvaluation(
+            enrolment_id=enrolment.id, competency_id=competency.id, evaluator_id=evaluator.id
+        )
+        db.session.add(evaluation)
+    evaluation.acquired = acquired
+    evaluation.grid_score = grid_score
+    evaluation.comment = comment.strip()
+    evaluation.recorded_at = now
+    db.session.flush()
+    return evaluation
+
+
+def referential_spec(certification: Certification) -> rules.ReferentialSpec:
+    """The certification's rows as the plain data the rules take."""
+    blocks = []
+    for block in certification.blocks:
+        competencies = []
+        for competency in block.competencies:
+            weighted = next((m for m in competency.modalities if m.weight_percent), None)
+            competencies.append(
+                rules.CompetencySpec(
+                    code=competency.code,
+                    themes=tuple(competency.questionnaire_themes),
+                    jury_evaluated=competency.is_jury_evaluated,
+                    weighted_modality=weighted.kind.value if weighted else None,
+                    weight=weighted.weight_percent if weighted else None,
+                )
+            )
+        blocks.append(rules.BlockSpec(block.code, block.title, tuple(competencies)))
+    return rules.ReferentialSpec(
+        tuple(blocks),
+        certification.grid_threshold if certification.grading is Grading.GRID else None,
+        certification.required_evaluators,
+        tuple(p.code for p in certification.prerequisites),
+    )
+
+
+def questionnaire_passes(user_ids: list[int]) -> dict[int, dict[str, datetime]]:
+    """Per candidate, per theme: the date of the most recent passed final attempt."""
+    rows = db.session.execute(
+        select(Attempt.user_id, Theme.slug, Attempt.submitted_at, Attempt.graded_at)
+        .join(ExamSession, Attempt.session_id == ExamSession.id)
+        .join(Questionnaire, ExamSession.questionnaire_id == Questionnaire.id)
+        .join(Theme, Questionnaire.theme_id == Theme.id)
+        .where(
+            Attempt.user_id.in_(user_ids),
+            Attempt.status.in_(FINAL_STATUSES),
+            Attempt.passed.is_(True),
+        )
+    )
+    passes: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for user_id, theme, submitted_at, graded_at in rows:
+        when = submitted_at or graded_at
+        if when is None:
+            continue
+        latest = passes[user_id].get(theme)
+        if latest is None or when > latest:
+            passes[user_id][theme] = when
+    return passes
+
+
+def _evaluations(enrolment_ids: list[int]) -> dict[int, list[JuryEvaluation]]:
+    rows = db.session.execute(
+        select(JuryEvaluation).where(JuryEvaluation.enrolment_id.in_(enrolment_ids))
+    ).scalars()
+    by_enrolment: dict[int, list[JuryEvaluation]] = defaultdict(list)
+    for evaluation in rows:
+        by_enrolment[evaluation.enrolment_id].append(evaluation)
+    return by_enrolment
+
+
+def _plain(evaluation: JuryEvaluation) -> rules.Evaluation:
+    return rules.Evaluation(
+        competency=evaluation.competency.code,
+        evaluator=evaluation.evaluator_id,
+        recorded_at=evaluation.recorded_at,
+        acquired=evaluation.acquired,
+        score=evaluation.grid_score,
+    )
+
+
+def results_for(
+    certification: Certification, enrolments: list[CertificationEnrolment]
+) -> list[tuple[CertificationEnrolment, rules.TitleResult]]:
+    """Each candidate's title, block and competency status, computed by the rules."""
+    spec = referential_spec(certification)
+    evaluations = _evaluations([e.id for e in enrolments])
+    passes = questionnaire_passes([e.user_id for e in enrolments])
+    return [
+        (
+            enrolment,
+            rules.title_status(
+                spec,
+                [_plain(e) for e in evaluations.get(enrolment.id, [])],
+                passes.get(enrolment.user_id, {}),
+                {r.prerequisite.code: r.recorded_at for r in enrolment.prerequisite_records},
+                {v.block.code: v.validated_at for v in enrolment.block_validations},
+            ),
+        )
+        for enrolment in enrolments
+    ]
+
+
+def transcript(enrolment: CertificationEnrolment) -> rules.TitleResult:
+    return results_for(enrolment.certification, [enrolment])[0][1]
+
+
+def evaluations_by_competency(enrolment: CertificationEnrolment) -> dict[int, list[JuryEvaluation]]:
+    """Every jury member's evaluation of the candidate, grouped by competency id."""
+    grouped: dict[int, list[JuryEvaluation]] = defaultdict(list)
+    for evaluation in _evaluations([enrolment.id]).get(enrolment.id, []):
+        grouped[evaluation.competency_id].append(evaluation)
+    for evaluations in grouped.values():
+        evaluations.sort(key=lambda e: e.recorded_at)
+    return grouped
+
+
+def capitalise_blocks(
+    certification: Certification, recorded_by: User, now: datetime
+) -> list[BlockValidation]:
+    """Record the deliberation: every block now validated is capitalised with its date."""
+    recorded = []
+    for enrolment, result in results_for(certification, enrolments_in(certification)):
+        blocks = {block.code: block for block in certification.blocks}
+        for block in result.validated_blocks:
+            if block.capitalised:
+                continue
+            validation = BlockValidation(
+                block=blocks[block.code],
+                validated_at=block.validated_at,
+                recorded_by_id=recorded_by.id,
+                recorded_at=now,
+            )
+            enrolment.block_validations.append(validation)
+            recorded.append(validation)
+    db.session.flush()
+    return recorded

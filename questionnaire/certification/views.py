@@ -1,0 +1,279 @@
+"""Certification screens: transcripts and attestations, jury grid, CPNE deliberation."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from questionnaire.access import login_required, roles_required
+from questionnaire.auth.forms import EmptyForm
+from questionnaire.auth.models import Role
+from questionnaire.certification import bp, exports, services
+from questionnaire.certification.forms import (
+    AccommodationForm,
+    RegisterCandidateForm,
+    evaluation_form,
+)
+from questionnaire.certification.models import (
+    Certification,
+    CertificationEnrolment,
+    Competency,
+    Prerequisite,
+    theme_label,
+)
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+from questionnaire.i18n import _
+
+bp.add_app_template_filter(exports.format_score, "grid_score")
+bp.add_app_template_filter(theme_label, "theme_label")
+
+
+def _viewable_enrolment(enrolment_id: int) -> CertificationEnrolment:
+    """The enrolment if the current user may see it; 404 otherwise (its existence stays hidden)."""
+    enrolment = db.session.get(CertificationEnrolment, enrolment_id)
+    if enrolment is None or not services.can_view_transcript(current_user, enrolment):
+        abort(404)
+    return enrolment
+
+
+@bp.get("/certifications")
+@login_required
+def index():
+    is_staff = current_user.has_any_role((Role.JURY, Role.ADMIN))
+    return render_template(
+        "certification/index.html",
+        certifications=services.certifications() if is_staff else [],
+        enrolments=services.enrolments_of(current_user),
+    )
+
+
+@bp.get("/certifications/<int:certification_id>/referentiel")
+@roles_required(Role.JURY, Role.ADMIN)
+def referential(certification_id: int):
+    certification = db.get_or_404(Certification, certification_id)
+    return render_template("certification/referential.html", certification=certification)
+
+
+@bp.route("/certifications/<int:certification_id>/candidats", methods=["GET", "POST"])
+@roles_required(Role.JURY, Role.ADMIN)
+def candidates(certification_id: int):
+    certification = db.get_or_404(Certification, certification_id)
+    form = RegisterCandidateForm()
+    if form.validate_on_submit():
+        try:
+            enrolment = services.register_candidate(
+                certification, form.email.data, current_user, current_time()
+            )
+        except services.CertificationError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("%(name)s est inscrit.", name=enrolment.user.display_name), "success")
+            return redirect(url_for("certification.candidates", certification_id=certification.id))
+    return render_template(
+        "certification/candidates.html",
+        certification=certification,
+        enrolments=services.enrolments_in(certification),
+        form=form,
+    )
+
+
+@bp.get("/certifications/<int:certification_id>/deliberation")
+@roles_required(Role.JURY, Role.ADMIN)
+def deliberation(certification_id: int):
+    certification = db.get_or_404(Certification, certification_id)
+    results = services.results_for(certification, services.enrolments_in(certification))
+    return render_template(
+        "certification/deliberation.html",
+        certification=certification,
+        results=results,
+        form=EmptyForm(formdata=None),
+    )
+
+
+@bp.post("/certifications/<int:certification_id>/deliberation")
+@roles_required(Role.JURY, Role.ADMIN)
+def capitalise(certification_id: int):
+    certification = db.get_or_404(Certification, certification_id)
+    if EmptyForm().validate_on_submit():
+        recorded = services.capitalise_blocks(certification, current_user, current_time())
+        db.session.commit()
+        flash(_("%(n)s bloc(s) capitalisé(s).", n=len(recorded)), "success")
+    return redirect(url_for("certification.deliberation", certification_id=certification.id))
+
+
+def _export(certification_id: int, fmt: str) -> Response:
+    certification = db.get_or_404(Certification, certification_id)
+    results = services.results_for(certification, services.enrolments_in(certification))
+    rows = exports.deliberation_table(certification, results)
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(rows, "Délibération")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"deliberation-{certification.slug}.{fmt}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/certifications/<int:certification_id>/deliberation.csv")
+@roles_required(Role.JURY, Role.ADMIN)
+def export_csv(certification_id: int):
+    return _export(certification_id, "csv")
+
+
+@bp.get("/certifications/<int:certification_id>/deliberation.xlsx")
+@roles_required(Role.JURY, Role.ADMIN)
+def export_xlsx(certification_id: int):
+    return _export(certification_id, "xlsx")
+
+
+def _render_transcript(enrolment: CertificationEnrolment, form=None, status: int = 200):
+    is_staff = current_user.has_any_role((Role.JURY, Role.ADMIN))
+    return (
+        render_template(
+            "certification/transcript.html",
+            enrolment=enrolment,
+            certification=enrolment.certification,
+            result=services.transcript(enrolment),
+            competencies={c.code: c for c in enrolment.certification.competencies},
+            is_staff=is_staff,
+            exam_accommodations=services.exam_accommodations(enrolment.user_id),
+            accommodation_form=form or (AccommodationForm(formdata=None) if is_staff else None),
+            button_form=EmptyForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.get("/certifications/inscriptions/<int:enrolment_id>")
+@login_required
+def transcript(enrolment_id: int):
+    return _render_transcript(_viewable_enrolment(enrolment_id))
+
+
+@bp.get("/certifications/inscriptions/<int:enrolment_id>/attestation.pdf")
+@login_required
+def attestation(enrolment_id: int):
+    enrolment = _viewable_enrolment(enrolment_id)
+    body = exports.attestation_pdf(enrolment, services.transcript(enrolment), current_time())
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="attestation-{enrolment.certification.slug}.pdf"'
+        },
+    )
+
+
+def _render_grid(enrolment: CertificationEnrolment, failed: dict | None = None, status: int = 200):
+    certification = enrolment.certification
+    result = services.transcript(enrolment)
+    evaluations = services.evaluations_by_competency(enrolment)
+    forms = {}
+    for competency in certification.competencies:
+        if failed and competency.id in failed:
+            forms[competency.id] = failed[competency.id]
+            continue
+        mine = next(
+            (e for e in evaluations.get(competency.id, []) if e.evaluator_id == current_user.id),
+            None,
+        )
+        data = {}
+        if mine is not None:
+            data = {
+                "outcome": "acquired" if mine.acquired else "not_acquired",
+                "score": str(mine.grid_score) if mine.grid_score is not None else None,
+                "comment": mine.comment,
+            }
+        forms[competency.id] = evaluation_form(
+            certification, competency.id, formdata=None, data=data
+        )
+    return (
+        render_template(
+            "certification/grid.html",
+            enrolment=enrolment,
+            certification=certification,
+            result=result,
+            competency_results={c.code: c for block in result.blocks for c in block.competencies},
+            evaluations=evaluations,
+            forms=forms,
+            exam_accommodations=services.exam_accommodations(enrolment.user_id),
+        ),
+        status,
+    )
+
+
+@bp.get("/certifications/inscriptions/<int:enrolment_id>/evaluation")
+@roles_required(Role.JURY)
+def grid(enrolment_id: int):
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    return _render_grid(enrolment)
+
+
+@bp.post("/certifications/inscriptions/<int:enrolment_id>/competences/<int:competency_id>")
+@roles_required(Role.JURY)
+def evaluate(enrolment_id: int, competency_id: int):
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    competency = db.get_or_404(Competency, competency_id)
+    if competency.block.certification_id != enrolment.certification_id:
+        abort(404)
+    form = evaluation_form(enrolment.certification, competency.id)
+    if form.validate_on_submit():
+        try:
+            services.record_evaluation(
+                enrolment, competency, current_user, current_time(), **form.values()
+            )
+        except services.CertificationError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Évaluation de %(code)s enregistrée.", code=competency.code), "success")
+            return redirect(
+                url_for("certification.grid", enrolment_id=enrolment.id)
+                + f"#competence-{competency.id}"
+            )
+    return _render_grid(enrolment, {competency.id: form}, 400)
+
+
+@bp.post("/certifications/inscriptions/<int:enrolment_id>/amenagements")
+@roles_required(Role.JURY, Role.ADMIN)
+def add_accommodation(enrolment_id: int):
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    form = AccommodationForm()
+    if form.validate_on_submit():
+        try:
+            services.add_accommodation(
+                enrolment, form.description.data, current_user, current_time()
+            )
+        except services.CertificationError as exc:
+            form.description.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Aménagement enregistré."), "success")
+            return redirect(
+                url_for("certification.transcript", enrolment_id=enrolment.id) + "#amenagements"
+            )
+    return _render_transcript(enrolment, form, 400)
+
+
+@bp.post("/certifications/inscriptions/<int:enrolment_id>/prerequis/<int:prerequisite_id>")
+@roles_required(Role.JURY, Role.ADMIN)
+def record_prerequisite(enrolment_id: int, prerequisite_id: int):
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    prerequisite = db.get_or_404(Prerequisite, prerequisite_id)
+    if prerequisite.certification_id != enrolment.certification_id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.record_prerequisite(enrolment, prerequisite, current_user, current_time())
+        except services.CertificationError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Prérequis attesté."), "success")
+    return redirect(url_for("certification.transcript", enrolment_id=enrolment.id) + "#prerequis")

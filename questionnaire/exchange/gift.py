@@ -1,0 +1,266 @@
+"""Moodle GIFT: multiple choice (single, weighted multiple), true/false; other types skipped.
+
+Metadata that GIFT lacks (and the item id) travels in line comments just before a question
+(``// @reference: Art. 197 CGI``); Moodle ignores comments, so the file stays valid GIFT.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from questionnaire.banks.models import ItemType
+from questionnaire.banks.validation import ParsedBank
+from questionnaire.exchange.items import (
+    METADATA_FIELDS,
+    build_item,
+    decode_text,
+    read_metadata,
+    usable_id,
+)
+from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
+from questionnaire.exchange.safety import check_size
+
+# Escaped control characters become private-use placeholders while the question is cut up.
+_PLACEHOLDERS = {
+    "\\": "\ue000",
+    "~": "\ue001",
+    "=": "\ue002",
+    "#": "\ue003",
+    "{": "\ue004",
+    "}": "\ue005",
+    ":": "\ue006",
+}
+_RESTORE = str.maketrans({v: k for k, v in _PLACEHOLDERS.items()})
+_ESCAPE = re.compile(r"\\([\\~=#{}:n])")
+_META = re.compile(r"^//\s*@([a-z_]+)\s*:\s*(.*)$")
+_TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
+_FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_UNSUPPORTED = {
+    "essay": "question ouverte (essay)",
+    "numerical": "question numérique",
+    "matching": "question d'appariement (matching)",
+    "shortanswer": "question à réponse courte",
+    "description": "description sans question",
+}
+
+
+@dataclass
+class _Block:
+    line: int
+    text: str
+    category: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else _PLACEHOLDERS[m.group(1)], text)
+
+
+def _restore(text: str) -> str:
+    return text.translate(_RESTORE).strip()
+
+
+def _blocks(text: str, report: ImportReport) -> list[_Block]:
+    """Questions are separated by blank lines; ``//`` lines are comments, ``$CATEGORY:`` lines set the category."""
+    blocks: list[_Block] = []
+    category: str | None = None
+    lines: list[str] = []
+    metadata: dict[str, str] = {}
+    start = 0
+
+    def close() -> None:
+        nonlocal lines, metadata
+        if lines:
+            blocks.append(_Block(start, "\n".join(lines), category, metadata))
+            metadata = {}
+        lines = []
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            close()
+        elif stripped.startswith("//"):
+            match = _META.match(stripped)
+            if match:
+                name, value = match.groups()
+                if name in METADATA_FIELDS or name == "id":
+                    metadata[name] = value.strip()
+                else:
+                    report.warn(f"ligne {number}", f"métadonnée inconnue « {name} » ignorée.")
+        elif stripped.startswith("$CATEGORY:"):
+            close()
+            category = stripped.removeprefix("$CATEGORY:").strip()
+        else:
+            if not lines:
+                start = number
+            lines.append(line)
+    close()
+    return blocks
+
+
+def _kind(answers: str) -> str:
+    if not answers:
+        return "essay"
+    if answers.startswith("#"):
+        return "numerical"
+    if answers.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
+        return "truefalse"
+    if "=" in answers and "->" in answers:
+        return "matching"
+    if "~" in answers:
+        return "multichoice"
+    return "shortanswer"
+
+
+def _split_feedback(text: str) -> tuple[str, list[str]]:
+    parts = text.split("#")
+    return parts[0], [_restore(part) for part in parts[1:] if part.strip()]
+
+
+def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem | None:
+    location = f"ligne {block.line}"
+    text = _unescape(block.text)
+    title = ""
+    match = _TITLE.match(text)
+    if match:
+        title, text = _restore(match.group(1)), text[match.end() :]
+    text = _FORMAT.sub("", text, count=1)
+    open_at, close_at = text.find("{"), text.rfind("}")
+    if open_at < 0:
+        report.skip(location, f"{_UNSUPPORTED['description']} : ignorée.")
+        return None
+    if close_at < open_at:
+        report.error(location, "accolade fermante « } » manquante.")
+        return None
+    before, after = _restore(text[:open_at]), _restore(text[close_at + 1 :])
+    # text after the answers makes a "missing word" question: the answers go in the blank
+    stem = before
+    if after:
+        stem = f"{before} _____{'' if after[0] in '.,;:!?' else ' '}{after}"
+    answers, _, general = text[open_at + 1 : close_at].strip().partition("####")
+    general = _restore(general)
+    kind = _kind(answers.strip())
+    if kind in _UNSUPPORTED:
+        report.skip(location, f"{_UNSUPPORTED[kind]} : type non pris en charge, ignorée.")
+        return None
+    if kind == "truefalse":
+        value, feedback = _split_feedback(answers.strip())
+        truth = _TRUE_FALSE[value.strip().upper()]
+        options = [("Vrai", truth), ("Faux", not truth)]
+        item_type: ItemType | None = ItemType.SINGLE
+        # Moodle's order: the first comment is shown after a wrong answer, the second after a right one.
+        rationale = general or "\n".join(reversed(feedback))
+    else:
+        parsed = _choices(answers, location, report)
+        if parsed is None:
+            return None
+        options, feedback_lines, item_type = parsed
+        rationale = "\n".join(filter(None, [general, *feedback_lines]))
+    metadata = read_metadata(block.metadata, today, location, report)
+    if metadata is None:
+        return None
+    item = build_item(
+        location=location,
+        item_id=usable_id(block.metadata.get("id")) or usable_id(title, bank_style=True),
+        id_hint=title,
+        item_type=item_type,
+        stem=stem,
+        options=options,
+        rationale=rationale,
+        metadata=metadata,
+        report=report,
+    )
+    return SourceItem(location, item, block.category) if item else None
+
+
+def _choices(
+    answers: str, location: str, report: ImportReport
+) -> tuple[list[tuple[str, bool]], list[str], ItemType | None] | None:
+    """Options of a multiple-choice question: ``=`` marks the key, ``~%50%`` a weighted answer."""
+    parts = [part for part in re.split(r"(?=[=~])", answers.strip()) if part.strip()]
+    single = any(part.startswith("=") for part in parts)
+    options: list[tuple[str, bool]] = []
+    feedback_lines: list[str] = []
+    partial = False
+    for index, part in enumerate(parts):
+        marker, body = part[0], part[1:].strip()
+        if marker not in "=~":
+            report.error(location, f"réponse sans « = » ni « ~ » : « {_restore(part)} ».")
+            return None
+        weight = None
+        match = _WEIGHT.match(body)
+        if match:
+            weight, body = float(match.group(1)), body[match.end() :]
+        body, feedback = _split_feedback(body)
+        if single:
+            correct = marker == "=" and (weight is None or weight >= 100)
+            partial = partial or (weight is not None and 0 < weight < 100)
+        else:
+            correct = weight is not None and weight > 0
+        options.append((_restore(body), correct))
+        if feedback:
+            feedback_lines.append(f"{chr(ord('A') + index)} : {' '.join(feedback)}")
+    if partial:
+        report.warn(location, "crédit partiel ignoré : seules les réponses à 100 % sont justes.")
+    return options, feedback_lines, ItemType.SINGLE if single else None
+
+
+def parse_gift(data: bytes, source: str, today: date) -> ParseResult:
+    """Read a GIFT file into items; unsupported question types are skipped and reported."""
+    report = ImportReport(source)
+    items: list[SourceItem] = []
+    if not check_size(data, source, report):
+        return ParseResult(items, report)
+    text = decode_text(data, source, report)
+    if text is None:
+        return ParseResult(items, report)
+    for block in _blocks(text, report):
+        item = _parse_block(block, today, report)
+        if item is not None:
+            items.append(item)
+    return ParseResult(items, report)
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    for char in "~=#{}:":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def _weight(count: int) -> str:
+    return f"{100 / count:.7f}".rstrip("0").rstrip(".")
+
+
+def write_gift(bank: ParsedBank) -> bytes:
+    """A GIFT file with one ``$CATEGORY`` per topic and the metadata in ``// @`` comments."""
+    lines = [f"// Thème {bank.theme} : {bank.title}", ""]
+    order = {topic.slug: index for index, topic in enumerate(bank.topics)}
+    category = None
+    for item in sorted(bank.items, key=lambda i: order.get(i.topic, len(order))):
+        if item.topic != category:
+            category = item.topic
+            lines += [f"$CATEGORY: {bank.theme}/{category}", ""]
+        lines.append(f"// @id: {item.id}")
+        for name in METADATA_FIELDS[1:]:
+            value = getattr(item, name)
+            value = value.isoformat() if isinstance(value, date) else str(value)
+            lines.append(f"// @{name}: {' '.join(value.split())}")
+        texts = [item.stem, item.rationale, *(option.text for option in item.options)]
+        marker = "[html]" if any("<" in text or "&" in text for text in texts) else ""
+        lines.append(f"::{item.id}::{marker}{_escape(item.stem)} {{")
+        n_correct = len(item.correct_keys)
+        for option in item.options:
+            if item.type is ItemType.SINGLE:
+                prefix = "=" if option.correct else "~"
+            else:
+                prefix = f"~%{_weight(n_correct)}%" if option.correct else "~%-100%"
+            lines.append(f"\t{prefix}{_escape(option.text)}")
+        if item.rationale:
+            lines.append(f"\t####{_escape(item.rationale)}")
+        lines += ["}", ""]
+    return "\n".join(lines).encode("utf-8")

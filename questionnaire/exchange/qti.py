@@ -1,0 +1,337 @@
+"""IMS QTI 2.x and 3.0 reading: ``choiceInteraction`` items, single files or content packages.
+
+Element and attribute names are normalised so that QTI 3.0 (``qti-choice-interaction``,
+``response-identifier``) reads like QTI 2.x (``choiceInteraction``, ``responseIdentifier``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import date
+from html import escape
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element
+
+from questionnaire.banks.models import ItemType
+from questionnaire.exchange.items import build_item, read_metadata, usable_id
+from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
+from questionnaire.exchange.safety import ZIP_MAGIC, SafeZip, UnsafeArchive, check_size, parse_xml
+
+METADATA_NS = "urn:questionnaire:exchange:1"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_DROPPED = {"feedbackInline", "feedbackBlock", "templateBlock", "templateInline", "rubricBlock"}
+_VOID = {"br", "hr"}
+_HTML_BLOCK = frozenset(
+    ["p", "div", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre"]
+)
+_HTML_BLOCK |= {f"h{level}" for level in range(1, 7)}
+_HTML_INLINE = frozenset(["em", "strong", "b", "i", "u", "sub", "sup", "span", "code"])
+# QTI containers laid out as blocks but not written out as HTML
+_QTI_BLOCK = frozenset({"prompt", "simpleChoice", "contentBody", "choiceInteraction"})
+_BLOCK = _HTML_BLOCK | _QTI_BLOCK
+_HTML = _HTML_BLOCK | _HTML_INLINE
+_WRAPPER = re.compile(r"^<(p|div)>(.*)</\1>$", re.DOTALL)
+
+
+def local_name(tag: object) -> str:
+    """``{ns}qti-choice-interaction`` → ``choiceInteraction``; ``{ns}itemBody`` → ``itemBody``."""
+    name = str(tag).rsplit("}", 1)[-1]
+    if name.startswith("qti-"):
+        first, *rest = name[4:].split("-")
+        name = first + "".join(part.capitalize() for part in rest)
+    return name
+
+
+def _attr(element: Element, name: str, default: str | None = None) -> str | None:
+    """An attribute by its QTI 2 name, or its QTI 3 kebab-case spelling."""
+    kebab = re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), name)
+    return element.get(name, element.get(kebab, default))
+
+
+def _children(element: Element, name: str) -> list[Element]:
+    return [child for child in element if local_name(child.tag) == name]
+
+
+def _descendants(element: Element, name: str) -> list[Element]:
+    return [child for child in element.iter() if local_name(child.tag) == name]
+
+
+class _Html:
+    """Serialise QTI XHTML content as the platform's HTML subset (later sanitised by nh3).
+
+    Layout whitespace is collapsed unless ``xml:space="preserve"`` says it is content.
+    """
+
+    def __init__(self, location: str, report: ImportReport, prompt_for: Element | None = None):
+        self.location, self.report, self.interaction = location, report, prompt_for
+        self.feedback: list[str] = []
+
+    def inner(self, element: Element, preserve: bool = False) -> str:
+        preserve = preserve or element.get(XML_SPACE) == "preserve"
+        children = list(element)
+        texts = [element.text] + [child.tail for child in children]
+        parts = []
+        for index, text in enumerate(texts):
+            text = text or ""
+            if not preserve:
+                text = re.sub(r"\s+", " ", text)
+                before = children[index - 1] if index > 0 else None
+                after = children[index] if index < len(children) else None
+                if not text.strip() and not (_is_inline(before) and _is_inline(after)):
+                    text = ""
+            parts.append(escape(text, quote=False))
+            if index < len(children):
+                parts.append(self.node(children[index], preserve))
+        return "".join(parts)
+
+    def node(self, element: Element, preserve: bool) -> str:
+        name = local_name(element.tag)
+        if element is self.interaction:
+            prompts = [self.inner(p, preserve).strip() for p in _children(element, "prompt")]
+            return "".join(
+                text if re.search(r"<(p|div|ul|ol|table)>", text) else f"<p>{text}</p>"
+                for text in prompts
+            )
+        if name == "feedbackInline":
+            self.feedback.append(self.inner(element).strip())
+            return ""
+        if name in _DROPPED:
+            return ""
+        if name == "img":
+            self.report.warn(
+                self.location, "image non importée : son texte alternatif est conservé."
+            )
+            return escape(f"[image : {element.get('alt', '')}]", quote=False)
+        if name in _VOID:
+            return f"<{name}>"
+        inner = self.inner(element, preserve)
+        if name in _BLOCK and not preserve:
+            inner = inner.strip()
+        return f"<{name}>{inner}</{name}>" if name in _HTML else inner
+
+
+def _is_inline(element: Element | None) -> bool:
+    return element is not None and local_name(element.tag) not in _BLOCK
+
+
+def _content(html: str) -> str:
+    """Trim, and drop the single ``<p>`` or ``<div>`` that wraps a whole text."""
+    html = html.strip()
+    match = _WRAPPER.match(html)
+    if match and not re.search(rf"</?{match.group(1)}[ >]", match.group(2)):
+        return match.group(2)
+    return html
+
+
+def _correct_ids(declaration: Element) -> list[str]:
+    """The key: ``correctResponse``, else the choices a ``mapping`` rewards."""
+    for correct in _children(declaration, "correctResponse"):
+        values = [(value.text or "").strip() for value in _children(correct, "value")]
+        if values:
+            return values
+    mapping = _children(declaration, "mapping")
+    if mapping:
+        return [
+            _attr(entry, "mapKey") or ""
+            for entry in _children(mapping[0], "mapEntry")
+            if _number(_attr(entry, "mappedValue")) > 0
+        ]
+    return []
+
+
+def _number(text: str | None) -> float:
+    try:
+        return float(text or 0)
+    except ValueError:
+        return 0.0
+
+
+def parse_item_element(
+    root: Element, location: str, raw_metadata: dict[str, str], today: date, report: ImportReport
+) -> SourceItem | None:
+    """One ``assessmentItem``; anything but a single choice interaction is skipped."""
+    identifier = _attr(root, "identifier") or ""
+    location = f"{location} ({identifier})" if identifier else location
+    bodies = _children(root, "itemBody")
+    if _attr(root, "adaptive") == "true" or _children(root, "templateDeclaration"):
+        report.skip(
+            location, "item adaptatif ou à variables de modèle : non pris en charge, ignoré."
+        )
+        return None
+    interactions = [el for el in root.iter() if local_name(el.tag).endswith("Interaction")]
+    others = sorted({local_name(el.tag) for el in interactions} - {"choiceInteraction"})
+    if others:
+        report.skip(
+            location, f"interaction non prise en charge ({', '.join(others)}) : item ignoré."
+        )
+        return None
+    if len(interactions) != 1 or not bodies:
+        count = len(interactions)
+        report.skip(
+            location, f"{count} interaction(s) à choix : un item en a exactement une ; ignoré."
+        )
+        return None
+    interaction = interactions[0]
+    response_id = _attr(interaction, "responseIdentifier")
+    declaration = next(
+        (
+            d
+            for d in _children(root, "responseDeclaration")
+            if _attr(d, "identifier") == response_id
+        ),
+        None,
+    )
+    if declaration is None:
+        report.error(location, f"déclaration de réponse « {response_id} » introuvable.")
+        return None
+    cardinality = _attr(declaration, "cardinality", "single")
+    if cardinality not in ("single", "multiple"):
+        report.skip(location, f"cardinalité « {cardinality} » non prise en charge : item ignoré.")
+        return None
+    if _attr(interaction, "shuffle") == "false":
+        report.warn(
+            location, "ordre des options imposé dans la source ; la plateforme peut les mélanger."
+        )
+    correct_ids = set(_correct_ids(declaration))
+    if not correct_ids:
+        report.skip(location, "aucune bonne réponse déclarée (item de sondage ?) : ignoré.")
+        return None
+    choices = _children(interaction, "simpleChoice")
+    unknown = correct_ids - {_attr(choice, "identifier") for choice in choices}
+    if unknown:
+        report.error(location, f"bonne(s) réponse(s) inconnue(s) : {', '.join(sorted(unknown))}.")
+        return None
+    options, feedback_lines = [], []
+    for index, choice in enumerate(choices):
+        html = _Html(location, report)
+        options.append((_content(html.inner(choice)), _attr(choice, "identifier") in correct_ids))
+        feedback_lines += [f"{chr(ord('A') + index)} : {text}" for text in html.feedback if text]
+    stem_html = _Html(location, report, prompt_for=interaction)
+    stem = _content(stem_html.inner(bodies[0]))
+    rationale = _rationale(
+        root, [_attr(choice, "identifier") for choice in choices], report, location
+    )
+    metadata = read_metadata(raw_metadata, today, location, report)
+    if metadata is None:
+        return None
+    item = build_item(
+        location=location,
+        item_id=usable_id(identifier),
+        id_hint=identifier,
+        item_type=ItemType.SINGLE if cardinality == "single" else ItemType.MULTIPLE,
+        stem=stem,
+        options=options,
+        rationale="\n".join(filter(None, [rationale, *feedback_lines])),
+        metadata=metadata,
+        report=report,
+    )
+    return SourceItem(location, item) if item else None
+
+
+def _rationale(
+    root: Element, choice_ids: list[str | None], report: ImportReport, location: str
+) -> str:
+    """General modal feedback first, then feedback attached to one choice (``B : …``)."""
+    general, per_choice = [], []
+    for feedback in _children(root, "modalFeedback"):
+        text = _content(_Html(location, report).inner(feedback))
+        identifier = _attr(feedback, "identifier")
+        if identifier in choice_ids:
+            per_choice.append(f"{chr(ord('A') + choice_ids.index(identifier))} : {text}")
+        elif text:
+            general.append(text)
+    return "\n".join(general + per_choice)
+
+
+def _manifest_metadata(resource: Element) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for block in _children(resource, "metadata"):
+        for element in block.iter(f"{{{METADATA_NS}}}item"):
+            for field in element:
+                values[local_name(field.tag)] = (field.text or "").strip()
+    return values
+
+
+def _manifest_name(names: set[str]) -> str | None:
+    """``imsmanifest.xml`` at the root, or in the archive's only folder that has one."""
+    if "imsmanifest.xml" in names:
+        return "imsmanifest.xml"
+    nested = [name for name in names if posixpath.basename(name) == "imsmanifest.xml"]
+    return nested[0] if len(nested) == 1 else None
+
+
+def _parse_package(data: bytes, source: str, today: date, report: ImportReport) -> list[SourceItem]:
+    try:
+        archive = SafeZip(data)
+        manifest_name = _manifest_name(archive.names)
+        if manifest_name is None:
+            report.error(
+                source, "paquet QTI sans imsmanifest.xml (à la racine ou dans un dossier)."
+            )
+            return []
+        base = posixpath.dirname(manifest_name)
+        manifest = parse_xml(archive.read(manifest_name), f"{source}:{manifest_name}", report)
+        if manifest is None:
+            return []
+        items: list[SourceItem] = []
+        for resource in _descendants(manifest, "resource"):
+            kind = resource.get("type", "")
+            files = _children(resource, "file")
+            href = resource.get("href") or (files[0].get("href", "") if files else "")
+            location = f"{source}:{href or resource.get('identifier', '?')}"
+            if kind.startswith("imsqti_test"):
+                report.skip(location, "test QTI : seuls les items sont importés.")
+                continue
+            if kind.startswith("imsqti") and not kind.startswith("imsqti_item"):
+                report.skip(location, f"ressource « {kind} » (QTI 1.x ?) non prise en charge.")
+                continue
+            if not kind.startswith("imsqti_item"):
+                continue
+            name = posixpath.normpath(posixpath.join(base, unquote(href)))
+            if name not in archive.names:
+                report.error(location, "fichier déclaré dans le manifeste mais absent du paquet.")
+                continue
+            item = _parse_single(
+                archive.read(name), location, _manifest_metadata(resource), today, report
+            )
+            if item is not None:
+                items.append(item)
+        return items
+    except UnsafeArchive as exc:
+        report.error(source, str(exc))
+        return []
+
+
+def _parse_single(
+    data: bytes, location: str, metadata: dict[str, str], today: date, report: ImportReport
+) -> SourceItem | None:
+    root = parse_xml(data, location, report)
+    if root is None:
+        return None
+    if local_name(root.tag) == "questestinterop":
+        report.error(
+            location, "QTI 1.x (questestinterop) non pris en charge : exportez en QTI 2.1 ou 3.0."
+        )
+        return None
+    if local_name(root.tag) != "assessmentItem":
+        report.error(
+            location, f"élément racine « {local_name(root.tag)} » : un assessmentItem est attendu."
+        )
+        return None
+    try:
+        return parse_item_element(root, location, metadata, today, report)
+    except RecursionError:
+        report.error(location, "structure XML trop profonde.")
+        return None
+
+
+def parse_qti(data: bytes, source: str, today: date) -> ParseResult:
+    """A QTI item file or a content package (zip with ``imsmanifest.xml``)."""
+    report = ImportReport(source)
+    if not check_size(data, source, report):
+        return ParseResult([], report)
+    if data.startswith(ZIP_MAGIC):
+        return ParseResult(_parse_package(data, source, today, report), report)
+    item = _parse_single(data, source, {}, today, report)
+    return ParseResult([item] if item else [], report)

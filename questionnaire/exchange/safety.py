@@ -1,0 +1,94 @@
+"""Limits that keep hostile files harmless: sizes, archive entries and paths, XML entities."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree
+from defusedxml import DefusedXmlException
+
+from questionnaire.exchange.report import ImportReport
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ZIP_ENTRIES = 1000
+MAX_ZIP_ENTRY_BYTES = 5 * 1024 * 1024
+MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class UnsafeArchive(Exception):
+    """The archive breaks one of the limits; nothing in it is read."""
+
+
+def check_size(data: bytes, source: str, report: ImportReport) -> bool:
+    if len(data) > MAX_FILE_BYTES:
+        report.error(
+            source, f"fichier trop volumineux ({len(data)} octets ; maximum {MAX_FILE_BYTES})."
+        )
+        return False
+    return True
+
+
+def is_safe_member_name(name: str) -> bool:
+    """A relative path that stays inside the archive (no absolute path, drive or ``..``)."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return False
+    if len(name) > 1 and name[1] == ":":
+        return False
+    return ".." not in posixpath.normpath(name).split("/") and ".." not in name.split("/")
+
+
+class SafeZip:
+    """Read access to a zip archive after checking every entry's name and declared size."""
+
+    def __init__(self, data: bytes):
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise UnsafeArchive(f"archive zip illisible : {exc}") from exc
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise UnsafeArchive(
+                f"{len(infos)} fichiers dans l'archive (maximum {MAX_ZIP_ENTRIES})."
+            )
+        total = 0
+        for info in infos:
+            if not is_safe_member_name(info.filename):
+                raise UnsafeArchive(f"chemin refusé dans l'archive : « {info.filename} ».")
+            if info.file_size > MAX_ZIP_ENTRY_BYTES:
+                raise UnsafeArchive(
+                    f"« {info.filename} » est trop volumineux une fois décompressé."
+                )
+            total += info.file_size
+        if total > MAX_ZIP_TOTAL_BYTES:
+            raise UnsafeArchive(f"contenu décompressé trop volumineux ({total} octets).")
+        self.names = {info.filename for info in infos if not info.is_dir()}
+        self._read_total = 0
+
+    def read(self, name: str) -> bytes:
+        """An entry's bytes, reading no more than the limits whatever the header claims."""
+        if name not in self.names:
+            raise KeyError(name)
+        try:
+            with self._zip.open(name) as handle:
+                data = handle.read(MAX_ZIP_ENTRY_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+            raise UnsafeArchive(f"« {name} » illisible : {exc}") from exc
+        self._read_total += len(data)
+        if len(data) > MAX_ZIP_ENTRY_BYTES or self._read_total > MAX_ZIP_TOTAL_BYTES:
+            raise UnsafeArchive(f"« {name} » dépasse la taille permise une fois décompressé.")
+        return data
+
+
+def parse_xml(data: bytes, location: str, report: ImportReport) -> Element | None:
+    """Parse XML with entity declarations and external references refused (defusedxml)."""
+    try:
+        return defusedxml.ElementTree.fromstring(data)
+    except DefusedXmlException as exc:
+        report.error(location, f"XML refusé (entités ou références externes interdites) : {exc}.")
+    except ParseError as exc:
+        report.error(location, f"XML mal formé : {exc}.")
+    return None

@@ -1,0 +1,278 @@
+"""Importing exchange files into the database as drafts, and exporting a theme's items."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+
+from questionnaire.auth.models import User
+from questionnaire.banks.lint import lint_item
+from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
+from questionnaire.banks.services import content_hash
+from questionnaire.banks.validation import ParsedBank, ParsedItem, ParsedOption, ParsedTopic
+from questionnaire.banks.versions import (
+    DraftError,
+    create_draft_from_parsed,
+    open_version,
+    write_content,
+)
+from questionnaire.exchange.formats import FORMATS
+from questionnaire.exchange.report import Entry, ImportRejected, ImportReport, SourceItem
+from questionnaire.extensions import db
+
+
+class ExportError(Exception):
+    """The export was refused (unknown theme or format)."""
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def find_theme(slug: str) -> Theme | None:
+    return db.session.execute(select(Theme).where(Theme.slug == slug)).scalar_one_or_none()
+
+
+class _TopicResolver:
+    """An item's topic: its own (unknown → error), else its GIFT category, else the default."""
+
+    def __init__(self, theme: Theme, default: Topic, report: ImportReport):
+        self.default, self.report = default, report
+        self.by_name: dict[str, Topic] = {}
+        for topic in theme.topics:
+            self.by_name[_normalise(topic.slug)] = topic
+            self.by_name.setdefault(_normalise(topic.title), topic)
+        self.unmatched: Counter[str] = Counter()
+
+    def resolve(self, source: SourceItem) -> Topic | None:
+        if source.item.topic:
+            topic = self.by_name.get(_normalise(source.item.topic))
+            if topic is None:
+                self.report.error(
+                    source.location, f"sujet « {source.item.topic} » inconnu dans ce thème."
+                )
+            return topic
+        if source.category:
+            for segment in reversed(source.category.split("/")):
+                topic = self.by_name.get(_normalise(segment))
+                if topic is not None:
+                    return topic
+        self.unmatched[source.category or ""] += 1
+        return self.default
+
+    def report_defaults(self) -> None:
+        for category, count in sorted(self.unmatched.items()):
+            origin = (
+                f"catégorie « {category} » sans sujet correspondant" if category else "sans sujet"
+            )
+            self.report.warn(
+                self.report.source,
+                f"{count} item(s) {origin} : rattaché(s) au sujet « {self.default.slug} », à vérifier.",
+            )
+
+
+def _default_competency(theme: Theme) -> str:
+    codes = [code.split()[0] for code in theme.competencies if code.strip()]
+    return codes[0] if codes else ""
+
+
+def _prepare(
+    sources: list[SourceItem], theme: Theme, default: Topic, report: ImportReport, today
+) -> list[tuple[SourceItem, ParsedItem]]:
+    resolver = _TopicResolver(theme, default, report)
+    seen: dict[str, SourceItem] = {}
+    prepared = []
+    lint_context = ParsedBank(report.source, theme.slug, theme.title, theme.competencies, 1, 1)
+    for source in sources:
+        first = seen.setdefault(source.item.id, source)
+        if first is not source:
+            if first.item == source.item:
+                report.skip(
+                    source.location, f"doublon exact de l'item de {first.location} : ignoré."
+                )
+            else:
+                report.error(
+                    source.location,
+                    f"identifiant « {source.item.id} » déjà utilisé ({first.location}).",
+                )
+            continue
+        topic = resolver.resolve(source)
+        if topic is None:
+            continue
+        item = replace(
+            source.item,
+            topic=topic.slug,
+            competency=source.item.competency or _default_competency(theme),
+        )
+        for finding in lint_item(lint_context, item, today):
+            report.warn(source.location, f"[{finding.rule}] {finding.message}")
+        prepared.append((source, item))
+    resolver.report_defaults()
+    return prepared
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    fmt: str,
+    theme_slug: str,
+    now: datetime,
+    default_topic: str | None = None,
+    author: User | None = None,
+) -> ImportReport:
+    """Import one file as drafts, all or nothing: ImportRejected on any error.
+
+    The caller commits on success and rolls back on ImportRejected.
+    """
+    report = ImportReport(filename)
+    theme = find_theme(theme_slug)
+    if fmt not in FORMATS:
+        report.error(filename, f"format inconnu « {fmt} » ; formats : {', '.join(FORMATS)}.")
+    if theme is None:
+        report.error(filename, f"thème « {theme_slug} » inconnu : chargez d'abord les banques.")
+    elif not theme.topics:
+        report.error(filename, f"le thème « {theme_slug} » n'a aucun sujet.")
+    if report.is_rejected:
+        raise ImportRejected(report)
+    topics = {topic.slug: topic for topic in theme.topics}
+    if default_topic and default_topic not in topics:
+        report.error(filename, f"sujet par défaut « {default_topic} » inconnu dans ce thème.")
+        raise ImportRejected(report)
+    result = FORMATS[fmt].parse(data, filename, now.date())
+    report = result.report
+    if result.theme and result.theme != theme.slug:
+        report.error(
+            filename, f"le fichier concerne le thème « {result.theme} », pas « {theme.slug} »."
+        )
+    default = topics[default_topic] if default_topic else theme.topics[0]
+    prepared = _prepare(result.items, theme, default, report, now.date())
+    existing = {
+        item.external_id: item
+        for item in db.session.execute(
+            select(Item).where(Item.external_id.in_([item.id for _, item in prepared]))
+        ).scalars()
+    }
+    pending = [
+        (source, item)
+        for source, item in prepared
+        if _needs_draft(source, item, existing.get(item.id), theme, report)
+    ]
+    if not result.items and not report.is_rejected and not report.skipped:
+        report.error(filename, "aucun item trouvé dans le fichier.")
+    if report.is_rejected:
+        raise ImportRejected(report)
+    for source, item in pending:
+        _write_draft(source, item, existing.get(item.id), theme, author, now, report)
+    db.session.flush()
+    return report
+
+
+def _needs_draft(
+    source: SourceItem, parsed: ParsedItem, item: Item | None, theme: Theme, report: ImportReport
+) -> bool:
+    """False for content identical to the item's latest version; errors for items that cannot take a draft."""
+    if item is None:
+        return True
+    if item.theme_id != theme.id:
+        report.error(source.location, f"l'identifiant « {parsed.id} » appartient à un autre thème.")
+        return False
+    latest = item.latest_version
+    if latest is not None and latest.content_hash == content_hash(parsed, theme.slug):
+        report.unchanged.append(
+            Entry(source.location, f"{parsed.id} : identique à la version {latest.number}.")
+        )
+        return False
+    current = open_version(item)
+    if current is not None:
+        report.error(
+            source.location,
+            f"l'item « {parsed.id} » a déjà une version {current.status.label} "
+            f"(n° {current.number}) : terminez-la avant de réimporter.",
+        )
+        return False
+    return True
+
+
+def _write_draft(
+    source: SourceItem,
+    parsed: ParsedItem,
+    item: Item | None,
+    theme: Theme,
+    author: User | None,
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    """A new draft version; with an author, recorded in the workspace as theirs."""
+    try:
+        if author is not None:
+            version = create_draft_from_parsed(parsed, theme, author, now)
+        else:
+            if item is None:
+                item = Item(external_id=parsed.id, theme=theme, created_at=now)
+                db.session.add(item)
+            number = item.latest_version.number + 1 if item.latest_version else 1
+            version = ItemVersion(
+                item=item, number=number, status=VersionStatus.DRAFT, created_at=now
+            )
+            write_content(version, parsed, theme)
+            db.session.add(version)
+    except DraftError as exc:
+        report.error(source.location, str(exc))
+        raise ImportRejected(report) from exc
+    kind = "nouvel item" if version.number == 1 else f"nouvelle version {version.number}"
+    report.imported.append(Entry(source.location, f"{parsed.id} : {kind} (brouillon)."))
+
+
+def _parsed(version: ItemVersion, external_id: str) -> ParsedItem:
+    return ParsedItem(
+        id=external_id,
+        topic=version.topic.slug,
+        competency=version.competency,
+        type=version.item_type,
+        stem=version.stem,
+        options=[ParsedOption(o.key, o.text, o.is_correct) for o in version.options],
+        rationale=version.rationale,
+        reference=version.reference,
+        cognitive_level=version.cognitive_level,
+        difficulty=version.difficulty,
+        valid_as_of=version.valid_as_of,
+        volatility=version.volatility,
+    )
+
+
+def export_theme(
+    theme_slug: str, fmt: str, statuses: frozenset[VersionStatus] | None = None
+) -> tuple[bytes, int]:
+    """A theme's items in ``fmt``: for each item, its latest version among ``statuses`` (all by default)."""
+    theme = find_theme(theme_slug)
+    if theme is None:
+        raise ExportError(f"thème « {theme_slug} » inconnu.")
+    if fmt not in FORMATS:
+        raise ExportError(f"format inconnu « {fmt} ».")
+    wanted = statuses or frozenset(VersionStatus)
+    items = db.session.execute(
+        select(Item).where(Item.theme_id == theme.id).order_by(Item.external_id)
+    ).scalars()
+    parsed = []
+    for item in items:
+        version = next((v for v in reversed(item.versions) if v.status in wanted), None)
+        if version is not None:
+            parsed.append(_parsed(version, item.external_id))
+    bank = ParsedBank(
+        path=theme.slug,
+        theme=theme.slug,
+        title=theme.title,
+        competencies=list(theme.competencies),
+        form_items=sum(topic.default_draw for topic in theme.topics),
+        duration_minutes=0,
+        topics=[ParsedTopic(t.slug, t.title, t.default_draw) for t in theme.topics],
+        items=parsed,
+    )
+    return FORMATS[fmt].write(bank), len(parsed)

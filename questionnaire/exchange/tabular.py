@@ -1,0 +1,217 @@
+"""CSV and XLSX for bulk authoring: one item per row, columns documented in docs/exchange-formats.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import openpyxl
+
+from questionnaire.banks.models import ItemType
+from questionnaire.banks.validation import OPTION_KEYS, ParsedBank
+from questionnaire.exchange.items import build_item, decode_text, read_metadata, usable_id
+from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
+from questionnaire.exchange.safety import SafeZip, UnsafeArchive, check_size
+
+OPTION_COLUMNS = [f"option_{key.lower()}" for key in OPTION_KEYS]
+COLUMNS = [
+    "id",
+    "topic",
+    "competency",
+    "type",
+    "stem",
+    *OPTION_COLUMNS,
+    "correct",
+    "rationale",
+    "reference",
+    "cognitive_level",
+    "difficulty",
+    "valid_as_of",
+    "volatility",
+]
+REQUIRED_COLUMNS = ("stem", "option_a", "option_b", "correct")
+SHEET_NAME = "items"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(
+    header: list[str], rows: Iterable[tuple[str, list]], report: ImportReport, today: date
+) -> list[SourceItem]:
+    names = [name.strip().casefold() for name in header]
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        report.error("ligne 1", f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.")
+        return []
+    unknown = [name for name in names if name and name not in COLUMNS]
+    if unknown:
+        report.warn("ligne 1", f"colonne(s) inconnue(s) ignorée(s) : {', '.join(unknown)}.")
+    items: list[SourceItem] = []
+    for location, values in rows:
+        row = {name: _cell(value).strip() for name, value in zip(names, values, strict=False)}
+        if not any(row.values()):
+            continue
+        item = _row_item(row, location, report, today)
+        if item is not None:
+            items.append(SourceItem(location, item))
+    return items
+
+
+def _row_item(row: dict[str, str], location: str, report: ImportReport, today: date):
+    texts = [row.get(column, "") for column in OPTION_COLUMNS]
+    while texts and not texts[-1]:
+        texts.pop()
+    if "" in texts:
+        report.error(
+            location,
+            "options non contiguës : une colonne d'option est vide entre deux options remplies.",
+        )
+        return None
+    letters = [char for char in row.get("correct", "").upper() if char.isalpha()]
+    bad = [letter for letter in letters if letter not in OPTION_KEYS[: len(texts)]]
+    if bad:
+        report.error(location, f"« correct » désigne une option absente : {', '.join(bad)}.")
+        return None
+    item_type = None
+    if row.get("type"):
+        try:
+            item_type = ItemType(row["type"].casefold())
+        except ValueError:
+            report.error(
+                location, f"« type » vaut « {row['type']} » ; valeurs admises : single, multiple."
+            )
+            return None
+    metadata = read_metadata(row, today, location, report)
+    if metadata is None:
+        return None
+    return build_item(
+        location=location,
+        item_id=usable_id(row.get("id")),
+        id_hint=row.get("id", ""),
+        item_type=item_type,
+        stem=row["stem"],
+        options=[(text, OPTION_KEYS[index] in letters) for index, text in enumerate(texts)],
+        rationale=row.get("rationale", ""),
+        metadata=metadata,
+        report=report,
+    )
+
+
+def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
+    """A CSV file (UTF-8, separator ``,`` or ``;``) with a header row."""
+    report = ImportReport(source)
+    if not check_size(data, source, report):
+        return ParseResult([], report)
+    text = decode_text(data, source, report)
+    if text is None:
+        return ParseResult([], report)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if header is None:
+            report.error(source, "fichier vide.")
+            return ParseResult([], report)
+        records = []
+        start = reader.line_num + 1
+        for values in reader:
+            records.append((f"ligne {start}", values))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        report.error(f"ligne {reader.line_num}", f"CSV illisible : {exc}.")
+        return ParseResult([], report)
+    return ParseResult(_rows(header, records, report, today), report)
+
+
+def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
+    """An XLSX workbook: the sheet named ``items`` (or the first one), header on row 1."""
+    report = ImportReport(source)
+    if not check_size(data, source, report):
+        return ParseResult([], report)
+    try:
+        archive = SafeZip(data)
+        for name in archive.names:  # bounded reads: sizes declared in the archive may lie
+            archive.read(name)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except UnsafeArchive as exc:
+        report.error(source, str(exc))
+        return ParseResult([], report)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
+        report.error(source, f"classeur XLSX illisible : {exc.__class__.__name__}.")
+        return ParseResult([], report)
+    try:
+        sheet = (
+            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+        )
+        rows = sheet.iter_rows(values_only=True)
+        header = [_cell(value) for value in next(rows, ())]
+        if not header:
+            report.error(source, "feuille vide.")
+            return ParseResult([], report)
+        records = [
+            (f"feuille « {sheet.title} », ligne {number}", list(values))
+            for number, values in enumerate(rows, start=2)
+        ]
+    finally:
+        workbook.close()
+    return ParseResult(_rows(header, records, report, today), report)
+
+
+def _table(bank: ParsedBank) -> list[list[str]]:
+    rows = [COLUMNS]
+    for item in bank.items:
+        texts = [option.text for option in item.options] + [""] * (
+            len(OPTION_COLUMNS) - len(item.options)
+        )
+        rows.append(
+            [
+                item.id,
+                item.topic,
+                item.competency,
+                item.type.value,
+                item.stem,
+                *texts[: len(OPTION_COLUMNS)],
+                ",".join(item.correct_keys),
+                item.rationale,
+                item.reference,
+                item.cognitive_level.value,
+                item.difficulty.value,
+                item.valid_as_of.isoformat(),
+                item.volatility.value,
+            ]
+        )
+    return rows
+
+
+def write_csv(bank: ParsedBank) -> bytes:
+    """UTF-8 with a byte-order mark (so that spreadsheet software reads the accents), ``,``-separated."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(_table(bank))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(bank: ParsedBank) -> bytes:
+    """One sheet ``items`` with the CSV columns; every cell is text, never a formula."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    for row_number, values in enumerate(_table(bank), start=1):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,94 @@
+"""Upload and download pages for item exchange files (authors and administrators)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from questionnaire.access import roles_required
+from questionnaire.banks.models import Theme, VersionStatus
+from questionnaire.clock import current_time
+from questionnaire.exchange import bp
+from questionnaire.exchange.formats import FORMATS
+from questionnaire.exchange.forms import ExportForm, ImportForm
+from questionnaire.exchange.report import ImportRejected
+from questionnaire.exchange.services import export_theme, import_file
+from questionnaire.extensions import db
+from questionnaire.roles import Role
+
+EXCHANGE_ROLES = (Role.AUTHOR, Role.ADMIN)
+
+
+def _forms() -> tuple[ImportForm, ExportForm]:
+    themes = db.session.execute(select(Theme).order_by(Theme.position)).scalars().all()
+    choices = [SelectChoice(theme.slug, theme.title) for theme in themes]
+    # the export form is a GET form: its values come from the query string
+    import_form, export_form = ImportForm(), ExportForm(formdata=request.args or None)
+    import_form.theme.choices = choices
+    export_form.theme.choices = choices
+    return import_form, export_form
+
+
+@bp.get("/")
+@roles_required(*EXCHANGE_ROLES)
+def index():
+    import_form, export_form = _forms()
+    return render_template("exchange/index.html", import_form=import_form, export_form=export_form)
+
+
+@bp.post("/import")
+@roles_required(*EXCHANGE_ROLES)
+def import_items():
+    import_form, export_form = _forms()
+    report, rejected, status = None, False, 200
+    if import_form.validate_on_submit():
+        upload = import_form.file.data
+        try:
+            report = import_file(
+                upload.read(),
+                upload.filename or "fichier",
+                import_form.format.data,
+                import_form.theme.data,
+                current_time(),
+                import_form.topic.data.strip() or None,
+                author=current_user._get_current_object(),
+            )
+            db.session.commit()
+        except ImportRejected as exc:
+            db.session.rollback()
+            report, rejected, status = exc.report, True, 422
+    else:
+        status = 400
+    return (
+        render_template(
+            "exchange/index.html",
+            import_form=import_form,
+            export_form=export_form,
+            report=report,
+            rejected=rejected,
+        ),
+        status,
+    )
+
+
+@bp.get("/export")
+@roles_required(*EXCHANGE_ROLES)
+def export_items():
+    import_form, export_form = _forms()
+    if not export_form.validate():
+        return render_template(
+            "exchange/index.html", import_form=import_form, export_form=export_form
+        ), 400
+    statuses = frozenset(VersionStatus(value) for value in export_form.status.data or ()) or None
+    data, _count = export_theme(export_form.theme.data, export_form.format.data, statuses)
+    fmt = FORMATS[export_form.format.data]
+    return send_file(
+        io.BytesIO(data),
+        mimetype=fmt.media_type,
+        as_attachment=True,
+        download_name=f"{export_form.theme.data}.{fmt.extension}",
+    )

@@ -1,0 +1,76 @@
+"""The YAML bank format of ``question_banks/`` (docs/bank-format.md), read with the bank validator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import yaml
+
+from questionnaire.banks.findings import Severity
+from questionnaire.banks.validation import ParsedBank, parse_bank_text
+from questionnaire.exchange.items import decode_text
+from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
+from questionnaire.exchange.safety import check_size
+
+DEFAULT_DURATION_MINUTES = 30
+
+
+def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
+    """A bank file; its header is checked but only its items are imported."""
+    report = ImportReport(source)
+    if not check_size(data, source, report):
+        return ParseResult([], report)
+    text = decode_text(data, source, report)
+    if text is None:
+        return ParseResult([], report)
+    bank, findings = parse_bank_text(text, source)
+    for finding in findings:
+        # An import adds items to a theme: whether this file alone could fill a form is moot.
+        if bank is not None and finding.rule == "blueprint" and finding.item_id is None:
+            continue
+        location = finding.item_id or source
+        if finding.severity is Severity.ERROR:
+            report.error(location, f"[{finding.rule}] {finding.message}")
+        else:
+            report.warn(location, f"[{finding.rule}] {finding.message}")
+    if bank is None:
+        return ParseResult([], report)
+    items = [SourceItem(item.id, item) for item in bank.items]
+    return ParseResult(items, report, theme=bank.theme)
+
+
+def write_yaml(bank: ParsedBank) -> bytes:
+    """The same structure as a shipped bank, so that ``banks validate`` reads it."""
+    topics = {topic.slug: {"title": topic.title, "draw": topic.draw} for topic in bank.topics}
+    data = {
+        "theme": bank.theme,
+        "title": bank.title,
+        "competencies": bank.competencies,
+        "blueprint": {
+            "form_items": sum(topic.draw for topic in bank.topics),
+            "duration_minutes": bank.duration_minutes or DEFAULT_DURATION_MINUTES,
+            "topics": topics,
+        },
+        "items": [
+            {
+                "id": item.id,
+                "topic": item.topic,
+                "competency": item.competency,
+                "type": item.type.value,
+                "stem": item.stem,
+                "options": [
+                    {"key": o.key, "text": o.text, **({"correct": True} if o.correct else {})}
+                    for o in item.options
+                ],
+                "rationale": item.rationale,
+                "reference": item.reference,
+                "cognitive_level": item.cognitive_level.value,
+                "difficulty": item.difficulty.value,
+                "valid_as_of": item.valid_as_of,
+                "volatility": item.volatility.value,
+            }
+            for item in bank.items
+        ],
+    }
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return text.encode("utf-8")

@@ -1,0 +1,34 @@
+"""Gunicorn settings: ``gunicorn -c python:questionnaire.gunicorn_conf "questionnaire:create_app()"``.
+
+Every value can be overridden from the environment, so one file serves every machine.
+Application processes are stateless: sessions are signed cookies, data is in PostgreSQL and
+the rate-limit counters are in Redis (QUESTIONNAIRE_REDIS_URL), so several machines can run
+this behind one reverse proxy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = os.environ.get("QUESTIONNAIRE_BIND", "127.0.0.1:8000")
+# Each worker holds its own connection pool: workers × (pool_size + max_overflow) must stay
+# below PostgreSQL's max_connections (100 by default).
+workers = int(os.environ.get("QUESTIONNAIRE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("QUESTIONNAIRE_THREADS", "4"))
+# A worker stuck this long is killed and replaced; requests are short (no long polling).
+timeout = int(os.environ.get("QUESTIONNAIRE_WORKER_TIMEOUT", "30"))
+graceful_timeout = 30
+# Import the application once in the master: a worker that dies is replaced by a fork in
+# milliseconds. Safe because create_app opens no connection (each worker opens its own).
+preload_app = True
+keepalive = 5
+# Recycle workers now and then (memory), with jitter so they do not all restart together.
+max_requests = 5000
+max_requests_jitter = 500
+# The reverse proxy on this machine sets X-Forwarded-*; see also QUESTIONNAIRE_PROXY_COUNT.
+forwarded_allow_ips = os.environ.get("QUESTIONNAIRE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("QUESTIONNAIRE_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("QUESTIONNAIRE_LOG_LEVEL", "info")

@@ -1,0 +1,88 @@
+"""Granting a session extra time after an incident."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.audit.services import record
+from questionnaire.auth.models import User
+from questionnaire.exams.models import ExamSession
+from questionnaire.extensions import db
+from questionnaire.incidents.models import MAX_EXTRA_MINUTES, SessionTimeExtension
+
+
+class IncidentError(ValueError):
+    """The extra time cannot be granted as asked."""
+
+
+def session_extra_minutes(session_id: int) -> int:
+    """Minutes granted so far to a session (added to the deadline of every new attempt)."""
+    return db.session.execute(
+        select(func.coalesce(func.sum(SessionTimeExtension.minutes), 0)).where(
+            SessionTimeExtension.session_id == session_id
+        )
+    ).scalar_one()
+
+
+def extensions_for(session_id: int) -> list[SessionTimeExtension]:
+    return list(
+        db.session.execute(
+            select(SessionTimeExtension)
+            .where(SessionTimeExtension.session_id == session_id)
+            .order_by(SessionTimeExtension.granted_at, SessionTimeExtension.id)
+        ).scalars()
+    )
+
+
+def grant_extra_time(
+    session: ExamSession, minutes: int, reason: str, actor: User, now: datetime
+) -> SessionTimeExtension:
+    """Move the deadline of every attempt still in progress and record the grant for later starts.
+
+    Attempts already submitted or finalised stay closed: they are not reopened.
+    """
+    if not 0 < minutes <= MAX_EXTRA_MINUTES:
+        raise IncidentError(f"Entre 1 et {MAX_EXTRA_MINUTES} minutes.")
+    if not reason.strip():
+        raise IncidentError("Indiquez le motif (l'incident).")
+    running = db.session.execute(
+        select(Attempt)
+        .where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .order_by(Attempt.id)
+        .with_for_update()
+    ).scalars()
+    moved = 0
+    for attempt in running:
+        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
+        moved += 1
+    extension = SessionTimeExtension(
+        session_id=session.id,
+        minutes=minutes,
+        reason=reason.strip(),
+        attempts_moved=moved,
+        granted_by_id=actor.id,
+        granted_at=now,
+    )
+    db.session.add(extension)
+    record(
+        "session.extra_time",
+        now,
+        actor_id=actor.id,
+        target=f"session:{session.id}",
+        details={"minutes": minutes, "attempts_moved": moved, "reason": reason.strip()},
+    )
+    return extension
+
+
+def sessions_for_incidents(now: datetime) -> list[ExamSession]:
+    """Sessions an administrator may still extend: not closed for more than a day."""
+    return list(
+        db.session.execute(
+            select(ExamSession)
+            .where(ExamSession.closes_at > now - timedelta(days=1))
+            .order_by(ExamSession.opens_at)
+        ).scalars()
+    )

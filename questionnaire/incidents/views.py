@@ -1,0 +1,59 @@
+"""Administrators grant a session extra time after an incident."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from questionnaire.access import roles_required
+from questionnaire.clock import current_time
+from questionnaire.exams.models import ExamSession
+from questionnaire.extensions import db
+from questionnaire.i18n import _
+from questionnaire.incidents import bp
+from questionnaire.incidents.forms import ExtraTimeForm
+from questionnaire.incidents.services import (
+    IncidentError,
+    extensions_for,
+    grant_extra_time,
+    sessions_for_incidents,
+)
+from questionnaire.roles import Role
+
+
+@bp.get("/admin/incidents")
+@roles_required(Role.ADMIN)
+def index():
+    return render_template("incidents/index.html", sessions=sessions_for_incidents(current_time()))
+
+
+@bp.route("/admin/incidents/sessions/<int:session_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def extra_time(session_id: int):
+    session = db.session.get(ExamSession, session_id) or abort(404)
+    form = ExtraTimeForm()
+    if form.validate_on_submit():
+        try:
+            extension = grant_extra_time(
+                session, form.minutes.data, form.reason.data, current_user, current_time()
+            )
+        except IncidentError as exc:
+            form.minutes.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(minutes)s minute(s) accordée(s) ; %(count)s copie(s) en cours prolongée(s).",
+                    minutes=extension.minutes,
+                    count=extension.attempts_moved,
+                ),
+                "success",
+            )
+            return redirect(url_for("incidents.extra_time", session_id=session.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "incidents/extra_time.html",
+        session=session,
+        form=form,
+        extensions=extensions_for(session.id),
+    ), status

@@ -1,0 +1,293 @@
+"""Computing, storing and reading item statistics of closed sessions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from markupsafe import Markup
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from analytics import AnalyticsInputError, distractor_analysis, item_stats
+from questionnaire.attempts.models import Attempt
+from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
+from questionnaire.exams.models import ExamSession, Questionnaire
+from questionnaire.extensions import db
+from questionnaire.itemstats.charts import option_chart, trend_chart
+from questionnaire.itemstats.flags import THRESHOLDS, FlagExplanation, explain_all, severity
+from questionnaire.itemstats.loader import (
+    LoadedResponses,
+    combine,
+    load_session_responses,
+)
+from questionnaire.itemstats.models import ItemStatistics, SessionStatistics
+from questionnaire.web import paris_time
+
+STAT_COLUMNS = ("facility", "sd", "r_total", "r_rest", "d27", "alpha_if_deleted")
+OPTION_COLUMNS = ("proportion", "p_upper", "p_lower")
+
+
+class StatisticsError(ValueError):
+    """Statistics cannot be computed as asked."""
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    sessions: int
+    versions: int
+
+
+def _number(value) -> float | None:
+    """A float for the database; NaN (not computable, e.g. a single attempt) becomes None."""
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def analyse(loaded: LoadedResponses) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Item statistics and distractor table of a long table (empty frames when it is empty)."""
+    if loaded.is_empty:
+        return pd.DataFrame(), pd.DataFrame()
+    try:
+        stats = item_stats(loaded.table, THRESHOLDS, options=loaded.options)
+        options = distractor_analysis(loaded.table, options=loaded.options)
+    except AnalyticsInputError as exc:  # the loader builds valid tables: this is a bug
+        raise StatisticsError(f"Table de réponses invalide : {exc}") from exc
+    return stats, options
+
+
+def _statistics_rows(
+    loaded: LoadedResponses, session_id: int | None, now: datetime
+) -> list[ItemStatistics]:
+    stats, options = analyse(loaded)
+    if stats.empty:
+        return []
+    by_item: dict[str, list[dict]] = {}
+    for row in options.itertuples(index=False):
+        by_item.setdefault(str(row.item_id), []).append(
+            {
+                "option": str(row.option),
+                "is_key": bool(row.is_key),
+                **{name: _number(getattr(row, name)) for name in OPTION_COLUMNS},
+            }
+        )
+    return [
+        ItemStatistics(
+            item_version_id=int(row.item_id),
+            session_id=session_id,
+            n=int(row.n),
+            **{name: _number(getattr(row, name)) for name in STAT_COLUMNS},
+            flags=[flag for flag in str(row.flags).split(";") if flag],
+            options=by_item.get(str(row.item_id), []),
+            computed_at=now,
+        )
+        for row in stats.itertuples(index=False)
+    ]
+
+
+def _store_session(session: ExamSession, now: datetime) -> LoadedResponses:
+    """Replace the session's per-version statistics and record the computation."""
+    loaded = load_session_responses(session)
+    db.session.execute(delete(ItemStatistics).where(ItemStatistics.session_id == session.id))
+    record = db.session.execute(
+        select(SessionStatistics).where(SessionStatistics.session_id == session.id)
+    ).scalar_one_or_none()
+    if record is None:
+        record = SessionStatistics(session_id=session.id, attempts=0, computed_at=now)
+        db.session.add(record)
+    record.attempts, record.computed_at = (0 if loaded.is_empty else loaded.n_attempts), now
+    db.session.add_all(_statistics_rows(loaded, session.id, now))
+    return loaded
+
+
+def _store_cumulated(
+    theme_id: int, now: datetime, cache: dict[int, LoadedResponses] | None = None
+) -> int:
+    """Replace the cumulated statistics of a theme's versions from all its computed sessions."""
+    cache = cache or {}
+    sessions = db.session.execute(
+        select(ExamSession)
+        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
+        .join(SessionStatistics, SessionStatistics.session_id == ExamSession.id)
+        .where(Questionnaire.theme_id == theme_id)
+        .order_by(ExamSession.closes_at, ExamSession.id)
+    ).scalars()
+    loaded = combine([cache.get(s.id) or load_session_responses(s) for s in sessions])
+    theme_versions = select(ItemVersion.id).join(Item).where(Item.theme_id == theme_id)
+    db.session.execute(
+        delete(ItemStatistics).where(
+            ItemStatistics.session_id.is_(None),
+            ItemStatistics.item_version_id.in_(theme_versions),
+        )
+    )
+    rows = _statistics_rows(loaded, None, now)
+    db.session.add_all(rows)
+    return len(rows)
+
+
+def refresh_session_statistics(session: ExamSession, now: datetime) -> int:
+    """Compute a closed session's statistics and its theme's cumulated ones; returns #versions.
+
+    Call it when a session closes; ``refresh_statistics`` catches up on any it missed.
+    """
+    if not session.is_closed(now):
+        raise StatisticsError(
+            "Les statistiques d'une session ne sont calculées qu'après sa clôture."
+        )
+    loaded = _store_session(session, now)
+    db.session.flush()
+    return _store_cumulated(session.questionnaire.theme_id, now, {session.id: loaded})
+
+
+def pending_sessions(now: datetime) -> list[ExamSession]:
+    """Closed sessions never computed, or with an attempt (re)graded since the computation."""
+    last_graded = (
+        select(Attempt.session_id, func.max(Attempt.graded_at).label("graded_at"))
+        .group_by(Attempt.session_id)
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            select(ExamSession)
+            .outerjoin(SessionStatistics, SessionStatistics.session_id == ExamSession.id)
+            .outerjoin(last_graded, last_graded.c.session_id == ExamSession.id)
+            .where(
+                ExamSession.closes_at <= now,
+                or_(
+                    SessionStatistics.id.is_(None),
+                    last_graded.c.graded_at > SessionStatistics.computed_at,
+                ),
+            )
+            .order_by(ExamSession.closes_at, ExamSession.id)
+        ).scalars()
+    )
+
+
+def refresh_statistics(now: datetime) -> RefreshReport:
+    """Compute every closed session not computed yet (or re-graded since); idempotent, cron-safe."""
+    sessions = pending_sessions(now)
+    cache = {session.id: _store_session(session, now) for session in sessions}
+    db.session.flush()
+    themes = sorted({session.questionnaire.theme_id for session in sessions})
+    versions = sum(_store_cumulated(theme_id, now, cache) for theme_id in themes)
+    return RefreshReport(sessions=len(sessions), versions=versions)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: ExamSession
+    statistics: ItemStatistics
+
+
+@dataclass(frozen=True)
+class VersionReport:
+    """What the author's item page shows about one version."""
+
+    version: ItemVersion
+    cumulated: ItemStatistics | None
+    sessions: list[SessionRow]
+    flags: list[FlagExplanation]
+
+    @property
+    def has_statistics(self) -> bool:
+        return self.cumulated is not None
+
+    @property
+    def option_chart(self) -> Markup | None:
+        if self.cumulated is None or not self.cumulated.options:
+            return None
+        return option_chart(
+            self.cumulated.options,
+            f"options-v{self.version.id}",
+            f"Choix des options, version {self.version.number}, toutes sessions closes",
+        )
+
+    @property
+    def trend_chart(self) -> Markup | None:
+        if len(self.sessions) < 2:
+            return None
+        points = [
+            (
+                paris_time(row.session.closes_at, "%d/%m/%Y"),
+                row.statistics.facility,
+                row.statistics.r_rest,
+            )
+            for row in self.sessions
+        ]
+        return trend_chart(points, f"trend-v{self.version.id}")
+
+
+def version_report(version: ItemVersion) -> VersionReport:
+    """The version's cumulated statistics, its per-session trend and its explained flags."""
+    rows = db.session.execute(
+        select(ItemStatistics)
+        .outerjoin(ExamSession, ExamSession.id == ItemStatistics.session_id)
+        .where(ItemStatistics.item_version_id == version.id)
+        .order_by(ExamSession.closes_at, ItemStatistics.id)
+    ).scalars()
+    cumulated, sessions = None, []
+    for row in rows:
+        if row.is_cumulated:
+            cumulated = row
+        else:
+            sessions.append(SessionRow(row.session, row))
+    flags = explain_all(cumulated) if cumulated is not None else []
+    return VersionReport(version, cumulated, sessions, flags)
+
+
+def attempts_by_version(item: Item) -> dict[int, int]:
+    """Number of attempts behind each version's cumulated statistics."""
+    return dict(
+        db.session.execute(
+            select(ItemStatistics.item_version_id, ItemStatistics.n)
+            .join(ItemVersion, ItemVersion.id == ItemStatistics.item_version_id)
+            .where(ItemVersion.item_id == item.id, ItemStatistics.session_id.is_(None))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A flagged published version in the « Items à revoir » queue."""
+
+    version: ItemVersion
+    statistics: ItemStatistics
+    flags: list[FlagExplanation]
+    severity: int
+
+
+def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[QueueEntry]:
+    """Published versions with flags on their cumulated statistics, most severe first.
+
+    ``up_to`` keeps the entries of that priority or a more urgent one (1 = most urgent).
+    """
+    query = (
+        select(ItemStatistics)
+        .options(joinedload(ItemStatistics.version).joinedload(ItemVersion.item))
+        .join(ItemVersion, ItemVersion.id == ItemStatistics.item_version_id)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .where(
+            ItemStatistics.session_id.is_(None),
+            ItemVersion.status == VersionStatus.PUBLISHED,
+        )
+    )
+    if theme is not None:
+        query = query.where(Item.theme_id == theme.id)
+    entries = []
+    for stats in db.session.execute(query).scalars():
+        rank = severity(stats.flags)
+        if rank is not None and (up_to is None or rank <= up_to):
+            entries.append(QueueEntry(stats.version, stats, explain_all(stats), rank))
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.severity,
+            math.inf if e.statistics.r_rest is None else e.statistics.r_rest,
+            e.version.item.external_id,
+        ),
+    )

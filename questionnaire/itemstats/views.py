@@ -1,0 +1,73 @@
+"""The author's item statistics page and the « Items à revoir » queue."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from questionnaire.access import roles_required
+from questionnaire.auth.models import Role
+from questionnaire.banks.models import Item, ItemVersion, Theme
+from questionnaire.extensions import db
+from questionnaire.itemstats import bp
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, SEVERITY_LABELS, decimal_fr, percent_fr
+from questionnaire.itemstats.services import attempts_by_version, review_queue, version_report
+
+STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
+
+
+@bp.app_template_filter("decimal_fr")
+def _decimal_fr(value: float | None, digits: int = 2) -> str:
+    return decimal_fr(value, digits)
+
+
+@bp.app_template_filter("percent_fr")
+def _percent_fr(value: float | None) -> str:
+    return percent_fr(value)
+
+
+@bp.app_context_processor
+def _stats_constants() -> dict:
+    return {"FEW_ATTEMPTS": FEW_ATTEMPTS}
+
+
+@bp.get("/items/<external_id>")
+@roles_required(*STAFF)
+def item(external_id: str):
+    item = db.session.execute(
+        select(Item).where(Item.external_id == external_id)
+    ).scalar_one_or_none()
+    if item is None or not item.versions:
+        abort(404)
+    number = request.args.get("version", type=int)
+    version: ItemVersion | None = item.latest_version
+    if number is not None:
+        version = next((v for v in item.versions if v.number == number), None)
+        if version is None:
+            abort(404)
+    return render_template(
+        "itemstats/item.html",
+        item=item,
+        version=version,
+        attempts=attempts_by_version(item),
+        item_stats=version_report(version),
+    )
+
+
+@bp.get("/a-revoir")
+@roles_required(*STAFF)
+def review():
+    themes = db.session.execute(select(Theme).order_by(Theme.position)).scalars().all()
+    slug = request.args.get("theme", "")
+    theme = next((t for t in themes if t.slug == slug), None)
+    up_to = request.args.get("priorite", type=int)
+    if (slug and theme is None) or (up_to is not None and up_to not in SEVERITY_LABELS):
+        abort(404)
+    return render_template(
+        "itemstats/review.html",
+        entries=review_queue(theme, up_to),
+        themes=themes,
+        theme=theme,
+        up_to=up_to,
+        severity_labels=SEVERITY_LABELS,
+    )

@@ -1,0 +1,21 @@
+"""The erasure form (administrators)."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class ErasureForm(FlaskForm):
+    email = EmailField(
+        "Adresse électronique du compte",
+        validators=[DataRequired("Saisissez l'adresse du compte."), Length(max=254)],
+    )
+    reason = TextAreaField(
+        "Motif (demande de la personne, date)",
+        validators=[DataRequired("Indiquez le motif."), Length(max=500)],
+    )
+    confirm = BooleanField(
+        "Je confirme : le nom, l'adresse et le mot de passe seront remplacés définitivement.",
+        validators=[DataRequired("Cochez la confirmation.")],
+    )
+    submit = SubmitField("Effacer (pseudonymiser) le compte")

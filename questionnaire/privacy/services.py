@@ -1,0 +1,212 @@
+"""Export of a person's data, erasure by pseudonymisation, and the retention purge."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, text
+
+from questionnaire.attempts.models import Attempt, GradeChange
+from questionnaire.audit.models import PURGE_OPTION, AuditEvent
+from questionnaire.audit.services import events_about, record
+from questionnaire.auth.models import User, UserRole
+from questionnaire.exams.models import Enrolment
+from questionnaire.extensions import db
+from questionnaire.privacy.models import Erasure
+from questionnaire.roles import Role
+
+ERASED_DOMAIN = "efface.invalid"
+# Not an argon2 hash: no password can ever match it.
+UNUSABLE_PASSWORD = "!erased"
+
+
+class ErasureError(ValueError):
+    """The account cannot be erased as asked."""
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    audit_events_deleted: int
+    accounts_pseudonymised: int
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export_user_data(user: User, now: datetime) -> dict:
+    """Everything the platform holds about a person, as a JSON-ready document (audited)."""
+    enrolments = db.session.execute(
+        select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.id)
+    ).scalars()
+    attempts = db.session.execute(
+        select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)
+    ).scalars()
+    grade_changes = db.session.execute(
+        select(GradeChange)
+        .join(Attempt, Attempt.id == GradeChange.attempt_id)
+        .where(Attempt.user_id == user.id)
+        .order_by(GradeChange.id)
+    ).scalars()
+    document = {
+        "exported_at": _iso(now),
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "roles": sorted(role.value for role in user.roles),
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "enrolments": [
+            {
+                "session": e.session.title,
+                "extra_time_percent": e.extra_time_percent,
+                "accommodation_note": e.accommodation_note,
+                "created_at": _iso(e.created_at),
+            }
+            for e in enrolments
+        ],
+        "attempts": [_attempt_data(a) for a in attempts],
+        "grade_changes": [
+            {
+                "attempt_id": c.attempt_id,
+                "old_score": c.old_score,
+                "new_score": c.new_score,
+                "old_max": c.old_max,
+                "new_max": c.new_max,
+                "reason": c.reason,
+                "changed_at": _iso(c.changed_at),
+            }
+            for c in grade_changes
+        ],
+        "audit_events": [
+            {
+                "action": event.action,
+                "occurred_at": _iso(event.occurred_at),
+                "address": event.address,
+                "target": event.target,
+            }
+            for event in events_about(user.id)
+        ],
+    }
+    record("privacy.export", now, actor_id=user.id, subject_id=user.id)
+    return document
+
+
+def _attempt_data(attempt: Attempt) -> dict:
+    return {
+        "attempt_id": attempt.id,
+        "session": attempt.session.title,
+        "status": attempt.status.value,
+        "started_at": _iso(attempt.started_at),
+        "deadline": _iso(attempt.deadline),
+        "submitted_at": _iso(attempt.submitted_at),
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "passed": attempt.passed,
+        "answers": [
+            {
+                "position": item.position,
+                "item_id": item.external_id,
+                "selected": item.selected,
+                "flagged": item.flagged,
+                "saved_at": _iso(item.response.saved_at) if item.response else None,
+            }
+            for item in attempt.items
+        ],
+    }
+
+
+def erasure_of(user: User) -> Erasure | None:
+    return db.session.execute(
+        select(Erasure).where(Erasure.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Erasure:
+    """Replace identity and credentials by a stable pseudonym and disable the login.
+
+    Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
+    test statistics remain valid. Accommodation notes (possibly health data) are removed.
+    """
+    if not reason.strip():
+        raise ErasureError("Indiquez le motif de l'effacement (demande, date).")
+    if actor is not None and actor.id == user.id:
+        raise ErasureError("Un administrateur ne peut pas effacer son propre compte.")
+    if erasure_of(user) is not None:
+        raise ErasureError("Ce compte a déjà été effacé.")
+    pseudonym = f"ANON-{secrets.token_hex(5).upper()}"
+    user.email = f"{pseudonym.lower()}@{ERASED_DOMAIN}"
+    user.display_name = pseudonym
+    user.password_hash = UNUSABLE_PASSWORD
+    user.active = False
+    user.last_login_at = None
+    for enrolment in db.session.execute(
+        select(Enrolment).where(Enrolment.user_id == user.id)
+    ).scalars():
+        enrolment.accommodation_note = None
+    erasure = Erasure(
+        user_id=user.id,
+        pseudonym=pseudonym,
+        reason=reason.strip(),
+        erased_by_id=actor.id if actor else None,
+        erased_at=now,
+    )
+    db.session.add(erasure)
+    record(
+        "privacy.erase",
+        now,
+        actor_id=actor.id if actor else None,
+        subject_id=user.id,
+        details={"pseudonym": pseudonym, "reason": reason.strip()},
+    )
+    return erasure
+
+
+def _stale_candidates(limit: datetime) -> list[User]:
+    """Candidate-only accounts, not yet erased, without activity since ``limit``."""
+    last_attempt = (
+        select(Attempt.user_id, func.max(Attempt.started_at).label("last_start"))
+        .group_by(Attempt.user_id)
+        .subquery()
+    )
+    staff = select(UserRole.user_id).where(UserRole.role != Role.CANDIDATE)
+    erased = select(Erasure.user_id)
+    query = (
+        select(User)
+        .outerjoin(last_attempt, last_attempt.c.user_id == User.id)
+        .where(
+            User.id.not_in(staff),
+            User.id.not_in(erased),
+            User.created_at < limit,
+            (User.last_login_at.is_(None)) | (User.last_login_at < limit),
+            (last_attempt.c.last_start.is_(None)) | (last_attempt.c.last_start < limit),
+        )
+        .order_by(User.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def purge(now: datetime, audit_days: int, account_days: int) -> PurgeReport:
+    """Apply the retention durations: drop old audit events, pseudonymise dormant candidates."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # lets the database's append-only guard accept these deletions, in this transaction only
+        db.session.execute(text("SELECT set_config('questionnaire.audit_purge', 'on', true)"))
+    deleted = db.session.execute(
+        delete(AuditEvent)
+        .where(AuditEvent.occurred_at < now - timedelta(days=audit_days))
+        .execution_options(synchronize_session=False, **{PURGE_OPTION: True})
+    ).rowcount
+    stale = _stale_candidates(now - timedelta(days=account_days))
+    for user in stale:
+        erase_user(user, None, f"Durée de conservation écoulée ({account_days} jours).", now)
+    report = PurgeReport(audit_events_deleted=deleted, accounts_pseudonymised=len(stale))
+    record(
+        "privacy.purge",
+        now,
+        details={"audit_events_deleted": deleted, "accounts_pseudonymised": len(stale)},
+    )
+    return report

@@ -1,0 +1,71 @@
+"""Privacy notice (public), one's own data and its export, erasure by an administrator."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from questionnaire.access import login_required, public, roles_required
+from questionnaire.auth.services import find_user_by_email
+from questionnaire.clock import current_time
+from questionnaire.extensions import db
+from questionnaire.i18n import _
+from questionnaire.privacy import bp
+from questionnaire.privacy.forms import ErasureForm
+from questionnaire.privacy.services import ErasureError, erase_user, export_user_data
+from questionnaire.roles import Role
+
+
+@bp.get("/confidentialite")
+@public
+def notice():
+    config = current_app.config
+    return render_template(
+        "privacy/notice.html",
+        audit_days=config["RETENTION_AUDIT_DAYS"],
+        account_days=config["RETENTION_ACCOUNT_DAYS"],
+    )
+
+
+@bp.get("/mes-donnees")
+@login_required
+def my_data():
+    return render_template("privacy/my_data.html")
+
+
+@bp.get("/mes-donnees/export.json")
+@login_required
+def export():
+    document = export_user_data(current_user, current_time())
+    db.session.commit()
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'},
+    )
+
+
+@bp.route("/admin/rgpd/effacement", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def erase():
+    form = ErasureForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user is None:
+            form.email.errors.append(_("Aucun compte avec cette adresse."))
+        else:
+            try:
+                erasure = erase_user(user, current_user, form.reason.data, current_time())
+            except ErasureError as exc:
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(
+                    _("Compte effacé : il s'appelle désormais %(code)s.", code=erasure.pseudonym),
+                    "success",
+                )
+                return redirect(url_for("privacy.erase"))
+    status = 422 if form.errors else 200
+    return render_template("privacy/erase.html", form=form), status

@@ -1,0 +1,217 @@
+"""Modified Angoff standard setting: panels, judges' ratings and the recommended cut."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import select
+
+from questionnaire.auth.models import User
+from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
+from questionnaire.exams.models import BASIS_POINTS, ExamSession
+from questionnaire.extensions import db
+from questionnaire.reports.models import AngoffPanel, AngoffRating
+from questionnaire.reports.services import ReportError, session_versions
+from questionnaire.reports.tables import Column, Kind, Section, Table
+
+
+@dataclass(frozen=True)
+class AngoffResult:
+    """Recommended cut (share of the maximum score) from the judges who rated every item."""
+
+    n_items: int
+    judge_cuts: tuple[tuple[str, float], ...]
+    incomplete_judges: int
+    cut: float | None
+    standard_error: float | None
+    sd: float | None
+    lowest: float | None
+    highest: float | None
+
+    @property
+    def n_judges(self) -> int:
+        return len(self.judge_cuts)
+
+
+def angoff_cut(ratings: Mapping[str, Mapping[int, float]], item_ids: Sequence[int]) -> AngoffResult:
+    """Each judge's cut = sum of ratings / items; cut = mean; SE = SD of judges' cuts / √judges."""
+    complete = {
+        judge: values for judge, values in ratings.items() if all(i in values for i in item_ids)
+    }
+    judges = sorted(complete)
+    matrix = np.array([[complete[j][i] for i in item_ids] for j in judges], dtype=float)
+    cuts = matrix.sum(axis=1) / len(item_ids) if len(judges) and len(item_ids) else np.array([])
+    sd = float(np.std(cuts, ddof=1)) if len(cuts) >= 2 else None
+    return AngoffResult(
+        n_items=len(item_ids),
+        judge_cuts=tuple(zip(judges, (float(c) for c in cuts), strict=True)),
+        incomplete_judges=len(ratings) - len(complete),
+        cut=float(cuts.mean()) if len(cuts) else None,
+        standard_error=sd / math.sqrt(len(cuts)) if sd is not None else None,
+        sd=sd,
+        lowest=float(cuts.min()) if len(cuts) else None,
+        highest=float(cuts.max()) if len(cuts) else None,
+    )
+
+
+def panel_items(session: ExamSession) -> list[ItemVersion]:
+    """The session's presented items, or before any sitting the published items it draws from."""
+    versions = session_versions(session)
+    if versions:
+        return versions
+    questionnaire = session.questionnaire
+    query = (
+        select(ItemVersion)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .join(Topic, Topic.id == ItemVersion.topic_id)
+        .where(
+            Item.theme_id == questionnaire.theme_id, ItemVersion.status == VersionStatus.PUBLISHED
+        )
+        .order_by(Item.external_id)
+    )
+    if questionnaire.blueprint:
+        query = query.where(Topic.slug.in_(list(questionnaire.blueprint)))
+    return list(db.session.execute(query).scalars())
+
+
+def create_panel(session: ExamSession, title: str, actor: User, now: datetime) -> AngoffPanel:
+    """A panel on the session's items (fixed at creation)."""
+    versions = panel_items(session)
+    if not versions:
+        raise ReportError("Cette session n'a aucun item à évaluer.")
+    panel = AngoffPanel(
+        session=session,
+        title=title.strip(),
+        item_version_ids=[v.id for v in versions],
+        created_by=actor,
+        created_at=now,
+    )
+    db.session.add(panel)
+    return panel
+
+
+def versions_of(panel: AngoffPanel) -> list[ItemVersion]:
+    versions = {
+        v.id: v
+        for v in db.session.execute(
+            select(ItemVersion).where(ItemVersion.id.in_(panel.item_version_ids))
+        ).scalars()
+    }
+    return [versions[i] for i in panel.item_version_ids]
+
+
+def judge_ratings(panel: AngoffPanel, judge: User) -> dict[int, Decimal]:
+    """A judge's current ratings (item version id → probability)."""
+    return {
+        r.item_version_id: Decimal(r.value_bp) / BASIS_POINTS
+        for r in panel.ratings
+        if r.judge_id == judge.id
+    }
+
+
+def save_ratings(
+    panel: AngoffPanel, judge: User, values: Mapping[int, Decimal], now: datetime
+) -> None:
+    """Record (or replace) a judge's ratings, each a probability between 0 and 1."""
+    existing = {r.item_version_id: r for r in panel.ratings if r.judge_id == judge.id}
+    for version_id, value in values.items():
+        if version_id not in panel.item_version_ids:
+            raise ReportError("Cet item ne fait pas partie du panel.")
+        if not 0 <= value <= 1:
+            raise ReportError("Chaque estimation est une probabilité entre 0 et 1.")
+        value_bp = int((value * BASIS_POINTS).to_integral_value())
+        rating = existing.get(version_id)
+        if rating is None:
+            panel.ratings.append(
+                AngoffRating(
+                    judge=judge, item_version_id=version_id, value_bp=value_bp, rated_at=now
+                )
+            )
+        else:
+            rating.value_bp, rating.rated_at = value_bp, now
+
+
+def panel_result(panel: AngoffPanel) -> AngoffResult:
+    ratings: dict[str, dict[int, float]] = {}
+    for rating in panel.ratings:
+        ratings.setdefault(rating.judge.display_name, {})[rating.item_version_id] = (
+            rating.value_bp / BASIS_POINTS
+        )
+    return angoff_cut(ratings, panel.item_version_ids)
+
+
+def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> Table:
+    """The recommended cut next to the pass mark in force (one row)."""
+    return Table(
+        f"angoff_{panel.id}",
+        f"Panel « {panel.title} »",
+        (
+            Column("judges", "Juges (notation complète)", Kind.INT),
+            Column("items", "Items", Kind.INT),
+            Column("cut", "Seuil recommandé (Angoff)", Kind.PERCENT),
+            Column("cut_score", "Seuil recommandé en points", Kind.DECIMAL, 2),
+            Column("standard_error", "Erreur type du seuil", Kind.PERCENT),
+            Column("sd", "Écart-type entre juges", Kind.PERCENT),
+            Column("lowest", "Seuil du juge le plus bas", Kind.PERCENT),
+            Column("highest", "Seuil du juge le plus haut", Kind.PERCENT),
+            Column("pass_mark", "Seuil de réussite en vigueur", Kind.PERCENT),
+        ),
+        (
+            (
+                result.n_judges,
+                result.n_items,
+                result.cut,
+                result.cut * result.n_items if result.cut is not None else None,
+                result.standard_error,
+                result.sd,
+                result.lowest,
+                result.highest,
+                pass_mark,
+            ),
+        ),
+    )
+
+
+def judges_table(panel: AngoffPanel, result: AngoffResult) -> Table:
+    return Table(
+        f"juges_{panel.id}",
+        f"Seuil de chaque juge — panel « {panel.title} »",
+        (Column("judge", "Juge"), Column("cut", "Seuil du juge", Kind.PERCENT)),
+        result.judge_cuts,
+    )
+
+
+def session_panels(session: ExamSession) -> list[AngoffPanel]:
+    return list(
+        db.session.execute(
+            select(AngoffPanel).where(AngoffPanel.session_id == session.id).order_by(AngoffPanel.id)
+        ).scalars()
+    )
+
+
+def standard_setting_section(session: ExamSession) -> Section | None:
+    """The report section of the session's Angoff panels (None without a panel)."""
+    panels = session_panels(session)
+    if not panels:
+        return None
+    pass_mark = float(session.questionnaire.pass_mark)
+    tables = []
+    for panel in panels:
+        result = panel_result(panel)
+        tables.append(result_table(panel, result, pass_mark))
+    return Section(
+        "angoff",
+        "Détermination du seuil (Angoff modifié)",
+        (
+            "Chaque juge estime, pour chaque item, la probabilité qu'un candidat « limite » "
+            "y réponde correctement. Seuil d'un juge = somme de ses estimations / nombre "
+            "d'items ; seuil recommandé = moyenne des seuils des juges ; erreur type = "
+            "écart-type des seuils des juges / racine du nombre de juges.",
+        ),
+        tuple(tables),
+    )

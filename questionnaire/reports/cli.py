@@ -1,0 +1,69 @@
+"""`questionnaire reports …`: session and period dossiers written to a file (CPNE version)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from questionnaire.clock import current_time
+from questionnaire.exams.models import ExamSession
+from questionnaire.extensions import db
+from questionnaire.reports.formats import EXPORTS
+from questionnaire.reports.period_report import PeriodError, build_period_report, find_theme
+from questionnaire.reports.render_html import render_report_html
+from questionnaire.reports.session_report import build_session_report
+from questionnaire.reports.tables import Report
+
+FORMATS = ("html", *EXPORTS)
+
+reports_cli = AppGroup("reports", help="Rapports psychométriques (version CPNE, pseudonymisée).")
+
+
+def write_report(report: Report, fmt: str, output: str) -> None:
+    """Render the report in `fmt` and write it to `output`."""
+    if fmt == "html":
+        css = Path(current_app.static_folder, "css", "reports.css").read_text(encoding="utf-8")
+        with current_app.test_request_context():
+            html = render_report_html(report, "reports/report_file.html", css=css)
+        content = html.encode("utf-8")
+    else:
+        content = EXPORTS[fmt].render(report)
+    Path(output).write_bytes(content)
+    click.echo(
+        f"{report.title} : {output} ({len(content)} octets, empreinte {report.fingerprint})."
+    )
+
+
+@reports_cli.command("session")
+@click.argument("session_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
+@click.option("-o", "--output", required=True, help="Fichier à écrire.")
+def reports_session(session_id: int, fmt: str, output: str) -> None:
+    """Write the dossier of one session (candidates pseudonymised)."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None:
+        click.echo(f"Session {session_id} introuvable.", err=True)
+        sys.exit(1)
+    report = build_session_report(session, current_time())
+    write_report(report, fmt, output)
+
+
+@reports_cli.command("period")
+@click.option("--theme", "slug", required=True, help="Identifiant du thème (ex. fiscalite).")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
+@click.option("-o", "--output", required=True, help="Fichier à écrire.")
+def reports_period(slug: str, start, end, fmt: str, output: str) -> None:
+    """Write the dossier of a theme over a period (dates in Paris time, both included)."""
+    try:
+        theme = find_theme(slug)
+        report = build_period_report(theme, start.date(), end.date(), current_time())
+    except PeriodError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    write_report(report, fmt, output)

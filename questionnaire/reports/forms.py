@@ -1,0 +1,85 @@
+"""Forms of the report pages: neutralising an item, Angoff panels and ratings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
+
+
+class FrenchForm(FlaskForm):
+    """WTForms' own messages (« Choix non valide »…) in French, from its shipped catalogue."""
+
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
+class NeutraliseForm(FrenchForm):
+    """Remove one item of the session from scoring; choices set by the view."""
+
+    item = SelectField("Item à neutraliser", choices=[], coerce=int, validate_choice=True)
+    reason = TextAreaField(
+        "Motif de la neutralisation",
+        validators=[DataRequired("Indiquez le motif de la neutralisation."), Length(max=1000)],
+    )
+
+
+class PanelForm(FrenchForm):
+    title = StringField(
+        "Intitulé du panel",
+        validators=[DataRequired("Donnez un intitulé au panel."), Length(max=200)],
+    )
+
+
+class ProbabilityField(DecimalField):
+    """A decimal that also accepts the French comma (« 0,65 »)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+
+
+def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:
+    """One probability field (0 to 1) per item of the panel, prefilled with the judge's ratings."""
+
+    class RatingForm(FrenchForm):
+        pass
+
+    for version in versions:
+        field = ProbabilityField(
+            f"{version.item.external_id} v{version.number}",
+            validators=[
+                InputRequired("Indiquez une probabilité entre 0 et 1."),
+                NumberRange(0, 1, "La probabilité doit être comprise entre 0 et 1."),
+            ],
+            default=current.get(version.id),
+            render_kw={"min": "0", "max": "1", "step": "0.01", "inputmode": "decimal"},
+        )
+        setattr(RatingForm, f"item_{version.id}", field)
+    return RatingForm()
+
+
+class PeriodForm(FrenchForm):
+    """Choice of a theme and a period (read-only query: no CSRF token in the URL)."""
+
+    class Meta:
+        csrf = False
+
+    theme = SelectField("Thème", choices=[], validate_choice=True)
+    start = DateField("Du", validators=[InputRequired("Indiquez la date de début.")])
+    end = DateField("Au (inclus)", validators=[InputRequired("Indiquez la date de fin.")])
+
+    def validate_end(self, field) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError("La fin de la période précède son début.")

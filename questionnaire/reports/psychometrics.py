@@ -1,0 +1,251 @@
+"""Report tables computed by the analytics library (every psychometric number comes from it)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from analytics import ResponseData, distractor_analysis, item_stats, prepare, test_stats
+from analytics.reliability import TestStats
+from questionnaire.reports.loader import ItemInfo
+from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite
+
+CI_METHOD = "Wilson"
+
+FLAG_LABELS = {
+    "too_easy": "trop facile",
+    "too_hard": "trop difficile",
+    "negative_discrimination": "discrimination négative",
+    "low_discrimination": "discrimination faible",
+    "unused_distractor": "distracteur {} peu choisi",
+    "possible_second_key": "{} : seconde clé possible",
+}
+
+
+def flag_text(codes: str) -> str:
+    """The library's flag codes in French: 'too_easy;unused_distractor:C' → readable list."""
+    labels = []
+    for code in filter(None, codes.split(";")):
+        name, _, option = code.partition(":")
+        label = FLAG_LABELS.get(name, name)
+        labels.append(label.format(option) if "{}" in label else label)
+    return ", ".join(labels)
+
+
+def pass_interval(passed: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a pass rate (scipy's binomtest)."""
+    ci = binomtest(passed, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def results_table(stats: TestStats, pass_mark: Fraction) -> Table:
+    """Score distribution summary, pass rate and its interval (one row)."""
+    passed = round(stats.pass_rate * stats.n_attempts)
+    low, high = pass_interval(passed, stats.n_attempts)
+    return Table(
+        "resultats",
+        "Scores et taux de réussite",
+        (
+            Column("n_attempts", "Copies analysées", Kind.INT),
+            Column("max_total", "Score maximal", Kind.DECIMAL, 0),
+            Column("mean", "Score moyen", Kind.DECIMAL, 2),
+            Column("median", "Score médian", Kind.DECIMAL, 1),
+            Column("sd", "Écart-type", Kind.DECIMAL, 2),
+            Column("pass_mark", "Seuil de réussite", Kind.PERCENT),
+            Column("passed", "Copies réussies", Kind.INT),
+            Column("pass_rate", "Taux de réussite", Kind.PERCENT),
+            Column("pass_rate_low", f"IC 95 % bas ({CI_METHOD})", Kind.PERCENT),
+            Column("pass_rate_high", f"IC 95 % haut ({CI_METHOD})", Kind.PERCENT),
+        ),
+        (
+            (
+                stats.n_attempts,
+                stats.max_total,
+                stats.mean,
+                stats.median,
+                finite(stats.sd),
+                float(pass_mark),
+                passed,
+                stats.pass_rate,
+                low,
+                high,
+            ),
+        ),
+    )
+
+
+def histogram(stats: TestStats) -> Histogram:
+    """The library's histogram with the raw cut score on the same scale."""
+    return Histogram(
+        scores=tuple(float(bar["score"]) for bar in stats.histogram),
+        counts=tuple(int(bar["count"]) for bar in stats.histogram),
+        cut_score=stats.csem_at_cut.score,
+        label="Distribution des scores (le trait marque le seuil)",
+    )
+
+
+def histogram_table(stats: TestStats) -> Table:
+    return Table(
+        "distribution",
+        "Distribution des scores",
+        (Column("score", "Score", Kind.DECIMAL, 0), Column("count", "Copies", Kind.INT)),
+        tuple((float(bar["score"]), int(bar["count"])) for bar in stats.histogram),
+    )
+
+
+def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
+    """Alpha with its Feldt interval, SEM, CSEM at the cut, decision consistency; forms."""
+    consistency = stats.decision_consistency
+    ci = stats.alpha_ci or (None, None)
+    main = Table(
+        "fidelite",
+        "Fidélité et précision à la coupure",
+        (
+            Column("design", "Plan"),
+            Column("alpha", "Alpha de Cronbach", Kind.DECIMAL),
+            Column("alpha_low", "IC 95 % bas (Feldt)", Kind.DECIMAL),
+            Column("alpha_high", "IC 95 % haut (Feldt)", Kind.DECIMAL),
+            Column("sem", "Erreur type de mesure (SEM)", Kind.DECIMAL),
+            Column("cut_score", "Score de coupure", Kind.DECIMAL, 2),
+            Column("csem", "SEM conditionnelle à la coupure (Lord)", Kind.DECIMAL),
+            Column("consistency", "Cohérence de décision (Huynh)", Kind.DECIMAL),
+            Column("kappa", "Kappa de cohérence", Kind.DECIMAL),
+            Column("kr21", "KR-21", Kind.DECIMAL),
+        ),
+        (
+            (
+                "complet" if stats.design == "complete" else "incomplet",
+                stats.alpha,
+                ci[0],
+                ci[1],
+                stats.sem,
+                stats.csem_at_cut.score,
+                stats.csem_at_cut.value,
+                consistency.p,
+                consistency.kappa,
+                consistency.kr21,
+            ),
+        ),
+    )
+    if not stats.forms:
+        return (main,)
+    forms = Table(
+        "formes",
+        "Fidélité par forme (plan incomplet)",
+        (
+            Column("form_id", "Forme"),
+            Column("n_attempts", "Copies", Kind.INT),
+            Column("n_items", "Items", Kind.INT),
+            Column("alpha", "Alpha", Kind.DECIMAL),
+            Column("alpha_low", "IC 95 % bas", Kind.DECIMAL),
+            Column("alpha_high", "IC 95 % haut", Kind.DECIMAL),
+            Column("sem", "SEM", Kind.DECIMAL),
+            Column("reason", "Non calculé parce que"),
+        ),
+        tuple(
+            (
+                f.form_id,
+                f.n_attempts,
+                f.n_items,
+                f.alpha,
+                f.alpha_ci[0] if f.alpha_ci else None,
+                f.alpha_ci[1] if f.alpha_ci else None,
+                f.sem,
+                f.reason or "",
+            )
+            for f in stats.forms
+        ),
+    )
+    return (main, forms)
+
+
+def item_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> Table:
+    """Facility, discrimination and review flags of each scored item."""
+    stats = item_stats(table)
+    return Table(
+        "items",
+        "Statistiques d'items",
+        (
+            Column("item_id", "Item"),
+            Column("topic", "Sujet"),
+            Column("n", "Copies", Kind.INT),
+            Column("facility", "Facilité", Kind.DECIMAL),
+            Column("r_rest", "Discrimination (r item-reste)", Kind.DECIMAL),
+            Column("r_total", "r item-total", Kind.DECIMAL),
+            Column("d27", "Indice D (27 %)", Kind.DECIMAL),
+            Column("alpha_if_deleted", "Alpha sans l'item", Kind.DECIMAL),
+            Column("flags", "Signalements"),
+        ),
+        tuple(
+            (
+                row.item_id,
+                items[row.item_id].topic,
+                int(row.n),
+                finite(row.facility),
+                finite(row.r_rest),
+                finite(row.r_total),
+                finite(row.d27),
+                finite(row.alpha_if_deleted),
+                flag_text(row.flags),
+            )
+            for row in stats.itertuples(index=False)
+        ),
+    )
+
+
+def distractor_table(table: pd.DataFrame | ResponseData) -> Table:
+    """Choice shares of every option, overall and in the upper and lower 27 % groups."""
+    rows = distractor_analysis(table)
+    return Table(
+        "distracteurs",
+        "Analyse des distracteurs",
+        (
+            Column("item_id", "Item"),
+            Column("option", "Option"),
+            Column("is_key", "Clé"),
+            Column("proportion", "Choisie par", Kind.PERCENT),
+            Column("p_upper", "Groupe fort", Kind.PERCENT),
+            Column("p_lower", "Groupe faible", Kind.PERCENT),
+            Column("r_total", "r option-total", Kind.DECIMAL),
+        ),
+        tuple(
+            (
+                row.item_id,
+                "omission" if row.option == "(omit)" else row.option,
+                bool(row.is_key),
+                finite(row.proportion),
+                finite(row.p_upper),
+                finite(row.p_lower),
+                finite(row.r_total),
+            )
+            for row in rows.itertuples(index=False)
+        ),
+    )
+
+
+def topic_table(table: pd.DataFrame, items: dict[str, ItemInfo]) -> Table:
+    """Mean proportion correct by topic (the library's proportions on each topic's items)."""
+    topic_of = table["item_id"].map(lambda item: items[item].topic)
+    rows = []
+    for topic in sorted(set(topic_of)):
+        data = prepare(table[topic_of == topic].reset_index(drop=True))
+        rows.append((topic, data.n_items, data.n_attempts, float(np.mean(data.proportions))))
+    return Table(
+        "sujets",
+        "Réussite moyenne par sujet",
+        (
+            Column("topic", "Sujet"),
+            Column("n_items", "Items", Kind.INT),
+            Column("n_attempts", "Copies", Kind.INT),
+            Column("mean", "Réussite moyenne", Kind.PERCENT),
+        ),
+        tuple(rows),
+    )
+
+
+def session_stats(table: pd.DataFrame | ResponseData, pass_mark: Fraction) -> TestStats:
+    """The library's test statistics at the questionnaire's pass mark."""
+    return test_stats(table, cut=pass_mark)

@@ -1,0 +1,201 @@
+"""PDF export with reportlab: tables as text, the score distribution as a vector chart."""
+
+from __future__ import annotations
+
+import io
+import math
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import (
+    Table as PdfTable,
+)
+
+from questionnaire.reports.tables import (
+    Column,
+    Histogram,
+    Kind,
+    Report,
+    Table,
+    Trend,
+    format_value,
+)
+from questionnaire.web import paris_time
+
+PAGE = landscape(A4)
+#: Tables of one row and many columns read better turned into label / value pairs.
+TRANSPOSE_FROM = 4
+
+
+def _styles() -> dict:
+    sheet = getSampleStyleSheet()
+    cell = sheet["BodyText"].clone("cell", fontSize=7, leading=8.5)
+    return {
+        "title": sheet["Title"],
+        "h2": sheet["Heading2"],
+        "h3": sheet["Heading4"],
+        "body": sheet["BodyText"],
+        "cell": cell,
+        "head": cell.clone("head", fontName="Helvetica-Bold"),
+    }
+
+
+def _pdf_table(table: Table, styles: dict) -> PdfTable:
+    text = [
+        [format_value(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.rows
+    ]
+    if len(table.rows) == 1 and len(table.columns) >= TRANSPOSE_FROM:
+        data = [
+            [Paragraph(escape(c.label), styles["head"]), Paragraph(escape(v), styles["cell"])]
+            for c, v in zip(table.columns, text[0], strict=True)
+        ]
+        widths = [80 * mm, 60 * mm]
+        header_rows = 0
+    else:
+        data = [[Paragraph(escape(c.label), styles["head"]) for c in table.columns]]
+        data += [[Paragraph(escape(v), styles["cell"]) for v in row] for row in text]
+        if not table.rows:
+            data.append(
+                [Paragraph("Aucune ligne.", styles["cell"])] + [""] * (len(table.columns) - 1)
+            )
+        usable = PAGE[0] - 30 * mm
+        widths = [usable / len(table.columns)] * len(table.columns)
+        header_rows = 1
+    pdf = PdfTable(data, colWidths=widths, repeatRows=header_rows)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header_rows:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe8f5")))
+    pdf.setStyle(TableStyle(style))
+    return pdf
+
+
+def histogram_drawing(histogram: Histogram) -> Drawing:
+    """Bar chart of the score distribution with a vertical line at the cut."""
+    width, height = 240 * mm, 70 * mm
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 15 * mm, 12 * mm
+    chart.width, chart.height = width - 25 * mm, height - 22 * mm
+    chart.data = [list(histogram.counts)]
+    chart.categoryAxis.categoryNames = [format_value(s, _SCORE) for s in histogram.scores]
+    chart.valueAxis.valueMin = 0
+    top = max(max(histogram.counts, default=0), 1)
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = max(1, math.ceil(top / 5))  # whole numbers of attempts
+    chart.bars[0].fillColor = colors.HexColor("#1f5c99")
+    drawing.add(chart)
+    first_pass = next(
+        (i for i, s in enumerate(histogram.scores) if s >= histogram.cut_score - 1e-9),
+        len(histogram.scores),
+    )
+    step = chart.width / max(len(histogram.scores), 1)
+    x = chart.x + first_pass * step
+    drawing.add(
+        Line(x, chart.y, x, chart.y + chart.height, strokeColor=colors.red, strokeWidth=1.5)
+    )
+    label = f"seuil : {format_value(histogram.cut_score, _CUT)}"
+    drawing.add(String(x + 2, chart.y + chart.height - 8, label, fontSize=8, fillColor=colors.red))
+    drawing.add(String(chart.x, height - 6 * mm, histogram.label, fontSize=9))
+    return drawing
+
+
+SERIES_COLOURS = (colors.HexColor("#1f5c99"), colors.HexColor("#b00020"))
+
+
+def trend_drawing(trend: Trend) -> Drawing:
+    """Line chart of proportions (0 to 1) over the sessions, with a legend."""
+    width, height = 240 * mm, 75 * mm
+    drawing = Drawing(width, height)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 15 * mm, 22 * mm
+    chart.width, chart.height = width - 25 * mm, height - 32 * mm
+    chart.data = [list(values) for _, values in trend.series]
+    chart.categoryAxis.categoryNames = [c[:28] for c in trend.categories]
+    chart.categoryAxis.labels.angle = 20
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax = trend.floor, 1
+    chart.valueAxis.valueStep = 0.2
+    for index, colour in enumerate(SERIES_COLOURS[: len(trend.series)]):
+        chart.lines[index].strokeColor = colour
+        chart.lines[index].strokeWidth = 1.5
+        chart.lines[index].symbol = makeMarker("FilledCircle", fillColor=colour, size=4)
+    drawing.add(chart)
+    drawing.add(String(chart.x, height - 6 * mm, trend.label, fontSize=9))
+    for index, (name, _) in enumerate(trend.series):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        drawing.add(String(chart.x + 60 * mm * index, height - 11 * mm, f"— {name}",
+                           fontSize=8, fillColor=colour))  # fmt: skip
+    return drawing
+
+
+def render_pdf(report: Report) -> bytes:
+    """A4 landscape PDF: title, scope, generation time, fingerprint, then every section."""
+    styles = _styles()
+    output = io.BytesIO()
+    document = SimpleDocTemplate(
+        output,
+        pagesize=PAGE,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=report.title,
+        author="Questionnaires thématiques",
+        invariant=True,
+    )
+    story = [
+        Paragraph(escape(report.title), styles["title"]),
+        Paragraph(f"<b>Périmètre des données :</b> {escape(report.scope)}", styles["body"]),
+        Paragraph(f"<b>Généré le :</b> {paris_time(report.generated_at)}", styles["body"]),
+        Paragraph(f"<b>Empreinte SHA-256 des données :</b> {report.fingerprint}", styles["body"]),
+    ]
+    for section in report.sections:
+        block = [Paragraph(escape(section.title), styles["h2"])]
+        block += [Paragraph(escape(p), styles["body"]) for p in section.paragraphs]
+        story.append(KeepTogether(block))
+        if section.histogram is not None and section.histogram.scores:
+            story.append(histogram_drawing(section.histogram))
+        if section.trend is not None:
+            story.append(trend_drawing(section.trend))
+        for table in section.tables:
+            story.append(Paragraph(escape(table.title), styles["h3"]))
+            story.append(_pdf_table(table, styles))
+            story.append(Spacer(1, 4 * mm))
+    document.build(story, onLaterPages=_footer(report), onFirstPage=_footer(report))
+    return output.getvalue()
+
+
+def _footer(report: Report):
+    def draw(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(
+            15 * mm,
+            6 * mm,
+            f"{report.title} — empreinte {report.fingerprint[:16]}… — page {document.page}",
+        )
+        canvas.restoreState()
+
+    return draw
+
+
+_SCORE = Column("score", "Score", Kind.DECIMAL, 0)
+_CUT = Column("cut", "Seuil", Kind.DECIMAL, 2)

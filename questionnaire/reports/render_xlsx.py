@@ -1,0 +1,54 @@
+"""XLSX export with openpyxl: a cover sheet, then one sheet per table with exact values."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from questionnaire.reports.tables import Kind, Report
+from questionnaire.web import paris_time
+
+NUMBER_FORMATS = {Kind.PERCENT: "0.0%", Kind.DECIMAL: "0.000", Kind.INT: "0"}
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return value
+
+
+def render_xlsx(report: Report) -> bytes:
+    """Workbook: sheet « Rapport » (title, scope, time, fingerprint) and one sheet per table."""
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "Rapport"
+    cover.append([report.title])
+    cover["A1"].font = Font(bold=True, size=14)
+    cover.append(["Périmètre des données", report.scope])
+    cover.append(["Généré le", paris_time(report.generated_at)])
+    cover.append(["Empreinte SHA-256 des données", report.fingerprint])
+    for section in report.sections:
+        for paragraph in section.paragraphs:
+            cover.append([section.title, paragraph])
+    cover.column_dimensions["A"].width = 32
+    cover.column_dimensions["B"].width = 100
+    for table in report.tables:
+        sheet = workbook.create_sheet(table.name[:31])
+        sheet.append([column.label for column in table.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_cell(value) for value in row])
+        for index, column in enumerate(table.columns, start=1):
+            number_format = NUMBER_FORMATS.get(column.kind)
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = max(12, min(len(column.label) + 2, 40))
+            if number_format:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = number_format
+        sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

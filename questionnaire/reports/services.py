@@ -1,0 +1,51 @@
+"""Report services: the items of a session, neutralisation with re-grading, exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from questionnaire.attempts.grading import RegradeReport, neutralise_item, scoring_rules
+from questionnaire.attempts.models import Attempt, AttemptItem
+from questionnaire.auth.models import User
+from questionnaire.banks.models import ItemVersion
+from questionnaire.exams.models import ExamSession
+from questionnaire.extensions import db
+from questionnaire.reports.formats import EXPORTS
+from questionnaire.reports.tables import Report
+
+
+class ReportError(ValueError):
+    """A report or a decision cannot be made as asked."""
+
+
+def session_versions(session: ExamSession) -> list[ItemVersion]:
+    """The item versions presented in the session's attempts, by bank id."""
+    ids = select(AttemptItem.item_version_id).join(Attempt).where(Attempt.session_id == session.id)
+    versions = db.session.execute(select(ItemVersion).where(ItemVersion.id.in_(ids))).scalars()
+    return sorted(versions, key=lambda v: (v.item.external_id, v.number))
+
+
+def scorable_versions(session: ExamSession) -> list[ItemVersion]:
+    """The session's items that still count (not neutralised)."""
+    versions = session_versions(session)
+    rules = scoring_rules(versions, session.id)
+    return [v for v in versions if not rules[v.id].neutralised]
+
+
+def neutralise_in_session(
+    session: ExamSession, version_id: int, actor: User, reason: str, now: datetime
+) -> RegradeReport:
+    """Neutralise an item of the session (audited decision) and re-grade its attempts."""
+    version = next((v for v in scorable_versions(session) if v.id == version_id), None)
+    if version is None:
+        raise ReportError("Cet item n'est pas noté dans cette session (absent ou déjà neutralisé).")
+    return neutralise_item(version, session, actor, reason, now)
+
+
+def export_bytes(report: Report, fmt: str) -> bytes:
+    """The report rendered in one of the download formats (pdf, xlsx, csv)."""
+    if fmt not in EXPORTS:
+        raise ReportError(f"Format inconnu : {fmt} (pdf, xlsx ou csv).")
+    return EXPORTS[fmt].render(report)

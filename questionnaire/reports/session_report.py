@@ -1,0 +1,296 @@
+"""The session dossier: participation, results, reliability, items, speededness, decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import or_, select
+
+from analytics import ResponseData, prepare
+from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange, ScoringDecision
+from questionnaire.exams.models import ExamSession
+from questionnaire.extensions import db
+from questionnaire.reports import psychometrics as psy
+from questionnaire.reports.angoff import standard_setting_section
+from questionnaire.reports.loader import SessionData, fingerprint, item_label, load_session
+from questionnaire.reports.tables import Column, Kind, Report, Section, Table
+from questionnaire.web import paris_time
+
+NO_DIF = (
+    "Aucun groupe n'est configuré pour cette session : l'analyse du fonctionnement "
+    "différentiel des items (DIF, Mantel-Haenszel) n'est pas réalisée."
+)
+
+
+def participation_table(data: SessionData) -> Table:
+    counts = data.status_counts
+    started = sum(counts.values())
+    return Table(
+        "participation",
+        "Participation",
+        (
+            Column("enrolled", "Inscrits", Kind.INT),
+            Column("started", "Copies commencées", Kind.INT),
+            Column("submitted", "Remises par le candidat", Kind.INT),
+            Column("expired", "Remises à l'échéance", Kind.INT),
+            Column("in_progress", "En cours", Kind.INT),
+            Column("absent", "Non commencées", Kind.INT),
+        ),
+        (
+            (
+                data.enrolled,
+                started,
+                counts.get(AttemptStatus.SUBMITTED.value, 0),
+                counts.get(AttemptStatus.EXPIRED.value, 0),
+                counts.get(AttemptStatus.IN_PROGRESS.value, 0),
+                data.enrolled - started,
+            ),
+        ),
+    )
+
+
+def speed_tables(data: SessionData) -> tuple[Table, ...]:
+    """Items not reached (trailing unanswered) and share of the allowed time used."""
+    not_reached = np.array([a.not_reached for a in data.attempts], dtype=float)
+    ratios = np.array([a.time_ratio for a in data.attempts], dtype=float)
+    summary = Table(
+        "rapidite",
+        "Rapidité",
+        (
+            Column("n", "Copies", Kind.INT),
+            Column("with_not_reached", "Copies avec items non atteints", Kind.INT),
+            Column("mean_not_reached", "Items non atteints par copie (moyenne)", Kind.DECIMAL, 2),
+            Column("median_time", "Temps utilisé (médiane)", Kind.PERCENT),
+            Column("p90_time", "Temps utilisé (9e décile)", Kind.PERCENT),
+            Column("near_limit", "Copies à plus de 90 % du temps", Kind.INT),
+        ),
+        (
+            (
+                len(data.attempts),
+                int((not_reached > 0).sum()),
+                float(not_reached.mean()),
+                float(np.median(ratios)),
+                float(np.quantile(ratios, 0.9)),
+                int((ratios > 0.9).sum()),
+            ),
+        ),
+    )
+    values, counts = np.unique(not_reached.astype(int), return_counts=True)
+    spread = Table(
+        "non_atteints",
+        "Répartition des items non atteints",
+        (
+            Column("not_reached", "Items non atteints", Kind.INT),
+            Column("count", "Copies", Kind.INT),
+        ),
+        tuple((int(v), int(c)) for v, c in zip(values, counts, strict=True)),
+    )
+    return summary, spread
+
+
+def accommodation_table(data: SessionData) -> Table:
+    rows = [(f"Temps supplémentaire de {p} %", n) for p, n in data.extra_time.items()]
+    rows.append(("Aménagement noté dans l'inscription", data.accommodation_notes))
+    return Table(
+        "amenagements",
+        "Aménagements accordés (effectifs)",
+        (Column("kind", "Aménagement"), Column("count", "Candidats", Kind.INT)),
+        tuple(rows),
+    )
+
+
+def decision_table(session: ExamSession, data: SessionData) -> Table:
+    """Scoring decisions on the session's items and their effect on its attempts."""
+    version_ids = [info.version_id for info in data.items.values()]
+    labels = {info.version_id: info.item_id for info in data.items.values()}
+    decisions = db.session.execute(
+        select(ScoringDecision)
+        .where(
+            ScoringDecision.item_version_id.in_(version_ids),
+            or_(ScoringDecision.session_id == session.id, ScoringDecision.session_id.is_(None)),
+        )
+        .order_by(ScoringDecision.decided_at, ScoringDecision.id)
+    ).scalars()
+    rows = []
+    for decision in decisions:
+        changes = list(
+            db.session.execute(
+                select(GradeChange)
+                .join(Attempt, Attempt.id == GradeChange.attempt_id)
+                .where(GradeChange.decision_id == decision.id, Attempt.session_id == session.id)
+            ).scalars()
+        )
+        rows.append(
+            (
+                paris_time(decision.decided_at),
+                labels.get(decision.item_version_id)
+                or item_label(decision.version.item.external_id, decision.version.number),
+                decision.kind.label,
+                ", ".join(decision.correct_keys or []),
+                decision.reason,
+                decision.decided_by.display_name,
+                len(changes),
+                sum(1 for c in changes if c.old_passed and not c.new_passed),
+                sum(1 for c in changes if c.new_passed and not c.old_passed),
+            )
+        )
+    return Table(
+        "decisions",
+        "Décisions prises sur les items",
+        (
+            Column("decided_at", "Date"),
+            Column("item_id", "Item"),
+            Column("kind", "Décision"),
+            Column("keys", "Nouvelle clé"),
+            Column("reason", "Motif"),
+            Column("decided_by", "Décidé par"),
+            Column("changes", "Notes modifiées", Kind.INT),
+            Column("now_failed", "Réussite devenue échec", Kind.INT),
+            Column("now_passed", "Échec devenu réussite", Kind.INT),
+        ),
+        tuple(rows),
+    )
+
+
+def candidate_table(data: SessionData, response: ResponseData, include_names: bool) -> Table:
+    """One row per finalised attempt; totals from the library, names for administrators only."""
+    position = {attempt_id: i for i, attempt_id in enumerate(response.attempt_ids)}
+    columns = [Column("code", "Code candidat")]
+    if include_names:
+        columns.append(Column("name", "Nom"))
+    columns += [
+        Column("status", "Remise"),
+        Column("total", "Score", Kind.DECIMAL, 0),
+        Column("max_total", "Sur", Kind.DECIMAL, 0),
+        Column("proportion", "Réussite", Kind.PERCENT),
+        Column("passed", "Réussi"),
+        Column("time_used", "Temps utilisé", Kind.PERCENT),
+        Column("not_reached", "Items non atteints", Kind.INT),
+    ]
+    rows = []
+    for attempt in sorted(data.attempts, key=lambda a: a.code):
+        i = position.get(attempt.attempt_id)
+        total = float(response.totals[i]) if i is not None else 0.0
+        max_total = float(response.max_totals[i]) if i is not None else 0.0
+        row = [attempt.code] + ([attempt.name] if include_names else [])
+        row += [
+            "échéance" if attempt.status is AttemptStatus.EXPIRED else "candidat",
+            total,
+            max_total,
+            total / max_total if max_total else None,
+            attempt.passed,
+            attempt.time_ratio,
+            attempt.not_reached,
+        ]
+        rows.append(tuple(row))
+    return Table("candidats", "Résultats par candidat (pseudonymisés)", tuple(columns), tuple(rows))
+
+
+def scope_text(session: ExamSession, data: SessionData) -> str:
+    questionnaire = session.questionnaire
+    neutralised = (
+        f" ; items neutralisés exclus du calcul : {', '.join(data.neutralised)}"
+        if data.neutralised
+        else ""
+    )
+    return (
+        f"Session « {session.title} » (n° {session.id}), questionnaire « {questionnaire.title} », "
+        f"thème {questionnaire.theme.title} ; fenêtre du {paris_time(session.opens_at)} au "
+        f"{paris_time(session.closes_at)} ; copies remises ou échues et notées : "
+        f"{len(data.attempts)} ; items notés : {len(data.items) - len(data.neutralised)}"
+        f"{neutralised}."
+    )
+
+
+def build_session_report(
+    session: ExamSession,
+    now: datetime,
+    *,
+    include_names: bool = False,
+) -> Report:
+    """Compute the whole session dossier from the database (same data → same numbers)."""
+    data = load_session(session)
+    pass_mark = session.questionnaire.pass_mark
+    sections = [Section("participation", "Participation", tables=(participation_table(data),))]
+    digest = fingerprint(data.table)
+    # validated and pivoted once for every analysis
+    prepared = None if data.table.empty else prepare(data.table)
+    if prepared is None:
+        sections.append(
+            Section(
+                "resultats",
+                "Résultats",
+                ("Aucune copie remise et notée : les statistiques ne sont pas calculables.",),
+            )
+        )
+    else:
+        stats = psy.session_stats(prepared, pass_mark)
+        sections += [
+            Section(
+                "resultats",
+                "Résultats",
+                (
+                    f"Intervalle de confiance à 95 % du taux de réussite : méthode de "
+                    f"{psy.CI_METHOD} (score de Wilson).",
+                ),
+                (psy.results_table(stats, pass_mark), psy.histogram_table(stats)),
+                psy.histogram(stats),
+            ),
+            Section(
+                "sujets", "Réussite par sujet", tables=(psy.topic_table(data.table, data.items),)
+            ),
+            Section(
+                "fidelite",
+                "Fidélité",
+                (stats.note,) if stats.note else (),
+                psy.reliability_tables(stats),
+            ),
+            Section("items", "Items", tables=(psy.item_table(prepared, data.items),)),
+            Section("distracteurs", "Distracteurs", tables=(psy.distractor_table(prepared),)),
+            Section("dif", "Fonctionnement différentiel des items (DIF)", (NO_DIF,)),
+            Section(
+                "rapidite",
+                "Rapidité",
+                (
+                    "Items non atteints : questions sans réponse après la dernière question "
+                    "répondue de la copie. Temps utilisé : (remise - début) / temps accordé.",
+                ),
+                speed_tables(data),
+            ),
+        ]
+    sections += [
+        Section("amenagements", "Aménagements", tables=(accommodation_table(data),)),
+        Section(
+            "decisions",
+            "Décisions sur les items",
+            (
+                "Neutralisations et corrections de clé, avec leur effet sur les notes de la session.",
+            ),
+            (decision_table(session, data),),
+        ),
+    ]
+    standard_setting = standard_setting_section(session)
+    if standard_setting is not None:
+        sections.append(standard_setting)
+    if prepared is not None:
+        sections.append(
+            Section(
+                "candidats",
+                "Candidats",
+                (
+                    "Codes stables dérivés de l'identifiant (HMAC-SHA256 avec la clé de "
+                    "l'application, tronqué)."
+                    + (" Noms visibles des seuls administrateurs." if include_names else ""),
+                ),
+                (candidate_table(data, prepared, include_names),),
+            )
+        )
+    return Report(
+        kind="session",
+        title=f"Rapport psychométrique — {session.title}",
+        scope=scope_text(session, data),
+        generated_at=now,
+        fingerprint=digest,
+        sections=tuple(sections),
+    )

@@ -1,0 +1,124 @@
+"""The shape every renderer reads: a report is sections of paragraphs, tables and a chart."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a column's values are shown (XLSX and CSV keep the exact value)."""
+
+    TEXT = "text"
+    INT = "int"
+    DECIMAL = "decimal"
+    PERCENT = "percent"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    digits: int = 3
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table (sheet name in XLSX, file name in the CSV archive)."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple, ...]
+
+    def column(self, key: str) -> list:
+        """The values of one column, by key."""
+        index = [c.key for c in self.columns].index(key)
+        return [row[index] for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Score distribution with the cut (raw score) marked."""
+
+    scores: tuple[float, ...]
+    counts: tuple[int, ...]
+    cut_score: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Values on a 0–1 scale over ordered categories, one line per series (None = missing)."""
+
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    label: str
+
+    @property
+    def floor(self) -> float:
+        """Bottom of the scale: 0, or lower (by steps of 0.2) for a negative alpha."""
+        values = [v for _, series in self.series for v in series if v is not None]
+        return min(0.0, math.floor(min(values, default=0.0) * 5) / 5)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    histogram: Histogram | None = None
+    trend: Trend | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A dossier: title, data scope, generation time, data fingerprint and sections."""
+
+    kind: str
+    title: str
+    scope: str
+    generated_at: datetime
+    fingerprint: str
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for section in self.sections for table in section.tables]
+
+    def table(self, name: str) -> Table:
+        """A table by name (KeyError if absent)."""
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    def section(self, key: str) -> Section:
+        return next(section for section in self.sections if section.key == key)
+
+
+def finite(value: float | None) -> float | None:
+    """A float, or None when undefined (NaN, infinite, missing)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def format_value(value: object, column: Column) -> str:
+    """Value as shown in HTML and PDF: French decimal comma, « n.d. » when undefined."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n.d."
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if column.kind is Kind.INT:
+        return f"{int(value)}"
+    if column.kind is Kind.DECIMAL:
+        return f"{float(value):.{column.digits}f}".replace(".", ",")
+    if column.kind is Kind.PERCENT:
+        return f"{100 * float(value):.1f}".replace(".", ",") + "\u00a0%"
+    return str(value)

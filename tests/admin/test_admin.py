@@ -1,0 +1,345 @@
+"""Administrators' screens: questionnaires and blueprints, sessions and enrolment, users."""
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.auth.models import Role, User
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from tests.conftest import PASSWORD, form_token, login
+
+
+@pytest.fixture
+def admin(make_user, client):
+    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
+    login(client, user.email)
+    return user
+
+
+def questionnaire_data(token, theme, **draws):
+    data = {
+        "csrf_token": token,
+        "title": "Fiscalité — printemps",
+        "item_count": "2",
+        "duration_minutes": "30",
+        "pass_mark": "60",
+        "shuffle_items": "y",
+        "shuffle_options": "y",
+    }
+    for topic in theme.topics:
+        data[f"draw_{topic.id}"] = str(draws.get(topic.slug, 0))
+    return data
+
+
+def test_blueprint_editor_shows_counts_and_refuses_what_the_bank_cannot_fill(
+    client, admin, loaded_bank, db
+):
+    theme = loaded_bank()  # alpha: 4 published, beta: 4 published
+    url = "/admin/questionnaires/nouveau?theme=fiscalite"
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r"Sujet alpha</label></th>\s*<td>4</td>", page)
+    data = questionnaire_data(form_token(client, url), theme, alpha=5, beta=1)
+    data["item_count"] = "6"
+    response = client.post(url, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "La banque ne peut pas remplir le plan : alpha (4 publié(s) pour 5 demandé(s))." in html
+    assert db.session.execute(select(Questionnaire)).first() is None
+    data["item_count"] = "3"
+    response = client.post(url, data=data)
+    assert "Le plan tire 6 items pour un questionnaire de 3." in response.get_data(as_text=True)
+
+
+def test_questionnaire_created_with_blueprint_and_pass_mark(client, admin, loaded_bank, db):
+    theme = loaded_bank()
+    url = "/admin/questionnaires/nouveau?theme=fiscalite"
+    data = questionnaire_data(form_token(client, url), theme, alpha=1, beta=1)
+    data["pass_mark"] = "62.5"
+    assert client.post(url, data=data).status_code == 302
+    questionnaire = db.session.execute(select(Questionnaire)).scalar_one()
+    assert questionnaire.blueprint == {"alpha": 1, "beta": 1}
+    assert questionnaire.pass_mark_bp == 6250
+
+
+def test_questionnaire_with_attempts_cannot_change(client, admin, make_session, db, clock):
+    from questionnaire.attempts.services import start_attempt
+
+    session, _ = make_session()
+    start_attempt(session.enrolments[0], clock(), 30)
+    db.session.commit()
+    url = f"/admin/questionnaires/{session.questionnaire.id}"
+    assert "ne peut plus être modifié" in client.get(url).get_data(as_text=True)
+    data = questionnaire_data(form_token(client, url), session.questionnaire.theme, alpha=1, beta=1)
+    data["duration_minutes"] = "45"
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert "Des candidats ont déjà composé" in html
+    db.session.refresh(session.questionnaire)
+    assert session.questionnaire.duration_minutes == 30
+
+
+def test_session_scheduled_in_paris_time(client, admin, make_session, db):
+    existing, _ = make_session()
+    url = "/admin/sessions/nouvelle"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "questionnaire": str(existing.questionnaire.id),
+            "title": "Session de juin",
+            "opens_at": "2026-06-10T09:00",
+            "closes_at": "2026-06-10T12:00",
+            "release_policy": "manual",
+        },
+    )
+    assert response.status_code == 302
+    session = db.session.execute(
+        select(ExamSession).where(ExamSession.title == "Session de juin")
+    ).scalar_one()
+    assert session.opens_at == datetime(2026, 6, 10, 7, 0, tzinfo=UTC)  # CEST = UTC+2
+    assert session.release_policy is ReleasePolicy.MANUAL
+
+
+def test_session_window_must_be_ordered(client, admin, make_session, db):
+    existing, _ = make_session()
+    url = "/admin/sessions/nouvelle"
+    html = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "questionnaire": str(existing.questionnaire.id),
+            "title": "À l'envers",
+            "opens_at": "2026-06-10T12:00",
+            "closes_at": "2026-06-10T09:00",
+            "release_policy": "immediate",
+        },
+    ).get_data(as_text=True)
+    assert "La clôture doit suivre l&#39;ouverture." in html
+    assert 'aria-describedby="closes_at-errors"' in html
+
+
+def upload(client, session, text, filename="inscrits.csv"):
+    url = f"/admin/sessions/{session.id}"
+    return client.post(
+        f"{url}/inscriptions/csv",
+        data={"csrf_token": form_token(client, url), "file": (io.BytesIO(text.encode()), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def enrolled(db, session):
+    return {
+        e.user.email: e.extra_time_percent
+        for e in db.session.execute(
+            select(Enrolment).where(Enrolment.session_id == session.id)
+        ).scalars()
+    }
+
+
+def test_csv_enrolment_is_all_or_nothing_with_line_numbers(
+    client, admin, make_session, make_user, db
+):
+    session, first = make_session()
+    make_user(email="alice@example.org")
+    make_user(email="bob@example.org")
+    make_user(Role.AUTHOR, email="auteur@example.org")
+    text = (
+        "email;temps supplémentaire;aménagement\n"
+        "alice@example.org;33;tiers temps\n"
+        "inconnu@example.org;0;\n"
+        "bob@example.org;beaucoup;\n"
+        "alice@example.org;0;\n"
+        "auteur@example.org;0;\n"
+    )
+    response = upload(client, session, text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Ligne 3 : aucun compte candidat actif pour inconnu@example.org." in html
+    assert "Ligne 4 : temps supplémentaire « beaucoup » : entier de 0 à 300 attendu." in html
+    assert "Ligne 5 : alice@example.org figure déjà ligne 2." in html
+    assert "Ligne 6 : aucun compte candidat actif pour auteur@example.org." in html
+    assert enrolled(db, session) == {first.email: 0}
+
+
+def test_csv_enrolment_enrols_everyone_with_accommodations(
+    client, admin, make_session, make_user, db
+):
+    session, first = make_session()
+    make_user(email="alice@example.org")
+    make_user(email="bob@example.org")
+    response = upload(client, session, "alice@example.org,33,tiers temps\nBob@Example.org,,\n")
+    assert response.status_code == 302
+    assert enrolled(db, session) == {first.email: 0, "alice@example.org": 33, "bob@example.org": 0}
+
+
+def test_enrol_one_and_edit_accommodation(client, admin, make_session, make_user, db):
+    session, _ = make_session()
+    make_user(email="carla@example.org")
+    url = f"/admin/sessions/{session.id}"
+    token = form_token(client, url)
+    refused = client.post(
+        f"{url}/inscriptions",
+        data={"csrf_token": token, "email": "nobody@example.org", "extra_time_percent": "0"},
+    )
+    assert refused.status_code == 422
+    assert "Aucun compte candidat actif pour nobody@example.org." in refused.get_data(as_text=True)
+    client.post(
+        f"{url}/inscriptions",
+        data={
+            "csrf_token": token,
+            "email": "carla@example.org",
+            "extra_time_percent": "25",
+            "note": "",
+        },
+    )
+    assert enrolled(db, session)["carla@example.org"] == 25
+    enrolment = session.enrolments[0]
+    client.post(
+        f"{url}/inscriptions/{enrolment.id}",
+        data={"csrf_token": token, "extra_time_percent": "50", "note": "ordinateur adapté"},
+    )
+    db.session.refresh(enrolment)
+    assert (enrolment.extra_time_percent, enrolment.accommodation_note) == (50, "ordinateur adapté")
+
+
+def test_close_now_and_publish_manual_correction(client, admin, make_session, db, clock):
+    session, _ = make_session(release=ReleasePolicy.MANUAL)
+    url = f"/admin/sessions/{session.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Publier la correction" in page
+    token = form_token(client, url)
+    clock.advance(minutes=10)
+    client.post(f"{url}/cloturer", data={"csrf_token": token})
+    client.post(f"{url}/publier-correction", data={"csrf_token": token})
+    db.session.refresh(session)
+    assert session.closes_at == clock()
+    assert session.released_at == clock()
+    assert session.correction_released(clock())
+    again = client.post(f"{url}/cloturer", data={"csrf_token": token}, follow_redirects=True)
+    assert "La session est déjà close." in again.get_data(as_text=True)
+
+
+def test_users_created_edited_and_deactivated(client, admin, db):
+    url = "/admin/utilisateurs/nouveau"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "email": "Nouvel.Auteur@example.org",
+            "display_name": "Nouvel Auteur",
+            "roles": ["author", "reviewer"],
+            "active": "y",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = db.session.execute(
+        select(User).where(User.email == "nouvel.auteur@example.org")
+    ).scalar_one()
+    assert user.roles == {Role.AUTHOR, Role.REVIEWER}
+    assert user.password_hash.startswith("$argon2")
+    edit = f"/admin/utilisateurs/{user.id}"
+    client.post(
+        edit,
+        data={
+            "csrf_token": form_token(client, edit),
+            "display_name": "Nouvel Auteur",
+            "roles": ["author"],
+        },
+    )
+    db.session.refresh(user)
+    assert user.roles == {Role.AUTHOR} and not user.active
+    other = client.application.test_client()
+    refused = other.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 401
+
+
+def test_admin_cannot_lock_themselves_out(client, admin, db):
+    edit = f"/admin/utilisateurs/{admin.id}"
+    html = client.post(
+        edit,
+        data={
+            "csrf_token": form_token(client, edit),
+            "display_name": "Ada",
+            "roles": ["author"],
+            "active": "y",
+        },
+    ).get_data(as_text=True)
+    assert "Vous ne pouvez pas retirer votre propre rôle" in html
+    db.session.refresh(admin)
+    assert Role.ADMIN in admin.roles
+
+
+def test_short_password_refused(client, admin, db):
+    url = "/admin/utilisateurs/nouveau"
+    html = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "email": "x@example.org",
+            "display_name": "X",
+            "roles": ["candidate"],
+            "password": "court",
+        },
+    ).get_data(as_text=True)
+    assert "12 caractères au moins." in html
+    assert db.session.execute(select(User).where(User.email == "x@example.org")).first() is None
+
+
+ADMIN_URLS = (
+    "/admin/",
+    "/admin/questionnaires",
+    "/admin/questionnaires/nouveau",
+    "/admin/sessions",
+    "/admin/sessions/nouvelle",
+    "/admin/utilisateurs",
+    "/admin/utilisateurs/nouveau",
+)
+
+
+@pytest.mark.parametrize("role", [Role.AUTHOR, Role.REVIEWER, Role.CANDIDATE, Role.JURY])
+def test_only_administrators_reach_admin_screens(client, make_user, role):
+    login(client, make_user(role).email)
+    for url in ADMIN_URLS:
+        assert client.get(url).status_code == 403, url
+
+
+def test_pages_render_for_an_administrator(client, admin, make_session):
+    session, _ = make_session()
+    for url in (
+        *ADMIN_URLS,
+        f"/admin/sessions/{session.id}",
+        f"/admin/sessions/{session.id}/modifier",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_csv_header_without_delimiter_and_semicolon_lines(
+    client, admin, make_session, make_user, db
+):
+    session, _ = make_session()
+    make_user(email="dina@example.org")
+    response = upload(client, session, "email\ndina@example.org;x\n")
+    assert "Ligne 2 : temps supplémentaire « x » : entier de 0 à 300 attendu." in response.get_data(
+        as_text=True
+    )
+
+
+def test_unenrol_only_before_the_candidate_starts(client, admin, make_session, db, clock):
+    from questionnaire.attempts.services import start_attempt
+
+    session, candidate = make_session()
+    url = f"/admin/sessions/{session.id}"
+    token = form_token(client, url)
+    enrolment = session.enrolments[0]
+    start_attempt(enrolment, clock(), 30)
+    db.session.commit()
+    refused = client.post(
+        f"{url}/inscriptions/{enrolment.id}/supprimer",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Le candidat a déjà commencé" in refused.get_data(as_text=True)
+    assert enrolled(db, session) == {candidate.email: 0}

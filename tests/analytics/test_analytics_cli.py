@@ -1,0 +1,160 @@
+"""`python -m analytics` sub-commands, run in-process through analytics.cli.main."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from analytics.cli import main, persons_path
+
+
+@pytest.fixture(scope="module")
+def sim_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "sim.csv"
+    code = main(["simulate", "--items", "12", "--attempts", "400", "--seed", "9",
+                 "--miskey", "SIM-003", "--dif", "SIM-005", "-o", str(path)])  # fmt: skip
+    assert code == 0
+    return path
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_item_stats(sim_file: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out, err = _run(["item-stats", str(sim_file)], capsys)
+    assert code == 0 and err == ""
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert list(table.columns) == ["item_id", "n", "facility", "sd", "r_total", "r_rest",
+                                   "d27", "alpha_if_deleted", "flags"]  # fmt: skip
+    assert len(table) == 12
+    assert "negative_discrimination" in table.set_index("item_id").loc["SIM-003", "flags"]
+    code, out, _ = _run(["item-stats", str(sim_file), "--too-easy", "0.0"], capsys)
+    assert pd.read_csv(io.StringIO(out))["flags"].str.contains("too_easy").all()
+
+
+def test_item_stats_to_file(sim_file: Path, tmp_path: Path, capsys) -> None:
+    out_file = tmp_path / "items.csv"
+    code, out, _ = _run(["item-stats", str(sim_file), "-o", str(out_file)], capsys)
+    assert code == 0 and out == ""
+    assert len(pd.read_csv(out_file)) == 12
+
+
+def test_test_stats(sim_file: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = _run(["test-stats", str(sim_file), "--cut", "0.5"], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert result["n_attempts"] == 400 and result["n_items"] == 12
+    assert result["design"] == "complete"
+    assert result["cut"] == 0.5
+    assert set(result["decision_consistency"]) >= {"method", "p", "kappa"}
+    assert sum(h["count"] for h in result["histogram"]) == 400
+
+
+def test_distractors(sim_file: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = _run(["distractors", str(sim_file)], capsys)
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out))
+    assert list(table.columns) == ["item_id", "option", "is_key", "proportion", "mean_total",
+                                   "r_total", "p_upper", "p_lower"]  # fmt: skip
+    assert len(table) == 12 * 5  # A–D and (omit)
+
+
+def test_dif(sim_file: Path, capsys: pytest.CaptureFixture) -> None:
+    args = ["dif", str(sim_file), "--group", "group", "--reference", "ref", "--focal", "focal"]
+    code, out, _ = _run(args, capsys)
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out), keep_default_na=False)
+    assert list(table.columns[:8]) == ["item_id", "mh_alpha", "mh_chi2", "mh_p", "mh_d_dif",
+                                       "ets_class", "n_reference", "n_focal"]  # fmt: skip
+    code, out, _ = _run([*args, "--exclude-item"], capsys)
+    assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 12
+
+
+def test_simulate_truth_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    truth = tmp_path / "truth.csv"
+    code, out, _ = _run(["simulate", "--items", "5", "--attempts", "20", "--seed", "1",
+                         "--model", "rasch", "--forms", "2", "--form-length", "3",
+                         "--truth", str(truth), "--miskey", "SIM-001,SIM-002"], capsys)  # fmt: skip
+    assert code == 0
+    responses = pd.read_csv(io.StringIO(out))
+    assert len(responses) == 20 * 3
+    items = pd.read_csv(truth)
+    assert list(items.columns) == ["item_id", "a", "b", "key", "true_key", "miskeyed", "dif"]
+    assert items["miskeyed"].tolist() == [True, True, False, False, False]
+    assert len(pd.read_csv(persons_path(str(truth)))) == 20
+
+
+def test_irt(sim_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    pytest.importorskip("analytics.irt")
+    persons = tmp_path / "persons.csv"
+    code, out, err = _run(["irt", str(sim_file), "--model", "rasch", "--persons",
+                           str(persons)], capsys)  # fmt: skip
+    assert code == 0
+    assert {"item_id", "a", "b", "se_a", "se_b"} <= set(pd.read_csv(io.StringIO(out)).columns)
+    assert "irt rasch" in err and "itérations" in err
+    assert list(pd.read_csv(persons).columns) == ["attempt_id", "theta", "se"]
+
+
+def test_irt_module_missing(sim_file: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "analytics.irt", None)  # import now raises ImportError
+    code, out, err = _run(["irt", str(sim_file)], capsys)
+    assert code == 2 and out == ""
+    assert "module IRT indisponible" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["item-stats", "{bad}"],
+        ["test-stats", "{bad}"],
+        ["distractors", "{bad}"],
+        ["dif", "{bad}", "--group", "group", "--reference", "a", "--focal", "b"],
+        ["item-stats", "{missing}"],
+        ["test-stats", "{sim}", "--cut", "2"],
+        ["dif", "{sim}", "--group", "group", "--reference", "ref", "--focal", "nobody"],
+        ["simulate", "--items", "3", "--attempts", "5", "--miskey", "X"],
+    ],
+)
+def test_errors_exit_2_with_one_line(args, sim_file: Path, tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("attempt_id,item_id,score\na1,Q1,1\na1,Q2,oui\n", encoding="utf-8")
+    values = {"bad": bad, "missing": tmp_path / "absent.csv", "sim": sim_file}
+    code, out, err = _run([a.format(**values) for a in args], capsys)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"python -m analytics {args[0]} : erreur : ")
+    if "{bad}" in args:
+        assert "ligne 3, colonne score : valeur non numérique « oui »" in err
+
+
+def test_usage_errors(capsys: pytest.CaptureFixture) -> None:
+    code, _, err = _run(["dif", "x.csv"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "--group" in err
+    code, _, err = _run([], capsys)
+    assert code == 2
+    code, out, _ = _run(["--help"], capsys)
+    assert code == 0 and "item-stats" in out
+
+
+def test_module_entry_point() -> None:
+    """`python -m analytics --help` in a subprocess."""
+    done = subprocess.run(
+        [sys.executable, "-m", "analytics", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "test-stats" in done.stdout

@@ -1,0 +1,262 @@
+"""The workspace in a browser: editor with preview and lint, review, diff, queue, access."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.attempts.services import start_attempt
+from questionnaire.auth.models import Role
+from questionnaire.banks.models import Item, ItemVersion, VersionStatus
+from tests.authoring.conftest import editor_data
+from tests.conftest import form_token, login
+
+SCRIPT_STEM = 'Quel plafond en 2026 ?<script>alert("x")</script><em>livret A</em>'
+
+
+def new_item_url():
+    return "/atelier/items/nouveau?theme=fiscalite"
+
+
+def post_editor(client, url, **overrides):
+    return client.post(url, data=editor_data(form_token(client, url), **overrides))
+
+
+def only_item(db):
+    return db.session.execute(select(Item).where(Item.external_id == "TST-0009")).scalar_one()
+
+
+def test_preview_uses_the_candidate_markup_and_strips_scripts(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    response = post_editor(client, new_item_url(), action="preview", stem=SCRIPT_STEM)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    preview = html[html.index('id="preview-title"') :]
+    assert '<fieldset class="question">' in preview
+    assert "<em>livret A</em>" in preview
+    assert 'type="radio" name="answer"' in preview
+    assert "<script" not in html.replace('<script src="', "")
+    assert db.session.execute(select(Item).where(Item.external_id == "TST-0009")).first() is None
+
+
+def test_a_script_never_reaches_the_candidate(client, make_session, author, reviewer, db, clock):
+    session, candidate = make_session(item_count=8, blueprint={"alpha": 4, "beta": 4})
+    login(client, author.email)
+    item = db.session.execute(select(Item).where(Item.external_id == "TST-0001")).scalar_one()
+    url = f"/atelier/items/{item.external_id}/modifier"
+    assert post_editor(client, url, stem=SCRIPT_STEM).status_code == 302
+    draft = item.latest_version
+    db.session.refresh(draft)
+    assert "<script" not in draft.stem and "<em>livret A</em>" in draft.stem
+    from questionnaire.authoring import services
+
+    services.submit(draft, author, clock())
+    services.approve(draft, reviewer, clock())
+    services.publish(draft, reviewer, clock())
+    db.session.commit()
+    attempt, _ = start_attempt(session.enrolments[0], clock(), 30)
+    db.session.commit()
+    position = next(ai.position for ai in attempt.items if ai.item_version_id == draft.id)
+    login(client, candidate.email)
+    html = client.get(f"/copies/{attempt.id}/questions/{position}").get_data(as_text=True)
+    assert "livret A" in html
+    assert "alert(" not in html
+
+
+def test_save_creates_a_draft_and_shows_lint_beside_the_form(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    response = post_editor(client, new_item_url(), **{"options-3-text": "Aucune de ces réponses"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/atelier/items/TST-0009/modifier")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Brouillon enregistré (version 1)" in html
+    assert "all-none-of-the-above" in html
+    assert "option D : « toutes / aucune de ces réponses » est proscrit." in html
+    version = only_item(db).latest_version
+    assert version.status is VersionStatus.DRAFT
+
+
+def test_invalid_editor_input_redisplays_with_messages(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    response = post_editor(client, new_item_url(), stem="", **{"options-1-correct": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "L&#39;énoncé est obligatoire." in html
+    assert 'aria-describedby="stem-hint stem-errors"' in html
+    assert "Une question à réponse unique a exactement une bonne réponse." in html
+    assert 'aria-describedby="options-errors"' in html
+    assert (
+        db.session.execute(select(ItemVersion).where(ItemVersion.status == "draft")).first() is None
+    )
+
+
+def review_flow(client, db, author, reviewer):
+    login(client, author.email)
+    post_editor(client, new_item_url())
+    item_url = "/atelier/items/TST-0009"
+    token = form_token(client, item_url)
+    assert (
+        client.post(f"{item_url}/versions/1/soumettre", data={"csrf_token": token}).status_code
+        == 302
+    )
+    assert only_item(db).latest_version.status is VersionStatus.IN_REVIEW
+    login(client, reviewer.email)
+    return item_url
+
+
+def test_review_in_the_browser(client, loaded_bank, author, reviewer, db):
+    loaded_bank()
+    item_url = review_flow(client, db, author, reviewer)
+    page = client.get(item_url).get_data(as_text=True)
+    assert "Approuver" in page and "Renvoyer à l'auteur" in page
+    token = form_token(client, item_url)
+    sent = client.post(
+        f"{item_url}/versions/1/renvoyer",
+        data={"csrf_token": token, "comment": "Dater le plafond."},
+    )
+    assert sent.status_code == 302
+    page = client.get(item_url).get_data(as_text=True)
+    assert "Dater le plafond." in page and "renvoyée à l&#39;auteur" in page
+    assert only_item(db).latest_version.status is VersionStatus.DRAFT
+
+
+def test_reviewer_approves_then_publishes(client, loaded_bank, author, reviewer, db):
+    loaded_bank()
+    item_url = review_flow(client, db, author, reviewer)
+    token = form_token(client, item_url)
+    client.post(f"{item_url}/versions/1/approuver", data={"csrf_token": token, "comment": ""})
+    page = client.get(item_url).get_data(as_text=True)
+    assert "Publier cette version" in page
+    client.post(f"{item_url}/versions/1/publier", data={"csrf_token": token})
+    assert only_item(db).latest_version.status is VersionStatus.PUBLISHED
+
+
+def test_author_with_reviewer_role_is_refused_in_the_browser(client, loaded_bank, make_user, db):
+    loaded_bank()
+    both = make_user(Role.AUTHOR, Role.REVIEWER, email="deux@example.org")
+    login(client, both.email)
+    post_editor(client, new_item_url())
+    item_url = "/atelier/items/TST-0009"
+    token = form_token(client, item_url)
+    client.post(f"{item_url}/versions/1/soumettre", data={"csrf_token": token})
+    page = client.get(item_url).get_data(as_text=True)
+    assert "Approuver" not in page
+    response = client.post(
+        f"{item_url}/versions/1/approuver", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "ne pas être l&#39;auteur" in response.get_data(as_text=True)
+    from questionnaire.authoring.services import authorship_of
+
+    assert not authorship_of(only_item(db).latest_version).is_approved
+
+
+def test_compare_shows_removed_and_added_words(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    url = "/atelier/items/TST-0001/modifier"
+    post_editor(client, url, stem="Cas corrigé en 2026 : quelle réponse ?")
+    html = client.get("/atelier/items/TST-0001/comparer").get_data(as_text=True)
+    assert "<ins>corrigé en 2026</ins>" in html
+    assert re.search(r"<del>[0-9a-f]{32} \(alpha\)</del>", html)
+    assert '<tr class="changed">' in html
+
+
+def test_queue_page_lists_reasons_and_revalidates(client, loaded_bank, author, db, clock):
+    from datetime import date
+
+    from sqlalchemy import update
+
+    loaded_bank()
+    db.session.execute(
+        update(ItemVersion)
+        .where(ItemVersion.item_id == 1)
+        .values(valid_as_of=date(2025, 5, 1), volatility="annuelle")
+    )
+    db.session.commit()
+    login(client, author.email)
+    html = client.get("/atelier/a-revalider").get_data(as_text=True)
+    assert "TST-0001" in html and "avant le 1er janvier 2026" in html
+    token = form_token(client, "/atelier/a-revalider")
+    response = client.post(
+        "/atelier/items/TST-0001/versions/1/revalider", data={"csrf_token": token, "back": "queue"}
+    )
+    assert response.headers["Location"].endswith("/atelier/a-revalider")
+    html = client.get("/atelier/a-revalider").get_data(as_text=True)
+    assert "Aucun item à revalider." in html
+    item_page = client.get("/atelier/items/TST-0001").get_data(as_text=True)
+    assert "revalidée au 02/03/2026 par Alix Auteur" in item_page
+
+
+def test_list_filters_by_status_and_text(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    post_editor(client, new_item_url())
+    drafts = client.get("/atelier/?status=draft").get_data(as_text=True)
+    assert "TST-0009" in drafts and "TST-0001" not in drafts
+    found = client.get("/atelier/?q=livret").get_data(as_text=True)
+    assert "1 item(s)" in found
+    by_author = client.get(f"/atelier/?author={author.id}").get_data(as_text=True)
+    assert "TST-0009" in by_author and "TST-0002" not in by_author
+
+
+@pytest.mark.parametrize("role", [Role.CANDIDATE, Role.JURY])
+def test_candidates_and_jury_reach_none_of_the_workspace(client, loaded_bank, make_user, role):
+    loaded_bank()
+    login(client, make_user(role).email)
+    for url in ("/atelier/", "/atelier/items/TST-0001", "/atelier/a-revalider", new_item_url()):
+        assert client.get(url).status_code == 403, url
+
+
+def test_reviewer_cannot_write_items(client, loaded_bank, reviewer):
+    loaded_bank()
+    login(client, reviewer.email)
+    assert client.get(new_item_url()).status_code == 403
+    assert client.get("/atelier/items/TST-0001/modifier").status_code == 403
+
+
+def test_unknown_item_is_404(client, author):
+    login(client, author.email)
+    assert client.get("/atelier/items/NOPE-1").status_code == 404
+
+
+def test_editing_a_published_item_prefills_it_and_lints_it(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    html = client.get("/atelier/items/TST-0001/modifier").get_data(as_text=True)
+    assert "Justification de la question 1." in html
+    assert "l&#39;enregistrement crée une nouvelle version en brouillon" not in html
+    assert "l'enregistrement crée une nouvelle version en brouillon" in html
+    assert "Aucune remarque : l'item respecte les règles de rédaction." in html
+    assert post_editor(client, "/atelier/items/TST-0001/modifier").status_code == 302
+    item = db.session.execute(select(Item).where(Item.external_id == "TST-0001")).scalar_one()
+    assert [(v.number, v.status) for v in item.versions] == [
+        (1, VersionStatus.PUBLISHED),
+        (2, VersionStatus.DRAFT),
+    ]
+
+
+def test_an_option_too_long_is_reported_beside_it(client, loaded_bank, author):
+    loaded_bank()
+    login(client, author.email)
+    html = post_editor(client, new_item_url(), **{"options-2-text": "x" * 2001}).get_data(
+        as_text=True
+    )
+    assert 'aria-describedby="options-2-text-errors"' in html
+    assert '<ul class="field-errors" id="options-2-text-errors">' in html
+
+
+def test_comments_stay_on_the_item_thread(client, loaded_bank, author, reviewer, db):
+    loaded_bank()
+    login(client, reviewer.email)
+    url = "/atelier/items/TST-0002"
+    token = form_token(client, url)
+    client.post(f"{url}/commentaires", data={"csrf_token": token, "comment": "Source à citer ?"})
+    login(client, author.email)
+    post_editor(client, f"{url}/modifier")
+    html = client.get(url).get_data(as_text=True)
+    thread = html[html.index('id="thread-title"') :]
+    assert "Robin Relecteur" in thread and "Source à citer ?" in thread
+    assert "(version 1)" in thread and "brouillon créé (version 2)" in thread

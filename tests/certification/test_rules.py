@@ -1,0 +1,285 @@
+"""The validation rules, as pure functions over plain data, with hand-computed answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+from questionnaire.certification.rules import (
+    BlockSpec,
+    CompetencySpec,
+    Evaluation,
+    ReferentialSpec,
+    Status,
+    block_status,
+    competency_status,
+    decide,
+    title_status,
+    weighted_score,
+)
+
+T = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+
+def at(days: int) -> datetime:
+    return T + timedelta(days=days)
+
+
+def ev(code: str, evaluator: int, day: int = 0, acquired=None, score=None) -> Evaluation:
+    return Evaluation(code, evaluator, at(day), acquired=acquired, score=score)
+
+
+# --- jury decisions ---------------------------------------------------------------------------
+
+
+def test_without_evaluation_the_decision_is_pending():
+    assert decide([], None, 1).status is Status.PENDING
+
+
+def test_one_evaluator_suffices_when_the_referential_does_not_require_two():
+    decision = decide([ev("C1", 7, 2, acquired=True)], None, 1)
+    assert decision.status is Status.VALIDATED
+    assert decision.decided_at == at(2)
+
+
+def test_two_evaluator_rule_one_evaluation_is_not_final():
+    decision = decide([ev("C1", 7, acquired=True)], None, 2)
+    assert decision.status is Status.PENDING
+    assert decision.evaluators == 1
+
+
+def test_the_same_member_twice_is_not_two_evaluators():
+    evaluations = [ev("C1", 7, 0, acquired=True), ev("C1", 7, 1, acquired=True)]
+    assert decide(evaluations, None, 2).status is Status.PENDING
+
+
+def test_two_concurring_evaluators_make_the_decision_final_at_the_second_date():
+    evaluations = [ev("C1", 7, 1, acquired=True), ev("C1", 8, 3, acquired=True)]
+    decision = decide(evaluations, None, 2)
+    assert decision.status is Status.VALIDATED
+    assert decision.decided_at == at(3)
+
+
+def test_two_concurring_negative_evaluations_are_a_final_refusal():
+    evaluations = [ev("C1", 7, acquired=False), ev("C1", 8, acquired=False)]
+    assert decide(evaluations, None, 2).status is Status.NOT_VALIDATED
+
+
+def test_disagreement_is_flagged_and_blocks_the_decision():
+    evaluations = [ev("C1", 7, acquired=True), ev("C1", 8, acquired=False)]
+    decision = decide(evaluations, None, 2)
+    assert decision.status is Status.DISAGREEMENT
+    assert decision.decided_at is None
+
+
+def test_a_revised_evaluation_resolves_the_disagreement():
+    evaluations = [
+        ev("C1", 7, 0, acquired=True),
+        ev("C1", 8, 1, acquired=False),
+        ev("C1", 8, 2, acquired=True),
+    ]
+    assert decide(evaluations, None, 2).status is Status.VALIDATED
+
+
+def test_disagreement_between_members_is_flagged_even_with_one_required_evaluator():
+    evaluations = [ev("C1", 7, acquired=True), ev("C1", 8, acquired=False)]
+    assert decide(evaluations, None, 1).status is Status.DISAGREEMENT
+
+
+def test_grid_scores_are_compared_with_the_threshold():
+    assert decide([ev("C1", 7, score=2)], 2, 1).status is Status.VALIDATED
+    assert decide([ev("C1", 7, score=1)], 2, 1).status is Status.NOT_VALIDATED
+    assert decide([ev("C1", 7, score=4)], 2, 1).score == 4
+
+
+def test_grid_evaluators_concur_on_the_outcome_and_their_scores_are_averaged():
+    decision = decide([ev("C1", 7, score=2), ev("C1", 8, score=3)], 2, 2)
+    assert decision.status is Status.VALIDATED
+    assert decision.score == Fraction(5, 2)
+    assert decide([ev("C1", 7, score=1), ev("C1", 8, score=3)], 2, 2).status is (
+        Status.DISAGREEMENT
+    )
+
+
+# --- competencies -----------------------------------------------------------------------------
+
+C9 = CompetencySpec("C9 (B2.3)", themes=("fiscalite",))
+C21 = CompetencySpec("C21 (B3.5)", themes=("reglementation",), jury_evaluated=False)
+
+
+def test_jury_positive_but_questionnaire_not_passed_is_pending():
+    result = competency_status(C9, [ev("C9 (B2.3)", 7, acquired=True)], {}, None, 1)
+    assert result.status is Status.PENDING
+    assert result.missing_themes == ("fiscalite",)
+
+
+def test_questionnaire_passed_but_jury_not_yet_is_pending():
+    result = competency_status(C9, [], {"fiscalite": at(1)}, None, 1)
+    assert result.status is Status.PENDING
+    assert result.passed_themes == ("fiscalite",)
+
+
+def test_competency_validated_when_all_modalities_are_dated_by_the_last():
+    result = competency_status(
+        C9, [ev("C9 (B2.3)", 7, 5, acquired=True)], {"fiscalite": at(2)}, None, 1
+    )
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == at(5)
+
+
+def test_questionnaire_only_competency_is_validated_by_the_pass():
+    result = competency_status(C21, [], {"reglementation": at(4)}, None, 1)
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == at(4)
+    assert result.decision is None
+
+
+def test_a_negative_jury_decision_is_not_undone_by_a_pass():
+    result = competency_status(
+        C9, [ev("C9 (B2.3)", 7, acquired=False)], {"fiscalite": at(1)}, None, 1
+    )
+    assert result.status is Status.NOT_VALIDATED
+
+
+# --- blocks and title -------------------------------------------------------------------------
+
+B3 = BlockSpec(
+    "B3",
+    "Risques",
+    (
+        CompetencySpec("C19", themes=("risques",)),
+        CompetencySpec("C20", themes=("risques",)),
+        CompetencySpec("C21", themes=("reglementation",), jury_evaluated=False),
+    ),
+)
+ALL_B3 = [ev("C19", 7, 1, acquired=True), ev("C20", 7, 2, acquired=True)]
+
+
+def test_one_competency_missing_blocks_the_block():
+    result = block_status(B3, ALL_B3, {"risques": at(3)}, None, 1)
+    assert result.status is Status.PENDING
+    assert [c.status for c in result.competencies] == [
+        Status.VALIDATED,
+        Status.VALIDATED,
+        Status.PENDING,
+    ]
+    assert result.validated_at is None
+
+
+def test_a_later_pass_completes_the_block_at_its_date():
+    result = block_status(B3, ALL_B3, {"risques": at(3), "reglementation": at(9)}, None, 1)
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == at(9)
+
+
+def test_a_disagreement_blocks_the_block():
+    evaluations = [*ALL_B3, ev("C20", 8, 2, acquired=False)]
+    result = block_status(B3, evaluations, {"risques": at(3), "reglementation": at(4)}, None, 1)
+    assert result.status is Status.DISAGREEMENT
+
+
+def test_a_refused_competency_makes_the_block_not_validated():
+    evaluations = [ev("C19", 7, acquired=True), ev("C20", 7, acquired=False)]
+    result = block_status(B3, evaluations, {"risques": at(3), "reglementation": at(4)}, None, 1)
+    assert result.status is Status.NOT_VALIDATED
+
+
+REFERENTIAL = ReferentialSpec(
+    (
+        BlockSpec("B1", "Un", (CompetencySpec("C1"),)),
+        BlockSpec("B2", "Deux", (CompetencySpec("C2"),)),
+    )
+)
+
+
+def test_partial_certification_is_the_set_of_validated_blocks_with_dates():
+    result = title_status(REFERENTIAL, [ev("C1", 7, 3, acquired=True)], {})
+    assert result.status is Status.PENDING
+    assert result.validated_at is None
+    assert [(b.code, b.validated_at) for b in result.validated_blocks] == [("B1", at(3))]
+
+
+def test_title_when_all_blocks_are_validated_dated_by_the_last_block():
+    evaluations = [ev("C1", 7, 3, acquired=True), ev("C2", 7, 6, acquired=True)]
+    result = title_status(REFERENTIAL, evaluations, {})
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == at(6)
+    assert len(result.validated_blocks) == 2
+
+
+def test_title_lists_the_competencies_in_disagreement():
+    evaluations = [ev("C1", 7, acquired=True), ev("C1", 8, acquired=False)]
+    assert title_status(REFERENTIAL, evaluations, {}).disagreements == ("C1",)
+
+
+# --- weighted modalities (seed 001: oral 80 %, written 20 %) ----------------------------------
+
+WEIGHTED = BlockSpec(
+    "B1",
+    "Pondéré",
+    (
+        CompetencySpec("1a.1", weighted_modality="epreuve_orale", weight=80),
+        CompetencySpec("1a.2", weighted_modality="epreuve_orale", weight=80),
+        CompetencySpec("1b.1", weighted_modality="epreuve_ecrite", weight=20),
+    ),
+)
+
+
+def test_weighted_score_is_the_weighted_mean_of_the_modalities_mean_scores():
+    # oral = mean(4, 2) = 3, written = 1 → 0.8 × 3 + 0.2 × 1 = 2.6
+    scores = {"1a.1": Fraction(4), "1a.2": Fraction(2), "1b.1": Fraction(1)}
+    assert weighted_score(WEIGHTED.competencies, scores) == Fraction(13, 5)
+
+
+def test_weighted_score_waits_for_every_weighted_competency():
+    assert weighted_score(WEIGHTED.competencies, {"1a.1": Fraction(4), "1a.2": None}) is None
+    assert weighted_score((CompetencySpec("C1"),), {"C1": Fraction(3)}) is None
+
+
+def test_weights_never_compensate_a_competency_below_the_threshold():
+    evaluations = [ev("1a.1", 7, score=4), ev("1a.2", 7, score=4), ev("1b.1", 7, score=1)]
+    result = block_status(WEIGHTED, evaluations, {}, 2, 1)
+    # 0.8 × 4 + 0.2 × 1 = 3.4 ≥ 2, yet 1b.1 is not acquired: the block is not validated.
+    assert result.weighted_score == Fraction(17, 5)
+    assert result.status is Status.NOT_VALIDATED
+
+
+def test_weighted_block_validated_when_every_competency_reaches_the_threshold():
+    evaluations = [ev("1a.1", 7, score=2), ev("1a.2", 7, score=3), ev("1b.1", 7, 4, score=2)]
+    result = block_status(WEIGHTED, evaluations, {}, 2, 1)
+    # oral mean 2.5, written 2 → 0.8 × 2.5 + 0.2 × 2 = 2.4
+    assert result.weighted_score == Fraction(12, 5)
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == at(4)
+
+
+# --- prerequisites (seed 002: AMF certification) ----------------------------------------------
+
+WITH_AMF = ReferentialSpec(REFERENTIAL.blocks, prerequisites=("amf",))
+BOTH_BLOCKS = [ev("C1", 7, 3, acquired=True), ev("C2", 7, 6, acquired=True)]
+
+
+def test_title_waits_for_its_prerequisite_but_blocks_stay_validated():
+    result = title_status(WITH_AMF, BOTH_BLOCKS, {})
+    assert result.status is Status.PENDING
+    assert result.missing_prerequisites == ("amf",)
+    assert [b.code for b in result.validated_blocks] == ["B1", "B2"]
+
+
+def test_title_awarded_when_the_prerequisite_is_attested_at_the_latest_date():
+    result = title_status(WITH_AMF, BOTH_BLOCKS, {}, {"amf": at(10)})
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == at(10)
+    assert title_status(WITH_AMF, BOTH_BLOCKS, {}, {"amf": at(1)}).validated_at == at(6)
+
+
+# --- capitalisation ---------------------------------------------------------------------------
+
+
+def test_a_capitalised_block_stays_validated_at_its_recorded_date():
+    revised = [ev("C1", 7, 3, acquired=True), ev("C1", 7, 8, acquired=False)]
+    assert title_status(REFERENTIAL, revised, {}).blocks[0].status is Status.NOT_VALIDATED
+    result = title_status(REFERENTIAL, revised, {}, capitalised={"B1": at(3)})
+    assert result.blocks[0].status is Status.VALIDATED
+    assert result.blocks[0].capitalised is True
+    assert [(b.code, b.validated_at) for b in result.validated_blocks] == [("B1", at(3))]

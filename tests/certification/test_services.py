@@ -1,0 +1,262 @@
+"""Services: registration, evaluations, questionnaire passes and transcripts from the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.attempts.models import AttemptStatus
+from questionnaire.auth.models import Role
+from questionnaire.certification import exports, services
+from questionnaire.certification.models import JuryEvaluation
+from questionnaire.certification.rules import Status
+
+
+def competency(certification, prefix: str):
+    return next(c for c in certification.competencies if c.code.split(" ")[0] == prefix)
+
+
+def evaluate_all(enrolment, jury, clock, *, except_codes=(), **outcome):
+    """The jury member evaluates every jury-evaluated competency of the certification."""
+    for item in enrolment.certification.competencies:
+        if item.is_jury_evaluated and item.code.split(" ")[0] not in except_codes:
+            services.record_evaluation(enrolment, item, jury, clock(), **outcome)
+
+
+def test_register_candidate_by_email(referentials, make_user, clock, db):
+    certification = referentials["charge-clientele-particuliers"]
+    admin = make_user(Role.ADMIN)
+    candidate = make_user(Role.CANDIDATE, email="Marie@Example.org")
+    enrolment = services.register_candidate(certification, " marie@example.org ", admin, clock())
+    assert enrolment.user_id == candidate.id and enrolment.registered_by_id == admin.id
+    with pytest.raises(services.CertificationError, match="déjà inscrit"):
+        services.register_candidate(certification, "marie@example.org", admin, clock())
+    with pytest.raises(services.CertificationError, match="Aucun compte candidat"):
+        services.register_candidate(certification, "inconnu@example.org", admin, clock())
+    author = make_user(Role.AUTHOR)
+    with pytest.raises(services.CertificationError, match="Aucun compte candidat"):
+        services.register_candidate(certification, author.email, admin, clock())
+
+
+def test_evaluation_is_revised_in_place_by_the_same_member(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    jury = make_user(Role.JURY)
+    c1 = competency(enrolment.certification, "C1")
+    services.record_evaluation(enrolment, c1, jury, clock(), acquired=False, comment="À revoir")
+    clock.advance(days=1)
+    services.record_evaluation(enrolment, c1, jury, clock(), acquired=True, comment=" Acquis ")
+    db.session.commit()
+    rows = db.session.execute(select(JuryEvaluation)).scalars().all()
+    assert [(r.acquired, r.comment, r.recorded_at) for r in rows] == [(True, "Acquis", clock())]
+
+
+def test_evaluations_that_the_rules_refuse(referentials, enrol_candidate, make_user, clock):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    jury = make_user(Role.JURY)
+    c21 = competency(enrolment.certification, "C21")
+    with pytest.raises(services.CertificationError, match="que par questionnaire"):
+        services.record_evaluation(enrolment, c21, jury, clock(), acquired=True)
+    other = referentials["titre-charge-clientele"].competencies[0]
+    with pytest.raises(services.CertificationError, match="n'appartient pas"):
+        services.record_evaluation(enrolment, other, jury, clock(), acquired=True)
+    with pytest.raises(services.CertificationError, match="propre candidature"):
+        services.record_evaluation(
+            enrolment,
+            competency(enrolment.certification, "C1"),
+            enrolment.user,
+            clock(),
+            acquired=True,
+        )
+    with pytest.raises(services.CertificationError, match="acquise"):
+        services.record_evaluation(
+            enrolment, competency(enrolment.certification, "C1"), jury, clock()
+        )
+
+
+def test_grid_certification_needs_a_score_from_0_to_4(
+    referentials, enrol_candidate, make_user, clock
+):
+    enrolment = enrol_candidate(referentials["titre-charge-clientele"])
+    jury = make_user(Role.JURY)
+    first = enrolment.certification.competencies[0]
+    for bad in (None, 5, -1):
+        with pytest.raises(services.CertificationError, match="note de 0 à 4"):
+            services.record_evaluation(enrolment, first, jury, clock(), grid_score=bad)
+    evaluation = services.record_evaluation(enrolment, first, jury, clock(), grid_score=3)
+    assert (evaluation.grid_score, evaluation.acquired) == (3, None)
+
+
+def test_only_final_passed_attempts_count_and_the_most_recent_pass_wins(
+    referentials, make_user, pass_theme, clock
+):
+    candidate = make_user()
+    start = clock()
+    pass_theme(candidate, "fiscalite", passed=True, at=start + timedelta(days=1))
+    pass_theme(candidate, "fiscalite", passed=True, at=start + timedelta(days=5))
+    pass_theme(candidate, "fiscalite", passed=False, at=start + timedelta(days=8))
+    pass_theme(candidate, "rgpd", passed=False)
+    pass_theme(candidate, "risques", status=AttemptStatus.IN_PROGRESS)
+    pass_theme(candidate, "reglementation", status=AttemptStatus.EXPIRED)
+    passes = services.questionnaire_passes([candidate.id])[candidate.id]
+    assert passes == {"fiscalite": start + timedelta(days=5), "reglementation": start}
+
+
+def test_a_later_pass_completes_block_3(
+    referentials, enrol_candidate, make_user, pass_theme, clock, db
+):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    jury = make_user(Role.JURY)
+    evaluate_all(enrolment, jury, clock, acquired=True)
+    pass_theme(enrolment.user, "fiscalite")
+    pass_theme(enrolment.user, "risques")
+    pass_theme(enrolment.user, "rgpd")
+    pass_theme(enrolment.user, "reglementation", passed=False)
+    db.session.commit()
+    result = services.transcript(enrolment)
+    assert [b.status for b in result.blocks] == [Status.VALIDATED, Status.VALIDATED, Status.PENDING]
+    b3 = {c.code: c for c in result.blocks[2].competencies}
+    assert b3["C21 (B3.5)"].status is Status.PENDING
+    assert [c for c, r in b3.items() if r.status is Status.VALIDATED] == [
+        "C17 (B3.1)",
+        "C18 (B3.2)",
+        "C19 (B3.3)",
+        "C20 (B3.4)",
+        "C22 (B3.6)",
+    ]
+    assert [b.code for b in result.validated_blocks] == ["B1", "B2"]
+    clock.advance(days=30)
+    pass_theme(enrolment.user, "reglementation")
+    result = services.transcript(enrolment)
+    assert result.blocks[2].status is Status.VALIDATED
+    assert result.blocks[2].validated_at == clock()
+    assert result.status is Status.VALIDATED and result.validated_at == clock()
+
+
+def test_two_evaluators_must_agree_on_seed_003(referentials, enrol_candidate, make_user, clock, db):
+    enrolment = enrol_candidate(referentials["cqp-charge-accueil-relation-clients-adherents"])
+    first, second = make_user(Role.JURY), make_user(Role.JURY)
+    evaluate_all(enrolment, first, clock, acquired=True)
+    db.session.commit()
+    result = services.transcript(enrolment)
+    assert {b.status for b in result.blocks} == {Status.PENDING}
+    evaluate_all(enrolment, second, clock, except_codes=("B1.C2",), acquired=True)
+    b1_c2 = competency(enrolment.certification, "B1.C2")
+    services.record_evaluation(enrolment, b1_c2, second, clock(), acquired=False)
+    db.session.commit()
+    result = services.transcript(enrolment)
+    assert [b.status for b in result.blocks] == [
+        Status.DISAGREEMENT,
+        Status.VALIDATED,
+        Status.VALIDATED,
+        Status.VALIDATED,
+    ]
+    assert result.disagreements == ("B1.C2",)
+    clock.advance(hours=2)
+    services.record_evaluation(enrolment, b1_c2, second, clock(), acquired=True)
+    result = services.transcript(enrolment)
+    assert result.status is Status.VALIDATED and result.validated_at == clock()
+
+
+def test_weighted_block_score_on_seed_001(referentials, enrol_candidate, make_user, clock):
+    enrolment = enrol_candidate(referentials["conseiller-clientele-professionnelle"])
+    jury = make_user(Role.JURY)
+    scores = {"1a.1": 4, "1a.2": 3, "1a.3": 2, "1b.1": 2, "1b.2": 2, "1b.3": 2, "1b.4": 3}
+    for item in enrolment.certification.blocks[0].competencies:
+        services.record_evaluation(enrolment, item, jury, clock(), grid_score=scores[item.code])
+    block = services.transcript(enrolment).blocks[0]
+    # oral: mean(4, 3, 2) = 3; written: mean(2, 2, 2, 3) = 2.25 → 0.8 × 3 + 0.2 × 2.25 = 2.85
+    assert float(block.weighted_score) == pytest.approx(2.85)
+    assert block.status is Status.VALIDATED
+    table = exports.deliberation_table(
+        enrolment.certification, services.results_for(enrolment.certification, [enrolment])
+    )
+    assert table[0][2:5] == ["B1 : statut", "B1 : date de validation", "B1 : note pondérée"]
+    assert table[1][2:5] == ["validé", clock().strftime("%d/%m/%Y"), "2,85 / 4"]
+
+
+def test_deliberation_results_cover_every_registered_candidate(
+    referentials, enrol_candidate, make_user, clock
+):
+    certification = referentials["charge-clientele-particuliers"]
+    enrolments = [enrol_candidate(certification) for _ in range(3)]
+    jury = make_user(Role.JURY)
+    evaluate_all(enrolments[1], jury, clock, acquired=True)
+    results = dict(services.results_for(certification, services.enrolments_in(certification)))
+    assert set(results) == set(enrolments)
+    assert [b.status for b in results[enrolments[0]].blocks] == [Status.PENDING] * 3
+    assert [b.status for b in results[enrolments[1]].blocks] == [
+        Status.VALIDATED,
+        Status.PENDING,
+        Status.PENDING,
+    ]
+
+
+def test_accommodations_are_recorded_and_exam_ones_are_found(
+    referentials, enrol_candidate, make_user, make_session, clock, db
+):
+    from questionnaire.exams.models import Enrolment
+
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    jury = make_user(Role.JURY)
+    with pytest.raises(services.CertificationError):
+        services.add_accommodation(enrolment, "   ", jury, clock())
+    services.add_accommodation(enrolment, "Soutenance avec interprète LSF", jury, clock())
+    session, _ = make_session(candidate=enrolment.user, extra=33)
+    db.session.commit()
+    assert [a.description for a in enrolment.accommodations] == ["Soutenance avec interprète LSF"]
+    found = services.exam_accommodations(enrolment.user_id)
+    assert [(e.session_id, e.extra_time_percent) for e in found] == [(session.id, 33)]
+    assert isinstance(found[0], Enrolment)
+
+
+def test_seed_002_title_needs_the_amf_prerequisite(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    certification = referentials["cqp-charge-clientele-professionnels"]
+    assert [(p.code, p.label[:17]) for p in certification.prerequisites] == [
+        ("amf", "Certification AMF")
+    ]
+    enrolment = enrol_candidate(certification)
+    jury = make_user(Role.JURY)
+    evaluate_all(enrolment, jury, clock, acquired=True)
+    result = services.transcript(enrolment)
+    assert len(result.validated_blocks) == 4
+    assert result.status is Status.PENDING and result.missing_prerequisites == ("amf",)
+    clock.advance(days=2)
+    services.record_prerequisite(enrolment, certification.prerequisites[0], jury, clock())
+    db.session.commit()
+    result = services.transcript(enrolment)
+    assert result.status is Status.VALIDATED and result.validated_at == clock()
+    with pytest.raises(services.CertificationError, match="déjà attesté"):
+        services.record_prerequisite(enrolment, certification.prerequisites[0], jury, clock())
+
+
+def test_deliberation_capitalises_validated_blocks_and_closes_their_evaluations(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    certification = referentials["charge-clientele-particuliers"]
+    enrolment = enrol_candidate(certification)
+    jury = make_user(Role.JURY)
+    for item in certification.blocks[0].competencies:
+        services.record_evaluation(enrolment, item, jury, clock(), acquired=True)
+    validated_on = clock()
+    clock.advance(days=7)
+    recorded = services.capitalise_blocks(certification, jury, clock())
+    db.session.commit()
+    assert [(v.block.code, v.validated_at, v.recorded_at) for v in recorded] == [
+        ("B1", validated_on, clock())
+    ]
+    assert services.capitalise_blocks(certification, jury, clock()) == []  # idempotent
+    with pytest.raises(services.CertificationError, match="capitalisé"):
+        services.record_evaluation(
+            enrolment, certification.blocks[0].competencies[0], jury, clock(), acquired=False
+        )
+    result = services.transcript(enrolment)
+    assert result.blocks[0].capitalised and result.blocks[0].validated_at == validated_on
+    services.record_evaluation(
+        enrolment, certification.blocks[1].competencies[0], jury, clock(), acquired=True
+    )

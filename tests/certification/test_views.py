@@ -1,0 +1,354 @@
+"""Certification screens through the test client: access control, forms, exports, full path."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import re
+import zlib
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from questionnaire.auth.models import Role, User
+from questionnaire.certification import services
+from questionnaire.certification.models import CertificationEnrolment, JuryEvaluation
+from tests.conftest import form_token, login
+
+
+def logged_in(client, email: str):
+    """The client, now logged in as ``email`` (one client: the test holds one app context)."""
+    login(client, email)
+    return client
+
+
+@pytest.fixture
+def setup(referentials, enrol_candidate, make_user):
+    """Seed 000 with two registered candidates, two jury members and an administrator."""
+    certification = referentials["charge-clientele-particuliers"]
+    mine = enrol_candidate(certification, make_user(Role.CANDIDATE, email="cand@example.org"))
+    other = enrol_candidate(certification, make_user(Role.CANDIDATE, email="autre@example.org"))
+    make_user(Role.JURY, email="jury1@example.org", name="Jeanne Jury")
+    make_user(Role.JURY, email="jury2@example.org", name="Paul Jury")
+    make_user(Role.ADMIN, email="admin@example.org")
+    return certification, mine, other
+
+
+def urls(certification, enrolment, competency_id=1):
+    return {
+        "grid": f"/certifications/inscriptions/{enrolment.id}/evaluation",
+        "evaluate": f"/certifications/inscriptions/{enrolment.id}/competences/{competency_id}",
+        "deliberation": f"/certifications/{certification.id}/deliberation",
+        "csv": f"/certifications/{certification.id}/deliberation.csv",
+        "xlsx": f"/certifications/{certification.id}/deliberation.xlsx",
+        "candidates": f"/certifications/{certification.id}/candidats",
+        "referential": f"/certifications/{certification.id}/referentiel",
+    }
+
+
+def test_anonymous_users_are_sent_to_login(client, setup):
+    _certification, mine, _ = setup
+    for url in ("/certifications", f"/certifications/inscriptions/{mine.id}"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert (
+            "/login" in response.headers["Location"] or "connexion" in response.headers["Location"]
+        )
+
+
+def test_a_candidate_sees_only_their_own_transcript(client, setup):
+    _certification, mine, other = setup
+    login(client, "cand@example.org")
+    page = client.get("/certifications").get_data(as_text=True)
+    assert f"/certifications/inscriptions/{mine.id}" in page
+    assert f"/certifications/inscriptions/{other.id}" not in page
+    own = client.get(f"/certifications/inscriptions/{mine.id}")
+    assert own.status_code == 200
+    assert "C22 (B3.6)" in own.get_data(as_text=True)
+    assert "Fiscalité : à réussir" in own.get_data(as_text=True)
+    assert client.get(f"/certifications/inscriptions/{other.id}").status_code == 404
+    assert client.get(f"/certifications/inscriptions/{other.id}/attestation.pdf").status_code == 404
+    assert client.get("/certifications/inscriptions/999/attestation.pdf").status_code == 404
+
+
+def test_jury_screens_are_refused_to_candidates(client, setup):
+    certification, mine, _ = setup
+    login(client, "cand@example.org")
+    for url in urls(certification, mine).values():
+        assert client.get(url).status_code in (403, 405), url
+    token = form_token(client, f"/certifications/inscriptions/{mine.id}")
+    response = client.post(
+        urls(certification, mine)["evaluate"], data={"csrf_token": token, "c1-outcome": "acquired"}
+    )
+    assert response.status_code == 403
+
+
+def test_the_evaluation_grid_is_for_jury_members_only(client, setup):
+    certification, mine, _ = setup
+    admin = logged_in(client, "admin@example.org")
+    assert admin.get(urls(certification, mine)["grid"]).status_code == 403
+    assert admin.get(urls(certification, mine)["deliberation"]).status_code == 200
+    login(client, "jury1@example.org")
+    page = client.get(urls(certification, mine)["grid"])
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "C1 (B1.1)" in html and "Mon évaluation de C1 (B1.1)" in html
+    assert "Compétence évaluée uniquement par questionnaire thématique." in html  # C21
+
+
+def test_jury_records_an_evaluation_and_bad_input_redisplays(client, setup, db):
+    certification, mine, _ = setup
+    c1 = certification.competencies[0]
+    login(client, "jury1@example.org")
+    token = form_token(client, urls(certification, mine)["grid"])
+    url = urls(certification, mine, c1.id)["evaluate"]
+    bad = client.post(url, data={"csrf_token": token, f"c{c1.id}-comment": "sans décision"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert "Indiquez si la compétence est acquise." in html
+    assert f'aria-describedby="c{c1.id}-outcome-errors"' in html
+    good = client.post(
+        url,
+        data={"csrf_token": token, f"c{c1.id}-outcome": "acquired", f"c{c1.id}-comment": "Clair"},
+    )
+    assert good.status_code == 302
+    evaluation = db.session.execute(select(JuryEvaluation)).scalar_one()
+    assert (evaluation.acquired, evaluation.comment) == (True, "Clair")
+    page = client.get(urls(certification, mine)["grid"]).get_data(as_text=True)
+    assert "Jeanne Jury" in page and "Clair" in page
+
+
+def test_evaluation_post_without_csrf_is_refused(client, setup, db):
+    certification, mine, _ = setup
+    c1 = certification.competencies[0]
+    login(client, "jury1@example.org")
+    response = client.post(
+        urls(certification, mine, c1.id)["evaluate"], data={f"c{c1.id}-outcome": "acquired"}
+    )
+    assert response.status_code == 400
+    assert db.session.execute(select(JuryEvaluation)).first() is None
+
+
+def test_evaluating_a_competency_of_another_certification_is_404(client, setup, referentials):
+    certification, mine, _ = setup
+    foreign = referentials["titre-charge-clientele"].competencies[0]
+    login(client, "jury1@example.org")
+    token = form_token(client, urls(certification, mine)["grid"])
+    response = client.post(
+        urls(certification, mine, foreign.id)["evaluate"],
+        data={"csrf_token": token, f"c{foreign.id}-score": "3"},
+    )
+    assert response.status_code == 404
+
+
+def test_register_a_candidate_by_email(client, setup, make_user, db):
+    certification, _, _ = setup
+    newcomer = make_user(Role.CANDIDATE, email="nouveau@example.org")
+    login(client, "jury1@example.org")
+    url = f"/certifications/{certification.id}/candidats"
+    token = form_token(client, url)
+    unknown = client.post(url, data={"csrf_token": token, "email": "personne@example.org"})
+    assert unknown.status_code == 200
+    assert "Aucun compte candidat ne correspond à cette adresse." in unknown.get_data(as_text=True)
+    done = client.post(url, data={"csrf_token": token, "email": "nouveau@example.org"})
+    assert done.status_code == 302
+    enrolment = db.session.execute(
+        select(CertificationEnrolment).where(CertificationEnrolment.user_id == newcomer.id)
+    ).scalar_one()
+    assert enrolment.certification_id == certification.id
+
+
+def test_accommodations_are_recorded_and_shown_to_the_jury(client, setup, make_session, db):
+    certification, mine, _ = setup
+    make_session(candidate=mine.user, extra=50)
+    login(client, "jury1@example.org")
+    transcript = f"/certifications/inscriptions/{mine.id}"
+    token = form_token(client, transcript)
+    url = f"/certifications/inscriptions/{mine.id}/amenagements"
+    empty = client.post(url, data={"csrf_token": token, "description": ""})
+    assert empty.status_code == 400
+    assert "Décrivez l&#39;aménagement." in empty.get_data(as_text=True)
+    done = client.post(url, data={"csrf_token": token, "description": "Tiers temps à l'oral"})
+    assert done.status_code == 302
+    grid = client.get(urls(certification, mine)["grid"]).get_data(as_text=True)
+    assert "Tiers temps à l&#39;oral" in grid
+    assert "50 % de temps supplémentaire" in grid
+
+
+def test_deliberation_exports_csv_and_xlsx(client, setup, make_user, clock, db):
+    certification, mine, other = setup
+    other.user.display_name = '=HYPERLINK("x")'
+    jury = db.session.execute(select(User).where(User.email == "jury1@example.org")).scalar_one()
+    for competency in certification.blocks[0].competencies:
+        services.record_evaluation(mine, competency, jury, clock(), acquired=True)
+    db.session.commit()
+    login(client, "jury2@example.org")
+    page = client.get(urls(certification, mine)["deliberation"]).get_data(as_text=True)
+    assert "validé" in page and "en attente" in page
+    response = client.get(urls(certification, mine)["csv"])
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    text = response.get_data().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Candidat;Adresse électronique;B1 : statut;B1 : date de validation")
+    row = next(line for line in lines if "cand@example.org" in line).split(";")
+    assert row[2:4] == ["validé", clock().strftime("%d/%m/%Y")]
+    assert row[4] == "en attente"
+    assert any(line.startswith("'=HYPERLINK") or line.startswith("\"'=HYPERLINK") for line in lines)
+    xlsx = client.get(urls(certification, mine)["xlsx"])
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
+    rows = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["Candidat", "Adresse électronique", "B1 : statut"]
+    assert [r[2] for r in rows if r[1] == "cand@example.org"] == ["validé"]
+    assert all(not str(r[0]).startswith("=") for r in rows)
+
+
+def pdf_text(data: bytes) -> str:
+    """The page streams of a reportlab PDF (ASCII85 then zlib encoded), as text."""
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)~>endstream", data, re.S):
+        with contextlib.suppress(ValueError, zlib.error):
+            chunks.append(zlib.decompress(base64.a85decode(stream)).decode("latin-1"))
+    return "\n".join(chunks)
+
+
+def test_attestation_lists_the_validated_blocks_with_their_dates(
+    client, setup, clock, db, pass_theme
+):
+    certification, mine, _ = setup
+    jury = db.session.execute(select(User).where(User.email == "jury1@example.org")).scalar_one()
+    for competency in certification.blocks[1].competencies:
+        if competency.is_jury_evaluated:
+            services.record_evaluation(mine, competency, jury, clock(), acquired=True)
+    db.session.commit()
+    login(client, "cand@example.org")
+    before = client.get(f"/certifications/inscriptions/{mine.id}/attestation.pdf")
+    assert before.headers["Content-Type"] == "application/pdf"
+    assert before.get_data().startswith(b"%PDF-")
+    before_text = pdf_text(before.get_data())
+    assert "Aucun bloc" in before_text and "(B2)" not in before_text  # C9 awaits its questionnaire
+    clock.advance(days=3)
+    pass_theme(mine.user, "fiscalite")
+    text = pdf_text(
+        client.get(f"/certifications/inscriptions/{mine.id}/attestation.pdf").get_data()
+    )
+    assert "(B2)" in text and "(B1)" not in text and "(B3)" not in text
+    assert clock().strftime("%d/%m/%Y") in text
+
+
+def test_certification_path_with_two_jury_members(
+    client, referentials, enrol_candidate, make_user, db
+):
+    """Seed 003: two evaluators must agree; a disagreement is flagged, then resolved."""
+    certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
+    enrolment = enrol_candidate(certification, make_user(Role.CANDIDATE, email="c@example.org"))
+    make_user(Role.JURY, email="j1@example.org")
+    make_user(Role.JURY, email="j2@example.org")
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    deliberation = f"/certifications/{certification.id}/deliberation"
+    disputed = certification.competencies[0]
+
+    def evaluate_everything(email, disputed_outcome):
+        logged_in(client, email)
+        token = form_token(client, grid)
+        for competency in certification.competencies:
+            outcome = disputed_outcome if competency.id == disputed.id else "acquired"
+            response = client.post(
+                f"/certifications/inscriptions/{enrolment.id}/competences/{competency.id}",
+                data={"csrf_token": token, f"c{competency.id}-outcome": outcome},
+            )
+            assert response.status_code == 302
+
+    evaluate_everything("j1@example.org", "acquired")
+    page = logged_in(client, "c@example.org").get(f"/certifications/inscriptions/{enrolment.id}")
+    assert "obtenu le" not in page.get_data(as_text=True)
+    evaluate_everything("j2@example.org", "not_acquired")
+    page = logged_in(client, "j1@example.org").get(deliberation).get_data(as_text=True)
+    assert "désaccord des évaluateurs" in page and disputed.code in page
+    logged_in(client, "j2@example.org")
+    token = form_token(client, grid)
+    client.post(
+        f"/certifications/inscriptions/{enrolment.id}/competences/{disputed.id}",
+        data={"csrf_token": token, f"c{disputed.id}-outcome": "acquired"},
+    )
+    page = client.get(deliberation).get_data(as_text=True)
+    assert "<strong>délivré</strong>" in page and "désaccord des évaluateurs" not in page
+    transcript = (
+        logged_in(client, "c@example.org")
+        .get(f"/certifications/inscriptions/{enrolment.id}")
+        .get_data(as_text=True)
+    )
+    assert "obtenu le" in transcript
+
+
+def test_grid_scored_certification_takes_a_0_to_4_score(
+    client, referentials, enrol_candidate, make_user, db
+):
+    certification = referentials["conseiller-clientele-professionnelle"]
+    enrolment = enrol_candidate(certification)
+    make_user(Role.JURY, email="grille@example.org")
+    first = certification.competencies[0]
+    login(client, "grille@example.org")
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    html = client.get(grid).get_data(as_text=True)
+    assert "4 — expert" in html and "0 — non acquis" in html
+    assert "(80 %)" in html and "(20 %)" in html
+    token = form_token(client, grid)
+    response = client.post(
+        f"/certifications/inscriptions/{enrolment.id}/competences/{first.id}",
+        data={"csrf_token": token, f"c{first.id}-score": "3", f"c{first.id}-comment": "Solide"},
+    )
+    assert response.status_code == 302
+    evaluation = db.session.execute(select(JuryEvaluation)).scalar_one()
+    assert (evaluation.grid_score, evaluation.acquired, evaluation.comment) == (3, None, "Solide")
+    out_of_range = client.post(
+        f"/certifications/inscriptions/{enrolment.id}/competences/{first.id}",
+        data={"csrf_token": token, f"c{first.id}-score": "7"},
+    )
+    assert out_of_range.status_code == 400
+    assert db.session.execute(select(JuryEvaluation)).scalar_one().grid_score == 3
+
+
+def test_jury_attests_a_prerequisite_from_the_transcript(
+    client, referentials, enrol_candidate, make_user, db
+):
+    certification = referentials["cqp-charge-clientele-professionnels"]
+    enrolment = enrol_candidate(certification, make_user(Role.CANDIDATE, email="p@example.org"))
+    make_user(Role.JURY, email="amf@example.org")
+    transcript = f"/certifications/inscriptions/{enrolment.id}"
+    url = f"{transcript}/prerequis/{certification.prerequisites[0].id}"
+    login(client, "p@example.org")
+    page = client.get(transcript).get_data(as_text=True)
+    assert "non attesté" in page and url not in page
+    token = form_token(client, transcript)
+    assert client.post(url, data={"csrf_token": token}).status_code == 403
+    login(client, "amf@example.org")
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    db.session.refresh(enrolment)
+    assert [r.prerequisite.code for r in enrolment.prerequisite_records] == ["amf"]
+    assert "attesté le" in client.get(transcript).get_data(as_text=True)
+
+
+def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db):
+    certification, mine, _ = setup
+    jury = db.session.execute(select(User).where(User.email == "jury1@example.org")).scalar_one()
+    for competency in certification.blocks[0].competencies:
+        services.record_evaluation(mine, competency, jury, clock(), acquired=True)
+    db.session.commit()
+    url = f"/certifications/{certification.id}/deliberation"
+    login(client, "cand@example.org")
+    assert (
+        client.post(url, data={"csrf_token": form_token(client, "/certifications")}).status_code
+        == 403
+    )
+    login(client, "jury2@example.org")
+    response = client.post(url, data={"csrf_token": form_token(client, url)})
+    assert response.status_code == 302
+    db.session.refresh(mine)
+    assert [v.block.code for v in mine.block_validations] == ["B1"]
+    assert "capitalisé" in client.get(url).get_data(as_text=True)
+    grid = client.get(f"/certifications/inscriptions/{mine.id}/evaluation").get_data(as_text=True)
+    assert "Bloc capitalisé par la délibération" in grid

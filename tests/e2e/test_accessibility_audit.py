@@ -1,0 +1,136 @@
+"""axe-core on every main page: zero WCAG 2.1 A/AA violation; the results feed the declaration."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from questionnaire.auth.models import Role
+from tests.e2e.axe import Audit
+from tests.e2e.conftest import log_in
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def test_main_pages_have_no_wcag_violation(
+    page, context, base_url, make_exam, make_user, axe_source
+):
+    csp_errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    audit = Audit()
+    exam = make_exam(extra=25)
+
+    page.goto("/connexion")
+    audit.check(page, axe_source, "Connexion", "/connexion")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator(".field-errors").first).to_be_visible()
+    audit.check(page, axe_source, "Connexion (erreurs de saisie)", "/connexion")
+
+    log_in(page, exam.email)
+    expect(page.locator(".card")).to_contain_text("25 % de temps supplémentaire")
+    audit.check(page, axe_source, "Accueil du candidat", "/")
+
+    page.goto(f"/sessions/{exam.session_id}")
+    expect(page.locator(".facts")).to_contain_text("temps supplémentaire de 25 %")
+    audit.check(page, axe_source, "Présentation d'une session", "/sessions/<id>")
+
+    page.get_by_role("button", name="Commencer le questionnaire").click()
+    expect(page.locator(".timer-value")).not_to_be_empty()
+    audit.check(page, axe_source, "Question", "/copies/<id>/questions/<n>")
+
+    page.locator('input[name="answer"]').first.check()
+    page.get_by_role("button", name="Enregistrer et passer à la suivante").click()
+    page.get_by_label("Marquer cette question pour la revoir").check()
+    page.get_by_role("button", name="Enregistrer et aller à la revue").click()
+    expect(page).to_have_title(re.compile("^Revue avant remise"))
+    page.get_by_role("button", name="Remettre ma copie").click()
+    expect(page.locator(".field-errors")).to_be_visible()
+    audit.check(page, axe_source, "Revue avant remise", "/copies/<id>/revue")
+
+    page.get_by_label("Je confirme").check()
+    page.get_by_role("button", name="Remettre ma copie").click()
+    expect(page).to_have_title(re.compile("^Résultat"))
+    audit.check(page, axe_source, "Résultat", "/copies/<id>/resultat")
+
+    page.goto("/")
+    expect(page.locator("table")).to_be_visible()
+    audit.check(page, axe_source, "Accueil du candidat (résultats)", "/")
+
+    page.goto("/preferences-affichage")
+    audit.check(page, axe_source, "Préférences d'affichage", "/preferences-affichage")
+    page.goto("/accessibilite")
+    audit.check(page, axe_source, "Déclaration d'accessibilité", "/accessibilite")
+
+    _question_with_every_preference(context.browser, base_url, make_exam(), audit, axe_source)
+    staff = make_user(Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.JURY, name="Dominique Bernard")
+    _staff_pages(context.browser, base_url, staff, exam.session_id, audit, axe_source)
+
+    audit.write()
+    assert not audit.violations, "\n".join(audit.violations)
+    assert not csp_errors, csp_errors
+
+
+def _question_with_every_preference(browser, base_url, exam, audit, axe_source) -> None:
+    """Save every display preference through the form, then audit a question page."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR")
+    try:
+        page = context.new_page()
+        log_in(page, exam.email)
+        page.get_by_role("link", name="Préférences d'affichage").click()
+        for label in (
+            "Agrandir le texte",
+            "Contraste renforcé",
+            "Réduire les animations",
+            "Masquer le compte à rebours",
+        ):
+            page.get_by_label(label).check()
+        page.get_by_role("button", name="Enregistrer mes préférences").click()
+        expect(page.locator(".flash-success")).to_be_visible()
+        font_size = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+        assert font_size == "20px"
+
+        page.goto(f"/sessions/{exam.session_id}")
+        page.get_by_role("button", name="Commencer le questionnaire").click()
+        expect(page.locator("body")).to_have_class(re.compile("pref-hide-countdown"))
+        expect(page.locator(".timer-end")).to_be_visible()
+        expect(page.locator(".timer-live")).to_be_hidden()
+        audit.check(
+            page, axe_source, "Question (préférences d'affichage)", "/copies/<id>/questions/<n>"
+        )
+    finally:
+        context.close()
+
+
+STAFF_PAGES = [  # (name, address, address as published in the audit)
+    ("Banques de questions", "/banques/", "/banques/"),
+    ("Atelier : liste des items", "/atelier/", "/atelier/"),
+    ("Atelier : nouvel item", "/atelier/items/nouveau?theme=fiscalite", "/atelier/items/nouveau"),
+    ("Atelier : fiche d'un item", "/atelier/items/TST-0001", "/atelier/items/<item>"),
+    (
+        "Atelier : modifier un item",
+        "/atelier/items/TST-0001/modifier",
+        "/atelier/items/<item>/modifier",
+    ),
+    ("Rapports psychométriques", "/rapports/", "/rapports/"),
+    ("Rapport d'une session", "/rapports/sessions/{session_id}", "/rapports/sessions/<id>"),
+]
+
+
+def _staff_pages(browser, base_url, email, session_id, audit, axe_source) -> None:
+    """Authoring, bank and report pages, seen by a user holding every staff role."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR")
+    try:
+        page = context.new_page()
+        log_in(page, email)
+        for name, address, shown in STAFF_PAGES:
+            response = page.goto(address.format(session_id=session_id))
+            assert response.status == 200, address
+            audit.check(page, axe_source, name, shown)
+    finally:
+        context.close()

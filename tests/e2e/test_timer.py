@@ -1,0 +1,68 @@
+"""The countdown in a real browser: polite warnings at thresholds, then expiry and finalisation.
+
+The page's clock is Playwright's fake clock and the attempt's deadline is set in the database,
+so the test waits on conditions, never on wall-clock minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.clock import now_utc
+from questionnaire.extensions import db
+from tests.e2e.conftest import log_in
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def set_deadline(live_app, user_id: int, seconds_from_now: int) -> None:
+    with live_app.app_context():
+        attempt = db.session.execute(
+            db.select(Attempt).where(Attempt.user_id == user_id)
+        ).scalar_one()
+        attempt.deadline = now_utc() + timedelta(seconds=seconds_from_now)
+        db.session.commit()
+
+
+def attempt_status(live_app, user_id: int) -> AttemptStatus:
+    with live_app.app_context():
+        return db.session.execute(
+            db.select(Attempt.status).where(Attempt.user_id == user_id)
+        ).scalar_one()
+
+
+def test_countdown_warns_politely_then_expiry_finalises_the_attempt(page, make_exam, live_app):
+    exam = make_exam()
+    log_in(page, exam.email)
+    page.goto(f"/sessions/{exam.session_id}")
+    page.get_by_role("button", name="Commencer le questionnaire").click()
+    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+
+    set_deadline(live_app, exam.user_id, 75)
+    page.clock.install()
+    page.reload()
+    announcer = page.locator("#timer-announcer")
+    expect(page.locator(".timer-value")).to_have_text(re.compile(r"^1 min \d\d s$"))
+    expect(page.locator(".timer-live > span")).to_have_attribute("aria-hidden", "true")
+    expect(announcer).to_have_attribute("aria-live", "polite")
+    expect(announcer).to_be_empty()
+
+    page.locator('input[name="answer"]').first.check()
+    expect(page.locator("#save-status")).to_have_text(re.compile("Réponse enregistrée"))
+    page.clock.run_for(2_000)
+    expect(announcer).to_be_empty()  # no announcement every second
+    page.clock.run_for(15_000)
+    expect(announcer).to_have_text("Il reste 1 minute.")
+    expect(page.locator("#timer")).to_have_class(re.compile("timer-warning"))
+
+    set_deadline(live_app, exam.user_id, -1)
+    page.clock.run_for(70_000)
+
+    expect(page).to_have_title(re.compile("^Résultat"))
+    expect(page.locator(".notice")).to_have_text(re.compile("Le temps imparti s'est écoulé"))
+    assert attempt_status(live_app, exam.user_id) is AttemptStatus.EXPIRED
+    expect(page.locator(".result-summary")).to_contain_text("/ 2")

@@ -1,0 +1,142 @@
+"""GIFT reading against the Moodle documentation's examples, writing, round trip."""
+
+from __future__ import annotations
+
+from questionnaire.banks.models import ItemType
+from questionnaire.exchange.gift import parse_gift, write_gift
+from tests.exchange.conftest import TODAY, sample
+
+
+def _parse(text: str):
+    return parse_gift(text.encode("utf-8"), "test.gift", TODAY)
+
+
+def test_moodle_examples_import_choices_and_skip_other_types():
+    # samples/moodle_examples.gift reproduces Moodle's "GIFT format" documentation examples
+    result = parse_gift(sample("moodle_examples.gift"), "moodle_examples.gift", TODAY)
+    report = result.report
+    assert report.errors == []
+    assert len(result.items) == 10
+    skipped = {entry.location: entry.message for entry in report.skipped}
+    assert set(skipped) == {"ligne 27", "ligne 29", "ligne 39", "ligne 48", "ligne 52"}
+    assert "réponse courte" in skipped["ligne 27"]
+    assert "appariement" in skipped["ligne 39"]
+    assert "numérique" in skipped["ligne 48"]
+    assert "essay" in skipped["ligne 52"]
+    first = result.items[0]
+    assert first.location == "ligne 9"
+    assert first.category == "tom"
+    assert first.item.stem == "Who's buried in Grant's tomb?"
+    assert [(o.text, o.correct) for o in first.item.options] == [
+        ("Grant", False),
+        ("Jefferson", False),
+        ("no one", True),
+    ]
+
+
+def test_missing_word_true_false_weighted_feedback_and_escapes():
+    result = parse_gift(sample("moodle_examples.gift"), "moodle_examples.gift", TODAY)
+    by_line = {source.location: source.item for source in result.items}
+    assert by_line["ligne 11"].stem == "Grant is _____ in Grant's tomb."
+    true_false = by_line["ligne 63"]
+    assert [(o.text, o.correct) for o in true_false.options] == [("Vrai", False), ("Faux", True)]
+    assert true_false.rationale == "No one is buried in Grant's tomb."
+    weighted = by_line["ligne 67"]
+    assert weighted.type is ItemType.MULTIPLE
+    assert weighted.correct_keys == ["B", "C"]
+    feedback = by_line["ligne 56"]
+    assert "C : Very good!" in feedback.rationale
+    escaped = by_line["ligne 75"]
+    assert [o.text for o in escaped.options] == ["~", "=", "#", "{", "}", "\\"]
+    assert escaped.correct_keys == ["F"]
+    assert escaped.rationale.startswith("The backslash escapes the control characters.")
+
+
+def test_comments_are_ignored_and_metadata_comments_are_read():
+    result = _parse(
+        "// a plain comment\n"
+        "// @reference: Art. L. 221-1 CMF\n"
+        "// @difficulty: difficile\n"
+        "::RGPD-0100::Quel plafond ?{=A ~B ~C}\n"
+    )
+    item = result.items[0].item
+    assert item.id == "RGPD-0100"
+    assert item.reference == "Art. L. 221-1 CMF"
+    assert item.difficulty.value == "difficile"
+    assert item.cognitive_level.value == "connaissance"
+    assert item.volatility.value == "stable"
+    assert item.valid_as_of == TODAY
+    assert result.report.defaults["cognitive_level"] == 1
+
+
+def test_free_text_title_is_not_an_id_and_generated_ids_are_stable():
+    text = "::Kanji Origins::Japanese characters came from? {=China ~India ~Korea}\n"
+    first, second = _parse(text).items[0].item, _parse(text).items[0].item
+    assert first.id.startswith("IMP-")
+    assert first.id == second.id
+
+
+def test_errors_say_which_line():
+    result = _parse("Q1 ?{=A ~B ~C}\n\n// @difficulty: enorme\nQ2 ?{=A ~B ~C}\n\nQ3 ?{=A ~B\n")
+    errors = {entry.location: entry.message for entry in result.report.errors}
+    assert set(errors) == {"ligne 4", "ligne 6"}
+    assert "enorme" in errors["ligne 4"]
+    assert "accolade" in errors["ligne 6"]
+
+
+def test_missing_word_before_punctuation():
+    result = _parse("Jesus Christ was from {~Jerusalem ~Galilee =Nazareth}.")
+    assert result.items[0].item.stem == "Jesus Christ was from _____."
+
+
+def test_partial_credit_in_single_choice_is_reported():
+    result = _parse(
+        "Difficult question.{~wrong answer ~%50%half credit answer =full credit answer}"
+    )
+    assert result.items[0].item.correct_keys == ["C"]
+    assert any("crédit partiel" in entry.message for entry in result.report.warnings)
+
+
+def test_windows_1252_is_read_with_a_warning_and_other_bytes_are_an_error():
+    result = parse_gift("Qualité ?{=A ~B ~C}".encode("cp1252"), "x.gift", TODAY)
+    assert result.items[0].item.stem == "Qualité ?"
+    assert "Windows-1252" in result.report.warnings[0].message
+    broken = parse_gift(b"Q \x81\xff ?{=A ~B ~C}", "x.gift", TODAY)
+    assert broken.items == []
+    assert "UTF-8" in broken.report.errors[0].message
+
+
+def test_write_then_read_returns_the_same_items(bank):
+    data = write_gift(bank)
+    assert b"$CATEGORY: fiscalite/alpha" in data
+    result = parse_gift(data, "export.gift", TODAY)
+    assert result.report.errors == []
+    assert [source.category for source in result.items] == ["fiscalite/alpha", "fiscalite/beta"]
+    for source, original in zip(result.items, bank.items, strict=True):
+        assert source.item.topic == ""
+        source.item.topic = original.topic
+        assert source.item == original
+
+
+def test_moodle_export_layout():
+    result = parse_gift(sample("moodle_export.gift"), "moodle_export.gift", TODAY)
+    assert result.report.errors == []
+    first, second = result.items
+    assert first.category == "$course$/top/Default for Banque/Fiscalité"
+    assert first.location == "ligne 9"
+    assert (
+        first.item.stem
+        == '<p dir="ltr">Quel est le taux global du <strong>PFU</strong> en 2026 ?</p>'
+    )
+    assert [o.text for o in first.item.options] == ["12,8 %", "30 %", "31,4 %", "17,2 %"]
+    assert first.item.correct_keys == ["C"]
+    assert first.item.rationale == (
+        "<p>Le PFU additionne l'impôt et les prélèvements sociaux.</p>\n"
+        "C : <p>Oui : 12,8 % + 18,6 %.</p>"
+    )
+    assert second.item.correct_keys == ["A", "B"]
+    assert [o.text for o in second.item.options] == [
+        "Les dividendes",
+        "Les intérêts",
+        "Les salaires",
+    ]

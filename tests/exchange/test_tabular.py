@@ -1,0 +1,115 @@
+"""CSV and XLSX: documented columns, locations of errors, round trips, no formula."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+
+from questionnaire.banks.models import ItemType
+from questionnaire.exchange.tabular import COLUMNS, parse_csv, parse_xlsx, write_csv, write_xlsx
+from tests.exchange.conftest import TODAY, sample
+
+
+def _csv(text: str):
+    return parse_csv(text.encode("utf-8"), "bulk.csv", TODAY)
+
+
+def test_semicolon_csv_with_multiline_cell():
+    result = parse_csv(sample("bulk.csv"), "bulk.csv", TODAY)
+    assert result.report.errors == []
+    first, second = (source.item for source in result.items)
+    assert first.id == "FISC-0901"
+    assert [o.text for o in first.options] == ["12,8 %", "30 %", "17,2 %"]
+    assert first.correct_keys == ["B"]
+    assert first.rationale == "Le PFU comprend\nl'impôt et les prélèvements sociaux."
+    assert first.difficulty.value == "facile"
+    assert second.type is ItemType.MULTIPLE
+    assert second.correct_keys == ["A", "B"]
+    # the second record starts on line 4 because the first spans lines 2 and 3
+    assert [source.location for source in result.items] == ["ligne 2", "ligne 4"]
+    assert any(e.location == "ligne 4" and "référence" in e.message for e in result.report.warnings)
+
+
+def test_missing_required_column_is_an_error():
+    result = _csv("stem,option_a,option_b\nQ ?,A,B\n")
+    assert result.items == []
+    assert "correct" in result.report.errors[0].message
+
+
+def test_row_errors_name_their_line():
+    result = _csv(
+        "stem,option_a,option_b,option_c,correct,type,volatility\n"
+        "Q1 ?,a,b,c,D,,\n"
+        "Q2 ?,a,,c,A,,\n"
+        "Q3 ?,a,b,c,A,both,\n"
+        "Q4 ?,a,b,c,A,,souvent\n"
+        "Q5 ?,a,b,c,A,,\n"
+    )
+    assert [entry.location for entry in result.report.errors] == [
+        "ligne 2",
+        "ligne 3",
+        "ligne 4",
+        "ligne 5",
+    ]
+    assert [source.location for source in result.items] == ["ligne 6"]
+
+
+def test_csv_round_trip(bank):
+    data = write_csv(bank)
+    assert data.startswith(b"\xef\xbb\xbf" + ",".join(COLUMNS).encode())
+    result = parse_csv(data, "export.csv", TODAY)
+    assert result.report.errors == []
+    assert [source.item for source in result.items] == bank.items
+
+
+def test_xlsx_round_trip(bank):
+    result = parse_xlsx(write_xlsx(bank), "export.xlsx", TODAY)
+    assert result.report.errors == []
+    assert [source.item for source in result.items] == bank.items
+    assert result.items[1].location == "feuille « items », ligne 3"
+
+
+def test_xlsx_never_writes_a_formula(bank):
+    bank.items[0].options[0].text = '=HYPERLINK("http://evil")'
+    workbook = openpyxl.load_workbook(io.BytesIO(write_xlsx(bank)))
+    cell = workbook["items"]["F2"]
+    assert cell.value == '=HYPERLINK("http://evil")'
+    assert cell.data_type == "s"
+
+
+def test_xlsx_row_errors_and_dates():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["stem", "option_a", "option_b", "option_c", "correct", "valid_as_of"])
+    sheet.append(["Q1 ?", "a", "b", "c", "B", TODAY])
+    sheet.append(["Q2 ?", "a", "b", "c", "", None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = parse_xlsx(buffer.getvalue(), "bulk.xlsx", TODAY)
+    assert result.items[0].item.valid_as_of == TODAY
+    assert [entry.location for entry in result.report.errors] == ["feuille « Sheet », ligne 3"]
+
+
+def test_damaged_xlsx_is_an_error():
+    result = parse_xlsx(b"PK\x03\x04 not really a workbook", "bad.xlsx", TODAY)
+    assert result.items == []
+    assert result.report.errors
+
+
+def test_excel_csv_in_windows_1252():
+    data = "stem;option_a;option_b;option_c;correct\nQuel crédit ?;Prêt;Découvert;Bail;A\n"
+    result = parse_csv(data.encode("cp1252"), "excel.csv", TODAY)
+    assert [o.text for o in result.items[0].item.options] == ["Prêt", "Découvert", "Bail"]
+    assert "Windows-1252" in result.report.warnings[0].message
+
+
+def test_xlsx_archive_with_an_unsafe_path_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("../../etc/cron.d/x", "boom")
+    result = parse_xlsx(buffer.getvalue(), "evil.xlsx", TODAY)
+    assert result.items == []
+    assert "chemin refusé" in result.report.errors[0].message

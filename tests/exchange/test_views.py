@@ -1,0 +1,113 @@
+"""The upload page (authors, administrators) and the export download."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.auth.models import Role
+from questionnaire.authoring.models import VersionAuthorship
+from questionnaire.banks.models import Item
+from tests.conftest import form_token, login
+from tests.exchange.conftest import sample
+
+URL = "/echanges/"
+
+
+def _upload(client, data: bytes, name: str, fmt: str, theme: str = "fiscalite"):
+    token = form_token(client, URL)
+    return client.post(
+        "/echanges/import",
+        data={
+            "csrf_token": token,
+            "theme": theme,
+            "format": fmt,
+            "topic": "",
+            "file": (io.BytesIO(data), name),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize("role", [Role.CANDIDATE, Role.REVIEWER, Role.JURY])
+def test_other_roles_are_refused(client, make_user, role):
+    make_user(role, email="x@example.org")
+    login(client, "x@example.org")
+    assert client.get(URL).status_code == 403
+    assert client.get("/echanges/export?theme=fiscalite&format=csv").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(URL).status_code in (302, 401)
+
+
+@pytest.mark.parametrize("role", [Role.AUTHOR, Role.ADMIN])
+def test_upload_shows_the_report(client, db, make_user, loaded_bank, role):
+    loaded_bank()
+    make_user(role, email="a@example.org")
+    login(client, "a@example.org")
+    response = _upload(client, sample("moodle_examples.gift"), "moodle_examples.gift", "gift")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "10 item(s) importé(s) en brouillon" in html
+    assert "question d&#39;appariement (matching)" in html
+    assert "ligne 39" in html
+    item = db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).scalars().first()
+    record = db.session.execute(
+        select(VersionAuthorship).where(VersionAuthorship.version_id == item.latest_version.id)
+    ).scalar_one()
+    assert record.author.email == "a@example.org"
+
+
+def test_rejected_upload_lists_errors_and_writes_nothing(client, db, make_user, loaded_bank):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = _upload(client, b"Q1 ?{=a ~b ~c}\n\nQ2 ?{=a ~b\n", "bad.gift", "gift")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Aucun item importé" in html and "ligne 3" in html
+    assert db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).first() is None
+
+
+def test_upload_without_file_redisplays_the_form(client, make_user, loaded_bank):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    token = form_token(client, URL)
+    response = client.post(
+        "/echanges/import", data={"csrf_token": token, "theme": "fiscalite", "format": "gift"}
+    )
+    assert response.status_code == 400
+    assert "Choisissez un fichier." in response.get_data(as_text=True)
+
+
+def test_upload_needs_csrf(client, make_user, loaded_bank):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = client.post(
+        "/echanges/import",
+        data={
+            "theme": "fiscalite",
+            "format": "gift",
+            "file": (io.BytesIO(b"Q ?{=a ~b ~c}"), "q.gift"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (400, 403)
+
+
+def test_export_download(client, make_user, loaded_bank):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = client.get("/echanges/export?theme=fiscalite&format=yaml&status=published")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == "attachment; filename=fiscalite.yaml"
+    assert b"id: TST-0001" in response.data
+    empty = client.get("/echanges/export?theme=fiscalite&format=csv&status=draft")
+    assert empty.data.count(b"\n") == 1  # header only
+    assert client.get("/echanges/export?theme=nope&format=csv").status_code == 400

@@ -1,0 +1,82 @@
+"""Flags explained in plain French with a suggested action, and ranked by severity."""
+
+from types import SimpleNamespace
+
+from questionnaire.itemstats.flags import decimal_fr, explain, explain_all, percent_fr, severity
+
+
+def _stats(flags, **values):
+    base = {"facility": 0.5, "r_rest": 0.3, "options": []}
+    return SimpleNamespace(flags=flags, **{**base, **values})
+
+
+def test_unused_distractor_never_chosen():
+    stats = _stats(
+        ["unused_distractor:C"],
+        options=[{"option": "C", "is_key": False, "proportion": 0.0, "p_upper": 0, "p_lower": 0}],
+    )
+    [flag] = explain_all(stats)
+    assert flag.title == "Distracteur C jamais choisi"
+    assert flag.action == "Réécrire le distracteur C, jamais choisi."
+    assert flag.severity == 4
+
+
+def test_rarely_chosen_distractor_gives_its_share():
+    stats = _stats(
+        ["unused_distractor:B"],
+        options=[{"option": "B", "is_key": False, "proportion": 0.03}],
+    )
+    flag = explain("unused_distractor:B", stats)
+    assert "3\u00a0%" in flag.explanation and "5\u00a0%" in flag.explanation
+    assert flag.action == "Réécrire le distracteur B, trop rarement choisi."
+
+
+def test_key_problems_say_check_the_key():
+    stats = _stats(
+        ["possible_second_key:D", "negative_discrimination"],
+        r_rest=-0.21,
+        options=[{"option": "D", "is_key": False, "p_upper": 0.4, "p_lower": 0.1}],
+    )
+    second, negative = (
+        explain("possible_second_key:D", stats),
+        explain("negative_discrimination", stats),
+    )
+    assert second.action == "Vérifier la clé : l'option D est-elle aussi une bonne réponse ?"
+    assert "40\u00a0%" in second.explanation and "10\u00a0%" in second.explanation
+    assert negative.action.startswith("Vérifier la clé")
+    assert "−0,21" in negative.explanation
+    assert {second.severity, negative.severity} == {1}
+
+
+def test_difficulty_and_discrimination_flags():
+    hard = explain("too_hard", _stats(["too_hard"], facility=0.12))
+    assert hard.title == "Item très difficile" and "12\u00a0%" in hard.explanation
+    easy = explain("too_easy", _stats(["too_easy"], facility=0.98))
+    assert easy.title == "Item très facile" and "98\u00a0%" in easy.explanation
+    low = explain("low_discrimination", _stats(["low_discrimination"], r_rest=0.08))
+    assert "0,08" in low.explanation and low.severity == 3
+    assert explain("something_new", _stats([])) is None
+
+
+def test_severity_ranks_and_order():
+    assert severity(["unused_distractor:A", "too_easy"]) == 2
+    assert severity(["low_discrimination", "possible_second_key:B"]) == 1
+    assert severity([]) is None
+    stats = _stats(
+        ["unused_distractor:A", "low_discrimination", "too_hard", "negative_discrimination"],
+        options=[{"option": "A", "is_key": False, "proportion": 0.0}],
+    )
+    assert [f.code for f in explain_all(stats)] == [
+        "negative_discrimination",
+        "too_hard",
+        "low_discrimination",
+        "unused_distractor",
+    ]
+
+
+def test_french_number_formats():
+    assert decimal_fr(0.3456) == "0,35"
+    assert decimal_fr(-0.5, 1) == "−0,5"
+    assert decimal_fr(None) == "—"
+    assert percent_fr(0.426) == "43\u00a0%"
+    assert percent_fr(None) == "—"

@@ -1,0 +1,107 @@
+"""The author's item statistics page and the review queue, through the test client."""
+
+import pytest
+
+from questionnaire.auth.models import Role
+from questionnaire.itemstats.services import refresh_statistics
+from tests.conftest import bank_yaml, login
+
+BANK = bank_yaml(topics={"alpha": 3})  # keys: TST-0001 B, TST-0002 C, TST-0003 D
+RIGHT = {"TST-0001": ["B"], "TST-0002": ["C"], "TST-0003": ["D"]}
+ANSWERS = [
+    RIGHT,
+    RIGHT,
+    {"TST-0001": ["B"], "TST-0002": ["C"], "TST-0003": ["A"]},
+    {"TST-0001": ["B"], "TST-0002": ["A"]},
+    {"TST-0001": ["A"], "TST-0003": ["A"]},
+]
+
+
+@pytest.fixture
+def analysed(db, clock, loaded_bank, make_session, sit, write_bank):
+    """Two closed sessions of the same theme, analysed; returns a function to load a bank."""
+    theme = loaded_bank(BANK)
+    for _ in range(2):
+        session, _ = make_session(theme=theme, item_count=3, blueprint={"alpha": 3}, shuffle=False)
+        for answers in ANSWERS:
+            sit(session, answers)
+    clock.advance(days=2)
+    refresh_statistics(clock())
+    db.session.commit()
+    return theme
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_staff_see_the_item_statistics(app, client, make_user, analysed):
+    login(client, make_user(Role.AUTHOR).email)
+    html = _page(client, "/statistiques/items/TST-0002")
+    assert "Statistiques de la version 1" in html
+    assert "Cumul de 2 session(s) close(s), sur 10 copie(s)" in html
+    assert "60\u00a0%" in html  # facility of TST-0002
+    assert "Distracteur D jamais choisi" in html
+    assert "Réécrire le distracteur D, jamais choisi." in html
+    assert 'role="img"' in html and "<title id=" in html
+    assert "<caption>Choix des options (toutes sessions closes)</caption>" in html
+    assert html.count('<th scope="row">Session test</th>') == 2  # the per-session table
+    assert "Évolution par session de la facilité" in html  # the trend line
+    assert "Moins de 30 copies" in html
+    for role in (Role.REVIEWER, Role.ADMIN):
+        other = app.test_client()
+        login(other, make_user(role).email)
+        assert "Statistiques de la version 1" in _page(other, "/statistiques/items/TST-0002")
+
+
+def test_other_roles_are_refused(app, make_user, analysed):
+    for role in (Role.CANDIDATE, Role.JURY):
+        client = app.test_client()
+        login(client, make_user(role).email)
+        assert client.get("/statistiques/items/TST-0002").status_code == 403
+        assert client.get("/statistiques/a-revoir").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, analysed):
+    response = client.get("/statistiques/a-revoir")
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_unknown_item_or_version_is_not_found(client, make_user, analysed):
+    login(client, make_user(Role.AUTHOR).email)
+    assert client.get("/statistiques/items/NOPE-1").status_code == 404
+    assert client.get("/statistiques/items/TST-0002?version=9").status_code == 404
+    assert client.get("/statistiques/a-revoir?theme=inconnu").status_code == 404
+    assert client.get("/statistiques/a-revoir?priorite=7").status_code == 404
+
+
+def test_queue_lists_flagged_items_with_actions(client, make_user, analysed):
+    login(client, make_user(Role.REVIEWER).email)
+    html = _page(client, "/statistiques/a-revoir")
+    assert "/statistiques/items/TST-0002?version=1" in html
+    assert "Réécrire le distracteur D, jamais choisi." in html
+    assert _page(client, "/statistiques/a-revoir?theme=fiscalite").count("<tr>") >= 2
+
+
+def test_a_new_version_starts_fresh(client, db, clock, make_user, analysed, loaded_bank):
+    changed = BANK.replace("Justification de la question 2.", "Justification revue.")
+    loaded_bank(changed)
+    login(client, make_user(Role.AUTHOR).email)
+    html = _page(client, "/statistiques/items/TST-0002")
+    assert "Statistiques de la version 2" in html
+    assert "Pas encore de statistiques pour cette version" in html
+    assert '<option value="1">Version 1 — remplacée — 10 copie(s)</option>' in html
+    old = _page(client, "/statistiques/items/TST-0002?version=1")
+    assert "Statistiques de la version 1" in old and "60\u00a0%" in old
+    queue = _page(client, "/statistiques/a-revoir")
+    assert "TST-0002" not in queue  # the superseded version is no longer to review
+
+
+def test_nav_link_for_staff_only(app, client, make_user):
+    login(client, make_user(Role.AUTHOR).email)
+    assert "Statistiques des items" in _page(client, "/")
+    other = app.test_client()
+    login(other, make_user(Role.CANDIDATE).email)
+    assert "Statistiques des items" not in _page(other, "/")

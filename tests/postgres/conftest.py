@@ -1,0 +1,174 @@
+"""PostgreSQL fixtures: a throw-away database, seeded exam data, a real threaded server.
+
+Skipped, with the reason, when QUESTIONNAIRE_TEST_POSTGRES_URL is not set.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+import requests
+import sqlalchemy as sa
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from questionnaire import create_app
+from questionnaire.extensions import db
+from tests.conftest import PASSWORD, bank_yaml
+
+POSTGRES_URL = os.environ.get("QUESTIONNAIRE_TEST_POSTGRES_URL")
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def postgres_database():
+    """A throw-away PostgreSQL database on the configured server."""
+    if not POSTGRES_URL:
+        pytest.skip("QUESTIONNAIRE_TEST_POSTGRES_URL is not set: no PostgreSQL server configured")
+    admin = sa.create_engine(
+        POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+        isolation_level="AUTOCOMMIT",
+    )
+    name = f"qtest_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class Exam:
+    """What the seeded database holds: one open session and its candidates' e-mails."""
+
+    session_id: int
+    emails: list[str] = field(default_factory=list)
+
+
+def seed_exam(tmp_path, candidates: int, items_per_topic: int = 10) -> Exam:
+    """Load a bank, open a session drawing 2 items per topic, enrol ``candidates`` candidates."""
+    from questionnaire.auth.models import Role
+    from questionnaire.auth.services import create_user
+    from questionnaire.banks.models import Theme
+    from questionnaire.banks.services import load_banks
+    from questionnaire.clock import now_utc
+    from questionnaire.exams.services import create_questionnaire, create_session, enrol
+
+    now = now_utc()
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    topics = {"alpha": items_per_topic, "beta": items_per_topic}
+    (folder / "fiscalite.yaml").write_text(bank_yaml(topics=topics), encoding="utf-8")
+    load_banks(folder, now)
+    theme = db.session.execute(sa.select(Theme)).scalar_one()
+    questionnaire = create_questionnaire(
+        theme, "Charge", 4, 30, now, blueprint={"alpha": 2, "beta": 2}
+    )
+    session = create_session(
+        questionnaire, "Session charge", now - timedelta(hours=1), now + timedelta(days=1), now
+    )
+    exam = Exam(session_id=0)
+    for n in range(candidates):
+        user = create_user(f"cand{n}@example.org", PASSWORD, f"Candidat {n}", [Role.CANDIDATE], now)
+        enrol(session, user, now)
+        exam.emails.append(user.email)
+    db.session.flush()
+    exam.session_id = session.id
+    db.session.commit()
+    return exam
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@pytest.fixture
+def pg_app(postgres_database, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "CONFIG": "testing",
+            "SQLALCHEMY_DATABASE_URI": postgres_database,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 20},
+            "PROPAGATE_UNEXPECTED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(pg_app):
+    """The application served by a real threaded HTTP server; yields its base URL."""
+    server = make_server("127.0.0.1", 0, pg_app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+class Candidate:
+    """One browser tab: its own cookies and CSRF token."""
+
+    def __init__(self, base_url: str, email: str):
+        self.base_url = base_url
+        self.http = requests.Session()
+        response = self.http.post(
+            f"{base_url}/api/v1/auth/login",
+            json={"email": email, "password": PASSWORD},
+            timeout=10,
+        )
+        response.raise_for_status()
+        self.http.headers["X-CSRFToken"] = response.json()["csrf_token"]
+
+    def call(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.http.request(method, f"{self.base_url}/api/v1{path}", timeout=20, **kwargs)
+
+    def start(self, session_id: int) -> requests.Response:
+        return self.call("POST", f"/sessions/{session_id}/attempt")
+
+    def save(self, attempt_id: int, item_id: str, selected: list[str], seq: int):
+        return self.call(
+            "PUT",
+            f"/attempts/{attempt_id}/responses/{item_id}",
+            json={"selected": selected, "seq": seq},
+        )
+
+
+def run_together(functions) -> list:
+    """Run callables in threads released at the same moment; return their results in order."""
+    barrier = threading.Barrier(len(functions))
+    results: list = [None] * len(functions)
+    errors: list[BaseException] = []
+
+    def runner(index, function):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = function()
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if errors:
+        raise errors[0]
+    return results

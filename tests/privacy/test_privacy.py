@@ -1,0 +1,192 @@
+"""RGPD: notice, export of one's data, erasure by pseudonymisation, retention purge."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from questionnaire.attempts.models import Attempt, Response
+from questionnaire.audit.models import AuditEvent
+from questionnaire.audit.services import record
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import authenticate, create_user
+from questionnaire.exams.models import Enrolment
+from questionnaire.privacy.models import Erasure
+from questionnaire.privacy.services import erase_user, purge
+from tests.conftest import PASSWORD, form_token, login
+
+
+def _start_and_answer(client, session, candidate):
+    token = login(client, candidate.email)
+    body = client.post(
+        f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token}
+    ).get_json()
+    item_id = body["items"][0]["item_id"]
+    client.put(
+        f"/api/v1/attempts/{body['attempt_id']}/responses/{item_id}",
+        json={"selected": ["B"], "seq": 1},
+        headers={"X-CSRFToken": token},
+    )
+    return body["attempt_id"], item_id
+
+
+def test_the_privacy_notice_is_public_and_linked_from_every_page(client, app):
+    app.config["RETENTION_AUDIT_DAYS"] = 123
+    page = client.get("/confidentialite")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Base légale" in text and "123 jours" in text
+    assert 'href="/confidentialite"' in client.get("/connexion").get_data(as_text=True)
+
+
+def test_a_candidate_downloads_their_own_data(client, make_session, db):
+    session, candidate = make_session()
+    attempt_id, item_id = _start_and_answer(client, session, candidate)
+    assert 'href="/mes-donnees"' in client.get("/").get_data(as_text=True)
+    assert "/mes-donnees/export.json" in client.get("/mes-donnees").get_data(as_text=True)
+    response = client.get("/mes-donnees/export.json")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    document = json.loads(response.get_data(as_text=True))
+    assert document["account"]["email"] == candidate.email
+    assert document["enrolments"][0]["session"] == "Session test"
+    exported = document["attempts"][0]
+    assert exported["attempt_id"] == attempt_id
+    answered = next(a for a in exported["answers"] if a["item_id"] == item_id)
+    assert answered["selected"] == ["B"]
+    assert {"auth.login", "attempt.start"} <= {e["action"] for e in document["audit_events"]}
+    export_event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "privacy.export")
+    ).scalar_one()
+    assert export_event.subject_id == candidate.id
+
+
+def test_the_export_needs_a_login(client):
+    response = client.get("/mes-donnees/export.json")
+    assert response.status_code == 302
+
+
+def test_erasure_pseudonymises_the_account_and_keeps_the_answers(
+    client, make_session, make_user, db, clock
+):
+    session, candidate = make_session()
+    enrolment = db.session.execute(select(Enrolment)).scalar_one()
+    enrolment.accommodation_note = "Tiers temps (dossier médical)"
+    db.session.commit()
+    attempt_id, _item = _start_and_answer(client, session, candidate)
+    client.post("/api/v1/auth/logout", headers={"X-CSRFToken": login(client, candidate.email)})
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, admin.email)
+    token = form_token(client, "/admin/rgpd/effacement")
+    response = client.post(
+        "/admin/rgpd/effacement",
+        data={
+            "email": candidate.email,
+            "reason": "Demande écrite du 1er mars",
+            "confirm": "y",
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    erasure = db.session.execute(select(Erasure)).scalar_one()
+    assert erasure.pseudonym in response.get_data(as_text=True)
+    user = db.session.get(User, candidate.id)
+    assert user.display_name == erasure.pseudonym
+    assert user.email == f"{erasure.pseudonym.lower()}@efface.invalid"
+    assert "@example.org" not in user.email and not user.active
+    assert authenticate(user.email, PASSWORD, clock()) is None
+    assert db.session.get(Enrolment, enrolment.id).accommodation_note is None
+    assert db.session.get(Attempt, attempt_id).user_id == candidate.id
+    assert db.session.execute(select(Response)).scalar_one().selected == ["B"]
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "privacy.erase")
+    ).scalar_one()
+    assert (event.actor_id, event.subject_id) == (admin.id, candidate.id)
+
+
+def test_erasure_form_errors_are_shown_in_french(client, make_user):
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, admin.email)
+    token = form_token(client, "/admin/rgpd/effacement")
+    unknown = client.post(
+        "/admin/rgpd/effacement",
+        data={"email": "nobody@example.org", "reason": "x", "confirm": "y", "csrf_token": token},
+    )
+    assert unknown.status_code == 422
+    assert "Aucun compte avec cette adresse" in unknown.get_data(as_text=True)
+    unconfirmed = client.post(
+        "/admin/rgpd/effacement",
+        data={"email": "admin@example.org", "reason": "x", "csrf_token": token},
+    )
+    assert unconfirmed.status_code == 422
+    assert "Cochez la confirmation" in unconfirmed.get_data(as_text=True)
+    own = client.post(
+        "/admin/rgpd/effacement",
+        data={"email": "admin@example.org", "reason": "x", "confirm": "y", "csrf_token": token},
+    )
+    assert own.status_code == 422
+    assert "propre compte" in own.get_data(as_text=True)
+
+
+def test_an_account_is_erased_once(make_user, db, clock):
+    import pytest
+
+    from questionnaire.privacy.services import ErasureError
+
+    admin = make_user(Role.ADMIN)
+    candidate = make_user()
+    first = erase_user(candidate, admin, "Demande", clock())
+    db.session.commit()
+    with pytest.raises(ErasureError):
+        erase_user(candidate, admin, "Demande", clock())
+    assert db.session.get(User, candidate.id).display_name == first.pseudonym
+
+
+def test_candidates_cannot_erase_accounts(client, make_user):
+    candidate = make_user()
+    login(client, candidate.email)
+    assert client.get("/admin/rgpd/effacement").status_code == 403
+
+
+def test_purge_applies_the_retention_durations(make_session, make_user, db, clock):
+    old_candidate = make_user(email="old@example.org")
+    author = make_user(Role.AUTHOR, email="author@example.org")
+    record("auth.login", clock(), subject_id=old_candidate.id)
+    db.session.commit()
+    clock.advance(days=400)
+    recent_candidate = create_user("new@example.org", PASSWORD, "Récent", [Role.CANDIDATE], clock())
+    record("auth.login", clock(), subject_id=recent_candidate.id)
+    db.session.commit()
+
+    report = purge(clock(), audit_days=365, account_days=300)
+    db.session.commit()
+
+    assert (report.audit_events_deleted, report.accounts_pseudonymised) == (1, 1)
+    assert db.session.get(User, old_candidate.id).email.endswith("@efface.invalid")
+    assert db.session.get(User, recent_candidate.id).email == "new@example.org"
+    assert db.session.get(User, author.id).email == "author@example.org"
+    actions = [e.action for e in db.session.execute(select(AuditEvent)).scalars()]
+    assert sorted(actions) == ["auth.login", "privacy.erase", "privacy.purge"]
+
+
+def test_a_candidate_with_a_recent_attempt_is_kept(make_session, make_user, db, clock):
+    from questionnaire.attempts.services import find_enrolment, start_attempt
+
+    clock.advance(days=-400)
+    candidate = make_user()
+    clock.advance(days=400)
+    session, _ = make_session(candidate=candidate)
+    start_attempt(find_enrolment(candidate, session.id), clock(), 30)
+    db.session.commit()
+    assert purge(clock(), audit_days=365, account_days=300).accounts_pseudonymised == 0
+    assert not db.session.get(User, candidate.id).email.endswith("@efface.invalid")
+
+
+def test_the_purge_command(app, make_user, db, clock):
+    make_user(email="old@example.org")
+    clock.advance(days=3000)
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "1 compte(s) pseudonymisé(s)" in result.output

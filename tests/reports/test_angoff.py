@@ -1,0 +1,113 @@
+"""Modified Angoff: the recommended cut against hand-worked numbers, the screens, the report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.auth.models import Role
+from questionnaire.reports.angoff import angoff_cut
+from questionnaire.reports.models import AngoffPanel, AngoffRating
+from questionnaire.reports.session_report import build_session_report
+from tests.conftest import form_token, login
+
+RATINGS = {
+    "J1": {1: 0.5, 2: 0.6, 3: 0.7, 4: 0.8},  # 2.6 / 4 = 0.65
+    "J2": {1: 0.4, 2: 0.5, 3: 0.6, 4: 0.7},  # 2.2 / 4 = 0.55
+    "J3": {1: 0.6, 2: 0.6, 3: 0.6, 4: 0.6},  # 2.4 / 4 = 0.60
+}
+
+
+def test_cut_standard_error_and_spread_by_hand():
+    result = angoff_cut(RATINGS, [1, 2, 3, 4])
+    assert result.judge_cuts == (
+        ("J1", pytest.approx(0.65)),
+        ("J2", pytest.approx(0.55)),
+        ("J3", pytest.approx(0.60)),
+    )
+    assert result.cut == pytest.approx(0.60)
+    # SD = √((0.05² + 0.05² + 0²) / 2) = 0.05; SE = 0.05 / √3 = 0.0288675
+    assert result.sd == pytest.approx(0.05)
+    assert result.standard_error == pytest.approx(0.0288675, abs=1e-7)
+    assert (result.lowest, result.highest) == (pytest.approx(0.55), pytest.approx(0.65))
+
+
+def test_incomplete_judges_are_left_out():
+    ratings = {**RATINGS, "J4": {1: 1.0, 2: 1.0}}
+    result = angoff_cut(ratings, [1, 2, 3, 4])
+    assert result.n_judges == 3 and result.incomplete_judges == 1
+    assert result.cut == pytest.approx(0.60)
+    single = angoff_cut({"J1": RATINGS["J1"]}, [1, 2, 3, 4])
+    assert single.cut == pytest.approx(0.65) and single.standard_error is None
+
+
+def _rate(client, panel_id, values):
+    url = f"/rapports/angoff/{panel_id}/estimations"
+    html = client.get(url).get_data(as_text=True)
+    names = re.findall(r'name="(item_\d+)"', html)
+    data = {"csrf_token": form_token(client, url)}
+    data.update(zip(names, values, strict=True))
+    return client.post(url, data=data), names
+
+
+def test_panel_ratings_and_summary_through_the_screens(client, make_user, sit_session, db, clock):
+    session, _, _ = sit_session()
+    judges = [
+        make_user(Role.JURY, email=f"juge{i}@example.org", name=f"Juge {i}") for i in (1, 2, 3)
+    ]
+    login(client, judges[0].email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    response = client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel 2026"})
+    assert response.status_code == 302
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    assert len(panel.item_version_ids) == 4
+    page = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
+    assert "<fieldset>" in page and "<legend>" in page and 'type="number"' in page
+    for judge, values in zip(judges, RATINGS.values(), strict=True):
+        login(client, judge.email)  # one client per test: the app context (and g) is shared
+        response, _ = _rate(client, panel.id, [str(v) for v in values.values()])
+        assert response.status_code == 302
+    assert len(db.session.execute(select(AngoffRating)).scalars().all()) == 12
+    summary = client.get(f"/rapports/angoff/{panel.id}").get_data(as_text=True)
+    assert "60,0\u00a0%" in summary and "2,89\u00a0%" not in summary  # SE shown to 0.1 %
+    assert "2,9\u00a0%" in summary  # SE = 0.0289
+    assert "Juge 2" in summary and "55,0\u00a0%" in summary
+    section = build_session_report(session, clock()).section("angoff")
+    row = section.tables[0].rows[0]
+    assert row[0:3] == (3, 4, pytest.approx(0.60))
+    assert row[4] == pytest.approx(0.0288675, abs=1e-7)
+    assert row[-1] == 0.6  # next to the pass mark in force
+
+
+def test_ratings_are_checked_and_can_be_changed(client, make_user, sit_session, db):
+    session, _, _ = sit_session()
+    judge = make_user(Role.JURY, email="juge@example.org")
+    login(client, judge.email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    response, names = _rate(client, panel.id, ["0.5", "1.5", "", "0.2"])
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "comprise entre 0 et 1" in html and "Indiquez une probabilité" in html
+    assert f'aria-describedby="{names[1]}-stem {names[1]}-errors"' in html
+    assert db.session.execute(select(AngoffRating)).first() is None
+    _rate(client, panel.id, ["0.5", "0.5", "0.5", "0.5"])
+    _rate(client, panel.id, ["0,7", "0.5", "0.5", "0.5"])  # the French comma is accepted
+    values = sorted(r.value_bp for r in db.session.execute(select(AngoffRating)).scalars())
+    assert values == [5000, 5000, 5000, 7000]
+
+
+def test_angoff_access(client, make_user, sit_session, db):
+    session, _, _ = sit_session()
+    login(client, make_user(Role.ADMIN, email="admin@example.org").email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    assert client.get(f"/rapports/angoff/{panel.id}").status_code == 200
+    assert client.get(f"/rapports/angoff/{panel.id}/estimations").status_code == 403
+    login(client, make_user(Role.CANDIDATE, email="c@example.org").email)
+    for target in (url, f"/rapports/angoff/{panel.id}", f"/rapports/angoff/{panel.id}/estimations"):
+        assert client.get(target).status_code == 403

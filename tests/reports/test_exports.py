@@ -1,0 +1,177 @@
+"""Every format shows the library's numbers; CPNE exports are pseudonymised; access is checked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from fractions import Fraction
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from analytics import item_stats, test_stats
+from questionnaire.auth.models import Role
+from questionnaire.reports.loader import load_session
+from tests.conftest import login
+
+SHEETS = [
+    "Rapport", "participation", "resultats", "distribution", "sujets", "fidelite", "items",
+    "distracteurs", "rapidite", "non_atteints", "amenagements", "decisions", "candidats",
+]  # fmt: skip
+
+
+def _fr(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+@pytest.fixture
+def sat(sit_session):
+    session, users, _attempts = sit_session()
+    table = load_session(session).table
+    return session, users, item_stats(table), test_stats(table, cut=Fraction(3, 5))
+
+
+@pytest.fixture
+def jury_client(client, make_user):
+    login(client, make_user(Role.JURY, email="jury@example.org").email)
+    return client
+
+
+def _export(client, session, fmt):
+    response = client.get(f"/rapports/sessions/{session.id}/export/{fmt}")
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def test_html_page_shows_the_library_numbers(jury_client, sat):
+    session, _, items, stats = sat
+    html = jury_client.get(f"/rapports/sessions/{session.id}").get_data(as_text=True)
+    for value in items["facility"]:
+        assert f"<td>{_fr(value)}</td>" in html
+    assert f'<td data-key="alpha">{_fr(stats.alpha)}</td>' in html
+    assert f'<td data-key="sem">{_fr(stats.sem)}</td>' in html
+    assert "40,0\u00a0%" in html  # pass rate 4/10
+    assert "Wilson" in html and "<svg" in html and '<th scope="col">Facilité</th>' in html
+    assert "style=" not in html  # the CSP forbids inline styles
+
+
+def test_pdf_renders_with_extractable_numbers(jury_client, sat):
+    session, _, items, stats = sat
+    response = _export(jury_client, session, "pdf")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) >= 2
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Rapport psychométrique" in text and "Empreinte SHA-256" in text
+    for value in items["facility"]:
+        assert _fr(value) in text
+    assert _fr(stats.alpha) in text and _fr(stats.decision_consistency.p) in text
+
+
+def test_pdf_chart_is_vector_graphics(jury_client, sat):
+    session = sat[0]
+    reader = PdfReader(io.BytesIO(_export(jury_client, session, "pdf").data))
+    first = reader.pages[0]
+    assert not list(first.images)  # the histogram is drawn, not a picture
+    assert "seuil" in first.extract_text()
+
+
+def test_xlsx_has_one_sheet_per_table_with_exact_values(jury_client, sat):
+    session, _, items, stats = sat
+    workbook = openpyxl.load_workbook(io.BytesIO(_export(jury_client, session, "xlsx").data))
+    assert workbook.sheetnames == SHEETS
+    sheet = workbook["items"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["Item", "Sujet", "Copies", "Facilité"]
+    shown = {row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert shown == dict(zip(items["item_id"], items["facility"], strict=True))
+    reliability = [row for row in workbook["fidelite"].iter_rows(values_only=True)]
+    assert reliability[1][1] == stats.alpha
+    assert workbook["resultats"]["H2"].value == stats.pass_rate
+
+
+def test_csv_archive_holds_every_table_with_exact_values(jury_client, sat):
+    session, _, items, stats = sat
+    response = _export(jury_client, session, "csv")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == sorted(["rapport.csv"] + [f"{s}.csv" for s in SHEETS[1:]])
+    rows = list(csv.DictReader(io.StringIO(archive.read("items.csv").decode())))
+    assert [float(r["facility"]) for r in rows] == items["facility"].tolist()
+    assert [float(r["r_rest"]) for r in rows] == items["r_rest"].tolist()
+    meta = dict(csv.reader(io.StringIO(archive.read("rapport.csv").decode())))
+    assert len(meta["empreinte_sha256"]) == 64
+    fidelite = next(csv.DictReader(io.StringIO(archive.read("fidelite.csv").decode())))
+    assert float(fidelite["alpha"]) == stats.alpha
+
+
+def test_cpne_exports_hold_no_name_or_email(jury_client, sat):
+    session, users, _, _ = sat
+    secrets = [u.display_name for u in users[1:]] + [u.email for u in users]
+    html = jury_client.get(f"/rapports/sessions/{session.id}").get_data(as_text=True)
+    pdf = PdfReader(io.BytesIO(_export(jury_client, session, "pdf").data))
+    pdf_text = "\n".join(page.extract_text() for page in pdf.pages)
+    workbook = openpyxl.load_workbook(io.BytesIO(_export(jury_client, session, "xlsx").data))
+    cells = " ".join(
+        str(value) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+        for value in row if value is not None
+    )  # fmt: skip
+    archive = zipfile.ZipFile(io.BytesIO(_export(jury_client, session, "csv").data))
+    csv_text = " ".join(archive.read(name).decode() for name in archive.namelist())
+    for text in (html, pdf_text, cells, csv_text):
+        assert "C-" in text
+        for secret in secrets:
+            assert secret not in text
+
+
+def test_administrators_see_names(client, make_user, sat):
+    session, _users, _, _ = sat
+    login(client, make_user(Role.ADMIN, email="admin@example.org").email)
+    html = client.get(f"/rapports/sessions/{session.id}").get_data(as_text=True)
+    assert "Nom Candidat4" in html
+    assert "Neutraliser un item" not in html  # a decision of the CPNE
+
+
+def test_other_roles_get_403(client, make_user, sat):
+    session = sat[0]
+    for role in (Role.CANDIDATE, Role.AUTHOR, Role.REVIEWER):
+        login(client, make_user(role, email=f"{role}@example.org").email)
+        for url in (
+            "/rapports/",
+            f"/rapports/sessions/{session.id}",
+            f"/rapports/sessions/{session.id}/export/pdf",
+            f"/rapports/sessions/{session.id}/neutraliser",
+        ):
+            assert client.get(url).status_code == 403, (role, url)
+
+
+def test_unknown_session_or_format_is_404(jury_client, sat):
+    session = sat[0]
+    assert jury_client.get("/rapports/sessions/999").status_code == 404
+    assert jury_client.get(f"/rapports/sessions/{session.id}/export/docx").status_code == 404
+    index = jury_client.get("/rapports/").get_data(as_text=True)
+    assert f"/rapports/sessions/{session.id}" in index
+
+
+def test_cli_writes_each_format(app, sat, tmp_path):
+    session, users, items, _ = sat
+    for fmt in ("html", "pdf", "xlsx", "csv"):
+        output = tmp_path / f"rapport.{fmt}"
+        result = app.test_cli_runner().invoke(
+            args=["reports", "session", str(session.id), "--format", fmt, "-o", str(output)]
+        )
+        assert result.exit_code == 0, result.output
+        assert output.stat().st_size > 0
+    text = (tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert _fr(items["facility"].iloc[0]) in text
+    assert users[1].display_name not in text
+    assert PdfReader(tmp_path / "rapport.pdf").pages
+    assert "items" in openpyxl.load_workbook(tmp_path / "rapport.xlsx").sheetnames
+    assert "items.csv" in zipfile.ZipFile(tmp_path / "rapport.csv").namelist()
+
+
+def test_cli_unknown_session_fails(app):
+    result = app.test_cli_runner().invoke(args=["reports", "session", "999", "-o", "x.pdf"])
+    assert result.exit_code == 1
+    assert "introuvable" in result.output

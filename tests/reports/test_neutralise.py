@@ -1,0 +1,102 @@
+"""The CPNE neutralises an item: attempts re-graded, change audited and shown in the report."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.attempts.grading import rekey_item
+from questionnaire.attempts.models import Attempt, DecisionKind, GradeChange, ScoringDecision
+from questionnaire.auth.models import Role
+from questionnaire.reports.session_report import build_session_report
+from tests.conftest import form_token, login
+
+
+def _version_of(attempts, position):
+    return next(ai.version for ai in attempts[0].items if ai.position == position)
+
+
+def test_neutralising_an_item_regrades_and_is_reported(client, make_user, sit_session, db, clock):
+    session, _, attempts = sit_session()
+    before = build_session_report(session, clock())
+    jury = make_user(Role.JURY, email="jury@example.org", name="Membre Jury")
+    login(client, jury.email)
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+    version = _version_of(attempts, 4)  # TST-0004
+    response = client.post(
+        url,
+        data={"csrf_token": form_token(client, url), "item": version.id, "reason": "Énoncé ambigu"},
+    )
+    assert response.status_code == 302
+    decision = db.session.execute(select(ScoringDecision)).scalar_one()
+    assert (decision.kind, decision.session_id, decision.reason) == (
+        DecisionKind.NEUTRALISE, session.id, "Énoncé ambigu",
+    )  # fmt: skip
+    # By hand: out of 3 items, ≥ 2 right passes; patterns 5 and 6 now pass (were 2/4).
+    scores = [
+        (a.score, a.max_score, a.passed)
+        for a in db.session.execute(select(Attempt).order_by(Attempt.id)).scalars()
+    ]
+    assert scores == [
+        (3, 3, True), (3, 3, True), (2, 3, True), (2, 3, True), (2, 3, True),
+        (2, 3, True), (1, 3, False), (1, 3, False), (1, 3, False), (0, 3, False),
+    ]  # fmt: skip
+    assert len(db.session.execute(select(GradeChange)).scalars().all()) == 10
+
+    after = build_session_report(session, clock())
+    assert "TST-0004 v1" not in after.table("items").column("item_id")
+    assert after.table("resultats").rows[0][7] == 0.6
+    assert after.fingerprint != before.fingerprint
+    assert "items neutralisés exclus du calcul : TST-0004 v1" in after.scope
+    (row,) = after.table("decisions").rows
+    assert row[1:] == (
+        "TST-0004 v1",
+        "item neutralisé",
+        "",
+        "Énoncé ambigu",
+        "Membre Jury",
+        10,
+        0,
+        2,
+    )
+    html = client.get(f"/rapports/sessions/{session.id}").get_data(as_text=True)
+    assert "Énoncé ambigu" in html
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{version.id}"' not in page  # no longer offered
+    again = {"csrf_token": form_token(client, url), "item": version.id, "reason": "Encore"}
+    assert client.post(url, data=again).status_code == 200
+    assert len(db.session.execute(select(ScoringDecision)).scalars().all()) == 1
+
+
+def test_neutralisation_needs_a_reason_and_a_session_item(client, make_user, sit_session, db):
+    session, _, attempts = sit_session()
+    login(client, make_user(Role.JURY, email="jury@example.org").email)
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+    token = form_token(client, url)
+    version = _version_of(attempts, 1)
+    response = client.post(url, data={"csrf_token": token, "item": version.id, "reason": " "})
+    assert response.status_code == 200
+    assert "Indiquez le motif" in response.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": token, "item": 9999, "reason": "x"})
+    assert response.status_code == 200
+    assert 'aria-describedby="item-errors"' in response.get_data(as_text=True)
+    assert db.session.execute(select(ScoringDecision)).first() is None
+
+
+def test_only_the_jury_neutralises(client, make_user, sit_session):
+    session, _, _ = sit_session()
+    login(client, make_user(Role.ADMIN, email="admin@example.org").email)
+    assert client.get(f"/rapports/sessions/{session.id}/neutraliser").status_code == 403
+
+
+def test_a_rekey_is_logged_and_used_as_the_key(make_user, sit_session, db, clock):
+    session, _, attempts = sit_session()
+    jury = make_user(Role.JURY, email="jury@example.org", name="Membre Jury")
+    version = _version_of(attempts, 1)  # key B; three patterns answered A
+    rekey_item(version, ["A"], jury, "Clé erronée", clock(), session)
+    db.session.commit()
+    report = build_session_report(session, clock())
+    (row,) = report.table("decisions").rows
+    assert row[1:6] == ("TST-0001 v1", "clé corrigée", "A", "Clé erronée", "Membre Jury")
+    (item,) = [r for r in report.table("items").rows if r[0] == "TST-0001 v1"]
+    assert item[3] == pytest.approx(0.3)  # the 3 wrong answers (A) now score

@@ -1,0 +1,144 @@
+"""The period dossier: per-session trends, comparability, drift, exposure and revisions."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from fractions import Fraction
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from scipy.stats import chi2_contingency
+
+from analytics import item_stats, test_stats
+from questionnaire.auth.models import Role
+from questionnaire.banks.services import load_banks
+from questionnaire.reports.loader import load_session
+from questionnaire.reports.period_report import build_period_report
+from questionnaire.reports.render_html import trend_geometry
+from questionnaire.reports.tables import Trend
+from tests.conftest import login
+from tests.reports.conftest import PATTERNS
+
+#: The second session finds item 1 hard: each answer to it is flipped (facility 0.7 → 0.3).
+PATTERNS_LATER = [[None if p[0] is None else not p[0], *p[1:]] for p in PATTERNS]
+MARCH = {"theme": "fiscalite", "start": "2026-03-01", "end": "2026-03-31"}
+
+
+@pytest.fixture
+def two_sessions(sit_session, clock):
+    early, _, _ = sit_session()
+    clock.advance(days=20)  # 22 March: second half of the month
+    later, _, _ = sit_session(PATTERNS_LATER)
+    return early, later
+
+
+def test_sessions_trend_equals_the_library_per_session(two_sessions, clock):
+    early, later = two_sessions
+    theme = early.questionnaire.theme
+    report = build_period_report(theme, date(2026, 3, 1), date(2026, 3, 31), clock())
+    rows = report.table("sessions").rows
+    assert [r[1] for r in rows] == ["02/03/2026", "22/03/2026"]
+    for row, session in zip(rows, (early, later), strict=True):
+        stats = test_stats(load_session(session).table, cut=Fraction(3, 5))
+        assert row[2:5] == (10, stats.n_attempts, stats.pass_rate)
+        assert row[8] == stats.alpha
+    # pass / fail by hand: 4 / 6, then only the first pattern keeps 3 right of 4: 1 / 9
+    assert [r[4] for r in rows] == [0.4, 0.1]
+    trend = report.section("sessions").trend
+    assert trend.series[0] == ("Taux de réussite", (0.4, 0.1))
+    assert trend.series[1][1] == tuple(r[8] for r in rows)
+    chi = report.table("comparabilite").rows[0]
+    assert chi[2] == pytest.approx(chi2_contingency([[4, 6], [1, 9]]).pvalue)
+
+
+def test_drift_and_exposure(two_sessions, clock):
+    early, later = two_sessions
+    report = build_period_report(
+        early.questionnaire.theme, date(2026, 3, 1), date(2026, 3, 31), clock()
+    )
+    before = item_stats(load_session(early).table).set_index("item_id")["facility"]
+    after = item_stats(load_session(later).table).set_index("item_id")["facility"]
+    drift = {row[0]: row for row in report.table("derive").rows}
+    assert drift["TST-0001 v1"][2:6] == (
+        before["TST-0001 v1"],
+        10,
+        after["TST-0001 v1"],
+        pytest.approx(-0.4),
+    )
+    assert drift["TST-0001 v1"][6] == "dérive"
+    assert drift["TST-0002 v1"][5] == pytest.approx(0.0) and drift["TST-0002 v1"][6] == ""
+    assert report.table("exposition").rows == tuple(
+        (f"TST-000{i} v1", 20, 1.0) for i in (1, 2, 3, 4)
+    )
+
+
+def test_revised_items_are_listed(two_sessions, clock, db, write_bank, bank_yaml_text):
+    early, _ = two_sessions
+    revised = bank_yaml_text.replace("Justification de la question 1.", "Justification revue.")
+    load_banks(write_bank({"fiscalite.yaml": revised}), clock())
+    db.session.commit()
+    report = build_period_report(
+        early.questionnaire.theme, date(2026, 3, 1), date(2026, 3, 31), clock()
+    )
+    (row,) = report.table("revisions").rows
+    assert row[:3] == ("TST-0001 v1", "remplacée", 2)
+
+
+def test_period_without_sessions(sit_session, clock):
+    early, _, _ = sit_session()
+    report = build_period_report(
+        early.questionnaire.theme, date(2025, 1, 1), date(2025, 12, 31), clock()
+    )
+    assert report.table("sessions").rows == ()
+    assert [s.key for s in report.sections] == ["sessions", "revisions"]
+
+
+def test_period_page_and_exports(client, make_user, two_sessions):
+    login(client, make_user(Role.JURY, email="jury@example.org").email)
+    assert "<form" in client.get("/rapports/periode").get_data(as_text=True)
+    html = client.get("/rapports/periode", query_string=MARCH).get_data(as_text=True)
+    assert "<polyline" in html and "Tendance du taux de réussite" in html
+    assert "Dérive des items" in html and "40,0\u00a0%" in html and "10,0\u00a0%" in html
+    response = client.get("/rapports/periode/export/xlsx", query_string=MARCH)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == [
+        "Rapport", "sessions", "comparabilite", "formes", "derive", "exposition", "revisions",
+    ]  # fmt: skip
+    assert [r[4] for r in workbook["sessions"].iter_rows(min_row=2, values_only=True)] == [0.4, 0.1]
+    pdf = PdfReader(io.BytesIO(client.get("/rapports/periode/export/pdf", query_string=MARCH).data))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Rapport de période" in text and "TST-0001 v1" in text and "dérive" in text
+    bad = client.get("/rapports/periode", query_string={**MARCH, "end": "2026-02-01"})
+    assert "précède son début" in bad.get_data(as_text=True)
+    assert (
+        client.get("/rapports/periode/export/pdf", query_string={"theme": "x"}).status_code == 404
+    )
+
+
+def test_period_is_for_the_jury_and_administrators(client, make_user):
+    login(client, make_user(Role.AUTHOR, email="auteur@example.org").email)
+    assert client.get("/rapports/periode", query_string=MARCH).status_code == 403
+    assert client.get("/rapports/periode/export/csv", query_string=MARCH).status_code == 403
+
+
+def test_cli_period(app, two_sessions, tmp_path):
+    output = tmp_path / "periode.xlsx"
+    args = ["reports", "period", "--theme", "fiscalite", "--from", "2026-03-01", "--to",
+            "2026-03-31", "--format", "xlsx", "-o", str(output)]  # fmt: skip
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "sessions" in openpyxl.load_workbook(output).sheetnames
+    args[3] = "inconnu"
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1 and "Thème inconnu" in result.output
+
+
+def test_trend_scale_goes_below_zero_for_a_negative_alpha():
+    trend = Trend(("a", "b"), (("Alpha", (0.5, -0.583)),), "T")
+    assert trend.floor == -0.6
+    chart = trend_geometry(trend)
+    ys = [y for _, y, _ in chart.lines[0].points]
+    assert all(chart.top <= y <= chart.baseline for y in ys)
+    assert chart.bottom == "-0,6"

@@ -1,0 +1,140 @@
+"""The session report's numbers are the analytics library's on the loader's long table."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+
+from analytics import distractor_analysis, item_stats, test_stats
+from questionnaire.attempts.services import start_attempt
+from questionnaire.exams.services import enrol
+from questionnaire.reports.loader import load_session, pseudonym
+from questionnaire.reports.session_report import NO_DIF, build_session_report
+
+
+def _close(a, b) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return a == pytest.approx(b, abs=1e-12)
+
+
+def test_long_table_holds_every_scored_item_with_options_and_keys(sit_session):
+    session, users, _ = sit_session()
+    table = load_session(session).table
+    assert len(table) == 40
+    totals = table.groupby("attempt_id")["score"].sum().sort_values().tolist()
+    assert totals == [0, 1, 1, 1, 2, 2, 3, 3, 3, 4]  # right answers per pattern, by hand
+    last = table[table["attempt_id"] == pseudonym(users[9].id)]
+    assert last["option"].tolist()[2:] == ["", ""]  # the two blank items
+    assert set(table["key"]) == {"B", "C", "D", "A"}
+
+
+def test_report_numbers_equal_the_library(sit_session, clock):
+    session, _, _ = sit_session()
+    report = build_session_report(session, clock())
+    table = load_session(session).table
+    stats = test_stats(table, cut=Fraction(3, 5))
+    results = report.table("resultats").rows[0]
+    assert results[:5] == (stats.n_attempts, stats.max_total, stats.mean, stats.median, stats.sd)
+    assert results[7] == stats.pass_rate == 0.4
+    reliability = dict(zip([c.key for c in report.table("fidelite").columns],
+                           report.table("fidelite").rows[0], strict=True))  # fmt: skip
+    assert reliability["alpha"] == stats.alpha
+    assert (reliability["alpha_low"], reliability["alpha_high"]) == stats.alpha_ci
+    assert reliability["sem"] == stats.sem
+    assert reliability["csem"] == stats.csem_at_cut.value
+    assert reliability["consistency"] == stats.decision_consistency.p
+    assert reliability["kappa"] == stats.decision_consistency.kappa
+    assert report.table("distribution").rows == tuple(
+        (float(b["score"]), b["count"]) for b in stats.histogram
+    )
+    items = item_stats(table)
+    rows = report.table("items")
+    assert rows.column("item_id") == items["item_id"].tolist()
+    for key in ("facility", "r_rest", "r_total", "d27", "alpha_if_deleted"):
+        assert all(_close(a, b) for a, b in zip(rows.column(key), items[key], strict=True)), key
+    distractors = distractor_analysis(table)
+    shown = report.table("distracteurs")
+    assert len(shown.rows) == len(distractors)
+    assert all(
+        _close(a, b)
+        for a, b in zip(shown.column("proportion"), distractors["proportion"], strict=True)
+    )
+
+
+def test_pass_rate_interval_is_wilson_by_hand(sit_session, clock):
+    session, _, _ = sit_session()
+    row = build_session_report(session, clock()).table("resultats").rows[0]
+    # 4 passes out of 10, z = 1.959964: centre 0.427751, half-width 0.259571
+    assert row[6] == 4
+    assert row[8] == pytest.approx(0.168180, abs=1e-6)
+    assert row[9] == pytest.approx(0.687326, abs=1e-6)
+
+
+def test_topics_speed_and_accommodations(sit_session, clock):
+    session, _, _ = sit_session(extra={0: 33, 1: 33, 2: 50})
+    report = build_session_report(session, clock())
+    # alpha: items 1-2 right 7 + 5 times of 20; beta: items 3-4 right 5 + 3 times of 20
+    assert report.table("sujets").rows == (
+        ("Sujet alpha", 2, 10, pytest.approx(0.6)),
+        ("Sujet beta", 2, 10, pytest.approx(0.4)),
+    )
+    speed = report.table("rapidite").rows[0]
+    assert speed[:3] == (10, 3, pytest.approx(0.4))
+    assert report.table("non_atteints").rows == ((0, 7), (1, 2), (2, 1))
+    # every attempt used 1 minute of its allowance: 30 min, 39 min 54 s (+33 %), 45 min (+50 %)
+    assert speed[3] == pytest.approx(1 / 30)
+    assert report.table("amenagements").rows == (
+        ("Temps supplémentaire de 33 %", 2),
+        ("Temps supplémentaire de 50 %", 1),
+        ("Aménagement noté dans l'inscription", 0),
+    )
+    assert report.section("dif").paragraphs == (NO_DIF,)
+
+
+def test_participation_counts_every_state(sit_session, make_user, db, clock):
+    session, _, _ = sit_session()
+    started, absent = make_user(email="encours@example.org"), make_user(email="absent@example.org")
+    start_attempt(enrol(session, started, clock()), clock(), 30)
+    enrol(session, absent, clock())
+    db.session.commit()
+    row = build_session_report(session, clock()).table("participation").rows[0]
+    assert row == (12, 11, 10, 0, 1, 1)
+
+
+def test_same_data_same_numbers_and_fingerprint(sit_session, clock):
+    session, _, _ = sit_session()
+    first = build_session_report(session, clock())
+    clock.advance(hours=3)
+    second = build_session_report(session, clock())
+    assert first.generated_at != second.generated_at
+    assert first.fingerprint == second.fingerprint
+    assert len(first.fingerprint) == 64
+    assert first.tables == second.tables
+
+
+def test_session_without_submitted_attempts_says_so(make_session, clock):
+    session, _ = make_session()
+    report = build_session_report(session, clock())
+    assert "Aucune copie remise" in report.section("resultats").paragraphs[0]
+    assert [t.name for t in report.tables] == ["participation", "amenagements", "decisions"]
+
+
+def test_names_only_when_asked(sit_session, clock):
+    session, users, _ = sit_session()
+    cpne = build_session_report(session, clock()).table("candidats")
+    admin = build_session_report(session, clock(), include_names=True).table("candidats")
+    assert "name" not in [c.key for c in cpne.columns]
+    assert "Nom Candidat3" in admin.column("name")
+    assert sorted(cpne.column("code")) == sorted(pseudonym(u.id) for u in users)
+
+
+def test_library_totals_agree_with_the_platform_grading(sit_session, clock):
+    session, _, attempts = sit_session()
+    table = build_session_report(session, clock()).table("candidats")
+    by_code = {code: row for code, row in zip(table.column("code"), table.rows, strict=True)}
+    for attempt in attempts:
+        row = by_code[pseudonym(attempt.user_id)]
+        assert (row[2], row[3], row[5]) == (attempt.score, attempt.max_score, attempt.passed)

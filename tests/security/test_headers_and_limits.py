@@ -1,0 +1,93 @@
+"""Security headers, per-route body limits, trusted proxies."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from questionnaire import create_app
+from questionnaire.audit.models import AuditEvent
+from tests.conftest import PASSWORD, login
+
+
+def test_pages_forbid_inline_code_framing_and_needless_browser_features(client):
+    response = client.get("/connexion")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_production_sends_hsts(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    app = create_app("production")
+    response = app.test_client().get("/connexion", base_url="https://exam.example.org")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_an_oversized_save_is_refused_with_413_json(client, make_session):
+    session, candidate = make_session()
+    token = login(client, candidate.email)
+    attempt = client.post(
+        f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token}
+    ).get_json()
+    item_id = attempt["items"][0]["item_id"]
+    response = client.put(
+        f"/api/v1/attempts/{attempt['attempt_id']}/responses/{item_id}",
+        json={"selected": ["A" * 20_000], "seq": 1},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+    normal = client.put(
+        f"/api/v1/attempts/{attempt['attempt_id']}/responses/{item_id}",
+        json={"selected": ["A"], "seq": 1},
+        headers={"X-CSRFToken": token},
+    )
+    assert normal.status_code == 200
+
+
+def test_an_oversized_login_is_refused(client):
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "a@example.org", "password": "p" * 10_000}
+    )
+    assert response.status_code == 413 and response.is_json
+
+
+def test_the_client_address_comes_from_the_trusted_proxy(app, client, make_user, db):
+    make_user(email="cand@example.org")
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    client.post(
+        "/api/v1/auth/login",
+        json={"email": "cand@example.org", "password": PASSWORD},
+        headers=headers,
+    )
+    assert db.session.execute(select(AuditEvent.address)).scalar_one() == "127.0.0.1"
+
+
+def test_with_one_proxy_the_forwarded_address_is_recorded(monkeypatch, tmp_path):
+    from questionnaire.auth.models import Role
+    from questionnaire.auth.services import create_user
+    from questionnaire.extensions import db
+    from tests.conftest import T0
+
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_PROXY_COUNT", "1")
+    app = create_app({"CONFIG": "testing"})
+    with app.app_context():
+        db.create_all()
+        create_user("cand@example.org", PASSWORD, "Cand", [Role.CANDIDATE], T0)
+        db.session.commit()
+        app.test_client().post(
+            "/api/v1/auth/login",
+            json={"email": "cand@example.org", "password": PASSWORD},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+        assert db.session.execute(select(AuditEvent.address)).scalar_one() == "203.0.113.7"
+        db.session.remove()

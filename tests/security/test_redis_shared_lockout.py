@@ -1,0 +1,81 @@
+"""With Redis, every process shares the lockout counters (Redis on 127.0.0.1:6379)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+
+from questionnaire import create_app
+from questionnaire.auth.models import Role
+from questionnaire.auth.services import create_user
+from questionnaire.extensions import db
+from tests.conftest import PASSWORD, T0
+
+REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, away from real counters
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    return REDIS_URL
+
+
+def test_two_application_processes_share_one_lockout(redis_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    database = f"sqlite:///{tmp_path / 'shared.db'}"
+    # a fresh account: Redis keeps counters between runs
+    email = f"cand-{uuid.uuid4().hex}@example.org"
+
+    def make_app():
+        return create_app(
+            {
+                "CONFIG": "testing",
+                "SQLALCHEMY_DATABASE_URI": database,
+                "RATELIMIT_STORAGE_URI": redis_url,
+                "LOGIN_LOCKOUT_ATTEMPTS": 2,
+            }
+        )
+
+    first = make_app()
+    with first.app_context():
+        db.create_all()
+        create_user(email, PASSWORD, "Cand", [Role.CANDIDATE], T0)
+        db.session.commit()
+        response = first.test_client().post(
+            "/api/v1/auth/login", json={"email": email, "password": "nope"}
+        )
+        assert response.status_code == 401
+        db.session.remove()
+    second = make_app()  # another worker: same database, same Redis
+    with second.app_context():
+        client = second.test_client()
+        wrong = client.post("/api/v1/auth/login", json={"email": email, "password": "nope"})
+        assert wrong.status_code == 401
+        locked = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert locked.status_code == 429
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_logins_still_work_when_redis_is_down(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"CONFIG": "testing", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    with app.app_context():
+        db.create_all()
+        create_user("cand@example.org", PASSWORD, "Cand", [Role.CANDIDATE], T0)
+        db.session.commit()
+        client = app.test_client()
+        wrong = client.post(
+            "/api/v1/auth/login", json={"email": "cand@example.org", "password": "nope"}
+        )
+        assert wrong.status_code == 401
+        right = client.post(
+            "/api/v1/auth/login", json={"email": "cand@example.org", "password": PASSWORD}
+        )
+        assert right.status_code == 200
+        db.session.remove()
