@@ -135,8 +135,8 @@ def _load_bank(bank: ParsedBank, now: datetime, report: LoadReport) -> None:
             raise BankLoadError(
                 [Finding(bank.path, parsed.id, "theme-change", Severity.ERROR, message)]
             )
-        current = item.published_version or item.latest_version
-        if current is not None and current.content_hash == digest:
+        # content already known (or an item maintained in the workspace since): keep what is there
+        if any(version.content_hash == digest for version in item.versions):
             report.unchanged[bank.theme] += 1
             continue
         for version in item.versions:
