@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from questionnaire import create_app
 from questionnaire.extensions import db as _db
@@ -221,3 +224,26 @@ def form_token(client, url: str) -> str:
     )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
+
+
+@pytest.fixture
+def postgres_database():
+    """A throw-away PostgreSQL database on the configured server."""
+    if not os.environ.get("QUESTIONNAIRE_TEST_POSTGRES_URL"):
+        pytest.skip("QUESTIONNAIRE_TEST_POSTGRES_URL is not set: no PostgreSQL server configured")
+    admin = sa.create_engine(
+        os.environ["QUESTIONNAIRE_TEST_POSTGRES_URL"].replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        ),
+        isolation_level="AUTOCOMMIT",
+    )
+    name = f"qtest_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

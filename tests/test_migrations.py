@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -36,27 +35,6 @@ def _migrate_and_compare(url: str, tmp_path, monkeypatch) -> None:
 
 def test_migrations_on_an_empty_sqlite_database(tmp_path, monkeypatch):
     _migrate_and_compare(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def postgres_database():
-    """A throw-away PostgreSQL database on the configured server."""
-    if not POSTGRES_URL:
-        pytest.skip("QUESTIONNAIRE_TEST_POSTGRES_URL is not set: no PostgreSQL server configured")
-    admin = sa.create_engine(
-        POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-        isolation_level="AUTOCOMMIT",
-    )
-    name = f"qtest_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -75,7 +75,12 @@ class SafeZip:
         try:
             with self._zip.open(name) as handle:
                 data = handle.read(MAX_ZIP_ENTRY_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            RuntimeError,
+        ) as exc:  # unsupported compression, encryption
             raise UnsafeArchive(f"« {name} » illisible : {exc}") from exc
         self._read_total += len(data)
         if len(data) > MAX_ZIP_ENTRY_BYTES or self._read_total > MAX_ZIP_TOTAL_BYTES:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,27 +22,6 @@ from tests.conftest import PASSWORD, bank_yaml
 POSTGRES_URL = os.environ.get("QUESTIONNAIRE_TEST_POSTGRES_URL")
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def postgres_database():
-    """A throw-away PostgreSQL database on the configured server."""
-    if not POSTGRES_URL:
-        pytest.skip("QUESTIONNAIRE_TEST_POSTGRES_URL is not set: no PostgreSQL server configured")
-    admin = sa.create_engine(
-        POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-        isolation_level="AUTOCOMMIT",
-    )
-    name = f"qtest_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass
