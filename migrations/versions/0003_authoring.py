@@ -1,7 +1,7 @@
 """authoring workspace: authorship, review thread, reference changes, re-validations
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-22 05:30:00
 
 """

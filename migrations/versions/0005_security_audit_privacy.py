@@ -1,7 +1,7 @@
 """security, audit log, privacy (erasures), session extra time
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-22 05:40:00
 
 """

@@ -1,7 +1,7 @@
 """accessibility: display preferences per user
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-22 05:10:00
 
 """

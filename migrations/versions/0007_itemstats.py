@@ -1,7 +1,7 @@
 """item statistics per item version (per session and cumulated)
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-22 05:10:00
 
 """

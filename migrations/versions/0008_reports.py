@@ -1,7 +1,7 @@
 """reports: Angoff standard-setting panels and ratings
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0007
 Create Date: 2026-11-22 05:20:00
 
 """
