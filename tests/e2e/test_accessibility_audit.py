@@ -14,7 +14,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_main_pages_have_no_wcag_violation(
-    page, context, base_url, make_exam, make_user, axe_source
+    page, context, base_url, live_app, make_exam, make_user, axe_source
 ):
     csp_errors: list[str] = []
     page.on(
@@ -62,14 +62,20 @@ def test_main_pages_have_no_wcag_violation(
     expect(page.locator("table")).to_be_visible()
     audit.check(page, axe_source, "Accueil du candidat (résultats)", "/")
 
-    page.goto("/preferences-affichage")
-    audit.check(page, axe_source, "Préférences d'affichage", "/preferences-affichage")
-    page.goto("/accessibilite")
-    audit.check(page, axe_source, "Déclaration d'accessibilité", "/accessibilite")
+    staff = make_user(Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.JURY, name="Dominique Bernard")
+    certification_id, enrolment_id = _certification_enrolment(live_app, exam.email, staff)
+    for name, address, shown in CANDIDATE_PAGES:
+        response = page.goto(address.format(enrolment_id=enrolment_id))
+        assert response.status == 200, address
+        audit.check(page, axe_source, name, shown)
 
     _question_with_every_preference(context.browser, base_url, make_exam(), audit, axe_source)
-    staff = make_user(Role.AUTHOR, Role.REVIEWER, Role.ADMIN, Role.JURY, name="Dominique Bernard")
-    _staff_pages(context.browser, base_url, staff, exam.session_id, audit, axe_source)
+    addresses = {
+        "session_id": exam.session_id,
+        "certification_id": certification_id,
+        "enrolment_id": enrolment_id,
+    }
+    _staff_pages(context.browser, base_url, staff, addresses, audit, axe_source)
 
     audit.write()
     assert not audit.violations, "\n".join(audit.violations)
@@ -107,7 +113,19 @@ def _question_with_every_preference(browser, base_url, exam, audit, axe_source) 
         context.close()
 
 
-STAFF_PAGES = [  # (name, address, address as published in the audit)
+CANDIDATE_PAGES = [  # (name, address, address as published in the audit)
+    ("Préférences d'affichage", "/preferences-affichage", "/preferences-affichage"),
+    ("Déclaration d'accessibilité", "/accessibilite", "/accessibilite"),
+    (
+        "Relevé de certification",
+        "/certifications/inscriptions/{enrolment_id}",
+        "/certifications/inscriptions/<id>",
+    ),
+    ("Mes données", "/mes-donnees", "/mes-donnees"),
+    ("Politique de confidentialité", "/confidentialite", "/confidentialite"),
+]
+
+STAFF_PAGES = [
     ("Banques de questions", "/banques/", "/banques/"),
     ("Atelier : liste des items", "/atelier/", "/atelier/"),
     ("Atelier : nouvel item", "/atelier/items/nouveau?theme=fiscalite", "/atelier/items/nouveau"),
@@ -119,17 +137,87 @@ STAFF_PAGES = [  # (name, address, address as published in the audit)
     ),
     ("Rapports psychométriques", "/rapports/", "/rapports/"),
     ("Rapport d'une session", "/rapports/sessions/{session_id}", "/rapports/sessions/<id>"),
+    (
+        "Seuil Angoff : panels",
+        "/rapports/sessions/{session_id}/angoff",
+        "/rapports/sessions/<id>/angoff",
+    ),
+    ("Rapport de période", "/rapports/periode", "/rapports/periode"),
+    ("Atelier : à revalider", "/atelier/a-revalider", "/atelier/a-revalider"),
+    ("Atelier : références modifiées", "/atelier/references", "/atelier/references"),
+    ("Items à revoir", "/statistiques/a-revoir", "/statistiques/a-revoir"),
+    ("Statistiques d'un item", "/statistiques/items/TST-0001", "/statistiques/items/<item>"),
+    ("Import et export", "/echanges/", "/echanges/"),
+    ("Administration", "/admin/", "/admin/"),
+    ("Administration : questionnaires", "/admin/questionnaires", "/admin/questionnaires"),
+    (
+        "Administration : nouveau questionnaire",
+        "/admin/questionnaires/nouveau",
+        "/admin/questionnaires/nouveau",
+    ),
+    ("Administration : sessions", "/admin/sessions", "/admin/sessions"),
+    ("Administration : une session", "/admin/sessions/{session_id}", "/admin/sessions/<id>"),
+    ("Administration : comptes", "/admin/utilisateurs", "/admin/utilisateurs"),
+    (
+        "Administration : nouveau compte",
+        "/admin/utilisateurs/nouveau",
+        "/admin/utilisateurs/nouveau",
+    ),
+    ("Incidents", "/admin/incidents", "/admin/incidents"),
+    ("Journal d'audit", "/admin/journal", "/admin/journal"),
+    ("Effacement RGPD", "/admin/rgpd/effacement", "/admin/rgpd/effacement"),
+    ("Certifications", "/certifications", "/certifications"),
+    (
+        "Référentiel",
+        "/certifications/{certification_id}/referentiel",
+        "/certifications/<id>/referentiel",
+    ),
+    (
+        "Candidats d'une certification",
+        "/certifications/{certification_id}/candidats",
+        "/certifications/<id>/candidats",
+    ),
+    (
+        "Grille d'évaluation du jury",
+        "/certifications/inscriptions/{enrolment_id}/evaluation",
+        "/certifications/inscriptions/<id>/evaluation",
+    ),
+    (
+        "Délibération de la CPNE",
+        "/certifications/{certification_id}/deliberation",
+        "/certifications/<id>/deliberation",
+    ),
 ]
 
 
-def _staff_pages(browser, base_url, email, session_id, audit, axe_source) -> None:
+def _certification_enrolment(live_app, candidate_email: str, staff_email: str) -> tuple[int, int]:
+    """Load the shipped referentials and register the candidate to seed 000's certification."""
+    from questionnaire.auth.services import find_user_by_email
+    from questionnaire.certification.loader import DATA_PATH, load_referentials
+    from questionnaire.certification.services import ensure_enrolment
+    from questionnaire.clock import now_utc
+    from questionnaire.extensions import db
+
+    with live_app.app_context():
+        load_referentials(DATA_PATH, now_utc())
+        enrolment = ensure_enrolment(
+            "charge-clientele-particuliers",
+            find_user_by_email(candidate_email),
+            find_user_by_email(staff_email),
+            now_utc(),
+        )
+        db.session.commit()
+        return enrolment.certification_id, enrolment.id
+
+
+def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None:
     """Authoring, bank and report pages, seen by a user holding every staff role."""
     context = browser.new_context(base_url=base_url, locale="fr-FR")
     try:
         page = context.new_page()
         log_in(page, email)
         for name, address, shown in STAFF_PAGES:
-            response = page.goto(address.format(session_id=session_id))
+            response = page.goto(address.format(**addresses))
             assert response.status == 200, address
             audit.check(page, axe_source, name, shown)
     finally:
