@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as stats_t
 
 from analytics.io import ResponseData, prepare
 
@@ -35,7 +36,10 @@ class FlagThresholds:
     low_discrimination: float = 0.20
     negative_discrimination: float = 0.0
     unused_distractor: float = 0.05
+    #: a possible second key: a used distractor with p_upper − p_lower above this margin...
     second_key_margin: float = 0.0
+    #: ...and, below 1, a distractor-total correlation positive at this one-sided level
+    second_key_alpha: float = 1.0
 
 
 def col_dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -197,6 +201,20 @@ def _weight_sums(w: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     return w.sum(axis=0) if w.shape[1] > 1 or mask is None else mask.T @ w[:, 0]
 
 
+def _positive_correlation_p(r: pd.Series, n: pd.Series) -> np.ndarray:
+    """One-sided p-value of a Pearson correlation being > 0 (t test, n − 2 df); NaN → 1.
+
+    It keeps the sampling noise of small upper and lower groups (about 17 candidates each for
+    an item seen 62 times) from flagging ordinary distractors as possible second keys.
+    """
+    r = r.to_numpy(dtype=np.float64)
+    df = n.to_numpy(dtype=np.float64) - 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = r * np.sqrt(df / np.maximum(1 - r**2, 0.0))
+        p = stats_t.sf(t, df)
+    return np.where(np.isnan(p), 1.0, p)
+
+
 def _flags(
     stats: pd.DataFrame,
     distractors: pd.DataFrame | None,
@@ -219,7 +237,11 @@ def _flags(
                 codes[item].append(f"unused_distractor:{option}")
         gap = d["p_upper"] - d["p_lower"]
         used = d["proportion"] >= thresholds.unused_distractor
-        strong = d[(gap > thresholds.second_key_margin) & used]
+        n = d["item_id"].map(dict(zip(stats["item_id"], stats["n"], strict=True)))
+        significant = _positive_correlation_p(d["r_total"], n) < thresholds.second_key_alpha
+        if thresholds.second_key_alpha >= 1:
+            significant = True  # the bare upper-lower rule
+        strong = d[(gap > thresholds.second_key_margin) & used & significant]
         for item, option in zip(strong["item_id"], strong["option"], strict=True):
             codes[item].append(f"possible_second_key:{option}")
     return [";".join(codes[item]) for item in stats["item_id"]]

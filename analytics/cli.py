@@ -52,6 +52,7 @@ def _cmd_item_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
         negative_discrimination=args.negative_discrimination,
         unused_distractor=args.unused_distractor,
         second_key_margin=args.second_key_margin,
+        second_key_alpha=args.second_key_alpha,
     )
     table = read_responses(args.file)
     result = item_stats(table, thresholds, options=_options(args.options))
@@ -180,7 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X",
         type=float,
         default=0.0,
-        help="distracteur avec p_upper − p_lower > X (0)",
+        help="seconde clé possible : p_upper − p_lower > X (0)",
+    )
+    p.add_argument(
+        "--second-key-alpha",
+        metavar="X",
+        type=float,
+        default=1.0,
+        help="…et corrélation distracteur-total > 0 au seuil unilatéral X (1 = sans test)",
     )
     p.add_argument("--options", metavar="A,B,C,D", help="options proposées (tous les items)")
     p.set_defaults(run=_cmd_item_stats)
@@ -246,14 +254,14 @@ def main(
         return int(exc.code or 0)
     try:
         return args.run(args, stdout, stderr)
+    except BrokenPipeError:  # e.g. `| head`: stop quietly (before OSError, its parent)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except AnalyticsInputError as exc:
         message = str(exc)
     except (OSError, ValueError) as exc:
         message = f"{type(exc).__name__}: {exc}"
-    except BrokenPipeError:  # pragma: no cover - e.g. `| head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
     except Exception as exc:  # never a traceback
         message = f"erreur interne ({type(exc).__name__}) : {exc}"
     one_line = " ".join(message.split())

@@ -79,8 +79,8 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
         raise AnalyticsInputError("table vide : aucune ligne d'en-tête")
     sep = sep or _sniff_sep(header)
     names = [c.strip().strip('"') for c in header.rstrip("\r\n").split(sep)]
-    dtype = {c: str for c in names if c not in NUMERIC_COLUMNS}
-    na_values = {c: [""] for c in NUMERIC_COLUMNS if c in names}
+    dtype = {c: str for c in names if c.lower() not in NUMERIC_COLUMNS}
+    na_values = {c: [""] for c in names if c.lower() in NUMERIC_COLUMNS}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -205,11 +205,24 @@ def _check_constant(codes: np.ndarray, labels: Sequence, items: np.ndarray, colu
         )
 
 
+def _canonical_names(columns: Sequence[str]) -> dict[str, str]:
+    """'Attempt_ID' → 'attempt_id' when the exact name is absent (``group`` is named by the
+    caller, e.g. ``dif --group COL``, so it keeps its spelling)."""
+    present = set(columns)
+    known = (*REQUIRED_COLUMNS, "max_score", "option", "key", "seconds")
+    return {
+        c: c.lower()
+        for c in columns
+        if c.lower() in known and c != c.lower() and c.lower() not in present
+    }
+
+
 def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
     """Check a long table and return a canonical copy (categorical ids, float scores)."""
     if not isinstance(df, pd.DataFrame):
         raise AnalyticsInputError("une table (DataFrame) est attendue")
     df = df.rename(columns=lambda c: str(c).strip())
+    df = df.rename(columns=_canonical_names(df.columns))
     if df.columns.duplicated().any():
         raise AnalyticsInputError(f"colonne en double : {df.columns[df.columns.duplicated()][0]}")
     for column in REQUIRED_COLUMNS:

@@ -73,10 +73,12 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # A gunicorn worker serves at most QUESTIONNAIRE_THREADS (4) requests at once, one connection
+    # each: 5 + 5 per worker keeps 5 workers at 50 connections, half PostgreSQL's default 100.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
         "pool_pre_ping": True,
-        "pool_size": 10,
-        "max_overflow": 10,
+        "pool_size": 5,
+        "max_overflow": 5,
     }
 
 

@@ -12,6 +12,8 @@ from questionnaire.auth.models import Role
 from questionnaire.auth.services import create_user, find_user_by_email
 from questionnaire.banks.models import Theme
 from questionnaire.banks.services import load_banks
+from questionnaire.certification.loader import DATA_PATH, load_referentials
+from questionnaire.certification.services import ensure_enrolment
 from questionnaire.exams.models import ExamSession, Questionnaire, ReleasePolicy
 from questionnaire.exams.services import (
     create_questionnaire,
@@ -29,7 +31,10 @@ DEMO_ACCOUNTS = (
     ("relecteur@example.org", "Robin Relecteur", (Role.REVIEWER,)),
     ("admin@example.org", "Ada Administratrice", (Role.ADMIN,)),
     ("jury@example.org", "Jules Jury", (Role.JURY,)),
+    ("jury2@example.org", "Justine Jury", (Role.JURY,)),
 )
+# the certification the demo candidate is registered to (seed 000, questionnaires C9–C22)
+DEMO_CERTIFICATION = "charge-clientele-particuliers"
 DEMO_ITEMS, DEMO_MINUTES = 20, 30
 
 
@@ -45,6 +50,8 @@ def prepare_demo(now: datetime) -> str:
     users = {email: _ensure_user(email, name, roles, now) for email, name, roles in DEMO_ACCOUNTS}
     candidate = users["candidat@example.org"]
     db.session.flush()
+    referentials = load_referentials(DATA_PATH, now)
+    ensure_enrolment(DEMO_CERTIFICATION, candidate, users["admin@example.org"], now)
     lines = []
     for theme in db.session.execute(select(Theme).order_by(Theme.position)).scalars():
         title = f"Démonstration — {theme.title}"
@@ -87,6 +94,9 @@ def prepare_demo(now: datetime) -> str:
             "Sessions ouvertes :",
             *lines,
             history,
+            f"Référentiels : {len(referentials.created)} créé(s), "
+            f"{len(referentials.updated)} mis à jour, {len(referentials.unchanged)} inchangé(s) ; "
+            f"candidat inscrit à « {DEMO_CERTIFICATION} ».",
             "Comptes : " + ", ".join(email for email, _n, _r in DEMO_ACCOUNTS),
         ]
     )

@@ -25,8 +25,11 @@ graceful_timeout = 30
 preload_app = True
 keepalive = 5
 # Recycle workers now and then (memory), with jitter so they do not all restart together.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycling a worker after N requests closes its keep-alive connections, and a request already
+# on its way over one fails ("connection closed"): off by default, so an exam-morning spike is
+# never cut; set QUESTIONNAIRE_MAX_REQUESTS to recycle workers on a quiet schedule.
+max_requests = int(os.environ.get("QUESTIONNAIRE_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # The reverse proxy on this machine sets X-Forwarded-*; see also QUESTIONNAIRE_PROXY_COUNT.
 forwarded_allow_ips = os.environ.get("QUESTIONNAIRE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("QUESTIONNAIRE_ACCESS_LOG") or None

@@ -6,6 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, redirect, request, url_for
+from sqlalchemy.orm import joinedload
+from werkzeug.routing import IntegerConverter
 
 from questionnaire.access import is_api_request
 from questionnaire.errors import json_error
@@ -40,8 +42,18 @@ def french_percent(value: float | None) -> str:
     return f"{text}\u00a0%"
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:…>`` bounded to PostgreSQL's INTEGER: a larger id is a 404, not a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
     from questionnaire.auth.models import User
+
+    # before any blueprint is registered: rules pick their converters when they are added
+    app.url_map.converters["int"] = DatabaseIntConverter
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _("Veuillez vous connecter pour accéder à cette page.")
@@ -52,7 +64,10 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # roles in the same query: every request checks them (one statement, not two)
+        user = db.session.get(
+            User, int(user_id), options=[joinedload(User.role_links)], populate_existing=True
+        )
         return user if user is not None and user.active else None
 
     @login_manager.unauthorized_handler

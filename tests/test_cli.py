@@ -5,7 +5,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
-from questionnaire.auth.models import User
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import find_user_by_email
 from questionnaire.exams.models import ExamSession
 from tests.conftest import bank_yaml
 
@@ -80,7 +81,7 @@ def test_demo_prepares_accounts_and_open_sessions_idempotently(
             )
             prepare_demo(clock())
             clock.advance(days=1)
-        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 5
+        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 6
         sessions = db.session.execute(select(ExamSession)).scalars().all()
         assert len(sessions) == 4 and all(s.is_open(clock()) for s in sessions)
         candidate = db.session.execute(
@@ -89,6 +90,14 @@ def test_demo_prepares_accounts_and_open_sessions_idempotently(
         assert all(any(e.user_id == candidate.id for e in s.enrolments) for s in sessions)
         assert {s.questionnaire.item_count for s in sessions} == {20}
         assert {s.questionnaire.duration_minutes for s in sessions} == {30}
+        # the five shipped referentials, loaded once; the candidate registered once to seed 000
+        from questionnaire.certification.services import certifications, enrolments_of
+
+        assert len(certifications()) == 5
+        assert [e.certification.slug for e in enrolments_of(candidate)] == [
+            "charge-clientele-particuliers"
+        ]
+        assert find_user_by_email("jury2@example.org").has_role(Role.JURY)
         clock.advance(days=200)
         prepare_demo(clock())
         assert all(s.is_open(clock()) for s in db.session.execute(select(ExamSession)).scalars())

@@ -55,8 +55,14 @@ def drop_database(name: str) -> None:
     admin.dispose()
 
 
-def build_schema(env: dict, app) -> str:
+def build_schema(env: dict, app, create_all: bool = False) -> str:
     """``questionnaire db upgrade``; ``create_all`` while unmerged migrations have several heads."""
+    if create_all:
+        from questionnaire.extensions import db
+
+        with app.app_context():
+            db.create_all()
+        return "db.create_all() (--create-all: models ahead of the migrations)"
     result = subprocess.run(
         [str(BIN / "questionnaire"), "db", "upgrade"],
         env=env,
@@ -245,6 +251,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
+        "--create-all",
+        action="store_true",
+        help="build the schema from the models (while they are ahead of the migrations)",
+    )
+    parser.add_argument(
+        "--probe-every", type=int, default=5, help="GET /sante after every N-th save (ratio)"
+    )
+    parser.add_argument(
         "--hash-params",
         help="argon2 time,memory KiB,parallelism for the candidates (default: the application's)",
     )
@@ -270,7 +284,7 @@ def main() -> None:
         from questionnaire import create_app
 
         app = create_app("development")
-        schema = build_schema(env, app)
+        schema = build_schema(env, app, args.create_all)
         started = time.perf_counter()
         session_id = prepare_exam(app, args.candidates, folder / "emails.txt")
         prepared = time.perf_counter() - started
@@ -281,8 +295,11 @@ def main() -> None:
             "BENCH_PASSWORD": PASSWORD,
             "BENCH_EMAILS": str(folder / "emails.txt"),
             "BENCH_ACK_LOG": str(folder / "acks.jsonl"),
+            "BENCH_PROBE_EVERY": str(args.probe_every),
         }
+        load_before = os.getloadavg()[0]
         run_locust(args.port, locust_env, args.candidates, args.spawn_seconds, folder)
+        load_after = os.getloadavg()[0]
         acks = [
             json.loads(line)
             for line in (folder / "acks.jsonl").read_text(encoding="utf-8").splitlines()
@@ -292,6 +309,10 @@ def main() -> None:
         stats = _stats(folder)
         average, median_second = _sustained_rate(acks)
         print(f"\nschema: {schema}; data prepared in {prepared:.1f} s")
+        print(
+            f"1-min load average before the run {load_before:.2f}, at its end {load_after:.2f} "
+            f"(figures mean little if other jobs share the machine)"
+        )
         print(
             f"candidates {args.candidates}, spawned over {args.spawn_seconds} s, gunicorn workers "
             f"{args.workers}, argon2 {app.config['PASSWORD_HASH_PARAMS']}"

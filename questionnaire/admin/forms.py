@@ -129,6 +129,7 @@ class EnrolmentForm(FlaskForm):
         ],
     )
     note = StringField("Aménagement (note)", validators=[Length(max=500)])
+    group = StringField("Groupe d'analyse (DIF)", validators=[Length(max=60)])
 
 
 class EnrolmentImportForm(FlaskForm):
@@ -138,7 +139,10 @@ class EnrolmentImportForm(FlaskForm):
             FileRequired("Choisissez un fichier CSV."),
             FileAllowed(["csv", "txt"], "Un fichier .csv est attendu."),
         ],
-        description="Une ligne par candidat : adresse ; temps supplémentaire en % ; aménagement.",
+        description=(
+            "Une ligne par candidat : adresse ; temps supplémentaire en % ; aménagement ; "
+            "groupe d'analyse (facultatif : réseau ou métier, jamais une donnée sensible)."
+        ),
     )
 
 

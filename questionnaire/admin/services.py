@@ -11,11 +11,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from questionnaire.attempts.models import Attempt
+from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import AccountError, find_user_by_email, hash_password
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
 from questionnaire.exams.services import ExamConfigError, check_blueprint, enrol
 from questionnaire.extensions import db
+from questionnaire.itemstats.services import statistics_on_close
 
 MAX_CSV_LINES = 5000
 EMAIL_HEADERS = {"email", "courriel", "adresse", "e-mail", "mail"}
@@ -69,6 +71,15 @@ def update_questionnaire(
     questionnaire.blueprint = blueprint
     questionnaire.shuffle_items = shuffle_items
     questionnaire.shuffle_options = shuffle_options
+    record_action(
+        "admin.questionnaire",
+        target=f"questionnaire:{questionnaire.id}",
+        details={
+            "item_count": item_count,
+            "duration_minutes": duration_minutes,
+            "pass_mark_bp": pass_mark_bp,
+        },
+    )
 
 
 # ---------------------------------------------------------------- sessions
@@ -86,6 +97,11 @@ def reschedule(
     session.title = title
     session.opens_at, session.closes_at = opens_at, closes_at
     session.release_policy = release_policy
+    record_action(
+        "admin.session",
+        target=f"session:{session.id}",
+        details={"opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()},
+    )
 
 
 def close_session(session: ExamSession, now: datetime) -> None:
@@ -95,6 +111,8 @@ def close_session(session: ExamSession, now: datetime) -> None:
     if not session.is_open(now):
         raise AdminError("La session n'est pas encore ouverte : modifiez plutôt ses dates.")
     session.closes_at = now
+    statistics_on_close(session, now)
+    record_action("admin.session_close", target=f"session:{session.id}", now=now)
 
 
 def release_correction(session: ExamSession, now: datetime) -> None:
@@ -104,6 +122,7 @@ def release_correction(session: ExamSession, now: datetime) -> None:
     if session.released_at is not None:
         raise AdminError("La correction est déjà publiée.")
     session.released_at = now
+    record_action("admin.correction_release", target=f"session:{session.id}", now=now)
 
 
 def enrol_candidate(
@@ -112,7 +131,15 @@ def enrol_candidate(
     user = find_user_by_email(email)
     if user is None or not user.active or not user.has_role(Role.CANDIDATE):
         raise AdminError(f"Aucun compte candidat actif pour {email.strip()}.")
-    return enrol(session, user, now, extra_time_percent, note.strip() or None)
+    enrolment = enrol(session, user, now, extra_time_percent, note.strip() or None)
+    record_action(
+        "admin.enrol",
+        target=f"session:{session.id}",
+        subject_id=user.id,
+        details={"extra_time_percent": extra_time_percent},
+        now=now,
+    )
+    return enrolment
 
 
 @dataclass(frozen=True)
@@ -135,6 +162,7 @@ class EnrolmentRow:
     user: User
     extra_time_percent: int
     note: str | None
+    group: str | None = None
 
 
 def _parse_extra(value: str) -> int | None:
@@ -148,7 +176,7 @@ def _parse_extra(value: str) -> int | None:
 
 
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
-    """Check every line (email ; temps supplémentaire % ; aménagement); raise with all errors."""
+    """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse)."""
     delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -189,7 +217,11 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
         if note and len(note) > 500:
             errors.append(LineError(number, "aménagement trop long (500 caractères au plus)."))
             continue
-        parsed.append(EnrolmentRow(number, user, extra, note))
+        group = cells[3] if len(cells) > 3 and cells[3] else None
+        if group and len(group) > 60:
+            errors.append(LineError(number, "groupe d'analyse trop long (60 caractères au plus)."))
+            continue
+        parsed.append(EnrolmentRow(number, user, extra, note, group))
     if not errors and not parsed:
         errors.append(LineError(0, "le fichier ne contient aucune inscription."))
     if errors:
@@ -201,15 +233,33 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> int:
     """Enrol every candidate of the CSV, or none of them."""
     rows = parse_enrolment_csv(text)
     for row in rows:
-        enrol(session, row.user, now, row.extra_time_percent, row.note)
+        enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
+        enrolment.analysis_group = row.group
+    record_action(
+        "admin.enrolment_import",
+        target=f"session:{session.id}",
+        details={"rows": len(rows)},
+        now=now,
+    )
     return len(rows)
 
 
-def update_enrolment(enrolment: Enrolment, extra_time_percent: int, note: str) -> None:
+def update_enrolment(
+    enrolment: Enrolment, extra_time_percent: int, note: str, group: str | None = None
+) -> None:
+    """Accommodation and (when given) the analysis group used by the DIF of the reports."""
     if not 0 <= extra_time_percent <= 300:
         raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
     enrolment.extra_time_percent = extra_time_percent
     enrolment.accommodation_note = note.strip() or None
+    if group is not None:
+        enrolment.analysis_group = group.strip()[:60] or None
+    record_action(
+        "admin.enrolment_update",
+        target=f"session:{enrolment.session_id}",
+        subject_id=enrolment.user_id,
+        details={"extra_time_percent": extra_time_percent},
+    )
 
 
 def unenrol(enrolment: Enrolment) -> None:
@@ -219,6 +269,9 @@ def unenrol(enrolment: Enrolment) -> None:
     ).first()
     if used:
         raise AdminError("Le candidat a déjà commencé : son inscription est conservée.")
+    record_action(
+        "admin.unenrol", target=f"session:{enrolment.session_id}", subject_id=enrolment.user_id
+    )
     db.session.delete(enrolment)
 
 
@@ -249,6 +302,16 @@ def update_user(
     user.display_name = display_name.strip()
     user.set_roles(roles)
     user.active = active
+    record_action(
+        "admin.user_update",
+        target=f"user:{user.id}",
+        subject_id=user.id,
+        details={
+            "roles": sorted(role.value for role in roles),
+            "active": active,
+            "password_changed": bool(new_password),
+        },
+    )
 
 
 def list_users(role: Role | None = None) -> list[User]:

@@ -16,6 +16,7 @@ from questionnaire.admin.forms import (
     to_local,
     to_utc,
 )
+from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
 from questionnaire.clock import current_time
@@ -62,6 +63,8 @@ def new_session():
         except ExamConfigError as exc:
             form.closes_at.errors.append(str(exc))
         else:
+            db.session.flush()
+            record_action("admin.session_create", target=f"session:{session.id}")
             db.session.commit()
             flash("Session créée : inscrivez maintenant les candidats.", "success")
             return redirect(url_for(".show_session", session_id=session.id))
@@ -183,7 +186,9 @@ def update_enrolment(session_id: int, enrolment_id: int):
     enrolment = _enrolment_or_404(session, enrolment_id)
     form = EnrolmentForm()
     if form.validate_on_submit():
-        services.update_enrolment(enrolment, form.extra_time_percent.data, form.note.data or "")
+        services.update_enrolment(
+            enrolment, form.extra_time_percent.data, form.note.data or "", form.group.data or ""
+        )
         db.session.commit()
         flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
     else:

@@ -15,6 +15,7 @@ from questionnaire.admin.forms import (
     UserForm,
     questionnaire_form,
 )
+from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import AccountError, create_user
 from questionnaire.banks.models import Theme
@@ -176,6 +177,13 @@ def new_user():
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
+            db.session.flush()
+            record_action(
+                "admin.user_create",
+                target=f"user:{user.id}",
+                subject_id=user.id,
+                details={"roles": sorted(form.roles.data), "active": user.active},
+            )
             db.session.commit()
             flash(f"Compte créé pour {user.email}.", "success")
             return redirect(url_for(".list_users"))

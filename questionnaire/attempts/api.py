@@ -105,8 +105,9 @@ def start(session_id: int):
     except services.AttemptError as exc:
         db.session.rollback()
         raise _error(exc) from exc
+    payload = attempt_json(attempt, now)  # before the commit, which would expire what it reads
     db.session.commit()
-    return jsonify(attempt_json(attempt, now)), 201 if created else 200
+    return jsonify(payload), 201 if created else 200
 
 
 @api_bp.get("/attempts/<int:attempt_id>")
@@ -122,8 +123,9 @@ def show(attempt_id: int):
 @api_bp.put("/attempts/<int:attempt_id>/responses/<item_id>")
 @roles_required(Role.CANDIDATE)
 def save(attempt_id: int, item_id: str):
+    # The hot path of an exam morning: the body is checked before any query, then
+    # ``autosave`` checks ownership and writes in two statements.
     now = current_time()
-    attempt = _load_own(attempt_id)
     data = json_body()
     selected, seq = data.get("selected"), data.get("seq")
     if not isinstance(selected, list) or not all(isinstance(key, str) for key in selected):
@@ -133,8 +135,7 @@ def save(attempt_id: int, item_id: str):
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise ApiError(422, "invalid_seq", "« seq » doit être un entier positif ou nul.")
     try:
-        attempt_item = services.attempt_item_for(attempt, item_id)
-        result = services.save_response(attempt, attempt_item, selected, seq, now, _grace())
+        result = services.autosave(current_user, attempt_id, item_id, selected, seq, now, _grace())
     except services.AttemptError as exc:
         db.session.commit()  # keeps a finalisation triggered by the late save
         raise _error(exc) from exc

@@ -7,17 +7,18 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from questionnaire.attempts.grading import grade_attempt
 from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus, Response
 from questionnaire.audit.services import record
 from questionnaire.auth.models import User
-from questionnaire.banks.models import Item, ItemVersion, VersionStatus
+from questionnaire.banks.models import Item, ItemType, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
 from questionnaire.incidents.services import session_extra_minutes
@@ -30,6 +31,10 @@ class AttemptError(Exception):
 
     code = "attempt_error"
     status = 409
+
+
+class AttemptNotFound(AttemptError):
+    code, status = "not_found", 404
 
 
 class NotEnrolled(AttemptError):
@@ -87,22 +92,25 @@ def attempt_for_enrolment(enrolment: Enrolment) -> Attempt | None:
 def draw_form(
     questionnaire: Questionnaire, rng: random.Random
 ) -> list[tuple[ItemVersion, list[str]]]:
-    """Pick published versions per the blueprint and order items and options."""
-    versions = list(
-        db.session.execute(
-            select(ItemVersion)
-            .join(Item, Item.id == ItemVersion.item_id)
-            .where(
-                Item.theme_id == questionnaire.theme_id,
-                ItemVersion.status == VersionStatus.PUBLISHED,
-            )
-            .order_by(Item.external_id)
-        ).scalars()
-    )
-    by_topic: dict[str, list[ItemVersion]] = defaultdict(list)
-    for version in versions:
-        by_topic[version.topic.slug].append(version)
-    chosen: list[ItemVersion] = []
+    """Pick published versions per the blueprint and order items and options.
+
+    The draw runs on light rows (id, topic, bank id); only the chosen versions are loaded with
+    their options: a start on a 100-item bank builds 20 versions, not 100 with 400 options.
+    """
+    rows = db.session.execute(
+        select(ItemVersion.id, Item.external_id, Topic.slug, Topic.position)
+        .join(Item, Item.id == ItemVersion.item_id)
+        .join(Topic, Topic.id == ItemVersion.topic_id)
+        .where(
+            Item.theme_id == questionnaire.theme_id,
+            ItemVersion.status == VersionStatus.PUBLISHED,
+        )
+        .order_by(Item.external_id)
+    ).all()
+    by_topic: dict[str, list] = defaultdict(list)
+    for row in rows:
+        by_topic[row.slug].append(row)
+    chosen: list = []
     if questionnaire.blueprint:
         for slug, count in questionnaire.blueprint.items():
             pool = by_topic.get(slug, [])
@@ -112,15 +120,24 @@ def draw_form(
                 )
             chosen.extend(rng.sample(pool, count))
     else:
-        if len(versions) < questionnaire.item_count:
+        if len(rows) < questionnaire.item_count:
             raise FormUnavailable("La banque ne contient pas assez d'items publiés.")
-        chosen = rng.sample(versions, questionnaire.item_count)
+        chosen = rng.sample(rows, questionnaire.item_count)
     if questionnaire.shuffle_items:
         rng.shuffle(chosen)
     else:
-        chosen.sort(key=lambda v: (v.topic.position, v.item.external_id))
+        chosen.sort(key=lambda row: (row.position, row.external_id))
+    versions = {
+        version.id: version
+        for version in db.session.execute(
+            select(ItemVersion)
+            .where(ItemVersion.id.in_([row.id for row in chosen]))
+            .options(joinedload(ItemVersion.item))
+        ).scalars()
+    }
     form = []
-    for version in chosen:
+    for row in chosen:
+        version = versions[row.id]
         keys = [option.key for option in version.options]
         if questionnaire.shuffle_options:
             rng.shuffle(keys)
@@ -151,7 +168,8 @@ def start_attempt(
         + timedelta(minutes=session_extra_minutes(session.id)),
         pass_mark_bp=questionnaire.pass_mark_bp,
         items=[
-            AttemptItem(position=i, item_version_id=version.id, option_order=keys)
+            # the version itself and response=None: showing the new attempt reads nothing back
+            AttemptItem(position=i, version=version, option_order=keys, response=None)
             for i, (version, keys) in enumerate(form, start=1)
         ],
     )
@@ -165,12 +183,14 @@ def start_attempt(
         if existing is None:
             raise
         return existing, False
-    db.session.execute(
-        update(ItemVersion)
-        .where(ItemVersion.id.in_([v.id for v, _ in form]), ItemVersion.first_used_at.is_(None))
-        .values(first_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    first_uses = [version.id for version, _ in form if version.first_used_at is None]
+    if first_uses:  # only the first starts write (and lock) item versions
+        db.session.execute(
+            update(ItemVersion)
+            .where(ItemVersion.id.in_(first_uses), ItemVersion.first_used_at.is_(None))
+            .values(first_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
     record(
         "attempt.start",
         now,
@@ -258,11 +278,15 @@ def attempt_item_for(attempt: Attempt, external_id: str) -> AttemptItem:
 
 def normalise_selection(attempt_item: AttemptItem, selected: list[str]) -> list[str]:
     """Check the keys against the item: unknown keys and several on a single-answer item refused."""
+    return _checked_keys(attempt_item.option_order, attempt_item.version.is_multiple, selected)
+
+
+def _checked_keys(option_keys: list[str], multiple: bool, selected: list[str]) -> list[str]:
     keys = sorted(set(selected))
-    unknown = [key for key in keys if key not in attempt_item.version.option_keys]
+    unknown = [key for key in keys if key not in option_keys]
     if unknown:
         raise InvalidSelection(f"Option(s) inconnue(s) : {', '.join(unknown)}.")
-    if not attempt_item.version.is_multiple and len(keys) > 1:
+    if not multiple and len(keys) > 1:
         raise InvalidSelection("Une seule réponse est attendue pour cette question.")
     return keys
 
@@ -291,30 +315,114 @@ def save_response(
     return SaveResult(seq=stored.seq, saved_at=stored.saved_at, applied=False)
 
 
+def autosave(
+    user: User,
+    attempt_id: int,
+    external_id: str,
+    selected: list[str],
+    seq: int,
+    now: datetime,
+    grace_seconds: int,
+) -> SaveResult:
+    """The API autosave in two statements: one authorisation check, one upsert.
+
+    The check reads the attempt (the user's own, still open) and the item (in its form) in one
+    query, sharing a lock on the attempt row: a finalisation waits for this save to commit, so
+    an acknowledged save is always graded. Anything unusual goes through the full path.
+    """
+    row = (
+        db.session.connection()
+        .execute(
+            _SAVE_CHECK, {"attempt_id": attempt_id, "user_id": user.id, "external_id": external_id}
+        )
+        .first()
+    )
+    closes_at = row and row.deadline + timedelta(seconds=grace_seconds)
+    if row is None or row.status is not AttemptStatus.IN_PROGRESS or now > closes_at:
+        loaded = attempt_for_user(attempt_id, user)
+        if loaded is None:
+            raise AttemptNotFound("Copie introuvable.")
+        attempt_item = attempt_item_for(loaded, external_id)
+        return save_response(loaded, attempt_item, selected, seq, now, grace_seconds)
+    keys = _checked_keys(row.option_order, row.item_type is ItemType.MULTIPLE, selected)
+    if not 0 <= seq < MAX_SEQ:
+        raise InvalidSelection("Numéro de séquence invalide.")
+    if _upsert(attempt_id, row.id, keys, seq, now):
+        return SaveResult(seq=seq, saved_at=now, applied=True)
+    stored = db.session.execute(
+        select(Response.seq, Response.saved_at).where(Response.attempt_item_id == row.id)
+    ).one()
+    return SaveResult(seq=stored.seq, saved_at=stored.saved_at, applied=False)
+
+
+def _save_check():
+    """The autosave's authorisation check, on plain tables (built once, compiled once)."""
+    attempt, item, version, bank_item = (
+        Attempt.__table__,
+        AttemptItem.__table__,
+        ItemVersion.__table__,
+        Item.__table__,
+    )
+    return (
+        select(attempt.c.status, attempt.c.deadline, item.c.id, item.c.option_order)
+        .add_columns(version.c.item_type)
+        .select_from(attempt)
+        .join(item, item.c.attempt_id == attempt.c.id)
+        .join(version, version.c.id == item.c.item_version_id)
+        .join(bank_item, bank_item.c.id == version.c.item_id)
+        .where(attempt.c.id == bindparam("attempt_id"), attempt.c.user_id == bindparam("user_id"))
+        .where(bank_item.c.external_id == bindparam("external_id"))
+        .with_for_update(read=True, of=attempt)
+    )
+
+
+_SAVE_CHECK = _save_check()
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def _upsert_response(
-    attempt_id: int, attempt_item: AttemptItem, keys: list[str], seq: int, now: datetime
-) -> bool:
-    """Insert the response, or overwrite an older one, in one atomic statement.
+@cache
+def _upsert_statement(dialect: str):
+    """``INSERT … ON CONFLICT DO UPDATE … WHERE seq < excluded.seq RETURNING``, built once.
 
-    False when a response with a higher (or equal) sequence number is already stored.
+    On the table, not the entity: a plain statement skips the ORM's bulk-insert machinery.
     """
-    insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(Response).values(
-        attempt_id=attempt_id, attempt_item_id=attempt_item.id, selected=keys, seq=seq, saved_at=now
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Response.attempt_item_id],
+    table = Response.__table__
+    statement = _INSERTS[dialect](table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.attempt_item_id],
         set_={
             "selected": statement.excluded.selected,
             "seq": statement.excluded.seq,
             "saved_at": statement.excluded.saved_at,
         },
-        where=Response.seq < statement.excluded.seq,
-    ).returning(Response.id)
-    applied = db.session.execute(statement).first() is not None
+        where=table.c.seq < statement.excluded.seq,
+    ).returning(table.c.id)
+
+
+def _upsert(
+    attempt_id: int, attempt_item_id: int, keys: list[str], seq: int, now: datetime
+) -> bool:
+    """Insert the response, or overwrite an older one, in one atomic statement.
+
+    False when a response with a higher (or equal) sequence number is already stored.
+    """
+    connection = db.session.connection()
+    values = {
+        "attempt_id": attempt_id,
+        "attempt_item_id": attempt_item_id,
+        "selected": keys,
+        "seq": seq,
+        "saved_at": now,
+    }
+    statement = _upsert_statement(connection.dialect.name)
+    return connection.execute(statement, values).first() is not None
+
+
+def _upsert_response(
+    attempt_id: int, attempt_item: AttemptItem, keys: list[str], seq: int, now: datetime
+) -> bool:
+    """``_upsert`` for a loaded attempt item, whose loaded response it then expires."""
+    applied = _upsert(attempt_id, attempt_item.id, keys, seq, now)
     if applied:
         # a copy already loaded in this session is now stale
         loaded = attempt_item.__dict__.get("response")

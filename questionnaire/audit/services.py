@@ -40,6 +40,34 @@ def record(
     return event
 
 
+def record_action(
+    action: str,
+    *,
+    target: str | None = None,
+    subject_id: int | None = None,
+    details: dict | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Append an action done by the logged-in user (none for a command) at the app's time.
+
+    For services that are not given the acting user: administrative, authoring, export actions.
+    """
+    from flask_login import current_user
+
+    from questionnaire.clock import current_time
+
+    actor = current_user if has_request_context() else None
+    actor_id = actor.id if actor is not None and actor.is_authenticated else None
+    return record(
+        action,
+        now or current_time(),
+        actor_id=actor_id,
+        subject_id=subject_id,
+        target=target,
+        details=details,
+    )
+
+
 def events_page(action: str | None, page: int) -> tuple[list[AuditEvent], int]:
     """One page of events, newest first, optionally for one action; and the page count."""
     query = select(AuditEvent)

@@ -54,6 +54,10 @@ def _field(label: str, old: str, new: str) -> FieldDiff:
     return FieldDiff(label, left, right, old.strip() != new.strip())
 
 
+def _type(version: ItemVersion) -> str:
+    return "plusieurs bonnes réponses" if version.is_multiple else "une seule bonne réponse"
+
+
 def _keys(version: ItemVersion) -> str:
     return ", ".join(sorted(version.correct_keys)) or "—"
 
@@ -62,7 +66,7 @@ def compare(old: ItemVersion, new: ItemVersion) -> list[FieldDiff]:
     """Every compared field, in reading order."""
     fields = [
         _field("Sujet", old.topic.title, new.topic.title),
-        _field("Type", old.item_type.value, new.item_type.value),
+        _field("Type", _type(old), _type(new)),
         _field("Énoncé", old.stem, new.stem),
     ]
     for key in sorted(old.option_keys | new.option_keys):

@@ -49,8 +49,13 @@ def due_reasons(
     valid_as_of: date,
     today: date,
     changes: list[ReferenceChange],
+    checked_at: datetime | None = None,
 ) -> list[str]:
-    """Why content checked on ``valid_as_of`` must be checked again today (empty if it need not)."""
+    """Why content checked on ``valid_as_of`` must be checked again today (empty if it need not).
+
+    A text that changed on the very day the content was checked counts unless the check
+    (``checked_at``: the version written or last re-validated) came after the change was recorded.
+    """
     reasons = []
     checked = _fr(valid_as_of)
     if volatility is Volatility.ANNUELLE and valid_as_of < date(today.year, 1, 1):
@@ -64,9 +69,12 @@ def due_reasons(
     ):
         reasons.append(f"vérifié le {checked}, il y a plus de {STABLE_REVIEW_YEARS} ans")
     for change in changes:
+        same_day_before = valid_as_of == change.changed_on and (
+            checked_at is None or checked_at < change.recorded_at
+        )
         if (
             change.changed_on <= today
-            and valid_as_of < change.changed_on
+            and (valid_as_of < change.changed_on or same_day_before)
             and cites(reference, change.reference)
         ):
             reasons.append(
@@ -98,6 +106,13 @@ def effective_validity(version: ItemVersion, revalidation: Revalidation | None) 
     return version.valid_as_of
 
 
+def last_checked(version: ItemVersion, revalidation: Revalidation | None) -> datetime:
+    """When the content was last confirmed: written, or re-validated since."""
+    if revalidation is not None and revalidation.validated_at > version.created_at:
+        return revalidation.validated_at
+    return version.created_at
+
+
 def reference_changes() -> list[ReferenceChange]:
     return list(
         db.session.execute(
@@ -121,8 +136,10 @@ def revalidation_queue(today: date, theme_id: int | None = None) -> list[DueItem
     changes = reference_changes()
     due = []
     for version in versions:
-        valid = effective_validity(version, revalidations.get(version.id))
-        reasons = due_reasons(version.volatility, version.reference, valid, today, changes)
+        revalidation = revalidations.get(version.id)
+        valid = effective_validity(version, revalidation)
+        checked = last_checked(version, revalidation)
+        reasons = due_reasons(version.volatility, version.reference, valid, today, changes, checked)
         if reasons:
             due.append(DueItem(version, valid, tuple(reasons)))
     return sorted(due, key=lambda d: d.valid_as_of)
@@ -132,8 +149,12 @@ def due_item(version: ItemVersion, today: date) -> DueItem | None:
     """The version's entry in the queue, if it is due."""
     if version.status is not VersionStatus.PUBLISHED:
         return None
-    valid = effective_validity(version, latest_revalidations([version.id]).get(version.id))
-    reasons = due_reasons(version.volatility, version.reference, valid, today, reference_changes())
+    revalidation = latest_revalidations([version.id]).get(version.id)
+    valid = effective_validity(version, revalidation)
+    checked = last_checked(version, revalidation)
+    reasons = due_reasons(
+        version.volatility, version.reference, valid, today, reference_changes(), checked
+    )
     return DueItem(version, valid, tuple(reasons)) if reasons else None
 
 

@@ -51,6 +51,9 @@ class EventKind(enum.StrEnum):
     RETIRED = "retired"
     COMMENT = "comment"
     REVALIDATED = "revalidated"
+    IMPORTED = "imported"
+    TAKEN_OVER = "taken_over"
+    BANK_RELOADED = "bank_reloaded"
 
     @property
     def label(self) -> str:
@@ -64,25 +67,36 @@ class EventKind(enum.StrEnum):
             "retired": "retirée",
             "comment": "commentaire",
             "revalidated": "revalidée",
+            "imported": "brouillon importé d'un fichier",
+            "taken_over": "brouillon pris en charge",
+            "bank_reloaded": "banque rechargée pendant que cette version était ouverte",
         }[self.value]
 
 
+# events that write a version's content: whoever caused one may not approve that version
+CONTENT_EVENTS = frozenset({EventKind.CREATED, EventKind.IMPORTED, EventKind.TAKEN_OVER})
+
+
 class ReviewEvent(db.Model):
-    """One entry of an item's thread: a transition or a comment, by whom and when."""
+    """One entry of an item's thread: a transition or a comment, by whom and when.
+
+    ``actor`` is empty for what a command did without a person (an import without ``--author``,
+    a bank reload).
+    """
 
     __tablename__ = "review_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("item_version.id"))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     item: Mapped[Item] = relationship()
     version: Mapped[ItemVersion | None] = relationship()
-    actor: Mapped[User] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 class ReferenceChange(db.Model):

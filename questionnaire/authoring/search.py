@@ -19,6 +19,8 @@ FLAGS = {
     "a-revalider": "à revalider",
     "renvoyee": "renvoyée à l'auteur",
     "approuvee": "approuvée, à publier",
+    "sans-auteur": "importée sans auteur, à prendre en charge",
+    "rechargee": "banque rechargée depuis : à comparer",
 }
 LAST_REVIEW = {
     "jamais": "jamais relu",
@@ -71,15 +73,14 @@ def _last_reviews() -> dict[int, datetime]:
     return latest
 
 
-def _sent_back_versions() -> set[int]:
-    """Drafts whose latest event is a reviewer's send-back."""
+def _last_events() -> dict[int, EventKind]:
+    """Each version's latest event other than a comment (a send-back, a bank reload…)."""
     events = db.session.execute(
         select(ReviewEvent.version_id, ReviewEvent.kind)
         .where(ReviewEvent.version_id.is_not(None), ReviewEvent.kind != EventKind.COMMENT)
         .order_by(ReviewEvent.created_at, ReviewEvent.id)
     ).all()
-    last = dict(events)
-    return {version_id for version_id, kind in last.items() if kind is EventKind.SENT_BACK}
+    return dict(events)
 
 
 def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
@@ -103,7 +104,7 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
     }
     reviews = _last_reviews()
     due = {entry.version.item_id for entry in revalidation_queue(now.date(), filters.theme_id)}
-    sent_back = _sent_back_versions()
+    last_events = _last_events()
     text = filters.text.strip().casefold()
     year_ago = now - timedelta(days=365)
     rows = []
@@ -113,10 +114,15 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
         flags = []
         if item.id in due:
             flags.append("a-revalider")
-        if version.status is VersionStatus.DRAFT and version.id in sent_back:
+        last_event = last_events.get(version.id)
+        if version.status is VersionStatus.DRAFT and last_event is EventKind.SENT_BACK:
             flags.append("renvoyee")
+        if version.status is VersionStatus.DRAFT and last_event is EventKind.BANK_RELOADED:
+            flags.append("rechargee")
         if version.status is VersionStatus.IN_REVIEW and record and record.is_approved:
             flags.append("approuvee")
+        if version.status is VersionStatus.DRAFT and record is None:
+            flags.append("sans-auteur")
         reviewed = reviews.get(item.id)
         if filters.topic_id is not None and version.topic_id != filters.topic_id:
             continue

@@ -6,9 +6,15 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from questionnaire.audit.services import record as audit_record
 from questionnaire.auth.models import Role, User
 from questionnaire.authoring.lifecycle import transition
-from questionnaire.authoring.models import EventKind, ReviewEvent, VersionAuthorship
+from questionnaire.authoring.models import (
+    CONTENT_EVENTS,
+    EventKind,
+    ReviewEvent,
+    VersionAuthorship,
+)
 from questionnaire.banks.findings import Finding, Severity
 from questionnaire.banks.lint import lint_item
 from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
@@ -80,22 +86,49 @@ def is_author(version: ItemVersion, user: User) -> bool:
     return record is not None and record.author_id == user.id
 
 
+def is_ownerless_draft(version: ItemVersion) -> bool:
+    """A draft imported without an author (``banks import`` without ``--author``)."""
+    return version.status is VersionStatus.DRAFT and authorship_of(version) is None
+
+
+def contributors(version: ItemVersion) -> set[int]:
+    """Everyone who wrote the version's content: its author, its importer, whoever took it over."""
+    record = authorship_of(version)
+    writers = set(
+        db.session.execute(
+            select(ReviewEvent.actor_id).where(
+                ReviewEvent.version_id == version.id,
+                ReviewEvent.kind.in_(CONTENT_EVENTS),
+                ReviewEvent.actor_id.is_not(None),
+            )
+        ).scalars()
+    )
+    return writers | ({record.author_id} if record else set())
+
+
+def can_take_over(version: ItemVersion, user: User) -> bool:
+    return user.has_role(Role.AUTHOR) and is_ownerless_draft(version)
+
+
 def can_edit(item: Item, user: User) -> bool:
-    """Authors write new versions; an open draft belongs to its author; a version in review is locked."""
+    """Authors write new versions; an open draft belongs to its author (an ownerless one to
+    whoever takes it over); a version in review is locked."""
     if not user.has_role(Role.AUTHOR):
         return False
     current = open_version(item)
     if current is None:
         return True
-    return current.status is VersionStatus.DRAFT and is_author(current, user)
+    return current.status is VersionStatus.DRAFT and (
+        is_author(current, user) or is_ownerless_draft(current)
+    )
 
 
 def can_review(version: ItemVersion, user: User) -> bool:
-    """Four eyes: a reviewer who is not the version's author."""
+    """Four eyes: a reviewer who neither wrote, imported nor took over the version."""
     return (
         version.status is VersionStatus.IN_REVIEW
         and user.has_role(Role.REVIEWER)
-        and not is_author(version, user)
+        and user.id not in contributors(version)
     )
 
 
@@ -149,6 +182,31 @@ def parsed_from_version(version: ItemVersion) -> ParsedItem:
     )
 
 
+def _completeness(parsed: ParsedItem) -> list[Finding]:
+    """What an imported draft may lack and a bank item must have before review."""
+    missing = [
+        ("rationale", "la justification est vide : rédigez-la avant la relecture."),
+        ("reference", "la référence juridique est vide : indiquez-la avant la relecture."),
+        ("competency", "la compétence est vide."),
+    ]
+    findings = [
+        Finding(parsed.topic, parsed.id, f"missing-{name}", Severity.ERROR, message)
+        for name, message in missing
+        if not plain(str(getattr(parsed, name) or "")).strip()
+    ]
+    if not 3 <= len(parsed.options) <= 5:
+        findings.append(
+            Finding(
+                parsed.topic,
+                parsed.id,
+                "option-count",
+                Severity.ERROR,
+                f"{len(parsed.options)} options : un item de banque en a de 3 à 5.",
+            )
+        )
+    return findings
+
+
 def lint(theme: Theme, parsed: ParsedItem, today: date) -> list[Finding]:
     """Item-writing rules on the plain text (markup does not count as words)."""
     as_text = ParsedItem(
@@ -158,23 +216,36 @@ def lint(theme: Theme, parsed: ParsedItem, today: date) -> list[Finding]:
             "options": [ParsedOption(o.key, plain(o.text), o.correct) for o in parsed.options],
         }
     )
-    findings = lint_item(bank_context(theme), as_text, today)
+    findings = _completeness(parsed) + lint_item(bank_context(theme), as_text, today)
     return sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
 
 
 # ---------------------------------------------------------------- actions
 
 
-def _event(item: Item, version: ItemVersion | None, user: User, kind: EventKind, now, text=None):
+def _event(
+    item: Item, version: ItemVersion | None, user: User | None, kind: EventKind, now, text=None
+):
     db.session.add(
         ReviewEvent(
             item=item,
             version=version,
-            actor_id=user.id,
+            actor_id=user.id if user is not None else None,
             kind=kind,
             comment=(text or "").strip() or None,
             created_at=now,
         )
+    )
+
+
+def _audit(action: str, version: ItemVersion, user: User, now, details: dict | None = None):
+    """Publication, approval, retirement and key changes go to the audit log too."""
+    audit_record(
+        action,
+        now,
+        actor_id=user.id,
+        target=f"item:{version.item.external_id}@{version.number}",
+        details=details,
     )
 
 
@@ -189,6 +260,8 @@ def save_item(
     try:
         current = open_version(item) if item is not None else None
         if current is not None:
+            if is_ownerless_draft(current):
+                take_over(current, user, now)
             write_content(current, parsed, theme)
             return current
         parsed.id = item.external_id if item is not None else ""
@@ -197,8 +270,29 @@ def save_item(
         raise AuthoringError(str(exc)) from exc
 
 
+def take_over(version: ItemVersion, user: User, now: datetime) -> None:
+    """An author becomes the author of an imported draft that has none (recorded in the thread).
+
+    Whoever takes a draft over counts as one of its writers: they cannot approve it.
+    """
+    if not can_take_over(version, user):
+        raise NotAllowed("Seul un auteur peut prendre en charge un brouillon importé sans auteur.")
+    db.session.add(VersionAuthorship(version=version, author_id=user.id))
+    _event(version.item, version, user, EventKind.TAKEN_OVER, now)
+    db.session.flush()
+
+
+def record_import(version: ItemVersion, user: User | None, source: str, now: datetime) -> None:
+    """Note in the item's thread that a file brought this draft (with the importer, if known)."""
+    _event(version.item, version, user, EventKind.IMPORTED, now, f"Fichier : {source}")
+
+
 def submit(version: ItemVersion, user: User, now: datetime) -> None:
     """The author sends a draft without lint errors to review."""
+    if is_ownerless_draft(version):
+        raise NotAllowed(
+            "Ce brouillon importé n'a pas d'auteur : prenez-le en charge avant de le soumettre."
+        )
     if not is_author(version, user):
         raise NotAllowed("Seul l'auteur du brouillon peut le soumettre à la relecture.")
     errors = [
@@ -234,13 +328,15 @@ def approve(version: ItemVersion, user: User, now: datetime, comment: str = "") 
     """A reviewer other than the author approves the version (it may then be published)."""
     if not can_review(version, user):
         raise NotAllowed(
-            "Approbation refusée : il faut être relecteur, et ne pas être l'auteur de la version."
+            "Approbation refusée : il faut être relecteur, et n'avoir ni écrit, ni importé, "
+            "ni pris en charge cette version."
         )
     record = authorship_of(version)
     if record is None:
         raise AuthoringError("Version sans auteur enregistré : elle ne peut pas être approuvée.")
     record.approved_by_id, record.approved_at = user.id, now
     _event(version.item, version, user, EventKind.APPROVED, now, comment)
+    _audit("item.approve", version, user, now)
 
 
 def send_back(version: ItemVersion, user: User, comment: str, now: datetime) -> None:
@@ -261,8 +357,17 @@ def publish(version: ItemVersion, user: User, now: datetime) -> None:
     for other in version.item.versions:
         if other is not version and other.status is VersionStatus.PUBLISHED:
             transition(other, VersionStatus.SUPERSEDED)
+            if other.correct_keys != version.correct_keys:
+                _audit(
+                    "item.key_change",
+                    version,
+                    user,
+                    now,
+                    {"before": sorted(other.correct_keys), "after": sorted(version.correct_keys)},
+                )
     transition(version, VersionStatus.PUBLISHED)
     _event(version.item, version, user, EventKind.PUBLISHED, now)
+    _audit("item.publish", version, user, now)
 
 
 def retire(version: ItemVersion, user: User, comment: str, now: datetime) -> None:
@@ -273,6 +378,7 @@ def retire(version: ItemVersion, user: User, comment: str, now: datetime) -> Non
         raise AuthoringError("Indiquez pourquoi l'item est retiré.")
     transition(version, VersionStatus.RETIRED)
     _event(version.item, version, user, EventKind.RETIRED, now, comment)
+    _audit("item.retire", version, user, now, {"reason": comment.strip()})
 
 
 def add_comment(item: Item, version: ItemVersion | None, user: User, text: str, now) -> None:

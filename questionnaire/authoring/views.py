@@ -26,6 +26,7 @@ from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
 from questionnaire.banks.versions import open_version
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
+from questionnaire.itemstats.services import version_report
 
 STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
 PAGE_SIZE = 50
@@ -172,6 +173,8 @@ def show_item(external_id: str):
         due=freshness.due_item(version, now.date()),
         revalidation=freshness.latest_revalidations([version.id]).get(version.id),
         can_edit=services.can_edit(item, current_user),
+        can_take_over=services.can_take_over(version, current_user),
+        is_ownerless=services.is_ownerless_draft(version),
         is_author=services.is_author(version, current_user),
         can_review=services.can_review(version, current_user),
         can_publish=services.can_publish(version, current_user),
@@ -181,6 +184,7 @@ def show_item(external_id: str):
         comment_form=CommentForm(),
         review_form=ReviewForm(),
         button_form=EmptyForm(),
+        item_stats=version_report(version),
     )
 
 
@@ -222,86 +226,55 @@ def _act(external_id: str, number: int, action: Callable, message: str, form=Non
     return redirect(url_for(".show_item", external_id=external_id, version=number))
 
 
-@bp.post("/items/<external_id>/versions/<int:number>/soumettre")
-@roles_required(Role.AUTHOR)
-def submit_version(external_id: str, number: int):
-    return _act(
-        external_id,
-        number,
-        lambda v: services.submit(v, current_user, current_time()),
-        "Version soumise à la relecture.",
-    )
+AUTHORS, REVIEWERS, PUBLISHERS = (Role.AUTHOR,), (Role.REVIEWER,), (Role.REVIEWER, Role.ADMIN)
+# endpoint: URL segment, roles, service(version, user, now=…[, comment=…]), takes a comment
+REVIEW_ACTIONS: dict[str, tuple[str, tuple[Role, ...], Callable, bool]] = {
+    "take_over_version": ("prendre-en-charge", AUTHORS, services.take_over, False),
+    "submit_version": ("soumettre", AUTHORS, services.submit, False),
+    "withdraw_version": ("reprendre", AUTHORS, services.withdraw, False),
+    "approve_version": ("approuver", REVIEWERS, services.approve, True),
+    "send_back_version": ("renvoyer", REVIEWERS, services.send_back, True),
+    "publish_version": ("publier", PUBLISHERS, services.publish, False),
+    "retire_version": ("retirer", PUBLISHERS, services.retire, True),
+    "revalidate_version": ("revalider", (Role.AUTHOR, Role.REVIEWER), freshness.revalidate, False),
+}
+DONE_MESSAGES = {
+    "take_over_version": "Brouillon pris en charge : vous en êtes maintenant l'auteur.",
+    "submit_version": "Version soumise à la relecture.",
+    "withdraw_version": "Version reprise en brouillon.",
+    "approve_version": "Version approuvée : elle peut être publiée.",
+    "send_back_version": "Version renvoyée à son auteur avec vos commentaires.",
+    "publish_version": "Version publiée : elle sera tirée dans les prochains questionnaires.",
+    "retire_version": "Version retirée : elle ne sera plus tirée.",
+    "revalidate_version": "Revalidation enregistrée.",
+}
 
 
-@bp.post("/items/<external_id>/versions/<int:number>/reprendre")
-@roles_required(Role.AUTHOR)
-def withdraw_version(external_id: str, number: int):
-    return _act(
-        external_id,
-        number,
-        lambda v: services.withdraw(v, current_user, current_time()),
-        "Version reprise en brouillon.",
-    )
+def _action_view(endpoint: str) -> Callable:
+    """The POST view of one review action: load, check, run the service, go back."""
+    _, roles, service, with_comment = REVIEW_ACTIONS[endpoint]
+
+    def view(external_id: str, number: int):
+        form = ReviewForm() if with_comment else EmptyForm()
+        extra = {"comment": form.comment.data or ""} if with_comment else {}
+        return _act(
+            external_id,
+            number,
+            lambda version: service(version, current_user, now=current_time(), **extra),
+            DONE_MESSAGES[endpoint],
+            form,
+        )
+
+    view.__name__ = endpoint
+    return roles_required(*roles)(view)
 
 
-@bp.post("/items/<external_id>/versions/<int:number>/approuver")
-@roles_required(Role.REVIEWER)
-def approve_version(external_id: str, number: int):
-    form = ReviewForm()
-    return _act(
-        external_id,
-        number,
-        lambda v: services.approve(v, current_user, current_time(), form.comment.data or ""),
-        "Version approuvée : elle peut être publiée.",
-        form,
-    )
-
-
-@bp.post("/items/<external_id>/versions/<int:number>/renvoyer")
-@roles_required(Role.REVIEWER)
-def send_back_version(external_id: str, number: int):
-    form = ReviewForm()
-    return _act(
-        external_id,
-        number,
-        lambda v: services.send_back(v, current_user, form.comment.data or "", current_time()),
-        "Version renvoyée à son auteur avec vos commentaires.",
-        form,
-    )
-
-
-@bp.post("/items/<external_id>/versions/<int:number>/publier")
-@roles_required(Role.REVIEWER, Role.ADMIN)
-def publish_version(external_id: str, number: int):
-    return _act(
-        external_id,
-        number,
-        lambda v: services.publish(v, current_user, current_time()),
-        "Version publiée : elle sera tirée dans les prochains questionnaires.",
-    )
-
-
-@bp.post("/items/<external_id>/versions/<int:number>/retirer")
-@roles_required(Role.REVIEWER, Role.ADMIN)
-def retire_version(external_id: str, number: int):
-    form = ReviewForm()
-    return _act(
-        external_id,
-        number,
-        lambda v: services.retire(v, current_user, form.comment.data or "", current_time()),
-        "Version retirée : elle ne sera plus tirée.",
-        form,
-    )
-
-
-@bp.post("/items/<external_id>/versions/<int:number>/revalider")
-@roles_required(Role.AUTHOR, Role.REVIEWER)
-def revalidate_version(external_id: str, number: int):
-    return _act(
-        external_id,
-        number,
-        lambda v: freshness.revalidate(v, current_user, current_time()),
-        "Revalidation enregistrée.",
+for _endpoint, (_path, *_) in REVIEW_ACTIONS.items():
+    bp.add_url_rule(
+        f"/items/<external_id>/versions/<int:number>/{_path}",
+        _endpoint,
+        _action_view(_endpoint),
+        methods=["POST"],
     )
 
 

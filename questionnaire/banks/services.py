@@ -142,8 +142,15 @@ def _load_bank(bank: ParsedBank, now: datetime, report: LoadReport) -> None:
         for version in item.versions:
             if version.status is VersionStatus.PUBLISHED:
                 version.status = VersionStatus.SUPERSEDED
-        number = (item.latest_version.number if item.latest_version else 0) + 1
+        # a draft open in the workspace stays the latest version, above the reloaded one
+        from questionnaire.authoring.reload import make_room_below_open_version
+
+        freed = make_room_below_open_version(item, now)
+        number = freed or (item.latest_version.number if item.latest_version else 0) + 1
         _add_version(item, number, parsed, topics, digest, now)
+        if freed is not None:
+            db.session.flush()
+            db.session.expire(item, ["versions"])
         report.new_versions[bank.theme] += 1
 
 

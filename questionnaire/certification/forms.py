@@ -9,13 +9,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from questionnaire.certification.models import GRID_MAX, Certification, Grading
 
-GRID_LABELS = {
-    0: "0 — non acquis",
-    1: "1 — en cours d'acquisition",
-    2: "2 — acquis",
-    3: "3 — maîtrisé",
-    4: "4 — expert",
-}
+
+def grid_label(score: int, threshold: int | None) -> str:
+    """A grid score as the referential names it (seed 004: 0 non acquis … 4 expert), threshold marked."""
+    names = {0: "non acquis", GRID_MAX: "expert"}
+    if score == threshold:
+        names[score] = ", ".join(filter(None, (names.get(score), "seuil d'acquisition")))
+    return f"{score} — {names[score]}" if score in names else str(score)
 
 
 class RegisterCandidateForm(FlaskForm):
@@ -59,7 +59,7 @@ class BinaryEvaluationForm(FlaskForm):
 class GridEvaluationForm(FlaskForm):
     score = RadioField(
         "Note sur la grille",
-        choices=[SelectChoice(str(n), GRID_LABELS[n]) for n in range(GRID_MAX + 1)],
+        choices=[SelectChoice(str(n), grid_label(n, None)) for n in range(GRID_MAX + 1)],
         validators=[InputRequired(f"Choisissez une note de 0 à {GRID_MAX}.")],
     )
     comment = TextAreaField(
@@ -77,4 +77,10 @@ def evaluation_form(certification: Certification, competency_id: int, **kwargs):
     form_class = (
         GridEvaluationForm if certification.grading is Grading.GRID else BinaryEvaluationForm
     )
-    return form_class(prefix=f"c{competency_id}", **kwargs)
+    form = form_class(prefix=f"c{competency_id}", **kwargs)
+    if certification.grading is Grading.GRID:
+        threshold = certification.grid_threshold
+        form.score.choices = [
+            SelectChoice(str(n), grid_label(n, threshold)) for n in range(GRID_MAX + 1)
+        ]
+    return form

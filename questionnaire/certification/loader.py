@@ -169,32 +169,32 @@ def _sync(certification: Certification, spec: ParsedCertification, position: int
     certification.two_evaluators = spec.two_evaluators
     certification.notes = spec.notes
     certification.position = position
-    blocks = {block.code: block for block in certification.blocks}
-    kept = []
-    for block_position, block_spec in enumerate(spec.blocks):
-        block = blocks.get(block_spec.code) or Block(code=block_spec.code)
+    blocks = _match_by_code(certification.blocks, spec.blocks, Block)
+    for block, block_spec in blocks:
         block.title = block_spec.title
-        block.position = block_position
         _sync_competencies(block, block_spec)
-        kept.append(block)
-    certification.blocks = kept
-    existing = {p.code: p for p in certification.prerequisites}
-    prerequisites = []
-    for position, item in enumerate(spec.prerequisites):
-        prerequisite = existing.get(item.code) or Prerequisite(code=item.code)
+    certification.blocks = [block for block, _ in blocks]
+    prerequisites = _match_by_code(certification.prerequisites, spec.prerequisites, Prerequisite)
+    for prerequisite, item in prerequisites:
         prerequisite.label = item.label
-        prerequisite.position = position
-        prerequisites.append(prerequisite)
-    certification.prerequisites = prerequisites
+    certification.prerequisites = [prerequisite for prerequisite, _ in prerequisites]
+
+
+def _match_by_code(rows: list, specs: tuple, model: type) -> list[tuple]:
+    """(row, spec) in the file's order: the row of the same code is kept, or a new one made."""
+    existing = {row.code: row for row in rows}
+    matched = []
+    for position, spec in enumerate(specs):
+        row = existing.get(spec.code) or model(code=spec.code)
+        row.position = position
+        matched.append((row, spec))
+    return matched
 
 
 def _sync_competencies(block: Block, spec: ParsedBlock) -> None:
-    existing = {competency.code: competency for competency in block.competencies}
-    kept = []
-    for position, competency_spec in enumerate(spec.competencies):
-        competency = existing.get(competency_spec.code) or Competency(code=competency_spec.code)
+    competencies = _match_by_code(block.competencies, spec.competencies, Competency)
+    for competency, competency_spec in competencies:
         competency.title = competency_spec.title
-        competency.position = position
         competency.modalities = [
             Modality(
                 kind=m.kind, label=m.label, weight_percent=m.weight, theme_slug=m.theme, position=i
@@ -204,5 +204,4 @@ def _sync_competencies(block: Block, spec: ParsedBlock) -> None:
         competency.criteria = [
             Criterion(text=text, position=i) for i, text in enumerate(competency_spec.criteria)
         ]
-        kept.append(competency)
-    block.competencies = kept
+    block.competencies = [competency for competency, _ in competencies]

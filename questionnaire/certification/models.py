@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from questionnaire.auth.models import User
 from questionnaire.extensions import db
@@ -16,6 +16,29 @@ GRID_MAX = 4
 
 def _enum(cls: type[enum.Enum]) -> Enum:
     return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+def _owner(table: str) -> Mapped[int]:
+    """The foreign key to the row this one belongs to: indexed, deleted with its owner."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
+
+
+def _parts(order_by: str, **kwargs):
+    """The ordered rows that belong to this one, written and deleted with it."""
+    return relationship(order_by=order_by, cascade="all, delete-orphan", lazy="selectin", **kwargs)
+
+
+class _EnrolmentRecord:
+    """A statement about a candidate's enrolment: who recorded it, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = _owner("certification_enrolment")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    @declared_attr
+    def recorded_by(cls) -> Mapped[User]:
+        return relationship(User)
 
 
 class Grading(enum.StrEnum):
@@ -107,15 +130,8 @@ class Certification(db.Model):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    blocks: Mapped[list[Block]] = relationship(
-        back_populates="certification",
-        order_by="Block.position",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
-    prerequisites: Mapped[list[Prerequisite]] = relationship(
-        order_by="Prerequisite.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+    blocks: Mapped[list[Block]] = _parts("Block.position", back_populates="certification")
+    prerequisites: Mapped[list[Prerequisite]] = _parts("Prerequisite.position")
 
     @property
     def required_evaluators(self) -> int:
@@ -134,20 +150,13 @@ class Block(db.Model):
     __table_args__ = (UniqueConstraint("certification_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    certification_id: Mapped[int] = mapped_column(
-        ForeignKey("certification.id", ondelete="CASCADE"), index=True
-    )
+    certification_id: Mapped[int] = _owner("certification")
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int]
 
     certification: Mapped[Certification] = relationship(back_populates="blocks")
-    competencies: Mapped[list[Competency]] = relationship(
-        back_populates="block",
-        order_by="Competency.position",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
+    competencies: Mapped[list[Competency]] = _parts("Competency.position", back_populates="block")
 
 
 class Competency(db.Model):
@@ -157,23 +166,14 @@ class Competency(db.Model):
     __table_args__ = (UniqueConstraint("block_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    block_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_block.id", ondelete="CASCADE"), index=True
-    )
+    block_id: Mapped[int] = _owner("certification_block")
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
 
     block: Mapped[Block] = relationship(back_populates="competencies")
-    modalities: Mapped[list[Modality]] = relationship(
-        back_populates="competency",
-        order_by="Modality.position",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-    )
-    criteria: Mapped[list[Criterion]] = relationship(
-        order_by="Criterion.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+    modalities: Mapped[list[Modality]] = _parts("Modality.position", back_populates="competency")
+    criteria: Mapped[list[Criterion]] = _parts("Criterion.position")
 
     @property
     def questionnaire_themes(self) -> list[str]:
@@ -197,9 +197,7 @@ class Modality(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competency_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_competency.id", ondelete="CASCADE"), index=True
-    )
+    competency_id: Mapped[int] = _owner("certification_competency")
     kind: Mapped[ModalityKind] = mapped_column(_enum(ModalityKind))
     label: Mapped[str | None] = mapped_column(Text)
     weight_percent: Mapped[int | None]
@@ -219,9 +217,7 @@ class Criterion(db.Model):
     __tablename__ = "certification_criterion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competency_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_competency.id", ondelete="CASCADE"), index=True
-    )
+    competency_id: Mapped[int] = _owner("certification_competency")
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
 
@@ -233,48 +229,33 @@ class Prerequisite(db.Model):
     __table_args__ = (UniqueConstraint("certification_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    certification_id: Mapped[int] = mapped_column(
-        ForeignKey("certification.id", ondelete="CASCADE"), index=True
-    )
+    certification_id: Mapped[int] = _owner("certification")
     code: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(Text)
     position: Mapped[int]
 
 
-class PrerequisiteRecord(db.Model):
+class PrerequisiteRecord(_EnrolmentRecord, db.Model):
     """A jury member's or administrator's statement that a candidate meets a prerequisite."""
 
     __tablename__ = "certification_prerequisite_record"
     __table_args__ = (UniqueConstraint("enrolment_id", "prerequisite_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
-    )
     prerequisite_id: Mapped[int] = mapped_column(
         ForeignKey("certification_prerequisite.id"), index=True
     )
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime]
 
     prerequisite: Mapped[Prerequisite] = relationship(lazy="joined")
-    recorded_by: Mapped[User] = relationship()
 
 
-class BlockValidation(db.Model):
+class BlockValidation(_EnrolmentRecord, db.Model):
     """A block capitalised by the CPNE's deliberation: acquired for good, with its date."""
 
     __tablename__ = "certification_block_validation"
     __table_args__ = (UniqueConstraint("enrolment_id", "block_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
-    )
     block_id: Mapped[int] = mapped_column(ForeignKey("certification_block.id"), index=True)
     validated_at: Mapped[datetime]
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime]
 
     block: Mapped[Block] = relationship(lazy="joined")
 
@@ -307,21 +288,14 @@ class CertificationEnrolment(db.Model):
         return any(v.block_id == block_id for v in self.block_validations)
 
 
-class Accommodation(db.Model):
+class Accommodation(_EnrolmentRecord, db.Model):
     """An adaptation of the certification's evaluation for a disabled candidate."""
 
     __tablename__ = "certification_accommodation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
-    )
     description: Mapped[str] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime]
 
     enrolment: Mapped[CertificationEnrolment] = relationship(back_populates="accommodations")
-    recorded_by: Mapped[User] = relationship()
 
 
 class JuryEvaluation(db.Model):
@@ -337,9 +311,7 @@ class JuryEvaluation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrolment_id: Mapped[int] = mapped_column(
-        ForeignKey("certification_enrolment.id", ondelete="CASCADE"), index=True
-    )
+    enrolment_id: Mapped[int] = _owner("certification_enrolment")
     competency_id: Mapped[int] = mapped_column(
         ForeignKey("certification_competency.id"), index=True
     )

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.audit.services import record
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import Theme
@@ -70,6 +71,15 @@ def can_view_transcript(user: User, enrolment: CertificationEnrolment) -> bool:
     return enrolment.user_id == user.id or user.has_any_role((Role.JURY, Role.ADMIN))
 
 
+def _find_enrolment(certification: Certification, user: User) -> CertificationEnrolment | None:
+    return db.session.execute(
+        select(CertificationEnrolment).where(
+            CertificationEnrolment.certification_id == certification.id,
+            CertificationEnrolment.user_id == user.id,
+        )
+    ).scalar_one_or_none()
+
+
 def register_candidate(
     certification: Certification, email: str, registered_by: User, now: datetime
 ) -> CertificationEnrolment:
@@ -77,13 +87,7 @@ def register_candidate(
     user = find_user_by_email(email)
     if user is None or not user.has_role(Role.CANDIDATE):
         raise CertificationError("Aucun compte candidat ne correspond à cette adresse.")
-    exists = db.session.execute(
-        select(CertificationEnrolment).where(
-            CertificationEnrolment.certification_id == certification.id,
-            CertificationEnrolment.user_id == user.id,
-        )
-    ).scalar_one_or_none()
-    if exists is not None:
+    if _find_enrolment(certification, user) is not None:
         raise CertificationError("Ce candidat est déjà inscrit à cette certification.")
     enrolment = CertificationEnrolment(
         certification=certification, user=user, registered_by_id=registered_by.id, created_at=now
@@ -91,6 +95,18 @@ def register_candidate(
     db.session.add(enrolment)
     db.session.flush()
     return enrolment
+
+
+def ensure_enrolment(
+    slug: str, candidate: User, registered_by: User, now: datetime
+) -> CertificationEnrolment:
+    """The candidate's enrolment to the certification ``slug``, created if missing (idempotent)."""
+    certification = db.session.execute(
+        select(Certification).where(Certification.slug == slug)
+    ).scalar_one()
+    return _find_enrolment(certification, candidate) or register_candidate(
+        certification, candidate.email, registered_by, now
+    )
 
 
 def add_accommodation(
@@ -181,6 +197,14 @@ def record_evaluation(
     evaluation.comment = comment.strip()
     evaluation.recorded_at = now
     db.session.flush()
+    record(
+        "certification.evaluation",
+        now,
+        actor_id=evaluator.id,
+        subject_id=enrolment.user_id,
+        target=f"competency:{competency.id}",
+        details={"acquired": acquired, "grid_score": grid_score},
+    )
     return evaluation
 
 
@@ -307,5 +331,13 @@ def capitalise_blocks(
             )
             enrolment.block_validations.append(validation)
             recorded.append(validation)
+            record(
+                "certification.capitalise",
+                now,
+                actor_id=recorded_by.id,
+                subject_id=enrolment.user_id,
+                target=f"certification:{certification.slug}",
+                details={"block": block.code},
+            )
     db.session.flush()
     return recorded

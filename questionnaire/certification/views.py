@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from questionnaire.access import login_required, roles_required
+from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role
 from questionnaire.certification import bp, exports, services
@@ -113,6 +114,9 @@ def _export(certification_id: int, fmt: str) -> Response:
         body = exports.to_xlsx(rows, "Délibération")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"deliberation-{certification.slug}.{fmt}"
+    record_action("certification.export", target=f"certification:{certification.slug}",
+                  details={"format": fmt})  # fmt: skip
+    db.session.commit()
     return Response(
         body,
         mimetype=mimetype,

@@ -118,6 +118,8 @@ class Enrolment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     extra_time_percent: Mapped[int] = mapped_column(default=0)
     accommodation_note: Mapped[str | None] = mapped_column(String(500))
+    #: Optional coarse group for DIF in the CPNE reports (network, job profile); never sensitive.
+    analysis_group: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime]
 
     session: Mapped[ExamSession] = relationship(back_populates="enrolments", lazy="joined")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from questionnaire.auth.models import Role
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import VersionStatus
 from questionnaire.clock import current_time
@@ -66,6 +67,12 @@ def import_command(
     if author_email and author is None:
         click.echo(f"Aucun compte pour {author_email}.", err=True)
         sys.exit(2)
+    if author is not None and not author.has_role(Role.AUTHOR):
+        click.echo(
+            f"{author_email} n'a pas le rôle auteur : il ne peut pas tenir ces brouillons.",
+            err=True,
+        )
+        sys.exit(2)
     fmt = fmt or guess_format(file.name)
     if fmt is None:
         click.echo("Format inconnu : précisez --format.", err=True)
@@ -111,4 +118,5 @@ def export_command(theme_slug: str, fmt: str, statuses: tuple[str, ...], output:
         click.echo(f"Export refusé : {exc}", err=True)
         sys.exit(1)
     output.write_bytes(data)
+    db.session.commit()  # the export's audit event
     click.echo(f"{count} item(s) exporté(s) dans {output}.")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from markdown_it import MarkdownIt
+
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedBank
 from questionnaire.exchange.items import (
@@ -37,6 +39,8 @@ _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
 _META = re.compile(r"^//\s*@([a-z_]+)\s*:\s*(.*)$")
 _TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+# raw HTML stays disabled in Markdown: only what Markdown itself writes reaches the sanitiser
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _UNSUPPORTED = {
@@ -45,6 +49,7 @@ _UNSUPPORTED = {
     "matching": "question d'appariement (matching)",
     "shortanswer": "question à réponse courte",
     "description": "description sans question",
+    "missingword": "question à mot manquant (réponses au milieu de la phrase)",
 }
 
 
@@ -116,9 +121,30 @@ def _kind(answers: str) -> str:
     return "shortanswer"
 
 
-def _split_feedback(text: str) -> tuple[str, list[str]]:
+class _Text:
+    """Turns a piece of a question into the platform's HTML, by the question's text format.
+
+    ``[markdown]`` is rendered; a piece may carry its own ``[html]``-style marker, which is dropped.
+    """
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def __call__(self, text: str) -> str:
+        match = _FORMAT.match(text)
+        markup = match.group(1).lower() if match else self.markup
+        text = _restore(_FORMAT.sub("", text, count=1))
+        if markup == "markdown" and text:
+            html = _MARKDOWN.render(text).strip()
+            # a lone paragraph is the text itself (an option is a label, not a paragraph)
+            inner = html.removeprefix("<p>").removesuffix("</p>")
+            return inner if "<p>" not in inner else html
+        return text
+
+
+def _split_feedback(text: str, convert: _Text) -> tuple[str, list[str]]:
     parts = text.split("#")
-    return parts[0], [_restore(part) for part in parts[1:] if part.strip()]
+    return parts[0], [convert(part) for part in parts[1:] if part.strip()]
 
 
 def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem | None:
@@ -128,6 +154,8 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
     match = _TITLE.match(text)
     if match:
         title, text = _restore(match.group(1)), text[match.end() :]
+    fmt = _FORMAT.match(text)
+    convert = _Text(fmt.group(1).lower() if fmt else "moodle")
     text = _FORMAT.sub("", text, count=1)
     open_at, close_at = text.find("{"), text.rfind("}")
     if open_at < 0:
@@ -136,26 +164,24 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
     if close_at < open_at:
         report.error(location, "accolade fermante « } » manquante.")
         return None
-    before, after = _restore(text[:open_at]), _restore(text[close_at + 1 :])
-    # text after the answers makes a "missing word" question: the answers go in the blank
-    stem = before
-    if after:
-        stem = f"{before} _____{'' if after[0] in '.,;:!?' else ' '}{after}"
+    stem, after = convert(text[:open_at]), _restore(text[close_at + 1 :])
     answers, _, general = text[open_at + 1 : close_at].strip().partition("####")
-    general = _restore(general)
+    general = convert(general)
     kind = _kind(answers.strip())
+    # text after the answers makes a "missing word" question: the answers go in a blank
+    if after and kind not in _UNSUPPORTED:
+        kind = "missingword"
     if kind in _UNSUPPORTED:
         report.skip(location, f"{_UNSUPPORTED[kind]} : type non pris en charge, ignorée.")
         return None
     if kind == "truefalse":
-        value, feedback = _split_feedback(answers.strip())
+        value, feedback = _split_feedback(answers.strip(), convert)
         truth = _TRUE_FALSE[value.strip().upper()]
         options = [("Vrai", truth), ("Faux", not truth)]
         item_type: ItemType | None = ItemType.SINGLE
-        # Moodle's order: the first comment is shown after a wrong answer, the second after a right one.
-        rationale = general or "\n".join(reversed(feedback))
+        rationale = _true_false_rationale(truth, feedback, general)
     else:
-        parsed = _choices(answers, location, report)
+        parsed = _choices(answers, location, report, convert)
         if parsed is None:
             return None
         options, feedback_lines, item_type = parsed
@@ -177,8 +203,18 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
     return SourceItem(location, item, block.category) if item else None
 
 
+def _true_false_rationale(truth: bool, feedback: list[str], general: str) -> str:
+    """Moodle shows the first comment after a wrong answer, the second after a right one."""
+    if not general and len(feedback) == 1:
+        return feedback[0]
+    wrong, right = [*feedback, "", ""][:2]
+    by_option = {"A": right if truth else wrong, "B": wrong if truth else right}
+    lines = [f"{key} : {text}" for key, text in by_option.items() if text]
+    return "\n".join(filter(None, [general, *lines]))
+
+
 def _choices(
-    answers: str, location: str, report: ImportReport
+    answers: str, location: str, report: ImportReport, convert: _Text
 ) -> tuple[list[tuple[str, bool]], list[str], ItemType | None] | None:
     """Options of a multiple-choice question: ``=`` marks the key, ``~%50%`` a weighted answer."""
     parts = [part for part in re.split(r"(?=[=~])", answers.strip()) if part.strip()]
@@ -195,13 +231,13 @@ def _choices(
         match = _WEIGHT.match(body)
         if match:
             weight, body = float(match.group(1)), body[match.end() :]
-        body, feedback = _split_feedback(body)
+        body, feedback = _split_feedback(body, convert)
         if single:
             correct = marker == "=" and (weight is None or weight >= 100)
             partial = partial or (weight is not None and 0 < weight < 100)
         else:
             correct = weight is not None and weight > 0
-        options.append((_restore(body), correct))
+        options.append((convert(body), correct))
         if feedback:
             feedback_lines.append(f"{chr(ord('A') + index)} : {' '.join(feedback)}")
     if partial:

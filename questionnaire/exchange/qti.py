@@ -102,7 +102,8 @@ class _Html:
             self.report.warn(
                 self.location, "image non importée : son texte alternatif est conservé."
             )
-            return escape(f"[image : {element.get('alt', '')}]", quote=False)
+            alt = " ".join((element.get("alt") or "").split())
+            return escape(f"[image : {alt}]" if alt else "[image]", quote=False)
         if name in _VOID:
             return f"<{name}>"
         inner = self.inner(element, preserve)
@@ -131,13 +132,17 @@ def _correct_ids(declaration: Element) -> list[str]:
         if values:
             return values
     mapping = _children(declaration, "mapping")
-    if mapping:
-        return [
-            _attr(entry, "mapKey") or ""
-            for entry in _children(mapping[0], "mapEntry")
-            if _number(_attr(entry, "mappedValue")) > 0
-        ]
-    return []
+    if not mapping:
+        return []
+    values = {
+        _attr(entry, "mapKey") or "": _number(_attr(entry, "mappedValue"))
+        for entry in _children(mapping[0], "mapEntry")
+    }
+    if _attr(declaration, "cardinality", "single") == "single":
+        # one answer: the choice worth the most (others only earn partial credit)
+        best = max(values.values(), default=0)
+        return [key for key, value in values.items() if value == best and value > 0]
+    return [key for key, value in values.items() if value > 0]
 
 
 def _number(text: str | None) -> float:
@@ -240,8 +245,13 @@ def _rationale(
         if identifier in choice_ids:
             per_choice.append(f"{chr(ord('A') + choice_ids.index(identifier))} : {text}")
         elif text:
-            general.append(text)
-    return "\n".join(general + per_choice)
+            general.append((identifier, text))
+    # several general messages (``correct`` / ``incorrect``) keep the name saying when each shows
+    if len(general) > 1:
+        lines = [f"{identifier} : {text}" if identifier else text for identifier, text in general]
+    else:
+        lines = [text for _, text in general]
+    return "\n".join(lines + per_choice)
 
 
 def _manifest_metadata(resource: Element) -> dict[str, str]:
@@ -266,15 +276,13 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
         archive = SafeZip(data)
         manifest_name = _manifest_name(archive.names)
         if manifest_name is None:
-            report.error(
-                source, "paquet QTI sans imsmanifest.xml (à la racine ou dans un dossier)."
-            )
-            return []
+            return _parse_loose_files(archive, source, today, report)
         base = posixpath.dirname(manifest_name)
         manifest = parse_xml(archive.read(manifest_name), f"{source}:{manifest_name}", report)
         if manifest is None:
             return []
         items: list[SourceItem] = []
+        other_resources = 0
         for resource in _descendants(manifest, "resource"):
             kind = resource.get("type", "")
             files = _children(resource, "file")
@@ -283,10 +291,12 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
             if kind.startswith("imsqti_test"):
                 report.skip(location, "test QTI : seuls les items sont importés.")
                 continue
-            if kind.startswith("imsqti") and not kind.startswith("imsqti_item"):
+            is_item = kind.startswith("imsqti") and "item" in kind and "v1" not in kind
+            if kind.startswith("imsqti") and not is_item:
                 report.skip(location, f"ressource « {kind} » (QTI 1.x ?) non prise en charge.")
                 continue
-            if not kind.startswith("imsqti_item"):
+            if not is_item:
+                other_resources += 1
                 continue
             name = posixpath.normpath(posixpath.join(base, unquote(href)))
             if name not in archive.names:
@@ -297,10 +307,43 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
             )
             if item is not None:
                 items.append(item)
+        if other_resources:
+            report.warn(
+                source,
+                f"{other_resources} ressource(s) du paquet qui ne sont pas des items "
+                "(images, feuilles de style, médias) : non importée(s).",
+            )
         return items
     except UnsafeArchive as exc:
         report.error(source, str(exc))
         return []
+
+
+def _parse_loose_files(
+    archive: SafeZip, source: str, today: date, report: ImportReport
+) -> list[SourceItem]:
+    """A zip of item files without a manifest: every XML file whose root is an item."""
+    items: list[SourceItem] = []
+    for name in sorted(n for n in archive.names if n.lower().endswith(".xml")):
+        location = f"{source}:{name}"
+        root = parse_xml(archive.read(name), location, report)
+        if root is None:
+            continue
+        if local_name(root.tag) != "assessmentItem":
+            report.skip(location, f"« {local_name(root.tag)} » n'est pas un item QTI : ignoré.")
+            continue
+        try:
+            item = parse_item_element(root, location, {}, today, report)
+        except RecursionError:
+            report.error(location, "structure XML trop profonde.")
+            continue
+        if item is not None:
+            items.append(item)
+    if items or report.skipped or report.errors:
+        report.warn(source, "archive sans imsmanifest.xml : ses fichiers XML ont été lus un à un.")
+    else:
+        report.error(source, "paquet QTI sans imsmanifest.xml ni item QTI.")
+    return items
 
 
 def _parse_single(

@@ -10,11 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from questionnaire.audit.services import record_action
 from questionnaire.auth.models import User
+from questionnaire.authoring.services import parsed_from_version, record_import
 from questionnaire.banks.lint import lint_item
 from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
 from questionnaire.banks.services import content_hash
-from questionnaire.banks.validation import ParsedBank, ParsedItem, ParsedOption, ParsedTopic
+from questionnaire.banks.validation import ParsedBank, ParsedItem, ParsedTopic
 from questionnaire.banks.versions import (
     DraftError,
     create_draft_from_parsed,
@@ -126,9 +128,12 @@ def import_file(
     now: datetime,
     default_topic: str | None = None,
     author: User | None = None,
+    importer: User | None = None,
 ) -> ImportReport:
     """Import one file as drafts, all or nothing: ImportRejected on any error.
 
+    ``author`` owns the drafts in the workspace; without one they wait for an author to take
+    them over. ``importer`` (default: the author) is recorded in each item's thread.
     The caller commits on success and rolls back on ImportRejected.
     """
     report = ImportReport(filename)
@@ -169,8 +174,14 @@ def import_file(
     if report.is_rejected:
         raise ImportRejected(report)
     for source, item in pending:
-        _write_draft(source, item, existing.get(item.id), theme, author, now, report)
+        _write_draft(source, item, existing.get(item.id), theme, author, importer, now, report)
     db.session.flush()
+    record_action(
+        "bank.import",
+        target=f"theme:{theme.slug}",
+        details={"file": filename[:200], "format": fmt, "imported": len(report.imported)},
+        now=now,
+    )
     return report
 
 
@@ -206,6 +217,7 @@ def _write_draft(
     item: Item | None,
     theme: Theme,
     author: User | None,
+    importer: User | None,
     now: datetime,
     report: ImportReport,
 ) -> None:
@@ -226,25 +238,9 @@ def _write_draft(
     except DraftError as exc:
         report.error(source.location, str(exc))
         raise ImportRejected(report) from exc
+    record_import(version, importer or author, report.source, now)
     kind = "nouvel item" if version.number == 1 else f"nouvelle version {version.number}"
     report.imported.append(Entry(source.location, f"{parsed.id} : {kind} (brouillon)."))
-
-
-def _parsed(version: ItemVersion, external_id: str) -> ParsedItem:
-    return ParsedItem(
-        id=external_id,
-        topic=version.topic.slug,
-        competency=version.competency,
-        type=version.item_type,
-        stem=version.stem,
-        options=[ParsedOption(o.key, o.text, o.is_correct) for o in version.options],
-        rationale=version.rationale,
-        reference=version.reference,
-        cognitive_level=version.cognitive_level,
-        difficulty=version.difficulty,
-        valid_as_of=version.valid_as_of,
-        volatility=version.volatility,
-    )
 
 
 def export_theme(
@@ -264,7 +260,7 @@ def export_theme(
     for item in items:
         version = next((v for v in reversed(item.versions) if v.status in wanted), None)
         if version is not None:
-            parsed.append(_parsed(version, item.external_id))
+            parsed.append(parsed_from_version(version))
     bank = ParsedBank(
         path=theme.slug,
         theme=theme.slug,
@@ -274,5 +270,8 @@ def export_theme(
         duration_minutes=0,
         topics=[ParsedTopic(t.slug, t.title, t.default_draw) for t in theme.topics],
         items=parsed,
+    )
+    record_action(
+        "bank.export", target=f"theme:{theme.slug}", details={"format": fmt, "items": len(parsed)}
     )
     return FORMATS[fmt].write(bank), len(parsed)

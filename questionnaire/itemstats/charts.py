@@ -233,7 +233,8 @@ def trend_chart(points: list[tuple[str, float | None, float | None]], chart_id: 
             )
         for x, y, value in coords:
             _marker(line, marker, x, y)
-            _text(line, x + 7, y - 6, decimal_fr(value))
+            # facility written above its point, discrimination below: close values stay legible
+            _text(line, x + 7, y - 7 if marker == "circle" else y + 16, decimal_fr(value))
     return _markup(svg)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,8 @@ from questionnaire.web import paris_time
 
 STAT_COLUMNS = ("facility", "sd", "r_total", "r_rest", "d27", "alpha_if_deleted")
 OPTION_COLUMNS = ("proportion", "p_upper", "p_lower")
+
+log = logging.getLogger(__name__)
 
 
 class StatisticsError(ValueError):
@@ -90,6 +93,7 @@ def _statistics_rows(
 def _store_session(session: ExamSession, now: datetime) -> LoadedResponses:
     """Replace the session's per-version statistics and record the computation."""
     loaded = load_session_responses(session)
+    rows = _statistics_rows(loaded, session.id, now)  # computed before anything is written
     db.session.execute(delete(ItemStatistics).where(ItemStatistics.session_id == session.id))
     record = db.session.execute(
         select(SessionStatistics).where(SessionStatistics.session_id == session.id)
@@ -98,7 +102,7 @@ def _store_session(session: ExamSession, now: datetime) -> LoadedResponses:
         record = SessionStatistics(session_id=session.id, attempts=0, computed_at=now)
         db.session.add(record)
     record.attempts, record.computed_at = (0 if loaded.is_empty else loaded.n_attempts), now
-    db.session.add_all(_statistics_rows(loaded, session.id, now))
+    db.session.add_all(rows)
     return loaded
 
 
@@ -115,6 +119,7 @@ def _store_cumulated(
         .order_by(ExamSession.closes_at, ExamSession.id)
     ).scalars()
     loaded = combine([cache.get(s.id) or load_session_responses(s) for s in sessions])
+    rows = _statistics_rows(loaded, None, now)
     theme_versions = select(ItemVersion.id).join(Item).where(Item.theme_id == theme_id)
     db.session.execute(
         delete(ItemStatistics).where(
@@ -122,7 +127,6 @@ def _store_cumulated(
             ItemStatistics.item_version_id.in_(theme_versions),
         )
     )
-    rows = _statistics_rows(loaded, None, now)
     db.session.add_all(rows)
     return len(rows)
 
@@ -139,6 +143,26 @@ def refresh_session_statistics(session: ExamSession, now: datetime) -> int:
     loaded = _store_session(session, now)
     db.session.flush()
     return _store_cumulated(session.questionnaire.theme_id, now, {session.id: loaded})
+
+
+def statistics_on_close(session: ExamSession, now: datetime) -> bool:
+    """Compute the statistics of a session an administrator just closed; never blocks closing.
+
+    A failure is logged and the session stays pending, so ``questionnaire analytics refresh``
+    computes it later. Attempts still running keep their own deadline: their grading makes the
+    session pending again, and the next refresh folds them in.
+    """
+    try:
+        refresh_session_statistics(session, now)
+    except StatisticsError:
+        log.exception(
+            "Statistiques d'items non calculées à la clôture de la session %s", session.id
+        )
+        db.session.execute(  # keep the session pending for the next refresh
+            delete(SessionStatistics).where(SessionStatistics.session_id == session.id)
+        )
+        return False
+    return True
 
 
 def pending_sessions(now: datetime) -> list[ExamSession]:
@@ -192,6 +216,8 @@ class VersionReport:
     cumulated: ItemStatistics | None
     sessions: list[SessionRow]
     flags: list[FlagExplanation]
+    #: the item's other versions with statistics, newest first, and their number of attempts
+    other_versions: list[tuple[ItemVersion, int]] = ()
 
     @property
     def has_statistics(self) -> bool:
@@ -237,7 +263,13 @@ def version_report(version: ItemVersion) -> VersionReport:
         else:
             sessions.append(SessionRow(row.session, row))
     flags = explain_all(cumulated) if cumulated is not None else []
-    return VersionReport(version, cumulated, sessions, flags)
+    attempts = attempts_by_version(version.item)
+    others = [
+        (other, attempts[other.id])
+        for other in reversed(version.item.versions)
+        if other.id != version.id and other.id in attempts
+    ]
+    return VersionReport(version, cumulated, sessions, flags, others)
 
 
 def attempts_by_version(item: Item) -> dict[int, int]:

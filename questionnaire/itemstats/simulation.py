@@ -1,4 +1,4 @@
-"""A simulated history for the demo: one closed past session per theme, answered by 2PL candidates.
+"""A simulated history for the demo: closed past sessions per theme, answered by 2PL candidates.
 
 The candidates are pseudonymous, inactive accounts (``simu-NNN@example.invalid``) that cannot
 log in; their attempts are graded by the normal grading code, then the statistics refreshed.
@@ -7,6 +7,7 @@ log in; their attempts are graded by the normal grading code, then the statistic
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -31,7 +32,8 @@ from questionnaire.itemstats.services import refresh_statistics
 HISTORY_TITLE = "Historique simulé — {theme}"
 SIMULATED_EMAIL = "simu-{number:03d}@example.invalid"
 DURATION_MINUTES = 30
-CLOSED_DAYS_AGO = 30
+#: The history's sessions per theme, closed this many days ago (oldest first): a trend to show.
+CLOSED_DAYS_AGO = (90, 60, 30)
 #: Prior difficulty (b) by the author's own estimate; the simulation adds noise around it.
 DIFFICULTY_B = {Difficulty.FACILE: -1.4, Difficulty.MOYEN: -0.5, Difficulty.DIFFICILE: 0.4}
 #: Share of items simulated as ambiguous: the stronger candidates pick a distractor.
@@ -49,6 +51,8 @@ ATTEMPT_COLUMNS = (
     "graded_at",
 )
 ITEM_COLUMNS = ("position", "item_version_id", "option_order", "flagged", "score")
+#: Job profile recorded as the enrolment's analysis group (DIF in the CPNE reports), by rank.
+PROFILES = ("Particuliers", "Particuliers", "Particuliers", "Professionnels", "Accueil")
 
 
 def _simulated_users(count: int, now: datetime) -> list[User]:
@@ -90,22 +94,40 @@ def _draw_forms(
     return np.take_along_axis(forms, order, axis=1)
 
 
-def _responses(
-    rng: np.random.Generator, versions: list[ItemVersion], forms: np.ndarray
-) -> list[list[list[str]]]:
-    """Selected keys per attempt and item: correct with the 2PL probability, else a distractor."""
+@dataclass(frozen=True)
+class _ItemParameters:
+    """True 2PL parameters and distractor appeal of a theme's items, shared by its sessions."""
+
+    a: np.ndarray
+    b: np.ndarray
+    weights: list[np.ndarray]
+
+
+def _item_parameters(rng: np.random.Generator, versions: list[ItemVersion]) -> _ItemParameters:
     n_items = len(versions)
     b = np.array([DIFFICULTY_B[v.difficulty] for v in versions]) + rng.normal(0, 0.6, n_items)
     a = np.clip(rng.lognormal(0.2, 0.3, n_items), 0.4, 2.5)
     ambiguous = rng.random(n_items) < AMBIGUOUS_SHARE
     a[ambiguous] = -0.8
+    counts = [len(v.option_keys - v.correct_keys) for v in versions]
+    weights = [rng.dirichlet(np.full(count, 4.0)).cumsum() for count in counts]
+    return _ItemParameters(a, b, weights)
+
+
+def _responses(
+    rng: np.random.Generator,
+    versions: list[ItemVersion],
+    forms: np.ndarray,
+    parameters: _ItemParameters,
+) -> list[list[list[str]]]:
+    """Selected keys per attempt and item: correct with the 2PL probability, else a distractor."""
+    a, b, weights = parameters.a, parameters.b, parameters.weights
     theta = rng.normal(0.0, 1.0, forms.shape[0])
     p_correct = 1.0 / (1.0 + np.exp(-a[forms] * (theta[:, None] - b[forms])))
     correct = rng.random(forms.shape) < p_correct
     omitted = ~correct & (rng.random(forms.shape) < OMIT_RATE)
     draws = rng.random(forms.shape)
     distractors = [sorted(v.option_keys - v.correct_keys) for v in versions]
-    weights = [rng.dirichlet(np.full(len(d), 4.0)).cumsum() for d in distractors]
     selections = []
     for row in range(forms.shape[0]):
         chosen = []
@@ -128,7 +150,7 @@ def _responses(
 def _simulate_theme(
     theme: Theme, users: list[User], now: datetime, rng: np.random.Generator
 ) -> int:
-    """Create the theme's closed past session with one graded attempt per user; returns #attempts."""
+    """Create the theme's closed past sessions, the users shared among them; returns #attempts."""
     blueprint = default_blueprint(theme)
     item_count = sum(blueprint.values())
     title = HISTORY_TITLE.format(theme=theme.title)
@@ -138,15 +160,6 @@ def _simulate_theme(
         )
     except ExamConfigError:
         return 0  # the bank cannot fill its own plan: no history for this theme
-    opens_at = now - timedelta(days=CLOSED_DAYS_AGO + 1)
-    session = create_session(
-        questionnaire,
-        title,
-        opens_at,
-        now - timedelta(days=CLOSED_DAYS_AGO),
-        opens_at,
-        ReleasePolicy.AFTER_CLOSE,
-    )
     versions = list(
         db.session.execute(
             select(ItemVersion)
@@ -155,14 +168,53 @@ def _simulate_theme(
             .order_by(Item.external_id)
         ).scalars()
     )
-    forms = _draw_forms(rng, versions, blueprint, len(users))
-    selections = _responses(rng, versions, forms)
+    parameters = _item_parameters(rng, versions)
+    groups = np.array_split(np.arange(len(users)), len(CLOSED_DAYS_AGO))
+    created = 0
+    for number, (days_ago, group) in enumerate(zip(CLOSED_DAYS_AGO, groups, strict=True), 1):
+        closes_at = now - timedelta(days=days_ago)
+        session = create_session(
+            questionnaire,
+            f"{title} ({number}/{len(CLOSED_DAYS_AGO)})",
+            closes_at - timedelta(days=1),
+            closes_at,
+            closes_at - timedelta(days=1),
+            ReleasePolicy.AFTER_CLOSE,
+        )
+        created += _simulate_session(
+            session, questionnaire, versions, parameters, [users[i] for i in group], rng
+        )
+    return created
+
+
+def _simulate_session(
+    session: ExamSession,
+    questionnaire: Questionnaire,
+    versions: list[ItemVersion],
+    parameters: _ItemParameters,
+    users: list[User],
+    rng: np.random.Generator,
+) -> int:
+    """One graded attempt per user in a closed session, bulk-inserted; returns #attempts."""
+    if not users:
+        return 0
+    opens_at = session.opens_at
+    forms = _draw_forms(rng, versions, questionnaire.blueprint, len(users))
+    selections = _responses(rng, versions, forms, parameters)
     starts = rng.uniform(0, 20 * 3600, len(users))
     durations = rng.uniform(8 * 60, DURATION_MINUTES * 60, len(users))
-    db.session.flush()  # user ids
+    db.session.flush()  # user and session ids
     enrolment_ids = _insert(
         Enrolment,
-        [{"session_id": session.id, "user_id": u.id, "created_at": opens_at} for u in users],
+        [
+            {
+                "session_id": session.id,
+                "user_id": u.id,
+                "created_at": opens_at,
+                "analysis_group": PROFILES[rank % len(PROFILES)],
+            }
+            for rank, u in enumerate(users)
+        ],
     )
     graded = []
     for form, chosen, start, duration in zip(forms, selections, starts, durations, strict=True):
@@ -258,7 +310,7 @@ def _graded_attempt(
 
 
 def simulate_history(now: datetime, attempts_per_theme: int = 300, seed: int = 2026) -> str:
-    """Once per theme, a session closed 30 days ago with simulated attempts; then refresh."""
+    """Once per theme, sessions closed 90, 60 and 30 days ago sharing the simulated attempts."""
     themes = db.session.execute(select(Theme).order_by(Theme.position)).scalars().all()
     done = set(
         db.session.execute(

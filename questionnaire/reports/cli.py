@@ -14,6 +14,7 @@ from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
 from questionnaire.reports.formats import EXPORTS
 from questionnaire.reports.period_report import PeriodError, build_period_report, find_theme
+from questionnaire.reports.psychometrics import DifChoiceError
 from questionnaire.reports.render_html import render_report_html
 from questionnaire.reports.session_report import build_session_report
 from questionnaire.reports.tables import Report
@@ -42,13 +43,21 @@ def write_report(report: Report, fmt: str, output: str) -> None:
 @click.argument("session_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
 @click.option("-o", "--output", required=True, help="Fichier à écrire.")
-def reports_session(session_id: int, fmt: str, output: str) -> None:
+@click.option("--reference", help="Groupe de référence du DIF (défaut : le plus nombreux).")
+@click.option("--focal", help="Groupe focal du DIF (défaut : le deuxième plus nombreux).")
+def reports_session(
+    session_id: int, fmt: str, output: str, reference: str | None, focal: str | None
+) -> None:
     """Write the dossier of one session (candidates pseudonymised)."""
     session = db.session.get(ExamSession, session_id)
     if session is None:
         click.echo(f"Session {session_id} introuvable.", err=True)
         sys.exit(1)
-    report = build_session_report(session, current_time())
+    try:
+        report = build_session_report(session, current_time(), reference=reference, focal=focal)
+    except DifChoiceError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     write_report(report, fmt, output)
 
 

@@ -83,3 +83,24 @@ class PeriodForm(FrenchForm):
     def validate_end(self, field) -> None:
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError("La fin de la période précède son début.")
+
+
+class DifForm(FrenchForm):
+    """Groups compared by the DIF section (read-only query; empty = the two largest groups)."""
+
+    class Meta:
+        csrf = False
+
+    reference = SelectField("Groupe de référence", choices=[], validate_choice=True)
+    focal = SelectField("Groupe focal", choices=[], validate_choice=True)
+
+    def set_groups(self, groups: list[str]) -> None:
+        choices = [("", "automatique (les deux groupes les plus nombreux)")]
+        choices += [(group, group) for group in groups]
+        self.reference.choices = self.focal.choices = choices
+
+    def validate_focal(self, field) -> None:
+        if bool(self.reference.data) != bool(field.data):
+            raise ValidationError("Choisissez les deux groupes, ou aucun.")
+        if field.data and field.data == self.reference.data:
+            raise ValidationError("Le groupe focal doit différer du groupe de référence.")

@@ -14,12 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from questionnaire.attempts.grading import scoring_rules
-from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus
+from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus, Response
+from questionnaire.auth.models import User
+from questionnaire.banks.models import ItemVersion
 from questionnaire.exams.models import Enrolment, ExamSession
 from questionnaire.extensions import db
 
-#: Columns of the long table, in the canonical order used for the fingerprint.
-TABLE_COLUMNS = ("attempt_id", "item_id", "score", "max_score", "option", "key")
+#: Columns of the long table, in the canonical order used for the fingerprint; `group` is the
+#: enrolment's analysis group ("" when none), used by the DIF section.
+TABLE_COLUMNS = ("attempt_id", "item_id", "score", "max_score", "option", "key", "group")
 FINAL_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 
 
@@ -38,7 +41,7 @@ def item_label(external_id: str, number: int) -> str:
 def fingerprint(table: pd.DataFrame) -> str:
     """SHA-256 of the canonical long table (fixed columns, sorted rows, exact floats)."""
     canonical = table.loc[:, list(TABLE_COLUMNS)].astype(
-        {"attempt_id": str, "item_id": str, "option": str, "key": str}
+        {"attempt_id": str, "item_id": str, "option": str, "key": str, "group": str}
     )
     canonical = canonical.sort_values(["attempt_id", "item_id"], kind="stable")
     text = canonical.to_csv(index=False, lineterminator="\n", float_format="%.17g")
@@ -73,6 +76,7 @@ class AttemptInfo:
     passed: bool
     not_reached: int
     time_ratio: float
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,96 +110,126 @@ def time_ratio(started_at: datetime, submitted_at: datetime, deadline: datetime)
     return min(max(used / allowed, 0.0), 1.0) if allowed > 0 else 1.0
 
 
-def final_attempts(session_ids: list[int]) -> list[Attempt]:
-    """Graded attempts of the sessions, with items, versions and responses loaded."""
-    return list(
-        db.session.execute(
-            select(Attempt)
-            .where(
-                Attempt.session_id.in_(session_ids),
-                Attempt.status.in_(FINAL_STATUSES),
-                Attempt.graded_at.is_not(None),
-            )
-            .options(
-                selectinload(Attempt.items).selectinload(AttemptItem.response),
-                selectinload(Attempt.user),
-            )
-            .order_by(Attempt.session_id, Attempt.id)
-        )
-        .scalars()
-        .unique()
-    )
+def _final(query):
+    return query.where(Attempt.status.in_(FINAL_STATUSES), Attempt.graded_at.is_not(None))
 
 
-def attempts_table(
-    attempts: list[Attempt], *, prefix_session: bool = False
-) -> tuple[pd.DataFrame, dict[str, ItemInfo], tuple[AttemptInfo, ...], tuple[str, ...]]:
-    """Long table (one row per scored item) plus item and attempt descriptions."""
+@dataclass(frozen=True)
+class Loaded:
+    """The finalised attempts of some sessions, read with column queries (no ORM objects)."""
+
+    table: pd.DataFrame
+    items: dict[str, ItemInfo]
+    attempts: tuple[AttemptInfo, ...]
+    neutralised: tuple[str, ...]
+    exposure: dict[str, int]  # presentations of each item version, neutralised ones included
+    versions: dict[int, ItemVersion]
+
+
+def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Loaded:
+    """Long table (one row per scored item) plus item and attempt descriptions.
+
+    Column queries rather than ORM objects: thousands of attempts load in about a second.
+    """
+    attempt_rows = db.session.execute(
+        _final(
+            select(
+                Attempt.id, Attempt.session_id, Attempt.user_id, Attempt.status,
+                Attempt.started_at, Attempt.submitted_at, Attempt.deadline, Attempt.score,
+                Attempt.max_score, Attempt.passed, Enrolment.analysis_group, User.display_name,
+            )
+            .join(Enrolment, Enrolment.id == Attempt.enrolment_id)
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.session_id.in_(session_ids))
+        ).order_by(Attempt.session_id, Attempt.id)
+    ).all()  # fmt: skip
+    item_rows = db.session.execute(
+        _final(
+            select(AttemptItem.attempt_id, AttemptItem.item_version_id, AttemptItem.score,
+                   Response.selected)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .outerjoin(Response, Response.attempt_item_id == AttemptItem.id)
+            .where(Attempt.session_id.in_(session_ids))
+        ).order_by(AttemptItem.attempt_id, AttemptItem.position)
+    ).all()  # fmt: skip
+    versions = {
+        v.id: v
+        for v in db.session.execute(
+            select(ItemVersion)
+            .where(ItemVersion.id.in_(sorted({row.item_version_id for row in item_rows})))
+            .options(selectinload(ItemVersion.item), selectinload(ItemVersion.topic))
+        ).scalars()
+    }
+    session_of = {row.id: row.session_id for row in attempt_rows}
+    presented: dict[int, set[int]] = {}
+    by_attempt: dict[int, list] = {}
+    for row in item_rows:
+        presented.setdefault(session_of[row.attempt_id], set()).add(row.item_version_id)
+        by_attempt.setdefault(row.attempt_id, []).append(row)
+    rules = {
+        session_id: scoring_rules([versions[i] for i in ids], session_id)
+        for session_id, ids in presented.items()
+    }
+    labels = {i: item_label(v.item.external_id, v.number) for i, v in versions.items()}
+    items = {
+        labels[i]: ItemInfo(labels[i], i, v.item.external_id, v.topic.title, v.status.value)
+        for i, v in versions.items()
+    }
     rows: list[tuple] = []
-    items: dict[str, ItemInfo] = {}
     infos: list[AttemptInfo] = []
     neutralised: set[str] = set()
-    rules_by_session: dict[int, dict] = {}
-    for attempt in attempts:
-        if attempt.session_id not in rules_by_session:
-            versions = {
-                ai.version.id: ai.version for a in attempts if a.session_id == attempt.session_id
-                for ai in a.items
-            }  # fmt: skip
-            rules_by_session[attempt.session_id] = scoring_rules(
-                versions.values(), attempt.session_id
-            )
-        rules = rules_by_session[attempt.session_id]
+    exposure: Counter[str] = Counter()
+    for attempt in attempt_rows:
         code = pseudonym(attempt.user_id)
         attempt_id = f"S{attempt.session_id}-{code}" if prefix_session else code
-        for attempt_item in attempt.items:
-            version = attempt_item.version
-            label = item_label(attempt_item.external_id, version.number)
-            items.setdefault(
-                label,
-                ItemInfo(label, version.id, attempt_item.external_id, version.topic.title,
-                         version.status.value),
-            )  # fmt: skip
-            rule = rules[version.id]
-            if rule.neutralised or attempt_item.score is None:
+        group = attempt.analysis_group or ""
+        session_rules = rules.get(attempt.session_id, {})
+        answered = []
+        for item in by_attempt.get(attempt.id, []):
+            label = labels[item.item_version_id]
+            exposure[label] += 1
+            selected = item.selected or []
+            answered.append(bool(selected))
+            rule = session_rules[item.item_version_id]
+            if rule.neutralised or item.score is None:
                 neutralised.add(label)
                 continue
             rows.append(
-                (
-                    attempt_id,
-                    label,
-                    float(attempt_item.score),
-                    1.0,
-                    ";".join(sorted(attempt_item.selected)),
-                    ";".join(sorted(rule.correct)),
-                )
-            )
+                (attempt_id, label, float(item.score), 1.0, ";".join(sorted(selected)),
+                 ";".join(sorted(rule.correct)), group)
+            )  # fmt: skip
+        submitted_at = attempt.submitted_at or attempt.deadline
         infos.append(
             AttemptInfo(
                 attempt_id=attempt_id,
                 session_id=attempt.session_id,
                 user_id=attempt.user_id,
                 code=code,
-                name=attempt.user.display_name,
+                name=attempt.display_name,
                 status=attempt.status,
                 started_at=attempt.started_at,
-                submitted_at=attempt.submitted_at or attempt.deadline,
+                submitted_at=submitted_at,
                 score=attempt.score or 0,
                 max_score=attempt.max_score or 0,
                 passed=bool(attempt.passed),
-                not_reached=trailing_unanswered([ai.is_answered for ai in attempt.items]),
-                time_ratio=time_ratio(
-                    attempt.started_at, attempt.submitted_at or attempt.deadline, attempt.deadline
-                ),
+                not_reached=trailing_unanswered(answered),
+                time_ratio=time_ratio(attempt.started_at, submitted_at, attempt.deadline),
+                group=group,
             )
         )
-    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    return table, items, tuple(infos), tuple(sorted(neutralised))
+    return Loaded(
+        table=pd.DataFrame(rows, columns=list(TABLE_COLUMNS)),
+        items=items,
+        attempts=tuple(infos),
+        neutralised=tuple(sorted(neutralised)),
+        exposure=dict(exposure),
+        versions=versions,
+    )
 
 
 def load_session(session: ExamSession) -> SessionData:
     """Read a session's enrolments and finalised attempts into a `SessionData`."""
-    table, items, attempts, neutralised = attempts_table(final_attempts([session.id]))
+    loaded = load_attempts([session.id])
     enrolments = list(
         db.session.execute(select(Enrolment).where(Enrolment.session_id == session.id)).scalars()
     )
@@ -209,10 +243,10 @@ def load_session(session: ExamSession) -> SessionData:
     }
     extra = Counter(e.extra_time_percent for e in enrolments if e.extra_time_percent)
     return SessionData(
-        table=table,
-        items=items,
-        attempts=attempts,
-        neutralised=neutralised,
+        table=loaded.table,
+        items=loaded.items,
+        attempts=loaded.attempts,
+        neutralised=loaded.neutralised,
         enrolled=len(enrolments),
         status_counts=status_counts,
         extra_time=dict(sorted(extra.items())),

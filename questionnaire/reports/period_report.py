@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -10,13 +9,12 @@ import pandas as pd
 from scipy.stats import chi2_contingency, kruskal
 from sqlalchemy import func, select
 
-from analytics import item_stats, prepare, test_stats
-from questionnaire.attempts.models import Attempt
-from questionnaire.banks.models import Theme, VersionStatus
+from analytics import ResponseData, item_stats, prepare
+from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
-from questionnaire.reports.loader import attempts_table, final_attempts, fingerprint, item_label
-from questionnaire.reports.psychometrics import CI_METHOD, pass_interval
+from questionnaire.reports.loader import fingerprint, item_label, load_attempts
+from questionnaire.reports.psychometrics import CI_METHOD, Summary, pairwise_sem, summarise
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table, Trend, finite
 from questionnaire.web import PARIS, paris_time
 
@@ -52,25 +50,20 @@ def period_sessions(theme: Theme, first: datetime, last: datetime) -> list[ExamS
     )
 
 
-def _session_row(session: ExamSession, enrolled: int, table: pd.DataFrame) -> tuple:
-    pass_mark = session.questionnaire.pass_mark
-    if table.empty:
-        return (session.title, paris_time(session.opens_at, "%d/%m/%Y"), enrolled, 0) + (None,) * 7
-    stats = test_stats(table, cut=pass_mark)
-    passed = round(stats.pass_rate * stats.n_attempts)
-    low, high = pass_interval(passed, stats.n_attempts)
-    mean = float(np.mean(prepare(table).proportions))
+def _session_row(session: ExamSession, enrolled: int, summary: Summary | None) -> tuple:
+    head = (session.title, paris_time(session.opens_at, "%d/%m/%Y"), enrolled)
+    if summary is None:
+        return (*head, 0) + (None,) * 7
+    stats = summary.stats
     return (
-        session.title,
-        paris_time(session.opens_at, "%d/%m/%Y"),
-        enrolled,
+        *head,
         stats.n_attempts,
         stats.pass_rate,
-        low,
-        high,
-        mean,
-        stats.alpha,
-        stats.sem,
+        summary.pass_low,
+        summary.pass_high,
+        summary.mean_proportion,
+        summary.reliability,
+        stats.sem if stats.design == "complete" else pairwise_sem(stats),
         stats.decision_consistency.p,
     )
 
@@ -84,20 +77,16 @@ SESSION_COLUMNS = (
     Column("pass_rate_low", f"IC 95 % bas ({CI_METHOD})", Kind.PERCENT),
     Column("pass_rate_high", f"IC 95 % haut ({CI_METHOD})", Kind.PERCENT),
     Column("mean", "Réussite moyenne", Kind.PERCENT),
-    Column("alpha", "Alpha de Cronbach", Kind.DECIMAL),
+    Column("alpha", "Alpha (par paires si formes aléatoires)", Kind.DECIMAL),
     Column("sem", "SEM", Kind.DECIMAL),
     Column("consistency", "Cohérence de décision", Kind.DECIMAL),
 )
 
 
-def comparability_table(parts: list[tuple[ExamSession, pd.DataFrame]]) -> Table:
+def comparability_table(parts: list[tuple[ResponseData, Summary]]) -> Table:
     """Are sessions alike? Chi-square on pass / fail counts, Kruskal-Wallis on proportions."""
-    counts, groups = [], []
-    for session, part in parts:
-        stats = test_stats(part, cut=session.questionnaire.pass_mark)
-        passed = round(stats.pass_rate * stats.n_attempts)
-        counts.append([passed, stats.n_attempts - passed])
-        groups.append(prepare(part).proportions)
+    counts = [[s.passed, s.stats.n_attempts - s.passed] for _, s in parts]
+    groups = [prepare(part).proportions for part, _ in parts]
     rows = []
     if len(groups) >= 2:
         matrix = np.array(counts)
@@ -118,26 +107,40 @@ def comparability_table(parts: list[tuple[ExamSession, pd.DataFrame]]) -> Table:
     )
 
 
-def form_table(table: pd.DataFrame, sessions: list[ExamSession]) -> Table:
+def form_table(
+    table: pd.DataFrame,
+    session_of: pd.Series,
+    sessions: list[ExamSession],
+    summaries: dict[int, Summary],
+) -> Table:
     """One row per questionnaire (form specification) over its sessions of the period."""
-    questionnaire_of = {f"S{s.id}": s.questionnaire for s in sessions}
-    owner = table["attempt_id"].map(lambda a: questionnaire_of[a.split("-", 1)[0]].id)
+    questionnaire_of = {s.id: s.questionnaire for s in sessions}
+    owner = session_of.map({s.id: s.questionnaire_id for s in sessions})
     rows = []
     for questionnaire in sorted(
         {q.id: q for q in questionnaire_of.values()}.values(), key=lambda q: q.id
     ):
-        part = table[owner == questionnaire.id].reset_index(drop=True)
-        if part.empty:
+        graded = [
+            i for i, q in questionnaire_of.items() if q.id == questionnaire.id and i in summaries
+        ]
+        if not graded:
             continue
-        stats = test_stats(part, cut=questionnaire.pass_mark)
+        # a questionnaire sat in one session only: that session's summary is the form's
+        summary = (
+            summaries[graded[0]]
+            if len(graded) == 1
+            else summarise(
+                table[owner == questionnaire.id].reset_index(drop=True), questionnaire.pass_mark
+            )
+        )
         rows.append(
             (
                 questionnaire.title,
                 sum(1 for q in questionnaire_of.values() if q.id == questionnaire.id),
-                stats.n_attempts,
-                float(np.mean(prepare(part).proportions)),
-                stats.pass_rate,
-                stats.alpha,
+                summary.stats.n_attempts,
+                summary.mean_proportion,
+                summary.stats.pass_rate,
+                summary.reliability,
             )
         )
     return Table(
@@ -149,7 +152,7 @@ def form_table(table: pd.DataFrame, sessions: list[ExamSession]) -> Table:
             Column("attempts", "Copies", Kind.INT),
             Column("mean", "Réussite moyenne", Kind.PERCENT),
             Column("pass_rate", "Taux de réussite", Kind.PERCENT),
-            Column("alpha", "Alpha", Kind.DECIMAL),
+            Column("alpha", "Alpha (par paires si formes aléatoires)", Kind.DECIMAL),
         ),
         tuple(rows),
     )
@@ -157,7 +160,7 @@ def form_table(table: pd.DataFrame, sessions: list[ExamSession]) -> Table:
 
 def drift_table(table: pd.DataFrame, started: dict[str, datetime], middle: datetime) -> Table:
     """Facility of the same item version in the first and second half of the period."""
-    first_half = table["attempt_id"].map(lambda a: started[a] < middle)
+    first_half = table["attempt_id"].map({a: t < middle for a, t in started.items()}).astype(bool)
     halves = [table[first_half].reset_index(drop=True), table[~first_half].reset_index(drop=True)]
     rows = []
     if not halves[0].empty and not halves[1].empty:
@@ -193,12 +196,8 @@ def drift_table(table: pd.DataFrame, started: dict[str, datetime], middle: datet
     )
 
 
-def exposure_table(attempts: list[Attempt]) -> Table:
+def exposure_table(exposure: dict[str, int], total: int) -> Table:
     """How many attempts were shown each item version (neutralised ones included)."""
-    shown = Counter(
-        item_label(ai.external_id, ai.version.number) for a in attempts for ai in a.items
-    )
-    total = len(attempts)
     return Table(
         "exposition",
         "Exposition des items",
@@ -209,16 +208,15 @@ def exposure_table(attempts: list[Attempt]) -> Table:
         ),
         tuple(
             (item, count, count / total)
-            for item, count in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
+            for item, count in sorted(exposure.items(), key=lambda kv: (-kv[1], kv[0]))
         ),
     )
 
 
-def revision_table(attempts: list[Attempt]) -> Table:
+def revision_table(versions: dict[int, ItemVersion]) -> Table:
     """Versions used in the period that are now retired or replaced by a newer version."""
-    used = {ai.version.id: ai.version for a in attempts for ai in a.items}
     rows = []
-    for version in sorted(used.values(), key=lambda v: (v.item.external_id, v.number)):
+    for version in sorted(versions.values(), key=lambda v: (v.item.external_id, v.number)):
         if version.status not in (VersionStatus.RETIRED, VersionStatus.SUPERSEDED):
             continue
         latest = version.item.latest_version
@@ -247,8 +245,8 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
     """Compute the period dossier of a theme between two dates (Paris time, inclusive)."""
     first, last = local_bounds(start, end)
     sessions = period_sessions(theme, first, last)
-    attempts = final_attempts([s.id for s in sessions])
-    table, _, infos, _ = attempts_table(attempts, prefix_session=True)
+    loaded = load_attempts([s.id for s in sessions], prefix_session=True)
+    table, infos = loaded.table, loaded.attempts
     enrolled = dict(
         db.session.execute(
             select(Enrolment.session_id, func.count())
@@ -256,9 +254,16 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
             .group_by(Enrolment.session_id)
         ).all()
     )
-    owner = table["attempt_id"].map(lambda a: a.split("-", 1)[0])
-    parts = [(s, table[owner == f"S{s.id}"].reset_index(drop=True)) for s in sessions]
-    session_rows = tuple(_session_row(s, enrolled.get(s.id, 0), part) for s, part in parts)
+    session_of = table["attempt_id"].map({info.attempt_id: info.session_id for info in infos})
+    parts = [(s, table[session_of == s.id].reset_index(drop=True)) for s in sessions]
+    # one validation and one summary per session, shared by the trend and the comparisons
+    prepared = {s.id: prepare(part) for s, part in parts if not part.empty}
+    summaries = {s.id: summarise(prepared[s.id], s.questionnaire.pass_mark) for s, _ in parts
+                 if s.id in prepared}  # fmt: skip
+    session_rows = tuple(
+        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id)) for s, _ in parts
+    )
+    graded_rows = [row for row in session_rows if row[3]]  # the trend skips empty sessions
     scope = (
         f"Thème {theme.title} ; sessions ouvertes du {start:%d/%m/%Y} au {end:%d/%m/%Y} "
         f"(heure de Paris) : {len(sessions)} ; copies remises ou échues et notées : {len(infos)}."
@@ -273,14 +278,14 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
             ),
             (Table("sessions", "Sessions de la période", SESSION_COLUMNS, session_rows),),
             trend=Trend(
-                categories=tuple(f"{row[1]} {row[0]}" for row in session_rows),
+                categories=tuple(f"{row[1]} {row[0]}" for row in graded_rows),
                 series=(
-                    ("Taux de réussite", tuple(row[4] for row in session_rows)),
-                    ("Alpha de Cronbach", tuple(finite(row[8]) for row in session_rows)),
+                    ("Taux de réussite", tuple(row[4] for row in graded_rows)),
+                    ("Fidélité (alpha)", tuple(finite(row[8]) for row in graded_rows)),
                 ),
-                label="Tendance du taux de réussite et de la fidélité, session par session",
+                label="Tendance du taux de réussite et de la fidélité (sessions avec copies)",
             )
-            if len(session_rows) >= 2
+            if len(graded_rows) >= 2
             else None,
         )
     ]
@@ -293,8 +298,8 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
                 "Comparabilité des sessions et des formes",
                 ("Une valeur de p faible signale des sessions qui diffèrent plus que le hasard.",),
                 (
-                    comparability_table([(s, p) for s, p in parts if not p.empty]),
-                    form_table(table, sessions),
+                    comparability_table([(prepared[i], summaries[i]) for i in prepared]),
+                    form_table(table, session_of, sessions, summaries),
                 ),
             ),
             Section(
@@ -306,10 +311,14 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
                 ),
                 (drift_table(table, started, middle),),
             ),
-            Section("exposition", "Exposition des items", tables=(exposure_table(attempts),)),
+            Section(
+                "exposition",
+                "Exposition des items",
+                tables=(exposure_table(loaded.exposure, len(infos)),),
+            ),
         ]
     sections.append(
-        Section("revisions", "Items retirés ou révisés", tables=(revision_table(attempts),))
+        Section("revisions", "Items retirés ou révisés", tables=(revision_table(loaded.versions),))
     )
     return Report(
         kind="period",

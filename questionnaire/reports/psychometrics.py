@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
-from analytics import ResponseData, distractor_analysis, item_stats, prepare, test_stats
+from analytics import ResponseData, distractor_analysis, item_stats, mh_dif, prepare, test_stats
 from analytics.reliability import TestStats
 from questionnaire.reports.loader import ItemInfo
 from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite
@@ -41,10 +43,36 @@ def pass_interval(passed: int, n: int) -> tuple[float, float]:
     return float(ci.low), float(ci.high)
 
 
-def results_table(stats: TestStats, pass_mark: Fraction) -> Table:
-    """Score distribution summary, pass rate and its interval (one row)."""
+@dataclass(frozen=True)
+class Summary:
+    """A group of attempts at a pass mark: the library's statistics, passes and their interval."""
+
+    stats: TestStats
+    passed: int
+    pass_low: float
+    pass_high: float
+    mean_proportion: float
+
+    @property
+    def reliability(self) -> float | None:
+        """Alpha of a single form; with random forms, the library's pairwise alpha."""
+        return finite(
+            self.stats.alpha if self.stats.design == "complete" else self.stats.alpha_pairwise
+        )
+
+
+def summarise(table: pd.DataFrame | ResponseData, pass_mark: Fraction) -> Summary:
+    """The one place where a group of attempts is summarised (sessions, forms, periods)."""
+    data = prepare(table)
+    stats = test_stats(data, cut=pass_mark)
     passed = round(stats.pass_rate * stats.n_attempts)
     low, high = pass_interval(passed, stats.n_attempts)
+    return Summary(stats, passed, low, high, float(np.mean(data.proportions)))
+
+
+def results_table(summary: Summary, pass_mark: Fraction) -> Table:
+    """Score distribution summary, pass rate and its interval (one row)."""
+    stats = summary.stats
     return Table(
         "resultats",
         "Scores et taux de réussite",
@@ -68,10 +96,10 @@ def results_table(stats: TestStats, pass_mark: Fraction) -> Table:
                 stats.median,
                 finite(stats.sd),
                 float(pass_mark),
-                passed,
+                summary.passed,
                 stats.pass_rate,
-                low,
-                high,
+                summary.pass_low,
+                summary.pass_high,
             ),
         ),
     )
@@ -88,11 +116,20 @@ def histogram(stats: TestStats) -> Histogram:
 
 
 def histogram_table(stats: TestStats) -> Table:
+    """The histogram's counts, each score marked as reaching the cut or not (as in the chart)."""
+    cut = stats.csem_at_cut.score
     return Table(
         "distribution",
         "Distribution des scores",
-        (Column("score", "Score", Kind.DECIMAL, 0), Column("count", "Copies", Kind.INT)),
-        tuple((float(bar["score"]), int(bar["count"])) for bar in stats.histogram),
+        (
+            Column("score", "Score", Kind.DECIMAL, 0),
+            Column("count", "Copies", Kind.INT),
+            Column("reaches_cut", f"Atteint le seuil ({cut:g} points)".replace(".", ",")),
+        ),
+        tuple(
+            (float(bar["score"]), int(bar["count"]), float(bar["score"]) >= cut - 1e-9)
+            for bar in stats.histogram
+        ),
     )
 
 
@@ -109,6 +146,10 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
             Column("alpha_low", "IC 95 % bas (Feldt)", Kind.DECIMAL),
             Column("alpha_high", "IC 95 % haut (Feldt)", Kind.DECIMAL),
             Column("sem", "Erreur type de mesure (SEM)", Kind.DECIMAL),
+            Column(
+                "alpha_pairwise", "Alpha par covariances par paires (plan incomplet)", Kind.DECIMAL
+            ),
+            Column("sem_pairwise", "SEM d'après l'alpha par paires", Kind.DECIMAL),
             Column("cut_score", "Score de coupure", Kind.DECIMAL, 2),
             Column("csem", "SEM conditionnelle à la coupure (Lord)", Kind.DECIMAL),
             Column("consistency", "Cohérence de décision (Huynh)", Kind.DECIMAL),
@@ -122,6 +163,8 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
                 ci[0],
                 ci[1],
                 stats.sem,
+                finite(stats.alpha_pairwise),
+                pairwise_sem(stats),
                 stats.csem_at_cut.score,
                 stats.csem_at_cut.value,
                 consistency.p,
@@ -130,7 +173,8 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
             ),
         ),
     )
-    if not stats.forms:
+    listed = [f for f in stats.forms if f.n_attempts >= 2]
+    if not listed:
         return (main,)
     forms = Table(
         "formes",
@@ -156,10 +200,28 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
                 f.sem,
                 f.reason or "",
             )
-            for f in stats.forms
+            for f in listed
         ),
     )
     return (main, forms)
+
+
+def pairwise_sem(stats: TestStats) -> float | None:
+    """SD × √(1 − alpha) with the pairwise alpha of an incomplete design (None otherwise)."""
+    alpha, sd = finite(stats.alpha_pairwise), finite(stats.sd)
+    return sd * math.sqrt(max(1 - alpha, 0.0)) if alpha is not None and sd is not None else None
+
+
+def forms_note(stats: TestStats) -> str | None:
+    """How many forms of a single attempt the per-form table leaves out."""
+    single = sum(1 for f in stats.forms if f.n_attempts < 2)
+    if not single:
+        return None
+    return (
+        f"Formes tirées au hasard : {len(stats.forms)} formes, dont {single} d'une seule copie "
+        "(alpha non calculable, non listées) ; la fidélité de référence est alors l'alpha par "
+        "covariances par paires."
+    )
 
 
 def item_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> Table:
@@ -228,7 +290,7 @@ def distractor_table(table: pd.DataFrame | ResponseData) -> Table:
 
 def topic_table(table: pd.DataFrame, items: dict[str, ItemInfo]) -> Table:
     """Mean proportion correct by topic (the library's proportions on each topic's items)."""
-    topic_of = table["item_id"].map(lambda item: items[item].topic)
+    topic_of = table["item_id"].map({label: info.topic for label, info in items.items()})
     rows = []
     for topic in sorted(set(topic_of)):
         data = prepare(table[topic_of == topic].reset_index(drop=True))
@@ -246,6 +308,126 @@ def topic_table(table: pd.DataFrame, items: dict[str, ItemInfo]) -> Table:
     )
 
 
-def session_stats(table: pd.DataFrame | ResponseData, pass_mark: Fraction) -> TestStats:
-    """The library's test statistics at the questionnaire's pass mark."""
-    return test_stats(table, cut=pass_mark)
+#: Groups with fewer finalised attempts are neither analysed nor shown with their size: too few
+#: to compare, and a small group could point at a person.
+MIN_GROUP_SIZE = 5
+NO_GROUP = (
+    "Aucun groupe d'analyse n'est renseigné sur les inscriptions de cette session : l'analyse "
+    "du fonctionnement différentiel des items (DIF, Mantel-Haenszel) n'est pas réalisée."
+)
+DIF_METHOD = (
+    "Mantel-Haenszel : candidats appariés sur le score total (bibliothèque analytics, mh_dif) ; "
+    "alpha MH = rapport de cotes commun (> 1 : item favorable au groupe de référence) ; "
+    "D-DIF = −2,35 ln(alpha MH) sur l'échelle delta de l'ETS (négatif : item plus difficile "
+    "pour le groupe focal à niveau égal) ; classes ETS A (négligeable), B (modérée), "
+    "C (forte), au seuil de 5 %. Avec moins de 100 copies par groupe, les classes sont "
+    "indicatives."
+)
+
+
+class DifChoiceError(ValueError):
+    """The reference or focal group asked for cannot be analysed."""
+
+
+def group_sizes(data: ResponseData) -> dict[str, int]:
+    """Finalised attempts per analysis group ('' = no group), largest first."""
+    if "group" not in data.table.columns:
+        return {}
+    per_attempt = data.table.drop_duplicates("attempt_id")["group"].astype(str)
+    counts = per_attempt.value_counts()
+    return dict(sorted(((str(g), int(n)) for g, n in counts.items()), key=lambda x: (-x[1], x[0])))
+
+
+def eligible_groups(sizes: dict[str, int]) -> list[str]:
+    """Named groups large enough to be compared, largest first (ties by name)."""
+    return [group for group, n in sizes.items() if group and n >= MIN_GROUP_SIZE]
+
+
+def choose_groups(
+    sizes: dict[str, int], reference: str | None = None, focal: str | None = None
+) -> tuple[str, str] | None:
+    """The (reference, focal) pair: as asked, else the two largest groups; None if impossible."""
+    eligible = eligible_groups(sizes)
+    if not reference and not focal:
+        return (eligible[0], eligible[1]) if len(eligible) >= 2 else None
+    if not reference or not focal:
+        raise DifChoiceError("Choisissez à la fois le groupe de référence et le groupe focal.")
+    for name in (reference, focal):
+        if name not in eligible:
+            raise DifChoiceError(
+                f"Groupe « {name} » inconnu ou de moins de {MIN_GROUP_SIZE} copies."
+            )
+    if reference == focal:
+        raise DifChoiceError("Les groupes de référence et focal doivent être différents.")
+    return reference, focal
+
+
+def group_table(sizes: dict[str, int]) -> Table:
+    """Attempts per group; groups under the minimum are pooled, not named."""
+    rows = [(g, n) for g, n in sizes.items() if g and n >= MIN_GROUP_SIZE]
+    small = [n for g, n in sizes.items() if g and n < MIN_GROUP_SIZE]
+    if small:
+        rows.append((f"Autres groupes (moins de {MIN_GROUP_SIZE} copies chacun)", sum(small)))
+    if sizes.get(""):
+        rows.append(("Sans groupe", sizes[""]))
+    return Table(
+        "dif_groupes",
+        "Groupes d'analyse (copies notées)",
+        (Column("group", "Groupe"), Column("count", "Copies", Kind.INT)),
+        tuple(rows),
+    )
+
+
+def dif_table(data: ResponseData, reference: str, focal: str) -> Table:
+    """Mantel-Haenszel DIF of every item between the two groups (the library's numbers)."""
+    rows = mh_dif(data, "group", reference, focal)
+    return Table(
+        "dif",
+        f"DIF Mantel-Haenszel : référence « {reference} », focal « {focal} »",
+        (
+            Column("item_id", "Item"),
+            Column("n_reference", "Copies (référence)", Kind.INT),
+            Column("n_focal", "Copies (focal)", Kind.INT),
+            Column("mh_alpha", "Alpha MH", Kind.DECIMAL),
+            Column("mh_chi2", "Khi-deux MH", Kind.DECIMAL),
+            Column("mh_p", "p", Kind.DECIMAL, 4),
+            Column("mh_d_dif", "D-DIF (delta ETS)", Kind.DECIMAL),
+            Column("mh_d_dif_se", "Erreur type de D-DIF", Kind.DECIMAL),
+            Column("ets_class", "Classe ETS"),
+        ),
+        tuple(
+            (
+                row.item_id,
+                int(row.n_reference),
+                int(row.n_focal),
+                finite(row.mh_alpha),
+                finite(row.mh_chi2),
+                finite(row.mh_p),
+                finite(row.mh_d_dif),
+                finite(row.mh_d_dif_se),
+                row.ets_class or "n.d.",
+            )
+            for row in rows.itertuples(index=False)
+        ),
+    )
+
+
+def dif_section_parts(
+    data: ResponseData, reference: str | None = None, focal: str | None = None
+) -> tuple[tuple[str, ...], tuple[Table, ...]]:
+    """Paragraphs and tables of the DIF section (DifChoiceError for an impossible choice)."""
+    sizes = group_sizes(data)
+    if not any(sizes.get(g) for g in sizes if g):
+        return (NO_GROUP,), ()
+    pair = choose_groups(sizes, reference, focal)
+    if pair is None:
+        return (
+            f"Moins de deux groupes d'analyse comptent au moins {MIN_GROUP_SIZE} copies : "
+            "l'analyse DIF n'est pas réalisée.",
+        ), (group_table(sizes),)
+    how = "choisis" if reference else "les deux plus nombreux"
+    return (
+        f"Groupes comparés ({how}) : référence « {pair[0]} » ({sizes[pair[0]]} copies), "
+        f"focal « {pair[1]} » ({sizes[pair[1]]} copies).",
+        DIF_METHOD,
+    ), (group_table(sizes), dif_table(data, *pair))

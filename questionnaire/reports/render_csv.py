@@ -12,6 +12,13 @@ from questionnaire.reports.tables import Report
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+def zip_member(name: str) -> zipfile.ZipInfo:
+    """An archive member with a fixed time and deflate compression (reproducible bytes)."""
+    info = zipfile.ZipInfo(name, _ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""
@@ -40,10 +47,8 @@ def render_csv(report: Report) -> bytes:
             ("genere_le", report.generated_at.isoformat()),
             ("empreinte_sha256", report.fingerprint),
         ]
-        archive.writestr(zipfile.ZipInfo("rapport.csv", _ZIP_TIME), _csv(["cle", "valeur"], meta))
+        archive.writestr(zip_member("rapport.csv"), _csv(["cle", "valeur"], meta))
         for table in report.tables:
             header = [column.key for column in table.columns]
-            archive.writestr(
-                zipfile.ZipInfo(f"{table.name}.csv", _ZIP_TIME), _csv(header, list(table.rows))
-            )
+            archive.writestr(zip_member(f"{table.name}.csv"), _csv(header, list(table.rows)))
     return output.getvalue()

@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -39,6 +40,10 @@ from questionnaire.web import paris_time
 PAGE = landscape(A4)
 #: Tables of one row and many columns read better turned into label / value pairs.
 TRANSPOSE_FROM = 4
+#: Room a heading needs below it (else a new page), and tables short enough to keep whole.
+KEEP_ROOM, SHORT_TABLE = 45 * mm, 25
+#: Longer cell texts wrap (a Paragraph); shorter ones are plain strings, much faster to lay out.
+WRAP_FROM = 24
 
 
 def _styles() -> dict:
@@ -67,16 +72,16 @@ def _pdf_table(table: Table, styles: dict) -> PdfTable:
         header_rows = 0
     else:
         data = [[Paragraph(escape(c.label), styles["head"]) for c in table.columns]]
-        data += [[Paragraph(escape(v), styles["cell"]) for v in row] for row in text]
+        data += [[_cell(v, styles) for v in row] for row in text]
         if not table.rows:
             data.append(
                 [Paragraph("Aucune ligne.", styles["cell"])] + [""] * (len(table.columns) - 1)
             )
-        usable = PAGE[0] - 30 * mm
-        widths = [usable / len(table.columns)] * len(table.columns)
+        widths = _widths(table.columns, text)
         header_rows = 1
     pdf = PdfTable(data, colWidths=widths, repeatRows=header_rows)
     style = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 7, 8.5),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
@@ -84,6 +89,20 @@ def _pdf_table(table: Table, styles: dict) -> PdfTable:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe8f5")))
     pdf.setStyle(TableStyle(style))
     return pdf
+
+
+def _widths(columns: tuple[Column, ...], text: list[list[str]]) -> list[float]:
+    """Column widths shared by the page width in proportion to their (capped) content length."""
+    weights = [
+        min(max([len(c.label) / 2, 6] + [len(row[i]) for row in text[:500]]), 40)
+        for i, c in enumerate(columns)
+    ]
+    usable = PAGE[0] - 30 * mm
+    return [usable * w / sum(weights) for w in weights]
+
+
+def _cell(text: str, styles: dict) -> Paragraph | str:
+    return Paragraph(escape(text), styles["cell"]) if len(text) >= WRAP_FROM else text
 
 
 def histogram_drawing(histogram: Histogram) -> Drawing:
@@ -133,7 +152,10 @@ def trend_drawing(trend: Trend) -> Drawing:
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = trend.floor, 1
     chart.valueAxis.valueStep = 0.2
+    chart.joinedLines = 0  # joined per series below: reportlab cannot join a single point
     for index, colour in enumerate(SERIES_COLOURS[: len(trend.series)]):
+        defined = sum(value is not None for value in trend.series[index][1])
+        chart.lines[index].lineStyle = "joinedLine" if defined >= 2 else None
         chart.lines[index].strokeColor = colour
         chart.lines[index].strokeWidth = 1.5
         chart.lines[index].symbol = makeMarker("FilledCircle", fillColor=colour, size=4)
@@ -159,7 +181,8 @@ def render_pdf(report: Report) -> bytes:
         bottomMargin=12 * mm,
         title=report.title,
         author="Questionnaires thématiques",
-        invariant=True,
+        lang="fr-FR",
+        invariant=True,  # fixed creation date and document id: same report, same bytes
     )
     story = [
         Paragraph(escape(report.title), styles["title"]),
@@ -170,14 +193,18 @@ def render_pdf(report: Report) -> bytes:
     for section in report.sections:
         block = [Paragraph(escape(section.title), styles["h2"])]
         block += [Paragraph(escape(p), styles["body"]) for p in section.paragraphs]
-        story.append(KeepTogether(block))
+        # a heading or a caption never stands alone at the foot of a page
+        story += [CondPageBreak(KEEP_ROOM), KeepTogether(block)]
         if section.histogram is not None and section.histogram.scores:
             story.append(histogram_drawing(section.histogram))
         if section.trend is not None:
             story.append(trend_drawing(section.trend))
         for table in section.tables:
-            story.append(Paragraph(escape(table.title), styles["h3"]))
-            story.append(_pdf_table(table, styles))
+            caption = Paragraph(escape(table.title), styles["h3"])
+            if len(table.rows) <= SHORT_TABLE:
+                story.append(KeepTogether([caption, _pdf_table(table, styles)]))
+            else:
+                story += [CondPageBreak(KEEP_ROOM), caption, _pdf_table(table, styles)]
             story.append(Spacer(1, 4 * mm))
     document.build(story, onLaterPages=_footer(report), onFirstPage=_footer(report))
     return output.getvalue()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import UTC
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
+from questionnaire.reports.render_csv import zip_member
 from questionnaire.reports.tables import Kind, Report
 from questionnaire.web import paris_time
 
@@ -49,6 +53,20 @@ def render_xlsx(report: Report) -> bytes:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.number_format = number_format
         sheet.freeze_panes = "A2"
+    return _reproducible(workbook, report)
+
+
+def _reproducible(workbook: Workbook, report: Report) -> bytes:
+    """Saved with the report's time as document dates and fixed member times (same bytes)."""
+    stamp = report.generated_at.astimezone(UTC).replace(tzinfo=None)
+    workbook.properties.creator = "Questionnaires thématiques"
+    workbook.properties.title = report.title
+    workbook.properties.created = workbook.properties.modified = stamp
+    saved = io.BytesIO()
+    # ExcelWriter rather than Workbook.save, which stamps `modified` with the current time
+    ExcelWriter(workbook, zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED)).save()
     output = io.BytesIO()
-    workbook.save(output)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(output, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(zip_member(info.filename), source.read(info))
     return output.getvalue()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from questionnaire.attempts.grading import RegradeReport, neutralise_item, scoring_rules
 from questionnaire.attempts.models import Attempt, AttemptItem
 from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
-from questionnaire.exams.models import ExamSession
+from questionnaire.exams.models import Enrolment, ExamSession
 from questionnaire.extensions import db
 from questionnaire.reports.formats import EXPORTS
+from questionnaire.reports.loader import FINAL_STATUSES
+from questionnaire.reports.psychometrics import eligible_groups
 from questionnaire.reports.tables import Report
 
 
@@ -32,6 +34,23 @@ def scorable_versions(session: ExamSession) -> list[ItemVersion]:
     versions = session_versions(session)
     rules = scoring_rules(versions, session.id)
     return [v for v in versions if not rules[v.id].neutralised]
+
+
+def analysis_groups(session: ExamSession) -> list[str]:
+    """The session's analysis groups that the DIF section can compare, largest first."""
+    counts = db.session.execute(
+        select(Enrolment.analysis_group, func.count())
+        .join(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .where(
+            Attempt.session_id == session.id,
+            Attempt.status.in_(FINAL_STATUSES),
+            Attempt.graded_at.is_not(None),
+            Enrolment.analysis_group.is_not(None),
+        )
+        .group_by(Enrolment.analysis_group)
+    ).all()
+    ordered = sorted(((g, n) for g, n in counts if g), key=lambda x: (-x[1], x[0]))
+    return eligible_groups(dict(ordered))
 
 
 def neutralise_in_session(

@@ -17,11 +17,6 @@ from questionnaire.reports.loader import SessionData, fingerprint, item_label, l
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table
 from questionnaire.web import paris_time
 
-NO_DIF = (
-    "Aucun groupe n'est configuré pour cette session : l'analyse du fonctionnement "
-    "différentiel des items (DIF, Mantel-Haenszel) n'est pas réalisée."
-)
-
 
 def participation_table(data: SessionData) -> Table:
     counts = data.status_counts
@@ -60,7 +55,7 @@ def speed_tables(data: SessionData) -> tuple[Table, ...]:
         (
             Column("n", "Copies", Kind.INT),
             Column("with_not_reached", "Copies avec items non atteints", Kind.INT),
-            Column("mean_not_reached", "Items non atteints par copie (moyenne)", Kind.DECIMAL, 2),
+            Column("mean_not_reached", "Items non atteints par copie (moyenne)", Kind.DECIMAL, 3),
             Column("median_time", "Temps utilisé (médiane)", Kind.PERCENT),
             Column("p90_time", "Temps utilisé (9e décile)", Kind.PERCENT),
             Column("near_limit", "Copies à plus de 90 % du temps", Kind.INT),
@@ -208,8 +203,14 @@ def build_session_report(
     now: datetime,
     *,
     include_names: bool = False,
+    reference: str | None = None,
+    focal: str | None = None,
 ) -> Report:
-    """Compute the whole session dossier from the database (same data → same numbers)."""
+    """Compute the whole session dossier from the database (same data → same numbers).
+
+    `reference` and `focal` name the DIF groups (default: the two largest); an impossible
+    choice raises `psychometrics.DifChoiceError`.
+    """
     data = load_session(session)
     pass_mark = session.questionnaire.pass_mark
     sections = [Section("participation", "Participation", tables=(participation_table(data),))]
@@ -225,7 +226,9 @@ def build_session_report(
             )
         )
     else:
-        stats = psy.session_stats(prepared, pass_mark)
+        summary = psy.summarise(prepared, pass_mark)
+        stats = summary.stats
+        dif_paragraphs, dif_tables = psy.dif_section_parts(prepared, reference, focal)
         sections += [
             Section(
                 "resultats",
@@ -234,7 +237,7 @@ def build_session_report(
                     f"Intervalle de confiance à 95 % du taux de réussite : méthode de "
                     f"{psy.CI_METHOD} (score de Wilson).",
                 ),
-                (psy.results_table(stats, pass_mark), psy.histogram_table(stats)),
+                (psy.results_table(summary, pass_mark), psy.histogram_table(stats)),
                 psy.histogram(stats),
             ),
             Section(
@@ -243,12 +246,14 @@ def build_session_report(
             Section(
                 "fidelite",
                 "Fidélité",
-                (stats.note,) if stats.note else (),
+                tuple(filter(None, (stats.note, psy.forms_note(stats)))),
                 psy.reliability_tables(stats),
             ),
             Section("items", "Items", tables=(psy.item_table(prepared, data.items),)),
             Section("distracteurs", "Distracteurs", tables=(psy.distractor_table(prepared),)),
-            Section("dif", "Fonctionnement différentiel des items (DIF)", (NO_DIF,)),
+            Section(
+                "dif", "Fonctionnement différentiel des items (DIF)", dif_paragraphs, dif_tables
+            ),
             Section(
                 "rapidite",
                 "Rapidité",

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from questionnaire.access import roles_required
 from questionnaire.attempts.grading import GradingError
+from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role
 from questionnaire.banks.models import Theme
 from questionnaire.clock import current_time
@@ -16,7 +17,7 @@ from questionnaire.extensions import db
 from questionnaire.i18n import _
 from questionnaire.reports import angoff, bp, services
 from questionnaire.reports.formats import EXPORTS
-from questionnaire.reports.forms import NeutraliseForm, PanelForm, PeriodForm, rating_form
+from questionnaire.reports.forms import DifForm, NeutraliseForm, PanelForm, PeriodForm, rating_form
 from questionnaire.reports.models import AngoffPanel
 from questionnaire.reports.period_report import build_period_report, find_theme
 from questionnaire.reports.render_html import render_report_html, transposed
@@ -40,6 +41,8 @@ def _shows_names() -> bool:
 
 def _download(content: bytes, fmt: str, stem: str) -> Response:
     export = EXPORTS[fmt]
+    record_action("report.export", target=stem, details={"format": fmt})
+    db.session.commit()
     return Response(
         content,
         mimetype=export.mimetype,
@@ -59,21 +62,45 @@ def index():
     return render_template("reports/index.html", sessions=list(sessions))
 
 
+def _dif_form(session: ExamSession) -> DifForm:
+    form = DifForm(request.args)
+    form.set_groups(services.analysis_groups(session))
+    return form
+
+
+def _session_report(session: ExamSession, form: DifForm):
+    """The session dossier with the DIF groups of a valid form (else the two largest)."""
+    chosen = request.args and form.validate()
+    return build_session_report(
+        session,
+        current_time(),
+        include_names=_shows_names(),
+        reference=form.reference.data if chosen else None,
+        focal=form.focal.data if chosen else None,
+    )
+
+
 @bp.get("/sessions/<int:session_id>")
 @roles_required(*READERS)
 def session_report(session_id: int):
     session = _session_or_404(session_id)
-    report = build_session_report(session, current_time(), include_names=_shows_names())
-    return render_report_html(report, "reports/session.html", session=session)
+    form = _dif_form(session)
+    report = _session_report(session, form)
+    query = {k: v for k, v in (("reference", form.reference.data), ("focal", form.focal.data))
+             if v and not form.errors}  # fmt: skip
+    return render_report_html(
+        report, "reports/session.html", session=session, dif_form=form, query=query
+    )
 
 
 @bp.get("/sessions/<int:session_id>/export/<fmt>")
 @roles_required(*READERS)
 def session_export(session_id: int, fmt: str):
     session = _session_or_404(session_id)
-    if fmt not in EXPORTS:
+    form = _dif_form(session)
+    if fmt not in EXPORTS or (request.args and not form.validate()):
         abort(404)
-    report = build_session_report(session, current_time(), include_names=_shows_names())
+    report = _session_report(session, form)
     return _download(services.export_bytes(report, fmt), fmt, f"rapport-session-{session.id}")
 
 

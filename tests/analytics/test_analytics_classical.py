@@ -220,6 +220,28 @@ def test_distractor_flags() -> None:
     assert "unused_distractor:D" in flags["Q1"]
     assert "possible_second_key:B" not in flags["Q1"]
     assert "unused_distractor:C" in flags["Q2"] and "unused_distractor:D" in flags["Q2"]
+    # With a significance test, C's weak evidence (upper 7 % vs lower 0 %, n = 40) is not enough
+    strict = FlagThresholds(second_key_margin=0.05, second_key_alpha=0.05)
+    strict_flags = item_stats(df, strict, options=["A", "B", "C", "D"]).set_index("item_id")
+    assert "possible_second_key" not in strict_flags.loc["Q1", "flags"]
+
+
+def test_second_key_significance_keeps_clear_evidence() -> None:
+    """60 attempts: the 20 strongest all choose C on Q1 (key A): flagged even with the test."""
+    rows = []
+    for a in range(60):
+        level = a // 20  # 0 strong, 1 middle, 2 weak
+        others = 4 - level * 2  # 4, 2, 0 of the four other items right
+        q1 = "C" if level == 0 else ("A" if level == 1 else "B")
+        rows.append((f"T{a:02d}", "Q1", float(q1 == "A"), q1, "A"))
+        for j in range(4):
+            right = j < others or (level == 2 and a % 4 == j)
+            rows.append((f"T{a:02d}", f"Q{j + 2}", float(right), "A" if right else "B", "A"))
+    df = pd.DataFrame(rows, columns=["attempt_id", "item_id", "score", "option", "key"])
+    strict = FlagThresholds(second_key_margin=0.05, second_key_alpha=0.05)
+    flags = item_stats(df, strict, options=["A", "B", "C"]).set_index("item_id")["flags"]
+    assert "possible_second_key:C" in flags["Q1"]
+    assert "possible_second_key:B" not in flags["Q1"]
 
 
 def test_partial_credit_scales() -> None:

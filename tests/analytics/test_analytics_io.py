@@ -153,3 +153,22 @@ def test_find_forms_groups_identical_item_sets() -> None:
     np.testing.assert_array_equal(forms.counts, [3, 2, 1])  # largest form first
     np.testing.assert_array_equal(forms.index, [0, 1, 0, 0, 1, 2])
     np.testing.assert_array_equal(forms.patterns[2], [False, True, True])
+
+
+def test_spreadsheet_and_r_exports_are_read(tmp_path) -> None:
+    """BOM, CRLF, capitalised headers, padded cells, numeric ids, an R row-name column."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        '\ufeff"","Attempt_ID"," Item_ID ","Score","Group"\r\n'
+        '"1", 1 , 10 , 1 ,"F"\r\n"2", 1 , 2 , 0.5 ,"F"\r\n"3", 2 , 10 , 0 ,"M"\r\n'.encode()
+    )
+    df = read_responses(path)
+    assert df["attempt_id"].astype(str).tolist() == ["1", "1", "2"]
+    assert df["item_id"].astype(str).tolist() == ["10", "2", "10"]
+    assert df["score"].tolist() == [1.0, 0.5, 0.0]
+    assert df["Group"].astype(str).tolist() == [
+        "F",
+        "F",
+        "M",
+    ]  # a caller-named column keeps its name
+    assert list(prepare(df).item_ids) == ["2", "10"]  # natural order of numeric ids

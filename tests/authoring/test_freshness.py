@@ -99,3 +99,21 @@ def test_cites_matches_whole_references_only():
     assert freshness.cites("Art. 197 CGI ; LF 2026", "art. 197 cgi")
     assert not freshness.cites("Art. 1970 CGI", "Art. 197")
     assert not freshness.cites("Art. 19 CGI", "Art. 197")
+
+
+def test_a_change_on_the_day_of_the_check_counts_until_revalidated(
+    db, loaded_bank, make_user, clock
+):
+    from questionnaire.auth.models import Role
+
+    loaded_bank()  # versions written at T0
+    set_validity(db, "TST-0001", T0.date(), reference="Art. 197 CGI")
+    clock.advance(hours=1)
+    freshness.record_reference_change("Art. 197 CGI", T0.date(), "", make_user(), clock())
+    db.session.commit()
+    today = T0.date()
+    assert [e.version.item.external_id for e in freshness.revalidation_queue(today)] == ["TST-0001"]
+    clock.advance(hours=1)
+    freshness.revalidate(version_of(db, "TST-0001"), make_user(Role.REVIEWER), clock())
+    db.session.commit()
+    assert freshness.revalidation_queue(today) == []

@@ -147,7 +147,7 @@ def test_author_with_reviewer_role_is_refused_in_the_browser(client, loaded_bank
     response = client.post(
         f"{item_url}/versions/1/approuver", data={"csrf_token": token}, follow_redirects=True
     )
-    assert "ne pas être l&#39;auteur" in response.get_data(as_text=True)
+    assert "n&#39;avoir ni écrit" in response.get_data(as_text=True)
     from questionnaire.authoring.services import authorship_of
 
     assert not authorship_of(only_item(db).latest_version).is_approved

@@ -38,6 +38,12 @@ def test_register_candidate_by_email(referentials, make_user, clock, db):
     author = make_user(Role.AUTHOR)
     with pytest.raises(services.CertificationError, match="Aucun compte candidat"):
         services.register_candidate(certification, author.email, admin, clock())
+    # the demo's idempotent registration finds the existing enrolment instead of refusing it
+    again = services.ensure_enrolment(certification.slug, candidate, admin, clock())
+    assert again.id == enrolment.id
+    other = make_user(Role.CANDIDATE)
+    created = services.ensure_enrolment(certification.slug, other, admin, clock())
+    assert created.id != enrolment.id and created.user_id == other.id
 
 
 def test_evaluation_is_revised_in_place_by_the_same_member(

@@ -294,7 +294,9 @@ def test_grid_scored_certification_takes_a_0_to_4_score(
     login(client, "grille@example.org")
     grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
     html = client.get(grid).get_data(as_text=True)
+    # the seed names 0 and 4 only; the platform's threshold (2) is marked, 1 and 3 stay bare
     assert "4 — expert" in html and "0 — non acquis" in html
+    assert "2 — seuil d&#39;acquisition" in html and ">3</label>" in html
     assert "(80 %)" in html and "(20 %)" in html
     token = form_token(client, grid)
     response = client.post(

@@ -23,12 +23,12 @@ def test_import_gift_through_the_cli(app, db, loaded_bank):
     )
     assert result.exit_code == 0, result.output
     assert (
-        "moodle_examples.gift : 10 importé(s), 0 inchangé(s), 5 ignoré(s), 0 erreur(s)"
+        "moodle_examples.gift : 8 importé(s), 0 inchangé(s), 7 ignoré(s), 0 erreur(s)"
         in result.output
     )
     assert "[ignoré] ligne 39 : question d'appariement" in result.output
     drafts = db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).scalars().all()
-    assert len(drafts) == 10
+    assert len(drafts) == 8
     assert all(item.latest_version.status is VersionStatus.DRAFT for item in drafts)
 
 
@@ -87,6 +87,10 @@ def test_export_every_status_or_only_some(app, db, loaded_bank, tmp_path):
     assert refused.exit_code == 1 and "nope" in refused.output
 
 
+def args_for(path: str) -> list[str]:
+    return ["banks", "import", path, "--theme", "fiscalite"]
+
+
 def test_import_author_option(app, db, loaded_bank, make_user):
     from questionnaire.auth.models import Role
     from questionnaire.authoring.models import VersionAuthorship
@@ -99,6 +103,9 @@ def test_import_author_option(app, db, loaded_bank, make_user):
         args=["banks", "import", sample_path, "--theme", "fiscalite", "--author", "x@example.org"]
     )
     assert unknown.exit_code == 2 and "x@example.org" in unknown.output
+    make_user(Role.CANDIDATE, email="candidat@example.org")
+    not_author = runner.invoke(args=[*args_for(sample_path), "--author", "candidat@example.org"])
+    assert not_author.exit_code == 2 and "rôle auteur" in not_author.output
     args = [
         "banks",
         "import",
@@ -111,3 +118,36 @@ def test_import_author_option(app, db, loaded_bank, make_user):
     assert runner.invoke(args=args).exit_code == 0
     record = db.session.execute(select(VersionAuthorship)).scalar_one()
     assert record.author_id == author.id
+
+
+def test_import_a_tao_style_package_through_the_cli(app, db, loaded_bank, tmp_path):
+    import zipfile
+
+    loaded_bank()
+    package = tmp_path / "export_tao.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr(
+            "imsmanifest.xml",
+            '<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"><resources>'
+            '<resource identifier="a" type="imsqti_item_xmlv2p1" href="items/a/qti.xml"/>'
+            '<resource identifier="b" type="imsqti_item_xmlv2p2" href="items/b/qti.xml"/>'
+            '<resource identifier="c" type="imsqti_item_xmlv2p1" href="items/c/qti.xml"/>'
+            "</resources></manifest>",
+        )
+        archive.writestr("items/a/qti.xml", (SAMPLES / "tao_rich_v2p1.xml").read_bytes())
+        archive.writestr("items/b/qti.xml", (SAMPLES / "choice_multiple.xml").read_bytes())
+        archive.writestr("items/c/qti.xml", (SAMPLES / "text_entry.xml").read_bytes())
+    result = app.test_cli_runner().invoke(
+        args=["banks", "import", str(package), "--theme", "fiscalite"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "export_tao.zip : 2 importé(s), 0 inchangé(s), 1 ignoré(s), 0 erreur(s)" in result.output
+    assert (
+        "[ignoré] export_tao.zip:items/c/qti.xml (textEntry) : interaction non prise en charge"
+        in result.output
+    )
+    assert "[importé] export_tao.zip:items/a/qti.xml (i1234) : i1234 : nouvel item" in result.output
+    drafts = db.session.execute(
+        select(Item).where(Item.external_id.in_(["i1234", "choiceMultiple"]))
+    )
+    assert [item.latest_version.status for item in drafts.scalars()] == [VersionStatus.DRAFT] * 2

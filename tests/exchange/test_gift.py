@@ -16,9 +16,18 @@ def test_moodle_examples_import_choices_and_skip_other_types():
     result = parse_gift(sample("moodle_examples.gift"), "moodle_examples.gift", TODAY)
     report = result.report
     assert report.errors == []
-    assert len(result.items) == 10
+    assert len(result.items) == 8
     skipped = {entry.location: entry.message for entry in report.skipped}
-    assert set(skipped) == {"ligne 27", "ligne 29", "ligne 39", "ligne 48", "ligne 52"}
+    assert set(skipped) == {
+        "ligne 11",
+        "ligne 13",
+        "ligne 27",
+        "ligne 29",
+        "ligne 39",
+        "ligne 48",
+        "ligne 52",
+    }
+    assert "mot manquant" in skipped["ligne 11"]
     assert "réponse courte" in skipped["ligne 27"]
     assert "appariement" in skipped["ligne 39"]
     assert "numérique" in skipped["ligne 48"]
@@ -34,10 +43,9 @@ def test_moodle_examples_import_choices_and_skip_other_types():
     ]
 
 
-def test_missing_word_true_false_weighted_feedback_and_escapes():
+def test_true_false_weighted_feedback_and_escapes():
     result = parse_gift(sample("moodle_examples.gift"), "moodle_examples.gift", TODAY)
     by_line = {source.location: source.item for source in result.items}
-    assert by_line["ligne 11"].stem == "Grant is _____ in Grant's tomb."
     true_false = by_line["ligne 63"]
     assert [(o.text, o.correct) for o in true_false.options] == [("Vrai", False), ("Faux", True)]
     assert true_false.rationale == "No one is buried in Grant's tomb."
@@ -84,9 +92,90 @@ def test_errors_say_which_line():
     assert "accolade" in errors["ligne 6"]
 
 
-def test_missing_word_before_punctuation():
+def test_missing_word_is_reported_and_skipped():
     result = _parse("Jesus Christ was from {~Jerusalem ~Galilee =Nazareth}.")
-    assert result.items[0].item.stem == "Jesus Christ was from _____."
+    assert result.items == []
+    assert result.report.errors == []
+    assert "mot manquant" in result.report.skipped[0].message
+
+
+def test_moodle_quick_examples_every_type_reported():
+    # the "quick examples" of https://docs.moodle.org/en/GIFT_format (::Q1:: to ::Q8::)
+    result = _parse(
+        "// true/false\n::Q1:: 1+1=2 {T}\n\n"
+        "::Q2:: What's between orange and green in the spectrum?\n"
+        "{ =yellow # right; good! ~red # wrong, it's yellow ~blue # wrong, it's yellow }\n\n"
+        "::Q3:: Two plus {=two =2} equals four.\n\n"
+        "::Q4:: Which animal eats which food? { =cat -> cat food =dog -> dog food }\n\n"
+        "::Q5:: What is a number from 1 to 5? {#3:2}\n\n"
+        "::Q6:: What is a number from 1 to 5? {#1..5}\n\n"
+        "::Q7:: When was Ulysses S. Grant born? {#\n =1822:0 # Correct!\n"
+        " =%50%1822:2 # Half credit.\n}\n\n"
+        "::Q8:: How are you? {}\n"
+    )
+    assert result.report.errors == []
+    assert [source.item.stem for source in result.items] == [
+        "1+1=2",
+        "What's between orange and green in the spectrum?",
+    ]
+    assert result.items[1].item.rationale == (
+        "A : right; good!\nB : wrong, it's yellow\nC : wrong, it's yellow"
+    )
+    skipped = [entry.message.split(" :")[0] for entry in result.report.skipped]
+    assert skipped == [
+        "question à réponse courte",
+        "question d'appariement (matching)",
+        "question numérique",
+        "question numérique",
+        "question numérique",
+        "question ouverte (essay)",
+    ]
+
+
+def test_format_markers_on_answers_and_markdown():
+    result = _parse(
+        "::Q9::[html]<p>Quel <strong>taux</strong> ?</p>{\n"
+        "  =[html]<em>30 %</em>#[html]<strong>bien</strong>\n  ~11 %\n  ~41 %\n}\n\n"
+        "::Q10::[markdown]Which **two** of *these*?{\n"
+        "  ~%50%**A**\n  ~%50%B\n  ~%-50%C\n  ~%-100%D\n  ####See `B`.\n}\n"
+    )
+    html, markdown = (source.item for source in result.items)
+    assert html.stem == "<p>Quel <strong>taux</strong> ?</p>"
+    assert [o.text for o in html.options] == ["<em>30 %</em>", "11 %", "41 %"]
+    assert html.rationale == "A : <strong>bien</strong>"
+    assert markdown.stem == "Which <strong>two</strong> of <em>these</em>?"
+    assert [(o.text, o.correct) for o in markdown.options] == [
+        ("<strong>A</strong>", True),
+        ("B", True),
+        ("C", False),
+        ("D", False),
+    ]
+    assert markdown.rationale == "See <code>B</code>."
+
+
+def test_markdown_never_lets_raw_html_through():
+    result = _parse("[markdown]Q <script>alert(1)</script> ?{=A ~B ~C}")
+    assert "<script>" not in result.items[0].item.stem
+
+
+def test_true_false_with_both_feedbacks_and_general_feedback():
+    result = _parse(
+        "Grant was buried in a tomb in New York City.{\nTRUE\n#Wrong! He is.\n"
+        "#Right.\n####General.}\n\n"
+        "::T::Sun rises west.{F#It does not.#Yes, it rises in the east.}\n"
+    )
+    true, false = (source.item for source in result.items)
+    assert true.correct_keys == ["A"]
+    assert true.rationale == "General.\nA : Right.\nB : Wrong! He is."
+    assert false.correct_keys == ["B"]
+    assert false.rationale == "A : It does not.\nB : Yes, it rises in the east."
+
+
+def test_escaped_colon_in_title_and_multi_line_question():
+    result = _parse("::Q11 \\: colon:: Is 2 \\= 2 \\{ yes \\}?\nreally?{=yes ~no ~maybe}")
+    item = result.items[0].item
+    assert item.stem == "Is 2 = 2 { yes }?\nreally?"
+    assert item.correct_keys == ["A"]
 
 
 def test_partial_credit_in_single_choice_is_reported():

@@ -114,9 +114,107 @@ def test_package_with_a_missing_file_is_an_error():
     assert "package.zip:items/choice.xml" in [entry.location for entry in result.report.errors]
 
 
-def test_package_without_manifest_is_an_error():
-    result = parse_qti(_zip({"choice.xml": sample("choice.xml")}), "p.zip", TODAY)
+def test_zip_without_manifest_reads_its_item_files():
+    result = parse_qti(
+        _zip({"a/choice.xml": sample("choice.xml"), "b/test.xml": b"<assessmentTest/>"}),
+        "p.zip",
+        TODAY,
+    )
+    assert [source.item.id for source in result.items] == ["choice"]
+    assert [entry.location for entry in result.report.skipped] == ["p.zip:b/test.xml"]
+    assert any("imsmanifest.xml" in entry.message for entry in result.report.warnings)
+
+
+def test_zip_without_manifest_nor_item_is_an_error():
+    result = parse_qti(_zip({"readme.txt": b"hello"}), "p.zip", TODAY)
+    assert result.items == []
     assert "imsmanifest.xml" in result.report.errors[0].message
+
+
+def test_qti_2_2_inline_feedback_per_choice():
+    # samples/feedbackInline_v2p2.xml: oat-sa/qti-sdk test/samples/ims/items/2_2/feedbackInline.xml
+    result = parse_qti(sample("feedbackInline_v2p2.xml"), "fb.xml", TODAY)
+    assert result.report.errors == []
+    item = result.items[0].item
+    assert item.id == "Example02-feedbackInline"
+    assert item.stem == (
+        "Sigmund Freud and Carl Jung both belong to the psychoanalytic school of psychology."
+    )
+    assert [(o.text, o.correct) for o in item.options] == [("True", True), ("False", False)]
+    assert item.rationale == "A : That's correct\nB : That's not correct"
+    assert any("ordre des options" in entry.message for entry in result.report.warnings)
+
+
+def test_qti_2_2_general_modal_feedbacks_keep_their_names():
+    # samples/modalFeedback_v2p2.xml: oat-sa/qti-sdk test/samples/ims/items/2_2/modalFeedback.xml
+    result = parse_qti(sample("modalFeedback_v2p2.xml"), "modal.xml", TODAY)
+    assert result.items[0].item.rationale == "correct : correct\nincorrect : incorrect"
+
+
+def test_tao_style_rich_item_with_weighted_mapping():
+    result = parse_qti(sample("tao_rich_v2p1.xml"), "tao.xml", TODAY)
+    assert result.report.errors == []
+    item = result.items[0].item
+    assert item.type is ItemType.MULTIPLE
+    assert item.correct_keys == ["A", "B"]
+    assert "<table><thead><tr><th>Tranche</th>" in item.stem
+    assert "<strong>barème</strong>" in item.stem
+    assert "[image : barème]" in item.stem
+    assert item.stem.endswith(
+        "<p>Quelles affirmations sont <strong>exactes</strong> ?</p></div></div>"
+    )
+    assert [o.text for o in item.options] == [
+        "Le taux <em>marginal</em> est de 30 %",
+        "La décote <strong>existe</strong>",
+        "Le taux est 99 %",
+    ]
+    assert any("image" in entry.message for entry in result.report.warnings)
+
+
+def test_tao_style_package_with_items_in_sub_folders():
+    manifest = b"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="MANIFEST-tao">
+  <metadata><schema>QTIv2.1 Package</schema><schemaversion>1.0.0</schemaversion></metadata>
+  <organizations/>
+  <resources>
+    <resource identifier="i1" type="imsqti_item_xmlv2p1" href="items/i1/qti.xml">
+      <file href="items/i1/qti.xml"/><file href="items/i1/bareme.png"/>
+      <dependency identifierref="img"/>
+    </resource>
+    <resource identifier="i2" type="imsqti_item_xmlv2p2"><file href="items/i2/qti.xml"/></resource>
+    <resource identifier="i3" type="imsqti_item_xmlv2p1" href="items/i3/qti.xml"/>
+    <resource identifier="img" type="webcontent" href="items/i1/bareme.png"/>
+  </resources>
+</manifest>"""
+    package = _zip(
+        {
+            "imsmanifest.xml": manifest,
+            "items/i1/qti.xml": sample("tao_rich_v2p1.xml"),
+            "items/i1/bareme.png": b"\x89PNG",
+            "items/i2/qti.xml": sample("feedbackInline_v2p2.xml"),
+            "items/i3/qti.xml": sample("text_entry.xml"),
+        }
+    )
+    result = parse_qti(package, "tao.zip", TODAY)
+    assert result.report.errors == []
+    assert [source.item.id for source in result.items] == ["i1234", "Example02-feedbackInline"]
+    assert [entry.location for entry in result.report.skipped] == [
+        "tao.zip:items/i3/qti.xml (textEntry)"
+    ]
+    assert any("ne sont pas des items" in entry.message for entry in result.report.warnings)
+
+
+def test_qti3_package():
+    manifest = b"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1" identifier="M3">
+  <resources>
+    <resource identifier="q" type="imsqti_item_xmlv3p0" href="items/q.xml"><file href="items/q.xml"/></resource>
+  </resources>
+</manifest>"""
+    package = _zip({"imsmanifest.xml": manifest, "items/q.xml": sample("choice_feedback_qti3.xml")})
+    result = parse_qti(package, "q3.zip", TODAY)
+    assert result.report.errors == []
+    assert [source.item.id for source in result.items] == ["qti3-choice-feedback"]
 
 
 def test_write_then_read_returns_the_same_items(bank):
@@ -278,3 +376,23 @@ def test_key_from_the_mapping_when_there_is_no_correct_response():
     without = xml[:start] + xml[end + len(b"</correctResponse>") :]
     [source] = parse_qti(without, "mapped.xml", TODAY).items
     assert [o.text for o in source.item.options if o.correct] == ["Hydrogen", "Oxygen"]
+
+
+def test_single_choice_keyed_by_mapping_takes_the_full_credit_choice():
+    item = b"""<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p2" identifier="m1">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
+    <mapping defaultValue="0">
+      <mapEntry mapKey="a" mappedValue="0.5"/><mapEntry mapKey="b" mappedValue="1"/>
+    </mapping>
+  </responseDeclaration>
+  <itemBody><choiceInteraction responseIdentifier="RESPONSE" maxChoices="1">
+    <prompt>Q ?</prompt><simpleChoice identifier="a">A</simpleChoice>
+    <simpleChoice identifier="b">B <img src="x.png"/></simpleChoice>
+    <simpleChoice identifier="c">C</simpleChoice>
+  </choiceInteraction></itemBody>
+</assessmentItem>"""
+    result = parse_qti(item, "m.xml", TODAY)
+    assert result.report.errors == []
+    parsed = result.items[0].item
+    assert parsed.correct_keys == ["B"]
+    assert [o.text for o in parsed.options] == ["A", "B [image]", "C"]

@@ -43,3 +43,9 @@ def test_trend_chart_writes_each_point():
     for value in ("0,55", "0,60", "0,70", "0,31", "−0,12", "01/03/2026"):
         assert value in texts
     assert len(list(root.iter(f"{NS}polyline"))) == 2
+
+
+def test_trend_labels_of_close_values_do_not_overlap():
+    root = ElementTree.fromstring(str(trend_chart([("a", 0.5, 0.5), ("b", 0.6, 0.6)], "t")))
+    first = [e for e in root.iter(f"{NS}text") if e.text == "0,50"]
+    assert len(first) == 2 and abs(float(first[0].get("y")) - float(first[1].get("y"))) >= 14

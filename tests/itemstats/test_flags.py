@@ -80,3 +80,30 @@ def test_french_number_formats():
     assert decimal_fr(None) == "—"
     assert percent_fr(0.426) == "43\u00a0%"
     assert percent_fr(None) == "—"
+
+
+def test_app_thresholds_keep_priority_one_plausible_on_small_samples():
+    """60 items seen ~60 times (as in the app), one wrong key: few false alarms, key caught.
+
+    With the bare rule (p_upper > p_lower) about one sound item in six lands in priority 1;
+    the app's second-key test keeps that near 3 % while still catching the planted wrong key.
+    """
+    from analytics import FlagThresholds, item_stats
+    from analytics.simulate import simulate_responses
+    from questionnaire.itemstats.flags import THRESHOLDS
+
+    def urgent(table, thresholds):
+        stats = item_stats(table, thresholds, options=["A", "B", "C", "D"])
+        flags = [[f for f in cell.split(";") if f] for cell in stats["flags"]]
+        return {item for item, f in zip(stats["item_id"], flags, strict=True) if severity(f) == 1}
+
+    bare_false, app_false, caught = 0, 0, 0
+    for seed in range(10):
+        table = simulate_responses(60, 240, seed=seed, form_length=15, miskey=["SIM-007"]).responses
+        bare, app = urgent(table, FlagThresholds()), urgent(table, THRESHOLDS)
+        bare_false += len(bare - {"SIM-007"})
+        app_false += len(app - {"SIM-007"})
+        caught += "SIM-007" in app
+    assert bare_false / 10 > 6  # the problem: > 10 % of sound items "to check first"
+    assert app_false / 10 <= 3.5  # ≤ ~6 % of 60 items
+    assert caught >= 9

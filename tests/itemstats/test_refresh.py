@@ -164,3 +164,35 @@ def test_tiny_and_empty_sessions_are_stored_without_errors(
     single = _stats(db, version_of("TST-0001"))
     assert single.n == 1 and single.facility == 1.0
     assert single.sd is None and single.r_rest is None  # not computable on one attempt
+
+
+def test_closing_a_session_from_the_admin_page_computes_its_statistics(
+    app, db, clock, answered, make_user, version_of
+):
+    from tests.conftest import form_token, login
+
+    client = app.test_client()
+    login(client, make_user(Role.ADMIN).email)
+    url = f"/admin/sessions/{answered.id}"
+    response = client.post(f"{url}/cloturer", data={"csrf_token": form_token(client, url)})
+    assert response.status_code == 302
+    record = db.session.execute(select(SessionStatistics)).scalar_one()
+    assert (record.session_id, record.attempts, record.computed_at) == (answered.id, 5, clock())
+    assert _stats(db, version_of("TST-0001"), answered).n == 5
+    assert _stats(db, version_of("TST-0002")).facility == pytest.approx(3 / 5)
+    assert refresh_statistics(clock()).sessions == 0  # nothing left for the cron
+
+
+def test_a_failing_computation_does_not_block_closing(db, clock, answered, monkeypatch):
+    from questionnaire.admin.services import close_session
+
+    def broken(loaded):
+        raise StatisticsError("boom")
+
+    monkeypatch.setattr("questionnaire.itemstats.services.analyse", broken)
+    close_session(answered, clock())
+    db.session.commit()
+    assert answered.is_closed(clock())
+    assert _count(db, SessionStatistics) == 0  # still pending: the next refresh computes it
+    monkeypatch.undo()
+    assert refresh_statistics(clock()).sessions == 1

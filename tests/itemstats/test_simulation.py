@@ -21,13 +21,15 @@ def test_history_is_simulated_graded_and_analysed_once(db, clock, loaded_bank):
     loaded_bank(bank_yaml(topics={"alpha": 6, "beta": 6}))  # forms of 2 items (1 per topic)
     summary = simulate_history(clock(), attempts_per_theme=30, seed=1)
     db.session.commit()
-    assert "30 copie(s) dans 1 session(s) close(s)" in summary
+    assert "30 copie(s) dans 3 session(s) close(s)" in summary
 
-    session = db.session.execute(select(ExamSession)).scalar_one()
-    assert session.is_closed(clock())
-    assert session.closes_at == clock() - timedelta(days=30)
+    sessions = db.session.execute(select(ExamSession).order_by(ExamSession.closes_at)).scalars()
+    sessions = sessions.all()
+    assert [clock() - s.closes_at for s in sessions] == [timedelta(days=d) for d in (90, 60, 30)]
+    assert len({s.questionnaire_id for s in sessions}) == 1  # one form, three sittings: a trend
     attempts = db.session.execute(select(Attempt)).scalars().all()
     assert len(attempts) == 30
+    assert sorted(_count(db, Attempt, Attempt.session_id == s.id) for s in sessions) == [10] * 3
     assert {a.status for a in attempts} == {AttemptStatus.SUBMITTED}
     assert all(a.max_score == 2 and a.graded_at is not None for a in attempts)
     for attempt in attempts:  # graded: the stored score matches the stored answers
@@ -42,9 +44,14 @@ def test_history_is_simulated_graded_and_analysed_once(db, clock, loaded_bank):
     assert "simu-001@example.invalid" in {u.email for u in users}
     assert authenticate("simu-001@example.invalid", "", clock()) is None
 
-    assert db.session.execute(select(SessionStatistics)).scalar_one().attempts == 30
-    cumulated = _count(db, ItemStatistics, ItemStatistics.session_id.is_(None))
-    assert cumulated == 12 and _count(db, ItemStatistics) == 24
+    records = db.session.execute(select(SessionStatistics)).scalars().all()
+    assert sorted(r.attempts for r in records) == [10, 10, 10]
+    cumulated = db.session.execute(
+        select(ItemStatistics).where(ItemStatistics.session_id.is_(None))
+    ).scalars()
+    cumulated = cumulated.all()
+    assert len(cumulated) == 12 and sum(row.n for row in cumulated) == 60  # 30 × 2 items
+    assert _count(db, ItemStatistics, ItemStatistics.session_id.is_not(None)) > 12
 
     again = simulate_history(clock() + timedelta(days=1), attempts_per_theme=30, seed=1)
     db.session.commit()
@@ -65,7 +72,7 @@ def test_prepare_demo_adds_the_history(app, db, clock, write_bank, monkeypatch):
     # the demo's open sessions use 20-item forms; the history keeps the banks' plan (2 items)
     monkeypatch.setattr(demo, "default_blueprint", lambda theme: {"alpha": 10, "beta": 10})
     summary = demo.prepare_demo(clock())
-    assert "Historique simulé : 24 copie(s) dans 2 session(s) close(s)" in summary
-    assert _count(db, SessionStatistics) == 2
+    assert "Historique simulé : 24 copie(s) dans 6 session(s) close(s)" in summary
+    assert _count(db, SessionStatistics) == 6
     assert "déjà présent" in demo.prepare_demo(clock())
     assert _count(db, Attempt) == 24

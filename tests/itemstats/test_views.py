@@ -105,3 +105,30 @@ def test_nav_link_for_staff_only(app, client, make_user):
     other = app.test_client()
     login(other, make_user(Role.CANDIDATE).email)
     assert "Statistiques des items" not in _page(other, "/")
+
+
+def test_the_authoring_item_page_shows_the_version_statistics(client, make_user, analysed):
+    login(client, make_user(Role.AUTHOR).email)
+    html = _page(client, "/atelier/items/TST-0002")
+    assert "Statistiques de la version 1" in html
+    assert "Cumul de 2 session(s) close(s), sur 10 copie(s)" in html
+    assert "<dd>60\u00a0%</dd>" in html  # facility: 6 of 10 chose C
+    assert "Discrimination (corrélation item-reste)" in html
+    assert 'role="img"' in html and "Groupe fort (27 % les meilleurs)" in html  # option chart
+    assert "Distracteur D jamais choisi" in html
+    assert "Action suggérée : Réécrire le distracteur D, jamais choisi." in html
+    assert "Évolution par session de la facilité" in html
+
+
+def test_the_authoring_page_of_a_new_version_starts_fresh_and_links_the_old_one(
+    client, make_user, analysed, loaded_bank
+):
+    loaded_bank(BANK.replace("Justification de la question 2.", "Justification revue."))
+    login(client, make_user(Role.AUTHOR).email)
+    html = _page(client, "/atelier/items/TST-0002")
+    assert "Statistiques de la version 2" in html
+    assert "Pas encore de statistiques pour cette version" in html
+    assert 'href="/atelier/items/TST-0002?version=1">version 1</a> (10 copie(s))' in html
+    old = _page(client, "/atelier/items/TST-0002?version=1")
+    assert "Statistiques de la version 1" in old and "<dd>60\u00a0%</dd>" in old
+    assert "Distracteur D jamais choisi" in old

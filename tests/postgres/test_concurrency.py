@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -90,3 +92,56 @@ def test_candidates_cannot_reach_other_peoples_attempts(pg_app, live_server, tmp
     assert intruder.call("GET", f"/attempts/{attempt['attempt_id']}").status_code == 404
     assert intruder.save(attempt["attempt_id"], item_id, ["A"], 1).status_code == 404
     assert intruder.call("POST", f"/attempts/{attempt['attempt_id']}/submit").status_code == 404
+
+
+def test_a_save_racing_a_submission_is_either_graded_or_refused(pg_app, live_server, tmp_path):
+    """A save waits for a finalisation in flight, then sees it: never acknowledged ungraded."""
+    exam = seed_exam(tmp_path, candidates=1)
+    tab = Candidate(live_server, exam.emails[0])
+    attempt = tab.start(exam.session_id).json()
+    item_id = attempt["items"][0]["item_id"]
+    db.session.remove()
+    with db.engine.connect() as finaliser:
+        # what a submission does first: claim the attempt (row locked until its commit)
+        finaliser.execute(
+            sa.text("UPDATE attempt SET status = 'submitted' WHERE id = :id"),
+            {"id": attempt["attempt_id"]},
+        )
+        result: list = []
+        saver = threading.Thread(
+            target=lambda: result.append(tab.save(attempt["attempt_id"], item_id, ["A"], 1))
+        )
+        saver.start()
+        waiting = sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        # autocommit: inside one transaction pg_stat_activity would stay a frozen snapshot
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as observer:
+            while not observer.execute(waiting).scalar_one():
+                assert saver.is_alive(), result  # the save must wait for the claim
+        finaliser.commit()
+    saver.join(timeout=30)
+    assert result[0].status_code == 409
+    assert db.session.execute(sa.select(sa.func.count(Response.id))).scalar_one() == 0
+
+
+def test_huge_ids_and_nul_characters_never_reach_postgresql(pg_app, live_server, tmp_path):
+    exam = seed_exam(tmp_path, candidates=1)
+    tab = Candidate(live_server, exam.emails[0])
+    huge = 2**40
+    answers = [
+        tab.call("GET", f"/attempts/{huge}"),
+        tab.save(huge, "TST-0001", ["A"], 1),
+        tab.call("POST", f"/attempts/{huge}/submit"),
+        tab.start(huge),
+    ]
+    assert [(r.status_code, r.json()["error"]["code"]) for r in answers] == [(404, "not_found")] * 4
+    attempt = tab.start(exam.session_id).json()
+    # PostgreSQL refuses NUL in text: refused before any query, wherever it hides
+    nul = [
+        tab.save(attempt["attempt_id"], "TST%000001", ["A"], 1),
+        tab.call("PUT", f"/attempts/{attempt['attempt_id']}/flags/X", json={"flagged": "\0"}),
+        tab.http.post(f"{live_server}/api/v1/auth/login", json={"email": "a\0@b", "password": "x"}),
+    ]
+    assert [(r.status_code, r.json()["error"]["code"]) for r in nul] == [(400, "bad_request")] * 3

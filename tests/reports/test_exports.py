@@ -175,3 +175,31 @@ def test_cli_unknown_session_fails(app):
     result = app.test_cli_runner().invoke(args=["reports", "session", "999", "-o", "x.pdf"])
     assert result.exit_code == 1
     assert "introuvable" in result.output
+
+
+def test_same_report_same_bytes_with_fixed_metadata(sat, clock):
+    from datetime import UTC
+
+    from questionnaire.reports.services import export_bytes
+    from questionnaire.reports.session_report import build_session_report
+
+    session = sat[0]
+    first, second = (build_session_report(session, clock()) for _ in range(2))
+    for fmt in ("pdf", "xlsx", "csv"):
+        assert export_bytes(first, fmt) == export_bytes(second, fmt), fmt
+        if fmt != "pdf":
+            members = zipfile.ZipFile(io.BytesIO(export_bytes(first, fmt))).infolist()
+            assert {m.date_time for m in members} == {(1980, 1, 1, 0, 0, 0)}, fmt
+    workbook = openpyxl.load_workbook(io.BytesIO(export_bytes(first, "xlsx")))
+    stamp = clock().astimezone(UTC).replace(tzinfo=None)
+    assert workbook.properties.created == workbook.properties.modified == stamp
+    clock.advance(hours=1)
+    later = build_session_report(session, clock())
+    assert export_bytes(later, "pdf") != export_bytes(first, "pdf")  # the time is printed
+
+
+def test_index_page_title_is_plain_text(jury_client, sat):
+    html = jury_client.get("/rapports/").get_data(as_text=True)
+    title = html[html.index("<title>") : html.index("</title>")]
+    assert "<" not in title[1:] and "Rapports psychométriques" in title
+    assert html.count("<h1") == 1 and html.count('id="period-title"') == 1

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from questionnaire.attempts.grading import rekey_item
 from questionnaire.attempts.models import Attempt, DecisionKind, GradeChange, ScoringDecision
+from questionnaire.audit.models import AuditEvent
 from questionnaire.auth.models import Role
 from questionnaire.reports.session_report import build_session_report
 from tests.conftest import form_token, login
@@ -42,6 +43,8 @@ def test_neutralising_an_item_regrades_and_is_reported(client, make_user, sit_se
         (2, 3, True), (1, 3, False), (1, 3, False), (1, 3, False), (0, 3, False),
     ]  # fmt: skip
     assert len(db.session.execute(select(GradeChange)).scalars().all()) == 10
+    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
+    assert actions.count("scoring.neutralise") == 1 and actions.count("grade.change") == 10
 
     after = build_session_report(session, clock())
     assert "TST-0004 v1" not in after.table("items").column("item_id")

@@ -142,3 +142,42 @@ def test_trend_scale_goes_below_zero_for_a_negative_alpha():
     ys = [y for _, y, _ in chart.lines[0].points]
     assert all(chart.top <= y <= chart.baseline for y in ys)
     assert chart.bottom == "-0,6"
+
+
+def test_sessions_without_attempts_stay_out_of_the_trend(two_sessions, make_session, clock):
+    from questionnaire.reports.services import export_bytes
+
+    early, _ = two_sessions
+    make_session(theme=early.questionnaire.theme)  # 22 March, nobody has sat it
+    report = build_period_report(
+        early.questionnaire.theme, date(2026, 3, 1), date(2026, 3, 31), clock()
+    )
+    assert [row[3] for row in report.table("sessions").rows] == [10, 10, 0]
+    assert len(report.section("sessions").trend.categories) == 2
+    assert PdfReader(io.BytesIO(export_bytes(report, "pdf"))).pages  # no single-point line
+
+
+def test_random_forms_use_the_pairwise_alpha():
+    import math
+
+    import pandas as pd
+
+    from analytics import test_stats as library_stats
+    from questionnaire.reports.psychometrics import reliability_tables, summarise
+
+    # six attempts, each on three of four items (every pair of items seen together)
+    rows = []
+    for a, (skip, right) in enumerate([(0, 3), (1, 2), (2, 1), (3, 0), (0, 1), (1, 3)]):
+        shown = [i for i in range(4) if i != skip]
+        rows += [(f"a{a}", f"i{i}", float(n < right)) for n, i in enumerate(shown)]
+    table = pd.DataFrame(rows, columns=["attempt_id", "item_id", "score"])
+    stats = library_stats(table, cut=Fraction(3, 5))
+    summary = summarise(table, Fraction(3, 5))
+    assert stats.design == "incomplete" and stats.alpha_pairwise is not None
+    assert summary.reliability == stats.alpha_pairwise
+    row = dict(zip([c.key for c in reliability_tables(stats)[0].columns],
+                   reliability_tables(stats)[0].rows[0], strict=True))  # fmt: skip
+    assert row["alpha_pairwise"] == stats.alpha_pairwise
+    assert row["sem_pairwise"] == pytest.approx(
+        stats.sd * math.sqrt(max(1 - stats.alpha_pairwise, 0))
+    )

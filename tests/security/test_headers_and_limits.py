@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from questionnaire import create_app
 from questionnaire.audit.models import AuditEvent
-from tests.conftest import PASSWORD, login
+from questionnaire.auth.models import Role
+from tests.conftest import PASSWORD, form_token, login
 
 
 def test_pages_forbid_inline_code_framing_and_needless_browser_features(client):
@@ -91,3 +92,17 @@ def test_with_one_proxy_the_forwarded_address_is_recorded(monkeypatch, tmp_path)
         )
         assert db.session.execute(select(AuditEvent.address)).scalar_one() == "203.0.113.7"
         db.session.remove()
+
+
+def test_nul_characters_are_refused_before_reaching_the_database(client, make_user):
+    admin = make_user(Role.ADMIN)
+    token = form_token(client, "/connexion")
+    page = client.post(
+        "/connexion", data={"email": "a\x00@b.fr", "password": "x", "csrf_token": token}
+    )
+    assert page.status_code == 400 and "Caractère nul interdit" in page.get_data(as_text=True)
+    login(client, admin.email)
+    assert client.get("/admin/journal?action=auth%00").status_code == 400
+    assert client.get("/admin/journal?action=auth.login").status_code == 200
+    api = client.get("/api/v1/attempts/1%00")
+    assert (api.status_code, api.get_json()["error"]["code"]) == (400, "bad_request")

@@ -1,6 +1,7 @@
 """Every route declares who may call it; walking the URL map proves it."""
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from questionnaire.access import PUBLIC
 from questionnaire.auth.models import Role
@@ -18,7 +19,7 @@ PUBLIC_ENDPOINTS = {
 
 def _sample_url(rule) -> str:
     values = {
-        arg: 1 if type(rule._converters[arg]).__name__ == "IntegerConverter" else "X"
+        arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "X"
         for arg in rule.arguments
     }
     if rule.endpoint == "static":

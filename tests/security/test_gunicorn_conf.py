@@ -1,0 +1,34 @@
+"""The gunicorn configuration: workers' connection pools fit in PostgreSQL's default limit."""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+
+from questionnaire.config import ProductionConfig
+
+
+def test_default_workers_on_two_cores_stay_below_postgresql_max_connections(monkeypatch):
+    monkeypatch.delenv("QUESTIONNAIRE_WORKERS", raising=False)
+    monkeypatch.delenv("QUESTIONNAIRE_THREADS", raising=False)
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 2)
+    import questionnaire.gunicorn_conf as conf
+
+    conf = importlib.reload(conf)
+    pool = ProductionConfig.SQLALCHEMY_ENGINE_OPTIONS
+    assert (conf.workers, conf.threads, conf.worker_class) == (5, 4, "gthread")
+    # each thread holds one connection at most: the pool never makes a request wait
+    assert pool["pool_size"] >= conf.threads
+    # 100 is PostgreSQL's default max_connections; keep room for cron jobs and psql
+    assert conf.workers * (pool["pool_size"] + pool["max_overflow"]) <= 80
+    assert conf.preload_app and conf.timeout == 30
+
+
+def test_workers_are_not_recycled_mid_exam_unless_asked(monkeypatch):
+    import questionnaire.gunicorn_conf as conf
+
+    monkeypatch.delenv("QUESTIONNAIRE_MAX_REQUESTS", raising=False)
+    assert importlib.reload(conf).max_requests == 0
+    monkeypatch.setenv("QUESTIONNAIRE_MAX_REQUESTS", "20000")
+    conf = importlib.reload(conf)
+    assert (conf.max_requests, conf.max_requests_jitter) == (20000, 2000)
