@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: str | type[Config] | dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands. No I/O on the database."""
     config_class, overrides = resolve_config(config)
+    if not (ROOT / "templates").is_dir():
+        raise RuntimeError(
+            f"Gabarits introuvables dans {ROOT / 'templates'} : l'application s'exécute depuis "
+            "une copie du dépôt, installée avec « pip install -e » (voir docs/production.md)."
+        )
     instance_path = os.environ.get("QUESTIONNAIRE_INSTANCE_PATH") or str(ROOT / "instance")
     app = Flask(
         __name__,

@@ -53,3 +53,11 @@ def test_grace_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("QUESTIONNAIRE_GRACE_SECONDS", "45")
     assert create_app("testing").config["GRACE_SECONDS"] == 45
+
+
+def test_an_install_outside_the_repository_is_refused_with_a_clear_message(tmp_path, monkeypatch):
+    import questionnaire
+
+    monkeypatch.setattr(questionnaire, "ROOT", tmp_path)
+    with pytest.raises(RuntimeError, match="copie du dépôt"):
+        questionnaire.create_app("testing")
