@@ -49,7 +49,6 @@ _UNSUPPORTED = {
     "matching": "question d'appariement (matching)",
     "shortanswer": "question à réponse courte",
     "description": "description sans question",
-    "missingword": "question à mot manquant (réponses au milieu de la phrase)",
 }
 
 
@@ -168,9 +167,11 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
     answers, _, general = text[open_at + 1 : close_at].strip().partition("####")
     general = convert(general)
     kind = _kind(answers.strip())
-    # text after the answers makes a "missing word" question: the answers go in a blank
-    if after and kind not in _UNSUPPORTED:
-        kind = "missingword"
+    # text after the answers makes a "missing word" question, a multiple choice in Moodle:
+    # the answers go in a blank inside the sentence
+    if after and kind not in _UNSUPPORTED and kind != "truefalse":
+        after = convert(text[close_at + 1 :]).strip()
+        stem = f"{stem.rstrip()} _____{'' if after[:1] in ('.', ',', ';', ':', '!', '?') else ' '}{after}"
     if kind in _UNSUPPORTED:
         report.skip(location, f"{_UNSUPPORTED[kind]} : type non pris en charge, ignorée.")
         return None

@@ -23,12 +23,12 @@ def test_import_gift_through_the_cli(app, db, loaded_bank):
     )
     assert result.exit_code == 0, result.output
     assert (
-        "moodle_examples.gift : 8 importé(s), 0 inchangé(s), 7 ignoré(s), 0 erreur(s)"
+        "moodle_examples.gift : 10 importé(s), 0 inchangé(s), 5 ignoré(s), 0 erreur(s)"
         in result.output
     )
     assert "[ignoré] ligne 39 : question d'appariement" in result.output
     drafts = db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).scalars().all()
-    assert len(drafts) == 8
+    assert len(drafts) == 10
     assert all(item.latest_version.status is VersionStatus.DRAFT for item in drafts)
 
 

@@ -16,18 +16,11 @@ def test_moodle_examples_import_choices_and_skip_other_types():
     result = parse_gift(sample("moodle_examples.gift"), "moodle_examples.gift", TODAY)
     report = result.report
     assert report.errors == []
-    assert len(result.items) == 8
+    assert len(result.items) == 10
     skipped = {entry.location: entry.message for entry in report.skipped}
-    assert set(skipped) == {
-        "ligne 11",
-        "ligne 13",
-        "ligne 27",
-        "ligne 29",
-        "ligne 39",
-        "ligne 48",
-        "ligne 52",
-    }
-    assert "mot manquant" in skipped["ligne 11"]
+    assert set(skipped) == {"ligne 27", "ligne 29", "ligne 39", "ligne 48", "ligne 52"}
+    missing_word = {source.location: source.item for source in result.items}["ligne 11"]
+    assert missing_word.stem == "Grant is _____ in Grant's tomb."
     assert "réponse courte" in skipped["ligne 27"]
     assert "appariement" in skipped["ligne 39"]
     assert "numérique" in skipped["ligne 48"]
@@ -92,11 +85,16 @@ def test_errors_say_which_line():
     assert "accolade" in errors["ligne 6"]
 
 
-def test_missing_word_is_reported_and_skipped():
-    result = _parse("Jesus Christ was from {~Jerusalem ~Galilee =Nazareth}.")
-    assert result.items == []
-    assert result.report.errors == []
-    assert "mot manquant" in result.report.skipped[0].message
+def test_missing_word_is_a_multiple_choice_with_a_blank():
+    # Moodle's "missing word" example (https://docs.moodle.org/en/GIFT_format#Missing_word):
+    # a multiple-choice question whose answers fill a blank in the sentence
+    result = _parse(
+        "Moodle costs {~lots of money =nothing ~a small amount} to download from moodle.org."
+    )
+    assert result.report.errors == [] and result.report.skipped == []
+    (source,) = result.items
+    assert source.item.stem.strip().startswith("Moodle costs _____ to download from moodle.org")
+    assert [option.correct for option in source.item.options] == [False, True, False]
 
 
 def test_moodle_quick_examples_every_type_reported():

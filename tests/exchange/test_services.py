@@ -120,8 +120,8 @@ def test_unknown_theme_and_empty_file(db, clock, loaded_bank):
 def test_exact_duplicates_in_a_file_are_skipped(db, clock, loaded_bank):
     loaded_bank()
     report = _import(clock, sample("moodle_examples.gift"), "moodle_examples.gift", "gift")
-    assert len(report.imported) == 8
-    assert len(report.skipped) == 7
+    assert len(report.imported) == 10
+    assert len(report.skipped) == 5
 
 
 def test_export_status_filter(db, clock, loaded_bank):

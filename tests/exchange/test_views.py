@@ -52,7 +52,7 @@ def test_upload_shows_the_report(client, db, make_user, loaded_bank, role):
     response = _upload(client, sample("moodle_examples.gift"), "moodle_examples.gift", "gift")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "8 item(s) importé(s) en brouillon" in html
+    assert "10 item(s) importé(s) en brouillon" in html
     assert "question d&#39;appariement (matching)" in html
     assert "ligne 39" in html
     item = db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).scalars().first()
