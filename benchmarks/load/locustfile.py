@@ -24,6 +24,9 @@ PASSWORD = os.environ.get("BENCH_PASSWORD", "benchmark-password")
 EMAILS = os.environ.get("BENCH_EMAILS", "")  # file: one e-mail per line
 ACK_LOG = os.environ.get("BENCH_ACK_LOG", "acks.jsonl")
 PROBE_EVERY = int(os.environ.get("BENCH_PROBE_EVERY", "5"))
+# the same scenario, same pacing and request names, with every request sent to the trivial
+# /sante endpoint instead: the ceiling of this machine and stack, for the ratio
+TRIVIAL = os.environ.get("BENCH_TRIVIAL") == "1"
 
 _emails: list[str] = []
 _lock = threading.Lock()
@@ -56,6 +59,9 @@ class Candidate(FastHttpUser):
             if not _emails:
                 return
             email = _emails.pop()
+        if TRIVIAL:
+            self._start_trivially()
+            return
         response = self.client.post(
             "/api/v1/auth/login", json={"email": email, "password": PASSWORD}, name="login"
         )
@@ -76,6 +82,12 @@ class Candidate(FastHttpUser):
         self.items = attempt["items"]
         self.seq = 0
 
+    def _start_trivially(self) -> None:
+        self.client.get("/sante", name="login")
+        self.client.get("/sante", name="start")
+        self.finished, self.attempt_id, self.seq = False, 0, 0
+        self.items = [{"item_id": "", "options": [{"key": "A"}]}] * 20
+
     def _count_finished(self) -> None:
         """The last candidate to finish (or fail to start) ends the run."""
         with _lock:
@@ -89,15 +101,25 @@ class Candidate(FastHttpUser):
         if self.finished:
             raise StopUser()
         if self.seq >= len(self.items):
-            self.client.post(
-                f"/api/v1/attempts/{self.attempt_id}/submit", headers=self.headers, name="submit"
-            )
+            if TRIVIAL:
+                self.client.get("/sante", name="submit")
+            else:
+                self.client.post(
+                    f"/api/v1/attempts/{self.attempt_id}/submit",
+                    headers=self.headers,
+                    name="submit",
+                )
             self.finished = True
             self._count_finished()
             raise StopUser()
         item = self.items[self.seq]
         self.seq += 1
         selected = [random.choice(item["options"])["key"]]
+        if TRIVIAL:
+            self.client.get("/sante", name="save")
+            with _lock:
+                _acks.append(json.dumps([0, "", self.seq, selected, time.time()]))
+            return
         with self.client.put(
             f"/api/v1/attempts/{self.attempt_id}/responses/{item['item_id']}",
             json={"selected": selected, "seq": self.seq},
