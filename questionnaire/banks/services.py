@@ -41,6 +41,19 @@ class LoadReport:
         return bool(sum(self.created.values()) or sum(self.new_versions.values()))
 
 
+def find_item_version(external_id: str, number: int | None) -> tuple[Item, ItemVersion] | None:
+    """An item and one of its versions (the latest unless ``number`` names one), or None."""
+    item = db.session.execute(
+        select(Item).where(Item.external_id == external_id)
+    ).scalar_one_or_none()
+    if item is None or not item.versions:
+        return None
+    if number is None:
+        return item, item.latest_version
+    version = next((v for v in item.versions if v.number == number), None)
+    return None if version is None else (item, version)
+
+
 def validate_banks(path: str | Path, today: date) -> tuple[list[ParsedBank], list[Finding]]:
     """Structural checks and item-writing rules for every bank file at ``path``."""
     paths = bank_files(path)

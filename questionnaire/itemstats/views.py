@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from questionnaire.access import roles_required
 from questionnaire.auth.models import Role
-from questionnaire.banks.models import Item, ItemVersion, Theme
+from questionnaire.banks.models import Theme
+from questionnaire.banks.services import find_item_version
 from questionnaire.extensions import db
 from questionnaire.itemstats import bp
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, SEVERITY_LABELS, decimal_fr, percent_fr
@@ -34,17 +35,10 @@ def _stats_constants() -> dict:
 @bp.get("/items/<external_id>")
 @roles_required(*STAFF)
 def item(external_id: str):
-    item = db.session.execute(
-        select(Item).where(Item.external_id == external_id)
-    ).scalar_one_or_none()
-    if item is None or not item.versions:
+    found = find_item_version(external_id, request.args.get("version", type=int))
+    if found is None:
         abort(404)
-    number = request.args.get("version", type=int)
-    version: ItemVersion | None = item.latest_version
-    if number is not None:
-        version = next((v for v in item.versions if v.number == number), None)
-        if version is None:
-            abort(404)
+    item, version = found
     return render_template(
         "itemstats/item.html",
         item=item,
