@@ -25,7 +25,9 @@ _VOID = {"br", "hr"}
 _HTML_BLOCK = frozenset(
     ["p", "div", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre"]
 )
-_HTML_BLOCK |= {f"h{level}" for level in range(1, 7)}
+_HEADING = frozenset(f"h{level}" for level in range(1, 7))
+_HTML_BLOCK |= _HEADING
+_HAS_BLOCK = re.compile(r"<(?:p|div|ul|ol|li|table|blockquote|pre)>")
 _HTML_INLINE = frozenset(["em", "strong", "b", "i", "u", "sub", "sup", "span", "code"])
 # QTI containers laid out as blocks but not written out as HTML
 _QTI_BLOCK = frozenset({"prompt", "simpleChoice", "contentBody", "choiceInteraction"})
@@ -109,6 +111,12 @@ class _Html:
         inner = self.inner(element, preserve)
         if name in _BLOCK and not preserve:
             inner = inner.strip()
+        # the sanitiser keeps neither headings nor divs: give their text a paragraph of its
+        # own, or it would run into the next block ("Question" + "What…" → "QuestionWhat…")
+        if name in _HEADING:
+            return f"<p><strong>{inner}</strong></p>" if inner else ""
+        if name == "div" and not _HAS_BLOCK.search(inner):
+            return f"<p>{inner}</p>" if inner else ""
         return f"<{name}>{inner}</{name}>" if name in _HTML else inner
 
 
@@ -194,6 +202,13 @@ def parse_item_element(
     if cardinality not in ("single", "multiple"):
         report.skip(location, f"cardinalité « {cardinality} » non prise en charge : item ignoré.")
         return None
+    for stimulus in _children(root, "assessmentStimulusRef"):
+        name = _attr(stimulus, "title") or _attr(stimulus, "href") or _attr(stimulus, "identifier")
+        report.warn(
+            location,
+            f"texte support partagé « {name} » non importé (l'énoncé peut y renvoyer) : "
+            "à intégrer en relecture.",
+        )
     if _attr(interaction, "shuffle") == "false":
         report.warn(
             location, "ordre des options imposé dans la source ; la plateforme peut les mélanger."

@@ -11,18 +11,22 @@ import openpyxl
 
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import OPTION_KEYS, ParsedBank
-from questionnaire.exchange.items import build_item, decode_text, read_metadata, usable_id
+from questionnaire.exchange.items import (
+    OPTION_LETTERS,
+    build_item,
+    decode_text,
+    read_metadata,
+    usable_id,
+)
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import SafeZip, UnsafeArchive, check_size
 
-OPTION_COLUMNS = [f"option_{key.lower()}" for key in OPTION_KEYS]
-COLUMNS = [
-    "id",
-    "topic",
-    "competency",
-    "type",
-    "stem",
-    *OPTION_COLUMNS,
+# option_a … option_j are read (as many options as any import takes); an export writes the
+# bank's option_a … option_e, and further columns only for a draft that has more options.
+OPTION_COLUMNS = [f"option_{key.lower()}" for key in OPTION_LETTERS]
+BANK_OPTION_COLUMNS = OPTION_COLUMNS[: len(OPTION_KEYS)]
+_BEFORE_OPTIONS = ["id", "topic", "competency", "type", "stem"]
+_AFTER_OPTIONS = [
     "correct",
     "rationale",
     "reference",
@@ -31,6 +35,8 @@ COLUMNS = [
     "valid_as_of",
     "volatility",
 ]
+COLUMNS = [*_BEFORE_OPTIONS, *OPTION_COLUMNS, *_AFTER_OPTIONS]
+BANK_COLUMNS = [*_BEFORE_OPTIONS, *BANK_OPTION_COLUMNS, *_AFTER_OPTIONS]
 REQUIRED_COLUMNS = ("stem", "option_a", "option_b", "correct")
 SHEET_NAME = "items"
 
@@ -80,7 +86,7 @@ def _row_item(row: dict[str, str], location: str, report: ImportReport, today: d
         )
         return None
     letters = [char for char in row.get("correct", "").upper() if char.isalpha()]
-    bad = [letter for letter in letters if letter not in OPTION_KEYS[: len(texts)]]
+    bad = [letter for letter in letters if letter not in OPTION_LETTERS[: len(texts)]]
     if bad:
         report.error(location, f"« correct » désigne une option absente : {', '.join(bad)}.")
         return None
@@ -102,7 +108,7 @@ def _row_item(row: dict[str, str], location: str, report: ImportReport, today: d
         id_hint=row.get("id", ""),
         item_type=item_type,
         stem=row["stem"],
-        options=[(text, OPTION_KEYS[index] in letters) for index, text in enumerate(texts)],
+        options=[(text, OPTION_LETTERS[index] in letters) for index, text in enumerate(texts)],
         rationale=row.get("rationale", ""),
         metadata=metadata,
         report=report,
@@ -171,11 +177,10 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
 
 
 def _table(bank: ParsedBank) -> list[list[str]]:
-    rows = [COLUMNS]
+    width = max([len(BANK_OPTION_COLUMNS), *(len(item.options) for item in bank.items)])
+    rows = [[*_BEFORE_OPTIONS, *OPTION_COLUMNS[:width], *_AFTER_OPTIONS]]
     for item in bank.items:
-        texts = [option.text for option in item.options] + [""] * (
-            len(OPTION_COLUMNS) - len(item.options)
-        )
+        texts = [option.text for option in item.options]
         rows.append(
             [
                 item.id,
@@ -183,7 +188,8 @@ def _table(bank: ParsedBank) -> list[list[str]]:
                 item.competency,
                 item.type.value,
                 item.stem,
-                *texts[: len(OPTION_COLUMNS)],
+                *texts,
+                *[""] * (width - len(texts)),
                 ",".join(item.correct_keys),
                 item.rationale,
                 item.reference,

@@ -212,6 +212,22 @@ def pairwise_sem(stats: TestStats) -> float | None:
     return sd * math.sqrt(max(1 - alpha, 0.0)) if alpha is not None and sd is not None else None
 
 
+def design_note(stats: TestStats) -> str | None:
+    """The incomplete design's reliability, said in the report's words (not the library's)."""
+    if stats.design == "complete":
+        return None
+    valid = [f for f in stats.forms if f.alpha is not None]
+    covered = sum(f.n_attempts for f in valid)
+    return (
+        f"Plan incomplet ({len(stats.forms)} formes) : l'« Alpha de Cronbach » est la moyenne "
+        f"des alphas des formes, pondérée par leur nombre de copies, sur {len(valid)} formes "
+        f"calculables "
+        f"({covered} copies sur {stats.n_attempts}) ; son intervalle de confiance n'est pas "
+        "défini. L'alpha par covariances par paires estime la fidélité de la forme de chaque "
+        "copie à partir des covariances des items pris deux à deux, puis en fait la moyenne."
+    )
+
+
 def forms_note(stats: TestStats) -> str | None:
     """How many forms of a single attempt the per-form table leaves out."""
     single = sum(1 for f in stats.forms if f.n_attempts < 2)

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -31,6 +32,7 @@ from questionnaire.reports.tables import (
     Histogram,
     Kind,
     Report,
+    Section,
     Table,
     Trend,
     format_value,
@@ -44,18 +46,20 @@ TRANSPOSE_FROM = 4
 KEEP_ROOM, SHORT_TABLE = 45 * mm, 25
 #: Longer cell texts wrap (a Paragraph); shorter ones are plain strings, much faster to lay out.
 WRAP_FROM = 24
+#: Table cells: font size, header font, left + right padding (reportlab's default 6 pt each).
+CELL_FONT_SIZE, HEADER_FONT, CELL_PADDING = 7, "Helvetica-Bold", 12.5
 
 
 def _styles() -> dict:
     sheet = getSampleStyleSheet()
-    cell = sheet["BodyText"].clone("cell", fontSize=7, leading=8.5)
+    cell = sheet["BodyText"].clone("cell", fontSize=CELL_FONT_SIZE, leading=8.5)
     return {
         "title": sheet["Title"],
         "h2": sheet["Heading2"],
         "h3": sheet["Heading4"],
         "body": sheet["BodyText"],
         "cell": cell,
-        "head": cell.clone("head", fontName="Helvetica-Bold"),
+        "head": cell.clone("head", fontName=HEADER_FONT),
     }
 
 
@@ -92,13 +96,27 @@ def _pdf_table(table: Table, styles: dict) -> PdfTable:
 
 
 def _widths(columns: tuple[Column, ...], text: list[list[str]]) -> list[float]:
-    """Column widths shared by the page width in proportion to their (capped) content length."""
+    """Column widths shared by the page width in proportion to their (capped) content length.
+
+    Each column first gets the width of the longest word of its header, so that a header
+    wraps between words, never inside one (« Copie / s », « Facilit / é »).
+    """
     weights = [
         min(max([len(c.label) / 2, 6] + [len(row[i]) for row in text[:500]]), 40)
         for i, c in enumerate(columns)
     ]
     usable = PAGE[0] - 30 * mm
-    return [usable * w / sum(weights) for w in weights]
+    floors = [header_word_width(c.label) for c in columns]
+    spare = usable - sum(floors)
+    if spare <= 0:
+        return [usable * w / sum(weights) for w in weights]
+    return [floor + spare * w / sum(weights) for floor, w in zip(floors, weights, strict=True)]
+
+
+def header_word_width(label: str) -> float:
+    """Width of a column whose header's longest word fits on one line (cell padding included)."""
+    words = label.split() or [""]
+    return max(stringWidth(word, HEADER_FONT, CELL_FONT_SIZE) for word in words) + CELL_PADDING
 
 
 def _cell(text: str, styles: dict) -> Paragraph | str:
@@ -111,7 +129,7 @@ def histogram_drawing(histogram: Histogram) -> Drawing:
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 15 * mm, 12 * mm
-    chart.width, chart.height = width - 25 * mm, height - 22 * mm
+    chart.width, chart.height = width - 25 * mm, height - 26 * mm
     chart.data = [list(histogram.counts)]
     chart.categoryAxis.categoryNames = [format_value(s, _SCORE) for s in histogram.scores]
     chart.valueAxis.valueMin = 0
@@ -129,9 +147,11 @@ def histogram_drawing(histogram: Histogram) -> Drawing:
     drawing.add(
         Line(x, chart.y, x, chart.y + chart.height, strokeColor=colors.red, strokeWidth=1.5)
     )
+    # above the bars (the tallest one reaches the top of the plot), below the chart's title
     label = f"seuil : {format_value(histogram.cut_score, _CUT)}"
-    drawing.add(String(x + 2, chart.y + chart.height - 8, label, fontSize=8, fillColor=colors.red))
-    drawing.add(String(chart.x, height - 6 * mm, histogram.label, fontSize=9))
+    label_y = chart.y + chart.height + 1.5 * mm
+    drawing.add(String(x + 2, label_y, label, fontSize=8, fillColor=colors.red))
+    drawing.add(String(chart.x, height - 5 * mm, histogram.label, fontSize=9))
     return drawing
 
 
@@ -191,23 +211,44 @@ def render_pdf(report: Report) -> bytes:
         Paragraph(f"<b>Empreinte SHA-256 des données :</b> {report.fingerprint}", styles["body"]),
     ]
     for section in report.sections:
-        block = [Paragraph(escape(section.title), styles["h2"])]
-        block += [Paragraph(escape(p), styles["body"]) for p in section.paragraphs]
-        # a heading or a caption never stands alone at the foot of a page
-        story += [CondPageBreak(KEEP_ROOM), KeepTogether(block)]
-        if section.histogram is not None and section.histogram.scores:
-            story.append(histogram_drawing(section.histogram))
-        if section.trend is not None:
-            story.append(trend_drawing(section.trend))
-        for table in section.tables:
-            caption = Paragraph(escape(table.title), styles["h3"])
-            if len(table.rows) <= SHORT_TABLE:
-                story.append(KeepTogether([caption, _pdf_table(table, styles)]))
-            else:
-                story += [CondPageBreak(KEEP_ROOM), caption, _pdf_table(table, styles)]
-            story.append(Spacer(1, 4 * mm))
+        story += _section_story(section, styles)
     document.build(story, onLaterPages=_footer(report), onFirstPage=_footer(report))
     return output.getvalue()
+
+
+def _section_story(section: Section, styles: dict) -> list:
+    """A section whose heading (or a table's caption) never stands alone at the foot of a page.
+
+    The heading is kept together with the section's first chart or short table; before a long
+    table (which splits across pages) it asks for room for itself and the table's first rows.
+    """
+    lead = [Paragraph(escape(section.title), styles["h2"])]
+    lead += [Paragraph(escape(p), styles["body"]) for p in section.paragraphs]
+    parts: list[tuple[bool, list]] = []  # (splits across pages, flowables)
+    if section.histogram is not None and section.histogram.scores:
+        parts.append((False, [histogram_drawing(section.histogram)]))
+    if section.trend is not None:
+        parts.append((False, [trend_drawing(section.trend)]))
+    for table in section.tables:
+        caption = Paragraph(escape(table.title), styles["h3"])
+        flowables = [caption, _pdf_table(table, styles), Spacer(1, 4 * mm)]
+        parts.append((len(table.rows) > SHORT_TABLE, flowables))
+    first_splits, first = parts[0] if parts else (False, [])
+    if first_splits:
+        story = [CondPageBreak(_height(lead) + KEEP_ROOM), *lead, *first]
+    else:
+        story = [CondPageBreak(KEEP_ROOM), KeepTogether([*lead, *first])]
+    for splits, flowables in parts[1:]:
+        story += [CondPageBreak(KEEP_ROOM), *flowables] if splits else [KeepTogether(flowables)]
+    return story
+
+
+def _height(flowables: list) -> float:
+    """Height the flowables take on a page, spacing included."""
+    width = PAGE[0] - 30 * mm
+    return sum(
+        f.wrap(width, PAGE[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables
+    )
 
 
 def _footer(report: Report):

@@ -246,7 +246,7 @@ def build_session_report(
             Section(
                 "fidelite",
                 "Fidélité",
-                tuple(filter(None, (stats.note, psy.forms_note(stats)))),
+                tuple(filter(None, (psy.design_note(stats), psy.forms_note(stats)))),
                 psy.reliability_tables(stats),
             ),
             Section("items", "Items", tables=(psy.item_table(prepared, data.items),)),

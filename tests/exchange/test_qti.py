@@ -9,6 +9,7 @@ from questionnaire.banks.models import ItemType
 from questionnaire.exchange import safety
 from questionnaire.exchange.qti import parse_qti
 from questionnaire.exchange.qti_write import write_qti, write_qti3
+from questionnaire.richtext import sanitise
 from tests.exchange.conftest import TODAY, sample
 
 
@@ -396,3 +397,52 @@ def test_single_choice_keyed_by_mapping_takes_the_full_credit_choice():
     parsed = result.items[0].item
     assert parsed.correct_keys == ["B"]
     assert [o.text for o in parsed.options] == ["A", "B [image]", "C"]
+
+
+def test_headings_and_text_divs_keep_their_text_apart():
+    # shape of the 1EdTech QTI 3.0 example "qti3-choice-aria-mathml-catalog": the sanitiser
+    # keeps neither <h2> nor <div>, so their text used to run into the next block
+    # ("Passage<p>…", "QuestionWhat is the value…")
+    xml = """<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+        identifier="surveyors"><qti-response-declaration identifier="RESPONSE"
+        cardinality="single" base-type="identifier"><qti-correct-response>
+        <qti-value>A</qti-value></qti-correct-response></qti-response-declaration>
+      <qti-item-body><div class="qti-layout-row"><div class="qti-layout-col6">
+        <h2 class="qti-visually-hidden">Passage</h2><p>Examine the map.</p></div>
+        <div class="qti-layout-col6"><h2 class="qti-visually-hidden">Question</h2>
+        <qti-choice-interaction response-identifier="RESPONSE" max-choices="1">
+          <qti-prompt><div class="qti-well">What is the <em>value</em>?</div></qti-prompt>
+          <qti-simple-choice identifier="A">90</qti-simple-choice>
+          <qti-simple-choice identifier="B">37</qti-simple-choice>
+          <qti-simple-choice identifier="C"><div>58</div></qti-simple-choice>
+        </qti-choice-interaction></div></div></qti-item-body></qti-assessment-item>"""
+    [source] = parse_qti(xml.encode(), "surveyors.xml", TODAY).items
+    stem = sanitise(source.item.stem)
+    assert stem == (
+        "<p><strong>Passage</strong></p><p>Examine the map.</p>"
+        "<p><strong>Question</strong></p><p>What is the <em>value</em>?</p>"
+    )
+    assert [o.text for o in source.item.options] == ["90", "37", "58"]
+
+
+def test_shared_stimulus_is_not_lost_silently():
+    # 1EdTech QTI 3.0 example "unbelievable_night_item3": a choice item whose passage is a
+    # separate stimulus; the item is imported, and the report says the passage is not
+    xml = b"""<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
+        identifier="night3"><qti-response-declaration identifier="RESPONSE" cardinality="single"
+        base-type="identifier"><qti-correct-response><qti-value>B</qti-value>
+        </qti-correct-response></qti-response-declaration>
+      <qti-assessment-stimulus-ref identifier="Stimulus1" href="../passages/night.xml"
+        title="An Unbelievable Night"/>
+      <qti-item-body><p>Read the passage before answering.</p>
+        <qti-choice-interaction max-choices="1" response-identifier="RESPONSE">
+          <qti-prompt>Why did the crocodile stop eating?</qti-prompt>
+          <qti-simple-choice identifier="A">Stuck</qti-simple-choice>
+          <qti-simple-choice identifier="B">Full</qti-simple-choice>
+          <qti-simple-choice identifier="C">Sent back</qti-simple-choice>
+        </qti-choice-interaction></qti-item-body></qti-assessment-item>"""
+    result = parse_qti(xml, "night3.xml", TODAY)
+    assert [source.item.correct_keys for source in result.items] == [["B"]]
+    [warning] = [w for w in result.report.warnings if "An Unbelievable Night" in w.message]
+    assert warning.location == "night3.xml (night3)"
+    assert "non importé" in warning.message

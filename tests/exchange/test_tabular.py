@@ -8,7 +8,14 @@ import zipfile
 import openpyxl
 
 from questionnaire.banks.models import ItemType
-from questionnaire.exchange.tabular import COLUMNS, parse_csv, parse_xlsx, write_csv, write_xlsx
+from questionnaire.banks.validation import ParsedOption
+from questionnaire.exchange.tabular import (
+    BANK_COLUMNS,
+    parse_csv,
+    parse_xlsx,
+    write_csv,
+    write_xlsx,
+)
 from tests.exchange.conftest import TODAY, sample
 
 
@@ -58,7 +65,7 @@ def test_row_errors_name_their_line():
 
 def test_csv_round_trip(bank):
     data = write_csv(bank)
-    assert data.startswith(b"\xef\xbb\xbf" + ",".join(COLUMNS).encode())
+    assert data.startswith(b"\xef\xbb\xbf" + ",".join(BANK_COLUMNS).encode())
     result = parse_csv(data, "export.csv", TODAY)
     assert result.report.errors == []
     assert [source.item for source in result.items] == bank.items
@@ -113,3 +120,40 @@ def test_xlsx_archive_with_an_unsafe_path_is_refused():
     result = parse_xlsx(buffer.getvalue(), "evil.xlsx", TODAY)
     assert result.items == []
     assert "chemin refusé" in result.report.errors[0].message
+
+
+def _with_seven_options(bank):
+    """A draft imported from QTI or GIFT may have more options than a bank (up to 10)."""
+    item = bank.items[1]
+    extra = ["Les loyers", "Les plus-values", "Les pensions", "Les rentes"]
+    item.options += [
+        ParsedOption(chr(ord("D") + index), text, index == 3) for index, text in enumerate(extra)
+    ]
+    return bank
+
+
+def test_csv_round_trip_keeps_options_beyond_e(bank):
+    # the 1EdTech QTI 3.0 example "QTI3multiplechoice2" has six options: exporting it to CSV
+    # used to drop the sixth, so that re-importing the export changed (or refused) the item
+    bank = _with_seven_options(bank)
+    data = write_csv(bank)
+    header = data.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[5:12] == [f"option_{letter}" for letter in "abcdefg"]
+    result = parse_csv(data, "export.csv", TODAY)
+    assert result.report.errors == []
+    assert [source.item for source in result.items] == bank.items
+    assert result.items[1].item.correct_keys == ["A", "B", "G"]
+
+
+def test_xlsx_round_trip_keeps_options_beyond_e(bank):
+    bank = _with_seven_options(bank)
+    result = parse_xlsx(write_xlsx(bank), "export.xlsx", TODAY)
+    assert result.report.errors == []
+    assert [source.item for source in result.items] == bank.items
+
+
+def test_csv_takes_up_to_ten_options():
+    header = "stem," + ",".join(f"option_{letter}" for letter in "abcdefghij") + ",correct"
+    result = _csv(f"{header}\nQ ?,{','.join('0123456789')},J\n")
+    assert result.report.errors == [] and result.report.warnings[0].message.startswith("10")
+    assert [o.text for o in result.items[0].item.options if o.correct] == ["9"]

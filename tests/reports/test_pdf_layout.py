@@ -1,0 +1,113 @@
+"""PDF layout: no lone heading at a page foot, no header broken in a word, a readable cut label."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from pypdf import PdfReader
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import String
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from questionnaire.reports.render_pdf import (
+    PAGE,
+    SHORT_TABLE,
+    _widths,
+    histogram_drawing,
+    render_pdf,
+)
+from questionnaire.reports.tables import Column, Histogram, Kind, Report, Section, Table
+
+HEADING = "Section suivante"
+
+
+def _table(name: str, rows: int) -> Table:
+    columns = (Column("item", "Item"), Column("value", "Valeur", Kind.DECIMAL))
+    return Table(name, f"Tableau {name}", columns, tuple((f"L{n}", n / 7) for n in range(rows)))
+
+
+def _last_lines(pdf: bytes) -> list[str]:
+    """The last line of body text of each page (the footer left out)."""
+    last = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if " — page " not in line]
+        last.append(body[-1] if body else "")
+    return last
+
+
+def _report(first_rows: int, next_rows: int, paragraphs: int) -> Report:
+    return Report(
+        kind="session",
+        title="Rapport de mise en page",
+        scope="Données fictives.",
+        generated_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        fingerprint="0" * 64,
+        sections=(
+            Section("first", "Première section", tables=(_table("premier", first_rows),)),
+            Section(
+                "next",
+                HEADING,
+                paragraphs=tuple(f"Paragraphe d'explication n° {n}." for n in range(paragraphs)),
+                tables=(_table("suivant", next_rows),),
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize(("next_rows", "paragraphs"), [(SHORT_TABLE - 5, 0), (SHORT_TABLE + 40, 4)])
+def test_a_heading_never_ends_a_page(next_rows, paragraphs):
+    # The demo's session report left « Réussite par sujet » alone at the foot of page 3: the
+    # heading had its 45 mm of room, but the short table after it did not, and moved on.
+    # Whatever space the first section leaves, the next heading goes with its table.
+    orphaned = []
+    for first_rows in range(4, SHORT_TABLE + 1):
+        pdf = render_pdf(_report(first_rows, next_rows, paragraphs))
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert HEADING in text and f"L{next_rows - 1}" in text
+        orphaned += [
+            (first_rows, line)
+            for line in _last_lines(pdf)
+            if line.startswith((HEADING, "Paragraphe d'explication", "Tableau suivant"))
+        ]
+    assert orphaned == []
+
+
+def test_a_header_wraps_between_words_never_inside_one():
+    # the items table of the demo session showed « Copie / s » and « Facilit / é »
+    labels = [
+        "Item",
+        "Sujet",
+        "Copies",
+        "Facilité",
+        "Discrimination (r item-reste)",
+        "r item-total",
+        "Indice D (27 %)",
+        "Alpha sans l'item",
+        "Signalements",
+    ]
+    columns = tuple(Column(f"c{n}", label) for n, label in enumerate(labels))
+    text = [["FISC-0001 v1", "Impôt sur le revenu", "31", "0,903", "0,245", "0,326", "0,190",
+             "0,724", "distracteur A peu choisi, distracteur C peu choisi"]] * 80  # fmt: skip
+    widths = _widths(columns, text)
+    assert sum(widths) == pytest.approx(PAGE[0] - 30 * mm)
+    for label, width in zip(labels, widths, strict=True):
+        longest = max(stringWidth(word, "Helvetica-Bold", 7) for word in label.split())
+        assert width >= longest + 12, label  # reportlab's cell padding: 6 pt on each side
+
+
+def test_cut_label_sits_above_the_bars():
+    # in the RGPD history the tallest bar was the one at the cut, and the red « seuil : 12,00 »
+    # was written over it (red on blue, unreadable)
+    counts = (0, 2, 9, 30, 41, 35, 20)
+    histogram = Histogram(tuple(float(s) for s in range(7)), counts, 4.0, "Distribution")
+    drawing = histogram_drawing(histogram)
+    [chart] = [shape for shape in drawing.contents if isinstance(shape, VerticalBarChart)]
+    strings = {s.text: s for s in drawing.contents if isinstance(s, String)}
+    [label] = [s for text, s in strings.items() if text.startswith("seuil")]
+    title = strings["Distribution"]
+    assert label.y >= chart.y + chart.height  # the tallest bar reaches the top of the plot
+    assert title.y - label.y >= label.fontSize  # and the label stays clear of the title
