@@ -27,7 +27,7 @@ from questionnaire.banks.models import (
     Theme,
     Volatility,
 )
-from questionnaire.banks.validation import OPTION_KEYS, ParsedItem, ParsedOption
+from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
 from questionnaire.richtext import sanitise
 
 VOLATILITY_LABELS = {
@@ -62,7 +62,9 @@ class ItemForm(FlaskForm):
         validators=[DataRequired("L'énoncé est obligatoire."), Length(max=5000)],
         description="Mise en forme permise : <em>, <strong>, listes, tableaux.",
     )
-    options = FieldList(FormField(OptionForm), min_entries=5, max_entries=5)
+    # Five rows; an imported draft with more options (up to 10) shows them all, so that saving
+    # never drops one silently: the author removes the surplus, the form says why.
+    options = FieldList(FormField(OptionForm), min_entries=5, max_entries=len(DRAFT_OPTION_KEYS))
     rationale = TextAreaField(
         "Justification",
         validators=[DataRequired("La justification est obligatoire."), Length(max=5000)],
@@ -93,7 +95,7 @@ class ItemForm(FlaskForm):
     def filled_options(self) -> list[ParsedOption]:
         return [
             ParsedOption(
-                OPTION_KEYS[i], entry.form.text.data.strip(), bool(entry.form.correct.data)
+                DRAFT_OPTION_KEYS[i], entry.form.text.data.strip(), bool(entry.form.correct.data)
             )
             for i, entry in enumerate(self.options.entries)
             if (entry.form.text.data or "").strip()
@@ -153,7 +155,9 @@ class ItemForm(FlaskForm):
         self.competency.data = version.competency
         self.item_type.data = version.item_type.value
         self.stem.data = version.stem
-        for entry, key in zip(self.options.entries, OPTION_KEYS, strict=True):
+        while len(self.options.entries) < len(version.options):
+            self.options.append_entry()
+        for entry, key in zip(self.options.entries, DRAFT_OPTION_KEYS, strict=False):
             option = version.option(key)
             entry.form.text.data = option.text if option else ""
             entry.form.correct.data = bool(option and option.is_correct)

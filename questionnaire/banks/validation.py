@@ -27,6 +27,13 @@ REQUIRED_ITEM_FIELDS = (
     "volatility",
 )
 OPTION_KEYS = string.ascii_uppercase[:5]
+#: What a draft may still lack: publication needs it (the reviewer sees the warning).
+DRAFT_OPTIONAL = {
+    "rationale": "justification absente : à rédiger avant publication.",
+    "reference": "référence absente : à compléter avant publication.",
+}
+#: A draft (imported, not yet reviewed) may have up to 10 options, as QTI and GIFT allow.
+DRAFT_OPTION_KEYS = string.ascii_uppercase[:10]
 
 
 @dataclass
@@ -78,8 +85,9 @@ class ParsedBank:
 
 
 class _Collector:
-    def __init__(self, path: str):
+    def __init__(self, path: str, drafts: bool = False):
         self.path = path
+        self.drafts = drafts
         self.findings: list[Finding] = []
 
     def error(self, item_id: str | None, rule: str, message: str) -> None:
@@ -97,9 +105,15 @@ def bank_files(path: str | Path) -> list[Path]:
     return [path]
 
 
-def parse_bank_text(text: str, path: str) -> tuple[ParsedBank | None, list[Finding]]:
-    """Parse and check one bank's YAML text."""
-    out = _Collector(path)
+def parse_bank_text(
+    text: str, path: str, drafts: bool = False
+) -> tuple[ParsedBank | None, list[Finding]]:
+    """Parse and check one bank's YAML text.
+
+    ``drafts``: the items are imported as drafts for review, so what publication will demand
+    (a rationale, a reference, 3 to 5 options) is a warning, not an error.
+    """
+    out = _Collector(path, drafts)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -269,6 +283,10 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
     for name in REQUIRED_ITEM_FIELDS:
         value = raw.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
+            if out.drafts and name in DRAFT_OPTIONAL:
+                raw[name] = ""
+                out.warning(item_id, f"missing-{name}", DRAFT_OPTIONAL[name])
+                continue
             rule = f"missing-{name}" if name in ("rationale", "reference") else "missing-field"
             out.error(item_id, rule, f"« {name} » est obligatoire.")
     unknown = set(raw) - set(REQUIRED_ITEM_FIELDS)
@@ -322,12 +340,20 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
 def _parse_options(
     raw: object, item_id: str, item_type: ItemType | None, out: _Collector
 ) -> list[ParsedOption] | None:
-    if not isinstance(raw, list) or not 3 <= len(raw) <= 5:
-        out.error(item_id, "option-count", "un item a de 3 à 5 options.")
+    keys = DRAFT_OPTION_KEYS if out.drafts else OPTION_KEYS
+    low = 2 if out.drafts else 3
+    if not isinstance(raw, list) or not low <= len(raw) <= len(keys):
+        out.error(item_id, "option-count", f"un item a de {low} à {len(keys)} options.")
         return None
+    if not 3 <= len(raw) <= 5:
+        out.warning(
+            item_id,
+            "option-count",
+            f"{len(raw)} options : une banque en demande 3 à 5 ; à corriger en relecture.",
+        )
     options: list[ParsedOption] = []
     for position, option in enumerate(raw):
-        expected = OPTION_KEYS[position]
+        expected = keys[position]
         if not isinstance(option, dict):
             out.error(item_id, "option", f"l'option n° {position + 1} doit être un dictionnaire.")
             return None

@@ -23,7 +23,7 @@ def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
     text = decode_text(data, source, report)
     if text is None:
         return ParseResult([], report)
-    bank, findings = parse_bank_text(text, source)
+    bank, findings = parse_bank_text(text, source, drafts=True)
     for finding in findings:
         # An import adds items to a theme: whether this file alone could fill a form is moot.
         if bank is not None and finding.rule == "blueprint" and finding.item_id is None:

@@ -171,3 +171,18 @@ def test_an_item_with_an_open_version_refuses_a_new_draft(db, clock, loaded_bank
     with pytest.raises(ImportRejected) as caught:
         _import(clock, changed, "choice.xml", "qti")
     assert "brouillon" in caught.value.report.errors[0].message
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_incomplete_drafts_come_back_unchanged_in_every_format(db, clock, loaded_bank, fmt):
+    """A draft without reference nor rationale, one with six options: both survive a round trip."""
+    loaded_bank()
+    _import(clock, sample("choice.xml"), "choice.xml", "qti")
+    _import(clock, b"Six options ?{=un ~deux ~trois ~quatre ~cinq ~six}\n", "six.gift", "gift")
+    db.session.commit()
+    drafts = frozenset({VersionStatus.DRAFT})
+    data, count = export_theme("fiscalite", fmt, drafts)
+    assert count == 2
+    report = _import(clock, data, f"export.{FORMATS[fmt].extension}", fmt)
+    assert report.errors == [] and report.imported == []
+    assert len(report.unchanged) == 2

@@ -19,10 +19,25 @@ def test_write_is_a_valid_bank_and_reads_back(bank):
 
 
 def test_item_errors_are_reported_by_identifier():
+    text = bank_yaml(topics={"alpha": 2}).replace("type: single", "type: unique", 1)
+    result = parse_yaml(text.encode("utf-8"), "bank.yaml", TODAY)
+    assert [(e.location, "type" in e.message) for e in result.report.errors] == [
+        ("TST-0001", True)
+    ]
+
+
+def test_what_publication_needs_is_a_warning_for_an_imported_draft():
     text = bank_yaml(topics={"alpha": 2}).replace('    reference: "Art. 2 CGI"\n', "")
     result = parse_yaml(text.encode("utf-8"), "bank.yaml", TODAY)
-    assert [(e.location, "reference" in e.message) for e in result.report.errors] == [
+    assert result.report.errors == []
+    assert [(w.location, "référence absente" in w.message) for w in result.report.warnings] == [
         ("TST-0002", True)
+    ]
+    assert [source.item.reference for source in result.items] == ["Art. 1 CGI", ""]
+    # the shipped banks stay strict: a bank without reference is refused by `banks validate`
+    _, findings = parse_bank_text(text, "bank.yaml")
+    assert [(f.item_id, f.rule) for f in findings if f.severity.value == "erreur"] == [
+        ("TST-0002", "missing-reference")
     ]
 
 
