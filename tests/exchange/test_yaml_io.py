@@ -21,9 +21,7 @@ def test_write_is_a_valid_bank_and_reads_back(bank):
 def test_item_errors_are_reported_by_identifier():
     text = bank_yaml(topics={"alpha": 2}).replace("type: single", "type: unique", 1)
     result = parse_yaml(text.encode("utf-8"), "bank.yaml", TODAY)
-    assert [(e.location, "type" in e.message) for e in result.report.errors] == [
-        ("TST-0001", True)
-    ]
+    assert [(e.location, "type" in e.message) for e in result.report.errors] == [("TST-0001", True)]
 
 
 def test_what_publication_needs_is_a_warning_for_an_imported_draft():
