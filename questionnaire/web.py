@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
@@ -42,11 +43,26 @@ def french_percent(value: float | None) -> str:
     return f"{text}\u00a0%"
 
 
+DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL's INTEGER
+
+
 class DatabaseIntConverter(IntegerConverter):
     """``<int:…>`` bounded to PostgreSQL's INTEGER: a larger id is a 404, not a database error."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=DATABASE_INT_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def database_int(value: str) -> int:
+    """``request.args.get(name, type=database_int)``: an integer a query can compare with an id.
+
+    Out of PostgreSQL's INTEGER range it raises ValueError, so the argument counts as absent, like
+    any other non-integer, instead of failing in the database.
+    """
+    number = int(value)
+    if not -DATABASE_INT_MAX - 1 <= number <= DATABASE_INT_MAX:
+        raise ValueError(value)
+    return number
 
 
 def init_app(app: Flask) -> None:
@@ -96,6 +112,12 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if request.path.startswith(("/copies/", "/api/")):
+        if request.path.startswith(("/copies/", "/api/")) or _is_personal():
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _is_personal() -> bool:
+    """A page or file served to a logged-in user may hold personal data (a transcript, an
+    attestation, a data export): no cache may keep it, e.g. on an exam centre's shared computer."""
+    return request.endpoint != "static" and current_user.is_authenticated

@@ -53,6 +53,10 @@ class InvalidSelection(AttemptError):
     code, status = "invalid_selection", 422
 
 
+class InvalidSeq(InvalidSelection):
+    code = "invalid_seq"
+
+
 class UnknownItem(AttemptError):
     code, status = "unknown_item", 404
 
@@ -308,7 +312,7 @@ def save_response(
     if seq is None:
         seq = attempt_item.seq + 1
     if not 0 <= seq < MAX_SEQ:
-        raise InvalidSelection("Numéro de séquence invalide.")
+        raise InvalidSeq("Numéro de séquence invalide.")
     if _upsert_response(attempt.id, attempt_item, keys, seq, now):
         return SaveResult(seq=seq, saved_at=now, applied=True)
     stored = _stored_response(attempt_item)
@@ -346,7 +350,7 @@ def autosave(
         return save_response(loaded, attempt_item, selected, seq, now, grace_seconds)
     keys = _checked_keys(row.option_order, row.item_type is ItemType.MULTIPLE, selected)
     if not 0 <= seq < MAX_SEQ:
-        raise InvalidSelection("Numéro de séquence invalide.")
+        raise InvalidSeq("Numéro de séquence invalide.")
     if _upsert(attempt_id, row.id, keys, seq, now):
         return SaveResult(seq=seq, saved_at=now, applied=True)
     stored = db.session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -24,8 +25,19 @@ class AccountError(ValueError):
 
 
 def _hasher() -> PasswordHasher:
-    time_cost, memory_cost, parallelism = current_app.config["PASSWORD_HASH_PARAMS"]
+    return _hasher_for(*current_app.config["PASSWORD_HASH_PARAMS"])
+
+
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+@functools.cache
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    """The dummy password's hash, computed once per cost: an unknown e-mail then costs one
+    verification, like a wrong password (hashing it each time doubled the cost, and the delay
+    told which accounts exist)."""
+    return _hasher_for(time_cost, memory_cost, parallelism).hash(_DUMMY_PASSWORD)
 
 
 def hash_password(password: str) -> str:
@@ -74,8 +86,9 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
     user = find_user_by_email(email or "")
     hasher = _hasher()
     if user is None or not user.active:
+        dummy = _dummy_hash(*current_app.config["PASSWORD_HASH_PARAMS"])
         with contextlib.suppress(VerificationError):
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password or "x")
+            hasher.verify(dummy, password or "x")
         return None
     try:
         hasher.verify(user.password_hash, password or "")

@@ -27,6 +27,7 @@ from questionnaire.banks.versions import open_version
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import version_report
+from questionnaire.web import database_int
 
 STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
 PAGE_SIZE = 50
@@ -51,7 +52,7 @@ def _themes() -> list[Theme]:
 
 
 def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int)
+    return request.args.get(name, type=database_int)
 
 
 @bp.get("/")

@@ -8,16 +8,23 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, text
 
+from questionnaire.accessibility.services import preferences_for
 from questionnaire.attempts.models import Attempt, GradeChange
 from questionnaire.audit.models import PURGE_OPTION, AuditEvent
 from questionnaire.audit.services import events_about, record
 from questionnaire.auth.models import User, UserRole
+from questionnaire.certification.models import (
+    Accommodation,
+    CertificationEnrolment,
+    JuryEvaluation,
+)
 from questionnaire.exams.models import Enrolment
 from questionnaire.extensions import db
 from questionnaire.privacy.models import Erasure
 from questionnaire.roles import Role
 
 ERASED_DOMAIN = "efface.invalid"
+ERASED_ACCOMMODATION = "Description supprimée (effacement des données personnelles)."
 # Not an argon2 hash: no password can ever match it.
 UNUSABLE_PASSWORD = "!erased"
 
@@ -82,6 +89,8 @@ def export_user_data(user: User, now: datetime) -> dict:
             }
             for c in grade_changes
         ],
+        "certifications": [_certification_data(e) for e in _certification_enrolments(user)],
+        "display_preferences": _preference_data(user),
         "audit_events": [
             {
                 "action": event.action,
@@ -120,6 +129,64 @@ def _attempt_data(attempt: Attempt) -> dict:
     }
 
 
+def _certification_enrolments(user: User) -> list[CertificationEnrolment]:
+    return list(
+        db.session.execute(
+            select(CertificationEnrolment)
+            .where(CertificationEnrolment.user_id == user.id)
+            .order_by(CertificationEnrolment.id)
+        ).scalars()
+    )
+
+
+def _certification_data(enrolment: CertificationEnrolment) -> dict:
+    """The title, the jury's evaluations, the accommodations, prerequisites and validated blocks."""
+    evaluations = db.session.execute(
+        select(JuryEvaluation)
+        .where(JuryEvaluation.enrolment_id == enrolment.id)
+        .order_by(JuryEvaluation.id)
+    ).scalars()
+    return {
+        "certification": enrolment.certification.title,
+        "registered_at": _iso(enrolment.created_at),
+        "accommodations": [
+            {"description": a.description, "recorded_at": _iso(a.recorded_at)}
+            for a in enrolment.accommodations
+        ],
+        "prerequisites": [
+            {"prerequisite": r.prerequisite.label, "recorded_at": _iso(r.recorded_at)}
+            for r in enrolment.prerequisite_records
+        ],
+        "jury_evaluations": [
+            {
+                "competency": e.competency.code,
+                "acquired": e.acquired,
+                "grid_score": e.grid_score,
+                "comment": e.comment,
+                "recorded_at": _iso(e.recorded_at),
+            }
+            for e in evaluations
+        ],
+        "validated_blocks": [
+            {"block": v.block.code, "validated_at": _iso(v.validated_at)}
+            for v in enrolment.block_validations
+        ],
+    }
+
+
+def _preference_data(user: User) -> dict | None:
+    preference = preferences_for(user.id)
+    if preference is None:
+        return None
+    return {
+        "large_text": preference.large_text,
+        "high_contrast": preference.high_contrast,
+        "reduced_motion": preference.reduced_motion,
+        "hide_countdown": preference.hide_countdown,
+        "updated_at": _iso(preference.updated_at),
+    }
+
+
 def erasure_of(user: User) -> Erasure | None:
     return db.session.execute(
         select(Erasure).where(Erasure.user_id == user.id)
@@ -130,7 +197,8 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     """Replace identity and credentials by a stable pseudonym and disable the login.
 
     Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
-    test statistics remain valid. Accommodation notes (possibly health data) are removed.
+    test statistics remain valid. Accommodation notes and descriptions (possibly health data)
+    are removed.
     """
     if not reason.strip():
         raise ErasureError("Indiquez le motif de l'effacement (demande, date).")
@@ -148,6 +216,12 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         select(Enrolment).where(Enrolment.user_id == user.id)
     ).scalars():
         enrolment.accommodation_note = None
+    for accommodation in db.session.execute(
+        select(Accommodation)
+        .join(CertificationEnrolment)
+        .where(CertificationEnrolment.user_id == user.id)
+    ).scalars():
+        accommodation.description = ERASED_ACCOMMODATION
     erasure = Erasure(
         user_id=user.id,
         pseudonym=pseudonym,

@@ -15,6 +15,10 @@ ROUTE_BODY_LIMITS = {
     "api.flag": 1024,
     "api.submit": 1024,
     "api.start": 1024,
+    # the same exam steps as plain HTML forms (without JavaScript): CSRF token and a few fields
+    "attempts.session_home": 4 * 1024,
+    "attempts.question": 16 * 1024,
+    "attempts.review": 4 * 1024,
 }
 
 

@@ -202,6 +202,20 @@ def test_list_filters_by_status_and_text(client, loaded_bank, author, db):
     assert "TST-0009" in by_author and "TST-0002" not in by_author
 
 
+def test_list_filters_out_of_the_id_range_are_ignored_not_a_server_error(
+    client, loaded_bank, author
+):
+    """An id no database column can hold counts as absent, like ``?theme=abc``."""
+    loaded_bank()
+    login(client, author.email)
+    everything = client.get("/atelier/").get_data(as_text=True)
+    for value in (2**31, 2**64, -(2**63) - 1):
+        for name in ("theme", "topic", "author"):
+            response = client.get(f"/atelier/?{name}={value}")
+            assert response.status_code == 200, (name, value)
+            assert "8 item(s)" in response.get_data(as_text=True) and "8 item(s)" in everything
+
+
 @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.JURY])
 def test_candidates_and_jury_reach_none_of_the_workspace(client, loaded_bank, make_user, role):
     loaded_bank()

@@ -69,11 +69,18 @@ def test_main_pages_have_no_wcag_violation(
         assert response.status == 200, address
         audit.check(page, axe_source, name, shown)
 
+    for name, address, status, shown in ERROR_PAGES:
+        response = page.goto(address)
+        assert response.status == status, address
+        audit.check(page, axe_source, name, shown)
+
     _question_with_every_preference(context.browser, base_url, make_exam(), audit, axe_source)
+    _empty_dashboard(context.browser, base_url, make_user(Role.CANDIDATE), audit, axe_source)
     addresses = {
         "session_id": exam.session_id,
         "certification_id": certification_id,
         "enrolment_id": enrolment_id,
+        "user_id": exam.user_id,
     }
     _staff_pages(context.browser, base_url, staff, addresses, audit, axe_source)
 
@@ -112,6 +119,22 @@ def _question_with_every_preference(browser, base_url, exam, audit, axe_source) 
     finally:
         context.close()
 
+
+def _empty_dashboard(browser, base_url, email, audit, axe_source) -> None:
+    """The home page of a candidate enrolled nowhere (the empty state)."""
+    context = browser.new_context(base_url=base_url, locale="fr-FR")
+    try:
+        page = context.new_page()
+        log_in(page, email)
+        audit.check(page, axe_source, "Accueil du candidat (aucune session)", "/")
+    finally:
+        context.close()
+
+
+ERROR_PAGES = [  # (name, address, status, address as published), seen by the candidate
+    ("Page introuvable", "/copies/999999/resultat", 404, "/copies/<id>/resultat"),
+    ("Accès refusé", "/admin/", 403, "/admin/"),
+]
 
 CANDIDATE_PAGES = [  # (name, address, address as published in the audit)
     ("Préférences d'affichage", "/preferences-affichage", "/preferences-affichage"),
@@ -163,7 +186,21 @@ STAFF_PAGES = [
         "/admin/utilisateurs/nouveau",
         "/admin/utilisateurs/nouveau",
     ),
+    (
+        "Administration : modifier une session",
+        "/admin/sessions/{session_id}/modifier",
+        "/admin/sessions/<id>/modifier",
+    ),
+    ("Administration : un compte", "/admin/utilisateurs/{user_id}", "/admin/utilisateurs/<id>"),
     ("Incidents", "/admin/incidents", "/admin/incidents"),
+    (
+        "Incidents : temps supplémentaire d'une session",
+        "/admin/incidents/sessions/{session_id}",
+        "/admin/incidents/sessions/<id>",
+    ),
+    ("Sessions (suivi)", "/gestion/sessions", "/gestion/sessions"),
+    ("Banques : un thème", "/banques/fiscalite", "/banques/<thème>"),
+    ("Banques : un item", "/banques/items/TST-0001", "/banques/items/<item>"),
     ("Journal d'audit", "/admin/journal", "/admin/journal"),
     ("Effacement RGPD", "/admin/rgpd/effacement", "/admin/rgpd/effacement"),
     ("Certifications", "/certifications", "/certifications"),
@@ -186,6 +223,26 @@ STAFF_PAGES = [
         "Délibération de la CPNE",
         "/certifications/{certification_id}/deliberation",
         "/certifications/<id>/deliberation",
+    ),
+    (
+        "Relevé de certification (jury)",
+        "/certifications/inscriptions/{enrolment_id}",
+        "/certifications/inscriptions/<id>",
+    ),
+]
+
+STAFF_FORMS_WITH_ERRORS = [  # (name, address, submit button, address as published)
+    (
+        "Administration : nouveau compte (erreurs de saisie)",
+        "/admin/utilisateurs/nouveau",
+        "Enregistrer",
+        "/admin/utilisateurs/nouveau",
+    ),
+    (
+        "Effacement RGPD (erreurs de saisie)",
+        "/admin/rgpd/effacement",
+        "Effacer (pseudonymiser) le compte",
+        "/admin/rgpd/effacement",
     ),
 ]
 
@@ -219,6 +276,12 @@ def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None
         for name, address, shown in STAFF_PAGES:
             response = page.goto(address.format(**addresses))
             assert response.status == 200, address
+            audit.check(page, axe_source, name, shown)
+        for name, address, button, shown in STAFF_FORMS_WITH_ERRORS:
+            page.goto(address)
+            page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+            page.get_by_role("button", name=button).click()
+            expect(page.locator(".field-errors").first).to_be_visible()
             audit.check(page, axe_source, name, shown)
     finally:
         context.close()

@@ -97,6 +97,24 @@ def test_candidate_completes_the_exam_with_the_keyboard_alone(page, make_exam):
     expect(page.locator(".result-summary")).to_contain_text("2 / 2")
 
 
+def test_enter_in_an_answer_goes_forward(page, make_exam):
+    """Enter in a radio button submits the form with its first button: forward, never back."""
+    exam = make_exam(title="Session touche Entrée")
+    log_in(page, exam.email)
+    page.goto(f"/sessions/{exam.session_id}")
+    tab_to(page, "button.button")
+    page.keyboard.press("Enter")
+    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    for following in ("^Question 2 / 2", "^Revue avant remise"):
+        tab_to(page, 'input[name="answer"]')
+        page.keyboard.press("Space")
+        expect(page.locator("#save-status")).to_have_text(SAVED)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page).to_have_title(re.compile(following))
+    expect(page.locator("main")).to_contain_text("2 question(s) répondue(s) sur 2")
+
+
 def test_answer_survives_a_reload_and_a_network_outage(page, context, make_exam, live_app):
     exam = make_exam()
     log_in(page, exam.email)

@@ -190,3 +190,55 @@ def test_the_purge_command(app, make_user, db, clock):
     result = app.test_cli_runner().invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
     assert "1 compte(s) pseudonymisé(s)" in result.output
+
+
+def _certification_with_records(db, clock, make_user, candidate):
+    """Seed 000's certification, with an accommodation and a jury evaluation of ``candidate``."""
+    from questionnaire.certification.loader import DATA_PATH, load_referentials
+    from questionnaire.certification.services import (
+        add_accommodation,
+        ensure_enrolment,
+        record_evaluation,
+    )
+
+    load_referentials(DATA_PATH, clock())
+    jury = make_user(Role.JURY, Role.ADMIN, email="jury-cert@example.org")
+    enrolment = ensure_enrolment("charge-clientele-particuliers", candidate, jury, clock())
+    add_accommodation(enrolment, "Tiers temps : trouble visuel (certificat médical)", jury, clock())
+    competency = next(c for c in enrolment.certification.competencies if c.is_jury_evaluated)
+    record_evaluation(
+        enrolment, competency, jury, clock(), acquired=True, grid_score=4, comment="Très clair"
+    )
+    db.session.commit()
+    return enrolment, competency
+
+
+def test_the_export_holds_the_certification_records_and_preferences(client, make_user, db, clock):
+    """Access right (art. 15): the jury's evaluations and the accommodations are personal data."""
+    from questionnaire.accessibility.services import DisplayChoices, save_preferences
+
+    candidate = make_user(Role.CANDIDATE)
+    enrolment, competency = _certification_with_records(db, clock, make_user, candidate)
+    save_preferences(candidate.id, DisplayChoices(large_text=True), clock())
+    db.session.commit()
+    login(client, candidate.email)
+    document = client.get("/mes-donnees/export.json").get_json()
+    (certification,) = document["certifications"]
+    assert certification["certification"] == enrolment.certification.title
+    assert certification["accommodations"][0]["description"].startswith("Tiers temps")
+    (evaluation,) = certification["jury_evaluations"]
+    assert (evaluation["competency"], evaluation["comment"]) == (competency.code, "Très clair")
+    assert document["display_preferences"]["large_text"] is True
+
+
+def test_erasure_removes_the_certification_accommodation_descriptions(make_user, db, clock):
+    from questionnaire.certification.models import Accommodation
+
+    candidate = make_user(Role.CANDIDATE)
+    _certification_with_records(db, clock, make_user, candidate)
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    erase_user(candidate, admin, "Demande écrite", clock())
+    db.session.commit()
+    (accommodation,) = db.session.execute(select(Accommodation)).scalars()
+    assert "médical" not in accommodation.description
+    assert "visuel" not in accommodation.description

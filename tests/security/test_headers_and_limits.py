@@ -106,3 +106,33 @@ def test_nul_characters_are_refused_before_reaching_the_database(client, make_us
     assert client.get("/admin/journal?action=auth.login").status_code == 200
     api = client.get("/api/v1/attempts/1%00")
     assert (api.status_code, api.get_json()["error"]["code"]) == (400, "bad_request")
+
+
+def test_pages_for_a_logged_in_user_are_never_cached(client, make_session):
+    """A transcript, a data export or a result left in the cache of an exam centre's shared
+    computer would be readable by the next person; public pages and static files may be cached."""
+    session, candidate = make_session()
+    assert "Cache-Control" not in client.get("/connexion").headers
+    login(client, candidate.email)
+    for url in ("/", f"/sessions/{session.id}", "/mes-donnees", "/mes-donnees/export.json"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers.get("Cache-Control") == "no-store", url
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert static.headers.get("Cache-Control") != "no-store"
+
+
+def test_the_exam_forms_without_javascript_have_the_api_limits(client, make_session):
+    """The plain HTML save and submission are the API's twins: a large body is abuse there too."""
+    session, candidate = make_session()
+    login(client, candidate.email)
+    token = form_token(client, f"/sessions/{session.id}")
+    started = client.post(f"/sessions/{session.id}", data={"csrf_token": token})
+    question = started.headers["Location"]
+    review = question.split("/questions/")[0] + "/revue"
+    for url, padding in ((question, 20_000), (review, 5_000), (f"/sessions/{session.id}", 5_000)):
+        response = client.post(url, data={"csrf_token": token, "padding": "x" * padding})
+        assert response.status_code == 413, url
+    normal = client.post(question, data={"csrf_token": token, "answer": "A", "action": "next"})
+    assert normal.status_code == 302

@@ -179,7 +179,8 @@ def test_save_errors(client, api, make_session, clock, app):
         ({"selected": "A", "seq": 1}, 422, "invalid_selection"),
         ({"selected": ["A"], "seq": -1}, 422, "invalid_seq"),
         ({"selected": ["A"], "seq": "1"}, 422, "invalid_seq"),
-        ({"selected": ["A"], "seq": 2**60}, 422, "invalid_selection"),
+        ({"selected": ["A"], "seq": 2**60}, 422, "invalid_seq"),
+        ({"selected": ["A"], "seq": 2**53}, 422, "invalid_seq"),  # above the document's maximum
     ]
     for payload, status, code in cases:
         response = api.call("PUT", url, json=payload)

@@ -177,3 +177,18 @@ def test_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_enter_in_an_answer_moves_forward_never_back(client, make_session):
+    """Enter in a radio button submits with the form's first submit button (HTML's implicit
+    submission): it must be « suivante » (« revue » on the last question), never « précédente »."""
+    session, candidate = make_session(item_count=3, blueprint={"alpha": 2, "beta": 1})
+    html_login(client, candidate.email)
+    first_question = start_attempt(client, session)
+    attempt_id = re.search(r"/copies/(\d+)/", first_question).group(1)
+    for position, expected in ((1, "next"), (2, "next"), (3, "review")):
+        html = client.get(f"/copies/{attempt_id}/questions/{position}").get_data(as_text=True)
+        start = html.index('id="answer-form"')
+        form = html[start : html.index("</form>", start)]
+        default_button = re.search(r'<button type="submit" name="action" value="([^"]+)"', form)
+        assert default_button.group(1) == expected, position
