@@ -45,6 +45,7 @@ class BinaryEvaluationForm(FlaskForm):
         "Décision",
         choices=[SelectChoice("acquired", "Acquis"), SelectChoice("not_acquired", "Non acquis")],
         validators=[InputRequired("Indiquez si la compétence est acquise.")],
+        invalid_choice_message="Indiquez si la compétence est acquise.",
     )
     comment = TextAreaField(
         "Commentaire",
@@ -61,6 +62,7 @@ class GridEvaluationForm(FlaskForm):
         "Note sur la grille",
         choices=[SelectChoice(str(n), grid_label(n, None)) for n in range(GRID_MAX + 1)],
         validators=[InputRequired(f"Choisissez une note de 0 à {GRID_MAX}.")],
+        invalid_choice_message=f"Choisissez une note de 0 à {GRID_MAX}.",
     )
     comment = TextAreaField(
         "Commentaire",

@@ -192,10 +192,15 @@ def record_evaluation(
             enrolment_id=enrolment.id, competency_id=competency.id, evaluator_id=evaluator.id
         )
         db.session.add(evaluation)
+    # the date is the decision's: correcting a comment must not move a block's validation date
+    if evaluation.recorded_at is None or (evaluation.acquired, evaluation.grid_score) != (
+        acquired,
+        grid_score,
+    ):
+        evaluation.recorded_at = now
     evaluation.acquired = acquired
     evaluation.grid_score = grid_score
     evaluation.comment = comment.strip()
-    evaluation.recorded_at = now
     db.session.flush()
     record(
         "certification.evaluation",

@@ -109,7 +109,7 @@ def _export(certification_id: int, fmt: str) -> Response:
     results = services.results_for(certification, services.enrolments_in(certification))
     rows = exports.deliberation_table(certification, results)
     if fmt == "csv":
-        body, mimetype = exports.to_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = exports.to_csv(rows), "text/csv"
     else:
         body = exports.to_xlsx(rows, "Délibération")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -46,6 +46,30 @@ def test_register_candidate_by_email(referentials, make_user, clock, db):
     assert created.id != enrolment.id and created.user_id == other.id
 
 
+def test_a_comment_correction_keeps_the_block_validation_date(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    """Only a changed decision dates the evaluation: a typo fixed later moves no block date."""
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    jury = make_user(Role.JURY)
+    block = enrolment.certification.blocks[0]
+    for item in block.competencies:
+        services.record_evaluation(enrolment, item, jury, clock(), acquired=True, comment="Acquis")
+    decided = clock()
+    clock.advance(days=20)
+    first = block.competencies[0]
+    services.record_evaluation(enrolment, first, jury, clock(), acquired=True, comment="Acquis.")
+    db.session.commit()
+    result = services.transcript(enrolment).blocks[0]
+    assert (result.status, result.validated_at) == (Status.VALIDATED, decided)
+    mine = services.evaluations_by_competency(enrolment)[first.id][0]
+    assert (mine.comment, mine.recorded_at) == ("Acquis.", decided)
+    clock.advance(days=1)
+    services.record_evaluation(enrolment, first, jury, clock(), acquired=False, comment="Non")
+    services.record_evaluation(enrolment, first, jury, clock(), acquired=True, comment="Si")
+    assert services.transcript(enrolment).blocks[0].validated_at == clock()
+
+
 def test_evaluation_is_revised_in_place_by_the_same_member(
     referentials, enrol_candidate, make_user, clock, db
 ):

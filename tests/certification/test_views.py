@@ -189,7 +189,7 @@ def test_deliberation_exports_csv_and_xlsx(client, setup, make_user, clock, db):
     assert "validé" in page and "en attente" in page
     response = client.get(urls(certification, mine)["csv"])
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.get_data().decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("Candidat;Adresse électronique;B1 : statut;B1 : date de validation")
@@ -306,12 +306,37 @@ def test_grid_scored_certification_takes_a_0_to_4_score(
     assert response.status_code == 302
     evaluation = db.session.execute(select(JuryEvaluation)).scalar_one()
     assert (evaluation.grid_score, evaluation.acquired, evaluation.comment) == (3, None, "Solide")
-    out_of_range = client.post(
-        f"/certifications/inscriptions/{enrolment.id}/competences/{first.id}",
-        data={"csrf_token": token, f"c{first.id}-score": "7"},
-    )
-    assert out_of_range.status_code == 400
+    for bad in ("7", "-1", "trois"):
+        out_of_range = client.post(
+            f"/certifications/inscriptions/{enrolment.id}/competences/{first.id}",
+            data={
+                "csrf_token": token,
+                f"c{first.id}-score": bad,
+                f"c{first.id}-comment": "À garder",
+            },
+        )
+        assert out_of_range.status_code == 400
+        html = out_of_range.get_data(as_text=True)
+        # the interface is French, never WTForms' « Not a valid choice. »; the comment is kept
+        assert "Choisissez une note de 0 à 4." in html and "Not a valid choice" not in html
+        assert "À garder</textarea>" in html
     assert db.session.execute(select(JuryEvaluation)).scalar_one().grid_score == 3
+
+
+def test_an_unknown_binary_outcome_is_refused_in_french(client, setup, db):
+    certification, mine, _ = setup
+    c1 = certification.competencies[0]
+    login(client, "jury1@example.org")
+    token = form_token(client, urls(certification, mine)["grid"])
+    response = client.post(
+        urls(certification, mine, c1.id)["evaluate"],
+        data={"csrf_token": token, f"c{c1.id}-outcome": "peut-être", f"c{c1.id}-comment": "Noté"},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Indiquez si la compétence est acquise." in html and "Not a valid choice" not in html
+    assert "Noté</textarea>" in html
+    assert db.session.execute(select(JuryEvaluation)).first() is None
 
 
 def test_jury_attests_a_prerequisite_from_the_transcript(
