@@ -13,7 +13,7 @@ from typing import NoReturn, TextIO
 
 import pandas as pd
 
-from analytics.io import AnalyticsInputError
+from analytics.io import AnalyticsInputError, at_file_lines
 
 FLOAT_FORMAT = "%.6g"
 
@@ -62,9 +62,13 @@ def _cmd_item_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
 def _cmd_test_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from analytics.io import read_responses
-    from analytics.reliability import test_stats
+    from analytics.reliability import parse_cut, test_stats
 
-    result = test_stats(read_responses(args.file), cut=args.cut)
+    try:  # checked before reading the file, and named as the option the user typed
+        cut = parse_cut(args.cut)
+    except AnalyticsInputError as exc:
+        raise AnalyticsInputError(f"--cut : {exc}") from exc
+    result = test_stats(read_responses(args.file), cut=cut)
     json.dump(result.to_dict(), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
     return 0
@@ -259,7 +263,8 @@ def main(
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except AnalyticsInputError as exc:
-        message = str(exc)
+        file = getattr(args, "file", None)
+        message = str(at_file_lines(exc, file) if file else exc)
     except (OSError, ValueError) as exc:
         message = f"{type(exc).__name__}: {exc}"
     except Exception as exc:  # never a traceback

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analytics.io import AnalyticsInputError, ResponseData, prepare
+from analytics.io import AnalyticsInputError, ResponseData, _fail, prepare
 
 DIF_COLUMNS = (
     "item_id",
@@ -119,9 +119,10 @@ def _attempt_groups(data: ResponseData, column: str) -> tuple[np.ndarray, pd.Ind
         np.minimum.at(first, data.row_attempt, np.arange(len(codes), dtype=np.int64))
         bad = codes != codes[first][data.row_attempt]
         pos = int(np.flatnonzero(bad)[0])
-        raise AnalyticsInputError(
-            f"ligne {pos + 2}, colonne {column} : groupe différent pour la même tentative "
-            f"{data.attempt_ids[data.row_attempt[pos]]}"
+        raise _fail(
+            pos,
+            column,
+            f"groupe différent pour la même tentative {data.attempt_ids[data.row_attempt[pos]]}",
         )
     return per_attempt, pd.Index(values.categories.astype(str))
 

@@ -7,7 +7,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import IO
@@ -24,7 +24,28 @@ _NATURAL = re.compile(r"(\d+)")
 
 
 class AnalyticsInputError(ValueError):
-    """Malformed input table; the message names the line (header = line 1) and column."""
+    """Malformed input table; the message names the line (header = line 1) and column.
+
+    An error about data rows keeps them (``rows``, 0-based positions) and its message as
+    ``parts`` (text, or an index into ``rows`` where a line number goes), so a reader that
+    knows the real line of each row (blank lines skipped in a CSV) can renumber it.
+    """
+
+    def __init__(
+        self, message: str = "", *, parts: Sequence[str | int] = (), rows: Sequence[int] = ()
+    ) -> None:
+        self.parts = tuple(parts)
+        self.rows = tuple(int(r) for r in rows)
+        super().__init__(self._render(_line) if self.parts else message)
+
+    def _render(self, line_of: Callable[[int], int]) -> str:
+        return "".join(str(line_of(self.rows[p])) if isinstance(p, int) else p for p in self.parts)
+
+    def at_lines(self, line_of: Callable[[int], int]) -> AnalyticsInputError:
+        """The same error with its rows numbered by ``line_of`` (0-based row → line)."""
+        if not self.parts:
+            return self
+        return AnalyticsInputError(self._render(line_of))
 
 
 def natural_key(text: str) -> tuple:
@@ -37,8 +58,26 @@ def _line(position: int) -> int:
     return int(position) + 2
 
 
-def _fail(position: int, column: str, message: str) -> AnalyticsInputError:
-    return AnalyticsInputError(f"ligne {_line(position)}, colonne {column} : {message}")
+def _fail(
+    position: int, column: str, *message: str | int, refs: Iterable[int] = ()
+) -> AnalyticsInputError:
+    """Error on a data row; an int in ``message`` is the line of ``refs[int - 1]``."""
+    parts = ("ligne ", 0, f", colonne {column} : ", *message)
+    return AnalyticsInputError(parts=parts, rows=(position, *refs))
+
+
+def _record_lines(source: str | os.PathLike | None, text: str | None, sep: str) -> list[int]:
+    """Line where each data record of a CSV starts, blank lines skipped as pandas does."""
+    with (
+        io.StringIO(text) if text is not None else open(source, encoding="utf-8-sig", newline="")
+    ) as fh:
+        reader = csv.reader(fh, delimiter=sep, skipinitialspace=True)
+        starts, previous = [], 0
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            if start > 1 and row and not (len(row) == 1 and not row[0].strip()):
+                starts.append(start)
+    return starts
 
 
 def _sniff_sep(header: str) -> str:
@@ -47,7 +86,10 @@ def _sniff_sep(header: str) -> str:
 
 def _ragged(text: str, sep: str, n_fields: int) -> AnalyticsInputError:
     """Error naming the first line whose number of fields differs from the header."""
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    previous = 0
+    for row in reader:
+        number, previous = previous + 1, reader.line_num
         if row and len(row) > n_fields:
             return AnalyticsInputError(f"ligne {number} : {len(row)} champs au lieu de {n_fields}")
     return AnalyticsInputError("nombre de champs incohérent avec l'en-tête")
@@ -78,7 +120,11 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
     if not header.strip():
         raise AnalyticsInputError("table vide : aucune ligne d'en-tête")
     sep = sep or _sniff_sep(header)
-    names = [c.strip().strip('"') for c in header.rstrip("\r\n").split(sep)]
+    header_fields = csv.reader([header.rstrip("\r\n")], delimiter=sep, skipinitialspace=True)
+    names = [c.strip() for c in next(header_fields)]
+    doubled = [c for i, c in enumerate(names) if c in names[:i]]
+    if doubled:  # pandas would silently rename the second one "score.1"
+        raise AnalyticsInputError(f"colonne en double : {doubled[0]}")
     dtype = {c: str for c in names if c.lower() not in NUMERIC_COLUMNS}
     na_values = {c: [""] for c in names if c.lower() in NUMERIC_COLUMNS}
     try:
@@ -111,7 +157,32 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
     except pd.errors.EmptyDataError as exc:
         raise AnalyticsInputError("table vide") from exc
     df.columns = [str(c).strip() for c in df.columns]
-    return validate_responses(df)
+    try:
+        return validate_responses(df)
+    except AnalyticsInputError as exc:
+        if not exc.parts:
+            raise
+        raise _renumbered(exc, None if text is not None else source, text, sep) from None
+
+
+def _renumbered(
+    error: AnalyticsInputError, source: str | os.PathLike | None, text: str | None, sep: str
+) -> AnalyticsInputError:
+    starts = _record_lines(source, text, sep)
+    return error.at_lines(lambda r: starts[r] if r < len(starts) else _line(r))
+
+
+def at_file_lines(error: AnalyticsInputError, path: str | os.PathLike) -> AnalyticsInputError:
+    """``error`` about rows of the table read from the CSV ``path``, with the file's real line
+    numbers (blank lines, skipped when reading, shift them); unchanged if it names no row."""
+    if not error.parts:
+        return error
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            sep = _sniff_sep(fh.readline())
+        return _renumbered(error, path, None, sep)
+    except (OSError, UnicodeDecodeError):
+        return error
 
 
 def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -200,8 +271,10 @@ def _check_constant(codes: np.ndarray, labels: Sequence, items: np.ndarray, colu
         raise _fail(
             pos,
             column,
-            f"« {labels[pos]} » différent de « {labels[ref_pos]} » donné ligne "
-            f"{_line(ref_pos)} pour le même item",
+            f"« {labels[pos]} » différent de « {labels[ref_pos]} » donné ligne ",
+            1,
+            " pour le même item",
+            refs=(ref_pos,),
         )
 
 
@@ -268,8 +341,10 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
         raise _fail(
             pos,
             "attempt_id, item_id",
-            f"doublon de la ligne {_line(first)} "
-            f"(attempt_id={attempts[pos]}, item_id={items[pos]})",
+            "doublon de la ligne ",
+            1,
+            f" (attempt_id={attempts[pos]}, item_id={items[pos]})",
+            refs=(first,),
         )
 
     for column in df.columns:

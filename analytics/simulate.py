@@ -76,6 +76,10 @@ def simulate_responses(
         raise AnalyticsInputError(f"modèle inconnu « {model} » (rasch ou 2pl)")
     if n_items < 1 or n_attempts < 1:
         raise AnalyticsInputError("il faut au moins un item et une tentative")
+    if not 0 <= omit_rate <= 1:  # a probability: 2 or -1 would be silently clipped
+        raise AnalyticsInputError(f"--omit-rate : {omit_rate:g} hors de [0, 1]")
+    if not np.isfinite(dif_shift):
+        raise AnalyticsInputError(f"--dif-shift : {dif_shift:g} n'est pas un nombre fini")
     rng = np.random.default_rng(seed)
     names = item_ids(n_items)
     miskeyed = _selected(miskey, names, "miskey")

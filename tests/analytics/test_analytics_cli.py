@@ -138,6 +138,30 @@ def test_errors_exit_2_with_one_line(args, sim_file: Path, tmp_path: Path, capsy
         assert "ligne 3, colonne score : valeur non numérique « oui »" in err
 
 
+def test_row_errors_found_after_reading_name_the_file_line(tmp_path: Path, capsys) -> None:
+    """The group of an attempt is checked by `dif`, after reading: the line it names is still
+    the file's own (two blank lines before it)."""
+    source = tmp_path / "groups.csv"
+    source.write_text(
+        "attempt_id,item_id,score,group\na1,Q1,1,ref\n\n\na1,Q2,0,focal\n", encoding="utf-8"
+    )
+    code, _, err = _run(
+        ["dif", str(source), "--group", "group", "--reference", "ref", "--focal", "focal"], capsys
+    )
+    assert code == 2
+    assert "ligne 5, colonne group : groupe différent pour la même tentative a1" in err
+
+
+@pytest.mark.parametrize(
+    ("cut", "message"),
+    [("1.5", "--cut : seuil 1.5 hors de [0, 1]"), ("abc", "--cut : seuil illisible : « abc »")],
+)
+def test_bad_cut_names_the_option(cut: str, message: str, sim_file: Path, capsys) -> None:
+    code, out, err = _run(["test-stats", str(sim_file), "--cut", cut], capsys)
+    assert code == 2 and out == ""
+    assert err == f"python -m analytics test-stats : erreur : {message}\n"
+
+
 def test_usage_errors(capsys: pytest.CaptureFixture) -> None:
     code, _, err = _run(["dif", "x.csv"], capsys)
     assert code == 2 and err.count("\n") == 1 and "--group" in err

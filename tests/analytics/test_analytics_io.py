@@ -78,12 +78,32 @@ def _read(text: str) -> pd.DataFrame:
         ("", "table vide"),
         (HEADER + "a1,Q1,1\na2,Q1,1,9\n", "ligne 3 : 4 champs au lieu de 3"),
         (HEADER + "a1,Q1,1\na2,Q1,1\na3,Q1,1,9\n", "ligne 4 : 4 champs au lieu de 3"),
+        # blank lines (skipped when reading) and quoted line breaks keep the file's numbering
+        (HEADER + "a1,Q1,1\n\na2,Q1,abc\n", "ligne 4, colonne score : valeur non numérique"),
+        (HEADER + "a1,Q1,1\r\n  \r\n\r\na2,Q1,2\r\n", "ligne 5, colonne score : score 2 hors"),
+        (
+            HEADER + "a1,Q1,1\n\na2,Q1,0\n\na1,Q1,0\n",
+            "ligne 6, colonne attempt_id, item_id : doublon de la ligne 2",
+        ),
+        (
+            "attempt_id,item_id,score,key\na1,Q1,1,A\n\na2,Q1,1,C\n",
+            "ligne 4, colonne key : « C » différent de « A » donné ligne 2",
+        ),
+        (HEADER + '"a\n1",Q1,1\na2,Q1,abc\n', "ligne 4, colonne score : valeur non numérique"),
+        ("attempt_id,item_id,score,score\na1,Q1,1,0\n", "colonne en double : score"),
+        ('"attempt_id","item_id","score","item_id"\na1,Q1,1,Q2\n', "colonne en double : item_id"),
     ],
 )
 def test_malformed_input_names_line_and_column(text: str, message: str) -> None:
     with pytest.raises(AnalyticsInputError) as err:
         _read(text)
     assert message in str(err.value)
+
+
+def test_blank_lines_in_a_file_keep_its_line_numbers(write_csv) -> None:
+    path = write_csv(HEADER + "a1,Q1,1\n\n\na2,Q1,0\na2,Q2,x\n")
+    with pytest.raises(AnalyticsInputError, match="ligne 6, colonne score"):
+        read_responses(path)
 
 
 def test_error_from_a_file_path(write_csv) -> None:

@@ -74,6 +74,10 @@ def test_incomplete_designs() -> None:
         ({"dif": ["X"]}, "item inconnu"),
         ({"model": "3pl"}, "modèle inconnu"),
         ({"form_length": 11}, "longueur de forme"),
+        ({"omit_rate": 2.0}, "--omit-rate : 2 hors de \\[0, 1\\]"),
+        ({"omit_rate": -0.1}, "--omit-rate"),
+        ({"omit_rate": float("nan")}, "--omit-rate"),
+        ({"dif_shift": float("inf")}, "--dif-shift"),
     ],
 )
 def test_errors(kwargs: dict, message: str) -> None:
