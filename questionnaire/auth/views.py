@@ -19,10 +19,15 @@ from questionnaire.security.limits import login_limited, record_login_failure
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a same-site relative ``next`` (no open redirect)."""
-    if target:
+    """Only follow a same-site path (no open redirect).
+
+    Refused: a scheme or host, a protocol-relative ``//host`` however many slashes, a backslash,
+    and any control character or space (browsers drop tabs and newlines: ``/\t/host``).
+    """
+    if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+        clean = all(ch > " " and ch != "\x7f" for ch in target) and "\\" not in target
+        if clean and not parts.scheme and not parts.netloc:
             return target
     return url_for("main.dashboard")
 

@@ -3,6 +3,8 @@
 import re
 from datetime import timedelta
 
+import pytest
+
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.exams.models import ReleasePolicy
 from tests.conftest import PASSWORD, form_token
@@ -53,14 +55,36 @@ def test_login_without_csrf_token_is_refused(client, make_user):
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
 
 
-def test_next_parameter_cannot_redirect_off_site(client, make_user):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "///evil.example/",
+        "/\\evil.example/",
+        "/%09/evil.example/",  # a tab, which browsers drop: "//evil.example/"
+        "/%0a/evil.example/",
+        "javascript:alert(1)",
+    ],
+)
+def test_next_parameter_cannot_redirect_off_site(client, make_user, target):
     make_user(email="cand@example.org")
     token = form_token(client, "/connexion")
     response = client.post(
-        "/connexion?next=https://evil.example/",
+        f"/connexion?next={target}",
         data={"email": "cand@example.org", "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_next_parameter_leads_to_a_page_of_the_site(client, make_user):
+    make_user(email="cand@example.org")
+    token = form_token(client, "/connexion")
+    response = client.post(
+        "/connexion?next=/mes-donnees",
+        data={"email": "cand@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/mes-donnees"
 
 
 def test_dashboard_lists_open_sessions(client, make_session):
