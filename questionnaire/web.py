@@ -78,13 +78,17 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if not user_id.isdigit():
+        # "id.epoch" (User.get_id); a bare "id" predates epochs and is only valid at epoch 0
+        identifier, _, epoch = user_id.partition(".")
+        if not identifier.isdigit() or not (epoch.isdigit() or epoch == ""):
             return None
         # roles in the same query: every request checks them (one statement, not two)
         user = db.session.get(
-            User, int(user_id), options=[joinedload(User.role_links)], populate_existing=True
+            User, int(identifier), options=[joinedload(User.role_links)], populate_existing=True
         )
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_epoch != int(epoch or 0):
+            return None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():

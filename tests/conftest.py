@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from questionnaire import create_app
 from questionnaire.extensions import db as _db
@@ -38,10 +39,17 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
+def _forget_cached_user() -> None:
+    g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app(clock, tmp_path, monkeypatch):
     monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({"CONFIG": "testing", "CLOCK": clock})
+    # Requests reuse this test's application context, hence its ``g``: forget the user that
+    # Flask-Login cached there, so that each request is authenticated by its own cookies only.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
     with app.app_context():
         _db.create_all()
         yield app

@@ -299,6 +299,7 @@ def update_user(
         if len(new_password) < 12:
             raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")
         user.password_hash = hash_password(new_password)
+        user.end_sessions()  # whoever held the old password is signed out
     user.display_name = display_name.strip()
     user.set_roles(roles)
     user.active = active

@@ -56,6 +56,8 @@ def login():
 @api_bp.post("/auth/logout")
 @login_required
 def logout():
+    current_user.end_sessions()  # a copy of the cookie stops working too
+    db.session.commit()
     logout_user()
     return jsonify({"ok": True})
 

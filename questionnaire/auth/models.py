@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    #: Part of the login identifier kept in the session and remember-me cookies: raising it
+    #: (logout, a new password) ends every session of the account, a copied cookie included.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -39,6 +42,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login: what the cookies hold
+        return f"{self.id}.{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far for this account."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles

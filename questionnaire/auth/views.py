@@ -59,6 +59,8 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        current_user.end_sessions()  # a copy of the cookie stops working too
+        db.session.commit()
         logout_user()
         flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("auth.login"))

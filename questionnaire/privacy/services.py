@@ -210,6 +210,7 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     user.email = f"{pseudonym.lower()}@{ERASED_DOMAIN}"
     user.display_name = pseudonym
     user.password_hash = UNUSABLE_PASSWORD
+    user.end_sessions()
     user.active = False
     user.last_login_at = None
     for enrolment in db.session.execute(
