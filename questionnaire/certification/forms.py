@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from questionnaire.certification.models import GRID_MAX, Certification, Grading
+from questionnaire.certification.services import COMMENT_REQUIRED
 
 
 def grid_label(score: int, threshold: int | None) -> str:
@@ -74,12 +75,20 @@ class GridEvaluationForm(FlaskForm):
         return {"grid_score": int(self.score.data), "comment": self.comment.data or ""}
 
 
-def evaluation_form(certification: Certification, competency_id: int, **kwargs):
+def evaluation_form(
+    certification: Certification, competency_id: int, comment_required: bool = False, **kwargs
+):
     """The form matching the certification's grading, prefixed so one page can hold many."""
     form_class = (
         GridEvaluationForm if certification.grading is Grading.GRID else BinaryEvaluationForm
     )
     form = form_class(prefix=f"c{competency_id}", **kwargs)
+    if comment_required:
+        form.comment.validators = [
+            DataRequired(COMMENT_REQUIRED),
+            Length(max=4000, message="4 000 caractères au plus."),
+        ]
+        form.comment.flags.required = True
     if certification.grading is Grading.GRID:
         threshold = certification.grid_threshold
         form.score.choices = [

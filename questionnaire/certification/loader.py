@@ -113,6 +113,7 @@ def _fingerprint(certification: Certification) -> ParsedCertification:
                     )
                     for c in block.competencies
                 ),
+                block.comments_required,
             )
             for block in certification.blocks
         ),
@@ -172,6 +173,7 @@ def _sync(certification: Certification, spec: ParsedCertification, position: int
     blocks = _match_by_code(certification.blocks, spec.blocks, Block)
     for block, block_spec in blocks:
         block.title = block_spec.title
+        block.comments_required = block_spec.comments_required
         _sync_competencies(block, block_spec)
     certification.blocks = [block for block, _ in blocks]
     prerequisites = _match_by_code(certification.prerequisites, spec.prerequisites, Prerequisite)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from questionnaire.auth.models import User
@@ -154,6 +154,8 @@ class Block(db.Model):
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int]
+    #: Every jury evaluation of the block's competencies carries a comment.
+    comments_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     certification: Mapped[Certification] = relationship(back_populates="blocks")
     competencies: Mapped[list[Competency]] = _parts("Competency.position", back_populates="block")

@@ -75,6 +75,8 @@ class ParsedBlock:
     code: str
     title: str
     competencies: tuple[ParsedCompetency, ...]
+    #: The jury must comment each evaluation (seed 003: « Ils doivent apporter des précisions »).
+    comments_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,15 +206,19 @@ def _block(reader: _Reader, raw: Any, where: str) -> ParsedBlock | None:
         return None
     code = reader.text(raw, "code", where)
     where = f"bloc {code}" if code else where
-    reader.known_keys(raw, {"code", "title", "competencies"}, where)
+    reader.known_keys(raw, {"code", "title", "competencies", "comments_required"}, where)
     title = reader.text(raw, "title", where)
+    comments_required = raw.get("comments_required", False)
+    if not isinstance(comments_required, bool):
+        reader.fail(where, "« comments_required » vaut true ou false.")
+        return None
     competencies = [
         _competency(reader, c, f"{where}, compétence {i + 1}")
         for i, c in enumerate(reader.items(raw, "competencies", where))
     ]
     if code is None or title is None or None in competencies:
         return None
-    return ParsedBlock(code, title, tuple(c for c in competencies if c))
+    return ParsedBlock(code, title, tuple(c for c in competencies if c), comments_required)
 
 
 def _prerequisites(reader: _Reader, raw: Any) -> tuple[ParsedPrerequisite, ...]:

@@ -34,6 +34,13 @@ __all__ = ["CertificationError", "load_referentials"]
 FINAL_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
 
 
+#: Seed 003: « Ils doivent apporter des précisions sur les compétences mises en œuvre … ».
+COMMENT_REQUIRED = (
+    "Le référentiel demande un commentaire : précisez les compétences mises en œuvre par le "
+    "candidat."
+)
+
+
 class CertificationError(ValueError):
     """An action on a certification is refused; the message says why, in French."""
 
@@ -180,6 +187,8 @@ def record_evaluation(
         if acquired is None:
             raise CertificationError("Indiquez si la compétence est acquise.")
         grid_score = None
+    if competency.block.comments_required and not comment.strip():
+        raise CertificationError(COMMENT_REQUIRED)
     evaluation = db.session.execute(
         select(JuryEvaluation).where(
             JuryEvaluation.enrolment_id == enrolment.id,

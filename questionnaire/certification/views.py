@@ -195,7 +195,11 @@ def _render_grid(enrolment: CertificationEnrolment, failed: dict | None = None, 
                 "comment": mine.comment,
             }
         forms[competency.id] = evaluation_form(
-            certification, competency.id, formdata=None, data=data
+            certification,
+            competency.id,
+            competency.block.comments_required,
+            formdata=None,
+            data=data,
         )
     return (
         render_template(
@@ -226,7 +230,9 @@ def evaluate(enrolment_id: int, competency_id: int):
     competency = db.get_or_404(Competency, competency_id)
     if competency.block.certification_id != enrolment.certification_id:
         abort(404)
-    form = evaluation_form(enrolment.certification, competency.id)
+    form = evaluation_form(
+        enrolment.certification, competency.id, competency.block.comments_required
+    )
     if form.validate_on_submit():
         try:
             services.record_evaluation(

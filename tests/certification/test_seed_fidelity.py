@@ -97,6 +97,7 @@ def test_seed_rules_are_in_the_files(shipped):
         for competency in block.competencies:
             labels = " ".join(m.label or "" for m in competency.modalities)
             assert f"Ils {verb} apporter des précisions sur les compétences" in labels, block.code
+        assert block.comments_required is (verb == "doivent"), block.code  # enforced, not just said
     assert "peuvent être adaptées en fonction des situations des personnes handicapées" in (
         shipped["charge-clientele-particuliers"].notes
     )

@@ -22,7 +22,9 @@ def evaluate_all(enrolment, jury, clock, *, except_codes=(), **outcome):
     """The jury member evaluates every jury-evaluated competency of the certification."""
     for item in enrolment.certification.competencies:
         if item.is_jury_evaluated and item.code.split(" ")[0] not in except_codes:
-            services.record_evaluation(enrolment, item, jury, clock(), **outcome)
+            services.record_evaluation(
+                enrolment, item, jury, clock(), comment="Observé en entretien.", **outcome
+            )
 
 
 def test_register_candidate_by_email(referentials, make_user, clock, db):
@@ -175,7 +177,7 @@ def test_two_evaluators_must_agree_on_seed_003(referentials, enrol_candidate, ma
     assert {b.status for b in result.blocks} == {Status.PENDING}
     evaluate_all(enrolment, second, clock, except_codes=("B1.C2",), acquired=True)
     b1_c2 = competency(enrolment.certification, "B1.C2")
-    services.record_evaluation(enrolment, b1_c2, second, clock(), acquired=False)
+    services.record_evaluation(enrolment, b1_c2, second, clock(), acquired=False, comment="Non")
     db.session.commit()
     result = services.transcript(enrolment)
     assert [b.status for b in result.blocks] == [
@@ -186,7 +188,7 @@ def test_two_evaluators_must_agree_on_seed_003(referentials, enrol_candidate, ma
     ]
     assert result.disagreements == ("B1.C2",)
     clock.advance(hours=2)
-    services.record_evaluation(enrolment, b1_c2, second, clock(), acquired=True)
+    services.record_evaluation(enrolment, b1_c2, second, clock(), acquired=True, comment="Revu")
     result = services.transcript(enrolment)
     assert result.status is Status.VALIDATED and result.validated_at == clock()
 
@@ -290,3 +292,20 @@ def test_deliberation_capitalises_validated_blocks_and_closes_their_evaluations(
     services.record_evaluation(
         enrolment, certification.blocks[1].competencies[0], jury, clock(), acquired=True
     )
+
+
+def test_blocks_requiring_a_comment_refuse_an_evaluation_without_one(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
+    enrolment = enrol_candidate(certification)
+    jury = make_user(Role.JURY)
+    b1, b2 = (block.competencies[0] for block in certification.blocks[:2])
+    with pytest.raises(services.CertificationError, match="demande un commentaire"):
+        services.record_evaluation(enrolment, b1, jury, clock(), acquired=True, comment=" ")
+    services.record_evaluation(enrolment, b1, jury, clock(), acquired=True, comment="Précis")
+    services.record_evaluation(enrolment, b2, jury, clock(), acquired=True)  # « peuvent »
+    other = enrol_candidate(referentials["charge-clientele-particuliers"])
+    jury_evaluated = next(c for c in other.certification.competencies if c.is_jury_evaluated)
+    services.record_evaluation(other, jury_evaluated, jury, clock(), acquired=True)
+    assert [b.code for b in certification.blocks if b.comments_required] == ["B1", "B4"]

@@ -258,7 +258,11 @@ def test_certification_path_with_two_jury_members(
             outcome = disputed_outcome if competency.id == disputed.id else "acquired"
             response = client.post(
                 f"/certifications/inscriptions/{enrolment.id}/competences/{competency.id}",
-                data={"csrf_token": token, f"c{competency.id}-outcome": outcome},
+                data={
+                    "csrf_token": token,
+                    f"c{competency.id}-outcome": outcome,
+                    f"c{competency.id}-comment": "Observé sur quatre entretiens.",
+                },
             )
             assert response.status_code == 302
 
@@ -272,7 +276,11 @@ def test_certification_path_with_two_jury_members(
     token = form_token(client, grid)
     client.post(
         f"/certifications/inscriptions/{enrolment.id}/competences/{disputed.id}",
-        data={"csrf_token": token, f"c{disputed.id}-outcome": "acquired"},
+        data={
+            "csrf_token": token,
+            f"c{disputed.id}-outcome": "acquired",
+            f"c{disputed.id}-comment": "Revu après l'entretien complémentaire.",
+        },
     )
     page = client.get(deliberation).get_data(as_text=True)
     assert "<strong>délivré</strong>" in page and "désaccord des évaluateurs" not in page
@@ -379,3 +387,37 @@ def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db)
     assert "capitalisé" in client.get(url).get_data(as_text=True)
     grid = client.get(f"/certifications/inscriptions/{mine.id}/evaluation").get_data(as_text=True)
     assert "Bloc capitalisé par la délibération" in grid
+
+
+def test_a_comment_is_required_where_the_referential_demands_one(
+    client, referentials, enrol_candidate, make_user, db
+):
+    """Seed 003, blocks 1 and 4: « Ils doivent apporter des précisions » (2 and 3: « peuvent »)."""
+    certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
+    enrolment = enrol_candidate(certification)
+    make_user(Role.JURY, email="j1@example.org")
+    login(client, "j1@example.org")
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    html = client.get(grid).get_data(as_text=True)
+    assert html.count("(obligatoire : précisez les compétences mises en œuvre)") == sum(
+        len(block.competencies) for block in certification.blocks if block.code in ("B1", "B4")
+    )
+    token = form_token(client, grid)
+    b1 = certification.blocks[0].competencies[0]
+    response = client.post(
+        f"/certifications/inscriptions/{enrolment.id}/competences/{b1.id}",
+        data={"csrf_token": token, f"c{b1.id}-outcome": "acquired", f"c{b1.id}-comment": "  "},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Le référentiel demande un commentaire" in html
+    assert re.search(
+        rf'id="c{b1.id}-outcome-0"[^>]*checked|checked[^>]*id="c{b1.id}-outcome-0"', html
+    )
+    assert db.session.execute(select(JuryEvaluation)).first() is None
+    b2 = certification.blocks[1].competencies[0]
+    response = client.post(
+        f"/certifications/inscriptions/{enrolment.id}/competences/{b2.id}",
+        data={"csrf_token": token, f"c{b2.id}-outcome": "acquired"},
+    )
+    assert response.status_code == 302
