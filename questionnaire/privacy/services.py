@@ -18,6 +18,7 @@ from questionnaire.certification.models import (
     CertificationEnrolment,
     JuryEvaluation,
 )
+from questionnaire.certification.services import enrolments_of
 from questionnaire.exams.models import Enrolment
 from questionnaire.extensions import db
 from questionnaire.privacy.models import Erasure
@@ -89,7 +90,7 @@ def export_user_data(user: User, now: datetime) -> dict:
             }
             for c in grade_changes
         ],
-        "certifications": [_certification_data(e) for e in _certification_enrolments(user)],
+        "certifications": [_certification_data(e) for e in enrolments_of(user)],
         "display_preferences": _preference_data(user),
         "audit_events": [
             {
@@ -127,16 +128,6 @@ def _attempt_data(attempt: Attempt) -> dict:
             for item in attempt.items
         ],
     }
-
-
-def _certification_enrolments(user: User) -> list[CertificationEnrolment]:
-    return list(
-        db.session.execute(
-            select(CertificationEnrolment)
-            .where(CertificationEnrolment.user_id == user.id)
-            .order_by(CertificationEnrolment.id)
-        ).scalars()
-    )
 
 
 def _certification_data(enrolment: CertificationEnrolment) -> dict:
