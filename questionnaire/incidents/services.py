@@ -37,13 +37,35 @@ def extensions_for(session_id: int) -> list[SessionTimeExtension]:
     )
 
 
+#: How long after its closing a session may still receive extra time (attempts started just
+#: before the closing run past it).
+INCIDENT_WINDOW = timedelta(days=1)
+
+
+def can_extend(session: ExamSession, now: datetime) -> bool:
+    """Open, or closed for less than a day."""
+    return session.closes_at > now - INCIDENT_WINDOW
+
+
 def grant_extra_time(
-    session: ExamSession, minutes: int, reason: str, actor: User, now: datetime
+    session: ExamSession,
+    minutes: int,
+    reason: str,
+    actor: User,
+    now: datetime,
+    grace_seconds: int = 0,
 ) -> SessionTimeExtension:
     """Move the deadline of every attempt still in progress and record the grant for later starts.
 
-    Attempts already submitted or finalised stay closed: they are not reopened.
+    Attempts already submitted or finalised stay closed: they are not reopened, nor are
+    attempts past their deadline and its grace that the cron has not finalised yet (whether
+    a copy reopens must not depend on when the cron last ran).
     """
+    if not can_extend(session, now):
+        raise IncidentError(
+            "Cette session est close depuis plus d'un jour : "
+            "le temps supplémentaire ne peut plus être accordé."
+        )
     if not 0 < minutes <= MAX_EXTRA_MINUTES:
         raise IncidentError(f"Entre 1 et {MAX_EXTRA_MINUTES} minutes.")
     if not reason.strip():
@@ -56,6 +78,8 @@ def grant_extra_time(
     ).scalars()
     moved = 0
     for attempt in running:
+        if attempt.is_expired(now, grace_seconds):
+            continue
         attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
         moved += 1
     extension = SessionTimeExtension(
@@ -82,7 +106,7 @@ def sessions_for_incidents(now: datetime) -> list[ExamSession]:
     return list(
         db.session.execute(
             select(ExamSession)
-            .where(ExamSession.closes_at > now - timedelta(days=1))
+            .where(ExamSession.closes_at > now - INCIDENT_WINDOW)
             .order_by(ExamSession.opens_at)
         ).scalars()
     )

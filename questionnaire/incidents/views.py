@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from questionnaire.access import roles_required
@@ -14,6 +14,7 @@ from questionnaire.incidents import bp
 from questionnaire.incidents.forms import ExtraTimeForm
 from questionnaire.incidents.services import (
     IncidentError,
+    can_extend,
     extensions_for,
     grant_extra_time,
     sessions_for_incidents,
@@ -35,9 +36,15 @@ def extra_time(session_id: int):
     if form.validate_on_submit():
         try:
             extension = grant_extra_time(
-                session, form.minutes.data, form.reason.data, current_user, current_time()
+                session,
+                form.minutes.data,
+                form.reason.data,
+                current_user,
+                current_time(),
+                current_app.config["GRACE_SECONDS"],
             )
         except IncidentError as exc:
+            db.session.rollback()
             form.minutes.errors.append(str(exc))
         else:
             db.session.commit()
@@ -56,4 +63,5 @@ def extra_time(session_id: int):
         session=session,
         form=form,
         extensions=extensions_for(session.id),
+        can_extend=can_extend(session, current_time()),
     ), status

@@ -16,7 +16,7 @@ from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import BASIS_POINTS, ExamSession
 from questionnaire.extensions import db
 from questionnaire.reports.models import AngoffPanel, AngoffRating
-from questionnaire.reports.services import ReportError, session_versions
+from questionnaire.reports.services import ReportError, scorable_versions, session_versions
 from questionnaire.reports.tables import Column, Kind, Section, Table
 
 
@@ -60,10 +60,13 @@ def angoff_cut(ratings: Mapping[str, Mapping[int, float]], item_ids: Sequence[in
 
 
 def panel_items(session: ExamSession) -> list[ItemVersion]:
-    """The session's presented items, or before any sitting the published items it draws from."""
-    versions = session_versions(session)
-    if versions:
-        return versions
+    """The session's scored items, or before any sitting the published items it draws from.
+
+    Items neutralised in the session no longer count: a cut on them would not be the cut of
+    the scored questionnaire.
+    """
+    if session_versions(session):
+        return scorable_versions(session)
     questionnaire = session.questionnaire
     query = (
         select(ItemVersion)
@@ -137,16 +140,29 @@ def save_ratings(
 
 
 def panel_result(panel: AngoffPanel) -> AngoffResult:
-    ratings: dict[str, dict[int, float]] = {}
+    """The panel's cut, one judge per account (two judges may share a display name)."""
+    ratings: dict[int, dict[int, float]] = {}
+    names: dict[int, str] = {}
     for rating in panel.ratings:
-        ratings.setdefault(rating.judge.display_name, {})[rating.item_version_id] = (
+        ratings.setdefault(rating.judge_id, {})[rating.item_version_id] = (
             rating.value_bp / BASIS_POINTS
         )
-    return angoff_cut(ratings, panel.item_version_ids)
+        names[rating.judge_id] = rating.judge.display_name
+    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    labels = {
+        judge: f"{name} (compte n° {judge})" if name in shared else name
+        for judge, name in names.items()
+    }
+    return angoff_cut({labels[j]: values for j, values in ratings.items()}, panel.item_version_ids)
 
 
 def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> Table:
-    """The recommended cut next to the pass mark in force (one row)."""
+    """The recommended cut next to the pass mark in force (one row).
+
+    In points, the cut is on the candidate's copy (the questionnaire's items, one point each),
+    not on the panel, which rates every item a random form may draw.
+    """
+    max_score = panel.session.questionnaire.item_count
     return Table(
         f"angoff_{panel.id}",
         f"Panel « {panel.title} »",
@@ -166,7 +182,7 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
                 result.n_judges,
                 result.n_items,
                 result.cut,
-                result.cut * result.n_items if result.cut is not None else None,
+                result.cut * max_score if result.cut is not None else None,
                 result.standard_error,
                 result.sd,
                 result.lowest,

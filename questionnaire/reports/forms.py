@@ -12,8 +12,11 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    StopValidation,
     ValidationError,
 )
+
+from questionnaire.reports.period_report import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY
 
 
 class FrenchForm(FlaskForm):
@@ -29,11 +32,20 @@ class FrenchForm(FlaskForm):
 class NeutraliseForm(FrenchForm):
     """Remove one item of the session from scoring; choices set by the view."""
 
-    item = SelectField("Item à neutraliser", choices=[], coerce=int, validate_choice=True)
+    item = SelectField("Item à neutraliser", choices=[], coerce=int, validate_choice=False)
     reason = TextAreaField(
         "Motif de la neutralisation",
         validators=[DataRequired("Indiquez le motif de la neutralisation."), Length(max=1000)],
     )
+    neutralised: frozenset[int] = frozenset()  # set by the view
+
+    def validate_item(self, field) -> None:
+        if field.process_errors:
+            return  # not a number: WTForms already says so
+        if field.data in self.neutralised:  # e.g. a second tab opened before the decision
+            raise ValidationError("Cet item est déjà neutralisé dans cette session.")
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez un item présenté dans cette session.")
 
 
 class PanelForm(FrenchForm):
@@ -48,6 +60,13 @@ class ProbabilityField(DecimalField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+        if self.data is not None and not self.data.is_finite():
+            self.data = None  # « NaN », « sNaN », « Infinity » are not probabilities
+            raise ValueError("Indiquez un nombre entre 0 et 1 (par exemple 0,65).")
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()  # one message for a value that is not a number
 
 
 def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:
@@ -80,7 +99,13 @@ class PeriodForm(FrenchForm):
     start = DateField("Du", validators=[InputRequired("Indiquez la date de début.")])
     end = DateField("Au (inclus)", validators=[InputRequired("Indiquez la date de fin.")])
 
+    def validate_start(self, field) -> None:
+        if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError(DAY_RANGE_MESSAGE)
+
     def validate_end(self, field) -> None:
+        if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError(DAY_RANGE_MESSAGE)
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError("La fin de la période précède son début.")
 
@@ -91,8 +116,9 @@ class DifForm(FrenchForm):
     class Meta:
         csrf = False
 
-    reference = SelectField("Groupe de référence", choices=[], validate_choice=True)
-    focal = SelectField("Groupe focal", choices=[], validate_choice=True)
+    # "" (automatic) when a parameter is left out, so that one message explains the choice
+    reference = SelectField("Groupe de référence", choices=[], validate_choice=True, default="")
+    focal = SelectField("Groupe focal", choices=[], validate_choice=True, default="")
 
     def set_groups(self, groups: list[str]) -> None:
         choices = [("", "automatique (les deux groupes les plus nombreux)")]

@@ -26,8 +26,14 @@ class PeriodError(ValueError):
     """The period is not valid (unknown theme, end before start)."""
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+DAY_RANGE_MESSAGE = "Indiquez une date entre le 01/01/2000 et le 31/12/2099."
+
+
 def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end + 1 day 00:00) in Paris time, as UTC instants."""
+    if not (FIRST_DAY <= start <= LAST_DAY and FIRST_DAY <= end <= LAST_DAY):
+        raise PeriodError(DAY_RANGE_MESSAGE)  # year 9999 + 1 day would overflow
     if end < start:
         raise PeriodError("La fin de la période précède son début.")
     first = datetime.combine(start, time(), PARIS).astimezone(UTC)

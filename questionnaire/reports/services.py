@@ -31,9 +31,17 @@ def session_versions(session: ExamSession) -> list[ItemVersion]:
 
 def scorable_versions(session: ExamSession) -> list[ItemVersion]:
     """The session's items that still count (not neutralised)."""
+    return split_by_neutralisation(session)[0]
+
+
+def split_by_neutralisation(session: ExamSession) -> tuple[list[ItemVersion], list[ItemVersion]]:
+    """The session's items that still count, and those already neutralised."""
     versions = session_versions(session)
     rules = scoring_rules(versions, session.id)
-    return [v for v in versions if not rules[v.id].neutralised]
+    return (
+        [v for v in versions if not rules[v.id].neutralised],
+        [v for v in versions if rules[v.id].neutralised],
+    )
 
 
 def analysis_groups(session: ExamSession) -> list[str]:

@@ -108,8 +108,9 @@ def session_export(session_id: int, fmt: str):
 @roles_required(Role.JURY)
 def neutralise(session_id: int):
     session = _session_or_404(session_id)
-    versions = services.scorable_versions(session)
+    versions, neutralised = services.split_by_neutralisation(session)
     form = NeutraliseForm()
+    form.neutralised = frozenset(v.id for v in neutralised)
     form.item.choices = [
         (v.id, f"{v.item.external_id} v{v.number} — {v.topic.title}") for v in versions
     ]

@@ -84,3 +84,57 @@ def test_candidates_cannot_grant_time(client, make_session):
     session, candidate = make_session()
     login(client, candidate.email)
     assert client.get(f"/admin/incidents/sessions/{session.id}").status_code == 403
+
+
+def test_a_session_closed_for_more_than_a_day_gets_no_extra_time(
+    client, make_session, make_user, db, clock
+):
+    session, _ = make_session()  # closes in 23 hours
+    admin = make_user(Role.ADMIN)
+    clock.advance(hours=23 + 23)  # closed 23 hours ago: still within reach
+    grant_extra_time(session, 5, "Panne", admin, clock())
+    clock.advance(hours=2)
+    with pytest.raises(IncidentError, match="close depuis plus d'un jour"):
+        grant_extra_time(session, 5, "Panne", admin, clock())
+    db.session.commit()
+    login(client, admin.email)
+    url = f"/admin/incidents/sessions/{session.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "close depuis plus d'un jour" in page and 'name="minutes"' not in page
+    token = form_token(client, "/admin/incidents")  # the token of any page of the session
+    refused = client.post(url, data={"minutes": "5", "reason": "Panne", "csrf_token": token})
+    assert refused.status_code == 422
+    assert "close depuis plus d'un jour" in refused.get_data(as_text=True)
+    minutes = db.session.execute(
+        select(AuditEvent.details).where(AuditEvent.action == "session.extra_time")
+    ).scalars()
+    assert [d["minutes"] for d in minutes] == [5]  # only the grant within reach
+
+
+def test_an_expired_attempt_waiting_for_the_cron_is_not_reopened(
+    make_session, make_user, db, clock
+):
+    session, candidate = make_session(duration=30)
+    attempt, _ = start_attempt(find_enrolment(candidate, session.id), clock(), 30)
+    db.session.commit()
+    clock.advance(minutes=31)  # past the deadline and its 30 s grace; cron not run yet
+    extension = grant_extra_time(session, 15, "Panne", make_user(Role.ADMIN), clock(), 30)
+    assert extension.attempts_moved == 0
+    assert attempt.deadline == attempt.started_at + timedelta(minutes=30)
+    assert attempt.is_expired(clock(), 30)
+
+
+@pytest.mark.parametrize("minutes", ["abc", "1.5", "1e3"])
+def test_minutes_that_are_not_a_whole_number_get_one_french_message(
+    client, make_session, make_user, minutes
+):
+    session, _ = make_session()
+    login(client, make_user(Role.ADMIN).email)
+    url = f"/admin/incidents/sessions/{session.id}"
+    response = client.post(
+        url, data={"minutes": minutes, "reason": "Panne", "csrf_token": form_token(client, url)}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Indiquez un nombre entier de minutes" in page
+    assert "Not a valid" not in page and "Entre 1 et 240" not in page

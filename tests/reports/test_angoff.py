@@ -111,3 +111,67 @@ def test_angoff_access(client, make_user, sit_session, db):
     login(client, make_user(Role.CANDIDATE, email="c@example.org").email)
     for target in (url, f"/rapports/angoff/{panel.id}", f"/rapports/angoff/{panel.id}/estimations"):
         assert client.get(target).status_code == 403
+
+
+def test_judges_sharing_a_display_name_are_two_judges(client, make_user, sit_session, db, clock):
+    session, _, _ = sit_session()
+    first = make_user(Role.JURY, email="marie1@example.org", name="Marie Martin")
+    second = make_user(Role.JURY, email="marie2@example.org", name="Marie Martin")
+    login(client, first.email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    _rate(client, panel.id, ["0.5", "0.6", "0.7", "0.8"])  # 0.65
+    login(client, second.email)
+    _rate(client, panel.id, ["0.4", "0.5", "0.6", "0.7"])  # 0.55
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[0] == 2 and row[2] == pytest.approx(0.60)
+    assert row[5] == pytest.approx(0.0707107, abs=1e-7)  # SD of 0.65 and 0.55
+    summary = client.get(f"/rapports/angoff/{panel.id}").get_data(as_text=True)
+    assert f"Marie Martin (compte n° {first.id})" in summary
+    assert f"Marie Martin (compte n° {second.id})" in summary
+
+
+def test_cut_in_points_is_on_the_candidate_copy(client, make_user, make_session, db, clock):
+    session, _ = make_session(item_count=2)  # the panel rates the 8 items a form may draw
+    judge = make_user(Role.JURY, email="juge@example.org")
+    login(client, judge.email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    assert len(panel.item_version_ids) == 8
+    _rate(client, panel.id, ["0.5", "0.6", "0.7", "0.8"] * 2)
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[1:4] == (8, pytest.approx(0.65), pytest.approx(1.3))  # 0.65 × 2 points
+
+
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "abc"])
+def test_a_rating_that_is_not_a_number_gets_one_french_message(
+    client, make_user, sit_session, db, value
+):
+    session, _, _ = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    response, _ = _rate(client, panel.id, [value, "0.5", "0.5", "0.5"])
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "comprise entre 0 et 1" not in html  # the range message would be a second one
+    assert ("Indiquez un nombre entre 0 et 1" in html) or ("décimale valide" in html)
+    assert db.session.execute(select(AngoffRating)).first() is None
+
+
+def test_a_panel_leaves_out_the_items_neutralised_in_the_session(
+    client, make_user, sit_session, db
+):
+    session, _, attempts = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    neutralised = next(ai.version for ai in attempts[0].items if ai.position == 4)
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+    data = {"csrf_token": form_token(client, url), "item": neutralised.id, "reason": "Ambigu"}
+    assert client.post(url, data=data).status_code == 302
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    assert len(panel.item_version_ids) == 3 and neutralised.id not in panel.item_version_ids

@@ -87,6 +87,9 @@ def test_page_form_exports_and_cli_carry_the_choice(client, make_user, grouped, 
     assert bad.status_code == 200
     assert "Le groupe focal doit différer" in bad.get_data(as_text=True)
     assert "<title>Erreur" in bad.get_data(as_text=True)
+    half = client.get(url, query_string={"reference": "Sud"}).get_data(as_text=True)
+    assert "Choisissez les deux groupes, ou aucun." in half
+    assert "pas un choix valide" not in half  # one message, on the missing group
     export = client.get(f"{url}/export/csv", query_string={"reference": "Sud", "focal": "x"})
     assert export.status_code == 404
     runner = app.test_cli_runner()

@@ -67,7 +67,9 @@ def test_neutralising_an_item_regrades_and_is_reported(client, make_user, sit_se
     page = client.get(url).get_data(as_text=True)
     assert f'value="{version.id}"' not in page  # no longer offered
     again = {"csrf_token": form_token(client, url), "item": version.id, "reason": "Encore"}
-    assert client.post(url, data=again).status_code == 200
+    response = client.post(url, data=again)  # a second tab opened before the decision
+    assert response.status_code == 200
+    assert "Cet item est déjà neutralisé dans cette session." in response.get_data(as_text=True)
     assert len(db.session.execute(select(ScoringDecision)).scalars().all()) == 1
 
 
@@ -83,6 +85,11 @@ def test_neutralisation_needs_a_reason_and_a_session_item(client, make_user, sit
     response = client.post(url, data={"csrf_token": token, "item": 9999, "reason": "x"})
     assert response.status_code == 200
     assert 'aria-describedby="item-errors"' in response.get_data(as_text=True)
+    assert "Choisissez un item présenté dans cette session." in response.get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": token, "item": "abc", "reason": "x"})
+    assert response.status_code == 200 and "Choisissez un item" not in response.get_data(
+        as_text=True
+    )
     assert db.session.execute(select(ScoringDecision)).first() is None
 
 

@@ -181,3 +181,20 @@ def test_random_forms_use_the_pairwise_alpha():
     assert row["sem_pairwise"] == pytest.approx(
         stats.sd * math.sqrt(max(1 - stats.alpha_pairwise, 0))
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0001-01-01", "9999-12-31"), ("2026-03-01", "9999-12-31")]
+)
+def test_dates_out_of_range_are_refused_in_french(client, make_user, app, loaded_bank, start, end):
+    loaded_bank()
+    login(client, make_user(Role.JURY, email="jury@example.org").email)
+    query = {**MARCH, "start": start, "end": end}
+    page = client.get("/rapports/periode", query_string=query)
+    assert page.status_code == 200
+    assert "Indiquez une date entre le 01/01/2000 et le 31/12/2099." in page.get_data(as_text=True)
+    assert client.get("/rapports/periode/export/csv", query_string=query).status_code == 404
+    args = ["reports", "period", "--theme", "fiscalite", "--from", start, "--to", end,
+            "--format", "csv", "-o", "inutile.zip"]  # fmt: skip
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1 and "entre le 01/01/2000" in result.output
