@@ -66,3 +66,28 @@ def test_countdown_warns_politely_then_expiry_finalises_the_attempt(page, make_e
     expect(page.locator(".notice")).to_have_text(re.compile("Le temps imparti s'est écoulé"))
     assert attempt_status(live_app, exam.user_id) is AttemptStatus.EXPIRED
     expect(page.locator(".result-summary")).to_contain_text("/ 2")
+
+
+def test_extra_time_granted_while_the_page_is_open_moves_its_countdown(page, make_exam, live_app):
+    """An incident's extra time reaches a page loaded before it: no submission at the old end."""
+    exam = make_exam()
+    log_in(page, exam.email)
+    page.goto(f"/sessions/{exam.session_id}")
+    page.get_by_role("button", name="Commencer le questionnaire").click()
+    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+
+    set_deadline(live_app, exam.user_id, 75)
+    page.clock.install()
+    page.reload()
+    expect(page.locator(".timer-value")).to_have_text(re.compile(r"^1 min \d\d s$"))
+
+    set_deadline(live_app, exam.user_id, 600)  # ten minutes granted after the page loaded
+    # to the old end and one second past it: the page asks the server before submitting
+    page.clock.run_for(76_000)
+
+    announcer = page.locator("#timer-announcer")
+    expect(announcer).to_have_text(re.compile("^Temps supplémentaire accordé : fin de l'épreuve à"))
+    # the page's clock ran 76 s ahead of the server's: about 524 s are left on its countdown
+    expect(page.locator(".timer-value")).to_have_text(re.compile(r"^8 min \d\d s$"))
+    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    assert attempt_status(live_app, exam.user_id) is AttemptStatus.IN_PROGRESS

@@ -116,6 +116,41 @@
     return (h ? h + " h " : "") + mm + " min " + String(s).padStart(2, "0") + " s";
   }
 
+  /* Extra time granted after an incident moves the deadline on the server: ask it at each
+     warning threshold and before submitting at zero, never every second. */
+  var attemptUrl = timer.getAttribute("data-attempt-url");
+  var endLabel = timer.querySelector(".timer-deadline");
+  var checking = false;
+
+  function parisTime(date) {
+    return date.toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" })
+      .replace(":", " h ");
+  }
+
+  function secondsLeft() {
+    return Math.max(0, Math.round((deadline - (Date.now() + offset)) / 1000));
+  }
+
+  function refreshDeadline() {
+    if (!attemptUrl) { return Promise.resolve(); }
+    return fetch(attemptUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || body.status !== "in_progress" || !body.deadline) { return; }
+        var next = Date.parse(body.deadline);
+        if (!(next > deadline)) { return; }
+        deadline = next;
+        var left = secondsLeft();
+        thresholds.forEach(function (pair) { if (left > pair[0]) { announced[pair[0]] = false; } });
+        if (left > thresholds[0][0]) { timer.classList.remove("timer-warning"); }
+        if (endLabel) { endLabel.textContent = parisTime(new Date(deadline)); }
+        if (announcer) {
+          announcer.textContent = "Temps supplémentaire accordé : fin de l'épreuve à " +
+            parisTime(new Date(deadline)) + ".";
+        }
+      }, function () {});
+  }
+
   function finish() {
     expired = true;
     if (announcer) { announcer.textContent = "Temps écoulé : votre copie est remise."; }
@@ -130,16 +165,26 @@
   }
 
   function tick() {
-    var remaining = Math.max(0, Math.round((deadline - (Date.now() + offset)) / 1000));
+    var remaining = secondsLeft();
     value.textContent = format(remaining);
     thresholds.forEach(function (pair) {
       if (remaining <= pair[0] && remaining > 0 && !announced[pair[0]]) {
         announced[pair[0]] = true;
         if (announcer) { announcer.textContent = pair[1]; }
         timer.classList.add("timer-warning");
+        refreshDeadline();
       }
     });
-    if (remaining === 0 && !expired) { finish(); return; }
+    if (remaining === 0 && !expired) {
+      if (checking) { return; }
+      checking = true;
+      var giveUp = new Promise(function (resolve) { window.setTimeout(resolve, 5000, false); });
+      Promise.race([refreshDeadline(), giveUp]).then(function () {
+        checking = false;
+        if (secondsLeft() > 0) { tick(); } else { finish(); }
+      });
+      return;
+    }
     if (!expired) { window.setTimeout(tick, 1000); }
   }
   // a threshold passed well before this page loaded is not announced again
