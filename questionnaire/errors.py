@@ -6,9 +6,11 @@ import logging
 
 from flask import Flask, jsonify, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from questionnaire.access import is_api_request
+from questionnaire.extensions import db
 from questionnaire.i18n import _
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,21 @@ def init_app(app: Flask) -> None:
         ):
             message = error.description
         return _render(status, message)
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity(error: IntegrityError):
+        # Two requests raced to create the same row (a double click, two tabs): the first won,
+        # nothing of the second was written. Services check their rules first, so only such
+        # races reach here; they are conflicts to retry, not server errors.
+        db.session.rollback()
+        log.warning("integrity conflict: %s", error.orig)
+        return _render(
+            409,
+            _(
+                "Cette action vient d'être enregistrée par une autre requête (double envoi ou "
+                "autre onglet) : rechargez la page pour voir l'état à jour."
+            ),
+        )
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -47,3 +47,45 @@ def test_wrong_method_on_api_is_json_405(client):
 def test_unknown_page_is_a_french_404(client):
     response = client.get("/nulle-part")
     assert response.status_code == 404 and "introuvable" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def racing_app(app, make_user):
+    """A route that loses a race: it inserts a second account with an existing e-mail."""
+    from questionnaire.auth.models import User
+    from questionnaire.extensions import db
+
+    existing = make_user(email="deja@example.org")
+
+    def duplicate():
+        db.session.add(
+            User(
+                email=existing.email,
+                display_name="Double",
+                password_hash="x",
+                created_at=existing.created_at,
+            )
+        )
+        db.session.commit()
+        return "jamais"
+
+    duplicate.access_rule = "public"
+    app.add_url_rule("/api/v1/duplicate", "api_duplicate", duplicate)
+    app.add_url_rule("/duplicate", "duplicate", duplicate)
+    return app
+
+
+def test_a_lost_race_on_a_unique_row_is_a_409_not_a_500(racing_app):
+    from sqlalchemy import func, select
+
+    from questionnaire.auth.models import User
+    from questionnaire.extensions import db
+
+    client = racing_app.test_client()
+    api = client.get("/api/v1/duplicate")
+    assert api.status_code == 409 and api.get_json()["error"]["code"] == "conflict"
+    page = client.get("/duplicate")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409 and "rechargez la page" in html and "Traceback" not in html
+    # the session was rolled back: it still works, and nothing of the loser was written
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 1
