@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,11 +19,19 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaire.banks.models import Theme
 from questionnaire.exams.models import ReleasePolicy
+from questionnaire.forms import FrenchForm
 from questionnaire.roles import Role
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,9 +46,47 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(PARIS).replace(tzinfo=None)
 
 
-class QuestionnaireForm(FlaskForm):
+# NumberRange formats its message with ``%``: a literal per cent sign must be written ``%%``.
+EXTRA_TIME_RANGE = NumberRange(0, 300, "Entre 0 et 300 %%.")
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def at_most(length: int) -> Length:
+    return Length(max=length, message=f"{length} caractères au plus.")
+
+
+def paris_time(form, field) -> None:
+    """Refuse a year nobody means (and UTC cannot hold) or an hour the clocks skip in spring."""
+    if field.data is None:
+        return
+    if not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Indiquez une date entre {FIRST_YEAR} et {LAST_YEAR}.")
+    if to_local(to_utc(field.data)) != field.data:
+        raise ValidationError(
+            "Cette heure n'existe pas à Paris (passage à l'heure d'été) : choisissez-en une autre."
+        )
+
+
+class FrenchDecimalField(DecimalField):
+    """A decimal typed the French way (« 62,5 ») or not; never NaN nor infinity."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except (InvalidOperation, ValueError):
+            value = None
+        if value is None or not value.is_finite():
+            self.data = None
+            raise ValueError("Indiquez un nombre, par exemple 60 ou 62,5.")
+        self.data = value
+
+
+class QuestionnaireForm(FrenchForm):
     title = StringField(
-        "Titre", validators=[DataRequired("Le titre est obligatoire."), Length(max=200)]
+        "Titre", validators=[DataRequired("Le titre est obligatoire."), at_most(200)]
     )
     item_count = IntegerField(
         "Nombre de questions",
@@ -50,13 +96,13 @@ class QuestionnaireForm(FlaskForm):
         "Durée (minutes)",
         validators=[InputRequired("Indiquez une durée."), NumberRange(1, 600, "Entre 1 et 600.")],
     )
-    pass_mark = DecimalField(
+    pass_mark = FrenchDecimalField(
         "Seuil de réussite (%)",
         places=2,
         default=60,
         validators=[
             InputRequired("Indiquez le seuil (par exemple 60)."),
-            NumberRange(1, 100, "Entre 1 et 100 %."),
+            NumberRange(1, 100, "Entre 1 et 100 %%."),
         ],
     )
     shuffle_items = BooleanField("Mélanger l'ordre des questions", default=True)
@@ -83,20 +129,20 @@ def questionnaire_form(theme: Theme, **kwargs) -> QuestionnaireForm:
     return form
 
 
-class SessionForm(FlaskForm):
+class SessionForm(FrenchForm):
     questionnaire = SelectField("Questionnaire", coerce=int, validate_choice=True)
     title = StringField(
-        "Titre", validators=[DataRequired("Le titre est obligatoire."), Length(max=200)]
+        "Titre", validators=[DataRequired("Le titre est obligatoire."), at_most(200)]
     )
     opens_at = DateTimeLocalField(
         "Ouverture (heure de Paris)",
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired("Indiquez la date d'ouverture.")],
+        validators=[InputRequired("Indiquez la date d'ouverture."), paris_time],
     )
     closes_at = DateTimeLocalField(
         "Clôture (heure de Paris)",
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired("Indiquez la date de clôture.")],
+        validators=[InputRequired("Indiquez la date de clôture."), paris_time],
     )
     release_policy = SelectField(
         "Publication de la correction",
@@ -104,35 +150,35 @@ class SessionForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(FrenchForm):
     email = EmailField(
         "Adresse du candidat",
-        validators=[DataRequired("Indiquez l'adresse du candidat."), Length(max=254)],
+        validators=[DataRequired("Indiquez l'adresse du candidat."), at_most(254)],
     )
     extra_time_percent = IntegerField(
         "Temps supplémentaire (%)",
         default=0,
         validators=[
             InputRequired("Indiquez 0 s'il n'y en a pas."),
-            NumberRange(0, 300, "Entre 0 et 300 %."),
+            EXTRA_TIME_RANGE,
         ],
     )
-    note = StringField("Aménagement (note)", validators=[Length(max=500)])
+    note = StringField("Aménagement (note)", validators=[at_most(500)])
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(FrenchForm):
     extra_time_percent = IntegerField(
         "Temps supplémentaire (%)",
         validators=[
             InputRequired("Indiquez 0 s'il n'y en a pas."),
-            NumberRange(0, 300, "Entre 0 et 300 %."),
+            EXTRA_TIME_RANGE,
         ],
     )
-    note = StringField("Aménagement (note)", validators=[Length(max=500)])
-    group = StringField("Groupe d'analyse (DIF)", validators=[Length(max=60)])
+    note = StringField("Aménagement (note)", validators=[at_most(500)])
+    group = StringField("Groupe d'analyse (DIF)", validators=[at_most(60)])
 
 
-class EnrolmentImportForm(FlaskForm):
+class EnrolmentImportForm(FrenchForm):
     file = FileField(
         "Fichier CSV",
         validators=[
@@ -154,9 +200,9 @@ class MultiCheckboxField(SelectMultipleField):
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
-class UserForm(FlaskForm):
+class UserForm(FrenchForm):
     display_name = StringField(
-        "Nom affiché", validators=[DataRequired("Le nom est obligatoire."), Length(max=200)]
+        "Nom affiché", validators=[DataRequired("Le nom est obligatoire."), at_most(200)]
     )
     roles = MultiCheckboxField("Rôles", choices=ROLE_CHOICES)
     active = BooleanField("Compte actif", default=True)
@@ -170,7 +216,7 @@ class UserForm(FlaskForm):
 class NewUserForm(UserForm):
     email = EmailField(
         "Adresse électronique",
-        validators=[DataRequired("L'adresse est obligatoire."), Length(max=254)],
+        validators=[DataRequired("L'adresse est obligatoire."), at_most(254)],
     )
     password = PasswordField(
         "Mot de passe initial",

@@ -169,7 +169,7 @@ def _parse_extra(value: str) -> int | None:
     value = value.strip().rstrip("%").strip()
     if not value:
         return 0
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # « ² » is a digit to str.isdigit, not to int
         return None
     number = int(value)
     return number if 0 <= number <= 300 else None
@@ -178,8 +178,12 @@ def _parse_extra(value: str) -> int | None:
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse)."""
     delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # (line where the record starts, cells, line where it ends): a quoted cell may hold a newline
+    rows: list[tuple[int, list[str], int]] = []
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for row in reader:
+            rows.append((rows[-1][2] + 1 if rows else 1, row, reader.line_num))
     except csv.Error as exc:
         raise EnrolmentImportError([LineError(0, f"fichier CSV illisible : {exc}.")]) from exc
     errors: list[LineError] = []
@@ -187,7 +191,7 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     seen: dict[str, int] = {}
     if len(rows) > MAX_CSV_LINES:
         raise EnrolmentImportError([LineError(0, f"plus de {MAX_CSV_LINES} lignes.")])
-    for number, row in enumerate(rows, start=1):
+    for number, row, _ in rows:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
@@ -229,19 +233,31 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     return parsed
 
 
-def import_enrolments(session: ExamSession, text: str, now: datetime) -> int:
+@dataclass(frozen=True)
+class EnrolmentImport:
+    created: int
+    updated: int  # already enrolled: the file's accommodation replaces theirs
+
+
+def import_enrolments(session: ExamSession, text: str, now: datetime) -> EnrolmentImport:
     """Enrol every candidate of the CSV, or none of them."""
     rows = parse_enrolment_csv(text)
+    already = set(
+        db.session.execute(
+            select(Enrolment.user_id).where(Enrolment.session_id == session.id)
+        ).scalars()
+    )
     for row in rows:
         enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
         enrolment.analysis_group = row.group
+    updated = sum(row.user.id in already for row in rows)
     record_action(
         "admin.enrolment_import",
         target=f"session:{session.id}",
-        details={"rows": len(rows)},
+        details={"rows": len(rows), "updated": updated},
         now=now,
     )
-    return len(rows)
+    return EnrolmentImport(created=len(rows) - updated, updated=updated)
 
 
 def update_enrolment(
@@ -262,12 +278,17 @@ def update_enrolment(
     )
 
 
+def has_started(enrolment: Enrolment) -> bool:
+    """Whether the candidate has an attempt (its deadline was fixed when it started)."""
+    return (
+        db.session.execute(select(Attempt.id).where(Attempt.enrolment_id == enrolment.id)).first()
+        is not None
+    )
+
+
 def unenrol(enrolment: Enrolment) -> None:
     """Remove an enrolment nobody has used yet."""
-    used = db.session.execute(
-        select(Attempt.id).where(Attempt.enrolment_id == enrolment.id)
-    ).first()
-    if used:
+    if has_started(enrolment):
         raise AdminError("Le candidat a déjà commencé : son inscription est conservée.")
     record_action(
         "admin.unenrol", target=f"session:{enrolment.session_id}", subject_id=enrolment.user_id
@@ -276,6 +297,10 @@ def unenrol(enrolment: Enrolment) -> None:
 
 
 # ---------------------------------------------------------------- users
+
+
+class SelfDeactivation(AccountError):
+    """An administrator tried to deactivate their own account."""
 
 
 def update_user(
@@ -291,10 +316,10 @@ def update_user(
     roles = set(roles)
     if not roles:
         raise AccountError("Un compte doit avoir au moins un rôle.")
-    if user.id == acting.id and (Role.ADMIN not in roles or not active):
-        raise AccountError(
-            "Vous ne pouvez pas retirer votre propre rôle d'administrateur ni désactiver votre compte."
-        )
+    if user.id == acting.id and Role.ADMIN not in roles:
+        raise AccountError("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+    if user.id == acting.id and not active:
+        raise SelfDeactivation("Vous ne pouvez pas désactiver votre propre compte.")
     if new_password:
         if len(new_password) < 12:
             raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")

@@ -163,12 +163,15 @@ def import_enrolments(session_id: int):
         form.file.errors.append("Le fichier doit être encodé en UTF-8.")
         return _render_session(session, import_form=form), 422
     try:
-        count = services.import_enrolments(session, text, current_time())
+        result = services.import_enrolments(session, text, current_time())
     except services.EnrolmentImportError as exc:
         db.session.rollback()
         return _render_session(session, import_form=form, import_errors=exc.errors), 422
     db.session.commit()
-    flash(f"{count} candidat(s) inscrit(s) depuis le fichier.", "success")
+    message = f"{result.created} candidat(s) inscrit(s) depuis le fichier."
+    if result.updated:
+        message += f" {result.updated} déjà inscrit(s) : aménagement remplacé par celui du fichier."
+    flash(message, "success")
     return redirect(url_for(".show_session", session_id=session.id))
 
 
@@ -191,6 +194,12 @@ def update_enrolment(session_id: int, enrolment_id: int):
         )
         db.session.commit()
         flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
+        if services.has_started(enrolment):
+            flash(
+                f"{enrolment.user.display_name} a déjà commencé : sa copie garde l'échéance "
+                "fixée au début de l'épreuve (un incident se compense par la page « Incidents »).",
+                "warning",
+            )
     else:
         for errors in form.errors.values():
             for error in errors:

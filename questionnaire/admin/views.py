@@ -162,10 +162,11 @@ def new_user():
     form = NewUserForm()
     if not form.is_submitted():
         form.roles.data = [Role.CANDIDATE.value]
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and not form.roles.data:
+        form.roles.errors.append("Choisissez au moins un rôle.")
+    elif submitted:
         try:
-            if not form.roles.data:
-                raise AccountError("Choisissez au moins un rôle.")
             user = create_user(
                 form.email.data,
                 form.password.data,
@@ -207,6 +208,9 @@ def edit_user(user_id: int):
                 active=form.active.data,
                 new_password=form.password.data or "",
             )
+        except services.SelfDeactivation as exc:
+            db.session.rollback()
+            form.active.errors.append(str(exc))
         except AccountError as exc:
             db.session.rollback()
             form.roles.errors.append(str(exc))

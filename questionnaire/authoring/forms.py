@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from questionnaire.banks.models import (
     CognitiveLevel,
@@ -28,7 +27,8 @@ from questionnaire.banks.models import (
     Volatility,
 )
 from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
-from questionnaire.richtext import sanitise
+from questionnaire.forms import FrenchForm
+from questionnaire.richtext import plain, sanitise
 
 VOLATILITY_LABELS = {
     "stable": "stable (revue tous les 3 ans)",
@@ -37,12 +37,23 @@ VOLATILITY_LABELS = {
 }
 
 
+def shows_text(form, field) -> None:
+    """Refuse a text the sanitiser would leave blank (only a script, only empty tags)."""
+    if (field.data or "").strip() and not plain(sanitise(field.data)):
+        raise ValidationError(
+            "Ce texte est vide une fois retirée la mise en forme non permise (scripts, images…)."
+        )
+
+
 class OptionForm(Form):
-    text = TextAreaField("Texte", validators=[Optional(), Length(max=2000)])
+    class Meta:
+        locales = ("fr_FR", "fr")  # a sub-form does not inherit its parent's translations
+
+    text = TextAreaField("Texte", validators=[Optional(), Length(max=2000), shows_text])
     correct = BooleanField("bonne réponse")
 
 
-class ItemForm(FlaskForm):
+class ItemForm(FrenchForm):
     topic = SelectField("Sujet", validators=[InputRequired("Choisissez un sujet.")])
     competency = StringField(
         "Compétence",
@@ -59,7 +70,7 @@ class ItemForm(FlaskForm):
     )
     stem = TextAreaField(
         "Énoncé",
-        validators=[DataRequired("L'énoncé est obligatoire."), Length(max=5000)],
+        validators=[DataRequired("L'énoncé est obligatoire."), Length(max=5000), shows_text],
         description="Mise en forme permise : <em>, <strong>, listes, tableaux.",
     )
     # Five rows; an imported draft with more options (up to 10) shows them all, so that saving
@@ -67,7 +78,11 @@ class ItemForm(FlaskForm):
     options = FieldList(FormField(OptionForm), min_entries=5, max_entries=len(DRAFT_OPTION_KEYS))
     rationale = TextAreaField(
         "Justification",
-        validators=[DataRequired("La justification est obligatoire."), Length(max=5000)],
+        validators=[
+            DataRequired("La justification est obligatoire."),
+            Length(max=5000),
+            shows_text,
+        ],
     )
     reference = StringField(
         "Référence juridique",
@@ -200,17 +215,17 @@ def preview_of(form: ItemForm) -> PreviewQuestion:
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(FrenchForm):
     comment = TextAreaField(
         "Commentaire", validators=[DataRequired("Le commentaire est vide."), Length(max=5000)]
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(FrenchForm):
     comment = TextAreaField("Commentaire pour l'auteur", validators=[Length(max=5000)])
 
 
-class ReferenceChangeForm(FlaskForm):
+class ReferenceChangeForm(FrenchForm):
     reference = StringField(
         "Référence modifiée",
         validators=[DataRequired("Indiquez la référence."), Length(min=3, max=200)],

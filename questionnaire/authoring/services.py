@@ -37,6 +37,10 @@ class NotAllowed(AuthoringError):
     """The user may not perform this action on this version."""
 
 
+class MissingComment(AuthoringError):
+    """The action needs a comment (a send-back, a retirement, a thread message)."""
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -344,7 +348,7 @@ def send_back(version: ItemVersion, user: User, comment: str, now: datetime) -> 
     if not can_review(version, user):
         raise NotAllowed("Renvoi refusé : il faut être relecteur, et ne pas être l'auteur.")
     if not comment.strip():
-        raise AuthoringError("Dites à l'auteur ce qui doit changer (commentaire obligatoire).")
+        raise MissingComment("Dites à l'auteur ce qui doit changer (commentaire obligatoire).")
     transition(version, VersionStatus.DRAFT)
     _clear_approval(version)
     _event(version.item, version, user, EventKind.SENT_BACK, now, comment)
@@ -375,7 +379,7 @@ def retire(version: ItemVersion, user: User, comment: str, now: datetime) -> Non
     if not can_retire(version, user):
         raise NotAllowed("Seul un relecteur ou un administrateur retire une version publiée.")
     if not comment.strip():
-        raise AuthoringError("Indiquez pourquoi l'item est retiré.")
+        raise MissingComment("Indiquez pourquoi l'item est retiré.")
     transition(version, VersionStatus.RETIRED)
     _event(version.item, version, user, EventKind.RETIRED, now, comment)
     _audit("item.retire", version, user, now, {"reason": comment.strip()})
@@ -383,5 +387,5 @@ def retire(version: ItemVersion, user: User, comment: str, now: datetime) -> Non
 
 def add_comment(item: Item, version: ItemVersion | None, user: User, text: str, now) -> None:
     if not text.strip():
-        raise AuthoringError("Le commentaire est vide.")
+        raise MissingComment("Le commentaire est vide.")
     _event(item, version, user, EventKind.COMMENT, now, text)

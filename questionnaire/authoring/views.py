@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -158,6 +159,19 @@ def show_item(external_id: str):
     version = _version_or_404(item, number) if number is not None else item.latest_version
     if version is None:
         abort(404)
+    return _render_item(item, version)
+
+
+@dataclass(frozen=True)
+class CommentError:
+    """A refused comment, shown beside the textarea it was typed in, text kept."""
+
+    field_id: str
+    message: str
+    text: str
+
+
+def _render_item(item: Item, version: ItemVersion, comment_error: CommentError | None = None):
     now = current_time()
     records = services.authorships(item.versions)
     findings = None
@@ -186,7 +200,8 @@ def show_item(external_id: str):
         review_form=ReviewForm(),
         button_form=EmptyForm(),
         item_stats=version_report(version),
-    )
+        comment_error=comment_error,
+    ), (422 if comment_error else 200)
 
 
 @bp.get("/items/<external_id>/comparer")
@@ -204,18 +219,38 @@ def compare_versions(external_id: str):
     )
 
 
-def _act(external_id: str, number: int, action: Callable, message: str, form=None):
-    """Run one review action on a version, commit, and go back to the item page."""
+def _act(
+    external_id: str,
+    number: int,
+    action: Callable,
+    message: str,
+    form=None,
+    comment_field: str | None = None,
+):
+    """Run one review action on a version, commit, and go back to the item page.
+
+    A refused comment (empty, too long) redisplays the page with the message beside the
+    textarea ``comment_field`` and the typed text kept.
+    """
     item = _item_or_404(external_id)
     version = _version_or_404(item, number)
     form = form or EmptyForm()
+    typed = request.form.get("comment", "")
     if not form.validate_on_submit():
+        if comment_field and "comment" in form.errors and "csrf_token" not in form.errors:
+            error = CommentError(comment_field, " ".join(form.errors["comment"]), typed)
+            return _render_item(item, version, error)
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "error")
         return redirect(url_for(".show_item", external_id=external_id, version=number))
     try:
         action(version)
+    except services.MissingComment as exc:
+        db.session.rollback()
+        if comment_field is None:
+            raise
+        return _render_item(item, version, CommentError(comment_field, str(exc), typed))
     except (services.AuthoringError, TransitionError, freshness.FreshnessError) as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -238,6 +273,12 @@ REVIEW_ACTIONS: dict[str, tuple[str, tuple[Role, ...], Callable, bool]] = {
     "publish_version": ("publier", PUBLISHERS, services.publish, False),
     "retire_version": ("retirer", PUBLISHERS, services.retire, True),
     "revalidate_version": ("revalider", (Role.AUTHOR, Role.REVIEWER), freshness.revalidate, False),
+}
+# the textarea of the item page that holds each action's comment
+COMMENT_FIELDS = {
+    "approve_version": "review-comment",
+    "send_back_version": "review-comment",
+    "retire_version": "retire-comment",
 }
 DONE_MESSAGES = {
     "take_over_version": "Brouillon pris en charge : vous en êtes maintenant l'auteur.",
@@ -264,6 +305,7 @@ def _action_view(endpoint: str) -> Callable:
             lambda version: service(version, current_user, now=current_time(), **extra),
             DONE_MESSAGES[endpoint],
             form,
+            COMMENT_FIELDS.get(endpoint),
         )
 
     view.__name__ = endpoint
@@ -292,6 +334,7 @@ def comment_item(external_id: str):
         ),
         "Commentaire ajouté.",
         CommentForm(),
+        "thread-comment",
     )
 
 

@@ -43,8 +43,9 @@ def check_blueprint(theme: Theme, item_count: int, blueprint: dict[str, int]) ->
             raise ExamConfigError(
                 f"Le plan tire {sum(blueprint.values())} items pour un questionnaire de {item_count}."
             )
+        titles = {topic.slug: topic.title for topic in theme.topics}  # what the editor shows
         short = [
-            f"{slug} ({counts.get(slug, 0)} publié(s) pour {n} demandé(s))"
+            f"{titles[slug]} ({counts.get(slug, 0)} publié(s) pour {n} demandé(s))"
             for slug, n in blueprint.items()
             if counts.get(slug, 0) < n
         ]

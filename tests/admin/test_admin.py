@@ -46,7 +46,11 @@ def test_blueprint_editor_shows_counts_and_refuses_what_the_bank_cannot_fill(
     response = client.post(url, data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "La banque ne peut pas remplir le plan : alpha (4 publié(s) pour 5 demandé(s))." in html
+    # the topic is named as the editor shows it, not by its slug
+    assert (
+        "La banque ne peut pas remplir le plan : Sujet alpha (4 publié(s) pour 5 demandé(s))."
+        in html
+    )
     assert db.session.execute(select(Questionnaire)).first() is None
     data["item_count"] = "3"
     response = client.post(url, data=data)
@@ -343,3 +347,232 @@ def test_unenrol_only_before_the_candidate_starts(client, admin, make_session, d
     )
     assert "Le candidat a déjà commencé" in refused.get_data(as_text=True)
     assert enrolled(db, session) == {candidate.email: 0}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0", "Entre 1 et 100 %."),
+        ("101", "Entre 1 et 100 %."),
+        ("abc", "Indiquez un nombre, par exemple 60 ou 62,5."),
+        ("NaN", "Indiquez un nombre, par exemple 60 ou 62,5."),
+    ],
+)
+def test_pass_mark_out_of_range_is_refused_beside_its_field(
+    client, admin, loaded_bank, db, typed, message
+):
+    theme = loaded_bank()
+    url = "/admin/questionnaires/nouveau?theme=fiscalite"
+    data = questionnaire_data(form_token(client, url), theme, alpha=1, beta=1)
+    data["pass_mark"] = typed
+    response = client.post(url, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'id="pass_mark-errors">\s*<li>' + re.escape(message), html)
+    assert db.session.execute(select(Questionnaire)).first() is None
+
+
+def test_pass_mark_typed_with_a_decimal_comma(client, admin, loaded_bank, db):
+    theme = loaded_bank()
+    url = "/admin/questionnaires/nouveau?theme=fiscalite"
+    data = questionnaire_data(form_token(client, url), theme, alpha=1, beta=1)
+    data["pass_mark"] = "62,5"
+    assert client.post(url, data=data).status_code == 302
+    assert db.session.execute(select(Questionnaire)).scalar_one().pass_mark_bp == 6250
+
+
+def test_extra_time_out_of_range_is_refused_not_a_server_error(
+    client, admin, make_session, make_user, db
+):
+    session, candidate = make_session()
+    make_user(email="carla@example.org")
+    url = f"/admin/sessions/{session.id}"
+    token = form_token(client, url)
+    refused = client.post(
+        f"{url}/inscriptions",
+        data={"csrf_token": token, "email": "carla@example.org", "extra_time_percent": "301"},
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert re.search(r'id="extra_time_percent-errors">\s*<li>Entre 0 et 300 %\.', html)
+    enrolment = session.enrolments[0]
+    updated = client.post(
+        f"{url}/inscriptions/{enrolment.id}",
+        data={"csrf_token": token, "extra_time_percent": "abc"},
+        follow_redirects=True,
+    )
+    assert updated.status_code == 200
+    assert f"{candidate.display_name} : Entre 0 et 300 %." in updated.get_data(as_text=True)
+    assert enrolled(db, session) == {candidate.email: 0}
+
+
+@pytest.mark.parametrize("opens_at", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_session_dates_outside_plausible_years_are_refused(
+    client, admin, make_session, db, opens_at
+):
+    existing, _ = make_session()
+    url = "/admin/sessions/nouvelle"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "questionnaire": str(existing.questionnaire.id),
+            "title": "Hors du temps",
+            "opens_at": opens_at,
+            "closes_at": "2026-06-10T12:00",
+            "release_policy": "immediate",
+        },
+    )
+    assert response.status_code == 200
+    assert "Indiquez une date entre 2000 et 2099." in response.get_data(as_text=True)
+    assert (
+        db.session.execute(select(ExamSession).where(ExamSession.title == "Hors du temps")).first()
+        is None
+    )
+
+
+def test_wtforms_own_messages_are_in_french(client, admin, make_session):
+    make_session()
+    url = "/admin/sessions/nouvelle"
+    html = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "questionnaire": "999999",
+            "title": "Session",
+            "opens_at": "2026-13-45T09:00",
+            "closes_at": "2026-06-10T12:00",
+            "release_policy": "immediate",
+        },
+    ).get_data(as_text=True)
+    assert "Not a valid" not in html
+    assert re.search(r'id="opens_at-errors">\s*<li>N&#39;est pas une date/heure valide', html)
+
+
+def test_csv_extra_time_with_a_superscript_digit_is_a_line_error(
+    client, admin, make_session, make_user, db
+):
+    session, first = make_session()
+    make_user(email="alice@example.org")
+    response = upload(client, session, "alice@example.org;²\n")
+    assert response.status_code == 422
+    assert "Ligne 1 : temps supplémentaire « ² » : entier de 0 à 300 attendu." in (
+        response.get_data(as_text=True)
+    )
+    assert enrolled(db, session) == {first.email: 0}
+
+
+def test_new_user_without_a_role_is_told_beside_the_roles(client, admin, db):
+    url = "/admin/utilisateurs/nouveau"
+    html = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "email": "sans.role@example.org",
+            "display_name": "Sans Rôle",
+            "password": PASSWORD,
+        },
+    ).get_data(as_text=True)
+    assert re.search(r'id="roles-errors">\s*<li>Choisissez au moins un rôle\.', html)
+    assert "email-errors" not in html
+    assert (
+        db.session.execute(select(User).where(User.email == "sans.role@example.org")).first()
+        is None
+    )
+
+
+def test_an_hour_skipped_by_the_clocks_is_refused(client, admin, make_session, db):
+    existing, _ = make_session()
+    url = "/admin/sessions/nouvelle"
+    html = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "questionnaire": str(existing.questionnaire.id),
+            "title": "Nuit du changement d'heure",
+            "opens_at": "2026-03-29T02:30",  # 02:00 → 03:00 in Paris that night
+            "closes_at": "2026-03-29T05:00",
+            "release_policy": "immediate",
+        },
+    ).get_data(as_text=True)
+    assert re.search(r'id="opens_at-errors">\s*<li>Cette heure n&#39;existe pas à Paris', html)
+    assert (
+        db.session.execute(
+            select(ExamSession).where(ExamSession.title == "Nuit du changement d'heure")
+        ).first()
+        is None
+    )
+
+
+def test_csv_import_counts_new_and_already_enrolled_candidates_apart(
+    client, admin, make_session, make_user, db
+):
+    session, first = make_session()
+    make_user(email="alice@example.org")
+    response = upload(client, session, f"alice@example.org;0\n{first.email};50\n")
+    assert response.status_code == 302
+    page = client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
+    assert (
+        "1 candidat(s) inscrit(s) depuis le fichier. "
+        "1 déjà inscrit(s) : aménagement remplacé par celui du fichier." in page
+    )
+    assert enrolled(db, session) == {first.email: 50, "alice@example.org": 0}
+
+
+def test_csv_errors_name_the_file_line_even_after_a_multiline_cell(
+    client, admin, make_session, make_user, db
+):
+    session, first = make_session()
+    make_user(email="alice@example.org")
+    text = 'email;temps;aménagement\nalice@example.org;33;"salle calme,\nordinateur"\n\ninconnu@example.org;0;\n'
+    response = upload(client, session, text)
+    assert response.status_code == 422
+    assert "Ligne 5 : aucun compte candidat actif pour inconnu@example.org." in response.get_data(
+        as_text=True
+    )
+    assert enrolled(db, session) == {first.email: 0}
+
+
+def test_deactivating_oneself_is_told_beside_the_active_box(client, admin, db):
+    edit = f"/admin/utilisateurs/{admin.id}"
+    html = client.post(
+        edit,
+        data={
+            "csrf_token": form_token(client, edit),
+            "display_name": "Ada",
+            "roles": ["admin"],
+        },
+    ).get_data(as_text=True)
+    assert re.search(
+        r'id="active-errors">\s*<li>Vous ne pouvez pas désactiver votre propre compte\.', html
+    )
+    assert "roles-errors" not in html
+    db.session.refresh(admin)
+    assert admin.active
+
+
+def test_questionnaire_list_names_blueprint_topics_by_their_title(client, admin, make_session):
+    make_session()  # blueprint {"alpha": 1, "beta": 1}
+    html = client.get("/admin/questionnaires").get_data(as_text=True)
+    assert "Sujet alpha : 1, Sujet beta : 1" in html
+
+
+def test_extra_time_changed_after_the_start_warns_that_the_attempt_keeps_its_deadline(
+    client, admin, make_session, db, clock
+):
+    from questionnaire.attempts.services import start_attempt
+
+    session, candidate = make_session()
+    enrolment = session.enrolments[0]
+    attempt, _ = start_attempt(enrolment, clock(), 30)
+    db.session.commit()
+    deadline = attempt.deadline
+    url = f"/admin/sessions/{session.id}"
+    page = client.post(
+        f"{url}/inscriptions/{enrolment.id}",
+        data={"csrf_token": form_token(client, url), "extra_time_percent": "33"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"{candidate.display_name} a déjà commencé : sa copie garde l&#39;échéance" in page
+    db.session.refresh(attempt)
+    assert attempt.deadline == deadline

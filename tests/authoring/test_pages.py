@@ -93,6 +93,49 @@ def test_invalid_editor_input_redisplays_with_messages(client, loaded_bank, auth
     )
 
 
+def test_no_field_points_to_a_missing_description(client, loaded_bank, author):
+    """An attribute rendered from None (aria-describedby="None") names no element."""
+    loaded_bank()
+    login(client, author.email)
+    html = client.get(new_item_url()).get_data(as_text=True)
+    assert "rationale" in html
+    assert '="None"' not in html
+    invalid = post_editor(client, new_item_url(), rationale="").get_data(as_text=True)
+    assert 'aria-describedby="rationale-errors"' in invalid
+
+
+def test_a_text_the_sanitiser_empties_is_refused_beside_its_field(client, loaded_bank, author, db):
+    loaded_bank()
+    login(client, author.email)
+    response = post_editor(
+        client,
+        new_item_url(),
+        stem='<script>alert("x")</script><img src=x onerror=alert(1)>',
+        **{"options-2-text": "<script>alert(2)</script>"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    message = "Ce texte est vide une fois retirée la mise en forme non permise"
+    assert re.search(r'id="stem-errors">\s*<li>' + message, html)
+    assert re.search(r'id="options-2-text-errors">\s*<li>' + message, html)
+    assert (
+        db.session.execute(select(ItemVersion).where(ItemVersion.status == "draft")).first() is None
+    )
+
+
+def test_editor_messages_from_wtforms_are_in_french(client, loaded_bank, author):
+    loaded_bank()
+    login(client, author.email)
+    html = post_editor(client, new_item_url(), topic="inconnu", competency="C" * 30).get_data(
+        as_text=True
+    )
+    assert "Not a valid" not in html and "Field cannot" not in html
+    assert re.search(r'id="topic-errors">\s*<li>N&#39;est pas un choix valide', html)
+    assert re.search(
+        r'id="competency-errors">\s*<li>Le champ ne peut pas contenir plus de 20', html
+    )
+
+
 def review_flow(client, db, author, reviewer):
     login(client, author.email)
     post_editor(client, new_item_url())
@@ -121,6 +164,39 @@ def test_review_in_the_browser(client, loaded_bank, author, reviewer, db):
     page = client.get(item_url).get_data(as_text=True)
     assert "Dater le plafond." in page and "renvoyée à l&#39;auteur" in page
     assert only_item(db).latest_version.status is VersionStatus.DRAFT
+
+
+def test_a_refused_comment_is_shown_beside_its_textarea_and_kept(
+    client, loaded_bank, author, reviewer, db
+):
+    loaded_bank()
+    item_url = review_flow(client, db, author, reviewer)
+    token = form_token(client, item_url)
+    empty = client.post(
+        f"{item_url}/versions/1/renvoyer", data={"csrf_token": token, "comment": " "}
+    )
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 422
+    assert re.search(
+        r'id="review-comment" rows="4" aria-invalid="true" '
+        r'aria-describedby="review-comment-errors">\s*</textarea>\s*'
+        r'<ul class="field-errors" id="review-comment-errors"><li>Dites à l&#39;auteur',
+        html,
+    )
+    too_long = "Préciser. " * 600  # 6 000 characters: over the 5 000 allowed
+    long = client.post(
+        f"{item_url}/versions/1/renvoyer", data={"csrf_token": token, "comment": too_long}
+    )
+    html = long.get_data(as_text=True)
+    assert long.status_code == 422
+    assert too_long.strip() in html  # nothing typed is lost
+    assert re.search(r'id="review-comment-errors"><li>Le champ ne peut pas contenir plus', html)
+    thread = client.post(f"{item_url}/commentaires", data={"csrf_token": token, "comment": ""})
+    assert thread.status_code == 422
+    assert 'id="thread-comment-errors"><li>Le commentaire est vide.' in thread.get_data(
+        as_text=True
+    )
+    assert only_item(db).latest_version.status is VersionStatus.IN_REVIEW
 
 
 def test_reviewer_approves_then_publishes(client, loaded_bank, author, reviewer, db):
