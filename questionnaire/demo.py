@@ -55,24 +55,40 @@ def prepare_demo(now: datetime) -> str:
     lines = []
     for theme in db.session.execute(select(Theme).order_by(Theme.position)).scalars():
         title = f"Démonstration — {theme.title}"
-        questionnaire = db.session.execute(
-            select(Questionnaire).where(Questionnaire.title == title)
-        ).scalar_one_or_none()
+        session_title = f"Session de démonstration — {theme.title}"
+        # the demo's own rows, found by theme and title: what administrators added beside them
+        # (another session of the questionnaire, a questionnaire of the same title) is left alone
+        questionnaire = (
+            db.session.execute(
+                select(Questionnaire)
+                .where(Questionnaire.theme_id == theme.id, Questionnaire.title == title)
+                .order_by(Questionnaire.id)
+            )
+            .scalars()
+            .first()
+        )
         if questionnaire is None:
             questionnaire = create_questionnaire(
                 theme, title, DEMO_ITEMS, DEMO_MINUTES, now, blueprint=default_blueprint(theme)
             )
         session = (
             db.session.execute(
-                select(ExamSession).where(ExamSession.questionnaire_id == questionnaire.id)
-            ).scalar_one_or_none()
+                select(ExamSession)
+                .where(
+                    ExamSession.questionnaire_id == questionnaire.id,
+                    ExamSession.title == session_title,
+                )
+                .order_by(ExamSession.id)
+            )
+            .scalars()
+            .first()
             if questionnaire.id
             else None
         )
         if session is None:
             session = create_session(
                 questionnaire,
-                f"Session de démonstration — {theme.title}",
+                session_title,
                 now - timedelta(hours=1),
                 now + timedelta(days=90),
                 now,

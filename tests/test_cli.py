@@ -98,9 +98,45 @@ def test_demo_prepares_accounts_and_open_sessions_idempotently(
             "charge-clientele-particuliers"
         ]
         assert find_user_by_email("jury2@example.org").has_role(Role.JURY)
+        # an administrator adds a session to a demo questionnaire and a questionnaire of the
+        # same title: a later run leaves them alone and reopens only the demo's own sessions
+        from questionnaire.exams.services import create_questionnaire, create_session
+
+        extra = create_session(
+            sessions[0].questionnaire,
+            "Session ajoutée",
+            clock(),
+            clock() + timedelta(hours=1),
+            clock(),
+        )
+        same_title = create_questionnaire(
+            sessions[1].questionnaire.theme,
+            sessions[1].questionnaire.title,
+            20,
+            30,
+            clock(),
+            blueprint={"alpha": 10, "beta": 10},
+        )
+        db.session.commit()
         clock.advance(days=200)
         prepare_demo(clock())
-        assert all(s.is_open(clock()) for s in db.session.execute(select(ExamSession)).scalars())
+        demo_sessions = (
+            db.session.execute(
+                select(ExamSession).where(ExamSession.title.startswith("Session de démonstration"))
+            )
+            .scalars()
+            .all()
+        )
+        assert len(demo_sessions) == 4 and all(s.is_open(clock()) for s in demo_sessions)
+        assert not extra.is_open(clock())
+        assert (
+            db.session.execute(
+                select(func.count())
+                .select_from(ExamSession)
+                .where(ExamSession.questionnaire_id == same_title.id)
+            ).scalar_one()
+            == 0
+        )
         db.engine.dispose()
 
 

@@ -1,12 +1,12 @@
 """The display preferences form."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from questionnaire.forms import FrenchForm
 from questionnaire.i18n import _
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(FrenchForm):
     large_text = BooleanField(
         _("Agrandir le texte"),
         description=_("Le texte de toutes les pages est affiché 25 % plus grand."),

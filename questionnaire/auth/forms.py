@@ -1,11 +1,12 @@
 """Login form."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from questionnaire.forms import FrenchForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(FrenchForm):
     email = EmailField(
         "Adresse électronique",
         validators=[
@@ -22,5 +23,5 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Se connecter")
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(FrenchForm):
     """A CSRF-protected form for button-only actions (logout, submit, flag)."""

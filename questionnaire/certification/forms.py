@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from questionnaire.certification.models import GRID_MAX, Certification, Grading
 from questionnaire.certification.services import COMMENT_REQUIRED
+from questionnaire.forms import FrenchForm
 
 
 def grid_label(score: int, threshold: int | None) -> str:
@@ -19,7 +19,7 @@ def grid_label(score: int, threshold: int | None) -> str:
     return f"{score} — {names[score]}" if score in names else str(score)
 
 
-class RegisterCandidateForm(FlaskForm):
+class RegisterCandidateForm(FrenchForm):
     email = EmailField(
         "Adresse électronique du candidat",
         validators=[
@@ -30,7 +30,7 @@ class RegisterCandidateForm(FlaskForm):
     submit = SubmitField("Inscrire")
 
 
-class AccommodationForm(FlaskForm):
+class AccommodationForm(FrenchForm):
     description = TextAreaField(
         "Aménagement des modalités d'évaluation",
         validators=[
@@ -41,7 +41,7 @@ class AccommodationForm(FlaskForm):
     submit = SubmitField("Enregistrer l'aménagement")
 
 
-class BinaryEvaluationForm(FlaskForm):
+class BinaryEvaluationForm(FrenchForm):
     outcome = RadioField(
         "Décision",
         choices=[SelectChoice("acquired", "Acquis"), SelectChoice("not_acquired", "Non acquis")],
@@ -58,7 +58,7 @@ class BinaryEvaluationForm(FlaskForm):
         return {"acquired": self.outcome.data == "acquired", "comment": self.comment.data or ""}
 
 
-class GridEvaluationForm(FlaskForm):
+class GridEvaluationForm(FrenchForm):
     score = RadioField(
         "Note sur la grille",
         choices=[SelectChoice(str(n), grid_label(n, None)) for n in range(GRID_MAX + 1)],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaire.banks.models import VersionStatus
 from questionnaire.exchange.formats import FORMATS
+from questionnaire.forms import FrenchForm
 from questionnaire.i18n import _
 
 EXPORT_CHOICES = [SelectChoice(fmt.name, fmt.label) for fmt in FORMATS.values()]
@@ -24,7 +24,7 @@ IMPORT_CHOICES = [
 ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(FrenchForm):
     theme = SelectField(_("Thème"), validators=[DataRequired()])
     format = SelectField(
         _("Format du fichier"), choices=IMPORT_CHOICES, validators=[DataRequired()]
@@ -37,7 +37,7 @@ class ImportForm(FlaskForm):
     file = FileField(_("Fichier"), validators=[FileRequired(_("Choisissez un fichier."))])
 
 
-class ExportForm(FlaskForm):
+class ExportForm(FrenchForm):
     class Meta:
         csrf = False  # a download changes nothing
 

@@ -1,10 +1,10 @@
 """The extra-time form."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField, TextAreaField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
+from questionnaire.forms import FrenchForm
 from questionnaire.incidents.models import MAX_EXTRA_MINUTES
 
 
@@ -22,7 +22,7 @@ class MinutesField(IntegerField):
             raise StopValidation()  # the range message would repeat the first one
 
 
-class ExtraTimeForm(FlaskForm):
+class ExtraTimeForm(FrenchForm):
     class Meta:
         locales = ("fr_FR", "fr")
 

@@ -1,11 +1,12 @@
 """The erasure form (administrators)."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from questionnaire.forms import FrenchForm
 
-class ErasureForm(FlaskForm):
+
+class ErasureForm(FrenchForm):
     email = EmailField(
         "Adresse électronique du compte",
         validators=[DataRequired("Saisissez l'adresse du compte."), Length(max=254)],

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.meta import DefaultMeta
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -16,17 +14,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from questionnaire.forms import FrenchForm
 from questionnaire.reports.period_report import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY
-
-
-class FrenchForm(FlaskForm):
-    """WTForms' own messages (« Choix non valide »…) in French, from its shipped catalogue."""
-
-    class Meta:
-        locales = ("fr_FR", "fr")
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
 
 
 class NeutraliseForm(FrenchForm):
