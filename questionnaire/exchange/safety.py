@@ -48,7 +48,11 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except zipfile.BadZipFile as exc:
+            raise UnsafeArchive(
+                "archive zip illisible : ce n'est pas une archive zip, ou elle est tronquée."
+            ) from exc
+        except (OSError, ValueError) as exc:
             raise UnsafeArchive(f"archive zip illisible : {exc}") from exc
         if len(infos) > MAX_ZIP_ENTRIES:
             raise UnsafeArchive(

@@ -102,7 +102,9 @@ def test_xlsx_row_errors_and_dates():
 def test_damaged_xlsx_is_an_error():
     result = parse_xlsx(b"PK\x03\x04 not really a workbook", "bad.xlsx", TODAY)
     assert result.items == []
-    assert result.report.errors
+    [error] = result.report.errors
+    assert "ce n'est pas une archive zip, ou elle est tronquée" in error.message
+    assert "File is not a zip file" not in error.message  # the library's English stays out
 
 
 def test_excel_csv_in_windows_1252():
