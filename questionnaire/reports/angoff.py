@@ -16,7 +16,12 @@ from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import BASIS_POINTS, ExamSession
 from questionnaire.extensions import db
 from questionnaire.reports.models import AngoffPanel, AngoffRating
-from questionnaire.reports.services import ReportError, scorable_versions, session_versions
+from questionnaire.reports.services import (
+    ReportError,
+    scorable_versions,
+    session_versions,
+    split_by_neutralisation,
+)
 from questionnaire.reports.tables import Column, Kind, Section, Table
 
 
@@ -140,7 +145,13 @@ def save_ratings(
 
 
 def panel_result(panel: AngoffPanel) -> AngoffResult:
-    """The panel's cut, one judge per account (two judges may share a display name)."""
+    """The panel's cut, one judge per account (two judges may share a display name).
+
+    An item neutralised in the session after the panel was set up leaves the calculation too
+    (its ratings are kept): the cut is always that of the items still scored.
+    """
+    neutralised = {v.id for v in split_by_neutralisation(panel.session)[1]}
+    items = [i for i in panel.item_version_ids if i not in neutralised]
     ratings: dict[int, dict[int, float]] = {}
     names: dict[int, str] = {}
     for rating in panel.ratings:
@@ -153,7 +164,7 @@ def panel_result(panel: AngoffPanel) -> AngoffResult:
         judge: f"{name} (compte n° {judge})" if name in shared else name
         for judge, name in names.items()
     }
-    return angoff_cut({labels[j]: values for j, values in ratings.items()}, panel.item_version_ids)
+    return angoff_cut({labels[j]: values for j, values in ratings.items()}, items)
 
 
 def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> Table:

@@ -175,3 +175,27 @@ def test_a_panel_leaves_out_the_items_neutralised_in_the_session(
     client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
     panel = db.session.execute(select(AngoffPanel)).scalar_one()
     assert len(panel.item_version_ids) == 3 and neutralised.id not in panel.item_version_ids
+
+
+def test_an_item_neutralised_after_the_ratings_leaves_the_cut(
+    client, make_user, sit_session, db, clock
+):
+    session, _, attempts = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    values = ["0.5", "0.6", "0.7", "0.8"]
+    _, names = _rate(client, panel.id, values)
+    rated = {
+        int(name.removeprefix("item_")): float(v) for name, v in zip(names, values, strict=True)
+    }
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[1:3] == (4, pytest.approx(0.65))  # 2.6 / 4
+    fourth = next(ai.version for ai in attempts[0].items if ai.position == 4)
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+    data = {"csrf_token": form_token(client, url), "item": fourth.id, "reason": "Ambigu"}
+    assert client.post(url, data=data).status_code == 302
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[1:3] == (3, pytest.approx((2.6 - rated[fourth.id]) / 3))
+    assert len(db.session.execute(select(AngoffRating)).scalars().all()) == 4  # ratings kept
