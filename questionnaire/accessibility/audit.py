@@ -16,6 +16,7 @@ AUDIT_PATH = Path(__file__).resolve().parents[2] / "docs" / "accessibility-audit
 
 NOT_CONFORMANT = "non conforme"
 PARTIALLY_CONFORMANT = "partiellement conforme"
+TOTALLY_CONFORMANT = "totalement conforme"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class AuditSummary:
     standard: str
     rules_checked: tuple[str, ...]
     pages: tuple[PageResult, ...]
+    #: Share (0–100) of the RGAA criteria met according to a full audit against the RGAA grid,
+    #: carried out by people and recorded in the file; None while only the automated audit exists.
+    rgaa_rate: float | None = None
 
     @property
     def violation_count(self) -> int:
@@ -41,8 +45,16 @@ class AuditSummary:
 
     @property
     def conformity(self) -> str:
-        """Never "totally conformant": an automated audit cannot check every RGAA criterion."""
-        return NOT_CONFORMANT if self.violation_count else PARTIALLY_CONFORMANT
+        """The state the RGAA allows: without a full audit's rate, « non conforme ».
+
+        An automated audit covers only the criteria a tool can check; the RGAA bases the state
+        on the rate of a full audit (100 %: totally, at least 50 %: partially conformant).
+        """
+        if self.violation_count or self.rgaa_rate is None:
+            return NOT_CONFORMANT
+        if self.rgaa_rate >= 100:
+            return TOTALLY_CONFORMANT
+        return PARTIALLY_CONFORMANT if self.rgaa_rate >= 50 else NOT_CONFORMANT
 
 
 def read_audit(path: Path | None = None) -> AuditSummary | None:
@@ -68,9 +80,19 @@ def _parse(path: Path, mtime: int) -> AuditSummary | None:
                 PageResult(str(p["name"]), str(p["path"]), tuple(p["violations"]))
                 for p in data["pages"]
             ),
+            rgaa_rate=_rate(data.get("rgaa_compliance_rate")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _rate(value: object) -> float | None:
+    if value is None:
+        return None
+    rate = float(value)  # a malformed rate makes the whole file unreadable: no audit
+    if not 0 <= rate <= 100:
+        raise ValueError(f"rgaa_compliance_rate {rate} hors de 0–100")
+    return rate
 
 
 def conformity(audit: AuditSummary | None) -> str:

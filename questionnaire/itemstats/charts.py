@@ -156,7 +156,9 @@ def option_chart(options: list[dict], chart_id: str, title: str) -> Markup:
 def trend_chart(points: list[tuple[str, float | None, float | None]], chart_id: str) -> Markup:
     """Facility (solid line, circles) and item-rest correlation (dashed, squares) per session."""
     width, height, left, top, plot_h = 560, 240, 50, 40, 150
-    step = (width - left - 40) / max(len(points) - 1, 1)
+    # the last session's values are written right of its point, its date centred under it
+    right = 70
+    step = (width - left - right) / max(len(points) - 1, 1)
     svg = _svg(
         width,
         height,

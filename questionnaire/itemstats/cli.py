@@ -14,7 +14,11 @@ from questionnaire.extensions import db
 analytics_cli = AppGroup("analytics", help="Statistiques d'items des sessions closes.")
 
 
-@analytics_cli.command("refresh")
+@analytics_cli.command(
+    "refresh",
+    help="Calcule les statistiques d'items des sessions closes pas encore analysées ou "
+    "re-notées depuis (à lancer par cron, idempotent).",
+)
 def analytics_refresh() -> None:
     """Compute the statistics of every closed session not computed yet (safe to run from cron)."""
     from questionnaire.itemstats.services import refresh_statistics

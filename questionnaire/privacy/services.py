@@ -73,6 +73,7 @@ def export_user_data(user: User, now: datetime) -> dict:
                 "session": e.session.title,
                 "extra_time_percent": e.extra_time_percent,
                 "accommodation_note": e.accommodation_note,
+                "analysis_group": e.analysis_group,
                 "created_at": _iso(e.created_at),
             }
             for e in enrolments

@@ -11,7 +11,7 @@ from questionnaire.accessibility import audit
 URL = "/accessibilite"
 
 
-def write_audit(path, pages):
+def write_audit(path, pages, **extra):
     path.write_text(
         json.dumps(
             {
@@ -21,6 +21,7 @@ def write_audit(path, pages):
                 "tags": ["wcag2a"],
                 "rules_checked": ["color-contrast", "html-has-lang", "label"],
                 "pages": pages,
+                **extra,
             }
         ),
         encoding="utf-8",
@@ -34,7 +35,8 @@ def audit_file(tmp_path, monkeypatch):
     return path
 
 
-def test_clean_audit_is_partially_conformant(client, audit_file):
+def test_a_clean_automated_audit_alone_is_declared_non_conformant(client, audit_file):
+    """The RGAA bases the state on a full audit's rate: a tool alone cannot claim more."""
     write_audit(
         audit_file,
         [
@@ -46,14 +48,35 @@ def test_clean_audit_is_partially_conformant(client, audit_file):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<title>Déclaration d'accessibilité" in html
-    assert "<strong>partiellement conforme</strong>" in html
+    assert "<strong>non conforme</strong>" in html
+    assert "pas encore fait l'objet d'un audit complet selon la grille du RGAA" in html
     assert "L'audit automatisé du 20/11/2026" in html
     assert "sur 2 pages, vérifie 3 règles" in html
     assert "relève 0 non-conformité(s)" in html
     assert "<code>/copies/&lt;id&gt;/questions/&lt;n&gt;</code>" in html
     assert "Aucune non-conformité n'a été relevée" in html
     assert "Défenseur des droits" in html
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité : non conforme" in html
+
+
+@pytest.mark.parametrize(
+    ("rate", "state"),
+    [(100, "totalement conforme"), (75.5, "partiellement conforme"), (49.9, "non conforme")],
+)
+def test_a_full_audit_rate_sets_the_state_as_the_rgaa_says(client, audit_file, rate, state):
+    write_audit(
+        audit_file,
+        [{"name": "Connexion", "path": "/connexion", "violations": []}],
+        rgaa_compliance_rate=rate,
+    )
+    html = client.get(URL).get_data(as_text=True)
+    assert f"<strong>{state}</strong>" in html
+    assert f"établit que {str(rate).replace('.', ',')} % des critères" in html
+
+
+def test_a_rate_out_of_range_makes_the_audit_unreadable(audit_file):
+    write_audit(audit_file, [], rgaa_compliance_rate=120)
+    assert audit.read_audit() is None
 
 
 def test_violations_make_the_platform_non_conformant_and_are_listed(client, audit_file):

@@ -49,3 +49,19 @@ def test_trend_labels_of_close_values_do_not_overlap():
     root = ElementTree.fromstring(str(trend_chart([("a", 0.5, 0.5), ("b", 0.6, 0.6)], "t")))
     first = [e for e in root.iter(f"{NS}text") if e.text == "0,50"]
     assert len(first) == 2 and abs(float(first[0].get("y")) - float(first[1].get("y"))) >= 14
+
+
+def _right_edge(element) -> float:
+    """Rough right edge of a text (0.6 em per character at the chart's 12 px)."""
+    width = 0.6 * 12 * len(element.text)
+    anchor = element.get("text-anchor", "start")
+    start = float(element.get("x")) - {"start": 0, "middle": width / 2, "end": width}[anchor]
+    return start + width
+
+
+def test_trend_labels_of_the_last_session_stay_inside_the_chart():
+    points = [("04/09/2026", 0.58, -0.55), ("04/10/2026", 0.67, -0.38), ("03/11/2026", 0.67, -0.29)]
+    root = ElementTree.fromstring(str(trend_chart(points, "trend-2")))
+    width = float(root.get("width"))
+    for element in root.iter(f"{NS}text"):
+        assert _right_edge(element) <= width, element.text

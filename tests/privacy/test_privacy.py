@@ -242,3 +242,40 @@ def test_erasure_removes_the_certification_accommodation_descriptions(make_user,
     (accommodation,) = db.session.execute(select(Accommodation)).scalars()
     assert "médical" not in accommodation.description
     assert "visuel" not in accommodation.description
+
+
+def test_the_export_holds_the_analysis_group_of_each_enrolment(client, make_session, db):
+    """The register lists the optional analysis group among the enrolment data: it is exported."""
+    session, candidate = make_session()
+    enrolment = db.session.execute(select(Enrolment)).scalar_one()
+    enrolment.analysis_group = "Réseau Ouest"
+    db.session.commit()
+    login(client, candidate.email)
+    (exported,) = client.get("/mes-donnees/export.json").get_json()["enrolments"]
+    assert exported["session"] == session.title
+    assert exported["analysis_group"] == "Réseau Ouest"
+
+
+def test_the_notice_names_every_category_of_data_kept_about_candidates(client):
+    """Art. 13: the certification records and display preferences are kept, so they are named."""
+    text = client.get("/confidentialite").get_data(as_text=True)
+    for category in (
+        "évaluations du jury",
+        "aménagements de l'évaluation",
+        "groupe d'analyse",
+        "Préférences d'affichage",
+    ):
+        assert category in text
+
+
+def test_the_purge_command_has_a_dry_run(app, make_user, db, clock):
+    old = make_user(email="old@example.org")
+    clock.advance(days=3000)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["privacy", "purge", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Simulation" in result.output and "1 compte(s) pseudonymisé(s)" in result.output
+    db.session.expire_all()
+    assert db.session.get(User, old.id).email == "old@example.org"
+    assert db.session.execute(select(Erasure)).first() is None
+    assert "1 compte(s)" in runner.invoke(args=["privacy", "purge"]).output
