@@ -178,15 +178,21 @@ def test_csv_enrolment_enrols_everyone_with_accommodations(
     assert enrolled(db, session) == {first.email: 0, "alice@example.org": 33, "bob@example.org": 0}
 
 
+def enrol_one(client, session, email, extra_time_percent):
+    """Enrol one candidate from the session page; returns (page url, token, response)."""
+    url = f"/admin/sessions/{session.id}"
+    token = form_token(client, url)
+    response = client.post(
+        f"{url}/inscriptions",
+        data={"csrf_token": token, "email": email, "extra_time_percent": extra_time_percent},
+    )
+    return url, token, response
+
+
 def test_enrol_one_and_edit_accommodation(client, admin, make_session, make_user, db):
     session, _ = make_session()
     make_user(email="carla@example.org")
-    url = f"/admin/sessions/{session.id}"
-    token = form_token(client, url)
-    refused = client.post(
-        f"{url}/inscriptions",
-        data={"csrf_token": token, "email": "nobody@example.org", "extra_time_percent": "0"},
-    )
+    url, token, refused = enrol_one(client, session, "nobody@example.org", "0")
     assert refused.status_code == 422
     assert "Aucun compte candidat actif pour nobody@example.org." in refused.get_data(as_text=True)
     client.post(
@@ -386,12 +392,7 @@ def test_extra_time_out_of_range_is_refused_not_a_server_error(
 ):
     session, candidate = make_session()
     make_user(email="carla@example.org")
-    url = f"/admin/sessions/{session.id}"
-    token = form_token(client, url)
-    refused = client.post(
-        f"{url}/inscriptions",
-        data={"csrf_token": token, "email": "carla@example.org", "extra_time_percent": "301"},
-    )
+    url, token, refused = enrol_one(client, session, "carla@example.org", "301")
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     assert re.search(r'id="extra_time_percent-errors">\s*<li>Entre 0 et 300 %\.', html)
