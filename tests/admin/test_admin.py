@@ -84,19 +84,24 @@ def test_questionnaire_with_attempts_cannot_change(client, admin, make_session, 
     assert session.questionnaire.duration_minutes == 30
 
 
+def new_session(client, existing, title, opens_at, closes_at, release_policy="immediate"):
+    """Create a session of ``existing``'s questionnaire through the form."""
+    url = "/admin/sessions/nouvelle"
+    data = {
+        "csrf_token": form_token(client, url),
+        "questionnaire": str(existing.questionnaire.id),
+        "title": title,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "release_policy": release_policy,
+    }
+    return client.post(url, data=data)
+
+
 def test_session_scheduled_in_paris_time(client, admin, make_session, db):
     existing, _ = make_session()
-    url = "/admin/sessions/nouvelle"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "questionnaire": str(existing.questionnaire.id),
-            "title": "Session de juin",
-            "opens_at": "2026-06-10T09:00",
-            "closes_at": "2026-06-10T12:00",
-            "release_policy": "manual",
-        },
+    response = new_session(
+        client, existing, "Session de juin", "2026-06-10T09:00", "2026-06-10T12:00", "manual"
     )
     assert response.status_code == 302
     session = db.session.execute(
@@ -484,17 +489,9 @@ def test_new_user_without_a_role_is_told_beside_the_roles(client, admin, db):
 
 def test_an_hour_skipped_by_the_clocks_is_refused(client, admin, make_session, db):
     existing, _ = make_session()
-    url = "/admin/sessions/nouvelle"
-    html = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "questionnaire": str(existing.questionnaire.id),
-            "title": "Nuit du changement d'heure",
-            "opens_at": "2026-03-29T02:30",  # 02:00 → 03:00 in Paris that night
-            "closes_at": "2026-03-29T05:00",
-            "release_policy": "immediate",
-        },
+    # 02:00 → 03:00 in Paris that night
+    html = new_session(
+        client, existing, "Nuit du changement d'heure", "2026-03-29T02:30", "2026-03-29T05:00"
     ).get_data(as_text=True)
     assert re.search(r'id="opens_at-errors">\s*<li>Cette heure n&#39;existe pas à Paris', html)
     assert (

@@ -35,16 +35,21 @@ def attempt_status(live_app, user_id: int) -> AttemptStatus:
         ).scalar_one()
 
 
-def test_countdown_warns_politely_then_expiry_finalises_the_attempt(page, make_exam, live_app):
+def start_with_75_seconds_left(page, make_exam, live_app):
+    """The candidate starts; the deadline is set 75 s ahead and the page's clock made fake."""
     exam = make_exam()
     log_in(page, exam.email)
     page.goto(f"/sessions/{exam.session_id}")
     page.get_by_role("button", name="Commencer le questionnaire").click()
     expect(page).to_have_title(re.compile("^Question 1 / 2"))
-
     set_deadline(live_app, exam.user_id, 75)
     page.clock.install()
     page.reload()
+    return exam
+
+
+def test_countdown_warns_politely_then_expiry_finalises_the_attempt(page, make_exam, live_app):
+    exam = start_with_75_seconds_left(page, make_exam, live_app)
     announcer = page.locator("#timer-announcer")
     expect(page.locator(".timer-value")).to_have_text(re.compile(r"^1 min \d\d s$"))
     expect(page.locator(".timer-live > span")).to_have_attribute("aria-hidden", "true")
@@ -70,15 +75,7 @@ def test_countdown_warns_politely_then_expiry_finalises_the_attempt(page, make_e
 
 def test_extra_time_granted_while_the_page_is_open_moves_its_countdown(page, make_exam, live_app):
     """An incident's extra time reaches a page loaded before it: no submission at the old end."""
-    exam = make_exam()
-    log_in(page, exam.email)
-    page.goto(f"/sessions/{exam.session_id}")
-    page.get_by_role("button", name="Commencer le questionnaire").click()
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
-
-    set_deadline(live_app, exam.user_id, 75)
-    page.clock.install()
-    page.reload()
+    exam = start_with_75_seconds_left(page, make_exam, live_app)
     expect(page.locator(".timer-value")).to_have_text(re.compile(r"^1 min \d\d s$"))
 
     set_deadline(live_app, exam.user_id, 600)  # ten minutes granted after the page loaded
