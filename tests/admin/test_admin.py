@@ -113,17 +113,8 @@ def test_session_scheduled_in_paris_time(client, admin, make_session, db):
 
 def test_session_window_must_be_ordered(client, admin, make_session, db):
     existing, _ = make_session()
-    url = "/admin/sessions/nouvelle"
-    html = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "questionnaire": str(existing.questionnaire.id),
-            "title": "À l'envers",
-            "opens_at": "2026-06-10T12:00",
-            "closes_at": "2026-06-10T09:00",
-            "release_policy": "immediate",
-        },
+    html = new_session(
+        client, existing, "À l'envers", "2026-06-10T12:00", "2026-06-10T09:00"
     ).get_data(as_text=True)
     assert "La clôture doit suivre l&#39;ouverture." in html
     assert 'aria-describedby="closes_at-errors"' in html
@@ -417,18 +408,7 @@ def test_session_dates_outside_plausible_years_are_refused(
     client, admin, make_session, db, opens_at
 ):
     existing, _ = make_session()
-    url = "/admin/sessions/nouvelle"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "questionnaire": str(existing.questionnaire.id),
-            "title": "Hors du temps",
-            "opens_at": opens_at,
-            "closes_at": "2026-06-10T12:00",
-            "release_policy": "immediate",
-        },
-    )
+    response = new_session(client, existing, "Hors du temps", opens_at, "2026-06-10T12:00")
     assert response.status_code == 200
     assert "Indiquez une date entre 2000 et 2099." in response.get_data(as_text=True)
     assert (
