@@ -7,7 +7,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import IO
@@ -66,18 +66,25 @@ def _fail(
     return AnalyticsInputError(parts=parts, rows=(position, *refs))
 
 
+def _records(fh: IO[str], sep: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line, fields)`` of each CSV record, numbered by the file line where it starts."""
+    reader = csv.reader(fh, delimiter=sep, skipinitialspace=True)
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
 def _record_lines(source: str | os.PathLike | None, text: str | None, sep: str) -> list[int]:
     """Line where each data record of a CSV starts, blank lines skipped as pandas does."""
     with (
         io.StringIO(text) if text is not None else open(source, encoding="utf-8-sig", newline="")
     ) as fh:
-        reader = csv.reader(fh, delimiter=sep, skipinitialspace=True)
-        starts, previous = [], 0
-        for row in reader:
-            start, previous = previous + 1, reader.line_num
-            if start > 1 and row and not (len(row) == 1 and not row[0].strip()):
-                starts.append(start)
-    return starts
+        return [
+            start
+            for start, row in _records(fh, sep)
+            if start > 1 and row and not (len(row) == 1 and not row[0].strip())
+        ]
 
 
 def _sniff_sep(header: str) -> str:
@@ -86,10 +93,7 @@ def _sniff_sep(header: str) -> str:
 
 def _ragged(text: str, sep: str, n_fields: int) -> AnalyticsInputError:
     """Error naming the first line whose number of fields differs from the header."""
-    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
-    previous = 0
-    for row in reader:
-        number, previous = previous + 1, reader.line_num
+    for number, row in _records(io.StringIO(text), sep):
         if row and len(row) > n_fields:
             return AnalyticsInputError(f"ligne {number} : {len(row)} champs au lieu de {n_fields}")
     return AnalyticsInputError("nombre de champs incohérent avec l'en-tête")

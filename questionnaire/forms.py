@@ -1,16 +1,39 @@
-"""The base form of the French interface."""
+"""The base forms of the French interface."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import Form
 from wtforms.meta import DefaultMeta
+from wtforms.validators import StopValidation
+
+#: WTForms' shipped catalogue (« Choix non valide »…).
+FRENCH_LOCALES = ("fr_FR", "fr")
 
 
 class FrenchForm(FlaskForm):
     """WTForms' own messages (« Choix non valide »…) in French, from its shipped catalogue."""
 
     class Meta:
-        locales = ("fr_FR", "fr")
+        locales = FRENCH_LOCALES
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
+
+
+class FrenchSubForm(Form):
+    """A form nested in a FrenchForm (``FormField``): sub-forms do not inherit its translations."""
+
+    class Meta:
+        locales = FRENCH_LOCALES
+
+
+class OneNumberMessage:
+    """Mixin for a number field: a value that is not a number gets its own message only.
+
+    Without it, the range validator would add a second message about the same value.
+    """
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors and self.raw_data and self.raw_data[0].strip():
+            raise StopValidation()

@@ -14,6 +14,7 @@ from questionnaire.attempts.models import Attempt
 from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import AccountError, find_user_by_email, hash_password
+from questionnaire.csvfiles import records_with_lines
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
 from questionnaire.exams.services import ExamConfigError, check_blueprint, enrol
 from questionnaire.extensions import db
@@ -179,11 +180,8 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse)."""
     delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    # (line where the record starts, cells, line where it ends): a quoted cell may hold a newline
-    rows: list[tuple[int, list[str], int]] = []
     try:
-        for row in reader:
-            rows.append((rows[-1][2] + 1 if rows else 1, row, reader.line_num))
+        rows = list(records_with_lines(reader))
     except csv.Error as exc:
         raise EnrolmentImportError([LineError(0, f"fichier CSV illisible : {exc}.")]) from exc
     errors: list[LineError] = []
@@ -191,7 +189,7 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     seen: dict[str, int] = {}
     if len(rows) > MAX_CSV_LINES:
         raise EnrolmentImportError([LineError(0, f"plus de {MAX_CSV_LINES} lignes.")])
-    for number, row, _ in rows:
+    for number, row in rows:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue

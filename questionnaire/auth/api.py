@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from flask_wtf.csrf import generate_csrf
 
 from questionnaire.access import login_required, public
@@ -11,7 +11,7 @@ from questionnaire.api import bp as api_bp
 from questionnaire.api.helpers import json_body
 from questionnaire.audit.services import record
 from questionnaire.auth.models import User
-from questionnaire.auth.services import authenticate
+from questionnaire.auth.services import authenticate, log_out_everywhere
 from questionnaire.clock import current_time
 from questionnaire.errors import ApiError
 from questionnaire.extensions import csrf, db
@@ -56,9 +56,7 @@ def login():
 @api_bp.post("/auth/logout")
 @login_required
 def logout():
-    current_user.end_sessions()  # a copy of the cookie stops working too
-    db.session.commit()
-    logout_user()
+    log_out_everywhere()
     return jsonify({"ok": True})
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
 from questionnaire.auth.models import Role, User
@@ -98,3 +99,10 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
         user.password_hash = hasher.hash(password)
     user.last_login_at = now
     return user
+
+
+def log_out_everywhere() -> None:
+    """Log the current user out, ending every copy of their session (a stolen cookie too)."""
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from questionnaire.access import login_required, public
 from questionnaire.audit.services import record
 from questionnaire.auth import bp
 from questionnaire.auth.forms import EmptyForm, LoginForm
-from questionnaire.auth.services import authenticate
+from questionnaire.auth.services import authenticate, log_out_everywhere
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
@@ -59,8 +59,6 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        current_user.end_sessions()  # a copy of the cookie stops working too
-        db.session.commit()
-        logout_user()
+        log_out_everywhere()
         flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("auth.login"))

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     SelectField,
@@ -27,7 +26,7 @@ from questionnaire.banks.models import (
     Volatility,
 )
 from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
-from questionnaire.forms import FrenchForm
+from questionnaire.forms import FrenchForm, FrenchSubForm
 from questionnaire.richtext import plain, sanitise
 
 VOLATILITY_LABELS = {
@@ -45,10 +44,7 @@ def shows_text(form, field) -> None:
         )
 
 
-class OptionForm(Form):
-    class Meta:
-        locales = ("fr_FR", "fr")  # a sub-form does not inherit its parent's translations
-
+class OptionForm(FrenchSubForm):
     text = TextAreaField("Texte", validators=[Optional(), Length(max=2000), shows_text])
     correct = BooleanField("bonne réponse")
 

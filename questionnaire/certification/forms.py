@@ -86,7 +86,7 @@ def evaluation_form(
     if comment_required:
         form.comment.validators = [
             DataRequired(COMMENT_REQUIRED),
-            Length(max=4000, message="4 000 caractères au plus."),
+            *(v for v in form.comment.validators if not isinstance(v, Optional)),
         ]
         form.comment.flags.required = True
     if certification.grading is Grading.GRID:

@@ -11,6 +11,7 @@ import openpyxl
 
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import OPTION_KEYS, ParsedBank
+from questionnaire.csvfiles import records_with_lines
 from questionnaire.exchange.items import (
     OPTION_LETTERS,
     build_item,
@@ -131,11 +132,7 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
         if header is None:
             report.error(source, "fichier vide.")
             return ParseResult([], report)
-        records = []
-        start = reader.line_num + 1
-        for values in reader:
-            records.append((f"ligne {start}", values))
-            start = reader.line_num + 1
+        records = [(f"ligne {line}", values) for line, values in records_with_lines(reader)]
     except csv.Error as exc:
         report.error(f"ligne {reader.line_num}", f"CSV illisible : {exc}.")
         return ParseResult([], report)

@@ -1,14 +1,13 @@
 """The extra-time form."""
 
 from wtforms import IntegerField, SubmitField, TextAreaField
-from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from questionnaire.forms import FrenchForm
+from questionnaire.forms import FrenchForm, OneNumberMessage
 from questionnaire.incidents.models import MAX_EXTRA_MINUTES
 
 
-class MinutesField(IntegerField):
+class MinutesField(OneNumberMessage, IntegerField):
     """A whole number of minutes; one French message when the value is not a number."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
@@ -17,18 +16,8 @@ class MinutesField(IntegerField):
         except ValueError as exc:
             raise ValueError("Indiquez un nombre entier de minutes (par exemple 15).") from exc
 
-    def pre_validate(self, form) -> None:
-        if self.process_errors and self.raw_data and self.raw_data[0].strip():
-            raise StopValidation()  # the range message would repeat the first one
-
 
 class ExtraTimeForm(FrenchForm):
-    class Meta:
-        locales = ("fr_FR", "fr")
-
-        def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
-
     minutes = MinutesField(
         "Minutes supplémentaires",
         validators=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +19,6 @@ from questionnaire.extensions import db
 from questionnaire.reports.models import AngoffPanel, AngoffRating
 from questionnaire.reports.services import (
     ReportError,
-    scorable_versions,
-    session_versions,
     split_by_neutralisation,
 )
 from questionnaire.reports.tables import Column, Kind, Section, Table
@@ -70,8 +69,9 @@ def panel_items(session: ExamSession) -> list[ItemVersion]:
     Items neutralised in the session no longer count: a cut on them would not be the cut of
     the scored questionnaire.
     """
-    if session_versions(session):
-        return scorable_versions(session)
+    scored, neutralised = split_by_neutralisation(session)
+    if scored or neutralised:
+        return scored
     questionnaire = session.questionnaire
     query = (
         select(ItemVersion)
@@ -159,7 +159,7 @@ def panel_result(panel: AngoffPanel) -> AngoffResult:
             rating.value_bp / BASIS_POINTS
         )
         names[rating.judge_id] = rating.judge.display_name
-    shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+    shared = {name for name, count in Counter(names.values()).items() if count > 1}
     labels = {
         judge: f"{name} (compte n° {judge})" if name in shared else name
         for judge, name in names.items()

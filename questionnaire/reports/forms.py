@@ -10,11 +10,10 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
-    StopValidation,
     ValidationError,
 )
 
-from questionnaire.forms import FrenchForm
+from questionnaire.forms import FrenchForm, OneNumberMessage
 from questionnaire.reports.period_report import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY
 
 
@@ -44,7 +43,7 @@ class PanelForm(FrenchForm):
     )
 
 
-class ProbabilityField(DecimalField):
+class ProbabilityField(OneNumberMessage, DecimalField):
     """A decimal that also accepts the French comma (« 0,65 »)."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
@@ -52,10 +51,6 @@ class ProbabilityField(DecimalField):
         if self.data is not None and not self.data.is_finite():
             self.data = None  # « NaN », « sNaN », « Infinity » are not probabilities
             raise ValueError("Indiquez un nombre entre 0 et 1 (par exemple 0,65).")
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors and self.raw_data and self.raw_data[0].strip():
-            raise StopValidation()  # one message for a value that is not a number
 
 
 def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:

@@ -188,7 +188,7 @@
     if (!expired) { window.setTimeout(tick, 1000); }
   }
   // a threshold passed well before this page loaded is not announced again
-  var initial = Math.round((deadline - (Date.now() + offset)) / 1000);
+  var initial = secondsLeft();
   thresholds.forEach(function (pair) {
     if (initial < pair[0] - 5) { announced[pair[0]] = true; timer.classList.add("timer-warning"); }
   });
