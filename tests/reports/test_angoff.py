@@ -43,6 +43,13 @@ def test_incomplete_judges_are_left_out():
     assert single.cut == pytest.approx(0.65) and single.standard_error is None
 
 
+def new_panel(client, db, session):
+    """Create the session's panel through its page; returns it."""
+    url = f"/rapports/sessions/{session.id}/angoff"
+    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
+    return db.session.execute(select(AngoffPanel)).scalar_one()
+
+
 def _rate(client, panel_id, values):
     url = f"/rapports/angoff/{panel_id}/estimations"
     html = client.get(url).get_data(as_text=True)
@@ -85,9 +92,7 @@ def test_ratings_are_checked_and_can_be_changed(client, make_user, sit_session, 
     session, _, _ = sit_session()
     judge = make_user(Role.JURY, email="juge@example.org")
     login(client, judge.email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     response, names = _rate(client, panel.id, ["0.5", "1.5", "", "0.2"])
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -103,12 +108,11 @@ def test_ratings_are_checked_and_can_be_changed(client, make_user, sit_session, 
 def test_angoff_access(client, make_user, sit_session, db):
     session, _, _ = sit_session()
     login(client, make_user(Role.ADMIN, email="admin@example.org").email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     assert client.get(f"/rapports/angoff/{panel.id}").status_code == 200
     assert client.get(f"/rapports/angoff/{panel.id}/estimations").status_code == 403
     login(client, make_user(Role.CANDIDATE, email="c@example.org").email)
+    url = f"/rapports/sessions/{session.id}/angoff"
     for target in (url, f"/rapports/angoff/{panel.id}", f"/rapports/angoff/{panel.id}/estimations"):
         assert client.get(target).status_code == 403
 
@@ -118,9 +122,7 @@ def test_judges_sharing_a_display_name_are_two_judges(client, make_user, sit_ses
     first = make_user(Role.JURY, email="marie1@example.org", name="Marie Martin")
     second = make_user(Role.JURY, email="marie2@example.org", name="Marie Martin")
     login(client, first.email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     _rate(client, panel.id, ["0.5", "0.6", "0.7", "0.8"])  # 0.65
     login(client, second.email)
     _rate(client, panel.id, ["0.4", "0.5", "0.6", "0.7"])  # 0.55
@@ -136,9 +138,7 @@ def test_cut_in_points_is_on_the_candidate_copy(client, make_user, make_session,
     session, _ = make_session(item_count=2)  # the panel rates the 8 items a form may draw
     judge = make_user(Role.JURY, email="juge@example.org")
     login(client, judge.email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     assert len(panel.item_version_ids) == 8
     _rate(client, panel.id, ["0.5", "0.6", "0.7", "0.8"] * 2)
     row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
@@ -151,9 +151,7 @@ def test_a_rating_that_is_not_a_number_gets_one_french_message(
 ):
     session, _, _ = sit_session()
     login(client, make_user(Role.JURY, email="juge@example.org").email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     response, _ = _rate(client, panel.id, [value, "0.5", "0.5", "0.5"])
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -171,9 +169,7 @@ def test_a_panel_leaves_out_the_items_neutralised_in_the_session(
     url = f"/rapports/sessions/{session.id}/neutraliser"
     data = {"csrf_token": form_token(client, url), "item": neutralised.id, "reason": "Ambigu"}
     assert client.post(url, data=data).status_code == 302
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     assert len(panel.item_version_ids) == 3 and neutralised.id not in panel.item_version_ids
 
 
@@ -182,9 +178,7 @@ def test_an_item_neutralised_after_the_ratings_leaves_the_cut(
 ):
     session, _, attempts = sit_session()
     login(client, make_user(Role.JURY, email="juge@example.org").email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session)
     values = ["0.5", "0.6", "0.7", "0.8"]
     _, names = _rate(client, panel.id, values)
     rated = {
