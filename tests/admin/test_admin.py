@@ -227,18 +227,20 @@ def test_close_now_and_publish_manual_correction(client, admin, make_session, db
     assert "La session est déjà close." in again.get_data(as_text=True)
 
 
-def test_users_created_edited_and_deactivated(client, admin, db):
+def new_user(client, **fields):
+    """Submit the new-account form with ``fields``."""
     url = "/admin/utilisateurs/nouveau"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "email": "Nouvel.Auteur@example.org",
-            "display_name": "Nouvel Auteur",
-            "roles": ["author", "reviewer"],
-            "active": "y",
-            "password": PASSWORD,
-        },
+    return client.post(url, data={"csrf_token": form_token(client, url), **fields})
+
+
+def test_users_created_edited_and_deactivated(client, admin, db):
+    response = new_user(
+        client,
+        email="Nouvel.Auteur@example.org",
+        display_name="Nouvel Auteur",
+        roles=["author", "reviewer"],
+        active="y",
+        password=PASSWORD,
     )
     assert response.status_code == 302
     user = db.session.execute(
@@ -279,16 +281,8 @@ def test_admin_cannot_lock_themselves_out(client, admin, db):
 
 
 def test_short_password_refused(client, admin, db):
-    url = "/admin/utilisateurs/nouveau"
-    html = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "email": "x@example.org",
-            "display_name": "X",
-            "roles": ["candidate"],
-            "password": "court",
-        },
+    html = new_user(
+        client, email="x@example.org", display_name="X", roles=["candidate"], password="court"
     ).get_data(as_text=True)
     assert "12 caractères au moins." in html
     assert db.session.execute(select(User).where(User.email == "x@example.org")).first() is None
@@ -449,15 +443,8 @@ def test_csv_extra_time_with_a_superscript_digit_is_a_line_error(
 
 
 def test_new_user_without_a_role_is_told_beside_the_roles(client, admin, db):
-    url = "/admin/utilisateurs/nouveau"
-    html = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "email": "sans.role@example.org",
-            "display_name": "Sans Rôle",
-            "password": PASSWORD,
-        },
+    html = new_user(
+        client, email="sans.role@example.org", display_name="Sans Rôle", password=PASSWORD
     ).get_data(as_text=True)
     assert re.search(r'id="roles-errors">\s*<li>Choisissez au moins un rôle\.', html)
     assert "email-errors" not in html
