@@ -26,6 +26,7 @@ from questionnaire.banks.models import (
     Volatility,
 )
 from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
+from questionnaire.clock import current_time
 from questionnaire.forms import FrenchForm, FrenchSubForm
 from questionnaire.richtext import plain, sanitise
 
@@ -111,6 +112,14 @@ class ItemForm(FrenchForm):
             for i, entry in enumerate(self.options.entries)
             if (entry.form.text.data or "").strip()
         ]
+
+    def validate_valid_as_of(self, field: DateField) -> None:
+        # the day the content was checked: a later date would silence the review reminders
+        today = current_time().date()
+        if field.data is not None and field.data > today:
+            raise ValidationError(
+                f"La date de vérification ne peut pas dépasser aujourd'hui ({today:%d/%m/%Y})."
+            )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -157,6 +157,18 @@ def rule_repeated_option(bank: ParsedBank, item: ParsedItem) -> list[Finding]:
 
 
 def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]:
+    if item.valid_as_of > today:
+        # a check cannot have happened yet: such a date would silence every review reminder
+        return [
+            _finding(
+                bank,
+                item.id,
+                "future-check",
+                Severity.WARNING,
+                f"vérifié le {item.valid_as_of.isoformat()}, date postérieure à aujourd'hui "
+                f"({today.isoformat()}) : indiquez le jour de la vérification.",
+            )
+        ]
     if item.volatility is Volatility.ANNUELLE:
         limit, period = date(today.year, 1, 1), f"1er janvier {today.year}"
     elif item.volatility is Volatility.RECENTE:

@@ -1,6 +1,7 @@
 """The workspace in a browser: editor with preview and lint, review, diff, queue, access."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -91,6 +92,24 @@ def test_invalid_editor_input_redisplays_with_messages(client, loaded_bank, auth
     assert (
         db.session.execute(select(ItemVersion).where(ItemVersion.status == "draft")).first() is None
     )
+
+
+def test_a_check_date_after_today_is_refused_beside_its_field(
+    client, loaded_bank, author, db, clock
+):
+    loaded_bank()
+    login(client, author.email)
+    tomorrow = (clock.now + timedelta(days=1)).date()
+    response = post_editor(client, new_item_url(), valid_as_of=tomorrow.isoformat())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "La date de vérification ne peut pas dépasser aujourd&#39;hui" in html
+    assert f'value="{tomorrow.isoformat()}"' in html  # what was typed is kept
+    assert (
+        db.session.execute(select(ItemVersion).where(ItemVersion.status == "draft")).first() is None
+    )
+    today = post_editor(client, new_item_url(), valid_as_of=clock.now.date().isoformat())
+    assert today.status_code == 302
 
 
 def test_no_field_points_to_a_missing_description(client, loaded_bank, author):

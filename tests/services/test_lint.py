@@ -109,6 +109,13 @@ def test_stale_rule_passes_when_reviewed_this_year():
     assert not any(rule == "stale" for _i, rule, _s in lint(change))
 
 
+def test_a_check_dated_after_today_is_reported_and_one_dated_today_is_not():
+    tomorrow = lambda d: d["items"][0].update(valid_as_of=date(2026, 3, 3))  # noqa: E731
+    assert ("TST-0001", "future-check", W) in lint(tomorrow)
+    same_day = lambda d: d["items"][0].update(valid_as_of=TODAY)  # noqa: E731
+    assert not any(rule == "future-check" for _i, rule, _s in lint(same_day))
+
+
 def test_recent_facts_need_review_within_six_months():
     change = lambda d: d["items"][0].update(  # noqa: E731
         volatility="recente", valid_as_of=date(2025, 8, 1), stem="Depuis 2025, quelle règle ?"
