@@ -14,8 +14,12 @@ import os
 bind = os.environ.get("QUESTIONNAIRE_BIND", "127.0.0.1:8000")
 # Each worker holds its own connection pool: workers × (pool_size + max_overflow) must stay
 # below PostgreSQL's max_connections (100 by default).
-workers = int(os.environ.get("QUESTIONNAIRE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
+# One process per core, each with a few threads: on the 2-core load benchmark, 2 workers × 4
+# threads served more saves per second with less CPU per request than 4 × 4, 2 × 8 or 4 sync
+# workers (BENCHMARKS.md, "Gunicorn processes"): the threads overlap database waits and argon2,
+# which releases the GIL, while more processes than cores only add switching.
+workers = int(os.environ.get("QUESTIONNAIRE_WORKERS", multiprocessing.cpu_count()))
+worker_class = os.environ.get("QUESTIONNAIRE_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("QUESTIONNAIRE_THREADS", "4"))
 # A worker stuck this long is killed and replaced; requests are short (no long polling).
 timeout = int(os.environ.get("QUESTIONNAIRE_WORKER_TIMEOUT", "30"))

@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -146,7 +147,9 @@ def prepare_exam(app, candidates: int, emails_file: Path) -> int:
     return session_id
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, workers: int, worker_class: str, threads: int
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -159,6 +162,8 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
             **env,
             "QUESTIONNAIRE_BIND": f"127.0.0.1:{port}",
             "QUESTIONNAIRE_WORKERS": str(workers),
+            "QUESTIONNAIRE_WORKER_CLASS": worker_class,
+            "QUESTIONNAIRE_THREADS": str(threads),
             "QUESTIONNAIRE_LOG_LEVEL": "warning",
         },
     )
@@ -198,6 +203,41 @@ def run_locust(port: int, env: dict, candidates: int, spawn_seconds: int, folder
         cwd=ROOT,
         check=False,
     )
+
+
+def cpu_seconds(gunicorn_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each part of the stack on this machine.
+
+    PostgreSQL's backends come and go with connections: the postmaster's reaped children count
+    too. "machine" is every core's busy time (``/proc/stat``), other jobs included.
+    """
+    import psutil
+
+    def own(process: psutil.Process, children: bool = False) -> float:
+        times = process.cpu_times()
+        total = times.user + times.system
+        return total + (times.children_user + times.children_system if children else 0.0)
+
+    parts = {"gunicorn": 0.0, "postgresql": 0.0, "redis": 0.0}
+    master = psutil.Process(gunicorn_pid)
+    parts["gunicorn"] = own(master) + sum(own(child) for child in master.children(recursive=True))
+    for process in psutil.process_iter(["name"]):
+        try:
+            name = process.info["name"] or ""
+            if name == "postgres" or name.startswith("postgres"):
+                parent = process.parent()
+                postmaster = parent is None or not (parent.name() or "").startswith("postgres")
+                parts["postgresql"] += own(process, children=postmaster)
+            elif name.startswith("redis-server"):
+                parts["redis"] += own(process)
+        except psutil.Error:
+            continue
+    # locust runs as a child of this script: its CPU is counted once it has been reaped
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    parts["locust"] = reaped.ru_utime + reaped.ru_stime
+    busy = psutil.cpu_times()
+    parts["machine"] = sum(busy) - busy.idle - busy.iowait
+    return parts
 
 
 def check_database(url: str, acks: list[list]) -> tuple[int, int, int]:
@@ -248,7 +288,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=1000)
     parser.add_argument("--spawn-seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count(), help="gunicorn processes (default: cores)"
+    )
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
+    parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--create-all",
@@ -293,7 +337,7 @@ def main() -> None:
         started = time.perf_counter()
         session_id = prepare_exam(app, args.candidates, folder / "emails.txt")
         prepared = time.perf_counter() - started
-        gunicorn = start_gunicorn(env, args.port, args.workers)
+        gunicorn = start_gunicorn(env, args.port, args.workers, args.worker_class, args.threads)
         locust_env = {
             **env,
             "BENCH_SESSION_ID": str(session_id),
@@ -304,7 +348,9 @@ def main() -> None:
             "BENCH_TRIVIAL": "1" if args.trivial else "0",
         }
         load_before = os.getloadavg()[0]
+        cpu_before, wall_before = cpu_seconds(gunicorn.pid), time.monotonic()
         run_locust(args.port, locust_env, args.candidates, args.spawn_seconds, folder)
+        cpu_after, wall = cpu_seconds(gunicorn.pid), time.monotonic() - wall_before
         load_after = os.getloadavg()[0]
         acks = [
             json.loads(line)
@@ -326,7 +372,7 @@ def main() -> None:
         )
         print(
             f"candidates {args.candidates}, spawned over {args.spawn_seconds} s, gunicorn workers "
-            f"{args.workers}, argon2 {app.config['PASSWORD_HASH_PARAMS']}"
+            f"{args.workers} ({args.worker_class}, {args.threads} threads), argon2 {app.config['PASSWORD_HASH_PARAMS']}"
         )
         print("| request | count | failures | median ms | p95 ms | p99 ms | req/s |")
         print("|---|---|---|---|---|---|---|")
@@ -345,6 +391,11 @@ def main() -> None:
             )
         print(
             f"saves per second over the save phase: {average:.1f} (median second: {median_second})"
+        )
+        used = {part: cpu_after[part] - cpu_before[part] for part in cpu_after}
+        print(
+            f"CPU seconds over the {wall:.0f} s run ({os.cpu_count()} cores = {os.cpu_count() * wall:.0f} s available): "
+            + ", ".join(f"{part} {seconds:.1f}" for part, seconds in used.items())
         )
         print(
             f"acknowledged saves {acknowledged}, missing in the database {missing}, attempts submitted {submitted}"

@@ -11,12 +11,13 @@ from questionnaire.config import ProductionConfig
 def test_default_workers_on_two_cores_stay_below_postgresql_max_connections(monkeypatch):
     monkeypatch.delenv("QUESTIONNAIRE_WORKERS", raising=False)
     monkeypatch.delenv("QUESTIONNAIRE_THREADS", raising=False)
+    monkeypatch.delenv("QUESTIONNAIRE_WORKER_CLASS", raising=False)
     monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 2)
     import questionnaire.gunicorn_conf as conf
 
     conf = importlib.reload(conf)
     pool = ProductionConfig.SQLALCHEMY_ENGINE_OPTIONS
-    assert (conf.workers, conf.threads, conf.worker_class) == (5, 4, "gthread")
+    assert (conf.workers, conf.threads, conf.worker_class) == (2, 4, "gthread")
     # each thread holds one connection at most: the pool never makes a request wait
     assert pool["pool_size"] >= conf.threads
     # 100 is PostgreSQL's default max_connections; keep room for cron jobs and psql
@@ -32,3 +33,13 @@ def test_workers_are_not_recycled_mid_exam_unless_asked(monkeypatch):
     monkeypatch.setenv("QUESTIONNAIRE_MAX_REQUESTS", "20000")
     conf = importlib.reload(conf)
     assert (conf.max_requests, conf.max_requests_jitter) == (20000, 2000)
+
+
+def test_processes_threads_and_worker_class_come_from_the_environment(monkeypatch):
+    import questionnaire.gunicorn_conf as conf
+
+    monkeypatch.setenv("QUESTIONNAIRE_WORKERS", "3")
+    monkeypatch.setenv("QUESTIONNAIRE_THREADS", "2")
+    monkeypatch.setenv("QUESTIONNAIRE_WORKER_CLASS", "sync")
+    conf = importlib.reload(conf)
+    assert (conf.workers, conf.threads, conf.worker_class) == (3, 2, "sync")
