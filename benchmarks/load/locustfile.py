@@ -94,7 +94,8 @@ class Candidate(FastHttpUser):
             _progress["finished"] += 1
             last = _progress["finished"] == _progress["total"]
         if last:
-            gevent.spawn(self.environment.runner.quit)
+            # a moment for the last responses to reach the statistics before they are written
+            gevent.spawn_later(2, self.environment.runner.quit)
 
     @task
     def answer_next(self) -> None:
