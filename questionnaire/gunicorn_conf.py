@@ -39,4 +39,3 @@ forwarded_allow_ips = os.environ.get("QUESTIONNAIRE_FORWARDED_ALLOW_IPS", "127.0
 accesslog = os.environ.get("QUESTIONNAIRE_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("QUESTIONNAIRE_LOG_LEVEL", "info")
-

@@ -92,9 +92,17 @@ def reschedule(
     opens_at: datetime,
     closes_at: datetime,
     release_policy: ReleasePolicy,
+    now: datetime,
 ) -> None:
     if closes_at <= opens_at:
         raise ExamConfigError("La clôture doit suivre l'ouverture.")
+    if session.is_closed(now) and closes_at > now:
+        # its statistics are computed and its correction may be public: candidates still
+        # enrolled would compose knowing the answers
+        raise ExamConfigError(
+            "Une session close ne peut pas être rouverte (sa correction a pu être publiée) : "
+            "créez une nouvelle session pour les candidats qui n'ont pas composé."
+        )
     session.title = title
     session.opens_at, session.closes_at = opens_at, closes_at
     session.release_policy = release_policy
@@ -126,9 +134,19 @@ def release_correction(session: ExamSession, now: datetime) -> None:
     record_action("admin.correction_release", target=f"session:{session.id}", now=now)
 
 
+CLOSED_SESSION_ENROLMENT = "La session est close : on ne peut plus y inscrire de candidat."
+
+
+def _refuse_if_closed(session: ExamSession, now: datetime) -> None:
+    """A candidate enrolled after the close could never compose."""
+    if session.is_closed(now):
+        raise AdminError(CLOSED_SESSION_ENROLMENT)
+
+
 def enrol_candidate(
     session: ExamSession, email: str, extra_time_percent: int, note: str, now: datetime
 ) -> Enrolment:
+    _refuse_if_closed(session, now)
     user = find_user_by_email(email)
     if user is None or not user.active or not user.has_role(Role.CANDIDATE):
         raise AdminError(f"Aucun compte candidat actif pour {email.strip()}.")
@@ -239,6 +257,8 @@ class EnrolmentImport:
 
 def import_enrolments(session: ExamSession, text: str, now: datetime) -> EnrolmentImport:
     """Enrol every candidate of the CSV, or none of them."""
+    if session.is_closed(now):
+        raise EnrolmentImportError([LineError(0, CLOSED_SESSION_ENROLMENT)])
     rows = parse_enrolment_csv(text)
     already = set(
         db.session.execute(

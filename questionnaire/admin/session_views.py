@@ -91,6 +91,7 @@ def edit_session(session_id: int):
                 to_utc(form.opens_at.data),
                 to_utc(form.closes_at.data),
                 ReleasePolicy(form.release_policy.data),
+                current_time(),
             )
         except ExamConfigError as exc:
             form.closes_at.errors.append(str(exc))

@@ -2,11 +2,12 @@
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from questionnaire.admin.forms import to_local
 from questionnaire.auth.models import Role, User
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
 from tests.conftest import PASSWORD, form_token, login
@@ -541,3 +542,55 @@ def test_extra_time_changed_after_the_start_warns_that_the_attempt_keeps_its_dea
     assert f"{candidate.display_name} a déjà commencé : sa copie garde l&#39;échéance" in page
     db.session.refresh(attempt)
     assert attempt.deadline == deadline
+
+
+def test_a_closed_session_takes_no_enrolment_and_says_so(
+    client, admin, make_session, make_user, db, clock
+):
+    session, candidate = make_session()
+    make_user(email="late@example.org")
+    url = f"/admin/sessions/{session.id}"
+    token = form_token(client, url)
+    clock.advance(minutes=10)
+    client.post(f"{url}/cloturer", data={"csrf_token": token})
+    page = client.get(url).get_data(as_text=True)
+    assert "on ne peut plus y inscrire de candidat" in page
+    assert f'action="{url}/inscriptions"' not in page
+    # forms sent from a page loaded before the close
+    one = client.post(
+        f"{url}/inscriptions",
+        data={"csrf_token": token, "email": "late@example.org", "extra_time_percent": "0"},
+    )
+    assert one.status_code == 422
+    assert 'role="alert">La session est close' in one.get_data(as_text=True)
+    csv = upload(client, session, "late@example.org;0\n")
+    assert csv.status_code == 422
+    assert "La session est close" in csv.get_data(as_text=True)
+    assert set(enrolled(db, session)) == {candidate.email}
+
+
+def test_a_closed_session_cannot_be_reopened_by_its_dates(client, admin, make_session, db, clock):
+    session, _ = make_session()
+    url = f"/admin/sessions/{session.id}"
+    clock.advance(minutes=10)
+    client.post(f"{url}/cloturer", data={"csrf_token": form_token(client, url)})
+    db.session.refresh(session)
+    closed_at = session.closes_at
+    edit = f"{url}/modifier"
+    data = {
+        "csrf_token": form_token(client, edit),
+        "title": "Rouverte",
+        "opens_at": to_local(session.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": to_local(clock() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "release_policy": "immediate",
+    }
+    html = client.post(edit, data=data).get_data(as_text=True)
+    assert "Une session close ne peut pas être rouverte" in html
+    db.session.refresh(session)
+    assert (session.closes_at, session.title) == (closed_at, "Session test")
+    # its title can still be corrected, its dates kept
+    data["closes_at"] = to_local(closed_at).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(edit, data=data).status_code == 302
+    db.session.refresh(session)
+    assert session.title == "Rouverte"
+    assert session.closes_at <= clock()
