@@ -16,7 +16,12 @@ from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import AccountError, find_user_by_email, hash_password
 from questionnaire.csvfiles import records_with_lines
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
-from questionnaire.exams.services import ExamConfigError, check_blueprint, enrol
+from questionnaire.exams.services import (
+    CLOSED_SESSION_ENROLMENT,
+    ExamConfigError,
+    check_blueprint,
+    enrol,
+)
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
 
@@ -134,19 +139,9 @@ def release_correction(session: ExamSession, now: datetime) -> None:
     record_action("admin.correction_release", target=f"session:{session.id}", now=now)
 
 
-CLOSED_SESSION_ENROLMENT = "La session est close : on ne peut plus y inscrire de candidat."
-
-
-def _refuse_if_closed(session: ExamSession, now: datetime) -> None:
-    """A candidate enrolled after the close could never compose."""
-    if session.is_closed(now):
-        raise AdminError(CLOSED_SESSION_ENROLMENT)
-
-
 def enrol_candidate(
     session: ExamSession, email: str, extra_time_percent: int, note: str, now: datetime
 ) -> Enrolment:
-    _refuse_if_closed(session, now)
     user = find_user_by_email(email)
     if user is None or not user.active or not user.has_role(Role.CANDIDATE):
         raise AdminError(f"Aucun compte candidat actif pour {email.strip()}.")
@@ -257,7 +252,7 @@ class EnrolmentImport:
 
 def import_enrolments(session: ExamSession, text: str, now: datetime) -> EnrolmentImport:
     """Enrol every candidate of the CSV, or none of them."""
-    if session.is_closed(now):
+    if session.is_closed(now):  # the whole file is refused at once, not line by line
         raise EnrolmentImportError([LineError(0, CLOSED_SESSION_ENROLMENT)])
     rows = parse_enrolment_csv(text)
     already = set(

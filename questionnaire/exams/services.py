@@ -12,6 +12,8 @@ from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionS
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
 from questionnaire.extensions import db
 
+CLOSED_SESSION_ENROLMENT = "La session est close : on ne peut plus y inscrire de candidat."
+
 
 class ExamConfigError(ValueError):
     """A questionnaire or session cannot be set up as asked."""
@@ -128,6 +130,8 @@ def enrol(
     note: str | None = None,
 ) -> Enrolment:
     """Enrol a candidate (idempotent: an existing enrolment gets the new accommodation)."""
+    if session.is_closed(now):  # enrolled after the close, the candidate could never compose
+        raise ExamConfigError(CLOSED_SESSION_ENROLMENT)
     if not 0 <= extra_time_percent <= 300:
         raise ExamConfigError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
     enrolment = db.session.execute(
