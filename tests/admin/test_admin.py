@@ -234,6 +234,13 @@ def new_user(client, **fields):
     return client.post(url, data={"csrf_token": form_token(client, url), **fields})
 
 
+def edit_user(client, user, **fields):
+    """Post the account form of ``user``; the page's HTML."""
+    edit = f"/admin/utilisateurs/{user.id}"
+    data = {"csrf_token": form_token(client, edit), "display_name": "Ada", **fields}
+    return client.post(edit, data=data).get_data(as_text=True)
+
+
 def test_users_created_edited_and_deactivated(client, admin, db):
     response = new_user(
         client,
@@ -249,15 +256,7 @@ def test_users_created_edited_and_deactivated(client, admin, db):
     ).scalar_one()
     assert user.roles == {Role.AUTHOR, Role.REVIEWER}
     assert user.password_hash.startswith("$argon2")
-    edit = f"/admin/utilisateurs/{user.id}"
-    client.post(
-        edit,
-        data={
-            "csrf_token": form_token(client, edit),
-            "display_name": "Nouvel Auteur",
-            "roles": ["author"],
-        },
-    )
+    edit_user(client, user, display_name="Nouvel Auteur", roles=["author"])
     db.session.refresh(user)
     assert user.roles == {Role.AUTHOR} and not user.active
     other = client.application.test_client()
@@ -266,16 +265,7 @@ def test_users_created_edited_and_deactivated(client, admin, db):
 
 
 def test_admin_cannot_lock_themselves_out(client, admin, db):
-    edit = f"/admin/utilisateurs/{admin.id}"
-    html = client.post(
-        edit,
-        data={
-            "csrf_token": form_token(client, edit),
-            "display_name": "Ada",
-            "roles": ["author"],
-            "active": "y",
-        },
-    ).get_data(as_text=True)
+    html = edit_user(client, admin, roles=["author"], active="y")
     assert "Vous ne pouvez pas retirer votre propre rôle" in html
     db.session.refresh(admin)
     assert Role.ADMIN in admin.roles
@@ -500,15 +490,7 @@ def test_csv_errors_name_the_file_line_even_after_a_multiline_cell(
 
 
 def test_deactivating_oneself_is_told_beside_the_active_box(client, admin, db):
-    edit = f"/admin/utilisateurs/{admin.id}"
-    html = client.post(
-        edit,
-        data={
-            "csrf_token": form_token(client, edit),
-            "display_name": "Ada",
-            "roles": ["admin"],
-        },
-    ).get_data(as_text=True)
+    html = edit_user(client, admin, roles=["admin"])
     assert re.search(
         r'id="active-errors">\s*<li>Vous ne pouvez pas désactiver votre propre compte\.', html
     )

@@ -36,6 +36,14 @@ def setup(referentials, enrol_candidate, make_user):
     return certification, mine, other
 
 
+def evaluate(client, enrolment, competency, token, **fields):
+    """Post one competency's line of the jury grid (``outcome``, ``score``, ``comment``)."""
+    return client.post(
+        f"/certifications/inscriptions/{enrolment.id}/competences/{competency.id}",
+        data={"csrf_token": token, **{f"c{competency.id}-{k}": v for k, v in fields.items()}},
+    )
+
+
 def urls(certification, enrolment, competency_id=1):
     return {
         "grid": f"/certifications/inscriptions/{enrolment.id}/evaluation",
@@ -256,13 +264,13 @@ def test_certification_path_with_two_jury_members(
         token = form_token(client, grid)
         for competency in certification.competencies:
             outcome = disputed_outcome if competency.id == disputed.id else "acquired"
-            response = client.post(
-                f"/certifications/inscriptions/{enrolment.id}/competences/{competency.id}",
-                data={
-                    "csrf_token": token,
-                    f"c{competency.id}-outcome": outcome,
-                    f"c{competency.id}-comment": "Observé sur quatre entretiens.",
-                },
+            response = evaluate(
+                client,
+                enrolment,
+                competency,
+                token,
+                outcome=outcome,
+                comment="Observé sur quatre entretiens.",
             )
             assert response.status_code == 302
 
@@ -274,13 +282,13 @@ def test_certification_path_with_two_jury_members(
     assert "désaccord des évaluateurs" in page and disputed.code in page
     logged_in(client, "j2@example.org")
     token = form_token(client, grid)
-    client.post(
-        f"/certifications/inscriptions/{enrolment.id}/competences/{disputed.id}",
-        data={
-            "csrf_token": token,
-            f"c{disputed.id}-outcome": "acquired",
-            f"c{disputed.id}-comment": "Revu après l'entretien complémentaire.",
-        },
+    evaluate(
+        client,
+        enrolment,
+        disputed,
+        token,
+        outcome="acquired",
+        comment="Revu après l'entretien complémentaire.",
     )
     page = client.get(deliberation).get_data(as_text=True)
     assert "<strong>délivré</strong>" in page and "désaccord des évaluateurs" not in page
@@ -307,22 +315,12 @@ def test_grid_scored_certification_takes_a_0_to_4_score(
     assert "2 — seuil d&#39;acquisition" in html and ">3</label>" in html
     assert "(80 %)" in html and "(20 %)" in html
     token = form_token(client, grid)
-    response = client.post(
-        f"/certifications/inscriptions/{enrolment.id}/competences/{first.id}",
-        data={"csrf_token": token, f"c{first.id}-score": "3", f"c{first.id}-comment": "Solide"},
-    )
+    response = evaluate(client, enrolment, first, token, score="3", comment="Solide")
     assert response.status_code == 302
     evaluation = db.session.execute(select(JuryEvaluation)).scalar_one()
     assert (evaluation.grid_score, evaluation.acquired, evaluation.comment) == (3, None, "Solide")
     for bad in ("7", "-1", "trois"):
-        out_of_range = client.post(
-            f"/certifications/inscriptions/{enrolment.id}/competences/{first.id}",
-            data={
-                "csrf_token": token,
-                f"c{first.id}-score": bad,
-                f"c{first.id}-comment": "À garder",
-            },
-        )
+        out_of_range = evaluate(client, enrolment, first, token, score=bad, comment="À garder")
         assert out_of_range.status_code == 400
         html = out_of_range.get_data(as_text=True)
         # the interface is French, never WTForms' « Not a valid choice. »; the comment is kept
@@ -404,10 +402,7 @@ def test_a_comment_is_required_where_the_referential_demands_one(
     )
     token = form_token(client, grid)
     b1 = certification.blocks[0].competencies[0]
-    response = client.post(
-        f"/certifications/inscriptions/{enrolment.id}/competences/{b1.id}",
-        data={"csrf_token": token, f"c{b1.id}-outcome": "acquired", f"c{b1.id}-comment": "  "},
-    )
+    response = evaluate(client, enrolment, b1, token, outcome="acquired", comment="  ")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Le référentiel demande un commentaire" in html
@@ -416,8 +411,5 @@ def test_a_comment_is_required_where_the_referential_demands_one(
     )
     assert db.session.execute(select(JuryEvaluation)).first() is None
     b2 = certification.blocks[1].competencies[0]
-    response = client.post(
-        f"/certifications/inscriptions/{enrolment.id}/competences/{b2.id}",
-        data={"csrf_token": token, f"c{b2.id}-outcome": "acquired"},
-    )
+    response = evaluate(client, enrolment, b2, token, outcome="acquired")
     assert response.status_code == 302
