@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, redirect, request, url_for
-from flask_login import current_user
+from flask import Flask, redirect, request, session, url_for
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
@@ -123,5 +122,10 @@ def init_app(app: Flask) -> None:
 
 def _is_personal() -> bool:
     """A page or file served to a logged-in user may hold personal data (a transcript, an
-    attestation, a data export): no cache may keep it, e.g. on an exam centre's shared computer."""
-    return request.endpoint != "static" and current_user.is_authenticated
+    attestation, a data export): no cache may keep it, e.g. on an exam centre's shared computer.
+
+    Decided from the session's claim of a login, not from ``current_user``: a request that has
+    not needed its user (``/sante``, a public page) does not load it from the database only for
+    this header, and a claim that no longer holds (a deactivated account) still gets ``no-store``.
+    """
+    return request.endpoint != "static" and "_user_id" in session

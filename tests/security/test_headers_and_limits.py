@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from questionnaire import create_app
 from questionnaire.audit.models import AuditEvent
@@ -121,6 +121,21 @@ def test_pages_for_a_logged_in_user_are_never_cached(client, make_session):
     static = client.get("/static/css/app.css")
     static.close()
     assert static.headers.get("Cache-Control") != "no-store"
+
+
+def test_the_health_probe_of_a_logged_in_user_is_not_cached_yet_loads_no_user(
+    app, client, make_session, db
+):
+    """The probe the exam page and the load balancer call often: the header comes from the
+    session's login claim, so the user is not read from the database only to set it."""
+    _session, candidate = make_session()
+    login(client, candidate.email)
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with app.app_context():  # a fresh ``g``: no user already loaded, as in production
+        response = client.get("/sante")
+    assert response.status_code == 200 and response.headers.get("Cache-Control") == "no-store"
+    assert statements == ["SELECT 1"]
 
 
 def test_the_exam_forms_without_javascript_have_the_api_limits(client, make_session):
