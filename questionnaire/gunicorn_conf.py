@@ -26,7 +26,9 @@ timeout = int(os.environ.get("QUESTIONNAIRE_WORKER_TIMEOUT", "30"))
 graceful_timeout = 30
 # Import the application once in the master: a worker that dies is replaced by a fork in
 # milliseconds. Safe because create_app opens no connection (each worker opens its own).
-preload_app = True
+# Not with gevent, whose worker must patch the standard library before the application
+# imports it (tried on the benchmark: more CPU than gthread, BENCHMARKS.md).
+preload_app = worker_class != "gevent"
 keepalive = 5
 # Recycle workers now and then (memory), with jitter so they do not all restart together.
 # Recycling a worker after N requests closes its keep-alive connections, and a request already

@@ -291,7 +291,7 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count(), help="gunicorn processes (default: cores)"
     )
-    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync", "gevent"))
     parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(

@@ -43,3 +43,14 @@ def test_processes_threads_and_worker_class_come_from_the_environment(monkeypatc
     monkeypatch.setenv("QUESTIONNAIRE_WORKER_CLASS", "sync")
     conf = importlib.reload(conf)
     assert (conf.workers, conf.threads, conf.worker_class) == (3, 2, "sync")
+
+
+def test_a_gevent_worker_is_not_preloaded(monkeypatch):
+    """gevent must patch the standard library before the application imports it."""
+    import questionnaire.gunicorn_conf as conf
+
+    monkeypatch.setenv("QUESTIONNAIRE_WORKER_CLASS", "gevent")
+    conf = importlib.reload(conf)
+    assert (conf.worker_class, conf.preload_app) == ("gevent", False)
+    monkeypatch.setenv("QUESTIONNAIRE_WORKER_CLASS", "gthread")
+    assert importlib.reload(conf).preload_app
