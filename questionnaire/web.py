@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 from questionnaire.access import is_api_request
 from questionnaire.errors import json_error
 from questionnaire.extensions import db, login_manager
-from questionnaire.i18n import _
+from questionnaire.i18n import _, ngettext
 from questionnaire.richtext import has_blocks, render, render_inline
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -40,6 +40,21 @@ def french_percent(value: float | None) -> str:
         return ""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{text}\u00a0%"
+
+
+def french_minutes(count: int) -> str:
+    """1 → « 1 minute », 30 → « 30 minutes »."""
+    return ngettext("%(num)d minute", "%(num)d minutes", count)
+
+
+def french_duration(seconds: int) -> str:
+    """A duration to the second: « 40 minutes », « 39 min 54 s », « 45 s »."""
+    minutes, rest = divmod(int(seconds), 60)
+    if not rest:
+        return french_minutes(minutes)
+    if not minutes:
+        return _("%(seconds)d s", seconds=rest)
+    return _("%(minutes)d min %(seconds)d s", minutes=minutes, seconds=rest)
 
 
 DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL's INTEGER
@@ -100,6 +115,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.tests["block_rich"] = has_blocks
     app.jinja_env.filters["paris"] = paris_time
     app.jinja_env.filters["percent"] = french_percent
+    app.jinja_env.filters["minutes"] = french_minutes
+    app.jinja_env.filters["duration"] = french_duration
     app.jinja_env.globals["app_name"] = "Questionnaires thématiques"
 
     @app.after_request

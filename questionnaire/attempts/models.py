@@ -74,11 +74,26 @@ class Attempt(db.Model):
         """Past the deadline and its grace: no answer is accepted any more."""
         return now > self.closes_for_answers_at(grace_seconds)
 
+    def is_time_up(self, now: datetime) -> bool:
+        """At or past the deadline: no question is offered any more (grace is for saves)."""
+        return now >= self.deadline
+
     def accepts_answers(self, now: datetime, grace_seconds: int) -> bool:
         return self.status is AttemptStatus.IN_PROGRESS and not self.is_expired(now, grace_seconds)
 
     def remaining_seconds(self, now: datetime) -> int:
         return max(0, int((self.deadline - now).total_seconds()))
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the candidate's time ended: an expired copy at its deadline.
+
+        ``submitted_at`` keeps the moment an expired copy was closed (by the next request or the
+        cron, possibly later) for the audit and the reports; candidates are told the deadline.
+        """
+        if self.status is AttemptStatus.EXPIRED:
+            return self.deadline
+        return self.submitted_at
 
     @property
     def percent(self) -> float | None:

@@ -22,7 +22,8 @@ class ItemCorrection:
     external_id: str
     stem: str
     multiple: bool
-    options: list[tuple[str, str, bool, bool]]  # key, text, correct, selected (display order)
+    # key, text, correct, selected, in the bank's key order: rationales cite options by key
+    options: list[tuple[str, str, bool, bool]]
     score: int | None
     rationale: str
     reference: str
@@ -36,27 +37,32 @@ class AttemptResult:
     percent: float
     passed: bool
     pass_mark: float
-    topics: list[TopicResult]
+    topics: list[TopicResult]  # empty while the correction is withheld
     correction_released: bool
     corrections: list[ItemCorrection] | None
 
 
-def attempt_result(attempt: Attempt, now: datetime) -> AttemptResult | None:
-    """The result of a graded attempt (None while in progress)."""
-    if attempt.graded_at is None or attempt.score is None or attempt.max_score is None:
-        return None
-    released = attempt.session.correction_released(now)
+def _topic_results(attempt: Attempt) -> list[TopicResult]:
+    """Right answers per topic, topics in the order of their first question."""
     topics: dict[str, list[int]] = {}
-    order: list[str] = []
     for attempt_item in attempt.items:
         if attempt_item.score is None:
             continue
-        title = attempt_item.version.topic.title
-        if title not in topics:
-            topics[title] = [0, 0]
-            order.append(title)
-        topics[title][0] += attempt_item.score
-        topics[title][1] += 1
+        counts = topics.setdefault(attempt_item.version.topic.title, [0, 0])
+        counts[0] += attempt_item.score
+        counts[1] += 1
+    return [TopicResult(title, correct, total) for title, (correct, total) in topics.items()]
+
+
+def attempt_result(attempt: Attempt, now: datetime) -> AttemptResult | None:
+    """The result of a graded attempt (None while in progress).
+
+    While the correction is withheld, so is the per-topic breakdown: a topic drawn once would
+    tell whether that one answer was right.
+    """
+    if attempt.graded_at is None or attempt.score is None or attempt.max_score is None:
+        return None
+    released = attempt.session.correction_released(now)
     corrections = None
     if released:
         rules = scoring_rules((ai.version for ai in attempt.items), attempt.session_id)
@@ -65,8 +71,8 @@ def attempt_result(attempt: Attempt, now: datetime) -> AttemptResult | None:
             version, rule = attempt_item.version, rules[attempt_item.item_version_id]
             selected = set(attempt_item.selected)
             options = [
-                (key, version.option(key).text, key in rule.correct, key in selected)
-                for key in attempt_item.option_order
+                (option.key, option.text, option.key in rule.correct, option.key in selected)
+                for option in version.options
             ]
             corrections.append(
                 ItemCorrection(
@@ -87,7 +93,7 @@ def attempt_result(attempt: Attempt, now: datetime) -> AttemptResult | None:
         percent=attempt.percent or 0.0,
         passed=bool(attempt.passed),
         pass_mark=float(attempt.pass_mark),
-        topics=[TopicResult(title, *topics[title]) for title in order],
+        topics=_topic_results(attempt) if released else [],
         correction_released=released,
         corrections=corrections,
     )

@@ -72,10 +72,14 @@ class SaveResult:
     applied: bool
 
 
+def allowed_seconds(duration_minutes: int, extra_time_percent: int) -> int:
+    """duration × (1 + extra %) in whole seconds: what the deadline enforces and pages state."""
+    return duration_minutes * 60 * (100 + extra_time_percent) // 100
+
+
 def deadline_for(started_at: datetime, duration_minutes: int, extra_time_percent: int) -> datetime:
     """start + duration × (1 + extra %), to the second."""
-    seconds = duration_minutes * 60 * (100 + extra_time_percent) // 100
-    return started_at + timedelta(seconds=seconds)
+    return started_at + timedelta(seconds=allowed_seconds(duration_minutes, extra_time_percent))
 
 
 def find_enrolment(user: User, session_id: int) -> Enrolment:
@@ -233,6 +237,17 @@ def _finalise(attempt: Attempt, status: AttemptStatus, now: datetime) -> bool:
 def finalise_if_expired(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
     """Finalise with what was saved when past the deadline and grace; True if it did."""
     if attempt.status is AttemptStatus.IN_PROGRESS and attempt.is_expired(now, grace_seconds):
+        return _finalise(attempt, AttemptStatus.EXPIRED, now)
+    return False
+
+
+def close_if_time_up(attempt: Attempt, now: datetime) -> bool:
+    """Finalise as expired from the deadline on, without grace; True if it did.
+
+    Grace is for answers already in flight: a page asked for after the deadline offers nothing
+    more to answer, and an answer saved within grace is the copy's last one.
+    """
+    if attempt.status is AttemptStatus.IN_PROGRESS and attempt.is_time_up(now):
         return _finalise(attempt, AttemptStatus.EXPIRED, now)
     return False
 

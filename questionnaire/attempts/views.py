@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from questionnaire.access import roles_required
@@ -32,9 +41,17 @@ def _own_attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _closed_redirect(attempt: Attempt, now):
-    """Finalise if overdue; a closed attempt always leads to its result."""
-    if services.finalise_if_expired(attempt, now, _grace()):
+def _closed_redirect(attempt: Attempt, now, *, posted: bool = False):
+    """Close the copy once its time is up; a closed copy always leads to its result.
+
+    A page asked for after the deadline offers nothing more to answer; a posted form is still
+    taken within the grace period, which is for requests already in flight.
+    """
+    if posted:
+        closed = services.finalise_if_expired(attempt, now, _grace())
+    else:
+        closed = services.close_if_time_up(attempt, now)
+    if closed:
         db.session.commit()
         flash(EXPIRED_MESSAGE, "warning")
     if attempt.status.is_final:
@@ -63,17 +80,17 @@ def session_home(session_id: int):
         if attempt.status.is_final:
             return redirect(url_for("attempts.result", attempt_id=attempt.id))
         return redirect(url_for("attempts.question", attempt_id=attempt.id, position=1))
-    if attempt is not None and services.finalise_if_expired(attempt, now, _grace()):
+    if attempt is not None and services.close_if_time_up(attempt, now):
         db.session.commit()
-    extra = enrolment.extra_time_percent
-    minutes = enrolment.session.questionnaire.duration_minutes
     return render_template(
         "attempts/session.html",
         enrolment=enrolment,
         session=enrolment.session,
         attempt=attempt,
         form=form,
-        total_minutes=minutes * (100 + extra) // 100,
+        allowed_seconds=services.allowed_seconds(
+            enrolment.session.questionnaire.duration_minutes, enrolment.extra_time_percent
+        ),
         now=now,
     )
 
@@ -87,7 +104,7 @@ def _set_choices(form: AnswerForm, attempt_item) -> None:
 def question(attempt_id: int, position: int):
     now = current_time()
     attempt = _own_attempt(attempt_id)
-    closed = _closed_redirect(attempt, now)
+    closed = _closed_redirect(attempt, now, posted=request.method == "POST")
     if closed:
         return closed
     if not 1 <= position <= len(attempt.items):
@@ -111,7 +128,12 @@ def question(attempt_id: int, position: int):
                 db.session.rollback()
                 form.answer.errors = [str(exc)]
             else:
+                # saved within the grace period: that was the last answer, the copy closes
+                time_up = services.close_if_time_up(attempt, now)
                 db.session.commit()
+                if time_up:
+                    flash(EXPIRED_MESSAGE, "warning")
+                    return redirect(url_for("attempts.result", attempt_id=attempt.id))
                 return redirect(_next_url(attempt, position))
         status = 422
     else:
@@ -148,7 +170,7 @@ def _next_url(attempt: Attempt, position: int) -> str:
 def review(attempt_id: int):
     now = current_time()
     attempt = _own_attempt(attempt_id)
-    closed = _closed_redirect(attempt, now)
+    closed = _closed_redirect(attempt, now, posted=request.method == "POST")
     if closed:
         return closed
     form = SubmitForm()
@@ -181,10 +203,17 @@ def review(attempt_id: int):
 def result(attempt_id: int):
     now = current_time()
     attempt = _own_attempt(attempt_id)
-    if services.finalise_if_expired(attempt, now, _grace()):
+    if services.close_if_time_up(attempt, now):
         db.session.commit()
+        flash(EXPIRED_MESSAGE, "warning")
     if not attempt.status.is_final:
         return redirect(url_for("attempts.review", attempt_id=attempt.id))
+    # the time-up message once: the flash announces a copy just closed, the page states it later
+    announced = EXPIRED_MESSAGE in get_flashed_messages()
     return render_template(
-        "attempts/result.html", attempt=attempt, result=attempt_result(attempt, now), now=now
+        "attempts/result.html",
+        attempt=attempt,
+        result=attempt_result(attempt, now),
+        show_expiry_notice=attempt.status is AttemptStatus.EXPIRED and not announced,
+        now=now,
     )

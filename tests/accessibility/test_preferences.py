@@ -123,7 +123,8 @@ def test_extra_time_is_shown_on_the_dashboard_and_the_session_page(client, make_
     dashboard = client.get("/").get_data(as_text=True)
     assert "+ 33 % de temps supplémentaire" in dashboard
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
-    assert "portée à 39 minutes avec votre temps supplémentaire de 33 %" in page
+    # 30 min × 1.33 = 39.9 min: the time the server enforces, not a rounded-down figure
+    assert "portée à 39 min 54 s avec votre temps supplémentaire de 33 %" in page
 
 
 def test_pages_still_render_when_preferences_cannot_be_read(client, make_user, monkeypatch):

@@ -253,3 +253,65 @@ def test_multiple_answer_items_need_the_exact_set(make_session, loaded_bank, clo
     )
     services.submit_attempt(attempt, clock(), GRACE)
     assert (exact.score, partial.score, attempt.score, attempt.max_score) == (1, 0, 1, 2)
+
+
+def test_the_time_allowed_is_the_one_the_deadline_enforces(make_session, clock):
+    session, candidate = make_session(extra=33, duration=30)
+    attempt, _ = start(session, candidate, clock)
+    allowed = services.allowed_seconds(30, 33)
+    assert allowed == 39 * 60 + 54
+    assert attempt.deadline - attempt.started_at == timedelta(seconds=allowed)
+
+
+def test_time_up_closes_from_the_deadline_on_without_grace(make_session, clock, db):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    clock.now = attempt.deadline - timedelta(seconds=1)
+    assert services.close_if_time_up(attempt, clock()) is False
+    clock.now = attempt.deadline  # within grace: a save would still be taken
+    assert attempt.accepts_answers(clock(), GRACE)
+    assert services.close_if_time_up(attempt, clock()) is True
+    assert attempt.status is AttemptStatus.EXPIRED and attempt.score == 0
+    assert services.close_if_time_up(attempt, clock()) is False  # once
+
+
+def test_an_expired_copy_ended_at_its_deadline_not_when_it_was_closed(make_session, clock):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    clock.now = attempt.deadline + timedelta(seconds=40)
+    services.finalise_if_expired(attempt, clock(), GRACE)
+    assert attempt.submitted_at == clock()  # kept for the audit and the reports
+    assert attempt.ended_at == attempt.deadline
+
+
+def test_the_correction_lists_options_in_the_banks_key_order(make_session, clock, db):
+    from questionnaire.attempts.results import attempt_result
+
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    for ai in attempt.items:
+        ai.option_order = ["D", "B", "A", "C"]  # as shuffled for the candidate
+    answer(attempt, clock, correct=True)
+    services.submit_attempt(attempt, clock(), GRACE)
+    result = attempt_result(attempt, clock())
+    for correction, ai in zip(result.corrections, attempt.items, strict=True):
+        assert [key for key, *_ in correction.options] == ["A", "B", "C", "D"]
+        correct = sorted(ai.version.correct_keys)
+        assert [key for key, _text, is_correct, _sel in correction.options if is_correct] == correct
+        assert [key for key, _text, _correct, sel in correction.options if sel] == correct
+
+
+def test_the_topic_breakdown_waits_for_the_correction(make_session, clock):
+    from questionnaire.attempts.results import attempt_result
+    from questionnaire.exams.models import ReleasePolicy
+
+    session, candidate = make_session(release=ReleasePolicy.AFTER_CLOSE)
+    attempt, _ = start(session, candidate, clock)
+    services.submit_attempt(attempt, clock(), GRACE)
+    withheld = attempt_result(attempt, clock())
+    assert withheld.corrections is None and withheld.topics == []
+    released = attempt_result(attempt, session.closes_at)
+    assert sorted((t.title, t.correct, t.total) for t in released.topics) == [
+        ("Sujet alpha", 0, 1),
+        ("Sujet beta", 0, 1),
+    ]
