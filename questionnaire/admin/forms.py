@@ -27,7 +27,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from questionnaire.banks.models import Theme
 from questionnaire.exams.models import ReleasePolicy
@@ -68,7 +68,18 @@ def paris_time(form, field) -> None:
 
 
 class FrenchDecimalField(DecimalField):
-    """A decimal typed the French way (« 62,5 ») or not; never NaN nor infinity."""
+    """A decimal typed the French way (« 62,5 ») or not; never NaN nor infinity.
+
+    A text box, not ``type=number``: browsers would show and expect « 60.50 » there.
+    """
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data or self.data is None:
+            return super()._value()
+        text = f"{self.data:.{self.places or 2}f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -100,6 +111,7 @@ class QuestionnaireForm(FrenchForm):
         "Seuil de réussite (%)",
         places=2,
         default=60,
+        render_kw={"inputmode": "decimal"},
         validators=[
             InputRequired("Indiquez le seuil (par exemple 60)."),
             NumberRange(1, 100, "Entre 1 et 100 %%."),

@@ -129,22 +129,55 @@ def close_session(session: ExamSession, now: datetime) -> None:
     record_action("admin.session_close", target=f"session:{session.id}", now=now)
 
 
+CORRECTION_BEFORE_CLOSE = (
+    "La session n'est pas close : la correction, qui révèle les bonnes réponses, ne peut être "
+    "publiée qu'après la clôture, quand aucun inscrit ne peut plus composer."
+)
+
+
+def can_release_correction(session: ExamSession, now: datetime) -> bool:
+    """Whether « Publier la correction » applies: a manual release, not done, session closed."""
+    return (
+        session.release_policy is ReleasePolicy.MANUAL
+        and session.released_at is None
+        and session.is_closed(now)
+    )
+
+
 def release_correction(session: ExamSession, now: datetime) -> None:
-    """Publish the correction of a session whose release is manual."""
+    """Publish the correction of a closed session whose release is manual."""
     if session.release_policy is not ReleasePolicy.MANUAL:
         raise AdminError("La correction de cette session est publiée automatiquement.")
     if session.released_at is not None:
         raise AdminError("La correction est déjà publiée.")
+    if not session.is_closed(now):  # enrolled candidates may still sit it
+        raise AdminError(CORRECTION_BEFORE_CLOSE)
     session.released_at = now
     record_action("admin.correction_release", target=f"session:{session.id}", now=now)
+
+
+class AlreadyEnrolled(AdminError):
+    """The candidate is already enrolled: their enrolment is left as it is."""
+
+
+def find_enrolment(session: ExamSession, user: User) -> Enrolment | None:
+    return db.session.execute(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id)
+    ).scalar_one_or_none()
 
 
 def enrol_candidate(
     session: ExamSession, email: str, extra_time_percent: int, note: str, now: datetime
 ) -> Enrolment:
+    """Enrol one candidate; one already enrolled is refused and their accommodation kept."""
     user = find_user_by_email(email)
     if user is None or not user.active or not user.has_role(Role.CANDIDATE):
         raise AdminError(f"Aucun compte candidat actif pour {email.strip()}.")
+    if find_enrolment(session, user) is not None:
+        raise AlreadyEnrolled(
+            f"{user.display_name} est déjà inscrit(e) à cette session : rien n'a été modifié. "
+            "Son aménagement se change dans la liste des candidats inscrits."
+        )
     enrolment = enrol(session, user, now, extra_time_percent, note.strip() or None)
     record_action(
         "admin.enrol",
@@ -247,7 +280,8 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
 @dataclass(frozen=True)
 class EnrolmentImport:
     created: int
-    updated: int  # already enrolled: the file's accommodation replaces theirs
+    updated: int  # already enrolled: the file's accommodation and group replace theirs
+    already_enrolled: tuple[str, ...] = ()  # their names, in the file's order
 
 
 def import_enrolments(session: ExamSession, text: str, now: datetime) -> EnrolmentImport:
@@ -263,14 +297,15 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
     for row in rows:
         enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
         enrolment.analysis_group = row.group
-    updated = sum(row.user.id in already for row in rows)
+    already_enrolled = tuple(row.user.display_name for row in rows if row.user.id in already)
+    updated = len(already_enrolled)
     record_action(
         "admin.enrolment_import",
         target=f"session:{session.id}",
         details={"rows": len(rows), "updated": updated},
         now=now,
     )
-    return EnrolmentImport(created=len(rows) - updated, updated=updated)
+    return EnrolmentImport(len(rows) - updated, updated, already_enrolled)
 
 
 def update_enrolment(

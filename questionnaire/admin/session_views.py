@@ -102,13 +102,23 @@ def edit_session(session_id: int):
     return render_template("admin/session_form.html", form=form, session=session)
 
 
-def _render_session(session: ExamSession, *, enrol_form=None, import_form=None, import_errors=None):
+def _render_session(
+    session: ExamSession,
+    *,
+    enrol_form=None,
+    import_form=None,
+    import_errors=None,
+    enrolment_form=None,
+    enrolment_id=None,
+):
+    """The session page; a refused form comes back with what was typed and its errors."""
     enrolments = db.session.execute(
         select(Enrolment)
         .join(User)
         .where(Enrolment.session_id == session.id)
         .order_by(User.display_name)
     ).scalars()
+    now = current_time()
     return render_template(
         "admin/session.html",
         session=session,
@@ -116,8 +126,11 @@ def _render_session(session: ExamSession, *, enrol_form=None, import_form=None, 
         enrol_form=enrol_form or EnrolForm(),
         import_form=import_form or EnrolmentImportForm(),
         import_errors=import_errors,
+        enrolment_form=enrolment_form,
+        enrolment_id=enrolment_id,
+        can_release=services.can_release_correction(session, now),
         button_form=EmptyForm(),
-        now=current_time(),
+        now=now,
     )
 
 
@@ -169,11 +182,25 @@ def import_enrolments(session_id: int):
         db.session.rollback()
         return _render_session(session, import_form=form, import_errors=exc.errors), 422
     db.session.commit()
+    flash(_import_summary(result), "success")
+    return redirect(url_for(".show_session", session_id=session.id))
+
+
+NAMES_LISTED = 10
+
+
+def _import_summary(result: services.EnrolmentImport) -> str:
+    """Who was enrolled by the file, and who already was (named: the file changed them)."""
     message = f"{result.created} candidat(s) inscrit(s) depuis le fichier."
     if result.updated:
-        message += f" {result.updated} déjà inscrit(s) : aménagement remplacé par celui du fichier."
-    flash(message, "success")
-    return redirect(url_for(".show_session", session_id=session.id))
+        names = ", ".join(result.already_enrolled[:NAMES_LISTED])
+        if len(result.already_enrolled) > NAMES_LISTED:
+            names += f" et {len(result.already_enrolled) - NAMES_LISTED} autre(s)"
+        message += (
+            f" {result.updated} déjà inscrit(s), inscription conservée : temps supplémentaire, "
+            f"aménagement et groupe d'analyse remplacés par ceux du fichier ({names})."
+        )
+    return message
 
 
 def _enrolment_or_404(session: ExamSession, enrolment_id: int) -> Enrolment:
@@ -189,22 +216,24 @@ def update_enrolment(session_id: int, enrolment_id: int):
     session = db.get_or_404(ExamSession, session_id)
     enrolment = _enrolment_or_404(session, enrolment_id)
     form = EnrolmentForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id), 422
+    try:
         services.update_enrolment(
             enrolment, form.extra_time_percent.data, form.note.data or "", form.group.data or ""
         )
-        db.session.commit()
-        flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
-        if services.has_started(enrolment):
-            flash(
-                f"{enrolment.user.display_name} a déjà commencé : sa copie garde l'échéance "
-                "fixée au début de l'épreuve (un incident se compense par la page « Incidents »).",
-                "warning",
-            )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(f"{enrolment.user.display_name} : {error}", "error")
+    except services.AdminError as exc:
+        db.session.rollback()
+        form.extra_time_percent.errors.append(str(exc))
+        return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id), 422
+    db.session.commit()
+    flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
+    if services.has_started(enrolment):
+        flash(
+            f"{enrolment.user.display_name} a déjà commencé : sa copie garde l'échéance "
+            "fixée au début de l'épreuve (un incident se compense par la page « Incidents »).",
+            "warning",
+        )
     return redirect(url_for(".show_session", session_id=session.id))
 
 

@@ -6,6 +6,7 @@ from flask import render_template, request
 
 from questionnaire.access import roles_required
 from questionnaire.audit import bp
+from questionnaire.audit.display import describe_events
 from questionnaire.audit.models import ACTION_LABELS
 from questionnaire.audit.services import events_page
 from questionnaire.roles import Role
@@ -21,7 +22,7 @@ def index():
     events, pages = events_page(action, page)
     return render_template(
         "audit/index.html",
-        events=events,
+        rows=describe_events(events),
         action=action,
         actions=ACTION_LABELS,
         page=min(max(page, 1), pages),

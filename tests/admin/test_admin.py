@@ -214,11 +214,10 @@ def test_enrol_one_and_edit_accommodation(client, admin, make_session, make_user
 def test_close_now_and_publish_manual_correction(client, admin, make_session, db, clock):
     session, _ = make_session(release=ReleasePolicy.MANUAL)
     url = f"/admin/sessions/{session.id}"
-    page = client.get(url).get_data(as_text=True)
-    assert "Publier la correction" in page
     token = form_token(client, url)
     clock.advance(minutes=10)
     client.post(f"{url}/cloturer", data={"csrf_token": token})
+    assert "Publier la correction" in client.get(url).get_data(as_text=True)
     client.post(f"{url}/publier-correction", data={"csrf_token": token})
     db.session.refresh(session)
     assert session.closes_at == clock()
@@ -380,11 +379,12 @@ def test_extra_time_out_of_range_is_refused_not_a_server_error(
     enrolment = session.enrolments[0]
     updated = client.post(
         f"{url}/inscriptions/{enrolment.id}",
-        data={"csrf_token": token, "extra_time_percent": "abc"},
-        follow_redirects=True,
+        data={"csrf_token": token, "extra_time_percent": "301"},
     )
-    assert updated.status_code == 200
-    assert f"{candidate.display_name} : Entre 0 et 300 %." in updated.get_data(as_text=True)
+    assert updated.status_code == 422
+    assert re.search(
+        rf'id="extra-{enrolment.id}-errors"><li>Entre 0 et 300 %\.', updated.get_data(as_text=True)
+    )
     assert enrolled(db, session) == {candidate.email: 0}
 
 
@@ -463,14 +463,16 @@ def test_an_hour_skipped_by_the_clocks_is_refused(client, admin, make_session, d
 def test_csv_import_counts_new_and_already_enrolled_candidates_apart(
     client, admin, make_session, make_user, db
 ):
-    session, first = make_session()
+    first = make_user(email="camille@example.org", name="Camille Candidat")
+    session, _ = make_session(candidate=first)
     make_user(email="alice@example.org")
     response = upload(client, session, f"alice@example.org;0\n{first.email};50\n")
     assert response.status_code == 302
     page = client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
     assert (
-        "1 candidat(s) inscrit(s) depuis le fichier. "
-        "1 déjà inscrit(s) : aménagement remplacé par celui du fichier." in page
+        "1 candidat(s) inscrit(s) depuis le fichier. 1 déjà inscrit(s), inscription conservée : "
+        "temps supplémentaire, aménagement et groupe d&#39;analyse remplacés par ceux du fichier "
+        f"({first.display_name})." in page
     )
     assert enrolled(db, session) == {first.email: 50, "alice@example.org": 0}
 
@@ -576,3 +578,137 @@ def test_a_closed_session_cannot_be_reopened_by_its_dates(client, admin, make_se
     db.session.refresh(session)
     assert session.title == "Rouverte"
     assert session.closes_at <= clock()
+
+
+# ---------------------------------------------------------------- acceptance review fixes
+
+
+def test_a_decimal_pass_mark_reads_with_a_comma_in_the_list_and_the_form(
+    client, admin, make_session
+):
+    session, _ = make_session(pass_mark_bp=6050)
+    listing = client.get("/admin/questionnaires").get_data(as_text=True)
+    assert "<td>60,5\u00a0%</td>" in listing and "60.5" not in listing
+    form = client.get(f"/admin/questionnaires/{session.questionnaire.id}").get_data(as_text=True)
+    assert re.search(r'id="pass_mark"[^>]*value="60,5"', form)
+    assert 'type="number" value="60.50"' not in form
+
+
+def enrolment_row(client, session, enrolment, **fields):
+    url = f"/admin/sessions/{session.id}"
+    return client.post(
+        f"{url}/inscriptions/{enrolment.id}", data={"csrf_token": form_token(client, url), **fields}
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "group", "field", "message"),
+    [
+        ("abc", "Réseau Sud", "extra", "N&#39;est pas un entier valide."),
+        ("25", "G" * 61, "group", "60 caractères au plus."),
+    ],
+)
+def test_a_refused_enrolment_row_comes_back_with_what_was_typed(
+    client, admin, make_user, make_session, db, extra, group, field, message
+):
+    candidate = make_user(email="camille@example.org", name="Camille Candidat")
+    session, _ = make_session(candidate=candidate)
+    enrolment = session.enrolments[0]
+    enrolment.accommodation_note, enrolment.analysis_group = "ancienne note", "Ancien"
+    db.session.commit()
+    response = enrolment_row(
+        client, session, enrolment, extra_time_percent=extra, note="salle calme", group=group
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    row = f"{enrolment.id}"
+    assert f'name="extra_time_percent" id="extra-{row}" value="{extra}"' in page
+    assert f'name="note" id="note-{row}" value="salle calme"' in page
+    assert f'name="group" id="group-{row}" value="{group}"' in page
+    assert (
+        f'id="{field}-{row}" value="{extra if field == "extra" else group}" aria-invalid="true" '
+        f'aria-describedby="{field}-{row}-errors"'
+    ) in page
+    assert re.search(rf'<ul class="field-errors" id="{field}-{row}-errors"><li>{message}', page)
+    assert 'class="error-summary" role="alert"' in page
+    assert f'href="#{field}-{row}"' in page
+    assert "L'aménagement de Camille Candidat n'a pas été enregistré" in page
+    db.session.refresh(enrolment)
+    assert (
+        enrolment.extra_time_percent,
+        enrolment.accommodation_note,
+        enrolment.analysis_group,
+    ) == (0, "ancienne note", "Ancien")
+
+
+def test_a_valid_enrolment_row_is_saved_with_its_group(client, admin, make_session, db):
+    session, _ = make_session()
+    enrolment = session.enrolments[0]
+    response = enrolment_row(
+        client, session, enrolment, extra_time_percent="33", note="tiers temps", group="Sud"
+    )
+    assert response.status_code == 302
+    db.session.refresh(enrolment)
+    assert (enrolment.extra_time_percent, enrolment.analysis_group) == (33, "Sud")
+
+
+def test_the_correction_is_not_published_while_the_session_is_open(
+    client, admin, make_session, db, clock
+):
+    session, _ = make_session(release=ReleasePolicy.MANUAL)
+    url = f"/admin/sessions/{session.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "publier-correction" not in page
+    assert "La correction pourra être publiée après la clôture de la session, prévue le" in page
+    # a form sent from an older page, or by hand
+    refused = client.post(
+        f"{url}/publier-correction",
+        data={"csrf_token": form_token(client, url)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert 'role="alert">La session n&#39;est pas close : la correction' in refused
+    db.session.refresh(session)
+    assert session.released_at is None and not session.correction_released(clock())
+
+
+def test_the_correction_is_not_published_before_a_session_opens(
+    app, admin, make_session, db, clock
+):
+    from questionnaire.admin.services import AdminError, release_correction
+
+    session, _ = make_session(release=ReleasePolicy.MANUAL, opens_in=timedelta(days=1))
+    with pytest.raises(AdminError, match="n'est pas close"):
+        release_correction(session, clock())
+    assert session.released_at is None
+
+
+def test_enrolling_someone_already_enrolled_says_so_and_changes_nothing(
+    client, admin, make_user, make_session, db
+):
+    from questionnaire.audit.models import AuditEvent
+
+    candidate = make_user(email="camille@example.org", name="Camille Candidat")
+    session, _ = make_session(candidate=candidate, extra=33)
+    url = f"/admin/sessions/{session.id}"
+    response = client.post(
+        f"{url}/inscriptions",
+        data={
+            "csrf_token": form_token(client, url),
+            "email": "Camille@Example.org",
+            "extra_time_percent": "0",
+            "note": "autre",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert (
+        "Camille Candidat est déjà inscrit(e) à cette session : rien n&#39;a été modifié." in page
+    )
+    assert "est inscrit(e)." not in page
+    assert re.search(r'id="email-errors">\s*<li>Camille Candidat est déjà inscrit', page)
+    assert 'value="autre"' in page  # what was typed stays in the form
+    assert enrolled(db, session) == {candidate.email: 33}
+    assert (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "admin.enrol")).first()
+        is None
+    )

@@ -1,0 +1,274 @@
+"""How the audit log reads to a French administrator: named objects, French labels and values.
+
+Presentation only: events keep their stored codes (``session:17``, ``passed: false``), and the
+personal-data export keeps reading them raw. An unknown target kind or detail key is shown as
+stored, so a new kind of event is never hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from sqlalchemy import select
+
+from questionnaire.audit.models import AuditEvent
+from questionnaire.extensions import db
+from questionnaire.roles import ROLE_LABELS, Role
+from questionnaire.web import french_percent, paris_time
+
+NONE = "—"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text for the reader, with the page it names when an administrator can open one."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: AuditEvent
+    target: Shown | None
+    details: list[tuple[str, Shown]]
+
+
+# ---------------------------------------------------------------- values
+
+
+def french_number(value: int | float) -> str:
+    """1234.5 → « 1 234,5 » (narrow non-breaking space between thousands, decimal comma)."""
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def french_value(value: object) -> str:
+    """Any stored detail value as a French reader expects it."""
+    if value is None or value == "" or value == []:
+        return NONE
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, int | float):
+        return french_number(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(french_value(part) for part in value)
+    if isinstance(value, dict):
+        return " ; ".join(f"{key} : {french_value(part)}" for key, part in value.items())
+    return str(value)
+
+
+def _minutes(value: object) -> str:
+    return (
+        f"{french_value(value)}\u00a0min" if isinstance(value, int | float) else french_value(value)
+    )
+
+
+def _percent(value: object) -> str:
+    return french_percent(value) if isinstance(value, int | float) else french_value(value)
+
+
+def _basis_points(value: object) -> str:
+    return french_percent(value / 100) if isinstance(value, int | float) else french_value(value)
+
+
+def _moment(value: object) -> str:
+    try:
+        return paris_time(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return french_value(value)
+
+
+def _roles(value: object) -> str:
+    if not isinstance(value, list):
+        return french_value(value)
+    known = {role.value for role in Role}
+    return ", ".join(ROLE_LABELS[Role(v)] if v in known else str(v) for v in value)
+
+
+def _format(value: object) -> str:
+    return str(value).upper() if isinstance(value, str) else french_value(value)
+
+
+# key → (label, how its value reads); every key some ``record``/``record_action`` call writes
+DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
+    # attempts
+    "score": ("Score", french_value),
+    "max_score": ("Score maximal", french_value),
+    "passed": ("Réussite", french_value),
+    # scoring decisions and grade changes
+    "correct_keys": ("Bonnes réponses", french_value),
+    "before": ("Avant", french_value),
+    "after": ("Après", french_value),
+    "reason": ("Motif", french_value),
+    # incidents
+    "minutes": ("Temps ajouté", _minutes),
+    "attempts_moved": ("Copies prolongées", french_value),
+    # administration
+    "item_count": ("Nombre de questions", french_value),
+    "duration_minutes": ("Durée", _minutes),
+    "pass_mark_bp": ("Seuil de réussite", _basis_points),
+    "opens_at": ("Ouverture", _moment),
+    "closes_at": ("Clôture", _moment),
+    "extra_time_percent": ("Temps supplémentaire", _percent),
+    "rows": ("Candidats dans le fichier", french_value),
+    "updated": ("Déjà inscrits (aménagement remplacé)", french_value),
+    "roles": ("Rôles", _roles),
+    "active": ("Compte actif", french_value),
+    "password_changed": ("Mot de passe changé", french_value),
+    # certification
+    "acquired": ("Acquise", french_value),
+    "grid_score": ("Note de la grille", french_value),
+    "block": ("Bloc", french_value),
+    # exports and imports
+    "format": ("Format", _format),
+    "file": ("Fichier", french_value),
+    "imported": ("Items importés", french_value),
+    "items": ("Items", french_value),
+    # privacy and security
+    "pseudonym": ("Pseudonyme", french_value),
+    "audit_events_deleted": ("Événements du journal supprimés", french_value),
+    "accounts_pseudonymised": ("Comptes pseudonymisés", french_value),
+    "endpoint": ("Point d'accès", french_value),
+}
+
+
+# ---------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """Names and ids that a page of events refers to, fetched once per kind."""
+
+    item_versions: dict[int, tuple[str, int]]
+    certifications: dict[str, int]
+    competencies: dict[int, tuple[str, int]]
+
+
+def _ids(targets: Iterable[str], kind: str) -> set[str]:
+    prefix = f"{kind}:"
+    return {t[len(prefix) :] for t in targets if t.startswith(prefix)}
+
+
+def _numbers(values: Iterable[str]) -> set[int]:
+    return {int(v) for v in values if v.isascii() and v.isdigit()}
+
+
+def _lookups(targets: set[str]) -> _Lookups:
+    from questionnaire.banks.models import Item, ItemVersion
+    from questionnaire.certification.models import Block, Certification, Competency
+
+    versions = _numbers(_ids(targets, "item_version"))
+    slugs = _ids(targets, "certification")
+    competencies = _numbers(_ids(targets, "competency"))
+    item_versions = {}
+    if versions:
+        rows = db.session.execute(
+            select(ItemVersion.id, Item.external_id, ItemVersion.number)
+            .join(Item, Item.id == ItemVersion.item_id)
+            .where(ItemVersion.id.in_(versions))
+        )
+        item_versions = {row.id: (row.external_id, row.number) for row in rows}
+    certifications = {}
+    if slugs:
+        rows = db.session.execute(
+            select(Certification.slug, Certification.id).where(Certification.slug.in_(slugs))
+        )
+        certifications = {row.slug: row.id for row in rows}
+    competency_rows = {}
+    if competencies:
+        rows = db.session.execute(
+            select(Competency.id, Competency.code, Block.certification_id)
+            .join(Block, Block.id == Competency.block_id)
+            .where(Competency.id.in_(competencies))
+        )
+        competency_rows = {row.id: (row.code, row.certification_id) for row in rows}
+    return _Lookups(item_versions, certifications, competency_rows)
+
+
+def _numbered(label: str, value: str, endpoint: str | None = None, **args) -> Shown:
+    url = url_for(endpoint, **args) if endpoint else None
+    return Shown(f"{label} n°\u00a0{value}", url)
+
+
+def describe_target(target: str | None, lookups: _Lookups) -> Shown | None:
+    """``session:17`` → « Session n° 17 » with a link to the session's page."""
+    if not target:
+        return None
+    kind, _, value = target.partition(":")
+    number = int(value) if value.isascii() and value.isdigit() else None
+    if kind == "attempt" and number is not None:
+        return _numbered("Copie", value)  # no administration page shows one copy
+    if kind == "session" and number is not None:
+        return _numbered("Session", value, "admin.show_session", session_id=number)
+    if kind == "questionnaire" and number is not None:
+        return _numbered(
+            "Questionnaire", value, "admin.edit_questionnaire", questionnaire_id=number
+        )
+    if kind == "user" and number is not None:
+        return _numbered("Compte", value, "admin.edit_user", user_id=number)
+    if kind == "item_version" and number is not None:
+        found = lookups.item_versions.get(number)
+        if found is None:
+            return _numbered("Version d'item", value)
+        external_id, version = found
+        url = url_for("banks.item", external_id=external_id, version=version)
+        return Shown(f"Version d'item n°\u00a0{value} ({external_id}, version {version})", url)
+    if kind == "item" and "@" in value:
+        external_id, _, version = value.rpartition("@")
+        if version.isascii() and version.isdigit():
+            url = url_for("banks.item", external_id=external_id, version=int(version))
+            return Shown(f"Item {external_id}, version {version}", url)
+    if kind == "competency" and number is not None:
+        found = lookups.competencies.get(number)
+        if found is None:
+            return _numbered("Compétence", value)
+        code, certification_id = found
+        url = url_for("certification.referential", certification_id=certification_id)
+        return Shown(f"Compétence {code} (n°\u00a0{value})", url)
+    if kind == "certification" and value:
+        certification_id = lookups.certifications.get(value)
+        url = (
+            url_for("certification.referential", certification_id=certification_id)
+            if certification_id is not None
+            else None
+        )
+        return Shown(f"Certification « {value} »", url)
+    if kind == "theme" and value:
+        return Shown(f"Thème « {value} »", url_for("banks.theme", slug=value))
+    return Shown(target)
+
+
+def describe_details(details: dict, lookups: _Lookups) -> list[tuple[str, Shown]]:
+    """Each stored detail as (French label, French value); unknown keys keep their name."""
+    shown = []
+    for key, value in (details or {}).items():
+        if key == "session_id":  # a scoring decision for one session, or for all of them
+            text = (
+                describe_target(f"session:{value}", lookups)
+                if value is not None
+                else Shown("toutes les sessions")
+            )
+            shown.append(("Session", text))
+            continue
+        label, formatter = DETAILS.get(key, (key, french_value))
+        shown.append((label, Shown(formatter(value))))
+    return shown
+
+
+def describe_events(events: list[AuditEvent]) -> list[EventRow]:
+    """A page of events ready for the viewer (needs a request context for the links)."""
+    targets = {event.target for event in events if event.target}
+    lookups = _lookups(targets)
+    return [
+        EventRow(
+            event, describe_target(event.target, lookups), describe_details(event.details, lookups)
+        )
+        for event in events
+    ]
