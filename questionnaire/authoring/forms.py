@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from questionnaire.banks.lint import EARLIEST_CHECK, competency_codes
 from questionnaire.banks.models import (
     CognitiveLevel,
     Difficulty,
@@ -52,9 +53,12 @@ class OptionForm(FrenchSubForm):
 
 class ItemForm(FrenchForm):
     topic = SelectField("Sujet", validators=[InputRequired("Choisissez un sujet.")])
-    competency = StringField(
+    # One of the theme's competencies (the referential's codes in the bank), as the lint demands
+    competency = SelectField(
         "Compétence",
-        validators=[DataRequired("Indiquez la compétence (par exemple C9)."), Length(max=20)],
+        choices=[],
+        validate_choice=False,  # validate_competency says which codes, in French
+        validators=[InputRequired("Choisissez la compétence évaluée.")],
     )
     item_type = RadioField(
         "Type de question",
@@ -100,9 +104,15 @@ class ItemForm(FrenchForm):
     )
 
     option_errors: list[str]
+    allowed_competencies: list[str]
 
     def set_theme(self, theme: Theme) -> None:
         self.topic.choices = [SelectChoice(t.slug, t.title) for t in theme.topics]
+        labels = {code.split()[0]: code for code in reversed(theme.competencies) if code.strip()}
+        self.allowed_competencies = competency_codes(theme.competencies)
+        self.competency.choices = [
+            SelectChoice(code, labels[code]) for code in self.allowed_competencies
+        ]
 
     def filled_options(self) -> list[ParsedOption]:
         return [
@@ -113,12 +123,26 @@ class ItemForm(FrenchForm):
             if (entry.form.text.data or "").strip()
         ]
 
+    def validate_competency(self, field: SelectField) -> None:
+        allowed = self.allowed_competencies
+        if field.data not in allowed:
+            raise ValidationError(
+                "Choisissez une compétence du thème : " + ", ".join(allowed) + "."
+                if allowed
+                else "Ce thème ne déclare aucune compétence : complétez d'abord sa banque."
+            )
+
     def validate_valid_as_of(self, field: DateField) -> None:
         # the day the content was checked: a later date would silence the review reminders
         today = current_time().date()
         if field.data is not None and field.data > today:
             raise ValidationError(
                 f"La date de vérification ne peut pas dépasser aujourd'hui ({today:%d/%m/%Y})."
+            )
+        if field.data is not None and field.data < EARLIEST_CHECK:
+            raise ValidationError(
+                "La date de vérification ne peut pas précéder le "
+                f"{EARLIEST_CHECK:%d/%m/%Y} : indiquez le jour où le contenu a été vérifié."
             )
 
     def validate(self, extra_validators=None) -> bool:
@@ -173,6 +197,13 @@ class ItemForm(FrenchForm):
         """Prefill with a stored version's content (for a new draft or an open one)."""
         self.topic.data = version.topic.slug
         self.competency.data = version.competency
+        if version.competency not in self.allowed_competencies:
+            # shown as it is (an import may bring any text), so that saving never changes it
+            # silently: the author picks one of the theme's, the form says so
+            self.competency.choices = [
+                SelectChoice(version.competency, f"{version.competency} (hors du thème)"),
+                *self.competency.choices,
+            ]
         self.item_type.data = version.item_type.value
         self.stem.data = version.stem
         while len(self.options.entries) < len(version.options):

@@ -20,6 +20,9 @@ KEY_LENGTH_RATIO = 1.5
 NEAR_DUPLICATE_RATIO = 0.92
 RECENT_REVIEW_DAYS = 183
 STABLE_REVIEW_YEARS = 3
+#: No item can have been checked earlier: the texts the banks cite (CGI articles in force, MIF 2,
+#: RGPD, the referentials) all postdate it. An older date is a typing slip (1900, 0202…).
+EARLIEST_CHECK = date(2000, 1, 1)
 
 _ALL_NONE = re.compile(
     r"\b(toutes?|aucune?|tous|aucun)\s+(de\s+)?(ces|les|des)\s+"
@@ -156,7 +159,41 @@ def rule_repeated_option(bank: ParsedBank, item: ParsedItem) -> list[Finding]:
     return findings
 
 
+def competency_codes(competencies: list[str]) -> list[str]:
+    """The codes an item may name: « C19 (B3.3) » in the theme's list → « C19 »."""
+    codes = [code.split()[0] for code in competencies if code.strip()]
+    return list(dict.fromkeys(codes))
+
+
+def rule_competency(bank: ParsedBank, item: ParsedItem) -> list[Finding]:
+    """The item's competency is one the theme evaluates (the referential's codes in the
+    bank header); a theme that declares none is not checked."""
+    allowed = competency_codes(bank.competencies)
+    if not allowed or item.competency in allowed:
+        return []
+    return [
+        _finding(
+            bank,
+            item.id,
+            "unknown-competency",
+            Severity.ERROR,
+            f"compétence « {item.competency} » absente du thème ; attendu : {', '.join(allowed)}.",
+        )
+    ]
+
+
 def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]:
+    if item.valid_as_of < EARLIEST_CHECK:
+        return [
+            _finding(
+                bank,
+                item.id,
+                "implausible-check",
+                Severity.ERROR,
+                f"vérifié le {item.valid_as_of.isoformat()}, date antérieure au "
+                f"{EARLIEST_CHECK:%d/%m/%Y} : indiquez le jour de la vérification.",
+            )
+        ]
     if item.valid_as_of > today:
         # a check cannot have happened yet: such a date would silence every review reminder
         return [
@@ -287,6 +324,7 @@ ITEM_RULES = (
     rule_key_length,
     rule_repeated_option,
     rule_undated_volatile,
+    rule_competency,
 )
 BANK_RULES = (rule_duplicate_stems, rule_key_positions, rule_blueprint_depth)
 

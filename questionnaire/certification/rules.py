@@ -294,3 +294,34 @@ def title_status(
         dates += [met[p] for p in referential.prerequisites]
         return TitleResult(Status.VALIDATED, max(dates), blocks, missing)
     return TitleResult(_aggregate([b.status for b in blocks]), None, blocks, missing)
+
+
+def _undisputed(status: Status) -> Status:
+    return Status.PENDING if status is Status.DISAGREEMENT else status
+
+
+def as_seen_by_candidate(result: TitleResult) -> TitleResult:
+    """The transcript a candidate reads: a jury disagreement is a decision still pending.
+
+    The disagreement is the jury's business until the deliberation settles it; the jury and the
+    CPNE keep seeing it (``TitleResult.disagreements``).
+    """
+    blocks = tuple(
+        replace(
+            block,
+            status=_undisputed(block.status),
+            competencies=tuple(
+                replace(
+                    competency,
+                    status=_undisputed(competency.status),
+                    decision=competency.decision
+                    and replace(
+                        competency.decision, status=_undisputed(competency.decision.status)
+                    ),
+                )
+                for competency in block.competencies
+            ),
+        )
+        for block in result.blocks
+    )
+    return replace(result, status=_undisputed(result.status), blocks=blocks)

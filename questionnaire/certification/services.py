@@ -317,6 +317,15 @@ def transcript(enrolment: CertificationEnrolment) -> rules.TitleResult:
     return results_for(enrolment.certification, [enrolment])[0][1]
 
 
+def transcript_for(enrolment: CertificationEnrolment, viewer: User) -> rules.TitleResult:
+    """The transcript as ``viewer`` may read it: jury and administrators see disagreements,
+    the candidate sees them as decisions pending."""
+    result = transcript(enrolment)
+    if viewer.has_any_role((Role.JURY, Role.ADMIN)):
+        return result
+    return rules.as_seen_by_candidate(result)
+
+
 def evaluations_by_competency(enrolment: CertificationEnrolment) -> dict[int, list[JuryEvaluation]]:
     """Every jury member's evaluation of the candidate, grouped by competency id."""
     grouped: dict[int, list[JuryEvaluation]] = defaultdict(list)

@@ -143,7 +143,7 @@ def _render_transcript(enrolment: CertificationEnrolment, form=None, status: int
             "certification/transcript.html",
             enrolment=enrolment,
             certification=enrolment.certification,
-            result=services.transcript(enrolment),
+            result=services.transcript_for(enrolment, current_user),
             competencies={c.code: c for c in enrolment.certification.competencies},
             is_staff=is_staff,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),

@@ -22,8 +22,16 @@ class Format:
     parse: Callable[[bytes, str, date], ParseResult]
     write: Callable[[ParsedBank], bytes]
     extension: str
+    #: Without ``charset``: the response adds ``; charset=utf-8`` to every ``text/*`` type.
     media_type: str
     suffixes: tuple[str, ...]
+    #: Appended to the theme in the download name, to tell apart formats sharing an extension.
+    file_tag: str = ""
+
+    def download_name(self, theme_slug: str) -> str:
+        """``rgpd.csv``, ``rgpd-qti21.zip``: one name per format, never two alike."""
+        tag = f"-{self.file_tag}" if self.file_tag else ""
+        return f"{theme_slug}{tag}.{self.extension}"
 
 
 FORMATS = {
@@ -37,18 +45,19 @@ FORMATS = {
             "zip",
             "application/zip",
             (".xml", ".zip"),
+            "qti21",
         ),
-        Format("qti3", "IMS QTI 3.0", parse_qti, write_qti3, "zip", "application/zip", ()),
+        Format("qti3", "IMS QTI 3.0", parse_qti, write_qti3, "zip", "application/zip", (), "qti30"),
         Format(
             "gift",
             "Moodle GIFT",
             parse_gift,
             write_gift,
             "gift",
-            "text/plain; charset=utf-8",
+            "text/plain",
             (".gift", ".txt"),
         ),
-        Format("csv", "CSV", parse_csv, write_csv, "csv", "text/csv; charset=utf-8", (".csv",)),
+        Format("csv", "CSV", parse_csv, write_csv, "csv", "text/csv", (".csv",)),
         Format(
             "xlsx",
             "Excel (XLSX)",

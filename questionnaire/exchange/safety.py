@@ -5,11 +5,19 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
+from questionnaire.exchange.parse_errors import (
+    forbidden_xml_error,
+    technical_detail,
+    unknown_encoding_error,
+    xml_error,
+    zip_entry_error,
+)
 from questionnaire.exchange.report import ImportReport
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -53,7 +61,9 @@ class SafeZip:
                 "archive zip illisible : ce n'est pas une archive zip, ou elle est tronquée."
             ) from exc
         except (OSError, ValueError) as exc:
-            raise UnsafeArchive(f"archive zip illisible : {exc}") from exc
+            raise UnsafeArchive(
+                "archive zip illisible : elle est endommagée" + technical_detail(exc) + "."
+            ) from exc
         if len(infos) > MAX_ZIP_ENTRIES:
             raise UnsafeArchive(
                 f"{len(infos)} fichiers dans l'archive (maximum {MAX_ZIP_ENTRIES})."
@@ -81,11 +91,12 @@ class SafeZip:
                 data = handle.read(MAX_ZIP_ENTRY_BYTES + 1)
         except (
             zipfile.BadZipFile,
+            zlib.error,
             OSError,
             ValueError,
             RuntimeError,
-        ) as exc:  # unsupported compression, encryption
-            raise UnsafeArchive(f"« {name} » illisible : {exc}") from exc
+        ) as exc:  # unsupported compression, encryption, damaged data
+            raise UnsafeArchive(zip_entry_error(name, exc)) from exc
         self._read_total += len(data)
         if len(data) > MAX_ZIP_ENTRY_BYTES or self._read_total > MAX_ZIP_TOTAL_BYTES:
             raise UnsafeArchive(f"« {name} » dépasse la taille permise une fois décompressé.")
@@ -97,7 +108,9 @@ def parse_xml(data: bytes, location: str, report: ImportReport) -> Element | Non
     try:
         return defusedxml.ElementTree.fromstring(data)
     except DefusedXmlException as exc:
-        report.error(location, f"XML refusé (entités ou références externes interdites) : {exc}.")
+        report.error(location, forbidden_xml_error(exc))
     except ParseError as exc:
-        report.error(location, f"XML mal formé : {exc}.")
+        report.error(location, xml_error(exc))
+    except LookupError as exc:  # an encoding Python does not know, declared in <?xml ?>
+        report.error(location, unknown_encoding_error(exc))
     return None

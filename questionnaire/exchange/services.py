@@ -13,7 +13,7 @@ from sqlalchemy import select
 from questionnaire.audit.services import record_action
 from questionnaire.auth.models import User
 from questionnaire.authoring.services import parsed_from_version, record_import
-from questionnaire.banks.lint import lint_item
+from questionnaire.banks.lint import competency_codes, lint_item
 from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
 from questionnaire.banks.services import content_hash
 from questionnaire.banks.validation import ParsedBank, ParsedItem, ParsedTopic
@@ -81,7 +81,7 @@ class _TopicResolver:
 
 
 def _default_competency(theme: Theme) -> str:
-    codes = [code.split()[0] for code in theme.competencies if code.strip()]
+    codes = competency_codes(theme.competencies)
     return codes[0] if codes else ""
 
 

@@ -19,6 +19,7 @@ from questionnaire.exchange.items import (
     read_metadata,
     usable_id,
 )
+from questionnaire.exchange.parse_errors import csv_error, technical_detail
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import SafeZip, UnsafeArchive, check_size
 
@@ -134,7 +135,7 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
             return ParseResult([], report)
         records = [(f"ligne {line}", values) for line, values in records_with_lines(reader)]
     except csv.Error as exc:
-        report.error(f"ligne {reader.line_num}", f"CSV illisible : {exc}.")
+        report.error(f"ligne {reader.line_num}", csv_error(exc))
         return ParseResult([], report)
     return ParseResult(_rows(header, records, report, today), report)
 
@@ -153,7 +154,12 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         report.error(source, str(exc))
         return ParseResult([], report)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
-        report.error(source, f"classeur XLSX illisible : {exc.__class__.__name__}.")
+        report.error(
+            source,
+            "classeur XLSX illisible : il est endommagé ou n'est pas un classeur Excel"
+            + technical_detail(exc.__class__.__name__)
+            + ".",
+        )
         return ParseResult([], report)
     try:
         sheet = (

@@ -93,5 +93,5 @@ def export_items():
         io.BytesIO(data),
         mimetype=fmt.media_type,
         as_attachment=True,
-        download_name=f"{export_form.theme.data}.{fmt.extension}",
+        download_name=fmt.download_name(export_form.theme.data),
     )

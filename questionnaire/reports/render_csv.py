@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 
 from questionnaire.reports.tables import Report
+from questionnaire.web import paris_time
 
 #: Fixed timestamp of the archive members, so that the same report gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -19,36 +21,49 @@ def zip_member(name: str) -> zipfile.ZipInfo:
     return info
 
 
+#: Text a spreadsheet would run as a formula (numbers are written as numbers, never prefixed).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> object:
+    """A value as a French spreadsheet reads it: decimal comma, « oui » / « non », no formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
-        return repr(value)
+        return "" if not math.isfinite(value) else repr(float(value)).replace(".", ",")
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return value
 
 
 def _csv(header: list[str], rows: list[tuple]) -> bytes:
+    """Semicolon-separated, UTF-8 with a BOM: what Excel opens as is in French (like the
+    deliberation export)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def render_csv(report: Report) -> bytes:
-    """ZIP of `rapport.csv` (title, scope, time, fingerprint) and `<table>.csv` files."""
+    """ZIP of `rapport.csv` (title, scope, time, fingerprint) and `<table>.csv` files.
+
+    The files are for people (jury and CPNE opening them in a spreadsheet): French headings,
+    ``;``, decimal comma, exact values. Programs read the analytics library's own CSV instead.
+    """
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         meta = [
-            ("titre", report.title),
-            ("perimetre", report.scope),
-            ("genere_le", report.generated_at.isoformat()),
-            ("empreinte_sha256", report.fingerprint),
+            ("Titre", report.title),
+            ("Périmètre des données", report.scope),
+            ("Généré le", paris_time(report.generated_at)),
+            ("Empreinte SHA-256 des données", report.fingerprint),
         ]
-        archive.writestr(zip_member("rapport.csv"), _csv(["cle", "valeur"], meta))
+        archive.writestr(zip_member("rapport.csv"), _csv(["Rubrique", "Valeur"], meta))
         for table in report.tables:
-            header = [column.key for column in table.columns]
+            header = [column.label for column in table.columns]
             archive.writestr(zip_member(f"{table.name}.csv"), _csv(header, list(table.rows)))
     return output.getvalue()

@@ -60,6 +60,7 @@ def _styles() -> dict:
         "body": sheet["BodyText"],
         "cell": cell,
         "head": cell.clone("head", fontName=HEADER_FONT),
+        "key": sheet["BodyText"].clone("key", fontSize=8, leading=10, spaceAfter=6),
     }
 
 
@@ -163,15 +164,16 @@ def trend_drawing(trend: Trend) -> Drawing:
     width, height = 240 * mm, 75 * mm
     drawing = Drawing(width, height)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 15 * mm, 22 * mm
-    chart.width, chart.height = width - 25 * mm, height - 32 * mm
+    chart.x, chart.y = 15 * mm, 12 * mm
+    chart.width, chart.height = width - 25 * mm, height - 22 * mm
     chart.data = [list(values) for _, values in trend.series]
-    chart.categoryAxis.categoryNames = [c[:28] for c in trend.categories]
-    chart.categoryAxis.labels.angle = 20
-    chart.categoryAxis.labels.boxAnchor = "ne"
-    chart.categoryAxis.labels.fontSize = 6
+    # short marks under the axis; the key below the chart gives each session's full name
+    chart.categoryAxis.categoryNames = [trend_mark(i) for i in range(len(trend.categories))]
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = trend.floor, 1
     chart.valueAxis.valueStep = 0.2
+    chart.valueAxis.labelTextFormat = french_tick
     chart.joinedLines = 0  # joined per series below: reportlab cannot join a single point
     for index, colour in enumerate(SERIES_COLOURS[: len(trend.series)]):
         defined = sum(value is not None for value in trend.series[index][1])
@@ -186,6 +188,25 @@ def trend_drawing(trend: Trend) -> Drawing:
         drawing.add(String(chart.x + 60 * mm * index, height - 11 * mm, f"— {name}",
                            fontSize=8, fillColor=colour))  # fmt: skip
     return drawing
+
+
+def trend_mark(index: int) -> str:
+    """The mark of the ``index``-th category under the chart: S1, S2…"""
+    return f"S{index + 1}"
+
+
+def french_tick(value: float) -> str:
+    """A value-axis label with the French decimal comma: 0,2 (never « 0.2 »)."""
+    return f"{value:.1f}".replace(".", ",").replace("-0,0", "0,0")
+
+
+def trend_key(trend: Trend, styles: dict) -> Paragraph:
+    """Each mark of the chart with the category's full name (wrapped, never cut)."""
+    entries = [
+        f"<b>{trend_mark(i)}</b> : {escape(category)}"
+        for i, category in enumerate(trend.categories)
+    ]
+    return Paragraph("Sessions du graphique — " + " ; ".join(entries) + ".", styles["key"])
 
 
 def render_pdf(report: Report) -> bytes:
@@ -228,7 +249,7 @@ def _section_story(section: Section, styles: dict) -> list:
     if section.histogram is not None and section.histogram.scores:
         parts.append((False, [histogram_drawing(section.histogram)]))
     if section.trend is not None:
-        parts.append((False, [trend_drawing(section.trend)]))
+        parts.append((False, [trend_drawing(section.trend), trend_key(section.trend, styles)]))
     for table in section.tables:
         caption = Paragraph(escape(table.title), styles["h3"])
         flowables = [caption, _pdf_table(table, styles), Spacer(1, 4 * mm)]

@@ -116,3 +116,28 @@ def test_list_flags_ownerless_drafts(client, db, clock, loaded_bank, author):
     page = client.get("/atelier/?flag=sans-auteur").get_data(as_text=True)
     assert ">choice</a>" in page and "TST-0001" not in page
     assert "aucun (import)" in page and "importée sans auteur, à prendre en charge" in page
+
+
+def test_an_imported_competency_outside_the_theme_blocks_the_review(
+    db, clock, loaded_bank, make_user
+):
+    loaded_bank()
+    owner = make_user(Role.AUTHOR, email="auteur2@example.org")
+    rows = [
+        "id,topic,competency,type,stem,option_a,option_b,option_c,correct,rationale,reference,"
+        "valid_as_of",
+        "HORS-1,alpha,n'importe quoi,single,Quel taux en 2026 ?,1 %,2 %,3 %,B,Car.,Art. 1,2026-01-10",
+        "HORS-2,alpha,C9,single,Quel seuil en 2026 ?,1 €,2 €,3 €,A,Car.,Art. 2,1900-01-01",
+    ]
+    report = import_file("\n".join(rows).encode(), "items.csv", "csv", "fiscalite", clock(),
+                         author=owner)  # fmt: skip
+    db.session.commit()
+    warnings = [entry.message for entry in report.warnings]
+    assert any("[unknown-competency]" in message for message in warnings), warnings
+    assert any("[implausible-check]" in message for message in warnings), warnings
+    for external_id, reason in (("HORS-1", "compétence « n'importe quoi »"), ("HORS-2", "1900")):
+        item = db.session.execute(select(Item).where(Item.external_id == external_id)).scalar_one()
+        version = item.latest_version
+        with pytest.raises(services.AuthoringError, match=reason):
+            services.submit(version, owner, clock())
+        assert version.status is VersionStatus.DRAFT

@@ -151,8 +151,37 @@ def test_editor_messages_from_wtforms_are_in_french(client, loaded_bank, author)
     assert "Not a valid" not in html and "Field cannot" not in html
     assert re.search(r'id="topic-errors">\s*<li>N&#39;est pas un choix valide', html)
     assert re.search(
-        r'id="competency-errors">\s*<li>Le champ ne peut pas contenir plus de 20', html
+        r'id="competency-errors">\s*<li>Choisissez une compétence du thème : C9\.', html
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("competency", "n'importe quoi", "Choisissez une compétence du thème : C9."),
+        ("competency", "C9 (B2.3)", "Choisissez une compétence du thème : C9."),
+        ("valid_as_of", "1900-01-01", "ne peut pas précéder le 01/01/2000"),
+    ],
+)
+def test_editor_refuses_a_competency_outside_the_theme_and_an_implausible_date(
+    client, db, loaded_bank, author, field, value, message
+):
+    loaded_bank()
+    login(client, author.email)
+    response = post_editor(client, new_item_url(), **{field: value})
+    html = response.get_data(as_text=True)
+    assert re.search(rf'id="{field}-errors">\s*<li>[^<]*{re.escape(message)}', html), html
+    assert db.session.execute(select(Item).where(Item.external_id == "TST-0009")).first() is None
+
+
+def test_editor_offers_the_theme_competencies(client, loaded_bank, author):
+    loaded_bank()
+    login(client, author.email)
+    html = client.get(new_item_url()).get_data(as_text=True)
+    assert re.search(r'<select[^>]*id="competency"', html)
+    assert '<option value="C9">C9 (B2.3)</option>' in html
+    response = post_editor(client, new_item_url(), valid_as_of="2000-01-01")
+    assert response.status_code == 302  # the earliest date accepted
 
 
 def review_flow(client, db, author, reviewer):
@@ -369,3 +398,18 @@ def test_comments_stay_on_the_item_thread(client, loaded_bank, author, reviewer,
     thread = html[html.index('id="thread-title"') :]
     assert "Robin Relecteur" in thread and "Source à citer ?" in thread
     assert "(version 1)" in thread and "brouillon créé (version 2)" in thread
+
+
+def test_editor_shows_an_out_of_theme_competency_instead_of_replacing_it(
+    client, db, loaded_bank, author
+):
+    loaded_bank()
+    item = db.session.execute(select(Item).where(Item.external_id == "TST-0001")).scalar_one()
+    item.latest_version.competency = "n'importe quoi"  # as an old import could have left it
+    db.session.commit()
+    login(client, author.email)
+    html = client.get("/atelier/items/TST-0001/modifier").get_data(as_text=True)
+    assert re.search(
+        r'<option selected value="n&#39;importe quoi">n&#39;importe quoi \(hors du thème\)', html
+    ), html
+    assert "unknown-competency" in html or "absente du thème" in html

@@ -11,6 +11,7 @@ from questionnaire.certification.rules import (
     Evaluation,
     ReferentialSpec,
     Status,
+    as_seen_by_candidate,
     block_status,
     competency_status,
     decide,
@@ -210,6 +211,23 @@ def test_title_when_all_blocks_are_validated_dated_by_the_last_block():
 def test_title_lists_the_competencies_in_disagreement():
     evaluations = [ev("C1", 7, acquired=True), ev("C1", 8, acquired=False)]
     assert title_status(REFERENTIAL, evaluations, {}).disagreements == ("C1",)
+
+
+def test_the_candidate_sees_a_disagreement_as_a_pending_decision():
+    evaluations = [
+        ev("C1", 7, acquired=True),
+        ev("C1", 8, acquired=False),
+        ev("C2", 7, 2, acquired=True),
+    ]
+    jury_view = title_status(REFERENTIAL, evaluations, {})
+    seen = as_seen_by_candidate(jury_view)
+    first, second = seen.blocks
+    assert jury_view.blocks[0].status is Status.DISAGREEMENT  # unchanged for the jury
+    assert first.status is Status.PENDING
+    assert first.competencies[0].status is Status.PENDING
+    assert first.competencies[0].decision.status is Status.PENDING
+    assert seen.status is Status.PENDING and seen.disagreements == ()
+    assert second == jury_view.blocks[1]  # a settled block is shown as it is
 
 
 # --- weighted modalities (seed 001: oral 80 %, written 20 %) ----------------------------------

@@ -280,6 +280,13 @@ def test_certification_path_with_two_jury_members(
     evaluate_everything("j2@example.org", "not_acquired")
     page = logged_in(client, "j1@example.org").get(deliberation).get_data(as_text=True)
     assert "désaccord des évaluateurs" in page and disputed.code in page
+    transcript_url = f"/certifications/inscriptions/{enrolment.id}"
+    jury_transcript = client.get(transcript_url).get_data(as_text=True)
+    assert "désaccord des évaluateurs" in jury_transcript
+    # the candidate reads a decision still to come, not the jury's disagreement
+    own = logged_in(client, "c@example.org").get(transcript_url).get_data(as_text=True)
+    assert "désaccord" not in own
+    assert 'class="status status-pending">en attente<' in own
     logged_in(client, "j2@example.org")
     token = form_token(client, grid)
     evaluate(

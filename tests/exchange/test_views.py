@@ -117,3 +117,29 @@ def test_export_download(client, make_user, loaded_bank):
     empty = client.get("/echanges/export?theme=fiscalite&format=csv&status=draft")
     assert empty.data.count(b"\n") == 1  # header only
     assert client.get("/echanges/export?theme=nope&format=csv").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "media_type"),
+    [
+        ("csv", "fiscalite.csv", "text/csv; charset=utf-8"),
+        ("gift", "fiscalite.gift", "text/plain; charset=utf-8"),
+        ("qti", "fiscalite-qti21.zip", "application/zip"),
+        ("qti3", "fiscalite-qti30.zip", "application/zip"),
+        (
+            "xlsx",
+            "fiscalite.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ],
+)
+def test_each_export_has_its_own_name_and_one_charset(
+    client, make_user, loaded_bank, fmt, name, media_type
+):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = client.get(f"/echanges/export?theme=fiscalite&format={fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == media_type
+    assert response.headers["Content-Disposition"] == f"attachment; filename={name}"

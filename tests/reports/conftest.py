@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 
 import pytest
@@ -74,3 +76,15 @@ def bank_yaml_text():
     from tests.conftest import bank_yaml
 
     return bank_yaml(topics={"alpha": 2, "beta": 2})
+
+
+def csv_rows(archive, name: str) -> list[dict[str, str]]:
+    """A table of a report's CSV archive: UTF-8 with a BOM, ``;``, French headings."""
+    text = archive.read(name).decode("utf-8")
+    assert text.startswith("\ufeff"), name
+    return list(csv.DictReader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def french_number(text: str) -> float:
+    """« 0,8235 » → 0.8235 (the CSV's decimal comma)."""
+    return float(text.replace(",", "."))

@@ -193,3 +193,28 @@ def test_an_item_neutralised_after_the_ratings_leaves_the_cut(
     row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
     assert row[1:3] == (3, pytest.approx((2.6 - rated[fourth.id]) / 3))
     assert len(db.session.execute(select(AngoffRating)).scalars().all()) == 4  # ratings kept
+
+
+def _visible_text(html: str) -> str:
+    """The page's text without tags, attributes (``step="0.01"``), scripts and styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_help_texts_use_the_french_decimal_comma(client, make_user, sit_session, db):
+    session, _, _ = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    panel = new_panel(client, db, session)
+    for url in (
+        f"/rapports/angoff/{panel.id}/estimations",
+        f"/rapports/angoff/{panel.id}",
+        f"/rapports/sessions/{session.id}/angoff",
+        f"/rapports/sessions/{session.id}",
+        f"/rapports/sessions/{session.id}/neutraliser",
+        "/rapports/",
+    ):
+        text = _visible_text(client.get(url).get_data(as_text=True))
+        assert not re.findall(r"\d\.\d", text), url
+    assert "par exemple 0,65" in _visible_text(
+        client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
+    )

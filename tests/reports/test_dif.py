@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import zipfile
@@ -17,7 +16,7 @@ from questionnaire.reports.loader import load_session
 from questionnaire.reports.psychometrics import DifChoiceError
 from questionnaire.reports.session_report import build_session_report
 from tests.conftest import form_token, login
-from tests.reports.conftest import PATTERNS
+from tests.reports.conftest import PATTERNS, csv_rows
 
 #: 5 « Nord », 5 « Sud », 4 « Est » (too few: pooled, never analysed), 1 without a group.
 GROUPS = ["Nord"] * 5 + ["Sud"] * 5 + ["Est"] * 4 + [None]
@@ -99,8 +98,8 @@ def test_page_form_exports_and_cli_carry_the_choice(client, make_user, grouped, 
     assert result.exit_code == 1 and "moins de 5 copies" in result.output
     assert runner.invoke(args=[*args, "--reference", "Sud", "--focal", "Nord"]).exit_code == 0
     archive = zipfile.ZipFile(output)
-    rows = list(csv.DictReader(io.StringIO(archive.read("dif.csv").decode())))
-    assert [(r["n_reference"], r["n_focal"]) for r in rows] == [("5", "5")] * 4
+    rows = csv_rows(archive, "dif.csv")
+    assert [(r["Copies (référence)"], r["Copies (focal)"]) for r in rows] == [("5", "5")] * 4
     assert "dif_groupes.csv" in archive.namelist()
 
 

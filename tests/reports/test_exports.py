@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from fractions import Fraction
@@ -15,6 +14,7 @@ from analytics import item_stats, test_stats
 from questionnaire.auth.models import Role
 from questionnaire.reports.loader import load_session
 from tests.conftest import login
+from tests.reports.conftest import csv_rows, french_number
 
 SHEETS = [
     "Rapport", "participation", "resultats", "distribution", "sujets", "fidelite", "items",
@@ -97,13 +97,37 @@ def test_csv_archive_holds_every_table_with_exact_values(jury_client, sat):
     response = _export(jury_client, session, "csv")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == sorted(["rapport.csv"] + [f"{s}.csv" for s in SHEETS[1:]])
-    rows = list(csv.DictReader(io.StringIO(archive.read("items.csv").decode())))
-    assert [float(r["facility"]) for r in rows] == items["facility"].tolist()
-    assert [float(r["r_rest"]) for r in rows] == items["r_rest"].tolist()
-    meta = dict(csv.reader(io.StringIO(archive.read("rapport.csv").decode())))
-    assert len(meta["empreinte_sha256"]) == 64
-    fidelite = next(csv.DictReader(io.StringIO(archive.read("fidelite.csv").decode())))
-    assert float(fidelite["alpha"]) == stats.alpha
+    rows = csv_rows(archive, "items.csv")
+    assert [french_number(r["Facilité"]) for r in rows] == items["facility"].tolist()
+    assert [french_number(r["Discrimination (r item-reste)"]) for r in rows] == items[
+        "r_rest"
+    ].tolist()
+    meta = {row["Rubrique"]: row["Valeur"] for row in csv_rows(archive, "rapport.csv")}
+    assert len(meta["Empreinte SHA-256 des données"]) == 64
+    fidelite = csv_rows(archive, "fidelite.csv")[0]
+    assert french_number(fidelite["Alpha de Cronbach"]) == stats.alpha
+
+
+def test_csv_archive_is_french_for_a_spreadsheet(jury_client, sat):
+    """Headings as on the page, ``;``, decimal comma and a BOM, like the deliberation CSV."""
+    session = sat[0]
+    archive = zipfile.ZipFile(io.BytesIO(_export(jury_client, session, "csv").data))
+    for name in archive.namelist():
+        assert archive.read(name).startswith("\ufeff".encode()), name
+    header = archive.read("participation.csv").decode("utf-8-sig").splitlines()[0]
+    assert header == (
+        "Inscrits;Copies commencées;Remises par le candidat;Remises à l'échéance;"
+        "En cours;Non commencées"
+    )
+    results = csv_rows(archive, "resultats.csv")[0]
+    assert "Taux de réussite" in results and "pass_rate" not in results
+    assert "." not in results["Taux de réussite"]
+    assert french_number(results["Taux de réussite"]) == sat[3].pass_rate
+    distractors = csv_rows(archive, "distracteurs.csv")
+    assert list(distractors[0])[:2] == ["Item", "Option"]
+    assert {row["Clé"] for row in distractors} == {"oui", "non"}
+    meta = {row["Rubrique"]: row["Valeur"] for row in csv_rows(archive, "rapport.csv")}
+    assert meta["Généré le"].count("/") == 2  # Paris time, as on the page
 
 
 def test_cpne_exports_hold_no_name_or_email(jury_client, sat):

@@ -18,8 +18,17 @@ from questionnaire.reports.render_pdf import (
     _widths,
     histogram_drawing,
     render_pdf,
+    trend_drawing,
 )
-from questionnaire.reports.tables import Column, Histogram, Kind, Report, Section, Table
+from questionnaire.reports.tables import (
+    Column,
+    Histogram,
+    Kind,
+    Report,
+    Section,
+    Table,
+    Trend,
+)
 
 HEADING = "Section suivante"
 
@@ -111,3 +120,26 @@ def test_cut_label_sits_above_the_bars():
     title = strings["Distribution"]
     assert label.y >= chart.y + chart.height  # the tallest bar reaches the top of the plot
     assert title.y - label.y >= label.fontSize  # and the label stays clear of the title
+
+
+LONG_NAMES = (
+    "02/03/2026 Session de démonstration du printemps, groupe du matin",
+    "22/03/2026 Session de démonstration du printemps, groupe de l'après-midi",
+)
+
+
+def test_trend_chart_speaks_french_and_names_every_session_in_full():
+    trend = Trend(LONG_NAMES, (("Taux de réussite", (0.4, 0.1)), ("Alpha", (0.7, 0.5))), "T")
+    chart = next(node for node in trend_drawing(trend).contents if hasattr(node, "valueAxis"))
+    ticks = [chart.valueAxis.labelTextFormat(v) for v in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)]
+    assert ticks == ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"]
+    assert chart.categoryAxis.categoryNames == ["S1", "S2"]
+    report = Report(
+        "period", "Rapport", "Périmètre", datetime(2026, 3, 2, 9, tzinfo=UTC), "0" * 64,
+        (Section("sessions", "Sessions", trend=trend),),
+    )  # fmt: skip
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(report))).pages)
+    flat = " ".join(text.split())
+    for name in LONG_NAMES:
+        assert name in flat, flat  # in the key under the chart, wrapped, never cut
+    assert "0,2" in flat and "0.2" not in flat and "0.4" not in flat

@@ -146,3 +146,23 @@ def test_blueprint_depth_warning():
         )
     )
     assert (None, "blueprint-depth", W) in findings
+
+
+def test_the_competency_is_one_of_the_theme():
+    wrong = lambda d: d["items"][0].update(competency="n'importe quoi")  # noqa: E731
+    assert ("TST-0001", "unknown-competency", E) in lint(wrong)
+    full_code = lambda d: d["items"][0].update(competency="C9 (B2.3)")  # noqa: E731
+    assert ("TST-0001", "unknown-competency", E) in lint(full_code)  # the short code, as shipped
+    two = lambda d: d.update(competencies=["C19 (B3.3)", "C20 (B3.4)"])  # noqa: E731
+    assert ("TST-0001", "unknown-competency", E) in lint(two)
+    other = lambda d: (two(d), d["items"][0].update(competency="C20"))  # noqa: E731
+    assert not any(f[0] == "TST-0001" and f[1] == "unknown-competency" for f in lint(other))
+
+
+def test_a_check_dated_before_2000_is_an_error():
+    old = lambda d: d["items"][0].update(valid_as_of=date(1900, 1, 1))  # noqa: E731
+    findings = lint(old)
+    assert ("TST-0001", "implausible-check", E) in findings
+    assert ("TST-0001", "stale", W) not in findings  # one finding, the one that says why
+    first_day = lambda d: d["items"][0].update(valid_as_of=date(2000, 1, 1))  # noqa: E731
+    assert not any(rule == "implausible-check" for _i, rule, _s in lint(first_day))

@@ -13,7 +13,10 @@ import pytest
 import yaml
 
 from questionnaire.banks.findings import Severity
+from questionnaire.banks.lint import competency_codes
 from questionnaire.banks.services import validate_banks
+from questionnaire.certification.loader import DATA_PATH
+from questionnaire.certification.parsing import validate_referentials
 
 BANKS = Path(__file__).resolve().parents[2] / "question_banks"
 THEMES = {"fiscalite": "C9", "risques": ("C19", "C20"), "reglementation": "C21", "rgpd": "C22"}
@@ -66,3 +69,21 @@ def test_bank_meets_the_committee_rules(theme):
 def test_ids_are_stable_and_unique_across_banks():
     ids = [item["id"] for theme in THEMES for item in load(theme)["items"]]
     assert len(ids) == len(set(ids))
+
+
+def test_bank_competencies_are_those_the_referentials_test_by_its_questionnaire():
+    """The editor and the lint accept a theme's ``competencies``: they are the referential's."""
+    certifications, problems = validate_referentials(DATA_PATH)
+    assert problems == []
+    by_theme: dict[str, set[str]] = {}
+    for certification in certifications:
+        for block in certification.blocks:
+            for competency in block.competencies:
+                for modality in competency.modalities:
+                    if modality.theme:
+                        by_theme.setdefault(modality.theme, set()).add(competency.code)
+    for theme in THEMES:
+        header = load(theme)["competencies"]
+        assert set(header) == by_theme[theme], theme
+        expected = THEMES[theme] if isinstance(THEMES[theme], tuple) else (THEMES[theme],)
+        assert tuple(competency_codes(header)) == expected
