@@ -275,6 +275,7 @@ def item_stats(
             r_rest = masked_corr(np.where(ok, x0, 0.0), np.where(ok, rest, 0.0), ok)
         d27 = (col_dot(x0, upper) / _weight_sums(upper, mask)
                - col_dot(x0, lower) / _weight_sums(lower, mask)) / m  # fmt: skip
+        d27 = np.where(n >= 2, d27, np.nan)  # one attempt would sit in both groups
     stats = pd.DataFrame(
         {
             "item_id": data.item_ids,

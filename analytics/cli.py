@@ -41,6 +41,25 @@ def _options(value: str | None) -> list[str] | None:
     return _ids([value]) if value else None
 
 
+def _warn(stderr: TextIO, command: str, message: str) -> None:
+    """One caution line on stderr (the result on stdout keeps its documented format)."""
+    stderr.write(f"python -m analytics {command} : attention : {message}\n")
+
+
+def _warn_few(stderr: TextIO, command: str, seen: pd.Series) -> None:
+    """Warn when some items were seen by fewer than FEW_ATTEMPTS attempts."""
+    from analytics.reliability import FEW_ATTEMPTS
+
+    few = int((seen < FEW_ATTEMPTS).sum())
+    if few:
+        _warn(
+            stderr,
+            command,
+            f"{few} item(s) sur {len(seen)} vu(s) par moins de {FEW_ATTEMPTS} tentatives : "
+            "statistiques et alertes peu fiables",
+        )
+
+
 def _cmd_item_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from analytics.classical import FlagThresholds, item_stats
     from analytics.io import read_responses
@@ -57,6 +76,7 @@ def _cmd_item_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     table = read_responses(args.file)
     result = item_stats(table, thresholds, options=_options(args.options))
     _write_table(result, args.output, stdout, float_format=FLOAT_FORMAT)
+    _warn_few(stderr, "item-stats", result["n"])
     return 0
 
 
@@ -71,6 +91,8 @@ def _cmd_test_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     result = test_stats(read_responses(args.file), cut=cut)
     json.dump(result.to_dict(), stdout, ensure_ascii=False, indent=2)
     stdout.write("\n")
+    for message in result.warnings:
+        _warn(stderr, "test-stats", message)
     return 0
 
 
@@ -78,8 +100,10 @@ def _cmd_distractors(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     from analytics.distractors import distractor_analysis
     from analytics.io import read_responses
 
-    result = distractor_analysis(read_responses(args.file), options=_options(args.options))
+    table = read_responses(args.file)
+    result = distractor_analysis(table, options=_options(args.options))
     _write_table(result, args.output, stdout, float_format=FLOAT_FORMAT)
+    _warn_few(stderr, "distractors", table.groupby("item_id", observed=True).size())
     return 0
 
 

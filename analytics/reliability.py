@@ -16,6 +16,12 @@ from analytics.io import AnalyticsInputError, ResponseData, prepare
 
 #: Scores are compared on a 1e-6 grid so that float noise never moves a total across the cut.
 _GRID = 1_000_000
+#: Below this many attempts, statistics are returned with a warning: they may move a lot (the
+#: app's author pages and reports use the same threshold).
+FEW_ATTEMPTS = 30
+#: In an incomplete design, a form seen by fewer attempts gets no alpha of its own: with 2 to 6
+#: copies, sampling noise alone gives form alphas from −15 to 1.
+MIN_FORM_ATTEMPTS = FEW_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class TestStats:
     forms: list[FormStats] = field(default_factory=list)
     alpha_pairwise: float | None = None
     note: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     __test__ = False  # not a pytest test class
 
@@ -103,6 +110,13 @@ def _clean(value: object) -> object:
 
 def _num(value: float) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+def sem_from(sd: float | None, reliability: float | None) -> float | None:
+    """SEM = sd·√(1 − ρ), ρ clamped to [0, 1]: a negative alpha gives SEM = sd, never more."""
+    if sd is None or reliability is None or not (math.isfinite(sd) and math.isfinite(reliability)):
+        return None
+    return sd * math.sqrt(1 - min(max(reliability, 0.0), 1.0))
 
 
 def parse_cut(cut: float | str | Fraction) -> Fraction:
@@ -223,7 +237,7 @@ def form_reliability(data: ResponseData) -> list[FormStats]:
     sem = np.full(n_forms, np.nan)
     if ok.any():
         lo[ok], hi[ok] = feldt_ci(alphas[ok], n[ok], k[ok])
-        sem[ok] = np.sqrt(total_var[ok] * np.maximum(1 - alphas[ok], 0.0))
+        sem[ok] = np.sqrt(total_var[ok] * (1 - np.clip(alphas[ok], 0.0, 1.0)))
     return [
         FormStats(f"F{f + 1}", int(n_f), int(k_f), float(a), (float(l_), float(h)), float(s))
         if r == ""
@@ -263,19 +277,20 @@ def test_stats(data: pd.DataFrame | ResponseData, cut: float | str | Fraction = 
         alpha = forms[0].alpha
         alpha_ci = forms[0].alpha_ci
     else:
-        valid = [f for f in forms if f.alpha is not None]
-        covered = sum(f.n_attempts for f in valid)
-        alpha = sum(f.alpha * f.n_attempts for f in valid) / covered if valid else None
-        alpha_ci = None
+        # Averaging form alphas is unsound when forms are small (a random draw per candidate):
+        # the headline is the pairwise alpha, which uses every attempt.
+        forms = [_hide_small_form(f) for f in forms]
         pairwise = _num(alpha_pairwise(data))
+        alpha = pairwise
+        alpha_ci = None
+        shown = sum(1 for f in forms if f.alpha is not None)
         note = (
-            f"plan incomplet ({len(forms)} formes) : alpha = moyenne des alphas des formes, "
-            f"pondérée par le nombre de tentatives, sur {len(valid)} formes calculables "
-            f"({covered} tentatives sur {n}) ; alpha_ci non défini ; alpha_pairwise = alpha "
-            "de la forme de chaque tentative d'après la matrice de covariances par paires, "
-            "moyenné sur les tentatives"
+            f"plan incomplet ({len(forms)} formes) : alpha = alpha_pairwise, alpha de la forme "
+            "de chaque tentative d'après la matrice de covariances par paires, moyenné sur les "
+            f"tentatives ; alpha_ci non défini ; alpha par forme donné pour les {shown} formes "
+            f"d'au moins {MIN_FORM_ATTEMPTS} tentatives seulement"
         )
-    sem = sd * math.sqrt(max(1 - alpha, 0.0)) if alpha is not None and math.isfinite(sd) else None
+    sem = sem_from(_num(sd), alpha)
 
     k_eff = round(float(data.presented.sum(axis=1).mean()))
     mean_max = float(data.max_totals.mean())
@@ -298,6 +313,14 @@ def test_stats(data: pd.DataFrame | ResponseData, cut: float | str | Fraction = 
         reason=reason,
     )
     max_total = float(data.max_totals.max())
+    warnings = []
+    if n < FEW_ATTEMPTS:
+        warnings.append(
+            f"{n} tentatives (moins de {FEW_ATTEMPTS}) : statistiques peu fiables (alpha, "
+            "intervalle de Feldt, SEM, cohérence de décision), à confirmer sur plus de copies"
+        )
+    if alpha is not None and alpha < -1e-9:  # not float noise around an exact 0
+        warnings.append("alpha négatif : SEM bornée à l'écart-type (fidélité prise égale à 0)")
     return TestStats(
         n_attempts=n,
         n_items=data.n_items,
@@ -309,7 +332,7 @@ def test_stats(data: pd.DataFrame | ResponseData, cut: float | str | Fraction = 
         kurtosis=kurt,
         alpha=_num(alpha) if alpha is not None else None,
         alpha_ci=alpha_ci,
-        sem=_num(sem) if sem is not None else None,
+        sem=sem,
         cut=float(cut_fraction),
         pass_rate=float(pass_mask(totals, data.max_totals, cut_fraction).mean()),
         csem_at_cut=csem,
@@ -319,7 +342,16 @@ def test_stats(data: pd.DataFrame | ResponseData, cut: float | str | Fraction = 
         forms=[] if complete else forms,
         alpha_pairwise=pairwise,
         note=note,
+        warnings=warnings,
     )
+
+
+def _hide_small_form(form: FormStats) -> FormStats:
+    """A form of fewer than MIN_FORM_ATTEMPTS attempts keeps its sizes but shows no alpha."""
+    if form.alpha is None or form.n_attempts >= MIN_FORM_ATTEMPTS:
+        return form
+    reason = f"moins de {MIN_FORM_ATTEMPTS} tentatives (alpha trop instable)"
+    return FormStats(form.form_id, form.n_attempts, form.n_items, None, None, None, reason)
 
 
 test_stats.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from analytics import FlagThresholds
 from analytics.distractors import OMIT
+from analytics.reliability import FEW_ATTEMPTS as LIBRARY_FEW_ATTEMPTS
 
 if TYPE_CHECKING:
     from questionnaire.itemstats.models import ItemStatistics
@@ -21,8 +24,9 @@ if TYPE_CHECKING:
 #: On 20 simulations of 60 items seen ~60 times each (docs/item-analysis.md), false priority-1
 #: items fall from 10.1 to 2.1 per 60 and the planted wrong key is still caught 20 times in 20.
 THRESHOLDS = FlagThresholds(second_key_margin=0.05, second_key_alpha=0.20)
-#: Below this many attempts, statistics are shown with a warning: they may move a lot.
-FEW_ATTEMPTS = 30
+#: Below this many attempts, statistics are shown with a warning: they may move a lot (the
+#: library's threshold, also used by the reports and `python -m analytics`).
+FEW_ATTEMPTS = LIBRARY_FEW_ATTEMPTS
 
 #: 1 = check first (the key may be wrong), 4 = polish when time allows.
 SEVERITY = {
@@ -41,18 +45,103 @@ SEVERITY_LABELS = {
 }
 
 
+def _decimal(value: float) -> Decimal:
+    """The decimal number a float prints as (0.345, not 0.34499999999999997335…)."""
+    return Decimal(repr(float(value)))
+
+
+def _rounded(number: Decimal, digits: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def _french(number: Decimal) -> str:
+    """Decimal comma, true minus sign, and never « −0,00 » for a value that rounds to zero."""
+    if number.is_zero():
+        number = abs(number)
+    return f"{number:f}".replace("-", "−").replace(".", ",")
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or not math.isfinite(value)
+
+
 def decimal_fr(value: float | None, digits: int = 2) -> str:
-    """0.345 → '0,35'; a missing value → '—'."""
-    if value is None:
+    """Rounded half up on the printed value, French style; a missing value → '—'.
+
+    >>> decimal_fr(0.345)
+    '0,35'
+    >>> decimal_fr(-0.5, 1)
+    '−0,5'
+    >>> decimal_fr(-0.0004)
+    '0,00'
+    >>> decimal_fr(None)
+    '—'
+    """
+    if _missing(value):
         return "—"
-    return f"{value:.{digits}f}".replace("-", "−").replace(".", ",")
+    return _french(_rounded(_decimal(value), digits))
 
 
-def percent_fr(value: float | None) -> str:
-    """0.345 → '35 %' (no-break space before the sign)."""
-    if value is None:
+def percent_fr(value: float | None, digits: int = 0) -> str:
+    """A proportion as a percentage rounded half up, no-break space before the sign.
+
+    >>> percent_fr(0.345)
+    '35\xa0%'
+    >>> percent_fr(0.9549, 1)
+    '95,5\xa0%'
+    >>> percent_fr(None)
+    '—'
+    """
+    if _missing(value):
         return "—"
-    return f"{round(100 * value)}\u00a0%"
+    return _french(_rounded(_decimal(value) * 100, digits)) + "\u00a0%"
+
+
+def _digits_apart(value: float, threshold: float, digits: int, scale: int) -> int:
+    """Fewest digits (at least `digits`) at which the rounded value differs from the threshold.
+
+    A flag fired because the value is beyond its threshold: the text must not read
+    « 95 % … (seuil : 95 %) ».
+    """
+    exact, limit = _decimal(value) * scale, _decimal(threshold) * scale
+    for shown in range(digits, digits + 4):
+        if _rounded(exact, shown) != limit:
+            return shown
+    return digits + 4
+
+
+def _threshold_digits(threshold: float, digits: int, scale: int) -> int:
+    """Digits that print the threshold exactly (0.95 → '95 %', 0.125 → '12,5 %')."""
+    exponent = (_decimal(threshold) * scale).normalize().as_tuple().exponent
+    return max(digits, -exponent) if isinstance(exponent, int) else digits
+
+
+def percent_pair(value: float | None, threshold: float) -> tuple[str, str]:
+    """A proportion and its threshold as percentages that differ when they differ.
+
+    >>> percent_pair(0.9549, 0.95)
+    ('95,5\xa0%', '95\xa0%')
+    >>> percent_pair(0.98, 0.95)
+    ('98\xa0%', '95\xa0%')
+    """
+    shown = _threshold_digits(threshold, 0, 100)
+    if _missing(value):
+        return percent_fr(value), percent_fr(threshold, shown)
+    return percent_fr(value, _digits_apart(value, threshold, 0, 100)), percent_fr(threshold, shown)
+
+
+def decimal_pair(value: float | None, threshold: float) -> tuple[str, str]:
+    """A correlation and its threshold, with enough digits to tell them apart.
+
+    >>> decimal_pair(0.1996, 0.2)
+    ('0,1996', '0,20')
+    >>> decimal_pair(-0.001, 0.0)
+    ('−0,001', '0,00')
+    """
+    shown = _threshold_digits(threshold, 2, 1)
+    if _missing(value):
+        return decimal_fr(value), decimal_fr(threshold, shown)
+    return decimal_fr(value, _digits_apart(value, threshold, 2, 1)), decimal_fr(threshold, shown)
 
 
 @dataclass(frozen=True)
@@ -95,13 +184,14 @@ def explain(flag: str, stats: ItemStatistics) -> FlagExplanation | None:
     rank = SEVERITY[code]
     t = THRESHOLDS
     if code == "negative_discrimination":
+        r_rest, _ = decimal_pair(stats.r_rest, t.negative_discrimination)
         return FlagExplanation(
             code,
             option,
             rank,
             "Discrimination négative",
             "Les candidats qui réussissent le mieux le reste du questionnaire échouent plus "
-            f"souvent à cet item que les autres (corrélation item-reste {decimal_fr(stats.r_rest)}).",
+            f"souvent à cet item que les autres (corrélation item-reste {r_rest}).",
             "Vérifier la clé, puis chercher une ambiguïté dans l'énoncé ou les options.",
         )
     if code == "possible_second_key":
@@ -117,33 +207,35 @@ def explain(flag: str, stats: ItemStatistics) -> FlagExplanation | None:
             f"Vérifier la clé : l'option {option} est-elle aussi une bonne réponse ?",
         )
     if code == "too_hard":
+        facility, limit = percent_pair(stats.facility, t.too_hard)
         return FlagExplanation(
             code,
             option,
             rank,
             "Item très difficile",
-            f"{percent_fr(stats.facility)} des candidats seulement répondent juste "
-            f"(seuil : {percent_fr(t.too_hard)}).",
+            f"{facility} des candidats seulement répondent juste (seuil : {limit}).",
             "Vérifier la clé et la clarté de l'énoncé, puis que la notion est bien au programme.",
         )
     if code == "too_easy":
+        facility, limit = percent_pair(stats.facility, t.too_easy)
         return FlagExplanation(
             code,
             option,
             rank,
             "Item très facile",
-            f"{percent_fr(stats.facility)} des candidats répondent juste "
-            f"(seuil : {percent_fr(t.too_easy)}) : l'item ne départage presque personne.",
+            f"{facility} des candidats répondent juste (seuil : {limit}) : l'item ne départage "
+            "presque personne.",
             "Rendre les distracteurs plus plausibles, ou remplacer l'item.",
         )
     if code == "low_discrimination":
+        r_rest, limit = decimal_pair(stats.r_rest, t.low_discrimination)
         return FlagExplanation(
             code,
             option,
             rank,
             "Discrimination faible",
             "L'item distingue mal les candidats forts des candidats faibles (corrélation "
-            f"item-reste {decimal_fr(stats.r_rest)}, seuil {decimal_fr(t.low_discrimination)}).",
+            f"item-reste {r_rest}, seuil {limit}).",
             "Revoir l'énoncé et les distracteurs les moins plausibles.",
         )
     proportion = _option_row(stats.options, option).get("proportion") or 0.0
@@ -156,13 +248,13 @@ def explain(flag: str, stats: ItemStatistics) -> FlagExplanation | None:
             f"Aucun candidat n'a choisi l'option {option} : elle n'attire personne.",
             f"Réécrire le distracteur {option}, jamais choisi.",
         )
+    share, limit = percent_pair(proportion, t.unused_distractor)
     return FlagExplanation(
         code,
         option,
         rank,
         f"Distracteur {option} peu choisi",
-        f"L'option {option} n'est choisie que par {percent_fr(proportion)} des candidats "
-        f"(seuil : {percent_fr(t.unused_distractor)}).",
+        f"L'option {option} n'est choisie que par {share} des candidats (seuil : {limit}).",
         f"Réécrire le distracteur {option}, trop rarement choisi.",
     )
 

@@ -43,9 +43,14 @@ class AngoffResult:
 
 
 def angoff_cut(ratings: Mapping[str, Mapping[int, float]], item_ids: Sequence[int]) -> AngoffResult:
-    """Each judge's cut = sum of ratings / items; cut = mean; SE = SD of judges' cuts / √judges."""
+    """Each judge's cut = sum of ratings / items; cut = mean; SE = SD of judges' cuts / √judges.
+
+    Without any item (every item of the panel neutralised) there is no cut and no judge counts.
+    """
     complete = {
-        judge: values for judge, values in ratings.items() if all(i in values for i in item_ids)
+        judge: values
+        for judge, values in ratings.items()
+        if item_ids and all(i in values for i in item_ids)
     }
     judges = sorted(complete)
     matrix = np.array([[complete[j][i] for i in item_ids] for j in judges], dtype=float)
@@ -54,7 +59,7 @@ def angoff_cut(ratings: Mapping[str, Mapping[int, float]], item_ids: Sequence[in
     return AngoffResult(
         n_items=len(item_ids),
         judge_cuts=tuple(zip(judges, (float(c) for c in cuts), strict=True)),
-        incomplete_judges=len(ratings) - len(complete),
+        incomplete_judges=len(ratings) - len(complete) if item_ids else 0,
         cut=float(cuts.mean()) if len(cuts) else None,
         standard_error=sd / math.sqrt(len(cuts)) if sd is not None else None,
         sd=sd,
@@ -228,17 +233,23 @@ def standard_setting_section(session: ExamSession) -> Section | None:
         return None
     pass_mark = float(session.questionnaire.pass_mark)
     tables = []
+    paragraphs = [
+        "Chaque juge estime, pour chaque item, la probabilité qu'un candidat « limite » "
+        "y réponde correctement. Seuil d'un juge = somme de ses estimations / nombre "
+        "d'items ; seuil recommandé = moyenne des seuils des juges ; erreur type = "
+        "écart-type des seuils des juges / racine du nombre de juges."
+    ]
     for panel in panels:
         result = panel_result(panel)
         tables.append(result_table(panel, result, pass_mark))
+        if not result.n_items:
+            paragraphs.append(
+                f"Panel « {panel.title} » : tous ses items ont été neutralisés dans la session ; "
+                "aucun seuil n'est recommandé et aucun juge n'est compté."
+            )
     return Section(
         "angoff",
         "Détermination du seuil (Angoff modifié)",
-        (
-            "Chaque juge estime, pour chaque item, la probabilité qu'un candidat « limite » "
-            "y réponde correctement. Seuil d'un juge = somme de ses estimations / nombre "
-            "d'items ; seuil recommandé = moyenne des seuils des juges ; erreur type = "
-            "écart-type des seuils des juges / racine du nombre de juges.",
-        ),
+        tuple(paragraphs),
         tuple(tables),
     )

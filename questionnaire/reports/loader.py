@@ -57,6 +57,7 @@ class ItemInfo:
     external_id: str
     topic: str
     status: str
+    options: tuple[str, ...] = ()  # the version's declared option keys
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,14 @@ def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Lo
     }
     labels = {i: item_label(v.item.external_id, v.number) for i, v in versions.items()}
     items = {
-        labels[i]: ItemInfo(labels[i], i, v.item.external_id, v.topic.title, v.status.value)
+        labels[i]: ItemInfo(
+            labels[i],
+            i,
+            v.item.external_id,
+            v.topic.title,
+            v.status.value,
+            tuple(sorted(v.option_keys)),
+        )
         for i, v in versions.items()
     }
     rows: list[tuple] = []

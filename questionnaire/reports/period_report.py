@@ -13,8 +13,9 @@ from analytics import ResponseData, item_stats, prepare
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS
 from questionnaire.reports.loader import fingerprint, item_label, load_attempts
-from questionnaire.reports.psychometrics import CI_METHOD, Summary, pairwise_sem, summarise
+from questionnaire.reports.psychometrics import CI_METHOD, Summary, declared_options, summarise
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table, Trend, finite
 from questionnaire.web import PARIS, paris_time
 
@@ -69,7 +70,7 @@ def _session_row(session: ExamSession, enrolled: int, summary: Summary | None) -
         summary.pass_high,
         summary.mean_proportion,
         summary.reliability,
-        stats.sem if stats.design == "complete" else pairwise_sem(stats),
+        stats.sem,
         stats.decision_consistency.p,
     )
 
@@ -164,13 +165,20 @@ def form_table(
     )
 
 
-def drift_table(table: pd.DataFrame, started: dict[str, datetime], middle: datetime) -> Table:
+def drift_table(
+    table: pd.DataFrame,
+    started: dict[str, datetime],
+    middle: datetime,
+    options: dict[str, list[str]] | None = None,
+) -> Table:
     """Facility of the same item version in the first and second half of the period."""
     first_half = table["attempt_id"].map({a: t < middle for a, t in started.items()}).astype(bool)
     halves = [table[first_half].reset_index(drop=True), table[~first_half].reset_index(drop=True)]
     rows = []
     if not halves[0].empty and not halves[1].empty:
-        before, after = (item_stats(h).set_index("item_id") for h in halves)
+        before, after = (
+            item_stats(h, THRESHOLDS, options=options).set_index("item_id") for h in halves
+        )
         for item in before.index.intersection(after.index):
             change = float(after.at[item, "facility"] - before.at[item, "facility"])
             rows.append(
@@ -247,6 +255,31 @@ def revision_table(versions: dict[int, ItemVersion]) -> Table:
     )
 
 
+def few_copies_warnings(session_rows: tuple[tuple, ...], drift: Table | None) -> tuple[str, ...]:
+    """Cautions for sessions and drift halves resting on fewer than FEW_ATTEMPTS copies."""
+    warnings = []
+    small = [f"{row[0]} ({row[3]})" for row in session_rows if 0 < row[3] < FEW_ATTEMPTS]
+    if small:
+        warnings.append(
+            f"Attention : session{'s' if len(small) > 1 else ''} de moins de {FEW_ATTEMPTS} "
+            f"copies : {', '.join(small)}. Leurs taux de réussite, fidélité, SEM et cohérence "
+            "de décision sont peu fiables : indicatifs, à ne pas comparer sans précaution."
+        )
+    if drift is not None:
+        few = sum(
+            1
+            for first, second in zip(drift.column("n_first"), drift.column("n_second"), strict=True)
+            if min(first, second) < FEW_ATTEMPTS
+        )
+        if few:
+            warnings.append(
+                f"Attention : {few} item{'s' if few > 1 else ''} du tableau de dérive "
+                f"reposent sur moins de {FEW_ATTEMPTS} copies dans une moitié de la période : "
+                "leur écart de facilité est peu fiable."
+            )
+    return tuple(warnings)
+
+
 def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> Report:
     """Compute the period dossier of a theme between two dates (Paris time, inclusive)."""
     first, last = local_bounds(start, end)
@@ -295,9 +328,11 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
             else None,
         )
     ]
+    drift = None
     if not table.empty:
         middle = first + (last - first) / 2
         started = {info.attempt_id: info.started_at for info in infos}
+        drift = drift_table(table, started, middle, declared_options(loaded.items))
         sections += [
             Section(
                 "comparabilite",
@@ -315,7 +350,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
                     f"Facilité de la même version d'item avant et après le {paris_time(middle)} "
                     "(milieu de la période), selon la date de début des copies.",
                 ),
-                (drift_table(table, started, middle),),
+                (drift,),
             ),
             Section(
                 "exposition",
@@ -333,6 +368,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
         generated_at=now,
         fingerprint=fingerprint(table),
         sections=tuple(sections),
+        warnings=few_copies_warnings(session_rows, drift),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -11,11 +10,48 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from analytics import ResponseData, distractor_analysis, item_stats, mh_dif, prepare, test_stats
-from analytics.reliability import TestStats
+from analytics.reliability import MIN_FORM_ATTEMPTS, TestStats
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS
 from questionnaire.reports.loader import ItemInfo
 from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite
 
 CI_METHOD = "Wilson"
+
+
+def declared_options(items: dict[str, ItemInfo]) -> dict[str, list[str]]:
+    """Each item's declared option keys, so that an option nobody chose is still analysed."""
+    return {label: list(info.options) for label, info in items.items() if info.options}
+
+
+FEW_COPIES_SHORT = (
+    f"Moins de {FEW_ATTEMPTS} copies : chiffres peu fiables, indicatifs (voir l'avertissement "
+    "en tête du rapport)."
+)
+
+
+def few_copies_note(n_attempts: int) -> str | None:
+    """The caution of a group of attempts too small for stable statistics (None otherwise)."""
+    if n_attempts >= FEW_ATTEMPTS:
+        return None
+    return (
+        f"Attention : {n_attempts} copie{'s' if n_attempts > 1 else ''} seulement (moins de "
+        f"{FEW_ATTEMPTS}) : fidélité, SEM, cohérence de décision, statistiques d'items et "
+        "signalements sont peu fiables, à confirmer sur davantage de copies."
+    )
+
+
+def few_views_note(data: ResponseData) -> str | None:
+    """The caution of items seen by too few attempts (random forms), None when there is none."""
+    seen = data.presented.sum(axis=0)
+    few = int((seen < FEW_ATTEMPTS).sum())
+    if not few or data.n_attempts < FEW_ATTEMPTS:  # already said for the whole session
+        return None
+    return (
+        f"Attention : {few} item{'s' if few > 1 else ''} sur {data.n_items} vu"
+        f"{'s' if few > 1 else ''} par moins de {FEW_ATTEMPTS} copies (colonne « Copies ») : "
+        "leurs statistiques et signalements sont peu fiables."
+    )
+
 
 FLAG_LABELS = {
     "too_easy": "trop facile",
@@ -55,10 +91,8 @@ class Summary:
 
     @property
     def reliability(self) -> float | None:
-        """Alpha of a single form; with random forms, the library's pairwise alpha."""
-        return finite(
-            self.stats.alpha if self.stats.design == "complete" else self.stats.alpha_pairwise
-        )
+        """The library's alpha: of the single form, or pairwise with random forms."""
+        return finite(self.stats.alpha)
 
 
 def summarise(table: pd.DataFrame | ResponseData, pass_mark: Fraction) -> Summary:
@@ -142,14 +176,10 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
         "Fidélité et précision à la coupure",
         (
             Column("design", "Plan"),
-            Column("alpha", "Alpha de Cronbach", Kind.DECIMAL),
+            Column("alpha", alpha_label(stats), Kind.DECIMAL),
             Column("alpha_low", "IC 95 % bas (Feldt)", Kind.DECIMAL),
             Column("alpha_high", "IC 95 % haut (Feldt)", Kind.DECIMAL),
             Column("sem", "Erreur type de mesure (SEM)", Kind.DECIMAL),
-            Column(
-                "alpha_pairwise", "Alpha par covariances par paires (plan incomplet)", Kind.DECIMAL
-            ),
-            Column("sem_pairwise", "SEM d'après l'alpha par paires", Kind.DECIMAL),
             Column("cut_score", "Score de coupure", Kind.DECIMAL, 2),
             Column("csem", "SEM conditionnelle à la coupure (Lord)", Kind.DECIMAL),
             Column("consistency", "Cohérence de décision (Huynh)", Kind.DECIMAL),
@@ -163,8 +193,6 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
                 ci[0],
                 ci[1],
                 stats.sem,
-                finite(stats.alpha_pairwise),
-                pairwise_sem(stats),
                 stats.csem_at_cut.score,
                 stats.csem_at_cut.value,
                 consistency.p,
@@ -173,12 +201,12 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
             ),
         ),
     )
-    listed = [f for f in stats.forms if f.n_attempts >= 2]
+    listed = [f for f in stats.forms if f.n_attempts >= MIN_FORM_ATTEMPTS]
     if not listed:
         return (main,)
     forms = Table(
         "formes",
-        "Fidélité par forme (plan incomplet)",
+        f"Fidélité par forme (plan incomplet, formes d'au moins {MIN_FORM_ATTEMPTS} copies)",
         (
             Column("form_id", "Forme"),
             Column("n_attempts", "Copies", Kind.INT),
@@ -206,43 +234,49 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
     return (main, forms)
 
 
-def pairwise_sem(stats: TestStats) -> float | None:
-    """SD × √(1 − alpha) with the pairwise alpha of an incomplete design (None otherwise)."""
-    alpha, sd = finite(stats.alpha_pairwise), finite(stats.sd)
-    return sd * math.sqrt(max(1 - alpha, 0.0)) if alpha is not None and sd is not None else None
+def alpha_label(stats: TestStats) -> str:
+    """The headline alpha's heading: it says when the pairwise alpha stands in for it."""
+    if stats.design == "complete":
+        return "Alpha de Cronbach"
+    return "Alpha de Cronbach (par covariances par paires, plan incomplet)"
+
+
+SEM_NOTE = (
+    "SEM = écart-type × √(1 − alpha), l'alpha étant borné à [0 ; 1] : un alpha négatif donne "
+    "une SEM égale à l'écart-type (jamais supérieure)."
+)
 
 
 def design_note(stats: TestStats) -> str | None:
     """The incomplete design's reliability, said in the report's words (not the library's)."""
     if stats.design == "complete":
         return None
-    valid = [f for f in stats.forms if f.alpha is not None]
-    covered = sum(f.n_attempts for f in valid)
     return (
-        f"Plan incomplet ({len(stats.forms)} formes) : l'« Alpha de Cronbach » est la moyenne "
-        f"des alphas des formes, pondérée par leur nombre de copies, sur {len(valid)} formes "
-        f"calculables "
-        f"({covered} copies sur {stats.n_attempts}) ; son intervalle de confiance n'est pas "
-        "défini. L'alpha par covariances par paires estime la fidélité de la forme de chaque "
-        "copie à partir des covariances des items pris deux à deux, puis en fait la moyenne."
+        f"Plan incomplet ({len(stats.forms)} formes sur {stats.n_attempts} copies) : "
+        "l'« Alpha de Cronbach » est l'alpha par covariances par paires, qui estime la "
+        "fidélité de la forme de chaque copie à partir des covariances des items pris deux à "
+        "deux (sur toutes les copies qui les ont vus ensemble), puis en fait la moyenne ; son "
+        "intervalle de confiance n'est pas défini. La SEM en découle."
     )
 
 
 def forms_note(stats: TestStats) -> str | None:
-    """How many forms of a single attempt the per-form table leaves out."""
-    single = sum(1 for f in stats.forms if f.n_attempts < 2)
-    if not single:
+    """How many forms the per-form table leaves out as too small for an alpha of their own."""
+    small = [f for f in stats.forms if f.n_attempts < MIN_FORM_ATTEMPTS]
+    if not small:
         return None
+    copies = sum(f.n_attempts for f in small)
     return (
-        f"Formes tirées au hasard : {len(stats.forms)} formes, dont {single} d'une seule copie "
-        "(alpha non calculable, non listées) ; la fidélité de référence est alors l'alpha par "
-        "covariances par paires."
+        f"Formes tirées au hasard : {len(stats.forms)} formes, dont {len(small)} de moins de "
+        f"{MIN_FORM_ATTEMPTS} copies ({copies} copies au total) : leur alpha propre, trop "
+        "instable sur si peu de copies, n'est ni calculé ni listé ; elles comptent dans "
+        "l'alpha par covariances par paires."
     )
 
 
 def item_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> Table:
-    """Facility, discrimination and review flags of each scored item."""
-    stats = item_stats(table)
+    """Facility, discrimination and review flags (the author pages' thresholds) of each item."""
+    stats = item_stats(table, THRESHOLDS, options=declared_options(items))
     return Table(
         "items",
         "Statistiques d'items",
@@ -274,9 +308,9 @@ def item_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -
     )
 
 
-def distractor_table(table: pd.DataFrame | ResponseData) -> Table:
-    """Choice shares of every option, overall and in the upper and lower 27 % groups."""
-    rows = distractor_analysis(table)
+def distractor_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> Table:
+    """Choice shares of every declared option, overall and in the upper and lower 27 % groups."""
+    rows = distractor_analysis(table, options=declared_options(items))
     return Table(
         "distracteurs",
         "Analyse des distracteurs",

@@ -61,6 +61,7 @@ def render_csv(report: Report) -> bytes:
             ("Périmètre des données", report.scope),
             ("Généré le", paris_time(report.generated_at)),
             ("Empreinte SHA-256 des données", report.fingerprint),
+            *(("Avertissement", warning) for warning in report.warnings),
         ]
         archive.writestr(zip_member("rapport.csv"), _csv(["Rubrique", "Valeur"], meta))
         for table in report.tables:

@@ -231,6 +231,7 @@ def render_pdf(report: Report) -> bytes:
         Paragraph(f"<b>Généré le :</b> {paris_time(report.generated_at)}", styles["body"]),
         Paragraph(f"<b>Empreinte SHA-256 des données :</b> {report.fingerprint}", styles["body"]),
     ]
+    story += [Paragraph(f"<b>{escape(w)}</b>", styles["body"]) for w in report.warnings]
     for section in report.sections:
         story += _section_story(section, styles)
     document.build(story, onLaterPages=_footer(report), onFirstPage=_footer(report))

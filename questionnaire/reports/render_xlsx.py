@@ -33,6 +33,8 @@ def render_xlsx(report: Report) -> bytes:
     cover.append(["Périmètre des données", report.scope])
     cover.append(["Généré le", paris_time(report.generated_at)])
     cover.append(["Empreinte SHA-256 des données", report.fingerprint])
+    for warning in report.warnings:
+        cover.append(["Avertissement", warning])
     for section in report.sections:
         for paragraph in section.paragraphs:
             cover.append([section.title, paragraph])

@@ -217,6 +217,7 @@ def build_session_report(
     digest = fingerprint(data.table)
     # validated and pivoted once for every analysis
     prepared = None if data.table.empty else prepare(data.table)
+    warnings: tuple[str, ...] = ()
     if prepared is None:
         sections.append(
             Section(
@@ -228,6 +229,9 @@ def build_session_report(
     else:
         summary = psy.summarise(prepared, pass_mark)
         stats = summary.stats
+        few_views = psy.few_views_note(prepared)
+        warnings = tuple(filter(None, (psy.few_copies_note(stats.n_attempts), few_views)))
+        few_copies = psy.FEW_COPIES_SHORT if stats.n_attempts < psy.FEW_ATTEMPTS else None
         dif_paragraphs, dif_tables = psy.dif_section_parts(prepared, reference, focal)
         sections += [
             Section(
@@ -246,11 +250,25 @@ def build_session_report(
             Section(
                 "fidelite",
                 "Fidélité",
-                tuple(filter(None, (psy.design_note(stats), psy.forms_note(stats)))),
+                tuple(
+                    filter(
+                        None,
+                        (few_copies, psy.design_note(stats), psy.forms_note(stats), psy.SEM_NOTE),
+                    )
+                ),
                 psy.reliability_tables(stats),
             ),
-            Section("items", "Items", tables=(psy.item_table(prepared, data.items),)),
-            Section("distracteurs", "Distracteurs", tables=(psy.distractor_table(prepared),)),
+            Section(
+                "items",
+                "Items",
+                tuple(filter(None, (few_copies, few_views))),
+                (psy.item_table(prepared, data.items),),
+            ),
+            Section(
+                "distracteurs",
+                "Distracteurs",
+                tables=(psy.distractor_table(prepared, data.items),),
+            ),
             Section(
                 "dif", "Fonctionnement différentiel des items (DIF)", dif_paragraphs, dif_tables
             ),
@@ -298,4 +316,5 @@ def build_session_report(
         generated_at=now,
         fingerprint=digest,
         sections=tuple(sections),
+        warnings=warnings,
     )

@@ -85,6 +85,8 @@ class Report:
     generated_at: datetime
     fingerprint: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    #: cautions every format shows before the figures (e.g. too few copies for stable statistics)
+    warnings: tuple[str, ...] = ()
 
     @property
     def tables(self) -> list[Table]:
@@ -118,7 +120,12 @@ def format_value(value: object, column: Column) -> str:
     if column.kind is Kind.INT:
         return f"{int(value)}"
     if column.kind is Kind.DECIMAL:
-        return f"{float(value):.{column.digits}f}".replace(".", ",")
+        return _unsigned_zero(f"{float(value):.{column.digits}f}").replace(".", ",")
     if column.kind is Kind.PERCENT:
-        return f"{100 * float(value):.1f}".replace(".", ",") + "\u00a0%"
+        return _unsigned_zero(f"{100 * float(value):.1f}").replace(".", ",") + "\u00a0%"
     return str(value)
+
+
+def _unsigned_zero(text: str) -> str:
+    """'-0.000' → '0.000': a tiny negative (float noise, e.g. −2.8e-16) rounds to plain zero."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text

@@ -257,3 +257,16 @@ def test_partial_credit_scales() -> None:
     upper, lower = fractional_groups(prop)
     d27 = (np.dot(upper, scores[:, 0]) / sum(upper) - np.dot(lower, scores[:, 0]) / sum(lower)) / 2
     assert stats.loc["I1", "d27"] == pytest.approx(d27)
+
+
+def test_d27_is_undefined_for_one_attempt() -> None:
+    """One candidate would be both the upper and the lower group: D is empty, not 0."""
+    one = pd.DataFrame({"attempt_id": ["a"] * 3, "item_id": ["Q1", "Q2", "Q3"],
+                        "score": [1.0, 0.0, 1.0]})  # fmt: skip
+    stats = item_stats(one)
+    assert stats["d27"].isna().all()
+    # an item seen by a single attempt of an incomplete design is empty too
+    rows = [("a", "Q1", 1.0), ("b", "Q1", 0.0), ("a", "Q2", 1.0)]
+    stats = item_stats(pd.DataFrame(rows, columns=["attempt_id", "item_id", "score"]))
+    d27 = stats.set_index("item_id")["d27"]
+    assert math.isnan(d27["Q2"]) and d27["Q1"] == pytest.approx(1.0)

@@ -238,3 +238,26 @@ def test_lsat7_2pl_through_the_cli_matches_mirt(tmp_path: Path, capsys) -> None:
     assert table["a"].tolist() == pytest.approx(slopes, abs=0.01)
     assert (-table["a"] * table["b"]).tolist() == pytest.approx(intercepts, abs=0.01)
     assert "-2658.80" in captured.err
+
+
+def test_few_attempts_are_flagged_without_changing_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """3 attempts × 5 items: figures still given, plus a `warnings` key and stderr lines."""
+    path = tmp_path / "small.csv"
+    rows = [(f"C{a}", f"I{i}", s) for a, r in enumerate([[1, 0, 1, 1, 1], [0, 0, 1, 0, 1],
+            [1, 1, 1, 1, 0]]) for i, s in enumerate(r)]  # fmt: skip
+    pd.DataFrame(rows, columns=["attempt_id", "item_id", "score"]).to_csv(path, index=False)
+    code, out, err = _run(["test-stats", str(path)], capsys)
+    result = json.loads(out)
+    assert code == 0 and result["n_attempts"] == 3 and result["alpha_ci"] is not None
+    assert len(result["warnings"]) == 1 and "moins de 30" in result["warnings"][0]
+    assert err.startswith("python -m analytics test-stats : attention : 3 tentatives")
+    code, out, err = _run(["item-stats", str(path)], capsys)
+    assert code == 0 and len(pd.read_csv(io.StringIO(out))) == 5
+    assert "5 item(s) sur 5 vu(s) par moins de 30 tentatives" in err
+
+
+def test_enough_attempts_warn_nothing(sim_file: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out, err = _run(["test-stats", str(sim_file)], capsys)
+    assert code == 0 and err == "" and json.loads(out)["warnings"] == []

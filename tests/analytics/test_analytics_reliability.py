@@ -181,8 +181,22 @@ def test_huynh_decision_consistency_against_integration() -> None:
     assert 0.5 < p < 1 and 0 < kappa < 1
 
 
+def pairwise_alpha_reference(matrix: np.ndarray) -> float:
+    """Mean over attempts of the alpha of their items, from pandas' pairwise-complete covariances."""
+    cov = pd.DataFrame(matrix).cov().to_numpy()  # pairwise complete observations, n − 1
+    alphas = []
+    for row in matrix:
+        seen = np.flatnonzero(~np.isnan(row))
+        if len(seen) < 2:
+            continue
+        sub = cov[np.ix_(seen, seen)]
+        k = len(seen)
+        alphas.append(k / (k - 1) * (1 - np.trace(sub) / sub.sum()))
+    return float(np.mean(alphas))
+
+
 def test_incomplete_design_forms() -> None:
-    """Alpha per form (exact set of items); top level = attempt-weighted mean of form alphas."""
+    """Alpha per form (exact set of items); top level = the pairwise alpha of every attempt."""
     rng = np.random.default_rng(21)
     theta = rng.normal(size=240)
     full = (rng.random((240, 8)) < 1 / (1 + np.exp(-theta[:, None]))).astype(float)
@@ -203,14 +217,60 @@ def test_incomplete_design_forms() -> None:
     assert big.sem == pytest.approx(sub.sum(axis=1).std(ddof=1) * math.sqrt(1 - big.alpha))
     assert forms[(1, 2)].alpha is None and "2 tentatives" in forms[(1, 2)].reason
     assert forms[(9, 1)].alpha is None and "2 items" in forms[(9, 1)].reason
-    small = forms[(100, 6)]
-    weighted = (small.alpha * 100 + big.alpha * 130) / 230
-    assert result.alpha == pytest.approx(weighted, rel=1e-12)
+    assert forms[(100, 6)].alpha == pytest.approx(kr20(matrix[:100, :6]), rel=1e-10)
+    assert result.alpha == pytest.approx(pairwise_alpha_reference(matrix), rel=1e-10)
+    assert result.alpha_pairwise == result.alpha
     assert result.alpha_ci is None
     d = result.to_dict()
     assert d["forms"][0]["form_id"] == "F1" and d["forms"][0]["n_attempts"] == 130
-    assert "pondérée" in d["note"]
-    assert d["alpha_pairwise"] is not None and 0 < d["alpha_pairwise"] < 1
+    assert "alpha_pairwise" in d["note"]
+
+
+def test_random_forms_headline_is_pairwise_not_a_mean_of_tiny_form_alphas() -> None:
+    """300 attempts, 20 of 22 items drawn per attempt: forms of 1 to 6 copies.
+
+    Averaging those forms' alphas gave −0.42 with a SEM above the SD; the headline is now the
+    pairwise alpha (checked against pandas), close to the same items sat by everyone.
+    """
+    from analytics import simulate_responses
+
+    sim = simulate_responses(22, 300, seed=1, form_length=20)
+    matrix = sim.responses.pivot(index="attempt_id", columns="item_id", values="score")
+    result = compute(sim.responses)
+    assert result.design == "incomplete"
+    assert result.alpha == pytest.approx(pairwise_alpha_reference(matrix.to_numpy()), rel=1e-10)
+    assert 0.6 < result.alpha < 0.9
+    assert result.sem == pytest.approx(result.sd * math.sqrt(1 - result.alpha), rel=1e-12)
+    assert result.sem < result.sd
+    assert all(f.n_attempts < reliability.MIN_FORM_ATTEMPTS for f in result.forms)
+    assert all(f.alpha is None and f.sem is None for f in result.forms)
+    two = next(f for f in result.forms if f.n_attempts == 2)
+    assert "moins de 30 tentatives" in two.reason
+
+
+def test_full_design_keeps_its_alpha_below_the_form_minimum(hand_table: pd.DataFrame) -> None:
+    """A single form is never hidden, however few attempts: only a warning is added."""
+    result = compute(hand_table)
+    assert result.design == "complete" and result.alpha == pytest.approx(21 / 32, rel=1e-12)
+    assert result.alpha_ci is not None
+    assert any("moins de 30" in w for w in result.warnings)
+    assert result.to_dict()["warnings"] == result.warnings
+
+
+def test_negative_alpha_gives_sem_equal_to_sd() -> None:
+    """Two items that disagree: s²_total = 0.5 < s1² + s2² = 1, alpha = 2·(1 − 2) = −2."""
+    matrix = np.array([[1, 0], [0, 1], [1, 0], [0, 1]], dtype=float)
+    matrix = np.vstack([matrix, [[1, 1], [0, 0]]])
+    # totals 1,1,1,1,2,0: s²_T = 0.4; s²_1 = s²_2 = 0.3; alpha = 2(1 − 0.6/0.4) = −1
+    result = compute(long_from_matrix(matrix))
+    assert result.alpha == pytest.approx(-1.0, rel=1e-12)
+    assert result.sd == pytest.approx(math.sqrt(0.4), rel=1e-12)
+    assert result.sem == pytest.approx(result.sd, rel=1e-12)
+    assert any("alpha négatif" in w for w in result.warnings)
+
+
+def test_enough_attempts_give_no_warning() -> None:
+    assert compute(lsat6_long()).warnings == []
 
 
 def test_pairwise_alpha_equals_alpha_in_complete_design(hand_table: pd.DataFrame) -> None:

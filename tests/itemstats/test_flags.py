@@ -1,7 +1,9 @@
 """Flags explained in plain French with a suggested action, and ranked by severity."""
 
+import doctest
 from types import SimpleNamespace
 
+from questionnaire.itemstats import flags as flags_module
 from questionnaire.itemstats.flags import decimal_fr, explain, explain_all, percent_fr, severity
 
 
@@ -80,6 +82,39 @@ def test_french_number_formats():
     assert decimal_fr(None) == "—"
     assert percent_fr(0.426) == "43\u00a0%"
     assert percent_fr(None) == "—"
+
+
+def test_half_up_on_the_printed_value_and_no_negative_zero():
+    # 0.345 is 0.34499999999999997… in binary: the printed value rounds half up
+    assert decimal_fr(0.345) == "0,35"
+    assert percent_fr(0.345) == "35\u00a0%"
+    assert percent_fr(0.125) == "13\u00a0%"  # round() would give 12 (banker's rounding)
+    assert decimal_fr(2.675) == "2,68"
+    assert decimal_fr(-0.0004) == "0,00" and decimal_fr(-2.8e-16, 3) == "0,000"
+    assert decimal_fr(float("nan")) == "—"
+
+
+def test_docstring_examples_hold():
+    result = doctest.testmod(flags_module)
+    assert result.attempted >= 8 and result.failed == 0
+
+
+def test_flag_texts_never_show_the_value_equal_to_its_threshold():
+    easy = explain("too_easy", _stats(["too_easy"], facility=0.9549))
+    assert "95,5\u00a0% des candidats" in easy.explanation
+    assert "(seuil : 95\u00a0%)" in easy.explanation
+    hard = explain("too_hard", _stats(["too_hard"], facility=0.1996))
+    assert "19,96\u00a0% des candidats" in hard.explanation and "20\u00a0%)" in hard.explanation
+    low = explain("low_discrimination", _stats(["low_discrimination"], r_rest=0.1996))
+    assert "item-reste 0,1996, seuil 0,20" in low.explanation
+    negative = explain("negative_discrimination", _stats([], r_rest=-0.001))
+    assert "item-reste −0,001" in negative.explanation
+    rare = _stats([], options=[{"option": "B", "is_key": False, "proportion": 0.0496}])
+    assert "5,0\u00a0% des candidats" not in explain("unused_distractor:B", rare).explanation
+    assert (
+        "4,96\u00a0% des candidats (seuil : 5\u00a0%)"
+        in explain("unused_distractor:B", rare).explanation
+    )
 
 
 def test_app_thresholds_keep_priority_one_plausible_on_small_samples():

@@ -218,3 +218,31 @@ def test_help_texts_use_the_french_decimal_comma(client, make_user, sit_session,
     assert "par exemple 0,65" in _visible_text(
         client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
     )
+
+
+def test_panel_whose_items_are_all_neutralised_gives_no_cut(
+    client, make_user, sit_session, db, clock
+):
+    """Before: zip() of one judge against no cut raised ValueError (a 500 on the report)."""
+    from decimal import Decimal
+
+    from questionnaire.attempts.grading import neutralise_item
+    from questionnaire.reports.angoff import create_panel, save_ratings, versions_of
+
+    session, _, _ = sit_session()
+    jury = make_user(Role.JURY, email="juge@example.org", name="Juge A")
+    panel = create_panel(session, "Panel", jury, clock())
+    db.session.flush()
+    versions = versions_of(panel)
+    save_ratings(panel, jury, {v.id: Decimal("0.6") for v in versions}, clock())
+    for version in versions:
+        neutralise_item(version, session, jury, "Énoncé ambigu", clock())
+    db.session.commit()
+    section = build_session_report(session, clock()).section("angoff")
+    row = section.tables[0].rows[0]
+    assert row[:3] == (0, 0, None)  # no judge counted, no item, no cut
+    assert any("tous ses items ont été neutralisés" in p for p in section.paragraphs)
+    login(client, jury.email)
+    summary = client.get(f"/rapports/angoff/{panel.id}")
+    assert summary.status_code == 200
+    assert "Tous les items du panel ont été neutralisés" in summary.get_data(as_text=True)

@@ -73,9 +73,10 @@ def test_pdf_renders_with_extractable_numbers(jury_client, sat):
 def test_pdf_chart_is_vector_graphics(jury_client, sat):
     session = sat[0]
     reader = PdfReader(io.BytesIO(_export(jury_client, session, "pdf").data))
-    first = reader.pages[0]
-    assert not list(first.images)  # the histogram is drawn, not a picture
-    assert "seuil" in first.extract_text()
+    # the small-sample warning on page 1 may push the results section to page 2
+    chart = next(p for p in reader.pages[:2] if "Distribution des scores" in p.extract_text())
+    assert not list(chart.images)  # the histogram is drawn, not a picture
+    assert "seuil" in chart.extract_text()
 
 
 def test_xlsx_has_one_sheet_per_table_with_exact_values(jury_client, sat):
@@ -227,3 +228,18 @@ def test_index_page_title_is_plain_text(jury_client, sat):
     title = html[html.index("<title>") : html.index("</title>")]
     assert "<" not in title[1:] and "Rapports psychométriques" in title
     assert html.count("<h1") == 1 and html.count('id="period-title"') == 1
+
+
+def test_small_sample_warning_in_every_format(jury_client, sat):
+    """Ten copies (< 30): the figures stay, with a caution before them in each format."""
+    session = sat[0]
+    html = jury_client.get(f"/rapports/sessions/{session.id}").get_data(as_text=True)
+    assert '<p class="notice" role="note">Attention : 10 copies seulement (moins de 30)' in html
+    archive = zipfile.ZipFile(io.BytesIO(_export(jury_client, session, "csv").data))
+    meta = {row["Rubrique"]: row["Valeur"] for row in csv_rows(archive, "rapport.csv")}
+    assert meta["Avertissement"].startswith("Attention : 10 copies seulement")
+    workbook = openpyxl.load_workbook(io.BytesIO(_export(jury_client, session, "xlsx").data))
+    cover = {row[0]: row[1] for row in workbook["Rapport"].iter_rows(values_only=True)}
+    assert cover["Avertissement"].startswith("Attention : 10 copies seulement")
+    reader = PdfReader(io.BytesIO(_export(jury_client, session, "pdf").data))
+    assert "10 copies seulement" in " ".join(reader.pages[0].extract_text().split())

@@ -177,9 +177,9 @@ def test_random_forms_use_the_pairwise_alpha():
     assert summary.reliability == stats.alpha_pairwise
     row = dict(zip([c.key for c in reliability_tables(stats)[0].columns],
                    reliability_tables(stats)[0].rows[0], strict=True))  # fmt: skip
-    assert row["alpha_pairwise"] == stats.alpha_pairwise
-    assert row["sem_pairwise"] == pytest.approx(
-        stats.sd * math.sqrt(max(1 - stats.alpha_pairwise, 0))
+    assert row["alpha"] == stats.alpha_pairwise
+    assert row["sem"] == pytest.approx(
+        stats.sd * math.sqrt(1 - min(max(stats.alpha_pairwise, 0), 1))
     )
 
 
@@ -198,3 +198,25 @@ def test_dates_out_of_range_are_refused_in_french(client, make_user, app, loaded
             "--format", "csv", "-o", "inutile.zip"]  # fmt: skip
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 1 and "entre le 01/01/2000" in result.output
+
+
+def test_small_sessions_are_flagged_in_every_format(two_sessions, clock):
+    import zipfile
+
+    from questionnaire.reports.services import export_bytes
+
+    early, _ = two_sessions
+    report = build_period_report(
+        early.questionnaire.theme, date(2026, 3, 1), date(2026, 3, 31), clock()
+    )
+    sessions, drift = report.warnings  # two sessions of 10 copies; drift halves of 10
+    assert "sessions de moins de 30 copies" in sessions and sessions.count("(10)") == 2
+    assert "tableau de dérive" in drift
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(report, "csv")))
+    assert "Avertissement" in archive.read("rapport.csv").decode("utf-8")
+    cover = openpyxl.load_workbook(io.BytesIO(export_bytes(report, "xlsx")))["Rapport"]
+    assert sessions in [row[1] for row in cover.iter_rows(values_only=True)]
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(export_bytes(report, "pdf"))).pages
+    )
+    assert "moins de 30" in " ".join(text.split())

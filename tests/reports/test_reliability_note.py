@@ -18,8 +18,8 @@ def test_incomplete_design_is_explained_in_french():
     table = pd.DataFrame(ROWS, columns=["attempt_id", "item_id", "score"])
     stats = test_stats(table, cut=Fraction(3, 5))
     note = design_note(stats)
-    assert note is not None and note.startswith("Plan incomplet (2 formes)")
-    assert "sur 5" in note  # the five attempts
+    assert note is not None and note.startswith("Plan incomplet (2 formes")
+    assert "5 copies" in note and "covariances par paires" in note
     assert "alpha_ci" not in note and "alpha_pairwise" not in note
 
 

@@ -10,6 +10,7 @@ import pytest
 from analytics import distractor_analysis, item_stats, test_stats
 from questionnaire.attempts.services import start_attempt
 from questionnaire.exams.services import enrol
+from questionnaire.itemstats.flags import THRESHOLDS
 from questionnaire.reports.loader import load_session, pseudonym
 from questionnaire.reports.psychometrics import NO_GROUP
 from questionnaire.reports.session_report import build_session_report
@@ -51,18 +52,30 @@ def test_report_numbers_equal_the_library(sit_session, clock):
     assert report.table("distribution").rows == tuple(
         (float(b["score"]), b["count"], b["score"] >= 3) for b in stats.histogram
     )  # 60 % of 4 items = 2.4 points: 3 and 4 reach the cut
-    items = item_stats(table)
+    declared = {item: list("ABCD") for item in table["item_id"].unique()}  # the test bank's
+    items = item_stats(table, THRESHOLDS, options=declared)
     rows = report.table("items")
     assert rows.column("item_id") == items["item_id"].tolist()
     for key in ("facility", "r_rest", "r_total", "d27", "alpha_if_deleted"):
         assert all(_close(a, b) for a, b in zip(rows.column(key), items[key], strict=True)), key
-    distractors = distractor_analysis(table)
+    distractors = distractor_analysis(table, options=declared)
     shown = report.table("distracteurs")
-    assert len(shown.rows) == len(distractors)
+    assert len(shown.rows) == len(distractors) == 4 * 5  # A–D and the omission, per item
     assert all(
         _close(a, b)
         for a, b in zip(shown.column("proportion"), distractors["proportion"], strict=True)
     )
+
+
+def test_ten_copies_carry_a_small_sample_warning(sit_session, clock):
+    session, _, _ = sit_session()
+    report = build_session_report(session, clock())
+    (warning,) = report.warnings
+    assert "10 copies seulement (moins de 30)" in warning
+    assert any("Moins de 30 copies" in p for p in report.section("fidelite").paragraphs)
+    assert any("Moins de 30 copies" in p for p in report.section("items").paragraphs)
+    # the figures stay: only labelled as unreliable
+    assert report.table("fidelite").rows[0][1] is not None
 
 
 def test_pass_rate_interval_is_wilson_by_hand(sit_session, clock):

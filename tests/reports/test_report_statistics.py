@@ -1,0 +1,123 @@
+"""The report's statistics use the app's flag rules, declared options and honest reliability."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+
+from analytics import simulate_responses, test_stats
+from questionnaire.reports import psychometrics as psy
+from questionnaire.reports.angoff import angoff_cut
+from questionnaire.reports.loader import ItemInfo
+from questionnaire.reports.period_report import few_copies_warnings
+from questionnaire.reports.tables import Column, Kind, Table, format_value
+
+#: 20 candidates: the first t items of Q1–Q8 right; item X (key A, options A–E declared).
+TOTALS = [8, 7, 7, 6, 6, 6, 5, 5, 5, 4, 4, 4, 3, 3, 3, 2, 2, 1, 1, 0]
+CHOSEN = list("BAAAAAAACACABCDCDCDD")
+
+
+def _table() -> pd.DataFrame:
+    rows = []
+    for a, (total, chosen) in enumerate(zip(TOTALS, CHOSEN, strict=True)):
+        for i in range(8):
+            right = i < total
+            rows.append((f"C{a:02d}", f"Q{i + 1}", float(right), "A" if right else "B", "A"))
+        rows.append((f"C{a:02d}", "X", float(chosen == "A"), chosen, "A"))
+    return pd.DataFrame(rows, columns=["attempt_id", "item_id", "score", "option", "key"])
+
+
+def _items(table: pd.DataFrame) -> dict[str, ItemInfo]:
+    return {
+        label: ItemInfo(label, n, label, "sujet", "published", ("A", "B", "C", "D", "E"))
+        for n, label in enumerate(table["item_id"].unique())
+    }
+
+
+def test_item_flags_use_the_author_pages_rules_and_declared_options():
+    """B is picked by the best candidate (C00) and one middling one (C12).
+
+    Upper group (5.4 copies): C00 is in it, so p_upper(B) = 1/5.4 > p_lower: the bare rule
+    says « seconde clé ». But r(B, total) ≈ 0.13 on 20 copies, one-sided p ≈ 0.30 > 0.20: the
+    app's rule (THRESHOLDS) does not. E is declared and chosen by nobody: « peu choisi ».
+    """
+    table = _table()
+    picked_b = np.array([c == "B" for c in CHOSEN], dtype=float)
+    proportion = (np.array(TOTALS) + np.array([c == "A" for c in CHOSEN])) / 9
+    r = np.corrcoef(picked_b, proportion)[0, 1]
+    p = scipy_stats.t.sf(r * math.sqrt(18 / (1 - r * r)), 18)
+    assert 0 < r < 0.2 and p > 0.20  # independent check of why the app's rule stays silent
+    shown = psy.item_table(table, _items(table))
+    flags = dict(zip(shown.column("item_id"), shown.column("flags"), strict=True))
+    assert flags["X"] == "distracteur E peu choisi"
+    assert "seconde clé" not in " ".join(flags.values())
+
+
+def test_distractor_table_lists_every_declared_option():
+    table = _table()
+    shown = psy.distractor_table(table, _items(table))
+    options = [o for item, o in zip(shown.column("item_id"), shown.column("option"), strict=True)
+               if item == "X"]  # fmt: skip
+    assert options == ["A", "B", "C", "D", "E", "omission"]
+    share = dict(zip(options, [p for i, p in zip(shown.column("item_id"),
+                 shown.column("proportion"), strict=True) if i == "X"], strict=True))  # fmt: skip
+    assert share["E"] == 0.0 and share["B"] == pytest.approx(2 / 20)
+
+
+def test_random_forms_show_the_pairwise_alpha_and_hide_tiny_forms():
+    """300 copies, 20 of 22 items drawn per copy: every form has fewer than 30 copies."""
+    table = simulate_responses(22, 300, seed=1, form_length=20).responses
+    stats = test_stats(table, cut=Fraction(3, 5))
+    (main,) = psy.reliability_tables(stats)  # no per-form table: no form reaches 30 copies
+    row = dict(zip([c.key for c in main.columns], main.rows[0], strict=True))
+    assert row["alpha"] == stats.alpha_pairwise and 0.6 < row["alpha"] < 0.9
+    assert row["sem"] == pytest.approx(stats.sd * math.sqrt(1 - stats.alpha_pairwise))
+    assert row["sem"] < stats.sd
+    assert "par paires" in main.columns[1].label
+    note = psy.forms_note(stats)
+    assert f"dont {len(stats.forms)} de moins de 30 copies" in note
+
+
+def test_complete_design_keeps_the_cronbach_label():
+    table = _table()
+    (main,) = psy.reliability_tables(test_stats(table, cut=Fraction(3, 5)))
+    assert main.columns[1].label == "Alpha de Cronbach"
+
+
+def test_small_group_caveat():
+    assert psy.few_copies_note(30) is None
+    assert "3 copies seulement (moins de 30)" in psy.few_copies_note(3)
+
+
+def test_period_warns_about_small_sessions_and_drift_halves():
+    rows = (("Mars", "01/03/2026", 12, 10), ("Avril", "01/04/2026", 40, 35), ("Mai", "", 5, 0))
+    drift = Table(
+        "derive",
+        "Dérive",
+        (Column("item_id", "Item"), Column("n_first", "n1", Kind.INT),
+         Column("n_second", "n2", Kind.INT)),
+        (("I1", 40, 29), ("I2", 30, 30)),
+    )  # fmt: skip
+    first, second = few_copies_warnings(rows, drift)
+    assert "Mars (10)" in first and "Avril" not in first and "Mai" not in first
+    assert "1 item du tableau de dérive" in second
+    assert few_copies_warnings(rows[1:], None) == ()
+
+
+def test_negative_zero_prints_as_zero():
+    decimal, percent = Column("alpha", "Alpha", Kind.DECIMAL), Column("p", "p", Kind.PERCENT)
+    assert format_value(-2.7755575615628914e-16, decimal) == "0,000"
+    assert format_value(-0.0004, decimal) == "0,000"
+    assert format_value(-0.0004, percent) == "0,0\u00a0%"
+    assert format_value(-0.0006, decimal) == "-0,001"
+
+
+def test_angoff_without_items_gives_no_cut_and_no_judge():
+    result = angoff_cut({"Juge A": {1: 0.5, 2: 0.7}}, [])
+    assert result.cut is None and result.n_judges == 0 and result.incomplete_judges == 0
+    assert result.standard_error is None and result.judge_cuts == ()
