@@ -12,9 +12,9 @@ from flask.cli import AppGroup
 from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
+from questionnaire.reports.dif import DifChoiceError
 from questionnaire.reports.formats import EXPORTS
 from questionnaire.reports.period_report import PeriodError, build_period_report, find_theme
-from questionnaire.reports.psychometrics import DifChoiceError
 from questionnaire.reports.render_html import render_report_html
 from questionnaire.reports.session_report import build_session_report
 from questionnaire.reports.tables import Report

@@ -12,9 +12,9 @@ from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
 from questionnaire.exams.models import Enrolment, ExamSession
 from questionnaire.extensions import db
+from questionnaire.reports.dif import eligible_groups
 from questionnaire.reports.formats import EXPORTS
 from questionnaire.reports.loader import FINAL_STATUSES
-from questionnaire.reports.psychometrics import eligible_groups
 from questionnaire.reports.tables import Report
 
 

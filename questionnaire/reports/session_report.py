@@ -11,6 +11,7 @@ from analytics import ResponseData, prepare
 from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange, ScoringDecision
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
+from questionnaire.reports import dif
 from questionnaire.reports import psychometrics as psy
 from questionnaire.reports.angoff import standard_setting_section
 from questionnaire.reports.loader import SessionData, fingerprint, item_label, load_session
@@ -209,7 +210,7 @@ def build_session_report(
     """Compute the whole session dossier from the database (same data → same numbers).
 
     `reference` and `focal` name the DIF groups (default: the two largest); an impossible
-    choice raises `psychometrics.DifChoiceError`.
+    choice raises `dif.DifChoiceError`.
     """
     data = load_session(session)
     pass_mark = session.questionnaire.pass_mark
@@ -232,7 +233,7 @@ def build_session_report(
         few_views = psy.few_views_note(prepared)
         warnings = tuple(filter(None, (psy.few_copies_note(stats.n_attempts), few_views)))
         few_copies = psy.FEW_COPIES_SHORT if stats.n_attempts < psy.FEW_ATTEMPTS else None
-        dif_paragraphs, dif_tables = psy.dif_section_parts(prepared, reference, focal)
+        dif_paragraphs, dif_tables = dif.dif_section_parts(prepared, reference, focal)
         sections += [
             Section(
                 "resultats",

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from analytics import mh_dif
 from questionnaire.auth.models import Role
 from questionnaire.exams.models import Enrolment
+from questionnaire.reports.dif import DifChoiceError
 from questionnaire.reports.loader import load_session
-from questionnaire.reports.psychometrics import DifChoiceError
 from questionnaire.reports.session_report import build_session_report
 from tests.conftest import form_token, login
 from tests.reports.conftest import PATTERNS, csv_rows

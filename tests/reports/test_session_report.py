@@ -11,8 +11,8 @@ from analytics import distractor_analysis, item_stats, test_stats
 from questionnaire.attempts.services import start_attempt
 from questionnaire.exams.services import enrol
 from questionnaire.itemstats.flags import THRESHOLDS
+from questionnaire.reports.dif import NO_GROUP
 from questionnaire.reports.loader import load_session, pseudonym
-from questionnaire.reports.psychometrics import NO_GROUP
 from questionnaire.reports.session_report import build_session_report
 
 

@@ -1,0 +1,130 @@
+"""The DIF section of the session report: analysis groups, their choice, Mantel-Haenszel tables."""
+
+from __future__ import annotations
+
+from analytics import ResponseData, mh_dif
+from questionnaire.reports.tables import Column, Kind, Table, finite
+
+#: Groups with fewer finalised attempts are neither analysed nor shown with their size: too few
+#: to compare, and a small group could point at a person.
+MIN_GROUP_SIZE = 5
+NO_GROUP = (
+    "Aucun groupe d'analyse n'est renseigné sur les inscriptions de cette session : l'analyse "
+    "du fonctionnement différentiel des items (DIF, Mantel-Haenszel) n'est pas réalisée."
+)
+DIF_METHOD = (
+    "Mantel-Haenszel : candidats appariés sur le score total (bibliothèque analytics, mh_dif) ; "
+    "alpha MH = rapport de cotes commun (> 1 : item favorable au groupe de référence) ; "
+    "D-DIF = −2,35 ln(alpha MH) sur l'échelle delta de l'ETS (négatif : item plus difficile "
+    "pour le groupe focal à niveau égal) ; classes ETS A (négligeable), B (modérée), "
+    "C (forte), au seuil de 5 %. Avec moins de 100 copies par groupe, les classes sont "
+    "indicatives."
+)
+
+
+class DifChoiceError(ValueError):
+    """The reference or focal group asked for cannot be analysed."""
+
+
+def group_sizes(data: ResponseData) -> dict[str, int]:
+    """Finalised attempts per analysis group ('' = no group), largest first."""
+    if "group" not in data.table.columns:
+        return {}
+    per_attempt = data.table.drop_duplicates("attempt_id")["group"].astype(str)
+    counts = per_attempt.value_counts()
+    return dict(sorted(((str(g), int(n)) for g, n in counts.items()), key=lambda x: (-x[1], x[0])))
+
+
+def eligible_groups(sizes: dict[str, int]) -> list[str]:
+    """Named groups large enough to be compared, largest first (ties by name)."""
+    return [group for group, n in sizes.items() if group and n >= MIN_GROUP_SIZE]
+
+
+def choose_groups(
+    sizes: dict[str, int], reference: str | None = None, focal: str | None = None
+) -> tuple[str, str] | None:
+    """The (reference, focal) pair: as asked, else the two largest groups; None if impossible."""
+    eligible = eligible_groups(sizes)
+    if not reference and not focal:
+        return (eligible[0], eligible[1]) if len(eligible) >= 2 else None
+    if not reference or not focal:
+        raise DifChoiceError("Choisissez à la fois le groupe de référence et le groupe focal.")
+    for name in (reference, focal):
+        if name not in eligible:
+            raise DifChoiceError(
+                f"Groupe « {name} » inconnu ou de moins de {MIN_GROUP_SIZE} copies."
+            )
+    if reference == focal:
+        raise DifChoiceError("Les groupes de référence et focal doivent être différents.")
+    return reference, focal
+
+
+def group_table(sizes: dict[str, int]) -> Table:
+    """Attempts per group; groups under the minimum are pooled, not named."""
+    rows = [(g, n) for g, n in sizes.items() if g and n >= MIN_GROUP_SIZE]
+    small = [n for g, n in sizes.items() if g and n < MIN_GROUP_SIZE]
+    if small:
+        rows.append((f"Autres groupes (moins de {MIN_GROUP_SIZE} copies chacun)", sum(small)))
+    if sizes.get(""):
+        rows.append(("Sans groupe", sizes[""]))
+    return Table(
+        "dif_groupes",
+        "Groupes d'analyse (copies notées)",
+        (Column("group", "Groupe"), Column("count", "Copies", Kind.INT)),
+        tuple(rows),
+    )
+
+
+def dif_table(data: ResponseData, reference: str, focal: str) -> Table:
+    """Mantel-Haenszel DIF of every item between the two groups (the library's numbers)."""
+    rows = mh_dif(data, "group", reference, focal)
+    return Table(
+        "dif",
+        f"DIF Mantel-Haenszel : référence « {reference} », focal « {focal} »",
+        (
+            Column("item_id", "Item"),
+            Column("n_reference", "Copies (référence)", Kind.INT),
+            Column("n_focal", "Copies (focal)", Kind.INT),
+            Column("mh_alpha", "Alpha MH", Kind.DECIMAL),
+            Column("mh_chi2", "Khi-deux MH", Kind.DECIMAL),
+            Column("mh_p", "p", Kind.DECIMAL, 4),
+            Column("mh_d_dif", "D-DIF (delta ETS)", Kind.DECIMAL),
+            Column("mh_d_dif_se", "Erreur type de D-DIF", Kind.DECIMAL),
+            Column("ets_class", "Classe ETS"),
+        ),
+        tuple(
+            (
+                row.item_id,
+                int(row.n_reference),
+                int(row.n_focal),
+                finite(row.mh_alpha),
+                finite(row.mh_chi2),
+                finite(row.mh_p),
+                finite(row.mh_d_dif),
+                finite(row.mh_d_dif_se),
+                row.ets_class or "n.d.",
+            )
+            for row in rows.itertuples(index=False)
+        ),
+    )
+
+
+def dif_section_parts(
+    data: ResponseData, reference: str | None = None, focal: str | None = None
+) -> tuple[tuple[str, ...], tuple[Table, ...]]:
+    """Paragraphs and tables of the DIF section (DifChoiceError for an impossible choice)."""
+    sizes = group_sizes(data)
+    if not any(sizes.get(g) for g in sizes if g):
+        return (NO_GROUP,), ()
+    pair = choose_groups(sizes, reference, focal)
+    if pair is None:
+        return (
+            f"Moins de deux groupes d'analyse comptent au moins {MIN_GROUP_SIZE} copies : "
+            "l'analyse DIF n'est pas réalisée.",
+        ), (group_table(sizes),)
+    how = "choisis" if reference else "les deux plus nombreux"
+    return (
+        f"Groupes comparés ({how}) : référence « {pair[0]} » ({sizes[pair[0]]} copies), "
+        f"focal « {pair[1]} » ({sizes[pair[1]]} copies).",
+        DIF_METHOD,
+    ), (group_table(sizes), dif_table(data, *pair))
