@@ -1,5 +1,10 @@
 /* Progressive enhancement of the exam pages: autosave through the JSON API and a countdown
-   driven by the server's clock. Every page works without this script. */
+   driven by the server's clock. Every page works without this script.
+
+   The candidate must never believe something is saved when it is not: every change goes
+   through one queue, each answer of the server is read (``applied``, error codes), and the
+   status region is written only when what it says changes, so screen readers hear each state
+   once. */
 (function () {
   "use strict";
 
@@ -8,13 +13,38 @@
   var statusEl = document.getElementById("save-status");
   var csrfInput = document.querySelector('input[name="csrf_token"]');
   var csrfToken = csrfInput ? csrfInput.value : "";
+  var resultUrl = timer ? timer.getAttribute("data-expired-url") : null;
+  // the server's clock as the page knows it: deadlines and sequence numbers follow it
+  var offset = timer ? Date.parse(timer.getAttribute("data-server-time")) - Date.now() : 0;
 
-  function say(text) {
-    if (statusEl) { statusEl.textContent = text; }
+  function serverNow() { return Date.now() + offset; }
+
+  var parisFormat = new Intl.DateTimeFormat("fr-FR", {
+    timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+  });
+
+  /* "19 h 03", Paris time, as the server writes the deadline. */
+  function parisTime(date) {
+    var parts = {};
+    parisFormat.formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.hour + " h " + parts.minute;
   }
 
-  function timeLabel(date) {
-    return date.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  var shown = null;  // what the status region says now
+
+  /* Write to the status region only when the state changes (a retry must not re-announce). */
+  function say(text, link) {
+    var key = text + (link ? "|" + link.href : "");
+    if (!statusEl || shown === key) { return; }
+    shown = key;
+    statusEl.textContent = text;
+    if (link) {
+      var anchor = document.createElement("a");
+      anchor.href = link.href;
+      anchor.textContent = link.text;
+      statusEl.appendChild(document.createTextNode(" "));
+      statusEl.appendChild(anchor);
+    }
   }
 
   function send(method, url, body) {
@@ -26,51 +56,186 @@
     });
   }
 
-  /* ---- autosave ---- */
-  var pending = null;      // latest payload not yet acknowledged
-  var inFlight = false;
-  var retryDelay = 1000;
-  var seq = form ? parseInt(form.getAttribute("data-seq") || "0", 10) : 0;
-  var resultUrl = timer ? timer.getAttribute("data-expired-url") : null;
-
-  function markNavigator(answered) {
-    var current = document.querySelector('.navigator [aria-current="step"]');
-    if (current) { current.classList.toggle("answered", answered); }
+  /* ---- navigator: classes and accessible text as the server renders them ---- */
+  function markNavigator(answered, flagged) {
+    var button = document.querySelector('.navigator [aria-current="step"]');
+    if (!button) { return; }
+    if (answered === undefined) { answered = button.classList.contains("answered"); }
+    if (flagged === undefined) { flagged = button.classList.contains("flagged"); }
+    button.classList.toggle("answered", answered);
+    button.classList.toggle("flagged", flagged);
+    button.textContent = button.getAttribute("data-position");
+    if (flagged) {
+      var symbol = document.createElement("span");
+      symbol.setAttribute("aria-hidden", "true");
+      symbol.textContent = "⚑";
+      button.appendChild(document.createTextNode(" "));
+      button.appendChild(symbol);
+    }
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = (answered ? "répondue" : "sans réponse") + (flagged ? ", marquée à revoir" : "");
+    button.appendChild(document.createTextNode(" "));
+    button.appendChild(hidden);
   }
 
-  function flush() {
-    if (!pending || inFlight) { return Promise.resolve(); }
-    var payload = pending;
-    inFlight = true;
-    return send("PUT", form.getAttribute("data-save-url"), payload).then(function (response) {
-      inFlight = false;
-      if (response.ok) {
-        if (pending === payload) { pending = null; }
-        retryDelay = 1000;
-        say("Réponse enregistrée à " + timeLabel(new Date()) + ".");
-        markNavigator(payload.selected.length > 0);
-        return flush();
-      }
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        var message = body && body.error ? body.error.message : "Enregistrement refusé.";
-        if (response.status === 409 && resultUrl) {
-          pending = null;
-          window.location.assign(resultUrl);
-          return;
-        }
-        if (response.status === 422) { pending = null; say(message); return; }
-        scheduleRetry();
+  /* ---- one queue for answers and flags ---- */
+  var urls = form ? { answer: form.getAttribute("data-save-url"), flag: form.getAttribute("data-flag-url") } : {};
+  var queue = { answer: null, flag: null };  // the latest change of each kind not yet sent
+  var inFlight = null;
+  var retryTimer = null;
+  var retryDelay = 1000;
+  var failures = 0;
+  var trouble = null;      // "offline" or "server" while changes wait for a retry
+  var troubleCode = 0;
+  var halted = null;       // {text, link} once the server refused for good: nothing more is sent
+  var confirmations = {};  // what the server confirmed since the queue was last empty
+  var lastSaved = null;    // Paris time of the last answer the server confirmed from this page
+  var waiters = [];
+  var timeUp = false;
+  var seq = form ? parseInt(form.getAttribute("data-seq") || "0", 10) : 0;
+
+  function isPending() { return Boolean(queue.answer || queue.flag || inFlight); }
+
+  /* What waits to be sent, with its verb agreed: "votre réponse sera enregistrée". */
+  function pendingWhat(single, plural) {
+    var answer = queue.answer || (inFlight && inFlight.kind === "answer");
+    var flag = queue.flag || (inFlight && inFlight.kind === "flag");
+    if (answer && flag) { return "votre réponse et la marque " + plural; }
+    return (flag ? "la marque " : "votre réponse ") + single;
+  }
+
+  function sayTrouble() {
+    if (trouble === "offline") {
+      say("Connexion perdue : " + pendingWhat("sera enregistrée", "seront enregistrées") +
+        " dès le retour du réseau.");
+    } else {
+      say("Le serveur ne répond pas (erreur " + troubleCode + ") : " +
+        pendingWhat("n'est pas encore enregistrée", "ne sont pas encore enregistrées") +
+        ". Nouvel essai automatique en cours.");
+    }
+  }
+
+  function enqueue(kind, body) {
+    queue[kind] = body;
+    if (halted) { say(halted.text, halted.link); return; }
+    if (trouble) { sayTrouble(); } else { say("Enregistrement…"); }
+    pump();
+  }
+
+  function pump() {
+    if (inFlight || halted || retryTimer) { return; }
+    var kind = queue.answer ? "answer" : (queue.flag ? "flag" : null);
+    if (!kind) { settle(); return; }
+    var op = { kind: kind, body: queue[kind] };
+    queue[kind] = null;
+    inFlight = op;
+    send("PUT", urls[kind], op.body).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        inFlight = null;
+        answered(op, response, data || {});
       });
     }, function () {
-      inFlight = false;
-      say("Connexion perdue : votre réponse sera enregistrée dès le retour du réseau.");
-      scheduleRetry();
+      inFlight = null;
+      retry(op, "offline", 0);
     });
   }
 
-  function scheduleRetry() {
-    window.setTimeout(flush, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 15000);
+  function answered(op, response, data) {
+    if (response.ok) {
+      failures = 0;
+      retryDelay = 1000;
+      trouble = null;
+      confirmed(op, data);
+      pump();
+      return;
+    }
+    if (response.status >= 500 || response.status === 429) {
+      retry(op, "server", response.status);
+      return;
+    }
+    refused(op, response.status, data);
+  }
+
+  function confirmed(op, data) {
+    if (op.kind === "flag") {
+      markNavigator(undefined, op.body.flagged);
+      confirmations.flag = op.body.flagged ? "Question marquée à revoir." : "Marque retirée.";
+      return;
+    }
+    seq = Math.max(seq, data.seq || 0);
+    // a retry of a save that did arrive finds its own seq stored: that is a success too
+    if (data.applied || data.seq === op.body.seq) {
+      lastSaved = parisTime(data.saved_at ? new Date(data.saved_at) : new Date(serverNow()));
+      markNavigator(op.body.selected.length > 0);
+      confirmations.answer = "Réponse enregistrée à " + lastSaved + ".";
+    } else {
+      confirmations.answer = "Réponse non enregistrée : une réponse plus récente a été enregistrée " +
+        "depuis une autre fenêtre. Rechargez la page pour la voir.";
+    }
+  }
+
+  function refused(op, status, data) {
+    var message = data.error && data.error.message ? data.error.message : "Enregistrement refusé (erreur " + status + ").";
+    if (status === 409 && timeUp) { leave(); return; }
+    if (!queue[op.kind]) { queue[op.kind] = op.body; }
+    var lost = " " + capitalised(pendingWhat("n'est pas enregistrée", "ne sont pas enregistrées")) + ".";
+    if (status === 401) {
+      halted = {
+        text: "Votre session a pris fin (déconnexion ou délai dépassé)." + lost,
+        link: { href: form.getAttribute("data-login-url"), text: "Se reconnecter" }
+      };
+    } else if (status === 409 && resultUrl) {
+      halted = { text: message + lost, link: { href: resultUrl, text: "Voir votre copie" } };
+    } else {
+      halted = { text: message + lost, link: null };
+    }
+    say(halted.text, halted.link);
+    if (timeUp) { leave(); return; }
+    settle();
+  }
+
+  function capitalised(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
+
+  function retry(op, kind, code) {
+    if (!queue[op.kind]) { queue[op.kind] = op.body; }
+    failures += 1;
+    // offline is said at once; a server error after a few tries (a single 503 often passes)
+    if (kind === "offline" || failures >= 3) {
+      trouble = kind;
+      troubleCode = code;
+      sayTrouble();
+    }
+    if (timeUp) { timeUpNotice(); }
+    retryTimer = window.setTimeout(function () { retryTimer = null; pump(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, timeUp ? 2000 : 15000);
+  }
+
+  function retryNow() {
+    if (!retryTimer) { return; }
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
+    retryDelay = 1000;
+    pump();
+  }
+
+  /* The queue is empty (or stopped): say what the server confirmed, wake whoever waits. */
+  function settle() {
+    if (isPending() && !halted) { return; }
+    if (!halted) {
+      var text = [confirmations.answer, confirmations.flag].filter(Boolean).join(" ");
+      if (text) { say(text); }
+    }
+    confirmations = {};
+    var waiting = waiters;
+    waiters = [];
+    waiting.forEach(function (resolve) { resolve(); });
+  }
+
+  /* Resolves once every change has been sent and answered (or refused for good). */
+  function drained() {
+    if (!isPending() || halted) { return Promise.resolve(); }
+    return new Promise(function (resolve) { waiters.push(resolve); });
   }
 
   if (form) {
@@ -79,35 +244,32 @@
       if (target.name === "answer") {
         var selected = Array.prototype.map.call(
           form.querySelectorAll('input[name="answer"]:checked'), function (input) { return input.value; });
-        seq += 1;
-        pending = { selected: selected, seq: seq };
-        say("Enregistrement…");
-        flush();
+        // the server keeps the highest seq: follow its clock so that the latest change wins
+        // across tabs and reloads, and never go back within this page
+        seq = Math.max(seq + 1, Math.floor(serverNow()));
+        enqueue("answer", { selected: selected, seq: seq });
       } else if (target.name === "flagged") {
-        send("PUT", form.getAttribute("data-flag-url"), { flagged: target.checked }).then(function (r) {
-          if (r.ok) {
-            var current = document.querySelector('.navigator [aria-current="step"]');
-            if (current) { current.classList.toggle("flagged", target.checked); }
-            say(target.checked ? "Question marquée à revoir." : "Marque retirée.");
-          }
-        }, function () { say("Connexion perdue : la marque sera enregistrée avec la page."); });
+        enqueue("flag", { flagged: target.checked });
       }
     });
-    window.addEventListener("online", flush);
+    window.addEventListener("online", retryNow);
   }
 
   /* ---- countdown ---- */
   if (!timer) { return; }
   var deadline = Date.parse(timer.getAttribute("data-deadline"));
-  var offset = Date.parse(timer.getAttribute("data-server-time")) - Date.now();
+  var grace = parseInt(timer.getAttribute("data-grace") || "0", 10) * 1000;
   var live = timer.querySelector(".timer-live");
   var value = timer.querySelector(".timer-value");
+  var readable = timer.querySelector(".timer-readable");
   var announcer = document.getElementById("timer-announcer");
+  var alertEl = document.getElementById("time-up-alert");
   var announced = {};
   var thresholds = [[300, "Il reste 5 minutes."], [60, "Il reste 1 minute."]];
   var expired = false;
 
   live.hidden = false;
+  if (readable) { readable.hidden = false; }
   timer.querySelector(".timer-static").hidden = true;
 
   function format(seconds) {
@@ -116,24 +278,31 @@
     return (h ? h + " h " : "") + mm + " min " + String(s).padStart(2, "0") + " s";
   }
 
+  /* The remaining time for screen readers, read on demand: it changes each minute and is not
+     a live region, so it is never announced by itself. */
+  function readableTime(seconds) {
+    if (seconds <= 0) { return "Temps écoulé."; }
+    if (seconds < 60) { return "Temps restant : moins d'une minute."; }
+    return "Temps restant : environ " + Math.ceil(seconds / 60) + " min.";
+  }
+
   /* Extra time granted after an incident moves the deadline on the server: ask it at each
-     warning threshold and before submitting at zero, never every second. */
+     warning threshold and before handing in at zero, never every second. */
   var attemptUrl = timer.getAttribute("data-attempt-url");
   var endLabel = timer.querySelector(".timer-deadline");
   var checking = false;
 
-  function parisTime(date) {
-    return date.toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" })
-      .replace(":", " h ");
+  function secondsLeft() {
+    return Math.max(0, Math.round((deadline - serverNow()) / 1000));
   }
 
-  function secondsLeft() {
-    return Math.max(0, Math.round((deadline - (Date.now() + offset)) / 1000));
+  function fetchAttempt() {
+    return fetch(attemptUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } });
   }
 
   function refreshDeadline() {
     if (!attemptUrl) { return Promise.resolve(); }
-    return fetch(attemptUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    return fetchAttempt()
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body || body.status !== "in_progress" || !body.deadline) { return; }
@@ -151,22 +320,74 @@
       }, function () {});
   }
 
-  function finish() {
-    expired = true;
-    if (announcer) { announcer.textContent = "Temps écoulé : votre copie est remise."; }
-    var submitUrl = timer.getAttribute("data-submit-url");
-    (form ? flush() : Promise.resolve()).then(function () {
-      return send("POST", submitUrl, {});
-    }).then(function () {
-      window.location.assign(resultUrl);
-    }, function () {
-      window.location.assign(resultUrl);
+  var alertShown = null;
+
+  /* The visible, announced message while the copy is being handed in. */
+  function alertText(text) {
+    if (!alertEl || alertShown === text) { return; }
+    alertShown = text;
+    var paragraph = document.createElement("p");
+    paragraph.className = "notice";
+    paragraph.textContent = text;
+    alertEl.replaceChildren(paragraph);
+  }
+
+  function graceOver() { return serverNow() > deadline + grace; }
+
+  function timeUpNotice(unreachable) {
+    if (graceOver() && (unreachable || trouble)) {
+      alertText("Temps écoulé et serveur injoignable : la copie sera corrigée avec les réponses " +
+        "enregistrées. " + (lastSaved ? "Dernière réponse enregistrée depuis cette page : à " + lastSaved + "."
+          : "Aucune réponse n'a été enregistrée depuis l'ouverture de cette page.") +
+        (isPending() ? " La modification faite ensuite n'a pas pu être envoyée." : ""));
+    } else if (unreachable || trouble) {
+      alertText("Temps écoulé, mais le serveur est injoignable : vos dernières réponses seront " +
+        "envoyées dès le retour du réseau. Ne fermez pas cette page.");
+    } else {
+      alertText("Temps écoulé : envoi de vos dernières réponses et remise de la copie. " +
+        "Ne fermez pas cette page.");
+    }
+  }
+
+  function leave() { window.location.assign(resultUrl); }
+
+  /* Hand in as the server closes a copy whose time is up: once the saves are answered, the
+     result page closes it as expired. Go there only when the server answers, so that an
+     outage keeps this page (and its unsent answers) open. */
+  function handIn() {
+    fetchAttempt().then(function (response) {
+      if (response.status >= 500) { throw new Error("server"); }
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok && body.status === "in_progress" && body.deadline && body.server_time) {
+          var left = Date.parse(body.deadline) - Date.parse(body.server_time);
+          if (left > 0) {  // this page's clock ran a little ahead of the server's
+            window.setTimeout(handIn, left + 250);
+            return;
+          }
+        }
+        leave();
+      });
+    }).catch(function () {
+      timeUpNotice(true);
+      window.setTimeout(handIn, graceOver() ? 15000 : 2000);
     });
   }
+
+  function finish() {
+    expired = true;
+    timeUp = true;
+    timeUpNotice();
+    retryNow();
+    drained().then(handIn);
+  }
+
+  var lastReadable = null;
 
   function tick() {
     var remaining = secondsLeft();
     value.textContent = format(remaining);
+    var text = readableTime(remaining);
+    if (readable && text !== lastReadable) { lastReadable = text; readable.textContent = text; }
     thresholds.forEach(function (pair) {
       if (remaining <= pair[0] && remaining > 0 && !announced[pair[0]]) {
         announced[pair[0]] = true;
