@@ -46,6 +46,15 @@ def shows_text(form, field) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of the error summary: the field, its message and the id of the control to fix."""
+
+    label: str
+    message: str
+    target: str
+
+
 class OptionForm(FrenchSubForm):
     text = TextAreaField("Texte", validators=[Optional(), Length(max=2000), shows_text])
     correct = BooleanField("bonne réponse")
@@ -103,7 +112,7 @@ class ItemForm(FrenchForm):
         choices=[SelectChoice(v.value, VOLATILITY_LABELS[v.value]) for v in Volatility],
     )
 
-    option_errors: list[str]
+    option_errors: list[ErrorLink]
     allowed_competencies: list[str]
 
     def set_theme(self, theme: Theme) -> None:
@@ -150,32 +159,70 @@ class ItemForm(FrenchForm):
         self.option_errors = self._check_options()
         return valid and not self.option_errors
 
-    def _check_options(self) -> list[str]:
-        texts = [(entry.form.text.data or "").strip() for entry in self.options.entries]
+    def _check_options(self) -> list[ErrorLink]:
+        """The rules on the set of options, each linked to the option that breaks it."""
+        entries = self.options.entries
+        texts = [(entry.form.text.data or "").strip() for entry in entries]
         filled = self.filled_options()
+        filled_at = [i for i, text in enumerate(texts) if text]
         errors = []
+
+        def error(message: str, index: int, control: str = "text") -> None:
+            errors.append(ErrorLink("Options", message, entries[index].form[control].id))
+
         if not 3 <= len(filled) <= 5:
-            errors.append("Une question a de 3 à 5 options.")
-        last = max((i for i, text in enumerate(texts) if text), default=-1)
-        if any(not text for text in texts[: last + 1]):
-            errors.append(
-                "Remplissez les options dans l'ordre, sans en laisser une vide entre deux."
+            # too few: the first empty option; too many: the first one past the fifth
+            error(
+                "Une question a de 3 à 5 options.",
+                texts.index("") if len(filled) < 3 else filled_at[5],
             )
-        if any(
-            entry.form.correct.data and not text
-            for entry, text in zip(self.options.entries, texts, strict=True)
-        ):
-            errors.append("Une option vide ne peut pas être une bonne réponse.")
+        last = filled_at[-1] if filled_at else -1
+        gaps = [i for i, text in enumerate(texts[: last + 1]) if not text]
+        if gaps:
+            error(
+                "Remplissez les options dans l'ordre, sans en laisser une vide entre deux.",
+                gaps[0],
+            )
+        empty_correct = [
+            i
+            for i, (entry, text) in enumerate(zip(entries, texts, strict=True))
+            if entry.form.correct.data and not text
+        ]
+        if empty_correct:
+            error(
+                "Une option vide ne peut pas être une bonne réponse.", empty_correct[0], "correct"
+            )
         n_correct = sum(o.correct for o in filled)
+        first_box = filled_at[0] if filled_at else 0
         if self.item_type.data == ItemType.SINGLE.value and n_correct != 1:
-            errors.append("Une question à réponse unique a exactement une bonne réponse.")
+            error(
+                "Une question à réponse unique a exactement une bonne réponse.",
+                first_box,
+                "correct",
+            )
         if self.item_type.data == ItemType.MULTIPLE.value and (
             n_correct < 2 or n_correct == len(filled)
         ):
-            errors.append(
-                "Une question à réponses multiples a au moins deux bonnes réponses et une fausse."
+            error(
+                "Une question à réponses multiples a au moins deux bonnes réponses et une fausse.",
+                first_box,
+                "correct",
             )
         return errors
+
+    def error_links(self) -> list[ErrorLink]:
+        """Every error of a failed submission in page order, for the summary at the top."""
+        links = []
+        for field in self:
+            if field is self.options:
+                for key, entry in zip(DRAFT_OPTION_KEYS, field.entries, strict=False):
+                    text = entry.form.text
+                    links += [ErrorLink(f"Option {key}", m, text.id) for m in text.errors]
+                links += getattr(self, "option_errors", [])
+            else:
+                target = f"{field.id}-0" if field.type == "RadioField" else field.id
+                links += [ErrorLink(field.label.text, m, target) for m in field.errors]
+        return links
 
     def to_parsed(self, external_id: str = "") -> ParsedItem:
         return ParsedItem(

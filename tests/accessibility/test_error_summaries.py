@@ -1,4 +1,9 @@
-"""A failed submission is announced (role="alert"), not only marked beside each field."""
+"""A failed submission is announced (role="alert"), not only marked beside each field.
+
+The summary comes first in the page, is focused on load without a script (``autofocus`` is a
+global attribute: any focusable element, here ``tabindex="-1"``) and links each error to its
+control; the page title starts with « Erreur : ».
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,20 @@ import re
 from questionnaire.auth.models import Role
 from tests.conftest import form_token, login
 
-SUMMARY = re.compile(r'<div class="error-summary" role="alert">')
+SUMMARY = re.compile(r'<div class="error-summary" role="alert"[^>]*>')
+FOCUSED_SUMMARY = re.compile(
+    r'<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="([^"]+)">'
+)
+
+
+def summary_links(html: str) -> list[str]:
+    """The targets of the summary's links, each checked to name an element of the page."""
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    targets = re.findall(r'<a href="#([^"]+)">', summary)
+    for target in targets:
+        assert f'id="{target}"' in html, target
+    return targets
 
 
 def test_the_review_announces_a_missing_confirmation(client, make_session):
@@ -23,6 +41,27 @@ def test_the_review_announces_a_missing_confirmation(client, make_session):
     assert SUMMARY.search(html) and 'aria-invalid="true"' in html
 
 
+def test_the_review_error_is_titled_first_focused_and_linked_to_the_checkbox(client, make_session):
+    session, candidate = make_session()
+    login(client, candidate.email)
+    token = form_token(client, f"/sessions/{session.id}")
+    question = client.post(f"/sessions/{session.id}", data={"csrf_token": token})
+    review = question.headers["Location"].split("/questions/")[0] + "/revue"
+    assert "<title>Revue avant remise" in client.get(review).get_data(as_text=True)
+
+    html = client.post(review, data={"csrf_token": token}).get_data(as_text=True)
+    assert "<title>Erreur : Revue avant remise" in html
+    summary = FOCUSED_SUMMARY.search(html)
+    assert summary and f'id="{summary.group(1)}"' in html
+    assert html.count("autofocus") == 1
+    # first in the main content: right after the heading, before the table of 20 rows
+    main = html[html.index('<main id="contenu"') :]
+    assert main.index('class="error-summary"') < main.index("<table")
+    assert main.index("</h1>") < main.index('class="error-summary"')
+    assert summary_links(html) == ["confirm"]
+    assert "Cochez la case pour confirmer la remise de votre copie." in html
+
+
 def test_administration_forms_announce_their_errors(client, make_session, make_user):
     session, _candidate = make_session()
     admin = make_user(Role.ADMIN, email="admin@example.org")
@@ -36,7 +75,8 @@ def test_administration_forms_announce_their_errors(client, make_session, make_u
         token = form_token(client, url)
         assert not SUMMARY.search(client.get(url).get_data(as_text=True)), url
         html = client.post(url, data={"csrf_token": token}).get_data(as_text=True)
-        assert SUMMARY.search(html), url
+        assert FOCUSED_SUMMARY.search(html), url
+        assert summary_links(html), url
     enrol = client.post(
         f"/admin/sessions/{session.id}/inscriptions",
         data={"csrf_token": token, "email": "", "extra_time_percent": "0"},

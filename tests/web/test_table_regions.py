@@ -1,0 +1,55 @@
+"""Candidate tables that may be wider than a 320 px screen scroll in their own region (1.4.10).
+
+The region is named (by the table's caption), focusable so that the keyboard can scroll it, and
+the page around it keeps the width of the screen (checked in a browser by tests/e2e).
+"""
+
+import re
+
+from tests.conftest import form_token
+from tests.web.test_candidate_pages import html_login, only_attempt, start_attempt
+
+REGION = re.compile(
+    r'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">\s*<table>'
+)
+
+
+def assert_table_in_a_named_region(html: str) -> None:
+    region = REGION.search(html)
+    assert region, "the table is not wrapped in a scrolling region"
+    caption = re.search(rf'<caption[^>]* id="{region.group(1)}">([^<]+)</caption>', html)
+    assert caption and caption.group(1).strip()
+    assert html.count("<table") == html.count('class="table-scroll"')
+
+
+def test_review_and_result_tables_scroll_in_a_named_region(client, make_session, db):
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    review = client.get(f"/copies/{attempt.id}/revue").get_data(as_text=True)
+    assert_table_in_a_named_region(review)
+
+    token = form_token(client, f"/copies/{attempt.id}/revue")
+    done = client.post(f"/copies/{attempt.id}/revue", data={"csrf_token": token, "confirm": "y"})
+    result = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Bonnes réponses par sujet" in result
+    assert_table_in_a_named_region(result)
+
+
+def test_dashboard_declaration_and_privacy_tables_scroll_in_a_named_region(
+    client, make_session, db
+):
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    token = form_token(client, f"/copies/{attempt.id}/revue")
+    client.post(f"/copies/{attempt.id}/revue", data={"csrf_token": token, "confirm": "y"})
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Résultats de vos questionnaires" in dashboard
+    assert_table_in_a_named_region(dashboard)
+    for url in ("/accessibilite", "/confidentialite"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert_table_in_a_named_region(page.get_data(as_text=True))
