@@ -73,12 +73,25 @@ def test_administration_forms_announce_their_errors(client, make_session, make_u
         f"/admin/incidents/sessions/{session.id}",
     ):
         token = form_token(client, url)
-        assert not SUMMARY.search(client.get(url).get_data(as_text=True)), url
+        blank = client.get(url).get_data(as_text=True)
+        assert not SUMMARY.search(blank) and "<title>Erreur" not in blank, url
         html = client.post(url, data={"csrf_token": token}).get_data(as_text=True)
         assert FOCUSED_SUMMARY.search(html), url
         assert summary_links(html), url
+        assert "<title>Erreur : " in html, url  # the first thing a screen reader says
     enrol = client.post(
         f"/admin/sessions/{session.id}/inscriptions",
         data={"csrf_token": token, "email": "", "extra_time_percent": "0"},
     )
     assert SUMMARY.search(enrol.get_data(as_text=True))
+    assert "<title>Erreur : " in enrol.get_data(as_text=True)
+
+
+def test_a_refused_login_is_titled_as_an_error(client, make_user):
+    make_user(Role.CANDIDATE, email="c@example.org")
+    token = form_token(client, "/connexion")
+    assert "<title>Erreur" not in client.get("/connexion").get_data(as_text=True)
+    html = client.post(
+        "/connexion", data={"csrf_token": token, "email": "c@example.org", "password": "faux"}
+    ).get_data(as_text=True)
+    assert SUMMARY.search(html) and "<title>Erreur : Connexion" in html
