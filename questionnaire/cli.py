@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
+from flask.helpers import get_debug_flag
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from questionnaire import create_app
 from questionnaire.banks.findings import Severity, has_errors
 from questionnaire.banks.services import BankLoadError, load_banks, validate_banks
 from questionnaire.clock import current_time
+from questionnaire.config import ConfigurationError
 from questionnaire.extensions import db
+
+# Exit statuses of the ``questionnaire`` command besides 0 (success) and 1 (the command failed).
+EXIT_CONFIGURATION = 2
 
 banks_cli = AppGroup("banks", help="Banques de questions : validation et chargement.")
 attempts_cli = AppGroup("attempts", help="Copies des candidats.")
@@ -111,9 +118,80 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(referentials_cli)
 
 
+def write_output(path: str | Path, content: bytes) -> bool:
+    """Write a command's output file; False, after one French line, if the path is unwritable."""
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        reason = {
+            FileNotFoundError: "le dossier n'existe pas",
+            PermissionError: "permission refusée",
+            IsADirectoryError: "c'est un dossier",
+        }.get(type(exc), f"erreur du système ({exc.strerror})")
+        click.echo(f"Impossible d'écrire {path} : {reason}.", err=True)
+        return False
+    return True
+
+
+def load_app() -> Flask:
+    """Build the application for a command: a configuration error is one line, not a traceback."""
+    try:
+        app = create_app()
+    except ConfigurationError as exc:
+        # SystemExit, not click's Exit: FlaskGroup.list_commands prints any Exception it catches.
+        click.echo(f"Configuration invalide : {exc}", err=True)
+        sys.exit(EXIT_CONFIGURATION)
+    # --debug / FLASK_DEBUG count in development only (the group never sets the flag itself).
+    if app.config["ENV_NAME"] == "development":
+        app.debug = get_debug_flag()
+    return app
+
+
+def is_missing_table(exc: DBAPIError) -> bool:
+    """Whether a database error means the schema was never created (SQLite or PostgreSQL)."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
+
+
+class QuestionnaireGroup(FlaskGroup):
+    """Flask's group, safe in production: no debugger, no development server, no tracebacks."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        app = ctx.ensure_object(ScriptInfo).load_app() if name == "run" else None
+        if app is not None and app.config["ENV_NAME"] == "production":
+            click.echo(
+                "Le serveur de développement est refusé avec la configuration de production : "
+                "servez l'application avec gunicorn (voir docs/production.md).",
+                err=True,
+            )
+            sys.exit(EXIT_CONFIGURATION)
+        return name, command, rest
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            if not is_missing_table(exc):
+                raise
+            env_name = ctx.ensure_object(ScriptInfo).load_app().config["ENV_NAME"]
+            click.echo(
+                f"Base non initialisée (configuration {env_name}) : lancez "
+                "« questionnaire db upgrade », ou vérifiez les variables d'environnement "
+                "(QUESTIONNAIRE_CONFIG, QUESTIONNAIRE_DATABASE_URL).",
+                err=True,
+            )
+            sys.exit(1)
+
+
+cli = QuestionnaireGroup(
+    create_app=load_app,
+    set_debug_flag=False,
+    help="Plateforme des questionnaires thématiques.",
+)
+
+
 def main() -> None:
     """Entry point of the ``questionnaire`` console script."""
-    cli = FlaskGroup(
-        create_app=lambda: create_app(), help="Plateforme des questionnaires thématiques."
-    )
     cli.main(prog_name="questionnaire")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
 from typing import ClassVar
+
+logger = logging.getLogger(__name__)
 
 
 class Config:
@@ -95,8 +98,15 @@ def _hash_params(value: str) -> tuple[int, int, int]:
     return time_cost, memory_cost, parallelism
 
 
+# What a malformed value should have looked like, for the error message (French, for operators).
+EXPECTED_FORMS = {
+    int: "un nombre entier",
+    _hash_params: "trois entiers séparés par des virgules, par ex. 2,19456,1",
+}
+
 # Optional settings read from the environment: (variable, configuration key, type).
 ENVIRONMENT_SETTINGS = (
+    ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", int),
     ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", str),
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", int),
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", int),
@@ -148,13 +158,15 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
         app_config["SQLALCHEMY_DATABASE_URI"] = app_config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
-    grace = os.environ.get("QUESTIONNAIRE_GRACE_SECONDS")
-    if grace is not None:
-        app_config["GRACE_SECONDS"] = int(grace)
     for name, key, cast in ENVIRONMENT_SETTINGS:
         value = os.environ.get(name)
         if value is not None:
-            app_config[key] = cast(value)
+            try:
+                app_config[key] = cast(value)
+            except ValueError as exc:
+                raise ConfigurationError(
+                    f"{name} invalide : {value!r} (attendu : {EXPECTED_FORMS[cast]})"
+                ) from exc
     secret = os.environ.get("SECRET_KEY")
     if secret:
         app_config["SECRET_KEY"] = secret
@@ -164,6 +176,12 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
         app_config["SECRET_KEY"] = _instance_secret(Path(instance_path))
     if env_name == "production" and app_config.get("DEBUG"):
         raise ConfigurationError("Le mode debug est interdit en production.")
+    if env_name == "production" and app_config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Each gunicorn worker would keep its own counters: the lockout would not hold.
+        logger.warning(
+            "QUESTIONNAIRE_REDIS_URL n'est pas défini : les compteurs de connexion restent propres "
+            "à chaque processus, le verrouillage après échecs n'est pas garanti en production."
+        )
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
@@ -154,3 +156,136 @@ def test_demo_refuses_production(monkeypatch, tmp_path):
 def test_time_left_is_reported_in_minutes(make_session, clock):
     session, _ = make_session(duration=10)
     assert session.closes_at - session.opens_at == timedelta(days=1)
+
+
+# The ``questionnaire`` console script itself (its group, as cron or an operator runs it).
+COMMAND_ENVIRONMENT = (
+    "QUESTIONNAIRE_CONFIG",
+    "QUESTIONNAIRE_DATABASE_URL",
+    "QUESTIONNAIRE_GRACE_SECONDS",
+    "QUESTIONNAIRE_REDIS_URL",
+    "SECRET_KEY",
+    "FLASK_DEBUG",
+    "FLASK_RUN_FROM_CLI",
+)
+
+
+@pytest.fixture
+def command(tmp_path):
+    """Run ``questionnaire ARGS`` with only the given variables set (the runner restores them)."""
+    from questionnaire.cli import cli
+
+    def invoke(*args: str, **environment: str):
+        env = dict.fromkeys(COMMAND_ENVIRONMENT)
+        env["QUESTIONNAIRE_INSTANCE_PATH"] = str(tmp_path / "instance")
+        return CliRunner().invoke(cli, list(args), env={**env, **environment})
+
+    return invoke
+
+
+@pytest.fixture
+def production(tmp_path):
+    return {
+        "QUESTIONNAIRE_CONFIG": "production",
+        "SECRET_KEY": "s" * 40,
+        "QUESTIONNAIRE_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+    }
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """What the development server would have been asked to serve (it is never started)."""
+    calls = []
+    monkeypatch.setattr("flask.cli.run_simple", lambda *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("args", "debug"),
+    [(("--debug", "run"), None), (("run",), "1"), (("run",), None)],
+)
+def test_the_development_server_is_refused_in_production(command, production, served, args, debug):
+    result = command(*args, **production, FLASK_DEBUG=debug)
+    assert result.exit_code == 2, result.output
+    assert "gunicorn" in result.stderr and "Traceback" not in result.output
+    assert served == []
+
+
+def test_debug_still_works_in_development(command, served):
+    result = command("run", FLASK_DEBUG="1")
+    assert result.exit_code == 0, result.output
+    assert served[0]["use_debugger"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "variable"),
+    [
+        (("--help",), {"QUESTIONNAIRE_CONFIG": "prod"}, "QUESTIONNAIRE_CONFIG"),
+        (
+            ("db", "upgrade"),
+            {"QUESTIONNAIRE_CONFIG": "production", "QUESTIONNAIRE_DATABASE_URL": "sqlite://"},
+            "SECRET_KEY",
+        ),
+        (
+            ("attempts", "finalize-expired"),
+            {"QUESTIONNAIRE_GRACE_SECONDS": "abc"},
+            "QUESTIONNAIRE_GRACE_SECONDS",
+        ),
+    ],
+)
+def test_a_configuration_error_is_one_french_line(command, args, environment, variable):
+    result = command(*args, **environment)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Configuration invalide : ") and variable in line
+
+
+@pytest.mark.parametrize("args", [("attempts", "finalize-expired"), ("privacy", "purge")])
+def test_a_database_without_tables_is_one_french_line(command, args):
+    result = command(*args, QUESTIONNAIRE_CONFIG="testing")
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Base non initialisée") and "questionnaire db upgrade" in line
+
+
+def test_an_unwritable_output_is_one_french_line(app, loaded_bank, tmp_path):
+    loaded_bank()
+    runner = app.test_cli_runner()
+    missing = tmp_path / "absent" / "dossier"
+    for args in (
+        ["banks", "export", "--theme", "fiscalite", "--format", "csv", "-o", f"{missing}/x.csv"],
+        ["reports", "period", "--theme", "fiscalite", "--from", "2026-03-01", "--to",
+         "2026-03-31", "--format", "csv", "-o", f"{missing}/x.zip"],
+    ):  # fmt: skip
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, result.output
+        written = args[-1]
+        assert result.stderr == f"Impossible d'écrire {written} : le dossier n'existe pas.\n"
+        assert isinstance(result.exception, SystemExit)  # not FileNotFoundError
+    assert not missing.exists()
+
+
+def test_an_unwritable_session_report_is_one_french_line(app, make_session, tmp_path):
+    session, _ = make_session()
+    result = app.test_cli_runner().invoke(
+        args=["reports", "session", str(session.id), "--format", "html", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Impossible d'écrire {tmp_path} : c'est un dossier.\n"
+
+
+@pytest.mark.parametrize(
+    ("start", "accepted"),
+    [("2026-13-01", False), ("01/13/2026", False), ("hier", False), ("01/03/2026", True)],
+)
+def test_period_dates_are_checked_in_french(app, loaded_bank, tmp_path, start, accepted):
+    loaded_bank()
+    args = ["reports", "period", "--theme", "fiscalite", "--from", start, "--to", "2026-03-31",
+            "--format", "csv", "-o", str(tmp_path / "p.zip")]  # fmt: skip
+    result = app.test_cli_runner().invoke(args=args)
+    if accepted:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1
+        assert f"Date invalide pour --from : « {start} »" in result.stderr

@@ -1,5 +1,7 @@
 """Configuration: secrets, database URL, debug, cookies."""
 
+import logging
+
 import pytest
 
 from questionnaire import create_app
@@ -61,3 +63,46 @@ def test_an_install_outside_the_repository_is_refused_with_a_clear_message(tmp_p
     monkeypatch.setattr(questionnaire, "ROOT", tmp_path)
     with pytest.raises(RuntimeError, match="copie du dépôt"):
         questionnaire.create_app("testing")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("QUESTIONNAIRE_GRACE_SECONDS", "abc", "un nombre entier"),
+        ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "cinq", "un nombre entier"),
+        ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "2,19456", "trois entiers"),
+    ],
+)
+def test_a_malformed_variable_is_named_with_the_expected_form(
+    monkeypatch, tmp_path, variable, value, expected
+):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=f"{variable} invalide : '{value}'") as error:
+        create_app("testing")
+    assert expected in str(error.value)
+
+
+def _production(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgresql://u@db/questionnaire")
+
+
+def test_production_without_redis_warns_once(monkeypatch, caplog):
+    _production(monkeypatch)
+    monkeypatch.delenv("QUESTIONNAIRE_REDIS_URL", raising=False)
+    with caplog.at_level(logging.WARNING):
+        create_app("production")
+    [record] = [r for r in caplog.records if "QUESTIONNAIRE_REDIS_URL" in r.getMessage()]
+    assert record.levelno == logging.WARNING and "verrouillage" in record.getMessage()
+
+
+def test_production_with_redis_or_development_does_not_warn(monkeypatch, caplog, tmp_path):
+    _production(monkeypatch)
+    monkeypatch.setenv("QUESTIONNAIRE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    with caplog.at_level(logging.WARNING):
+        create_app("production")
+        monkeypatch.delenv("QUESTIONNAIRE_REDIS_URL")
+        create_app("development")
+    assert not [r for r in caplog.records if "QUESTIONNAIRE_REDIS_URL" in r.getMessage()]

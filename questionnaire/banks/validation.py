@@ -117,9 +117,10 @@ def parse_bank_text(
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
-        out.error(None, "yaml", f"YAML illisible{where} : {getattr(exc, 'problem', exc)}")
+        # imported here: the exchange package imports this module (its blueprint loads views)
+        from questionnaire.exchange.parse_errors import yaml_error
+
+        out.error(None, "yaml", yaml_error(exc, text))
         return None, out.findings
     if not isinstance(data, dict):
         out.error(None, "structure", "le fichier doit contenir un dictionnaire (theme, items…).")

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from questionnaire.auth.models import Role
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import VersionStatus
+from questionnaire.cli import write_output
 from questionnaire.clock import current_time
 from questionnaire.exchange.formats import FORMATS, guess_format
 from questionnaire.exchange.report import ImportRejected, ImportReport
@@ -117,6 +118,8 @@ def export_command(theme_slug: str, fmt: str, statuses: tuple[str, ...], output:
     except ExportError as exc:
         click.echo(f"Export refusé : {exc}", err=True)
         sys.exit(1)
-    output.write_bytes(data)
+    if not write_output(output, data):
+        db.session.rollback()  # no file, so no export to record
+        sys.exit(1)
     db.session.commit()  # the export's audit event
     click.echo(f"{count} item(s) exporté(s) dans {output}.")

@@ -68,6 +68,19 @@ def _rows(
         report.warn("ligne 1", f"colonne(s) inconnue(s) ignorée(s) : {', '.join(unknown)}.")
     items: list[SourceItem] = []
     for location, values in rows:
+        # a value past the header or under a blank name would be lost without a word
+        stray = [
+            text
+            for index, text in enumerate(_cell(value).strip() for value in values)
+            if text and (index >= len(names) or not names[index])
+        ]
+        if stray:
+            report.error(
+                location,
+                f"valeur(s) hors des colonnes de l'en-tête : {', '.join(f'« {t} »' for t in stray)} "
+                "(séparateur en trop ou colonne sans nom).",
+            )
+            continue
         row = {name: _cell(value).strip() for name, value in zip(names, values, strict=False)}
         if not any(row.values()):
             continue

@@ -9,7 +9,6 @@ import yaml
 from questionnaire.banks.findings import Severity
 from questionnaire.banks.validation import ParsedBank, parse_bank_text
 from questionnaire.exchange.items import decode_text
-from questionnaire.exchange.parse_errors import yaml_error
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import check_size
 
@@ -30,8 +29,8 @@ def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
         if bank is not None and finding.rule == "blueprint" and finding.item_id is None:
             continue
         location = finding.item_id or source
-        if finding.rule == "yaml":  # the bank validator keeps PyYAML's English words
-            report.error(location, _syntax_error(text))
+        if finding.rule == "yaml":  # already a whole sentence, with line and column
+            report.error(location, finding.message)
             continue
         if finding.severity is Severity.ERROR:
             report.error(location, f"[{finding.rule}] {finding.message}")
@@ -41,15 +40,6 @@ def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
         return ParseResult([], report)
     items = [SourceItem(item.id, item) for item in bank.items]
     return ParseResult(items, report, theme=bank.theme)
-
-
-def _syntax_error(text: str) -> str:
-    """The YAML syntax error of ``text`` in French (parsed again: only when it failed)."""
-    try:
-        yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return yaml_error(exc, text)
-    return "YAML illisible."
 
 
 def write_yaml(bank: ParsedBank) -> bytes:

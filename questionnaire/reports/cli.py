@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from questionnaire.cli import write_output
 from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
@@ -20,6 +22,8 @@ from questionnaire.reports.session_report import build_session_report
 from questionnaire.reports.tables import Report
 
 FORMATS = ("html", *EXPORTS)
+# Dates accepted by ``--from`` / ``--to``: ISO first, then the French way of writing them.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 reports_cli = AppGroup("reports", help="Rapports psychométriques (version CPNE, pseudonymisée).")
 
@@ -33,9 +37,22 @@ def write_report(report: Report, fmt: str, output: str) -> None:
         content = html.encode("utf-8")
     else:
         content = EXPORTS[fmt].render(report)
-    Path(output).write_bytes(content)
+    if not write_output(output, content):
+        sys.exit(1)
     click.echo(
         f"{report.title} : {output} ({len(content)} octets, empreinte {report.fingerprint})."
+    )
+
+
+def parse_day(value: str, option: str) -> date:
+    """A day given on the command line; a malformed one is a PeriodError (exit status 1)."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise PeriodError(
+        f"Date invalide pour {option} : « {value} » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."
     )
 
 
@@ -63,15 +80,16 @@ def reports_session(
 
 @reports_cli.command("period")
 @click.option("--theme", "slug", required=True, help="Identifiant du thème (ex. fiscalite).")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--from", "start", required=True, help="Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
+@click.option("--to", "end", required=True, help="Dernier jour, inclus (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
 @click.option("-o", "--output", required=True, help="Fichier à écrire.")
-def reports_period(slug: str, start, end, fmt: str, output: str) -> None:
+def reports_period(slug: str, start: str, end: str, fmt: str, output: str) -> None:
     """Write the dossier of a theme over a period (dates in Paris time, both included)."""
     try:
+        first, last = parse_day(start, "--from"), parse_day(end, "--to")
         theme = find_theme(slug)
-        report = build_period_report(theme, start.date(), end.date(), current_time())
+        report = build_period_report(theme, first, last, current_time())
     except PeriodError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -63,6 +63,26 @@ def test_row_errors_name_their_line():
     assert [source.location for source in result.items] == ["ligne 6"]
 
 
+def test_values_beyond_the_header_are_an_error_with_their_line():
+    result = _csv("stem,option_a,option_b,correct\nQ1 ?,x,y,A\nQ2 ?,x,y,A,extra\nQ3 ?,x,y,A,,\n")
+    assert [entry.location for entry in result.report.errors] == ["ligne 3"]
+    assert "« extra »" in result.report.errors[0].message
+    # empty trailing cells (a spreadsheet's habit) are not values
+    assert [source.location for source in result.items] == ["ligne 2", "ligne 4"]
+
+
+def test_xlsx_values_beyond_the_header_are_an_error():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["stem", "option_a", "option_b", "correct"])
+    sheet.append(["Q1 ?", "a", "b", "A", "note"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = parse_xlsx(buffer.getvalue(), "bulk.xlsx", TODAY)
+    assert result.items == []
+    assert [entry.location for entry in result.report.errors] == ["feuille « Sheet », ligne 2"]
+
+
 def test_csv_round_trip(bank):
     data = write_csv(bank)
     assert data.startswith(b"\xef\xbb\xbf" + ",".join(BANK_COLUMNS).encode())

@@ -60,6 +60,13 @@ def test_yaml_syntax_error_gives_the_line():
     assert findings[0].format().startswith("bad.yaml: [erreur] yaml:")
 
 
+def test_yaml_syntax_error_is_in_french_as_in_an_import():
+    _bank, findings = parse_bank_text("theme: x\nitems: [1, 2", "bad.yaml")
+    message = findings[0].message
+    assert message.startswith("YAML illisible (ligne 2, colonne 13) : liste entre crochets")
+    assert "expected" not in message and "stream end" not in message
+
+
 def test_theme_must_match_file_name(write_bank, clock):
     _banks, findings = validate_banks(
         write_bank({"rgpd.yaml": bank_yaml("fiscalite")}), clock().date()
