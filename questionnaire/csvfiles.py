@@ -1,4 +1,4 @@
-"""CSV records with the line of the file where each starts (a quoted cell may hold a newline)."""
+"""CSV helpers: records with their line, and text kept from running as a spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -12,3 +12,17 @@ def records_with_lines(reader: csv.reader) -> Iterator[tuple[int, list[str]]]:
     for cells in reader:
         yield start, cells
         start = reader.line_num + 1
+
+
+#: A cell starting with one of these runs as a formula in a spreadsheet (formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """« =SOMME(…) » → « '=SOMME(…) »: the spreadsheet shows the text instead of running it."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of :func:`neutralise_formula`, for a file this platform wrote and reads back."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text

@@ -16,9 +16,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from questionnaire.certification.models import GRID_MAX, Certification, CertificationEnrolment
 from questionnaire.certification.rules import Status, TitleResult
+from questionnaire.csvfiles import neutralise_formula
 from questionnaire.web import paris_time
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def format_score(score: Fraction | None) -> str:
@@ -29,9 +28,7 @@ def format_score(score: Fraction | None) -> str:
     return f"{text} / {GRID_MAX}"
 
 
-def _cell(value: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+_cell = neutralise_formula
 
 
 def deliberation_table(

@@ -11,7 +11,7 @@ import openpyxl
 
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import OPTION_KEYS, ParsedBank
-from questionnaire.csvfiles import records_with_lines
+from questionnaire.csvfiles import neutralise_formula, records_with_lines, restore_formula
 from questionnaire.exchange.items import (
     OPTION_LETTERS,
     build_item,
@@ -146,7 +146,11 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
         if header is None:
             report.error(source, "fichier vide.")
             return ParseResult([], report)
-        records = [(f"ligne {line}", values) for line, values in records_with_lines(reader)]
+        # a cell this platform's export kept from running as a formula reads as it was written
+        records = [
+            (f"ligne {line}", [restore_formula(value) for value in values])
+            for line, values in records_with_lines(reader)
+        ]
     except csv.Error as exc:
         report.error(f"ligne {reader.line_num}", csv_error(exc))
         return ParseResult([], report)
@@ -219,9 +223,13 @@ def _table(bank: ParsedBank) -> list[list[str]]:
 
 
 def write_csv(bank: ParsedBank) -> bytes:
-    """UTF-8 with a byte-order mark (so that spreadsheet software reads the accents), ``,``-separated."""
+    """UTF-8 with a byte-order mark (so that spreadsheet software reads the accents), ``,``-separated.
+
+    A text that a spreadsheet would run as a formula (« =… », « @… », « -… ») is written with a
+    leading apostrophe, which the CSV import removes: the file round-trips.
+    """
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(_table(bank))
+    csv.writer(buffer).writerows([neutralise_formula(c) for c in row] for row in _table(bank))
     return buffer.getvalue().encode("utf-8-sig")
 
 

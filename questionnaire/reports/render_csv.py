@@ -7,6 +7,7 @@ import io
 import math
 import zipfile
 
+from questionnaire.csvfiles import neutralise_formula
 from questionnaire.reports.tables import Report
 from questionnaire.web import paris_time
 
@@ -21,10 +22,6 @@ def zip_member(name: str) -> zipfile.ZipInfo:
     return info
 
 
-#: Text a spreadsheet would run as a formula (numbers are written as numbers, never prefixed).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: object) -> object:
     """A value as a French spreadsheet reads it: decimal comma, « oui » / « non », no formula."""
     if value is None:
@@ -33,8 +30,8 @@ def _cell(value: object) -> object:
         return "oui" if value else "non"
     if isinstance(value, float):
         return "" if not math.isfinite(value) else repr(float(value)).replace(".", ",")
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):  # numbers are written as numbers, never prefixed
+        return neutralise_formula(value)
     return value
 
 

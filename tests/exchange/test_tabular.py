@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -104,6 +105,23 @@ def test_xlsx_never_writes_a_formula(bank):
     cell = workbook["items"]["F2"]
     assert cell.value == '=HYPERLINK("http://evil")'
     assert cell.data_type == "s"
+
+
+def test_csv_keeps_formulas_from_running_and_reads_them_back(bank):
+    """An author's « =… », « @… » or « -… » is text in a spreadsheet, and the same text on import."""
+    formulas = ['=HYPERLINK("http://evil";"x")', '@SUM(1+1)*cmd|" /C calc"!A0', "-2+3", "+33 1"]
+    bank.items[0].stem = formulas[0]
+    bank.items[0].options[0].text = formulas[1]
+    bank.items[0].rationale = formulas[2]
+    bank.items[0].options[2].text = formulas[3]
+    data = write_csv(bank)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert {"'" + text for text in formulas} <= set(cells)
+    result = parse_csv(data, "export.csv", TODAY)
+    assert result.report.errors == []
+    assert [source.item for source in result.items] == bank.items
 
 
 def test_xlsx_row_errors_and_dates():
