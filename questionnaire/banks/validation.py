@@ -11,6 +11,7 @@ import yaml
 
 from questionnaire.banks.findings import Finding, Severity
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
+from questionnaire.parse_errors import yaml_error
 
 REQUIRED_ITEM_FIELDS = (
     "id",
@@ -117,9 +118,6 @@ def parse_bank_text(
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        # imported here: the exchange package imports this module (its blueprint loads views)
-        from questionnaire.exchange.parse_errors import yaml_error
-
         out.error(None, "yaml", yaml_error(exc, text))
         return None, out.findings
     if not isinstance(data, dict):

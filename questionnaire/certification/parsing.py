@@ -10,6 +10,7 @@ import yaml
 
 from questionnaire.banks.services import THEME_ORDER
 from questionnaire.certification.models import GRID_MAX, Grading, ModalityKind
+from questionnaire.parse_errors import yaml_error
 
 DATA_PATH = Path(__file__).resolve().parent / "data"
 CERTIFICATION_KEYS = {
@@ -249,7 +250,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
-        return None, [Problem(file, where, "YAML illisible.")]
+        return None, [Problem(file, where, yaml_error(exc, text))]
     if not isinstance(data, dict):
         return None, [
             Problem(file, "", "le fichier doit décrire une certification (dictionnaire).")

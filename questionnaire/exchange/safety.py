@@ -11,14 +11,14 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
-from questionnaire.exchange.parse_errors import (
+from questionnaire.exchange.report import ImportReport
+from questionnaire.parse_errors import (
     forbidden_xml_error,
     technical_detail,
     unknown_encoding_error,
     xml_error,
     zip_entry_error,
 )
-from questionnaire.exchange.report import ImportReport
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000

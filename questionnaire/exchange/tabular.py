@@ -19,9 +19,9 @@ from questionnaire.exchange.items import (
     read_metadata,
     usable_id,
 )
-from questionnaire.exchange.parse_errors import csv_error, technical_detail
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import SafeZip, UnsafeArchive, check_size
+from questionnaire.parse_errors import csv_error, technical_detail
 
 # option_a … option_j are read (as many options as any import takes); an export writes the
 # bank's option_a … option_e, and further columns only for a draft that has more options.

@@ -138,7 +138,8 @@ def test_a_changed_file_updates_in_place_keeping_competency_ids(db, clock, tmp_p
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        ("slug: x\n  bad: [", "ligne", "YAML illisible"),
+        ("slug: x\n  bad: [", "ligne", "YAML illisible (ligne 2, colonne 6) : « : » inattendu"),
+        ("slug: [x", "ligne", "liste entre crochets non fermée"),
         (MINIMAL.replace("[soutenance]", "[danse]"), "modalité 1", "modalité inconnue"),
         (MINIMAL.replace("theme: rgpd", "theme: cuisine"), "modalité 1", "theme"),
         (MINIMAL.replace("code: C2", "code: C1"), "certification", "en double"),

@@ -112,9 +112,19 @@ _YAML_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
             r"expected ',' or '\}', but got (.+)",
             "dictionnaire entre accolades non fermé : « , » ou « } » attendu, trouvé {0}",
         ),
+        # libyaml (the C loader) words the same two errors without what it found
+        (
+            r"did not find expected ',' or '\]'",
+            "liste entre crochets non fermée : « , » ou « ] » attendu",
+        ),
+        (
+            r"did not find expected ',' or '\}'",
+            "dictionnaire entre accolades non fermé : « , » ou « } » attendu",
+        ),
+        (r"did not find expected key", "clé attendue : l'indentation est incohérente"),
         (r"expected (.+), but found (.+)", "{0} attendu, trouvé {1}"),
         (
-            r"mapping values are not allowed here",
+            r"mapping values are not allowed (?:here|in this context)",  # pure Python | libyaml
             "« : » inattendu (une valeur contenant « : » se met entre guillemets ; "
             "sinon, vérifiez l'indentation)",
         ),
