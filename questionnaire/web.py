@@ -133,7 +133,9 @@ def init_app(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         if request.path.startswith(("/copies/", "/api/")) or _is_personal():
-            response.headers.setdefault("Cache-Control", "no-store")
+            # assigned, not defaulted: send_file sets « no-cache », which still lets a browser
+            # keep a copy on disk (an item bank with its answer keys, a transcript)
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

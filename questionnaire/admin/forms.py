@@ -159,6 +159,13 @@ class SessionForm(FrenchForm):
     release_policy = SelectField(
         "Publication de la correction",
         choices=[SelectChoice(p.value, p.label) for p in ReleasePolicy],
+        default=ReleasePolicy.AFTER_CLOSE.value,
+        description=(
+            "La correction révèle les bonnes réponses. « Dès la remise » les montre à chaque "
+            "candidat qui remet sa copie alors que d'autres peuvent encore composer : à réserver "
+            "aux sessions d'entraînement. Après la clôture, elle n'est publiée qu'une fois toutes "
+            "les copies terminées (temps supplémentaire et incidents compris)."
+        ),
     )
 
 

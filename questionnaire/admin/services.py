@@ -19,11 +19,14 @@ from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, Re
 from questionnaire.exams.services import (
     CLOSED_SESSION_ENROLMENT,
     ExamConfigError,
+    attempts_still_answering,
     check_blueprint,
+    correction_may_be_public,
     enrol,
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
+from questionnaire.web import paris_time
 
 MAX_CSV_LINES = 5000
 EMAIL_HEADERS = {"email", "courriel", "adresse", "e-mail", "mail"}
@@ -91,6 +94,10 @@ def update_questionnaire(
 # ---------------------------------------------------------------- sessions
 
 
+class ImmediateReleaseRefused(ExamConfigError):
+    """The correction would become public to some while others compose: the policy stays."""
+
+
 def reschedule(
     session: ExamSession,
     title: str,
@@ -107,6 +114,17 @@ def reschedule(
         raise ExamConfigError(
             "Une session close ne peut pas être rouverte (sa correction a pu être publiée) : "
             "créez une nouvelle session pour les candidats qui n'ont pas composé."
+        )
+    if (
+        release_policy is ReleasePolicy.IMMEDIATE
+        and session.release_policy is not ReleasePolicy.IMMEDIATE
+        and db.session.scalar(
+            select(func.count(Attempt.id)).where(Attempt.session_id == session.id)
+        )
+    ):
+        raise ImmediateReleaseRefused(
+            "« Dès la remise » ne peut plus être choisi : des copies sont déjà commencées, et "
+            "celles qui sont remises montreraient les réponses à des candidats qui composent encore."
         )
     session.title = title
     session.opens_at, session.closes_at = opens_at, closes_at
@@ -135,23 +153,40 @@ CORRECTION_BEFORE_CLOSE = (
 )
 
 
-def can_release_correction(session: ExamSession, now: datetime) -> bool:
-    """Whether « Publier la correction » applies: a manual release, not done, session closed."""
+def correction_release_blocker(
+    session: ExamSession, now: datetime, grace_seconds: int
+) -> str | None:
+    """Why a closed session's correction cannot be published yet: copies still being answered."""
+    if not session.is_closed(now):
+        return CORRECTION_BEFORE_CLOSE
+    running = attempts_still_answering(session, now, grace_seconds)
+    if running.count == 0:
+        return None
+    copies = "1 copie en cours" if running.count == 1 else f"{running.count} copies en cours"
     return (
-        session.release_policy is ReleasePolicy.MANUAL
-        and session.released_at is None
-        and session.is_closed(now)
+        f"{copies} jusqu'au {paris_time(running.until)} (temps supplémentaire ou incident) : "
+        "la correction, qui révèle les bonnes réponses, ne pourra être publiée qu'ensuite."
     )
 
 
-def release_correction(session: ExamSession, now: datetime) -> None:
-    """Publish the correction of a closed session whose release is manual."""
+def can_release_correction(session: ExamSession, now: datetime, grace_seconds: int) -> bool:
+    """Whether « Publier la correction » applies: a manual release, not done, nobody composing."""
+    return (
+        session.release_policy is ReleasePolicy.MANUAL
+        and session.released_at is None
+        and correction_may_be_public(session, now, grace_seconds)
+    )
+
+
+def release_correction(session: ExamSession, now: datetime, grace_seconds: int) -> None:
+    """Publish the correction of a closed session whose release is manual, once nobody composes."""
     if session.release_policy is not ReleasePolicy.MANUAL:
         raise AdminError("La correction de cette session est publiée automatiquement.")
     if session.released_at is not None:
         raise AdminError("La correction est déjà publiée.")
-    if not session.is_closed(now):  # enrolled candidates may still sit it
-        raise AdminError(CORRECTION_BEFORE_CLOSE)
+    blocker = correction_release_blocker(session, now, grace_seconds)
+    if blocker is not None:  # a candidate could still answer knowing the keys
+        raise AdminError(blocker)
     session.released_at = now
     record_action("admin.correction_release", target=f"session:{session.id}", now=now)
 
@@ -373,6 +408,12 @@ def update_user(
             raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")
         user.password_hash = hash_password(new_password)
         user.end_sessions()  # whoever held the old password is signed out
+    deactivated = user.active and not active
+    # a reactivated account must not find its old cookies valid again, nor a cookie issued
+    # under other roles survive them; the acting administrator keeps the session in use
+    roles_changed = roles != set(user.roles) and user.id != acting.id
+    if deactivated or roles_changed:
+        user.end_sessions()
     user.display_name = display_name.strip()
     user.set_roles(roles)
     user.active = active

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -25,6 +25,10 @@ from questionnaire.exams.services import ExamConfigError, create_session
 from questionnaire.extensions import db
 
 ADMIN = Role.ADMIN
+
+
+def _grace() -> int:
+    return current_app.config["GRACE_SECONDS"]
 
 
 def _session_form(**kwargs) -> SessionForm:
@@ -93,6 +97,8 @@ def edit_session(session_id: int):
                 ReleasePolicy(form.release_policy.data),
                 current_time(),
             )
+        except services.ImmediateReleaseRefused as exc:
+            form.release_policy.errors.append(str(exc))
         except ExamConfigError as exc:
             form.closes_at.errors.append(str(exc))
         else:
@@ -128,7 +134,8 @@ def _render_session(
         import_errors=import_errors,
         enrolment_form=enrolment_form,
         enrolment_id=enrolment_id,
-        can_release=services.can_release_correction(session, now),
+        can_release=services.can_release_correction(session, now, _grace()),
+        release_blocker=services.correction_release_blocker(session, now, _grace()),
         button_form=EmptyForm(),
         now=now,
     )
@@ -279,6 +286,6 @@ def release_correction(session_id: int):
     return _session_action(
         session,
         EmptyForm(),
-        lambda: services.release_correction(session, current_time()),
+        lambda: services.release_correction(session, current_time(), _grace()),
         "Correction publiée : les candidats la voient avec leur résultat.",
     )

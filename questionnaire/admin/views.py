@@ -93,7 +93,7 @@ def new_questionnaire():
             field.data = plan.get(topic.slug, 0)
     if form.validate_on_submit():
         try:
-            create_questionnaire(
+            questionnaire = create_questionnaire(
                 theme,
                 form.title.data.strip(),
                 form.item_count.data,
@@ -106,6 +106,16 @@ def new_questionnaire():
             )
         except ExamConfigError as exc:
             return _render_questionnaire(form, theme, error=str(exc))
+        db.session.flush()
+        record_action(
+            "admin.questionnaire_create",
+            target=f"questionnaire:{questionnaire.id}",
+            details={
+                "item_count": questionnaire.item_count,
+                "duration_minutes": questionnaire.duration_minutes,
+                "pass_mark_bp": questionnaire.pass_mark_bp,
+            },
+        )
         db.session.commit()
         flash("Questionnaire créé.", "success")
         return redirect(url_for(".list_questionnaires"))

@@ -60,7 +60,7 @@ def attempt_json(attempt: Attempt, now) -> dict:
         },
         "seqs": {ai.external_id: ai.seq for ai in attempt.items if ai.response is not None},
     }
-    result = attempt_result(attempt, now)
+    result = attempt_result(attempt, now, _grace())
     if result is not None:
         payload["result"] = result_json(result)
     return payload

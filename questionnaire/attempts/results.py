@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+
 from questionnaire.attempts.grading import scoring_rules
 from questionnaire.attempts.models import Attempt
+from questionnaire.exams.services import correction_released
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,19 @@ def _topic_results(attempt: Attempt) -> list[TopicResult]:
     return [TopicResult(title, correct, total) for title, (correct, total) in topics.items()]
 
 
-def attempt_result(attempt: Attempt, now: datetime) -> AttemptResult | None:
+def attempt_result(
+    attempt: Attempt, now: datetime, grace_seconds: int | None = None
+) -> AttemptResult | None:
     """The result of a graded attempt (None while in progress).
 
     While the correction is withheld, so is the per-topic breakdown: a topic drawn once would
-    tell whether that one answer was right.
+    tell whether that one answer was right. ``grace_seconds`` defaults to the application's.
     """
     if attempt.graded_at is None or attempt.score is None or attempt.max_score is None:
         return None
-    released = attempt.session.correction_released(now)
+    if grace_seconds is None:
+        grace_seconds = current_app.config["GRACE_SECONDS"]
+    released = correction_released(attempt.session, now, grace_seconds)
     corrections = None
     if released:
         rules = scoring_rules((ai.version for ai in attempt.items), attempt.session_id)

@@ -126,6 +126,8 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "acquired": ("Acquise", french_value),
     "grid_score": ("Note de la grille", french_value),
     "block": ("Bloc", french_value),
+    "accommodation_id": ("Aménagement n°", french_value),
+    "prerequisite": ("Prérequis", french_value),
     # exports and imports
     "format": ("Format", _format),
     "file": ("Fichier", french_value),

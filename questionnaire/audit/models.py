@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "bank.export": "export d'une banque",
     "report.export": "téléchargement d'un rapport",
     "admin.questionnaire": "modification d'un questionnaire",
+    "admin.questionnaire_create": "création d'un questionnaire",
     "admin.session": "modification d'une session",
     "admin.session_create": "création d'une session",
     "admin.user_create": "création d'un compte",
@@ -49,6 +50,9 @@ ACTION_LABELS = {
     "certification.evaluation": "évaluation du jury",
     "certification.export": "export de la délibération",
     "certification.capitalise": "capitalisation d'un bloc (délibération)",
+    "certification.enrol": "inscription d'un candidat à une certification",
+    "certification.accommodation": "aménagement d'épreuve enregistré (certification)",
+    "certification.prerequisite": "attestation d'un prérequis (certification)",
 }
 
 # The option that lets the retention purge, and nothing else, delete old events.

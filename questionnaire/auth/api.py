@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_login import current_user, login_user
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from questionnaire.access import login_required, public
@@ -11,7 +11,7 @@ from questionnaire.api import bp as api_bp
 from questionnaire.api.helpers import json_body
 from questionnaire.audit.services import record
 from questionnaire.auth.models import User
-from questionnaire.auth.services import authenticate, log_out_everywhere
+from questionnaire.auth.services import authenticate, log_in, log_out_everywhere
 from questionnaire.clock import current_time
 from questionnaire.errors import ApiError
 from questionnaire.extensions import csrf, db
@@ -49,7 +49,7 @@ def login():
         )
     record("auth.login", now, actor_id=user.id, subject_id=user.id)
     db.session.commit()
-    login_user(user)
+    log_in(user)
     return jsonify({"csrf_token": generate_csrf(), "user": user_json(user)})
 
 

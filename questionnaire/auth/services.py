@@ -9,8 +9,8 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from flask_login import current_user, logout_user
+from flask import current_app, g, session
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from questionnaire.auth.models import Role, User
@@ -99,6 +99,17 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
         user.password_hash = hasher.hash(password)
     user.last_login_at = now
     return user
+
+
+def log_in(user: User) -> None:
+    """Sign the user in with a new CSRF token: one read or planted before the login is void.
+
+    Flask-WTF makes a new token the next time one is asked for (the API's login response).
+    """
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field_name, None)
+    g.pop(field_name, None)  # the signed token cached for this request
+    login_user(user)
 
 
 def log_out_everywhere() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from questionnaire.access import login_required, public
 from questionnaire.audit.services import record
 from questionnaire.auth import bp
 from questionnaire.auth.forms import EmptyForm, LoginForm
-from questionnaire.auth.services import authenticate, log_out_everywhere
+from questionnaire.auth.services import authenticate, log_in, log_out_everywhere
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
@@ -45,7 +45,7 @@ def login():
         if user is not None:
             record("auth.login", now, actor_id=user.id, subject_id=user.id)
             db.session.commit()
-            login_user(user)
+            log_in(user)
             return redirect(_safe_next(request.args.get("next")))
         record_login_failure(form.email.data, now)
         db.session.commit()

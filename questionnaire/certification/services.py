@@ -101,6 +101,13 @@ def register_candidate(
     )
     db.session.add(enrolment)
     db.session.flush()
+    record(
+        "certification.enrol",
+        now,
+        actor_id=registered_by.id,
+        subject_id=user.id,
+        target=f"certification:{certification.slug}",
+    )
     return enrolment
 
 
@@ -128,6 +135,16 @@ def add_accommodation(
     )
     db.session.add(accommodation)
     db.session.flush()
+    # the description (possibly health data) stays in its table, which erasure clears: the
+    # append-only log keeps only its id
+    record(
+        "certification.accommodation",
+        now,
+        actor_id=recorded_by.id,
+        subject_id=enrolment.user_id,
+        target=f"certification:{enrolment.certification.slug}",
+        details={"accommodation_id": accommodation.id},
+    )
     return accommodation
 
 
@@ -139,10 +156,20 @@ def record_prerequisite(
         raise CertificationError("Ce prérequis n'appartient pas à la certification.")
     if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
         raise CertificationError("Ce prérequis est déjà attesté.")
-    record = PrerequisiteRecord(prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now)
-    enrolment.prerequisite_records.append(record)
+    attestation = PrerequisiteRecord(
+        prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now
+    )
+    enrolment.prerequisite_records.append(attestation)
     db.session.flush()
-    return record
+    record(
+        "certification.prerequisite",
+        now,
+        actor_id=recorded_by.id,
+        subject_id=enrolment.user_id,
+        target=f"certification:{enrolment.certification.slug}",
+        details={"prerequisite": prerequisite.code},
+    )
+    return attestation
 
 
 def exam_accommodations(user_id: int) -> list[Enrolment]:

@@ -79,7 +79,7 @@ class ExamSession(db.Model):
             length=20,
             values_callable=lambda e: [m.value for m in e],
         ),
-        default=ReleasePolicy.IMMEDIATE,
+        default=ReleasePolicy.AFTER_CLOSE,
     )
     released_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -92,14 +92,6 @@ class ExamSession(db.Model):
 
     def is_closed(self, now: datetime) -> bool:
         return now >= self.closes_at
-
-    def correction_released(self, now: datetime) -> bool:
-        """Whether candidates may now see the correct answers."""
-        if self.release_policy is ReleasePolicy.IMMEDIATE:
-            return True
-        if self.release_policy is ReleasePolicy.AFTER_CLOSE:
-            return self.is_closed(now)
-        return self.released_at is not None and self.released_at <= now
 
 
 class Enrolment(db.Model):

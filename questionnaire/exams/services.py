@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -106,7 +107,7 @@ def create_session(
     opens_at: datetime,
     closes_at: datetime,
     now: datetime,
-    release_policy: ReleasePolicy = ReleasePolicy.IMMEDIATE,
+    release_policy: ReleasePolicy = ReleasePolicy.AFTER_CLOSE,
 ) -> ExamSession:
     if closes_at <= opens_at:
         raise ExamConfigError("La clôture doit suivre l'ouverture.")
@@ -120,6 +121,57 @@ def create_session(
     )
     db.session.add(session)
     return session
+
+
+@dataclass(frozen=True)
+class AttemptsStillAnswering:
+    """Copies of a session that can still take answers, and until when the last one can."""
+
+    count: int
+    until: datetime | None
+
+
+def attempts_still_answering(
+    session: ExamSession, now: datetime, grace_seconds: int
+) -> AttemptsStillAnswering:
+    """In-progress copies whose deadline and grace are still ahead (extra time, incidents).
+
+    An overdue copy the cron has not finalised yet takes no answer any more: it does not count.
+    """
+    from questionnaire.attempts.models import Attempt, AttemptStatus
+
+    count, last_deadline = db.session.execute(
+        select(func.count(Attempt.id), func.max(Attempt.deadline)).where(
+            Attempt.session_id == session.id,
+            Attempt.status == AttemptStatus.IN_PROGRESS,
+            Attempt.deadline >= now - timedelta(seconds=grace_seconds),
+        )
+    ).one()
+    if not count:
+        return AttemptsStillAnswering(0, None)
+    return AttemptsStillAnswering(count, last_deadline + timedelta(seconds=grace_seconds))
+
+
+def correction_may_be_public(session: ExamSession, now: datetime, grace_seconds: int) -> bool:
+    """Whether the session is over for everyone: closed, and no copy can still take answers.
+
+    The answer keys must not reach a candidate while another one (extra time, incident
+    extension) is still composing on the same items.
+    """
+    if not session.is_closed(now):
+        return False
+    return attempts_still_answering(session, now, grace_seconds).count == 0
+
+
+def correction_released(session: ExamSession, now: datetime, grace_seconds: int) -> bool:
+    """Whether candidates may now see the correct answers (every reader asks here)."""
+    if session.release_policy is ReleasePolicy.IMMEDIATE:
+        return True
+    if session.release_policy is ReleasePolicy.MANUAL and (
+        session.released_at is None or session.released_at > now
+    ):
+        return False
+    return correction_may_be_public(session, now, grace_seconds)
 
 
 def enrol(

@@ -8,6 +8,7 @@ from datetime import UTC
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from questionnaire.reports.render_csv import zip_member
@@ -23,30 +24,42 @@ def _cell(value: object) -> object:
     return value
 
 
+def _append(sheet: Worksheet, values: list[object]) -> None:
+    """Add a row whose strings stay text: openpyxl reads « =… » as a formula, « #N/A » as an error.
+
+    A display name or a jury's reason is typed by a user; as a live formula it would run in
+    the administrator's spreadsheet (formula injection).
+    """
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def render_xlsx(report: Report) -> bytes:
     """Workbook: sheet « Rapport » (title, scope, time, fingerprint) and one sheet per table."""
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Rapport"
-    cover.append([report.title])
+    _append(cover, [report.title])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append(["Périmètre des données", report.scope])
-    cover.append(["Généré le", paris_time(report.generated_at)])
-    cover.append(["Empreinte SHA-256 des données", report.fingerprint])
+    _append(cover, ["Périmètre des données", report.scope])
+    _append(cover, ["Généré le", paris_time(report.generated_at)])
+    _append(cover, ["Empreinte SHA-256 des données", report.fingerprint])
     for warning in report.warnings:
-        cover.append(["Avertissement", warning])
+        _append(cover, ["Avertissement", warning])
     for section in report.sections:
         for paragraph in section.paragraphs:
-            cover.append([section.title, paragraph])
+            _append(cover, [section.title, paragraph])
     cover.column_dimensions["A"].width = 32
     cover.column_dimensions["B"].width = 100
     for table in report.tables:
         sheet = workbook.create_sheet(table.name[:31])
-        sheet.append([column.label for column in table.columns])
+        _append(sheet, [column.label for column in table.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_cell(value) for value in row])
+            _append(sheet, [_cell(value) for value in row])
         for index, column in enumerate(table.columns, start=1):
             number_format = NUMBER_FORMATS.get(column.kind)
             letter = sheet.cell(row=1, column=index).column_letter

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from questionnaire.admin.forms import to_local
 from questionnaire.auth.models import Role, User
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.services import correction_released
 from tests.conftest import PASSWORD, form_token, login
 
 
@@ -222,7 +223,7 @@ def test_close_now_and_publish_manual_correction(client, admin, make_session, db
     db.session.refresh(session)
     assert session.closes_at == clock()
     assert session.released_at == clock()
-    assert session.correction_released(clock())
+    assert correction_released(session, clock(), 0)
     again = client.post(f"{url}/cloturer", data={"csrf_token": token}, follow_redirects=True)
     assert "La session est déjà close." in again.get_data(as_text=True)
 
@@ -668,7 +669,7 @@ def test_the_correction_is_not_published_while_the_session_is_open(
     ).get_data(as_text=True)
     assert 'role="alert">La session n&#39;est pas close : la correction' in refused
     db.session.refresh(session)
-    assert session.released_at is None and not session.correction_released(clock())
+    assert session.released_at is None and not correction_released(session, clock(), 0)
 
 
 def test_the_correction_is_not_published_before_a_session_opens(
@@ -678,7 +679,7 @@ def test_the_correction_is_not_published_before_a_session_opens(
 
     session, _ = make_session(release=ReleasePolicy.MANUAL, opens_in=timedelta(days=1))
     with pytest.raises(AdminError, match="n'est pas close"):
-        release_correction(session, clock())
+        release_correction(session, clock(), 0)
     assert session.released_at is None
 
 
@@ -712,3 +713,65 @@ def test_enrolling_someone_already_enrolled_says_so_and_changes_nothing(
         db.session.execute(select(AuditEvent).where(AuditEvent.action == "admin.enrol")).first()
         is None
     )
+
+
+def test_the_page_says_which_copies_hold_the_correction_back(
+    client, admin, make_session, db, clock
+):
+    from questionnaire.attempts.services import start_attempt
+
+    session, _ = make_session(release=ReleasePolicy.MANUAL, extra=100)
+    attempt, _ = start_attempt(session.enrolments[0], clock(), 30)
+    db.session.commit()
+    url = f"/admin/sessions/{session.id}"
+    token = form_token(client, url)
+    clock.advance(minutes=10)
+    client.post(f"{url}/cloturer", data={"csrf_token": token})
+    page = client.get(url).get_data(as_text=True)
+    assert "publier-correction" not in page
+    assert "1 copie en cours jusqu&#39;au" in page
+    refused = client.post(
+        f"{url}/publier-correction", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "1 copie en cours jusqu&#39;au" in refused
+    db.session.refresh(session)
+    assert session.released_at is None
+    clock.now = attempt.deadline + timedelta(minutes=1)
+    assert "Publier la correction" in client.get(url).get_data(as_text=True)
+
+
+def test_the_session_form_defaults_to_after_close_and_warns_about_immediate(
+    client, admin, make_session
+):
+    make_session()
+    page = client.get("/admin/sessions/nouvelle").get_data(as_text=True)
+    assert '<option selected value="after_close">' in page
+    assert "alors que d&#39;autres peuvent encore composer" in page
+    assert "sessions d&#39;entraînement" in page
+
+
+def test_once_a_copy_is_started_the_policy_cannot_become_immediate(
+    client, admin, make_session, db, clock
+):
+    """Handed-in copies would show the keys to candidates still composing the same items."""
+    from questionnaire.attempts.services import start_attempt
+
+    session, _ = make_session(release=ReleasePolicy.AFTER_CLOSE)
+    edit = f"/admin/sessions/{session.id}/modifier"
+    data = {
+        "csrf_token": form_token(client, edit),
+        "title": "Session test",
+        "opens_at": to_local(session.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": to_local(session.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        "release_policy": "immediate",
+    }
+    start_attempt(session.enrolments[0], clock(), 30)
+    db.session.commit()
+    html = client.post(edit, data=data).get_data(as_text=True)
+    assert "« Dès la remise » ne peut plus être choisi" in html
+    db.session.refresh(session)
+    assert session.release_policy is ReleasePolicy.AFTER_CLOSE
+    data["release_policy"] = "manual"  # a stricter policy is always possible
+    assert client.post(edit, data=data).status_code == 302
+    db.session.refresh(session)
+    assert session.release_policy is ReleasePolicy.MANUAL

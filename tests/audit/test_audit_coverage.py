@@ -10,11 +10,12 @@ from questionnaire.audit.models import ACTION_LABELS, AuditEvent
 from questionnaire.auth.models import Role
 from questionnaire.authoring import services as authoring
 from questionnaire.certification import services as certification
+from questionnaire.exams.models import Questionnaire
 from questionnaire.exchange.services import export_theme
 from tests.authoring.test_lifecycle import parsed
 from tests.certification.conftest import enrol_candidate, referentials  # noqa: F401
 from tests.certification.test_services import competency
-from tests.conftest import login
+from tests.conftest import form_token, login
 
 
 def _events(db, action):
@@ -114,3 +115,71 @@ def test_jury_decisions_are_recorded(referentials, enrol_candidate, make_user, c
         f"competency:{c1.id}",
     )
     assert event.details == {"acquired": True, "grid_score": None}
+
+
+def test_certification_registration_accommodation_and_prerequisite_are_recorded(
+    client,
+    referentials,  # noqa: F811
+    make_user,
+    db,
+):
+    certification = referentials["cqp-charge-clientele-professionnels"]
+    candidate = make_user(Role.CANDIDATE, email="p@example.org")
+    jury = make_user(Role.JURY, email="jury@example.org")
+    login(client, jury.email)
+    url = f"/certifications/{certification.id}/candidats"
+    response = client.post(
+        url, data={"csrf_token": form_token(client, url), "email": candidate.email}
+    )
+    assert response.status_code == 302
+    (enrol,) = _events(db, "certification.enrol")
+    target = f"certification:{certification.slug}"
+    assert (enrol.actor_id, enrol.subject_id, enrol.target) == (jury.id, candidate.id, target)
+    (enrolment,) = candidate_enrolments(db, candidate)
+    transcript = f"/certifications/inscriptions/{enrolment.id}"
+    token = form_token(client, transcript)
+    client.post(
+        f"{transcript}/amenagements", data={"csrf_token": token, "description": "Tiers temps"}
+    )
+    (accommodation,) = _events(db, "certification.accommodation")
+    assert (accommodation.actor_id, accommodation.subject_id, accommodation.target) == (
+        jury.id,
+        candidate.id,
+        target,
+    )
+    assert accommodation.details == {"accommodation_id": enrolment.accommodations[0].id}
+    prerequisite = certification.prerequisites[0]
+    client.post(f"{transcript}/prerequis/{prerequisite.id}", data={"csrf_token": token})
+    (attested,) = _events(db, "certification.prerequisite")
+    assert (attested.actor_id, attested.subject_id, attested.details) == (
+        jury.id,
+        candidate.id,
+        {"prerequisite": prerequisite.code},
+    )
+    assert all(event.action in ACTION_LABELS for event in (enrol, accommodation, attested))
+
+
+def test_creating_a_questionnaire_is_recorded(client, make_user, loaded_bank, db):
+    from tests.admin.test_admin import questionnaire_data
+
+    theme = loaded_bank()
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, admin.email)
+    url = "/admin/questionnaires/nouveau?theme=fiscalite"
+    data = questionnaire_data(form_token(client, url), theme, alpha=1, beta=1)
+    assert client.post(url, data=data).status_code == 302
+    questionnaire = db.session.execute(select(Questionnaire)).scalar_one()
+    (event,) = _events(db, "admin.questionnaire_create")
+    assert (event.actor_id, event.target) == (admin.id, f"questionnaire:{questionnaire.id}")
+    assert event.details == {"item_count": 2, "duration_minutes": 30, "pass_mark_bp": 6000}
+    assert event.action in ACTION_LABELS
+
+
+def candidate_enrolments(db, candidate):
+    from questionnaire.certification.models import CertificationEnrolment
+
+    return list(
+        db.session.execute(
+            select(CertificationEnrolment).where(CertificationEnrolment.user_id == candidate.id)
+        ).scalars()
+    )

@@ -365,7 +365,8 @@ def test_jury_attests_a_prerequisite_from_the_transcript(
     assert "non attesté" in page and url not in page
     token = form_token(client, transcript)
     assert client.post(url, data={"csrf_token": token}).status_code == 403
-    login(client, "amf@example.org")
+    login(client, "amf@example.org")  # a new session, a new CSRF token
+    token = form_token(client, transcript)
     assert client.post(url, data={"csrf_token": token}).status_code == 302
     db.session.refresh(enrolment)
     assert [r.prerequisite.code for r in enrolment.prerequisite_records] == ["amf"]

@@ -112,6 +112,7 @@ def make_exam(live_app):
     from questionnaire.auth.services import create_user
     from questionnaire.banks.models import Theme
     from questionnaire.clock import now_utc
+    from questionnaire.exams.models import ReleasePolicy
     from questionnaire.exams.services import create_questionnaire, create_session, enrol
 
     def _make(*, duration: int = 30, extra: int = 0, title: str = "Fiscalité — session") -> Exam:
@@ -126,8 +127,13 @@ def make_exam(live_app):
                 now,
                 blueprint={"alpha": 1, "beta": 1},
             )
-            session = create_session(
-                questionnaire, title, now - timedelta(hours=1), now + timedelta(days=1), now
+            session = create_session(  # the result pages show the correction at once
+                questionnaire,
+                title,
+                now - timedelta(hours=1),
+                now + timedelta(days=1),
+                now,
+                ReleasePolicy.IMMEDIATE,
             )
             user = create_user(
                 f"candidat{next(_emails)}@example.org",

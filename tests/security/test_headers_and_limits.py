@@ -123,6 +123,15 @@ def test_pages_for_a_logged_in_user_are_never_cached(client, make_session):
     assert static.headers.get("Cache-Control") != "no-store"
 
 
+def test_an_item_bank_download_with_its_answer_keys_is_not_stored(client, make_user, loaded_bank):
+    """send_file says « no-cache » (revalidate, yet keep a copy): the bank must not stay on disk."""
+    loaded_bank()
+    login(client, make_user(Role.AUTHOR, email="a@example.org").email)
+    response = client.get("/echanges/export?theme=fiscalite&format=yaml&status=published")
+    assert response.status_code == 200 and b"id: TST-0001" in response.data
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
 def test_the_health_probe_of_a_logged_in_user_is_not_cached_yet_loads_no_user(
     app, client, make_session, db
 ):

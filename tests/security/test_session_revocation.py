@@ -77,3 +77,35 @@ def test_identifiers_carry_the_epoch_and_bare_ids_only_match_epoch_zero(app, db,
     assert load(f"{user.id}.0") is None and load(str(user.id)) is None
     assert load(f"{user.id}.1").id == user.id
     assert load("x.1") is None and load(f"{user.id}.-1") is None and load("") is None
+
+
+def test_deactivating_an_account_ends_its_sessions_for_good(app, client, db, make_user):
+    user = make_user(email="cand@example.org")
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, user.email)
+    old_cookie = _stolen_copy(app, client)
+    for active in (False, True):  # deactivated, then reactivated
+        update_user(user, admin, display_name="Cand", roles=[Role.CANDIDATE], active=active)
+        db.session.commit()
+    assert _me(old_cookie) == 401
+    assert _me(client) == 401
+
+
+def test_a_role_change_ends_the_sessions_of_the_account(app, client, db, make_user):
+    user = make_user(Role.JURY, email="jury@example.org")
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, user.email)
+    update_user(user, admin, display_name="Jury", roles=[Role.JURY], active=True)
+    db.session.commit()
+    assert _me(client) == 200  # same roles: nobody is signed out
+    update_user(user, admin, display_name="Jury", roles=[Role.CANDIDATE], active=True)
+    db.session.commit()
+    assert _me(client) == 401
+
+
+def test_an_administrator_adding_a_role_to_themself_stays_signed_in(app, client, db, make_user):
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, admin.email)
+    update_user(admin, admin, display_name="Ada", roles=[Role.ADMIN, Role.JURY], active=True)
+    db.session.commit()
+    assert _me(client) == 200

@@ -1,6 +1,6 @@
 """JSON API v1: contract, CSRF, errors as JSON, no answer key before release."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -277,3 +277,62 @@ def test_openapi_document_is_valid_and_covers_the_routes(client, app, make_user)
 def test_unknown_api_route_is_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_no_answer_key_while_a_candidate_with_extra_time_is_still_composing(
+    client, api, make_session, make_user, clock, db
+):
+    """The pentest's scenario: close and publish while a 100 % extra-time copy is running."""
+    from questionnaire.admin.services import AdminError, close_session, release_correction
+    from questionnaire.exams.services import enrol
+
+    session, slow = make_session(release=ReleasePolicy.MANUAL, extra=100)
+    fast = make_user()
+    enrol(session, fast, clock())
+    db.session.commit()
+    api.token = login(client, slow.email)
+    late = api.call("POST", f"/api/v1/sessions/{session.id}/attempt").get_json()
+    client.post("/api/v1/auth/logout", headers={"X-CSRFToken": api.token})
+    api.token = login(client, fast.email)
+    mine = api.call("POST", f"/api/v1/sessions/{session.id}/attempt").get_json()["attempt_id"]
+    api.call("POST", f"/api/v1/attempts/{mine}/submit")
+    clock.advance(minutes=40)
+    close_session(session, clock())
+    with pytest.raises(AdminError, match="copie en cours"):
+        release_correction(session, clock(), app_grace(client))
+    db.session.commit()
+    result = api.call("GET", f"/api/v1/attempts/{mine}").get_json()["result"]
+    assert result["correction_released"] is False and "correction" not in result
+    clock.now = session.closes_at + timedelta(minutes=25)  # the late copy still runs
+    assert "correction" not in api.call("GET", f"/api/v1/attempts/{mine}").get_json()["result"]
+    clock.now = datetime.fromisoformat(late["deadline"]) + timedelta(seconds=app_grace(client) + 1)
+    release_correction(session, clock(), app_grace(client))
+    db.session.commit()
+    result = api.call("GET", f"/api/v1/attempts/{mine}").get_json()["result"]
+    assert result["correction_released"] is True and len(result["correction"]) == 2
+
+
+def test_after_close_keys_wait_for_the_last_copy(client, api, make_session, make_user, clock, db):
+    from questionnaire.admin.services import close_session
+    from questionnaire.attempts.services import find_enrolment, start_attempt
+    from questionnaire.exams.services import enrol
+
+    session, slow = make_session(release=ReleasePolicy.AFTER_CLOSE, extra=100)
+    running, _ = start_attempt(find_enrolment(slow, session.id), clock(), 30)
+    fast = make_user()
+    enrol(session, fast, clock())
+    db.session.commit()
+    api.token = login(client, fast.email)
+    mine = api.call("POST", f"/api/v1/sessions/{session.id}/attempt").get_json()["attempt_id"]
+    api.call("POST", f"/api/v1/attempts/{mine}/submit")
+    clock.advance(minutes=10)
+    close_session(session, clock())
+    db.session.commit()
+    result = api.call("GET", f"/api/v1/attempts/{mine}").get_json()["result"]
+    assert result["correction_released"] is False and "correction" not in result
+    clock.now = running.deadline + timedelta(seconds=app_grace(client) + 1)
+    assert api.call("GET", f"/api/v1/attempts/{mine}").get_json()["result"]["correction_released"]
+
+
+def app_grace(client) -> int:
+    return client.application.config["GRACE_SECONDS"]
