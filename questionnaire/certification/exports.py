@@ -30,6 +30,22 @@ def format_score(score: Fraction | None) -> str:
 
 _cell = neutralise_formula
 
+#: The wording of a result no deliberation has recorded yet (docs/referentials.md).
+PROVISIONAL = "résultat provisoire, sous réserve de la délibération du jury"
+#: The wording of a title the platform cannot award (``incomplete: true`` in the referential).
+INCOMPLETE_TITLE = "référentiel incomplet : titre non délivrable par la plateforme"
+
+
+def title_label(result: TitleResult) -> str:
+    """The title's state in words: awarded only once the deliberation capitalised every block."""
+    if result.status is Status.INCOMPLETE:
+        return INCOMPLETE_TITLE
+    if result.is_awarded:
+        return "délivré"
+    if result.status is Status.VALIDATED:
+        return f"tous les blocs validés ({PROVISIONAL})"
+    return "non délivré"
+
 
 def deliberation_table(
     certification: Certification, results: list[tuple[CertificationEnrolment, TitleResult]]
@@ -51,7 +67,7 @@ def deliberation_table(
             if weighted:
                 row.append(format_score(block.weighted_score))
         row += [
-            "délivré" if result.status is Status.VALIDATED else "non délivré",
+            title_label(result),
             f"{len(result.validated_blocks)} / {len(result.blocks)}",
             _cell(", ".join(result.missing_prerequisites)),
             _cell(", ".join(result.disagreements)),
@@ -80,7 +96,11 @@ def to_xlsx(rows: list[list[str]], title: str) -> bytes:
 
 
 def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now: datetime) -> bytes:
-    """The attestation of the blocks the candidate has validated, with their dates."""
+    """The attestation of the blocks the deliberation capitalised, with their dates.
+
+    A block computed as validated but not yet capitalised is not attested (only counted, as
+    provisional); the title is attested only once every block is capitalised.
+    """
     certification = enrolment.certification
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
@@ -109,17 +129,25 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
         ),
         Spacer(1, 0.5 * cm),
     ]
-    if result.status is Status.VALIDATED:
+    if result.status is Status.INCOMPLETE:
+        story.append(
+            Paragraph(
+                escape(f"{INCOMPLETE_TITLE[0].upper()}{INCOMPLETE_TITLE[1:]}."), styles["Normal"]
+            )
+        )
+    elif result.is_awarded:
         story.append(
             Paragraph(
                 escape(
-                    "Tous les blocs sont validés : le titre est obtenu le "
-                    f"{paris_time(result.validated_at, '%d/%m/%Y')}."
+                    "Tous les blocs sont capitalisés par la délibération du jury : le titre est "
+                    f"obtenu le {paris_time(result.validated_at, '%d/%m/%Y')}."
                 ),
                 styles["Normal"],
             )
         )
-    if result.validated_blocks:
+    # only what the deliberation capitalised is attested; a computed result may still change
+    attested = result.capitalised_blocks
+    if attested:
         data = [["Bloc", "Intitulé", "Validé le"]]
         data += [
             [
@@ -127,7 +155,7 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
                 Paragraph(escape(block.title), styles["BodyText"]),
                 paris_time(block.validated_at, "%d/%m/%Y"),
             ]
-            for block in result.validated_blocks
+            for block in attested
         ]
         table = Table(data, colWidths=[3 * cm, 10.5 * cm, 3 * cm], repeatRows=1)
         table.setStyle(
@@ -142,7 +170,8 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
         story += [
             Paragraph(
                 escape(
-                    f"Blocs validés ({len(result.validated_blocks)} sur {len(result.blocks)}) :"
+                    f"Blocs capitalisés par la délibération du jury ({len(attested)} sur "
+                    f"{len(result.blocks)}) :"
                 ),
                 styles["Normal"],
             ),
@@ -150,7 +179,23 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
             table,
         ]
     else:
-        story.append(Paragraph("Aucun bloc de compétences n'est encore validé.", styles["Normal"]))
+        story.append(
+            Paragraph(
+                "Aucun bloc de compétences n'est encore capitalisé par la délibération du jury.",
+                styles["Normal"],
+            )
+        )
+    if result.provisional_blocks:
+        story += [
+            Spacer(1, 0.3 * cm),
+            Paragraph(
+                escape(
+                    f"Non attesté : {len(result.provisional_blocks)} bloc(s) validé(s) par le "
+                    f"calcul, {PROVISIONAL}."
+                ),
+                styles["Normal"],
+            ),
+        ]
     story += [
         Spacer(1, 0.8 * cm),
         Paragraph(

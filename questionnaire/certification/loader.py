@@ -97,6 +97,7 @@ def _fingerprint(certification: Certification) -> ParsedCertification:
         grid_threshold=certification.grid_threshold,
         two_evaluators=certification.two_evaluators,
         notes=certification.notes,
+        incomplete_reason=certification.incomplete_reason,
         blocks=tuple(
             ParsedBlock(
                 block.code,
@@ -114,6 +115,7 @@ def _fingerprint(certification: Certification) -> ParsedCertification:
                     for c in block.competencies
                 ),
                 block.comments_required,
+                block.incomplete,
             )
             for block in certification.blocks
         ),
@@ -169,11 +171,13 @@ def _sync(certification: Certification, spec: ParsedCertification, position: int
     certification.grid_threshold = spec.grid_threshold
     certification.two_evaluators = spec.two_evaluators
     certification.notes = spec.notes
+    certification.incomplete_reason = spec.incomplete_reason
     certification.position = position
     blocks = _match_by_code(certification.blocks, spec.blocks, Block)
     for block, block_spec in blocks:
         block.title = block_spec.title
         block.comments_required = block_spec.comments_required
+        block.incomplete = block_spec.incomplete
         _sync_competencies(block, block_spec)
     certification.blocks = [block for block, _ in blocks]
     prerequisites = _match_by_code(certification.prerequisites, spec.prerequisites, Prerequisite)

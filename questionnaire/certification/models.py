@@ -126,6 +126,8 @@ class Certification(db.Model):
     grid_threshold: Mapped[int | None]
     two_evaluators: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: Why the referential's text is known to be incomplete (no title can be awarded), or None.
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -156,6 +158,8 @@ class Block(db.Model):
     position: Mapped[int]
     #: Every jury evaluation of the block's competencies carries a comment.
     comments_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The referential's text of this block is known to be incomplete: never validated.
+    incomplete: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     certification: Mapped[Certification] = relationship(back_populates="blocks")
     competencies: Mapped[list[Competency]] = _parts("Competency.position", back_populates="block")

@@ -23,6 +23,8 @@ CERTIFICATION_KEYS = {
     "grading",
     "grid_threshold",
     "two_evaluators",
+    "incomplete",
+    "incomplete_reason",
     "notes",
     "prerequisites",
     "blocks",
@@ -78,6 +80,8 @@ class ParsedBlock:
     competencies: tuple[ParsedCompetency, ...]
     #: The jury must comment each evaluation (seed 003: « Ils doivent apporter des précisions »).
     comments_required: bool = False
+    #: The source document gives this block only in part: the platform never validates it.
+    incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class ParsedCertification:
     notes: str
     blocks: tuple[ParsedBlock, ...]
     prerequisites: tuple[ParsedPrerequisite, ...] = ()
+    #: Why the referential is known to be incomplete (``incomplete: true``), or None.
+    incomplete_reason: str | None = None
 
 
 class _Reader:
@@ -207,11 +213,17 @@ def _block(reader: _Reader, raw: Any, where: str) -> ParsedBlock | None:
         return None
     code = reader.text(raw, "code", where)
     where = f"bloc {code}" if code else where
-    reader.known_keys(raw, {"code", "title", "competencies", "comments_required"}, where)
+    reader.known_keys(
+        raw, {"code", "title", "competencies", "comments_required", "incomplete"}, where
+    )
     title = reader.text(raw, "title", where)
     comments_required = raw.get("comments_required", False)
     if not isinstance(comments_required, bool):
         reader.fail(where, "« comments_required » vaut true ou false.")
+        return None
+    incomplete = raw.get("incomplete", False)
+    if not isinstance(incomplete, bool):
+        reader.fail(where, "« incomplete » vaut true ou false.")
         return None
     competencies = [
         _competency(reader, c, f"{where}, compétence {i + 1}")
@@ -219,7 +231,9 @@ def _block(reader: _Reader, raw: Any, where: str) -> ParsedBlock | None:
     ]
     if code is None or title is None or None in competencies:
         return None
-    return ParsedBlock(code, title, tuple(c for c in competencies if c), comments_required)
+    return ParsedBlock(
+        code, title, tuple(c for c in competencies if c), comments_required, incomplete
+    )
 
 
 def _prerequisites(reader: _Reader, raw: Any) -> tuple[ParsedPrerequisite, ...]:
@@ -281,6 +295,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
         _block(reader, b, f"bloc {i + 1}")
         for i, b in enumerate(reader.items(data, "blocks", "certification"))
     ]
+    incomplete_reason = _incompleteness(reader, data, blocks)
     codes = [b.code for b in blocks if b]
     for duplicate in sorted({c for c in codes if codes.count(c) > 1}):
         reader.fail("certification", f"bloc « {duplicate} » en double.")
@@ -309,9 +324,30 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
             notes=str(data.get("notes") or "").strip(),
             blocks=tuple(blocks),
             prerequisites=prerequisites,
+            incomplete_reason=incomplete_reason,
         ),
         [],
     )
+
+
+def _incompleteness(reader: _Reader, data: dict, blocks: list) -> str | None:
+    """``incomplete: true`` needs ``incomplete_reason``; a block is incomplete only in one."""
+    incomplete = data.get("incomplete", False)
+    if not isinstance(incomplete, bool):
+        reader.fail("certification", "« incomplete » vaut true ou false.")
+        return None
+    reason = reader.text(data, "incomplete_reason", "certification", required=incomplete)
+    if not incomplete:
+        if reason is not None:
+            reader.fail("certification", "« incomplete_reason » demande « incomplete: true ».")
+        for block in blocks:
+            if block and block.incomplete:
+                reader.fail(
+                    f"bloc {block.code}",
+                    "un bloc incomplet demande « incomplete: true » sur la certification.",
+                )
+        return None
+    return reason
 
 
 def referential_files(path: str | Path) -> list[Path]:

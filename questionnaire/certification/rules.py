@@ -4,6 +4,10 @@ No Flask, no database: the services turn rows into these dataclasses, the rules 
 
 - A jury decision on a competency is final when ``required_evaluators`` different jury members
   have evaluated it and all agree; any disagreement is flagged and blocks the decision.
+- A questionnaire theme is passed at the referential's rule, « 60 % de bonnes réponses au
+  questionnaire » (seed 000), whatever pass mark the questionnaire itself carries; the date is the
+  first such pass. A theme whose final sittings all fell short is not acquired (a retake may still
+  validate it).
 - A competency is validated when all its modalities are: its questionnaire themes passed and,
   if the jury evaluates it, a final positive decision.
 - A block is validated only when all its competencies are (no partial validation of a block);
@@ -12,7 +16,10 @@ No Flask, no database: the services turn rows into these dataclasses, the rules 
   (a capitalised block stays validated at its date).
 - Weights (seed 001: oral 80 %, written 20 %) give the block's weighted grid score: each weighted
   modality scores the mean of its competencies' grid scores, combined with the weights. The
-  score is reported; it never compensates a competency below the threshold.
+  score is reported, from final decisions only; it never compensates a competency below the
+  threshold.
+- A referential the platform knows to be incomplete (seed 004 is an extract) never yields a title,
+  nor a block it marks incomplete.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class Status(enum.StrEnum):
     NOT_VALIDATED = "not_validated"
     DISAGREEMENT = "disagreement"
     PENDING = "pending"
+    INCOMPLETE = "incomplete"
 
     @property
     def label(self) -> str:
@@ -37,7 +45,12 @@ class Status(enum.StrEnum):
             "not_validated": "non validé",
             "disagreement": "désaccord des évaluateurs",
             "pending": "en attente",
+            "incomplete": "référentiel incomplet",
         }[self.value]
+
+
+#: Seed 000 (C9, C19–C22): « 60 % de bonnes réponses au questionnaire ».
+QUESTIONNAIRE_PASS_MARK = Fraction(3, 5)
 
 
 @dataclass(frozen=True)
@@ -56,16 +69,58 @@ class BlockSpec:
     code: str
     title: str
     competencies: tuple[CompetencySpec, ...]
+    #: The referential's text of this block is known to be incomplete: never validated.
+    incomplete: bool = False
 
 
 @dataclass(frozen=True)
 class ReferentialSpec:
-    """A certification's blocks and its rules: grid threshold (None = binary), evaluators."""
+    """A certification's blocks and its rules: grid threshold (None = binary), evaluators.
+
+    ``incomplete`` is the reason the referential is known to be incomplete (no title then).
+    """
 
     blocks: tuple[BlockSpec, ...]
     grid_threshold: int | None = None
     required_evaluators: int = 1
     prerequisites: tuple[str, ...] = ()
+    incomplete: str | None = None
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """One final, graded questionnaire attempt: its theme, when the candidate's time ended, score."""
+
+    theme: str
+    ended_at: datetime
+    score: int
+    max_score: int
+
+    @property
+    def qualifies(self) -> bool:
+        """score / max_score ≥ 60 %, exactly (3/5 passes, 59/100 does not)."""
+        return self.max_score > 0 and Fraction(self.score, self.max_score) >= (
+            QUESTIONNAIRE_PASS_MARK
+        )
+
+
+def questionnaire_outcomes(
+    sittings: Iterable[Sitting],
+) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """Per theme: the first qualifying pass; for a theme never passed, its last failed sitting.
+
+    The date a competency was acquired by questionnaire is the first pass: a retake must not move
+    it (nor the block's). A later failure does not erase a pass.
+    """
+    passes: dict[str, datetime] = {}
+    failures: dict[str, datetime] = {}
+    for sitting in sittings:
+        if sitting.qualifies:
+            if sitting.theme not in passes or sitting.ended_at < passes[sitting.theme]:
+                passes[sitting.theme] = sitting.ended_at
+        elif sitting.theme not in failures or sitting.ended_at > failures[sitting.theme]:
+            failures[sitting.theme] = sitting.ended_at
+    return passes, {t: when for t, when in failures.items() if t not in passes}
 
 
 @dataclass(frozen=True)
@@ -97,6 +152,12 @@ class CompetencyResult:
     decision: Decision | None
     passed_themes: tuple[str, ...]
     missing_themes: tuple[str, ...]
+    #: Missing themes whose sittings all failed, with the date of the last one.
+    failed_themes: tuple[tuple[str, datetime], ...] = ()
+
+    def failed_at(self, theme: str) -> datetime | None:
+        """When the candidate last failed ``theme`` (never passed), or None."""
+        return dict(self.failed_themes).get(theme)
 
 
 @dataclass(frozen=True)
@@ -116,11 +177,28 @@ class TitleResult:
     validated_at: datetime | None
     blocks: tuple[BlockResult, ...] = field(default_factory=tuple)
     missing_prerequisites: tuple[str, ...] = ()
+    #: Why the referential is known to be incomplete (the title cannot be awarded), or None.
+    incomplete: str | None = None
 
     @property
     def validated_blocks(self) -> tuple[BlockResult, ...]:
         """The partial certification: blocks acquired, with their dates (capitalisation)."""
         return tuple(block for block in self.blocks if block.status is Status.VALIDATED)
+
+    @property
+    def capitalised_blocks(self) -> tuple[BlockResult, ...]:
+        """The blocks the deliberation capitalised: the only ones an attestation may certify."""
+        return tuple(block for block in self.validated_blocks if block.capitalised)
+
+    @property
+    def provisional_blocks(self) -> tuple[BlockResult, ...]:
+        """Blocks computed as validated that no deliberation has capitalised yet."""
+        return tuple(block for block in self.validated_blocks if not block.capitalised)
+
+    @property
+    def is_awarded(self) -> bool:
+        """The title is decided: all blocks validated and capitalised by the deliberation."""
+        return self.status is Status.VALIDATED and all(b.capitalised for b in self.blocks)
 
     @property
     def disagreements(self) -> tuple[str, ...]:
@@ -166,24 +244,33 @@ def competency_status(
     passes: Mapping[str, datetime],
     grid_threshold: int | None,
     required_evaluators: int,
+    failures: Mapping[str, datetime] | None = None,
 ) -> CompetencyResult:
-    """A competency is validated when every modality is: themes passed, jury decision positive."""
+    """A competency is validated when every modality is: themes passed, jury decision positive.
+
+    A theme failed (and never passed) makes it « non validé » until a retake passes; a theme
+    never sat leaves it « en attente ». A jury's negative decision or disagreement comes first.
+    """
+    failures = failures or {}
     passed = tuple(theme for theme in spec.themes if theme in passes)
     missing = tuple(theme for theme in spec.themes if theme not in passes)
+    failed = tuple((theme, failures[theme]) for theme in missing if theme in failures)
     decision = (
         decide(evaluations, grid_threshold, required_evaluators) if spec.jury_evaluated else None
     )
     dates = [passes[theme] for theme in passed]
-    if decision is not None and decision.status is not Status.VALIDATED:
+    if decision is not None and decision.status in (Status.NOT_VALIDATED, Status.DISAGREEMENT):
         status = decision.status
-    elif missing:
+    elif failed:
+        status = Status.NOT_VALIDATED
+    elif missing or (decision is not None and decision.status is not Status.VALIDATED):
         status = Status.PENDING
     else:
         status = Status.VALIDATED
     if status is Status.VALIDATED and decision is not None and decision.decided_at:
         dates.append(decision.decided_at)
     validated_at = max(dates) if status is Status.VALIDATED and dates else None
-    return CompetencyResult(spec.code, status, validated_at, decision, passed, missing)
+    return CompetencyResult(spec.code, status, validated_at, decision, passed, missing, failed)
 
 
 def weighted_score(
@@ -224,8 +311,12 @@ def block_status(
     passes: Mapping[str, datetime],
     grid_threshold: int | None,
     required_evaluators: int,
+    failures: Mapping[str, datetime] | None = None,
 ) -> BlockResult:
-    """A block is validated only when all its competencies are; its date is the last of theirs."""
+    """A block is validated only when all its competencies are; its date is the last of theirs.
+
+    The weighted score uses final decisions only: a pending or disputed score is no note yet.
+    """
     evaluations = list(evaluations)
     results = tuple(
         competency_status(
@@ -234,6 +325,7 @@ def block_status(
             passes,
             grid_threshold,
             required_evaluators,
+            failures,
         )
         for competency in spec.competencies
     )
@@ -243,7 +335,11 @@ def block_status(
         if status is Status.VALIDATED
         else None
     )
-    scores = {r.code: r.decision.score if r.decision else None for r in results}
+    final = (Status.VALIDATED, Status.NOT_VALIDATED)
+    scores = {
+        r.code: r.decision.score if r.decision and r.decision.status in final else None
+        for r in results
+    }
     return BlockResult(
         spec.code,
         spec.title,
@@ -260,11 +356,13 @@ def title_status(
     passes: Mapping[str, datetime],
     prerequisites_met: Mapping[str, datetime] | None = None,
     capitalised: Mapping[str, datetime] | None = None,
+    failures: Mapping[str, datetime] | None = None,
 ) -> TitleResult:
     """The title is awarded when every block is validated and every prerequisite met.
 
     Otherwise the validated blocks stay (partial certification), whatever the prerequisites. A
-    block the deliberation capitalised stays validated at its recorded date.
+    block the deliberation capitalised stays validated at its recorded date. An incomplete
+    referential awards no title, and its blocks marked incomplete are never validated.
     """
     evaluations = list(evaluations)
     met = prerequisites_met or {}
@@ -277,14 +375,19 @@ def title_status(
             passes,
             referential.grid_threshold,
             referential.required_evaluators,
+            failures,
         )
         if block.code in kept:
             result = replace(
                 result, status=Status.VALIDATED, validated_at=kept[block.code], capitalised=True
             )
+        elif block.incomplete:
+            result = replace(result, status=Status.INCOMPLETE, validated_at=None)
         blocks.append(result)
     blocks = tuple(blocks)
     missing = tuple(p for p in referential.prerequisites if p not in met)
+    if referential.incomplete:
+        return TitleResult(Status.INCOMPLETE, None, blocks, missing, referential.incomplete)
     if not blocks:
         return TitleResult(Status.PENDING, None, blocks, missing)
     if all(block.status is Status.VALIDATED for block in blocks):

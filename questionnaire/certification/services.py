@@ -265,37 +265,59 @@ def referential_spec(certification: Certification) -> rules.ReferentialSpec:
                     weight=weighted.weight_percent if weighted else None,
                 )
             )
-        blocks.append(rules.BlockSpec(block.code, block.title, tuple(competencies)))
+        blocks.append(
+            rules.BlockSpec(
+                block.code,
+                block.title,
+                tuple(competencies),
+                incomplete=block.incomplete,
+            )
+        )
     return rules.ReferentialSpec(
         tuple(blocks),
         certification.grid_threshold if certification.grading is Grading.GRID else None,
         certification.required_evaluators,
         tuple(p.code for p in certification.prerequisites),
+        incomplete=certification.incomplete_reason,
     )
 
 
-def questionnaire_passes(user_ids: list[int]) -> dict[int, dict[str, datetime]]:
-    """Per candidate, per theme: the date of the most recent passed final attempt."""
+def questionnaire_sittings(user_ids: list[int]) -> dict[int, list[rules.Sitting]]:
+    """Per candidate, every final graded questionnaire attempt, dated when their time ended."""
     rows = db.session.execute(
-        select(Attempt.user_id, Theme.slug, Attempt.submitted_at, Attempt.graded_at)
+        select(Attempt, Theme.slug)
         .join(ExamSession, Attempt.session_id == ExamSession.id)
         .join(Questionnaire, ExamSession.questionnaire_id == Questionnaire.id)
         .join(Theme, Questionnaire.theme_id == Theme.id)
         .where(
             Attempt.user_id.in_(user_ids),
             Attempt.status.in_(FINAL_STATUSES),
-            Attempt.passed.is_(True),
+            Attempt.score.is_not(None),
+            Attempt.max_score.is_not(None),
         )
     )
-    passes: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for user_id, theme, submitted_at, graded_at in rows:
-        when = submitted_at or graded_at
+    sittings: dict[int, list[rules.Sitting]] = defaultdict(list)
+    for attempt, theme in rows:
+        # an expired copy ended at its deadline, not when the cron closed it
+        when = attempt.ended_at or attempt.graded_at
         if when is None:
             continue
-        latest = passes[user_id].get(theme)
-        if latest is None or when > latest:
-            passes[user_id][theme] = when
-    return passes
+        sittings[attempt.user_id].append(
+            rules.Sitting(theme, when, attempt.score, attempt.max_score)
+        )
+    return sittings
+
+
+def questionnaire_passes(user_ids: list[int]) -> dict[int, dict[str, datetime]]:
+    """Per candidate, per theme: the date of the first pass at the referential's 60 %.
+
+    The questionnaire's own pass mark (``Attempt.passed``) does not count: an administrator may
+    set it lower than the referential's rule.
+    """
+    return {
+        user_id: rules.questionnaire_outcomes(sittings)[0]
+        for user_id, sittings in questionnaire_sittings(user_ids).items()
+    }
 
 
 def _evaluations(enrolment_ids: list[int]) -> dict[int, list[JuryEvaluation]]:
@@ -324,20 +346,24 @@ def results_for(
     """Each candidate's title, block and competency status, computed by the rules."""
     spec = referential_spec(certification)
     evaluations = _evaluations([e.id for e in enrolments])
-    passes = questionnaire_passes([e.user_id for e in enrolments])
-    return [
-        (
-            enrolment,
-            rules.title_status(
-                spec,
-                [_plain(e) for e in evaluations.get(enrolment.id, [])],
-                passes.get(enrolment.user_id, {}),
-                {r.prerequisite.code: r.recorded_at for r in enrolment.prerequisite_records},
-                {v.block.code: v.validated_at for v in enrolment.block_validations},
-            ),
+    sittings = questionnaire_sittings([e.user_id for e in enrolments])
+    results = []
+    for enrolment in enrolments:
+        passes, failures = rules.questionnaire_outcomes(sittings.get(enrolment.user_id, []))
+        results.append(
+            (
+                enrolment,
+                rules.title_status(
+                    spec,
+                    [_plain(e) for e in evaluations.get(enrolment.id, [])],
+                    passes,
+                    {r.prerequisite.code: r.recorded_at for r in enrolment.prerequisite_records},
+                    {v.block.code: v.validated_at for v in enrolment.block_validations},
+                    failures,
+                ),
+            )
         )
-        for enrolment in enrolments
-    ]
+    return results
 
 
 def transcript(enrolment: CertificationEnrolment) -> rules.TitleResult:

@@ -12,6 +12,7 @@ from questionnaire.certification.loader import (
     DATA_PATH,
     ReferentialLoadError,
     load_referentials,
+    parse_referential,
 )
 from questionnaire.certification.models import (
     Block,
@@ -155,6 +156,22 @@ def test_a_changed_file_updates_in_place_keeping_competency_ids(db, clock, tmp_p
             "certification",
             "grille",
         ),
+        (MINIMAL.replace("grading:", "incomplete: oui\ngrading:"), "certification", "true"),
+        (
+            MINIMAL.replace("grading:", "incomplete: true\ngrading:"),
+            "certification",
+            "« incomplete_reason » est obligatoire",
+        ),
+        (
+            MINIMAL.replace("grading:", "incomplete_reason: extrait\ngrading:"),
+            "certification",
+            "incomplete: true",
+        ),
+        (
+            MINIMAL.replace("    title: Bloc un\n", "    title: Bloc un\n    incomplete: true\n"),
+            "bloc B1",
+            "incomplete: true",
+        ),
     ],
 )
 def test_a_wrong_file_is_refused_with_where_and_why_and_nothing_is_written(
@@ -235,3 +252,32 @@ def test_a_prerequisite_already_attested_cannot_be_dropped(
     with pytest.raises(ReferentialLoadError) as caught:
         load_referentials(folder, clock())
     assert caught.value.problems[0].where == "amf"
+
+
+def test_an_incomplete_referential_is_declared_with_its_reason(tmp_path):
+    text = MINIMAL.replace(
+        "grading:", "incomplete: true\nincomplete_reason: Extrait partiel.\ngrading:"
+    ).replace("    title: Bloc un\n", "    title: Bloc un\n    incomplete: true\n")
+    parsed, problems = parse_referential(text, "essai.yaml")
+    assert problems == []
+    assert parsed.incomplete_reason == "Extrait partiel."
+    assert [b.incomplete for b in parsed.blocks] == [True]
+
+
+def test_shipped_referential_004_is_declared_incomplete_in_blocks_1_and_2(db, clock):
+    """Seed 004, l. 15-20: the extract jumps from B1A1 (bloc 1) to B2A3 (bloc 2); the
+    declaration is stored with the referential, and a file that drops it updates the rows."""
+    load_referentials(DATA_PATH, clock())
+    db.session.commit()
+    stored = {c.slug: c for c in db.session.execute(select(Certification)).scalars()}
+    titre = stored["titre-charge-clientele"]
+    assert titre.incomplete_reason and "B2A3" in titre.incomplete_reason
+    assert {b.code for b in titre.blocks if b.incomplete} == {"Bloc 1", "Bloc 2"}
+    assert stored["charge-clientele-particuliers"].incomplete_reason is None
+    assert not any(b.incomplete for b in stored["charge-clientele-particuliers"].blocks)
+
+
+@pytest.mark.parametrize("slug", ["conseiller-clientele-professionnelle", "titre-charge-clientele"])
+def test_grid_thresholds_the_seeds_do_not_give_are_marked_to_confirm(all_referentials, slug):
+    """Seeds 001 and 004 set no acquisition threshold: 2 / 4 is the platform's assumption."""
+    assert "à confirmer par le certificateur" in all_referentials[slug].notes

@@ -10,11 +10,13 @@ from questionnaire.certification.rules import (
     CompetencySpec,
     Evaluation,
     ReferentialSpec,
+    Sitting,
     Status,
     as_seen_by_candidate,
     block_status,
     competency_status,
     decide,
+    questionnaire_outcomes,
     title_status,
     weighted_score,
 )
@@ -301,3 +303,125 @@ def test_a_capitalised_block_stays_validated_at_its_recorded_date():
     assert result.blocks[0].status is Status.VALIDATED
     assert result.blocks[0].capitalised is True
     assert [(b.code, b.validated_at) for b in result.validated_blocks] == [("B1", at(3))]
+
+
+# --- questionnaires at the referential's 60 % (seed 000) --------------------------------------
+
+
+def test_a_sitting_qualifies_at_60_percent_exactly():
+    """Seed 000: « 60 % de bonnes réponses au questionnaire »."""
+    assert Sitting("rgpd", T, 3, 5).qualifies and Sitting("rgpd", T, 12, 20).qualifies
+    assert not Sitting("rgpd", T, 59, 100).qualifies
+    assert not Sitting("rgpd", T, 11, 20).qualifies and not Sitting("rgpd", T, 1, 2).qualifies
+    assert not Sitting("rgpd", T, 0, 0).qualifies
+
+
+def test_the_first_pass_dates_a_theme_and_a_later_failure_does_not_erase_it():
+    passes, failures = questionnaire_outcomes(
+        [
+            Sitting("rgpd", at(5), 5, 5),
+            Sitting("rgpd", at(1), 3, 5),
+            Sitting("rgpd", at(8), 0, 5),
+            Sitting("risques", at(2), 2, 5),
+            Sitting("risques", at(4), 1, 5),
+        ]
+    )
+    assert passes == {"rgpd": at(1)}
+    assert failures == {"risques": at(4)}
+
+
+def test_a_failed_questionnaire_is_not_acquired_until_a_retake_passes():
+    spec = CompetencySpec("C21", themes=("reglementation",), jury_evaluated=False)
+    failed = competency_status(spec, [], {}, None, 1, {"reglementation": at(2)})
+    assert failed.status is Status.NOT_VALIDATED
+    assert failed.failed_at("reglementation") == at(2)
+    never_sat = competency_status(spec, [], {}, None, 1, {})
+    assert never_sat.status is Status.PENDING and never_sat.failed_themes == ()
+    passes, failures = questionnaire_outcomes(
+        [Sitting("reglementation", at(2), 2, 5), Sitting("reglementation", at(9), 3, 5)]
+    )
+    retaken = competency_status(spec, [], passes, None, 1, failures)
+    assert (retaken.status, retaken.validated_at) == (Status.VALIDATED, at(9))
+
+
+def test_a_failed_questionnaire_makes_the_block_not_validated():
+    block = BlockSpec("B3", "t", (CompetencySpec("C20"), CompetencySpec("C21", ("rgpd",))))
+    evaluations = [ev("C20", 1, 0, acquired=True), ev("C21", 1, 0, acquired=True)]
+    result = block_status(block, evaluations, {}, None, 1, {"rgpd": at(3)})
+    assert result.status is Status.NOT_VALIDATED
+
+
+def test_the_dates_of_blocks_and_title_stay_the_latest_of_their_parts():
+    spec = ReferentialSpec(
+        (
+            BlockSpec("B1", "t", (CompetencySpec("C1", ("rgpd",)),)),
+            BlockSpec("B2", "t", (CompetencySpec("C2"),)),
+        )
+    )
+    passes, failures = questionnaire_outcomes(
+        [Sitting("rgpd", at(10), 5, 5), Sitting("rgpd", at(40), 5, 5)]
+    )
+    result = title_status(
+        spec,
+        [ev("C1", 1, 3, acquired=True), ev("C2", 1, 20, acquired=True)],
+        passes,
+        {},
+        {},
+        failures,
+    )
+    assert [b.validated_at for b in result.blocks] == [at(10), at(20)]
+    assert result.validated_at == at(20)
+
+
+# --- deliberation, weighted score, incomplete referentials ------------------------------------
+
+
+def test_a_computed_title_is_awarded_only_once_every_block_is_capitalised():
+    spec = ReferentialSpec((BlockSpec("B1", "t", (CompetencySpec("C1"),)),))
+    evaluations = [ev("C1", 1, 1, acquired=True)]
+    computed = title_status(spec, evaluations, {})
+    assert computed.status is Status.VALIDATED and not computed.is_awarded
+    assert [b.code for b in computed.provisional_blocks] == ["B1"]
+    assert computed.capitalised_blocks == ()
+    deliberated = title_status(spec, evaluations, {}, {}, {"B1": at(1)})
+    assert deliberated.is_awarded and [b.code for b in deliberated.capitalised_blocks] == ["B1"]
+
+
+def test_the_weighted_score_ignores_pending_and_disputed_scores():
+    """Seed 001: oral 80 %, written 20 %; a score is a note only once the decision is final."""
+    block = BlockSpec(
+        "B1",
+        "t",
+        (
+            CompetencySpec("o1", weighted_modality="epreuve_orale", weight=80),
+            CompetencySpec("w1", weighted_modality="epreuve_ecrite", weight=20),
+        ),
+    )
+    final = [ev("o1", 1, 0, score=4), ev("o1", 2, 0, score=4), ev("w1", 1, 0, score=2)]
+    final.append(ev("w1", 2, 0, score=2))
+    assert block_status(block, final, {}, 2, 2).weighted_score == Fraction(18, 5)
+    # one evaluator of two: pending
+    pending = [ev("o1", 1, 0, score=4), ev("w1", 1, 0, score=2), ev("w1", 2, 0, score=2)]
+    assert block_status(block, pending, {}, 2, 2).weighted_score is None
+    # 3 and 1 around the threshold 2: disputed
+    disputed = [ev("o1", 1, 0, score=3), ev("o1", 2, 0, score=1), ev("w1", 1, 0, score=2)]
+    assert block_status(block, disputed, {}, 2, 1).weighted_score is None
+
+
+def test_an_incomplete_referential_awards_no_title_nor_its_incomplete_blocks():
+    spec = ReferentialSpec(
+        (
+            BlockSpec("B1", "t", (CompetencySpec("C1"),), incomplete=True),
+            BlockSpec("B2", "t", (CompetencySpec("C2"),)),
+        ),
+        incomplete="extrait",
+    )
+    evaluations = [ev("C1", 1, 1, acquired=True), ev("C2", 1, 1, acquired=True)]
+    result = title_status(spec, evaluations, {})
+    assert (result.status, result.validated_at, result.incomplete) == (
+        Status.INCOMPLETE,
+        None,
+        "extrait",
+    )
+    assert [b.status for b in result.blocks] == [Status.INCOMPLETE, Status.VALIDATED]
+    assert [b.code for b in result.validated_blocks] == ["B2"]

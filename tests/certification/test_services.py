@@ -122,9 +122,10 @@ def test_grid_certification_needs_a_score_from_0_to_4(
     assert (evaluation.grid_score, evaluation.acquired) == (3, None)
 
 
-def test_only_final_passed_attempts_count_and_the_most_recent_pass_wins(
+def test_only_final_attempts_count_and_the_first_pass_dates_the_theme(
     referentials, make_user, pass_theme, clock
 ):
+    """A retake does not move the date a theme was acquired (its first pass)."""
     candidate = make_user()
     start = clock()
     pass_theme(candidate, "fiscalite", passed=True, at=start + timedelta(days=1))
@@ -132,9 +133,59 @@ def test_only_final_passed_attempts_count_and_the_most_recent_pass_wins(
     pass_theme(candidate, "fiscalite", passed=False, at=start + timedelta(days=8))
     pass_theme(candidate, "rgpd", passed=False)
     pass_theme(candidate, "risques", status=AttemptStatus.IN_PROGRESS)
-    pass_theme(candidate, "reglementation", status=AttemptStatus.EXPIRED)
+    expired = pass_theme(candidate, "reglementation", status=AttemptStatus.EXPIRED)
     passes = services.questionnaire_passes([candidate.id])[candidate.id]
-    assert passes == {"fiscalite": start + timedelta(days=5), "reglementation": start}
+    # an expired copy is dated at its deadline (when the candidate's time ended)
+    assert passes == {"fiscalite": start + timedelta(days=1), "reglementation": expired.deadline}
+
+
+def test_an_expired_copy_closed_late_by_the_cron_is_dated_at_its_deadline(
+    referentials, make_user, pass_theme, db
+):
+    candidate = make_user()
+    expired = pass_theme(candidate, "reglementation", status=AttemptStatus.EXPIRED)
+    expired.submitted_at = expired.deadline + timedelta(days=1)
+    db.session.commit()
+    passes = services.questionnaire_passes([candidate.id])[candidate.id]
+    assert passes == {"reglementation": expired.deadline}
+
+
+def test_the_referentials_60_percent_applies_whatever_the_questionnaire_pass_mark(
+    referentials, enrol_candidate, make_user, pass_theme, db
+):
+    """Seed 000: « 60 % de bonnes réponses au questionnaire »."""
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    # an administrator set 50 %: the attempt is flagged passed at 1/2, the referential says no
+    lenient = pass_theme(enrolment.user, "fiscalite")
+    lenient.score, lenient.max_score, lenient.pass_mark_bp = 1, 2, 5000
+    # set at 70 %: 3/5 is flagged failed, the referential's 60 % is met
+    strict = pass_theme(enrolment.user, "rgpd", passed=False)
+    strict.score, strict.max_score, strict.pass_mark_bp = 3, 5, 7000
+    db.session.commit()
+    assert lenient.passed is True and strict.passed is False
+    passes = services.questionnaire_passes([enrolment.user_id])[enrolment.user_id]
+    assert passes == {"rgpd": strict.ended_at}
+    c9 = competency(enrolment.certification, "C9")
+    result = services.transcript(enrolment)
+    c9_result = next(c for b in result.blocks for c in b.competencies if c.code == c9.code)
+    assert c9_result.missing_themes == ("fiscalite",)
+
+
+def test_a_retake_does_not_move_the_block_and_title_dates(
+    referentials, enrol_candidate, make_user, pass_theme, clock, db
+):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    for theme in ("fiscalite", "risques", "reglementation", "rgpd"):
+        pass_theme(enrolment.user, theme)
+    clock.advance(days=1)
+    evaluate_all(enrolment, make_user(Role.JURY), clock, acquired=True)
+    db.session.commit()
+    decided = clock()
+    clock.advance(days=120)
+    pass_theme(enrolment.user, "fiscalite")
+    result = services.transcript(enrolment)
+    assert result.status is Status.VALIDATED and result.validated_at == decided
+    assert [b.validated_at for b in result.blocks] == [decided] * 3
 
 
 def test_a_later_pass_completes_block_3(
@@ -149,9 +200,15 @@ def test_a_later_pass_completes_block_3(
     pass_theme(enrolment.user, "reglementation", passed=False)
     db.session.commit()
     result = services.transcript(enrolment)
-    assert [b.status for b in result.blocks] == [Status.VALIDATED, Status.VALIDATED, Status.PENDING]
+    # a failed questionnaire is not acquired (not merely pending) until a retake passes
+    assert [b.status for b in result.blocks] == [
+        Status.VALIDATED,
+        Status.VALIDATED,
+        Status.NOT_VALIDATED,
+    ]
     b3 = {c.code: c for c in result.blocks[2].competencies}
-    assert b3["C21 (B3.5)"].status is Status.PENDING
+    assert b3["C21 (B3.5)"].status is Status.NOT_VALIDATED
+    assert b3["C21 (B3.5)"].failed_at("reglementation") == clock()
     assert [c for c, r in b3.items() if r.status is Status.VALIDATED] == [
         "C17 (B3.1)",
         "C18 (B3.2)",
@@ -309,3 +366,59 @@ def test_blocks_requiring_a_comment_refuse_an_evaluation_without_one(
     jury_evaluated = next(c for c in other.certification.competencies if c.is_jury_evaluated)
     services.record_evaluation(other, jury_evaluated, jury, clock(), acquired=True)
     assert [b.code for b in certification.blocks if b.comments_required] == ["B1", "B4"]
+
+
+def test_no_sitting_keeps_the_questionnaire_pending(
+    referentials, enrol_candidate, make_user, clock
+):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    evaluate_all(enrolment, make_user(Role.JURY), clock, acquired=True)
+    result = services.transcript(enrolment)
+    c21 = next(c for c in result.blocks[2].competencies if c.code == "C21 (B3.5)")
+    assert c21.status is Status.PENDING and c21.failed_themes == ()
+
+
+def test_referential_004_is_incomplete_and_awards_no_title(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    """Seed 004 is an extract (B1A1 then B2A3): blocks 1 and 2 and the title are not awardable."""
+    certification = referentials["titre-charge-clientele"]
+    enrolment = enrol_candidate(certification)
+    jury = make_user(Role.JURY)
+    for item in certification.competencies:
+        services.record_evaluation(enrolment, item, jury, clock(), grid_score=4)
+    db.session.commit()
+    result = services.transcript(enrolment)
+    assert result.status is Status.INCOMPLETE and result.incomplete
+    assert [b.status for b in result.blocks] == [
+        Status.INCOMPLETE,
+        Status.INCOMPLETE,
+        Status.VALIDATED,
+    ]
+    recorded = services.capitalise_blocks(certification, jury, clock())
+    assert [v.block.code for v in recorded] == ["Bloc 3"]
+    rows = exports.deliberation_table(
+        certification, services.results_for(certification, [enrolment])
+    )
+    title_column = rows[0].index("Titre")
+    assert rows[1][title_column] == "référentiel incomplet : titre non délivrable par la plateforme"
+
+
+def test_the_weighted_score_waits_for_a_final_decision(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    """Seed 001: oral 80 %, written 20 %; a disputed score is no note of the block yet."""
+    certification = referentials["conseiller-clientele-professionnelle"]
+    enrolment = enrol_candidate(certification)
+    first, second = make_user(Role.JURY), make_user(Role.JURY)
+    block = certification.blocks[0]
+    for item in block.competencies:
+        services.record_evaluation(enrolment, item, first, clock(), grid_score=3)
+    db.session.commit()
+    assert services.transcript(enrolment).blocks[0].weighted_score == 3
+    # a second member scores one competency below the threshold: a disagreement
+    services.record_evaluation(enrolment, block.competencies[0], second, clock(), grid_score=1)
+    db.session.commit()
+    disputed = services.transcript(enrolment).blocks[0]
+    assert disputed.competencies[0].status is Status.DISAGREEMENT
+    assert disputed.weighted_score is None

@@ -223,7 +223,13 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(chunks)
 
 
-def test_attestation_lists_the_validated_blocks_with_their_dates(
+def pdf_prose(data: bytes) -> str:
+    """The PDF's text with its accents (octal escapes) and its wrapped lines joined."""
+    text = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), pdf_text(data))
+    return " ".join(re.sub(r"\)\s*Tj\s*T\*\s*\(", " ", text).split())
+
+
+def test_attestation_lists_only_the_blocks_the_deliberation_capitalised(
     client, setup, clock, db, pass_theme
 ):
     certification, mine, _ = setup
@@ -239,12 +245,60 @@ def test_attestation_lists_the_validated_blocks_with_their_dates(
     before_text = pdf_text(before.get_data())
     assert "Aucun bloc" in before_text and "(B2)" not in before_text  # C9 awaits its questionnaire
     clock.advance(days=3)
+    passed_on = clock()
     pass_theme(mine.user, "fiscalite")
+    # computed as validated, not yet deliberated: not attested, only counted as provisional
+    computed = pdf_prose(
+        client.get(f"/certifications/inscriptions/{mine.id}/attestation.pdf").get_data()
+    )
+    assert "(B2)" not in computed and "Aucun bloc" in computed
+    assert "sous réserve de la délibération du jury" in computed
+    transcript = client.get(f"/certifications/inscriptions/{mine.id}").get_data(as_text=True)
+    assert "résultat provisoire, sous réserve de la délibération du jury" in transcript
+    clock.advance(days=2)
+    services.capitalise_blocks(certification, jury, clock())
+    db.session.commit()
     text = pdf_text(
         client.get(f"/certifications/inscriptions/{mine.id}/attestation.pdf").get_data()
     )
     assert "(B2)" in text and "(B1)" not in text and "(B3)" not in text
-    assert clock().strftime("%d/%m/%Y") in text
+    assert passed_on.strftime("%d/%m/%Y") in text and "provisoire" not in text
+
+
+def test_a_failed_questionnaire_reads_not_acquired_on_the_transcript(
+    client, setup, clock, pass_theme
+):
+    _, mine, _ = setup
+    failed_on = clock()
+    pass_theme(mine.user, "reglementation", passed=False)
+    login(client, "cand@example.org")
+    page = client.get(f"/certifications/inscriptions/{mine.id}").get_data(as_text=True)
+    assert (
+        "non acquis (questionnaire échoué le "
+        f"{failed_on.strftime('%d/%m/%Y')}, nouvelle tentative possible)" in page
+    )
+    assert "à réussir" in page  # the themes never sat stay to pass
+
+
+def test_an_incomplete_referential_says_so_on_the_transcript_and_the_attestation(
+    client, referentials, enrol_candidate, make_user, clock, db
+):
+    certification = referentials["titre-charge-clientele"]
+    enrolment = enrol_candidate(certification, make_user(Role.CANDIDATE, email="c@example.org"))
+    jury = make_user(Role.JURY, email="j@example.org")
+    for competency in certification.competencies:
+        services.record_evaluation(enrolment, competency, jury, clock(), grid_score=3)
+    services.capitalise_blocks(certification, jury, clock())
+    db.session.commit()
+    login(client, "c@example.org")
+    page = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
+    assert "référentiel incomplet : titre non délivrable par la plateforme" in page
+    assert "obtenu le" not in page
+    text = pdf_prose(
+        client.get(f"/certifications/inscriptions/{enrolment.id}/attestation.pdf").get_data()
+    )
+    assert "titre non délivrable par la plateforme" in text and "obtenu" not in text
+    assert "Bloc 3" in text and "Bloc 1" not in text
 
 
 def test_certification_path_with_two_jury_members(
@@ -304,7 +358,20 @@ def test_certification_path_with_two_jury_members(
         .get(f"/certifications/inscriptions/{enrolment.id}")
         .get_data(as_text=True)
     )
-    assert "obtenu le" in transcript
+    # computed, not deliberated: a provisional result, not a title obtained
+    assert "obtenu le" not in transcript
+    assert "résultat provisoire, sous réserve de la délibération du jury" in transcript
+    logged_in(client, "j1@example.org")
+    assert (
+        client.post(deliberation, data={"csrf_token": form_token(client, deliberation)}).status_code
+        == 302
+    )
+    transcript = (
+        logged_in(client, "c@example.org")
+        .get(f"/certifications/inscriptions/{enrolment.id}")
+        .get_data(as_text=True)
+    )
+    assert "obtenu le" in transcript and "provisoire" not in transcript
 
 
 def test_grid_scored_certification_takes_a_0_to_4_score(
