@@ -45,6 +45,20 @@ class CertificationError(ValueError):
     """An action on a certification is refused; the message says why, in French."""
 
 
+def _audit(
+    action: str, enrolment: CertificationEnrolment, actor: User, now: datetime, **details
+) -> None:
+    """An audit event about a candidate's certification record (details without personal text)."""
+    record(
+        action,
+        now,
+        actor_id=actor.id,
+        subject_id=enrolment.user_id,
+        target=f"certification:{enrolment.certification.slug}",
+        details=details or None,
+    )
+
+
 def certifications() -> list[Certification]:
     return list(
         db.session.execute(select(Certification).order_by(Certification.position)).scalars()
@@ -101,13 +115,7 @@ def register_candidate(
     )
     db.session.add(enrolment)
     db.session.flush()
-    record(
-        "certification.enrol",
-        now,
-        actor_id=registered_by.id,
-        subject_id=user.id,
-        target=f"certification:{certification.slug}",
-    )
+    _audit("certification.enrol", enrolment, registered_by, now)
     return enrolment
 
 
@@ -137,13 +145,12 @@ def add_accommodation(
     db.session.flush()
     # the description (possibly health data) stays in its table, which erasure clears: the
     # append-only log keeps only its id
-    record(
+    _audit(
         "certification.accommodation",
+        enrolment,
+        recorded_by,
         now,
-        actor_id=recorded_by.id,
-        subject_id=enrolment.user_id,
-        target=f"certification:{enrolment.certification.slug}",
-        details={"accommodation_id": accommodation.id},
+        accommodation_id=accommodation.id,
     )
     return accommodation
 
@@ -161,13 +168,8 @@ def record_prerequisite(
     )
     enrolment.prerequisite_records.append(attestation)
     db.session.flush()
-    record(
-        "certification.prerequisite",
-        now,
-        actor_id=recorded_by.id,
-        subject_id=enrolment.user_id,
-        target=f"certification:{enrolment.certification.slug}",
-        details={"prerequisite": prerequisite.code},
+    _audit(
+        "certification.prerequisite", enrolment, recorded_by, now, prerequisite=prerequisite.code
     )
     return attestation
 
@@ -407,13 +409,6 @@ def capitalise_blocks(
             )
             enrolment.block_validations.append(validation)
             recorded.append(validation)
-            record(
-                "certification.capitalise",
-                now,
-                actor_id=recorded_by.id,
-                subject_id=enrolment.user_id,
-                target=f"certification:{certification.slug}",
-                details={"block": block.code},
-            )
+            _audit("certification.capitalise", enrolment, recorded_by, now, block=block.code)
     db.session.flush()
     return recorded
