@@ -54,9 +54,15 @@ def test_blueprint_editor_shows_counts_and_refuses_what_the_bank_cannot_fill(
         in html
     )
     assert db.session.execute(select(Questionnaire)).first() is None
+    assert "<title>Erreur : " in html and 'id="blueprint-error" tabindex="-1" autofocus' in html
     data["item_count"] = "3"
     response = client.post(url, data=data)
     assert "Le plan tire 6 items pour un questionnaire de 3." in response.get_data(as_text=True)
+    data["title"] = ""  # a field error: the summary links to it and takes the focus
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert "<title>Erreur : " in html
+    assert re.search(r'<div class="error-summary" role="alert" tabindex="-1" autofocus', html)
+    assert '<a href="#title">' in html
 
 
 def test_questionnaire_created_with_blueprint_and_pass_mark(client, admin, loaded_bank, db):
@@ -775,3 +781,13 @@ def test_once_a_copy_is_started_the_policy_cannot_become_immediate(
     assert client.post(edit, data=data).status_code == 302
     db.session.refresh(session)
     assert session.release_policy is ReleasePolicy.MANUAL
+
+
+def test_every_administration_tool_is_reachable_from_the_menus(client, admin):
+    """From any page, « Administration »; from there, incidents, RGPD erasure and the log."""
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/admin/">Administration</a>' in home
+    assert ">Suivi des sessions</a>" in home
+    for page in ("/admin/", "/admin/sessions", "/admin/incidents", "/admin/rgpd/effacement"):
+        html = client.get(page).get_data(as_text=True)
+        assert 'href="/admin/incidents"' in html and 'href="/admin/rgpd/effacement"' in html, page

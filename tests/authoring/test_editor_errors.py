@@ -125,6 +125,9 @@ def test_a_refused_comment_is_summarised_with_a_link_to_its_textarea(
 ):
     loaded_bank()
     item_url = review_flow(client, db, author, reviewer)
+    page = client.get(item_url).get_data(as_text=True)
+    # the server's summary, not the browser's fleeting bubble, reports an empty comment
+    assert re.search(r'<form method="post" class="review-form" id="review" novalidate>', page)
     token = form_token(client, item_url)
     html = client.post(
         f"{item_url}/versions/1/renvoyer", data={"csrf_token": token, "comment": " "}
@@ -138,6 +141,9 @@ def test_the_reference_changes_form_summarises_its_errors(client, loaded_bank, a
     loaded_bank()
     login(client, author.email)
     url = "/atelier/references"
+    assert '<form method="post" class="narrow-form" novalidate>' in client.get(url).get_data(
+        as_text=True
+    )
     html = client.post(url, data={"csrf_token": form_token(client, url)}).get_data(as_text=True)
     assert "<title>Erreur : Références modifiées" in html
     assert summary_links(html) == ["reference", "changed_on"]

@@ -37,6 +37,9 @@ def test_preview_uses_the_candidate_markup_and_strips_scripts(client, loaded_ban
     assert '<fieldset class="question">' in preview
     assert "<em>livret A</em>" in preview
     assert 'type="radio" name="answer"' in preview
+    # a picture of the candidate's page: readable, but no control takes focus or a click
+    assert '<fieldset class="candidate-view preview-frame" disabled>' in preview
+    assert "Aperçu non interactif" in preview
     assert "<script" not in html.replace('<script src="', "")
     assert db.session.execute(select(Item).where(Item.external_id == "TST-0009")).first() is None
 
