@@ -5,6 +5,8 @@ from __future__ import annotations
 from analytics import ResponseData, mh_dif
 from questionnaire.reports.tables import Column, Kind, Table, finite
 
+#: Below this many copies in either group an item's ETS class is « non évaluable ».
+MIN_ITEM_COPIES = 20
 #: Groups with fewer finalised attempts are neither analysed nor shown with their size: too few
 #: to compare, and a small group could point at a person.
 MIN_GROUP_SIZE = 5
@@ -18,7 +20,8 @@ DIF_METHOD = (
     "D-DIF = −2,35 ln(alpha MH) sur l'échelle delta de l'ETS (négatif : item plus difficile "
     "pour le groupe focal à niveau égal) ; classes ETS A (négligeable), B (modérée), "
     "C (forte), au seuil de 5 %. Avec moins de 100 copies par groupe, les classes sont "
-    "indicatives."
+    "indicatives ; « n.d. » : D-DIF non défini ; « non évaluable » : moins de 20 copies dans "
+    "un groupe. Lignes triées par |D-DIF| décroissant."
 )
 
 
@@ -92,21 +95,39 @@ def dif_table(data: ResponseData, reference: str, focal: str) -> Table:
             Column("mh_d_dif_se", "Erreur type de D-DIF", Kind.DECIMAL),
             Column("ets_class", "Classe ETS"),
         ),
-        tuple(
-            (
-                row.item_id,
-                int(row.n_reference),
-                int(row.n_focal),
-                finite(row.mh_alpha),
-                finite(row.mh_chi2),
-                finite(row.mh_p),
-                finite(row.mh_d_dif),
-                finite(row.mh_d_dif_se),
-                row.ets_class or "n.d.",
-            )
-            for row in rows.itertuples(index=False)
-        ),
+        tuple(sorted((_dif_row(row) for row in rows.itertuples(index=False)), key=_by_size)),
     )
+
+
+def ets_label(n_reference: int, n_focal: int, d_dif: float | None, ets_class: str) -> str:
+    """The ETS class shown: « non évaluable » on too few copies, « n.d. » without a D-DIF."""
+    if min(n_reference, n_focal) < MIN_ITEM_COPIES:
+        return "non évaluable"
+    if d_dif is None or not ets_class:
+        return "n.d."
+    return ets_class
+
+
+def _dif_row(row) -> tuple:
+    d_dif = finite(row.mh_d_dif)
+    n_reference, n_focal = int(row.n_reference), int(row.n_focal)
+    return (
+        row.item_id,
+        n_reference,
+        n_focal,
+        finite(row.mh_alpha),
+        finite(row.mh_chi2),
+        finite(row.mh_p),
+        d_dif,
+        finite(row.mh_d_dif_se),
+        ets_label(n_reference, n_focal, d_dif, row.ets_class),
+    )
+
+
+def _by_size(row: tuple) -> tuple:
+    """|D-DIF| descending, undefined last, then by item."""
+    d_dif = row[6]
+    return (d_dif is None, -abs(d_dif) if d_dif is not None else 0.0, row[0])
 
 
 def dif_section_parts(

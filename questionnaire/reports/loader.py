@@ -58,6 +58,7 @@ class ItemInfo:
     topic: str
     status: str
     options: tuple[str, ...] = ()  # the version's declared option keys
+    stem: str = ""  # the question text, for the items-to-review table
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Lo
             v.topic.title,
             v.status.value,
             tuple(sorted(v.option_keys)),
+            v.stem or "",
         )
         for i, v in versions.items()
     }

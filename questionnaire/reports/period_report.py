@@ -10,11 +10,13 @@ from scipy.stats import chi2_contingency, kruskal
 from sqlalchemy import func, select
 
 from analytics import ResponseData, item_stats, prepare
+from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS
 from questionnaire.reports.loader import fingerprint, item_label, load_attempts
+from questionnaire.reports.period_synthesis import period_synthesis
 from questionnaire.reports.psychometrics import CI_METHOD, Summary, declared_options, summarise
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table, Trend, finite
 from questionnaire.web import PARIS, paris_time
@@ -57,10 +59,13 @@ def period_sessions(theme: Theme, first: datetime, last: datetime) -> list[ExamS
     )
 
 
-def _session_row(session: ExamSession, enrolled: int, summary: Summary | None) -> tuple:
+def _session_row(
+    session: ExamSession, enrolled: int, summary: Summary | None, now: datetime
+) -> tuple:
     head = (session.title, paris_time(session.opens_at, "%d/%m/%Y"), enrolled)
+    state = "provisoire (ouverte)" if session.is_open(now) else ""
     if summary is None:
-        return (*head, 0) + (None,) * 7
+        return (*head, 0) + (None,) * 7 + (state,)
     stats = summary.stats
     return (
         *head,
@@ -72,6 +77,7 @@ def _session_row(session: ExamSession, enrolled: int, summary: Summary | None) -
         summary.reliability,
         stats.sem,
         stats.decision_consistency.p,
+        state,
     )
 
 
@@ -83,10 +89,11 @@ SESSION_COLUMNS = (
     Column("pass_rate", "Taux de réussite", Kind.PERCENT),
     Column("pass_rate_low", f"IC 95 % bas ({CI_METHOD})", Kind.PERCENT),
     Column("pass_rate_high", f"IC 95 % haut ({CI_METHOD})", Kind.PERCENT),
-    Column("mean", "Réussite moyenne", Kind.PERCENT),
+    Column("mean", "Score moyen (% de bonnes réponses)", Kind.PERCENT),
     Column("alpha", "Alpha (par paires si formes aléatoires)", Kind.DECIMAL),
     Column("sem", "SEM", Kind.DECIMAL),
     Column("consistency", "Cohérence de décision", Kind.DECIMAL),
+    Column("state", "Chiffres"),
 )
 
 
@@ -101,7 +108,7 @@ def comparability_table(parts: list[tuple[ResponseData, Summary]]) -> Table:
         spread = np.concatenate(groups)
         kw_p = kruskal(*groups).pvalue if np.ptp(spread) > 0 else None
         rows.append(("Taux de réussite (khi-deux d'homogénéité)", len(groups), finite(chi_p)))
-        rows.append(("Réussite moyenne (Kruskal-Wallis)", len(groups), finite(kw_p)))
+        rows.append(("Score moyen (Kruskal-Wallis)", len(groups), finite(kw_p)))
     return Table(
         "comparabilite",
         "Comparabilité des sessions",
@@ -157,7 +164,7 @@ def form_table(
             Column("questionnaire", "Questionnaire"),
             Column("sessions", "Sessions", Kind.INT),
             Column("attempts", "Copies", Kind.INT),
-            Column("mean", "Réussite moyenne", Kind.PERCENT),
+            Column("mean", "Score moyen (% de bonnes réponses)", Kind.PERCENT),
             Column("pass_rate", "Taux de réussite", Kind.PERCENT),
             Column("alpha", "Alpha (par paires si formes aléatoires)", Kind.DECIMAL),
         ),
@@ -300,14 +307,25 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
     summaries = {s.id: summarise(prepared[s.id], s.questionnaire.pass_mark) for s, _ in parts
                  if s.id in prepared}  # fmt: skip
     session_rows = tuple(
-        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id)) for s, _ in parts
+        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id), now) for s, _ in parts
     )
     graded_rows = [row for row in session_rows if row[3]]  # the trend skips empty sessions
     scope = (
         f"Thème {theme.title} ; sessions ouvertes du {start:%d/%m/%Y} au {end:%d/%m/%Y} "
         f"(heure de Paris) : {len(sessions)} ; copies remises ou échues et notées : {len(infos)}."
     )
+    in_progress = dict(
+        db.session.execute(
+            select(Attempt.session_id, func.count())
+            .where(
+                Attempt.session_id.in_([s.id for s in sessions]),
+                Attempt.status == AttemptStatus.IN_PROGRESS,
+            )
+            .group_by(Attempt.session_id)
+        ).all()
+    )
     sections = [
+        period_synthesis(sessions, prepared, summaries, in_progress, now),
         Section(
             "sessions",
             "Volumes et tendances",
@@ -326,7 +344,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
             )
             if len(graded_rows) >= 2
             else None,
-        )
+        ),
     ]
     drift = None
     if not table.empty:

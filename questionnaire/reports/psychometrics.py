@@ -171,6 +171,9 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
     """Alpha with its Feldt interval, SEM, CSEM at the cut, decision consistency; forms."""
     consistency = stats.decision_consistency
     ci = stats.alpha_ci or (None, None)
+    # KR-21 assumes one common form: with forms drawn at random it has no meaning
+    common_form = stats.design == "complete"
+    unit = f"points sur {stats.max_total:g}".replace(".", ",")
     main = Table(
         "fidelite",
         "Fidélité et précision à la coupure",
@@ -179,12 +182,14 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
             Column("alpha", alpha_label(stats), Kind.DECIMAL),
             Column("alpha_low", "IC 95 % bas (Feldt)", Kind.DECIMAL),
             Column("alpha_high", "IC 95 % haut (Feldt)", Kind.DECIMAL),
-            Column("sem", "Erreur type de mesure (SEM)", Kind.DECIMAL),
+            Column("sem", f"Erreur type de mesure (SEM, {unit})", Kind.DECIMAL),
+            Column("sem_band", f"Bande à 95 % (± 1,96 SEM, {unit})", Kind.DECIMAL),
             Column("cut_score", "Score de coupure", Kind.DECIMAL, 2),
-            Column("csem", "SEM conditionnelle à la coupure (Lord)", Kind.DECIMAL),
+            Column("csem", f"SEM conditionnelle à la coupure (Lord, {unit})", Kind.DECIMAL),
+            Column("csem_band", f"Bande à 95 % à la coupure (± 1,96 SEM, {unit})", Kind.DECIMAL),
             Column("consistency", "Cohérence de décision (Huynh)", Kind.DECIMAL),
             Column("kappa", "Kappa de cohérence", Kind.DECIMAL),
-            Column("kr21", "KR-21", Kind.DECIMAL),
+            *((Column("kr21", "KR-21", Kind.DECIMAL),) if common_form else ()),
         ),
         (
             (
@@ -193,11 +198,13 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
                 ci[0],
                 ci[1],
                 stats.sem,
+                band(stats.sem),
                 stats.csem_at_cut.score,
                 stats.csem_at_cut.value,
+                band(stats.csem_at_cut.value),
                 consistency.p,
                 consistency.kappa,
-                consistency.kr21,
+                *((consistency.kr21,) if common_form else ()),
             ),
         ),
     )
@@ -232,6 +239,42 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
         ),
     )
     return (main, forms)
+
+
+def band(sem: float | None) -> float | None:
+    """Half-width of the 95 % band around a score: 1.96 SEM (None when undefined)."""
+    sem = finite(sem)
+    return None if sem is None else 1.96 * sem
+
+
+def points(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def reliability_sentences(stats: TestStats) -> tuple[str, ...]:
+    """SEM, conditional SEM and decision consistency said in sentences, with their unit."""
+    unit = f"points sur {stats.max_total:g}".replace(".", ",")
+    sentences = []
+    sem, csem = finite(stats.sem), finite(stats.csem_at_cut.value)
+    if sem is not None:
+        sentences.append(
+            f"Erreur type de mesure : {points(sem)} {unit} ; bande à 95 % autour d'un score : "
+            f"± {points(1.96 * sem)} points (± 1,96 SEM)."
+        )
+    if csem is not None:
+        sentences.append(
+            f"À la coupure ({points(stats.csem_at_cut.score, 2)} points), SEM conditionnelle : "
+            f"{points(csem)} {unit} ; bande à 95 % : ± {points(1.96 * csem)} points."
+        )
+    p = finite(stats.decision_consistency.p)
+    if p is not None:
+        sentences.append(
+            f"Cohérence de décision : {points(100 * p)} % des candidats recevraient la même "
+            "décision (réussite ou échec) à une seconde passation équivalente."
+        )
+    if stats.design != "complete":
+        sentences.append("KR-21 omis : il suppose une forme commune, or les formes sont tirées.")
+    return tuple(sentences)
 
 
 def alpha_label(stats: TestStats) -> str:
@@ -347,12 +390,12 @@ def topic_table(table: pd.DataFrame, items: dict[str, ItemInfo]) -> Table:
         rows.append((topic, data.n_items, data.n_attempts, float(np.mean(data.proportions))))
     return Table(
         "sujets",
-        "Réussite moyenne par sujet",
+        "Score moyen par sujet",
         (
             Column("topic", "Sujet"),
             Column("n_items", "Items", Kind.INT),
             Column("n_attempts", "Copies", Kind.INT),
-            Column("mean", "Réussite moyenne", Kind.PERCENT),
+            Column("mean", "Score moyen (% de bonnes réponses)", Kind.PERCENT),
         ),
         tuple(rows),
     )

@@ -15,6 +15,13 @@ from questionnaire.reports import dif
 from questionnaire.reports import psychometrics as psy
 from questionnaire.reports.angoff import standard_setting_section
 from questionnaire.reports.loader import SessionData, fingerprint, item_label, load_session
+from questionnaire.reports.review import (
+    INDICATIVE_COPIES,
+    flagged_items,
+    review_table,
+    severity_counts,
+)
+from questionnaire.reports.synthesis import session_synthesis
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table
 from questionnaire.web import paris_time
 
@@ -159,7 +166,7 @@ def candidate_table(data: SessionData, response: ResponseData, include_names: bo
         Column("status", "Remise"),
         Column("total", "Score", Kind.DECIMAL, 0),
         Column("max_total", "Sur", Kind.DECIMAL, 0),
-        Column("proportion", "Réussite", Kind.PERCENT),
+        Column("proportion", "Score (%)", Kind.PERCENT),
         Column("passed", "Réussi"),
         Column("time_used", "Temps utilisé", Kind.PERCENT),
         Column("not_reached", "Items non atteints", Kind.INT),
@@ -219,7 +226,10 @@ def build_session_report(
     # validated and pivoted once for every analysis
     prepared = None if data.table.empty else prepare(data.table)
     warnings: tuple[str, ...] = ()
+    in_progress = data.status_counts.get(AttemptStatus.IN_PROGRESS.value, 0)
+    is_open = session.is_open(now)
     if prepared is None:
+        sections.insert(0, session_synthesis(None, in_progress, len(data.neutralised), {}, is_open))
         sections.append(
             Section(
                 "resultats",
@@ -234,6 +244,11 @@ def build_session_report(
         warnings = tuple(filter(None, (psy.few_copies_note(stats.n_attempts), few_views)))
         few_copies = psy.FEW_COPIES_SHORT if stats.n_attempts < psy.FEW_ATTEMPTS else None
         dif_paragraphs, dif_tables = dif.dif_section_parts(prepared, reference, focal)
+        flagged = flagged_items(prepared, data.items)
+        synthesis = session_synthesis(
+            summary, in_progress, len(data.neutralised), severity_counts(flagged), is_open
+        )
+        sections.insert(0, synthesis)
         sections += [
             Section(
                 "resultats",
@@ -246,7 +261,7 @@ def build_session_report(
                 psy.histogram(stats),
             ),
             Section(
-                "sujets", "Réussite par sujet", tables=(psy.topic_table(data.table, data.items),)
+                "sujets", "Score moyen par sujet", tables=(psy.topic_table(data.table, data.items),)
             ),
             Section(
                 "fidelite",
@@ -254,10 +269,27 @@ def build_session_report(
                 tuple(
                     filter(
                         None,
-                        (few_copies, psy.design_note(stats), psy.forms_note(stats), psy.SEM_NOTE),
+                        (
+                            few_copies,
+                            *psy.reliability_sentences(stats),
+                            psy.design_note(stats),
+                            psy.forms_note(stats),
+                            psy.SEM_NOTE,
+                        ),
                     )
                 ),
                 psy.reliability_tables(stats),
+            ),
+            Section(
+                "items_a_revoir",
+                "Items à revoir",
+                (
+                    "Items signalés, du plus grave au moins grave : clé erronée suspectée ou "
+                    "discrimination négative, puis difficulté ou discrimination, puis "
+                    f"distracteurs. Sous {INDICATIVE_COPIES} copies, le signalement est "
+                    "« indicatif ». La table complète des items suit.",
+                ),
+                (review_table(flagged, data.items),),
             ),
             Section(
                 "items",

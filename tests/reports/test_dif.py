@@ -50,12 +50,14 @@ def test_default_pair_is_the_two_largest_groups_and_numbers_are_the_library(grou
     )
     expected = mh_dif(load_session(session).table, "group", "Nord", "Sud")
     dif = report.table("dif")
-    assert dif.column("item_id") == expected["item_id"].tolist()
+    assert sorted(dif.column("item_id")) == sorted(expected["item_id"])
     assert dif.column("n_reference") == [5, 5, 5, 5]  # every item shown to every candidate
+    order = [expected["item_id"].tolist().index(item) for item in dif.column("item_id")]
     for key in ("mh_alpha", "mh_chi2", "mh_p", "mh_d_dif", "mh_d_dif_se"):
-        pairs = zip(dif.column(key), expected[key], strict=True)
+        pairs = zip(dif.column(key), expected[key].iloc[order], strict=True)
         assert all(_same(a, b) for a, b in pairs), key
-    assert [c or "n.d." for c in expected["ets_class"]] == dif.column("ets_class")
+    # 5 copies per group, under the 20 an ETS class needs
+    assert dif.column("ets_class") == ["non évaluable"] * 4
 
 
 def test_chosen_groups_and_impossible_choices(grouped, clock):

@@ -17,8 +17,8 @@ from tests.conftest import login
 from tests.reports.conftest import csv_rows, french_number
 
 SHEETS = [
-    "Rapport", "participation", "resultats", "distribution", "sujets", "fidelite", "items",
-    "distracteurs", "rapidite", "non_atteints", "amenagements", "decisions", "candidats",
+    "Rapport", "synthese", "participation", "resultats", "distribution", "sujets", "fidelite",
+    "items_a_revoir", "items", "distracteurs", "rapidite", "non_atteints", "amenagements", "decisions", "candidats",
 ]  # fmt: skip
 
 

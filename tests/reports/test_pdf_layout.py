@@ -69,7 +69,7 @@ def _report(first_rows: int, next_rows: int, paragraphs: int) -> Report:
 
 @pytest.mark.parametrize(("next_rows", "paragraphs"), [(SHORT_TABLE - 5, 0), (SHORT_TABLE + 40, 4)])
 def test_a_heading_never_ends_a_page(next_rows, paragraphs):
-    # The demo's session report left « Réussite par sujet » alone at the foot of page 3: the
+    # The demo's session report left « Score moyen par sujet » alone at the foot of page 3: the
     # heading had its 45 mm of room, but the short table after it did not, and moved on.
     # Whatever space the first section leaves, the next heading goes with its table.
     orphaned = []

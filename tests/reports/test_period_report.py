@@ -92,7 +92,7 @@ def test_period_without_sessions(sit_session, clock):
         early.questionnaire.theme, date(2025, 1, 1), date(2025, 12, 31), clock()
     )
     assert report.table("sessions").rows == ()
-    assert [s.key for s in report.sections] == ["sessions", "revisions"]
+    assert [s.key for s in report.sections] == ["synthese", "sessions", "revisions"]
 
 
 def test_period_page_and_exports(client, make_user, two_sessions):
@@ -104,7 +104,8 @@ def test_period_page_and_exports(client, make_user, two_sessions):
     response = client.get("/rapports/periode/export/xlsx", query_string=MARCH)
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == [
-        "Rapport", "sessions", "comparabilite", "formes", "derive", "exposition", "revisions",
+        "Rapport", "synthese", "sessions", "comparabilite", "formes", "derive", "exposition",
+        "revisions",
     ]  # fmt: skip
     assert [r[4] for r in workbook["sessions"].iter_rows(min_row=2, values_only=True)] == [0.4, 0.1]
     pdf = PdfReader(io.BytesIO(client.get("/rapports/periode/export/pdf", query_string=MARCH).data))

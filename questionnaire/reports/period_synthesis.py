@@ -1,0 +1,123 @@
+"""The period dossier's « Synthèse »: pooled key figures, sessions that differ, open sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from scipy.stats import chi2_contingency
+
+from analytics import ResponseData
+from questionnaire.exams.models import ExamSession
+from questionnaire.itemstats.flags import FEW_ATTEMPTS
+from questionnaire.reports.psychometrics import Summary, pass_interval
+from questionnaire.reports.synthesis import ALPHA_TARGET, alpha_reading, french
+from questionnaire.reports.tables import Column, Kind, Section, Table, finite
+
+#: Significance level under which the sessions' pass rates are said to differ.
+LEVEL = 0.05
+
+
+def differing_sessions(
+    sessions: list[ExamSession], summaries: dict[int, Summary]
+) -> tuple[float | None, list[str]]:
+    """Chi-square p on pass / fail; if p < LEVEL, sessions whose Wilson interval misses the pool."""
+    graded = [s for s in sessions if s.id in summaries]
+    if len(graded) < 2:
+        return None, []
+    counts = np.array(
+        [[summaries[s.id].passed, summaries[s.id].stats.n_attempts - summaries[s.id].passed]
+         for s in graded]
+    )  # fmt: skip
+    if not (counts.sum(axis=0) > 0).all():
+        return None, []
+    p = finite(chi2_contingency(counts).pvalue)
+    if p is None or p >= LEVEL:
+        return p, []
+    pooled = counts[:, 0].sum() / counts.sum()
+    return p, [
+        s.title
+        for s in graded
+        if not summaries[s.id].pass_low <= pooled <= summaries[s.id].pass_high
+    ]
+
+
+def period_synthesis(
+    sessions: list[ExamSession],
+    prepared: dict[int, ResponseData],
+    summaries: dict[int, Summary],
+    in_progress: dict[int, int],
+    now: datetime,
+) -> Section:
+    """Pooled copies, pass rate (Wilson), mean score, alphas against the target, alerts."""
+    graded = sum(s.stats.n_attempts for s in summaries.values())
+    running = sum(in_progress.values())
+    open_titles = [s.title for s in sessions if s.is_open(now) or in_progress.get(s.id)]
+    lines = []
+    if open_titles:
+        lines.append(
+            f"Alerte : session{'s' if len(open_titles) > 1 else ''} ouverte"
+            f"{'s' if len(open_titles) > 1 else ''} ou avec copies en cours, chiffres "
+            f"provisoires : {', '.join(open_titles)}."
+        )
+    small = [s.title for s in sessions if s.id in summaries
+             and summaries[s.id].stats.n_attempts < FEW_ATTEMPTS]  # fmt: skip
+    if small:
+        lines.append(
+            f"Alerte : petit échantillon (moins de {FEW_ATTEMPTS} copies) : {', '.join(small)}."
+        )
+    if not graded:
+        return Section("synthese", "Synthèse", (*lines, "Aucune copie notée sur la période."))
+    passed = sum(s.passed for s in summaries.values())
+    low, high = pass_interval(passed, graded)
+    mean = float(np.mean(np.concatenate([prepared[i].proportions for i in summaries])))
+    alphas = [(s.title, summaries[s.id].reliability) for s in sessions if s.id in summaries]
+    weak = [title for title, a in alphas if a is None or a < ALPHA_TARGET]
+    lines.append(
+        f"Taux de réussite de la période : {french(100 * passed / graded)} % (IC 95 % de Wilson : "
+        f"{french(100 * low)} % à {french(100 * high)} %) ; score moyen : {french(100 * mean)} % "
+        "de bonnes réponses."
+    )
+    if len(alphas) == 1:
+        lines.append(alpha_reading(alphas[0][1]))
+    else:
+        lines.append(
+            f"Alpha ≥ {french(ALPHA_TARGET, 2)} attendu pour une décision de certification : "
+            + (
+                f"fidélité insuffisante pour une décision individuelle dans {len(weak)} session"
+                f"{'s' if len(weak) > 1 else ''} sur {len(alphas)} ({', '.join(weak)})."
+                if weak
+                else f"atteint dans les {len(alphas)} sessions."
+            )
+        )
+    p, differ = differing_sessions(sessions, summaries)
+    if p is not None:
+        lines.append(
+            f"Taux de réussite des sessions : p = {french(p, 4)} (khi-deux d'homogénéité) : "
+            + (
+                "les sessions diffèrent plus que le hasard"
+                + (
+                    f" ; IC 95 % hors du taux de la période : {', '.join(differ)}."
+                    if differ
+                    else "."
+                )
+                if p < LEVEL
+                else "pas de différence établie entre sessions."
+            )
+        )
+    table = Table(
+        "synthese",
+        "Synthèse de la période",
+        (
+            Column("graded", "Copies notées", Kind.INT),
+            Column("in_progress", "Copies en cours", Kind.INT),
+            Column("pass_rate", "Taux de réussite", Kind.PERCENT),
+            Column("pass_rate_low", "IC 95 % bas (Wilson)", Kind.PERCENT),
+            Column("pass_rate_high", "IC 95 % haut (Wilson)", Kind.PERCENT),
+            Column("mean_score", "Score moyen (% de bonnes réponses)", Kind.PERCENT),
+            Column("weak_alpha", f"Sessions d'alpha < {french(ALPHA_TARGET, 2)}", Kind.INT),
+            Column("provisional", "Sessions provisoires (ouvertes)", Kind.INT),
+        ),
+        ((graded, running, passed / graded, low, high, mean, len(weak), len(open_titles)),),
+    )
+    return Section("synthese", "Synthèse", tuple(lines), (table,))
