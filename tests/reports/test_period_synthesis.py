@@ -1,0 +1,45 @@
+"""The period synthesis names the sessions whose pass rate differs, only when the test says so."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scipy.stats import chi2_contingency
+
+from questionnaire.reports.period_synthesis import differing_sessions
+
+
+def _session(sid: int, title: str):
+    return SimpleNamespace(id=sid, title=title)
+
+
+def _summary(passed: int, n: int, low: float, high: float):
+    # the Wilson bounds are inputs here: the synthesis compares them with the pooled rate
+    return SimpleNamespace(
+        passed=passed, stats=SimpleNamespace(n_attempts=n), pass_low=low, pass_high=high
+    )
+
+
+def test_sessions_whose_interval_misses_the_pooled_rate_are_named():
+    sessions = [_session(1, "A"), _session(2, "B"), _session(3, "C")]
+    summaries = {
+        1: _summary(45, 50, 0.79, 0.95),  # 90 %
+        2: _summary(10, 50, 0.11, 0.33),  # 20 %
+        3: _summary(28, 50, 0.42, 0.69),  # 56 %, around the pooled 83 / 150 = 55,3 %
+    }
+    expected_p = chi2_contingency([[45, 5], [10, 40], [28, 22]]).pvalue
+    p, names = differing_sessions(sessions, summaries)
+    assert abs(p - expected_p) < 1e-12 and p < 0.05
+    assert names == ["A", "B"]
+
+
+def test_no_session_is_named_when_the_rates_do_not_differ():
+    sessions = [_session(1, "A"), _session(2, "B")]
+    summaries = {1: _summary(25, 50, 0.37, 0.63), 2: _summary(27, 50, 0.40, 0.67)}
+    p, names = differing_sessions(sessions, summaries)
+    assert p > 0.05 and names == []
+
+
+def test_a_single_graded_session_has_nothing_to_compare():
+    sessions = [_session(1, "A"), _session(2, "B")]
+    assert differing_sessions(sessions, {1: _summary(25, 50, 0.37, 0.63)}) == (None, [])
