@@ -244,6 +244,36 @@ def update_enrolment(session_id: int, enrolment_id: int):
     return redirect(url_for(".show_session", session_id=session.id))
 
 
+def _confirm(session: ExamSession, question: str, consequence: str, action: str, label: str):
+    """The page that asks before an irreversible action; « Confirmer » posts to the same address."""
+    return render_template(
+        "admin/session.html",
+        session=session,
+        confirm={
+            "question": question,
+            "consequence": consequence,
+            "action": action,
+            "label": label,
+        },
+        now=current_time(),
+    )
+
+
+@bp.get("/sessions/<int:session_id>/inscriptions/<int:enrolment_id>/supprimer")
+@roles_required(ADMIN)
+def confirm_remove_enrolment(session_id: int, enrolment_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    enrolment = _enrolment_or_404(session, enrolment_id)
+    name = enrolment.user.display_name
+    return _confirm(
+        session,
+        f"Désinscrire {name} ?",
+        "Son temps supplémentaire et sa note seront supprimés.",
+        url_for(".remove_enrolment", session_id=session.id, enrolment_id=enrolment.id),
+        f"Désinscrire {name}",
+    )
+
+
 @bp.post("/sessions/<int:session_id>/inscriptions/<int:enrolment_id>/supprimer")
 @roles_required(ADMIN)
 def remove_enrolment(session_id: int, enrolment_id: int):
@@ -267,6 +297,19 @@ def _session_action(session: ExamSession, form, action, message: str):
     return redirect(url_for(".show_session", session_id=session.id))
 
 
+@bp.get("/sessions/<int:session_id>/cloturer")
+@roles_required(ADMIN)
+def confirm_close_session(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    return _confirm(
+        session,
+        "Clore maintenant ?",
+        "Plus aucun candidat ne pourra commencer ; les copies en cours gardent leur échéance.",
+        url_for(".close_session", session_id=session.id),
+        "Clore la session maintenant",
+    )
+
+
 @bp.post("/sessions/<int:session_id>/cloturer")
 @roles_required(ADMIN)
 def close_session(session_id: int):
@@ -276,6 +319,19 @@ def close_session(session_id: int):
         EmptyForm(),
         lambda: services.close_session(session, current_time()),
         "Session close : plus aucun candidat ne peut commencer.",
+    )
+
+
+@bp.get("/sessions/<int:session_id>/publier-correction")
+@roles_required(ADMIN)
+def confirm_release_correction(session_id: int):
+    session = db.get_or_404(ExamSession, session_id)
+    return _confirm(
+        session,
+        "Publier la correction ?",
+        "Les candidats verront les bonnes réponses.",
+        url_for(".release_correction", session_id=session.id),
+        "Publier la correction",
     )
 
 

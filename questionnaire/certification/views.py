@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from questionnaire.access import login_required, roles_required
@@ -89,6 +89,24 @@ def deliberation(certification_id: int):
         "certification/deliberation.html",
         certification=certification,
         results=results,
+    )
+
+
+@bp.get("/certifications/<int:certification_id>/deliberation/confirmer")
+@roles_required(Role.JURY, Role.ADMIN)
+def confirm_capitalise(certification_id: int):
+    """What recording the deliberation will capitalise, asked before it is done for everyone."""
+    certification = db.get_or_404(Certification, certification_id)
+    results = services.results_for(certification, services.enrolments_in(certification))
+    pending = [
+        sum(1 for block in result.validated_blocks if not block.capitalised)
+        for _enrolment, result in results
+    ]
+    return render_template(
+        "certification/confirm_deliberation.html",
+        certification=certification,
+        candidate_count=sum(1 for n in pending if n),
+        block_count=sum(pending),
         form=EmptyForm(formdata=None),
     )
 
@@ -174,7 +192,12 @@ def attestation(enrolment_id: int):
     )
 
 
-def _render_grid(enrolment: CertificationEnrolment, failed: dict | None = None, status: int = 200):
+def _render_grid(
+    enrolment: CertificationEnrolment,
+    failed: dict | None = None,
+    status: int = 200,
+    error_links: list[dict] | None = None,
+):
     certification = enrolment.certification
     result = services.transcript(enrolment)
     evaluations = services.evaluations_by_competency(enrolment)
@@ -210,10 +233,30 @@ def _render_grid(enrolment: CertificationEnrolment, failed: dict | None = None, 
             competency_results={c.code: c for block in result.blocks for c in block.competencies},
             evaluations=evaluations,
             forms=forms,
+            error_links=error_links,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
         ),
         status,
     )
+
+
+def _error_links(competency: Competency, form) -> list[dict]:
+    """The summary lines of a refused competency form, each leading to the control to correct."""
+    choice = form.score if "score" in form else form.outcome
+    links = [
+        {
+            "label": f"{competency.code} — {field.label.text}",
+            "message": message,
+            "target": f"{field.id}-0" if field is choice else field.id,
+        }
+        for field in (choice, form.comment)
+        for message in field.errors
+    ]
+    links += [
+        {"label": competency.code, "message": message, "target": f"{choice.id}-0"}
+        for message in form.form_errors
+    ]
+    return links
 
 
 @bp.get("/certifications/inscriptions/<int:enrolment_id>/evaluation")
@@ -223,10 +266,14 @@ def grid(enrolment_id: int):
     return _render_grid(enrolment)
 
 
-@bp.post("/certifications/inscriptions/<int:enrolment_id>/competences/<int:competency_id>")
+@bp.post("/certifications/inscriptions/<int:enrolment_id>/evaluation")
 @roles_required(Role.JURY)
-def evaluate(enrolment_id: int, competency_id: int):
+def evaluate(enrolment_id: int):
+    """One competency's line of the grid, posted to the grid's own address (a refusal stays there)."""
     enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    competency_id = request.form.get("competency", type=int)
+    if competency_id is None:
+        abort(400)
     competency = db.get_or_404(Competency, competency_id)
     if competency.block.certification_id != enrolment.certification_id:
         abort(404)
@@ -239,7 +286,7 @@ def evaluate(enrolment_id: int, competency_id: int):
                 enrolment, competency, current_user, current_time(), **form.values()
             )
         except services.CertificationError as exc:
-            flash(str(exc), "error")
+            form.form_errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("Évaluation de %(code)s enregistrée.", code=competency.code), "success")
@@ -247,7 +294,9 @@ def evaluate(enrolment_id: int, competency_id: int):
                 url_for("certification.grid", enrolment_id=enrolment.id)
                 + f"#competence-{competency.id}"
             )
-    return _render_grid(enrolment, {competency.id: form}, 400)
+    return _render_grid(
+        enrolment, {competency.id: form}, 422, error_links=_error_links(competency, form)
+    )
 
 
 @bp.post("/certifications/inscriptions/<int:enrolment_id>/amenagements")

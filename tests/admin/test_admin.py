@@ -791,3 +791,54 @@ def test_every_administration_tool_is_reachable_from_the_menus(client, admin):
     for page in ("/admin/", "/admin/sessions", "/admin/incidents", "/admin/rgpd/effacement"):
         html = client.get(page).get_data(as_text=True)
         assert 'href="/admin/incidents"' in html and 'href="/admin/rgpd/effacement"' in html, page
+
+
+def test_irreversible_session_actions_ask_for_confirmation_first(
+    client, admin, make_session, db, clock
+):
+    """Closing, unenrolling and publishing are links to a page that says what will happen."""
+    session, candidate = make_session(release=ReleasePolicy.MANUAL)
+    url = f"/admin/sessions/{session.id}"
+    enrolment = session.enrolments[0]
+    page = client.get(url).get_data(as_text=True)
+    # no one-click form: each action is a link to its confirmation page
+    assert f'action="{url}/cloturer"' not in page and f'href="{url}/cloturer"' in page
+    removal = f"{url}/inscriptions/{enrolment.id}/supprimer"
+    assert f'action="{removal}"' not in page and f'href="{removal}"' in page
+
+    confirm = client.get(removal)
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert f"Désinscrire {candidate.display_name} ?" in html
+    assert "Son temps supplémentaire et sa note seront supprimés." in html
+    assert re.search(
+        rf'<form method="post" action="{removal}">\s*<input type="hidden" name="csrf_token"', html
+    )
+    assert ">Confirmer<" in html and f'href="{url}">Annuler</a>' in html
+    assert enrolled(db, session) == {candidate.email: 0}  # asking deletes nothing
+
+    close = client.get(f"{url}/cloturer").get_data(as_text=True)
+    assert "<title>Clore maintenant ?" in close
+    assert (
+        "Plus aucun candidat ne pourra commencer ; les copies en cours gardent leur échéance."
+        in close
+    )
+    db.session.refresh(session)
+    assert session.closes_at > clock()
+    client.post(f"{url}/cloturer", data={"csrf_token": form_token(client, f"{url}/cloturer")})
+    db.session.refresh(session)
+    assert session.closes_at == clock()
+
+    clock.advance(minutes=1)
+    page = client.get(url).get_data(as_text=True)
+    assert f'href="{url}/publier-correction"' in page
+    assert f'action="{url}/publier-correction"' not in page
+    publish = client.get(f"{url}/publier-correction").get_data(as_text=True)
+    assert "Publier la correction ?" in publish
+    assert "Les candidats verront les bonnes réponses." in publish
+    db.session.refresh(session)
+    assert session.released_at is None
+    token = form_token(client, f"{url}/publier-correction")
+    client.post(f"{url}/publier-correction", data={"csrf_token": token})
+    db.session.refresh(session)
+    assert session.released_at is not None

@@ -39,15 +39,19 @@ def setup(referentials, enrol_candidate, make_user):
 def evaluate(client, enrolment, competency, token, **fields):
     """Post one competency's line of the jury grid (``outcome``, ``score``, ``comment``)."""
     return client.post(
-        f"/certifications/inscriptions/{enrolment.id}/competences/{competency.id}",
-        data={"csrf_token": token, **{f"c{competency.id}-{k}": v for k, v in fields.items()}},
+        f"/certifications/inscriptions/{enrolment.id}/evaluation",
+        data={
+            "csrf_token": token,
+            "competency": competency.id,
+            **{f"c{competency.id}-{k}": v for k, v in fields.items()},
+        },
     )
 
 
 def urls(certification, enrolment, competency_id=1):
     return {
         "grid": f"/certifications/inscriptions/{enrolment.id}/evaluation",
-        "evaluate": f"/certifications/inscriptions/{enrolment.id}/competences/{competency_id}",
+        "evaluate": f"/certifications/inscriptions/{enrolment.id}/evaluation",
         "deliberation": f"/certifications/{certification.id}/deliberation",
         "csv": f"/certifications/{certification.id}/deliberation.csv",
         "xlsx": f"/certifications/{certification.id}/deliberation.xlsx",
@@ -88,7 +92,8 @@ def test_jury_screens_are_refused_to_candidates(client, setup):
         assert client.get(url).status_code in (403, 405), url
     token = form_token(client, f"/certifications/inscriptions/{mine.id}")
     response = client.post(
-        urls(certification, mine)["evaluate"], data={"csrf_token": token, "c1-outcome": "acquired"}
+        urls(certification, mine)["evaluate"],
+        data={"csrf_token": token, "competency": 1, "c1-outcome": "acquired"},
     )
     assert response.status_code == 403
 
@@ -112,14 +117,21 @@ def test_jury_records_an_evaluation_and_bad_input_redisplays(client, setup, db):
     login(client, "jury1@example.org")
     token = form_token(client, urls(certification, mine)["grid"])
     url = urls(certification, mine, c1.id)["evaluate"]
-    bad = client.post(url, data={"csrf_token": token, f"c{c1.id}-comment": "sans décision"})
-    assert bad.status_code == 400
+    bad = client.post(
+        url, data={"csrf_token": token, "competency": c1.id, f"c{c1.id}-comment": "sans décision"}
+    )
+    assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "Indiquez si la compétence est acquise." in html
     assert f'aria-describedby="c{c1.id}-outcome-errors"' in html
     good = client.post(
         url,
-        data={"csrf_token": token, f"c{c1.id}-outcome": "acquired", f"c{c1.id}-comment": "Clair"},
+        data={
+            "csrf_token": token,
+            "competency": c1.id,
+            f"c{c1.id}-outcome": "acquired",
+            f"c{c1.id}-comment": "Clair",
+        },
     )
     assert good.status_code == 302
     evaluation = db.session.execute(select(JuryEvaluation)).scalar_one()
@@ -133,7 +145,8 @@ def test_evaluation_post_without_csrf_is_refused(client, setup, db):
     c1 = certification.competencies[0]
     login(client, "jury1@example.org")
     response = client.post(
-        urls(certification, mine, c1.id)["evaluate"], data={f"c{c1.id}-outcome": "acquired"}
+        urls(certification, mine, c1.id)["evaluate"],
+        data={"competency": c1.id, f"c{c1.id}-outcome": "acquired"},
     )
     assert response.status_code == 400
     assert db.session.execute(select(JuryEvaluation)).first() is None
@@ -146,7 +159,7 @@ def test_evaluating_a_competency_of_another_certification_is_404(client, setup, 
     token = form_token(client, urls(certification, mine)["grid"])
     response = client.post(
         urls(certification, mine, foreign.id)["evaluate"],
-        data={"csrf_token": token, f"c{foreign.id}-score": "3"},
+        data={"csrf_token": token, "competency": foreign.id, f"c{foreign.id}-score": "3"},
     )
     assert response.status_code == 404
 
@@ -363,7 +376,9 @@ def test_certification_path_with_two_jury_members(
     assert "résultat provisoire, sous réserve de la délibération du jury" in transcript
     logged_in(client, "j1@example.org")
     assert (
-        client.post(deliberation, data={"csrf_token": form_token(client, deliberation)}).status_code
+        client.post(
+            deliberation, data={"csrf_token": form_token(client, f"{deliberation}/confirmer")}
+        ).status_code
         == 302
     )
     transcript = (
@@ -395,7 +410,7 @@ def test_grid_scored_certification_takes_a_0_to_4_score(
     assert (evaluation.grid_score, evaluation.acquired, evaluation.comment) == (3, None, "Solide")
     for bad in ("7", "-1", "trois"):
         out_of_range = evaluate(client, enrolment, first, token, score=bad, comment="À garder")
-        assert out_of_range.status_code == 400
+        assert out_of_range.status_code == 422
         html = out_of_range.get_data(as_text=True)
         # the interface is French, never WTForms' « Not a valid choice. »; the comment is kept
         assert "Choisissez une note de 0 à 4." in html and "Not a valid choice" not in html
@@ -410,9 +425,14 @@ def test_an_unknown_binary_outcome_is_refused_in_french(client, setup, db):
     token = form_token(client, urls(certification, mine)["grid"])
     response = client.post(
         urls(certification, mine, c1.id)["evaluate"],
-        data={"csrf_token": token, f"c{c1.id}-outcome": "peut-être", f"c{c1.id}-comment": "Noté"},
+        data={
+            "csrf_token": token,
+            "competency": c1.id,
+            f"c{c1.id}-outcome": "peut-être",
+            f"c{c1.id}-comment": "Noté",
+        },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Indiquez si la compétence est acquise." in html and "Not a valid choice" not in html
     assert "Noté</textarea>" in html
@@ -453,7 +473,7 @@ def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db)
         == 403
     )
     login(client, "jury2@example.org")
-    response = client.post(url, data={"csrf_token": form_token(client, url)})
+    response = client.post(url, data={"csrf_token": form_token(client, f"{url}/confirmer")})
     assert response.status_code == 302
     db.session.refresh(mine)
     assert [v.block.code for v in mine.block_validations] == ["B1"]
@@ -478,7 +498,7 @@ def test_a_comment_is_required_where_the_referential_demands_one(
     token = form_token(client, grid)
     b1 = certification.blocks[0].competencies[0]
     response = evaluate(client, enrolment, b1, token, outcome="acquired", comment="  ")
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Le référentiel demande un commentaire" in html
     assert re.search(
@@ -488,3 +508,78 @@ def test_a_comment_is_required_where_the_referential_demands_one(
     b2 = certification.blocks[1].competencies[0]
     response = evaluate(client, enrolment, b2, token, outcome="acquired")
     assert response.status_code == 302
+
+
+def test_a_refused_evaluation_stays_on_the_grid_with_a_focused_error_summary(client, setup, db):
+    """The grid's own address, « Erreur : » title, summary first and focused, typed text kept."""
+    certification, mine, _ = setup
+    c1 = certification.competencies[0]
+    login(client, "jury1@example.org")
+    grid = urls(certification, mine)["grid"]
+    page = client.get(grid).get_data(as_text=True)
+    assert f'action="{grid}"' in page and f'name="competency" value="{c1.id}"' in page
+    response = evaluate(client, mine, c1, form_token(client, grid), comment="Gardé tel quel")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r"<title>\s*Erreur : Grille d", html)
+    content = html[html.index('id="contenu"') :]
+    summary = re.search(r'<div class="error-summary"[^>]*>', content)
+    assert summary and "autofocus" in summary.group(0) and 'tabindex="-1"' in summary.group(0)
+    assert summary.start() < content.index("<h1")
+    assert f'href="#c{c1.id}-outcome-0"' in html and f'id="c{c1.id}-outcome-0"' in html
+    assert f"{c1.code} — Décision : Indiquez si la compétence est acquise." in html
+    assert "Gardé tel quel</textarea>" in html
+    assert db.session.execute(select(JuryEvaluation)).first() is None
+    good = evaluate(client, mine, c1, form_token(client, grid), outcome="acquired")
+    assert good.status_code == 302
+    assert good.headers["Location"].endswith(f"/evaluation#competence-{c1.id}")
+
+
+def test_a_refused_evaluation_keeps_the_chosen_grid_score(
+    client, referentials, enrol_candidate, make_user, db
+):
+    certification = referentials["conseiller-clientele-professionnelle"]
+    enrolment = enrol_candidate(certification)
+    make_user(Role.JURY, email="grille@example.org")
+    first = certification.competencies[0]
+    login(client, "grille@example.org")
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    response = evaluate(
+        client, enrolment, first, form_token(client, grid), score="3", comment="x" * 4001
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(
+        rf'id="c{first.id}-score-3"[^>]*checked|checked[^>]*id="c{first.id}-score-3"', html
+    )
+    assert f'href="#c{first.id}-comment"' in html
+
+
+def test_recording_the_deliberation_is_confirmed_first_with_what_it_capitalises(
+    client, setup, clock, db
+):
+    """One click capitalised every candidate's blocks: now a page says how many, then asks."""
+    certification, mine, other = setup
+    jury = db.session.execute(select(User).where(User.email == "jury1@example.org")).scalar_one()
+    for enrolment in (mine, other):
+        for competency in certification.blocks[0].competencies:
+            services.record_evaluation(enrolment, competency, jury, clock(), acquired=True)
+    db.session.commit()
+    url = f"/certifications/{certification.id}/deliberation"
+    login(client, "jury2@example.org")
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}"' not in page and f'href="{url}/confirmer"' in page
+    confirm = client.get(f"{url}/confirmer")
+    assert confirm.status_code == 200
+    html = confirm.get_data(as_text=True)
+    assert "<title>Enregistrer la délibération ?" in html
+    assert "2 bloc(s) validé(s) de 2 candidat(s) seront capitalisés" in html
+    assert f'<form method="post" action="{url}">' in html and 'name="csrf_token"' in html
+    assert ">Confirmer<" in html and f'href="{url}">Annuler</a>' in html
+    db.session.refresh(mine)
+    assert mine.block_validations == []  # asking records nothing
+    client.post(url, data={"csrf_token": form_token(client, f"{url}/confirmer")})
+    db.session.refresh(mine)
+    assert [v.block.code for v in mine.block_validations] == ["B1"]
+    after = client.get(f"{url}/confirmer").get_data(as_text=True)
+    assert "y a rien à enregistrer" in after and f'action="{url}"' not in after
