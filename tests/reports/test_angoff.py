@@ -246,3 +246,25 @@ def test_panel_whose_items_are_all_neutralised_gives_no_cut(
     summary = client.get(f"/rapports/angoff/{panel.id}")
     assert summary.status_code == 200
     assert "Tous les items du panel ont été neutralisés" in summary.get_data(as_text=True)
+
+
+def test_refused_panel_and_ratings_are_summarised_with_their_messages(
+    client, make_user, sit_session, db
+):
+    session, _, _ = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    url = f"/rapports/sessions/{session.id}/angoff"
+    html = client.post(url, data={"csrf_token": form_token(client, url), "title": ""}).get_data(
+        as_text=True
+    )
+    assert "<title>Erreur : " in html
+    assert re.search(r'<div class="error-summary" role="alert" tabindex="-1" autofocus', html)
+    assert '<a href="#title">' in html
+    panel = new_panel(client, db, session)
+    response, names = _rate(client, panel.id, ["80", "0,5", "0,5", "0,5"])
+    html = response.get_data(as_text=True)
+    summary = html[html.index('class="error-summary"') : html.index("</div>")]
+    # only the wrong estimate, with what is wrong about it; the summary takes the focus
+    assert summary.count("<li>") == 1 and f'href="#{names[0]}"' in summary
+    assert re.search(r"<li><a [^>]+>[^<]+ : [^<]+</a></li>", summary)
+    assert 'tabindex="-1" autofocus' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -194,6 +195,9 @@ def test_dates_out_of_range_are_refused_in_french(client, make_user, app, loaded
     page = client.get("/rapports/periode", query_string=query)
     assert page.status_code == 200
     assert "Indiquez une date entre le 01/01/2000 et le 31/12/2099." in page.get_data(as_text=True)
+    assert re.search(
+        r'<div class="error-summary" role="alert" tabindex="-1"', page.get_data(as_text=True)
+    )
     assert client.get("/rapports/periode/export/csv", query_string=query).status_code == 404
     args = ["reports", "period", "--theme", "fiscalite", "--from", start, "--to", end,
             "--format", "csv", "-o", "inutile.zip"]  # fmt: skip

@@ -10,7 +10,7 @@ from tests.conftest import form_token
 from tests.web.test_candidate_pages import html_login, only_attempt, start_attempt
 
 REGION = re.compile(
-    r'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">\s*<table>'
+    r'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">\s*<table[ >]'
 )
 
 
@@ -53,3 +53,16 @@ def test_dashboard_declaration_and_privacy_tables_scroll_in_a_named_region(
         page = client.get(url)
         assert page.status_code == 200, url
         assert_table_in_a_named_region(page.get_data(as_text=True))
+
+
+def test_the_enrolment_table_of_a_session_scrolls_in_a_named_region(
+    client, make_session, make_user
+):
+    from questionnaire.auth.models import Role
+    from tests.conftest import login
+
+    session, _ = make_session()
+    login(client, make_user(Role.ADMIN, email="admin@example.org").email)
+    html = client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
+    assert 'aria-labelledby="enrolments-caption"' in html
+    assert_table_in_a_named_region(html[html.index('id="enrolled-title"') :])
