@@ -49,7 +49,9 @@ def test_session_and_period_reports_and_a_neutralisation(client, make_user, sit_
         for fmt in ("pdf", "xlsx", "csv")
     }
     assert {fmt: r.status_code for fmt, r in exports.items()} == dict.fromkeys(exports, 200)
-    assert "Participation" in PdfReader(io.BytesIO(exports["pdf"].data)).pages[0].extract_text()
+    pages = PdfReader(io.BytesIO(exports["pdf"].data)).pages
+    assert "Synthèse" in pages[0].extract_text()  # the summary opens the dossier
+    assert "Participation" in " ".join(page.extract_text() for page in pages)
     workbook = openpyxl.load_workbook(io.BytesIO(exports["xlsx"].data))
     assert {"participation", "items", "amenagements"} <= set(workbook.sheetnames)
     assert any(
