@@ -11,7 +11,12 @@ from analytics import ResponseData
 from questionnaire.exams.models import ExamSession
 from questionnaire.itemstats.flags import FEW_ATTEMPTS
 from questionnaire.reports.psychometrics import Summary, pass_interval
-from questionnaire.reports.synthesis import ALPHA_TARGET, alpha_reading, french
+from questionnaire.reports.synthesis import (
+    ALPHA_TARGET,
+    SYNTHESIS_COLUMNS,
+    alpha_reading,
+    french,
+)
 from questionnaire.reports.tables import Column, Kind, Section, Table, finite
 
 #: Significance level under which the sessions' pass rates are said to differ.
@@ -109,12 +114,7 @@ def period_synthesis(
         "synthese",
         "Synthèse de la période",
         (
-            Column("graded", "Copies notées", Kind.INT),
-            Column("in_progress", "Copies en cours", Kind.INT),
-            Column("pass_rate", "Taux de réussite", Kind.PERCENT),
-            Column("pass_rate_low", "IC 95 % bas (Wilson)", Kind.PERCENT),
-            Column("pass_rate_high", "IC 95 % haut (Wilson)", Kind.PERCENT),
-            Column("mean_score", "Score moyen (% de bonnes réponses)", Kind.PERCENT),
+            *SYNTHESIS_COLUMNS[:6],  # copies, pass rate and its interval, mean score
             Column("weak_alpha", f"Sessions d'alpha < {french(ALPHA_TARGET, 2)}", Kind.INT),
             Column("provisional", "Sessions provisoires (ouvertes)", Kind.INT),
         ),
