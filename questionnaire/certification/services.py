@@ -391,24 +391,33 @@ def evaluations_by_competency(enrolment: CertificationEnrolment) -> dict[int, li
     return grouped
 
 
+def blocks_to_capitalise(
+    certification: Certification,
+) -> list[tuple[CertificationEnrolment, rules.BlockResult]]:
+    """What the deliberation would capitalise: each validated block not capitalised yet."""
+    return [
+        (enrolment, block)
+        for enrolment, result in results_for(certification, enrolments_in(certification))
+        for block in result.validated_blocks
+        if not block.capitalised
+    ]
+
+
 def capitalise_blocks(
     certification: Certification, recorded_by: User, now: datetime
 ) -> list[BlockValidation]:
     """Record the deliberation: every block now validated is capitalised with its date."""
+    blocks = {block.code: block for block in certification.blocks}
     recorded = []
-    for enrolment, result in results_for(certification, enrolments_in(certification)):
-        blocks = {block.code: block for block in certification.blocks}
-        for block in result.validated_blocks:
-            if block.capitalised:
-                continue
-            validation = BlockValidation(
-                block=blocks[block.code],
-                validated_at=block.validated_at,
-                recorded_by_id=recorded_by.id,
-                recorded_at=now,
-            )
-            enrolment.block_validations.append(validation)
-            recorded.append(validation)
-            _audit("certification.capitalise", enrolment, recorded_by, now, block=block.code)
+    for enrolment, block in blocks_to_capitalise(certification):
+        validation = BlockValidation(
+            block=blocks[block.code],
+            validated_at=block.validated_at,
+            recorded_by_id=recorded_by.id,
+            recorded_at=now,
+        )
+        enrolment.block_validations.append(validation)
+        recorded.append(validation)
+        _audit("certification.capitalise", enrolment, recorded_by, now, block=block.code)
     db.session.flush()
     return recorded

@@ -97,16 +97,12 @@ def deliberation(certification_id: int):
 def confirm_capitalise(certification_id: int):
     """What recording the deliberation will capitalise, asked before it is done for everyone."""
     certification = db.get_or_404(Certification, certification_id)
-    results = services.results_for(certification, services.enrolments_in(certification))
-    pending = [
-        sum(1 for block in result.validated_blocks if not block.capitalised)
-        for _enrolment, result in results
-    ]
+    pending = services.blocks_to_capitalise(certification)
     return render_template(
         "certification/confirm_deliberation.html",
         certification=certification,
-        candidate_count=sum(1 for n in pending if n),
-        block_count=sum(pending),
+        candidate_count=len({enrolment.id for enrolment, _block in pending}),
+        block_count=len(pending),
         form=EmptyForm(formdata=None),
     )
 
