@@ -201,7 +201,9 @@ def csv_error(exc: Exception) -> str:
 
 def zip_entry_error(name: str, exc: Exception) -> str:
     """Why an archive entry could not be read, in French."""
-    if isinstance(exc, NotImplementedError):
+    # zipfile raises RuntimeError subclasses with these words for an unsupported compression
+    # method and for an encrypted entry
+    if isinstance(exc, RuntimeError) and "compression method" in str(exc):
         reason = "méthode de compression non prise en charge (enregistrez l'archive en « deflate »)"
     elif isinstance(exc, RuntimeError) and "password" in str(exc):
         reason = "fichier chiffré : envoyez une archive sans mot de passe"

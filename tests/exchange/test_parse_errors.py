@@ -11,6 +11,7 @@ import pytest
 
 from questionnaire.auth.models import Role
 from questionnaire.exchange.formats import FORMATS
+from questionnaire.parse_errors import zip_entry_error
 from tests.conftest import login
 from tests.exchange.conftest import TODAY
 from tests.exchange.test_views import _upload
@@ -83,3 +84,21 @@ def test_the_upload_page_shows_the_french_message(client, make_user, loaded_bank
     html = _upload(client, b"- : : [", "b.yaml", "yaml").get_data(as_text=True)
     assert "YAML illisible (ligne 1, colonne 3)" in html
     assert "expected &lt;block end&gt;" not in html and "expected <block end>" not in html
+
+
+def test_an_unsupported_compression_method_is_named_in_french():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("items.csv", "x" * 100)
+    data = bytearray(buffer.getvalue())
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # method 99 (unknown)
+        start = data.find(signature) + offset
+        data[start : start + 2] = (99).to_bytes(2, "little")
+    try:
+        zipfile.ZipFile(io.BytesIO(bytes(data))).read("items.csv")
+    except RuntimeError as exc:
+        message = zip_entry_error("items.csv", exc)
+    assert message == (
+        "« items.csv » illisible dans l'archive : méthode de compression non prise en charge "
+        "(enregistrez l'archive en « deflate »)."
+    )
