@@ -9,13 +9,12 @@ from scipy.stats import chi2_contingency
 
 from analytics import ResponseData
 from questionnaire.exams.models import ExamSession
-from questionnaire.itemstats.flags import FEW_ATTEMPTS
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, decimal_fr
 from questionnaire.reports.psychometrics import Summary, pass_interval
 from questionnaire.reports.synthesis import (
     ALPHA_TARGET,
     SYNTHESIS_COLUMNS,
     alpha_reading,
-    french,
 )
 from questionnaire.reports.tables import Column, Kind, Section, Table, finite
 
@@ -79,15 +78,15 @@ def period_synthesis(
     alphas = [(s.title, summaries[s.id].reliability) for s in sessions if s.id in summaries]
     weak = [title for title, a in alphas if a is None or a < ALPHA_TARGET]
     lines.append(
-        f"Taux de réussite de la période : {french(100 * passed / graded)} % (IC 95 % de Wilson : "
-        f"{french(100 * low)} % à {french(100 * high)} %) ; score moyen : {french(100 * mean)} % "
+        f"Taux de réussite de la période : {decimal_fr(100 * passed / graded, 1)} % (IC 95 % de Wilson : "
+        f"{decimal_fr(100 * low, 1)} % à {decimal_fr(100 * high, 1)} %) ; score moyen : {decimal_fr(100 * mean, 1)} % "
         "de bonnes réponses."
     )
     if len(alphas) == 1:
         lines.append(alpha_reading(alphas[0][1]))
     else:
         lines.append(
-            f"Alpha ≥ {french(ALPHA_TARGET, 2)} attendu pour une décision de certification : "
+            f"Alpha ≥ {decimal_fr(ALPHA_TARGET, 2)} attendu pour une décision de certification : "
             + (
                 f"fidélité insuffisante pour une décision individuelle dans {len(weak)} session"
                 f"{'s' if len(weak) > 1 else ''} sur {len(alphas)} ({', '.join(weak)})."
@@ -98,7 +97,7 @@ def period_synthesis(
     p, differ = differing_sessions(sessions, summaries)
     if p is not None:
         lines.append(
-            f"Taux de réussite des sessions : p = {french(p, 4)} (khi-deux d'homogénéité) : "
+            f"Taux de réussite des sessions : p = {decimal_fr(p, 4)} (khi-deux d'homogénéité) : "
             + (
                 "les sessions diffèrent plus que le hasard"
                 + (
@@ -115,7 +114,7 @@ def period_synthesis(
         "Synthèse de la période",
         (
             *SYNTHESIS_COLUMNS[:6],  # copies, pass rate and its interval, mean score
-            Column("weak_alpha", f"Sessions d'alpha < {french(ALPHA_TARGET, 2)}", Kind.INT),
+            Column("weak_alpha", f"Sessions d'alpha < {decimal_fr(ALPHA_TARGET, 2)}", Kind.INT),
             Column("provisional", "Sessions provisoires (ouvertes)", Kind.INT),
         ),
         ((graded, running, passed / graded, low, high, mean, len(weak), len(open_titles)),),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questionnaire.itemstats.flags import FEW_ATTEMPTS
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, decimal_fr
 from questionnaire.reports.psychometrics import Summary
 from questionnaire.reports.review import SEVERITY_LABELS
 from questionnaire.reports.tables import Column, Kind, Section, Table, finite
@@ -11,23 +11,18 @@ from questionnaire.reports.tables import Column, Kind, Section, Table, finite
 ALPHA_TARGET = 0.80
 
 
-def french(value: float, digits: int = 1) -> str:
-    """12.345 → « 12,3 »."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def alpha_reading(alpha: float | None) -> str:
     """One line reading the alpha against the certification target."""
-    target = french(ALPHA_TARGET, 2)
+    target = decimal_fr(ALPHA_TARGET, 2)
     if alpha is None:
         return f"Alpha non calculable : fidélité non établie (cible ≥ {target})."
     if alpha >= ALPHA_TARGET:
         return (
-            f"Alpha {french(alpha, 2)} ≥ {target} (cible pour une décision de certification) : "
+            f"Alpha {decimal_fr(alpha, 2)} ≥ {target} (cible pour une décision de certification) : "
             "fidélité suffisante."
         )
     return (
-        f"Alpha {french(alpha, 2)} < {target} (cible pour une décision de certification) : "
+        f"Alpha {decimal_fr(alpha, 2)} < {target} (cible pour une décision de certification) : "
         "fidélité insuffisante pour une décision individuelle."
     )
 
@@ -37,7 +32,7 @@ def consistency_sentence(p: float | None) -> str:
     if finite(p) is None:
         return "Cohérence de décision non calculable."
     return (
-        f"{french(100 * p)} % des candidats recevraient la même décision (réussite ou échec) "
+        f"{decimal_fr(100 * p, 1)} % des candidats recevraient la même décision (réussite ou échec) "
         "à une seconde passation équivalente (estimation de Huynh)."
     )
 
@@ -84,9 +79,9 @@ def session_synthesis(
         *(to_review.get(level, 0) for level in SEVERITY_LABELS),
     )
     sentences = (
-        f"Taux de réussite : {french(100 * stats.pass_rate)} % (IC 95 % de Wilson : "
-        f"{french(100 * summary.pass_low)} % à {french(100 * summary.pass_high)} %) ; "
-        f"score moyen : {french(100 * summary.mean_proportion)} % de bonnes réponses.",
+        f"Taux de réussite : {decimal_fr(100 * stats.pass_rate, 1)} % (IC 95 % de Wilson : "
+        f"{decimal_fr(100 * summary.pass_low, 1)} % à {decimal_fr(100 * summary.pass_high, 1)} %) ; "
+        f"score moyen : {decimal_fr(100 * summary.mean_proportion, 1)} % de bonnes réponses.",
         alpha_reading(summary.reliability),
         consistency_sentence(stats.decision_consistency.p),
     )
