@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-
 from questionnaire.attempts.grading import scoring_rules
 from questionnaire.attempts.models import Attempt
 from questionnaire.exams.services import correction_released
@@ -57,18 +55,15 @@ def _topic_results(attempt: Attempt) -> list[TopicResult]:
     return [TopicResult(title, correct, total) for title, (correct, total) in topics.items()]
 
 
-def attempt_result(
-    attempt: Attempt, now: datetime, grace_seconds: int | None = None
-) -> AttemptResult | None:
+def attempt_result(attempt: Attempt, now: datetime, grace_seconds: int) -> AttemptResult | None:
     """The result of a graded attempt (None while in progress).
 
     While the correction is withheld, so is the per-topic breakdown: a topic drawn once would
-    tell whether that one answer was right. ``grace_seconds`` defaults to the application's.
+    tell whether that one answer was right. ``grace_seconds``: the
+    application's, during which other copies of the session may still take answers.
     """
     if attempt.graded_at is None or attempt.score is None or attempt.max_score is None:
         return None
-    if grace_seconds is None:
-        grace_seconds = current_app.config["GRACE_SECONDS"]
     released = correction_released(attempt.session, now, grace_seconds)
     corrections = None
     if released:

@@ -213,7 +213,7 @@ def result(attempt_id: int):
     return render_template(
         "attempts/result.html",
         attempt=attempt,
-        result=attempt_result(attempt, now),
+        result=attempt_result(attempt, now, _grace()),
         show_expiry_notice=attempt.status is AttemptStatus.EXPIRED and not announced,
         now=now,
     )

@@ -293,7 +293,7 @@ def test_the_correction_lists_options_in_the_banks_key_order(make_session, clock
         ai.option_order = ["D", "B", "A", "C"]  # as shuffled for the candidate
     answer(attempt, clock, correct=True)
     services.submit_attempt(attempt, clock(), GRACE)
-    result = attempt_result(attempt, clock())
+    result = attempt_result(attempt, clock(), GRACE)
     for correction, ai in zip(result.corrections, attempt.items, strict=True):
         assert [key for key, *_ in correction.options] == ["A", "B", "C", "D"]
         correct = sorted(ai.version.correct_keys)
@@ -308,9 +308,9 @@ def test_the_topic_breakdown_waits_for_the_correction(make_session, clock):
     session, candidate = make_session(release=ReleasePolicy.AFTER_CLOSE)
     attempt, _ = start(session, candidate, clock)
     services.submit_attempt(attempt, clock(), GRACE)
-    withheld = attempt_result(attempt, clock())
+    withheld = attempt_result(attempt, clock(), GRACE)
     assert withheld.corrections is None and withheld.topics == []
-    released = attempt_result(attempt, session.closes_at)
+    released = attempt_result(attempt, session.closes_at, GRACE)
     assert sorted((t.title, t.correct, t.total) for t in released.topics) == [
         ("Sujet alpha", 0, 1),
         ("Sujet beta", 0, 1),
