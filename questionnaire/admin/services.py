@@ -169,13 +169,14 @@ def correction_release_blocker(
     )
 
 
+def awaits_manual_release(session: ExamSession) -> bool:
+    """A manual release not done yet (whether it may be done now is the blocker's question)."""
+    return session.release_policy is ReleasePolicy.MANUAL and session.released_at is None
+
+
 def can_release_correction(session: ExamSession, now: datetime, grace_seconds: int) -> bool:
     """Whether « Publier la correction » applies: a manual release, not done, nobody composing."""
-    return (
-        session.release_policy is ReleasePolicy.MANUAL
-        and session.released_at is None
-        and correction_may_be_public(session, now, grace_seconds)
-    )
+    return awaits_manual_release(session) and correction_may_be_public(session, now, grace_seconds)
 
 
 def release_correction(session: ExamSession, now: datetime, grace_seconds: int) -> None:

@@ -125,6 +125,7 @@ def _render_session(
         .order_by(User.display_name)
     ).scalars()
     now = current_time()
+    blocker = services.correction_release_blocker(session, now, _grace())
     return render_template(
         "admin/session.html",
         session=session,
@@ -134,8 +135,9 @@ def _render_session(
         import_errors=import_errors,
         enrolment_form=enrolment_form,
         enrolment_id=enrolment_id,
-        can_release=services.can_release_correction(session, now, _grace()),
-        release_blocker=services.correction_release_blocker(session, now, _grace()),
+        # one look at the copies still composing serves both the button and its explanation
+        can_release=services.awaits_manual_release(session) and blocker is None,
+        release_blocker=blocker,
         button_form=EmptyForm(),
         now=now,
     )
