@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -56,12 +57,62 @@ def _styles() -> dict:
     return {
         "title": sheet["Title"],
         "h2": sheet["Heading2"],
-        "h3": sheet["Heading4"],
+        "caption": sheet["Heading4"].clone("caption", spaceBefore=0, spaceAfter=0),
         "body": sheet["BodyText"],
         "cell": cell,
         "head": cell.clone("head", fontName=HEADER_FONT),
         "key": sheet["BodyText"].clone("key", fontSize=8, leading=10, spaceAfter=6),
     }
+
+
+class TableCaption(Flowable):
+    """A table's title, in the table's first row; « <titre> (suite) » on a continued part.
+
+    It always takes the height of the longer wording, so that every part of a split table
+    keeps the row height reportlab measured before splitting it.
+    """
+
+    def __init__(self, title: str, style, continued: bool = False) -> None:
+        super().__init__()
+        self.title, self.style, self.continued = title, style, continued
+        self._wordings = (
+            Paragraph(escape(title), style),
+            Paragraph(escape(f"{title} (suite)"), style),
+        )
+
+    def continuation(self) -> TableCaption:
+        return TableCaption(self.title, self.style, continued=True)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        sizes = [wording.wrap(availWidth, availHeight) for wording in self._wordings]
+        self.width = max(width for width, _ in sizes)
+        self.height = max(height for _, height in sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        shown = self._wordings[self.continued]
+        shown.drawOn(self.canv, 0, self.height - shown.height)
+
+
+class CaptionedTable(PdfTable):
+    """A table whose caption and header rows repeat on every page it continues on.
+
+    Its first row is the caption (spanning every column): reportlab repeats it with the
+    header (``repeatRows``), and the part after each split reads « <titre> (suite) ».
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2:
+            rest = parts[1]
+            first_row = rest._cellvalues[0]  # shared with the first part: replaced, not edited
+            rest._cellvalues[0] = [_caption_of(first_row[0]).continuation(), *first_row[1:]]
+        return parts
+
+
+def _caption_of(cell) -> TableCaption:
+    """The caption flowable of a caption cell (reportlab may have wrapped it in a tuple)."""
+    return cell if isinstance(cell, TableCaption) else cell[0]
 
 
 def _pdf_table(table: Table, styles: dict) -> PdfTable:
@@ -84,14 +135,21 @@ def _pdf_table(table: Table, styles: dict) -> PdfTable:
             )
         widths = _widths(table.columns, text)
         header_rows = 1
-    pdf = PdfTable(data, colWidths=widths, repeatRows=header_rows)
+    caption = [TableCaption(table.title, styles["caption"])] + [""] * (len(widths) - 1)
+    pdf = CaptionedTable(
+        [caption, *data], colWidths=widths, repeatRows=1 + header_rows, hAlign="LEFT"
+    )
     style = [
         ("FONT", (0, 0), (-1, -1), "Helvetica", 7, 8.5),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("LEFTPADDING", (0, 0), (-1, 0), 0),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
+        ("GRID", (0, 1), (-1, -1), 0.25, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     if header_rows:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe8f5")))
+        style.append(("BACKGROUND", (0, 1), (-1, 1), colors.HexColor("#dbe8f5")))
     pdf.setStyle(TableStyle(style))
     return pdf
 
@@ -252,8 +310,7 @@ def _section_story(section: Section, styles: dict) -> list:
     if section.trend is not None:
         parts.append((False, [trend_drawing(section.trend), trend_key(section.trend, styles)]))
     for table in section.tables:
-        caption = Paragraph(escape(table.title), styles["h3"])
-        flowables = [caption, _pdf_table(table, styles), Spacer(1, 4 * mm)]
+        flowables = [_pdf_table(table, styles), Spacer(1, 4 * mm)]  # the caption is in the table
         parts.append((len(table.rows) > SHORT_TABLE, flowables))
     first_splits, first = parts[0] if parts else (False, [])
     if first_splits:

@@ -143,3 +143,31 @@ def test_trend_chart_speaks_french_and_names_every_session_in_full():
     for name in LONG_NAMES:
         assert name in flat, flat  # in the key under the chart, wrapped, never cut
     assert "0,2" in flat and "0.2" not in flat and "0.4" not in flat
+
+
+def _page_bodies(pdf: bytes) -> list[list[str]]:
+    """The lines of each page, footer left out."""
+    bodies = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        bodies.append([line for line in lines if " — page " not in line])
+    return bodies
+
+
+def test_a_table_continued_on_a_following_page_repeats_its_header_under_a_suite_caption():
+    # a long table went on over the page with neither its title nor its column headers
+    short = Table("court", "Tableau court", _table("x", 0).columns, (("Une seule ligne", 0.5),))
+    long = _table("long", 130)  # about four pages
+    report = Report(
+        "session", "Rapport", "Périmètre", datetime(2026, 3, 2, 9, tzinfo=UTC), "0" * 64,
+        (Section("items", "Items", tables=(short, long)),),
+    )  # fmt: skip
+    first, *continued = _page_bodies(render_pdf(report))
+    assert len(continued) >= 2
+    assert "Tableau long" in first and "Tableau court" in first
+    assert not any("(suite)" in line for line in first)
+    for lines in continued:
+        assert lines[:3] == ["Tableau long (suite)", "Item", "Valeur"], lines[:3]
+        assert sum("(suite)" in line for line in lines) == 1  # never « (suite) (suite) »
+    rows = [line for page in (first, *continued) for line in page if line.startswith("L")]
+    assert [row.split()[0] for row in rows] == [f"L{n}" for n in range(130)]  # each row once
