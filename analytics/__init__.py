@@ -1,5 +1,5 @@
 """Psychometric analytics of exam responses: classical item and test statistics, distractors,
-DIF, simulation, and (lazily imported) IRT calibration. Pure numpy / pandas / scipy.
+DIF, item drift, simulation, and (lazily imported) IRT calibration. Pure numpy / pandas / scipy.
 
 Input: a long table, one row per presented item (see ``docs/analytics-cli.md``).
 """
@@ -12,6 +12,7 @@ from typing import Any
 from analytics.classical import FlagThresholds, item_stats
 from analytics.dif import MantelHaenszel, ets_class, mantel_haenszel, mh_dif
 from analytics.distractors import distractor_analysis
+from analytics.drift import item_drift
 from analytics.io import (
     AnalyticsInputError,
     ResponseData,
@@ -36,6 +37,7 @@ __all__ = [
     "distractor_analysis",
     "ets_class",
     "feldt_ci",
+    "item_drift",
     "item_stats",
     "mantel_haenszel",
     "mh_dif",

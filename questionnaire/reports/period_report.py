@@ -9,20 +9,18 @@ import pandas as pd
 from scipy.stats import chi2_contingency, kruskal
 from sqlalchemy import func, select
 
-from analytics import ResponseData, item_stats, prepare
+from analytics import ResponseData, prepare
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
-from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS
+from questionnaire.itemstats.flags import FEW_ATTEMPTS
+from questionnaire.reports.drift import DRIFT_METHOD, drift_table
 from questionnaire.reports.loader import fingerprint, item_label, load_attempts
 from questionnaire.reports.period_synthesis import period_synthesis
-from questionnaire.reports.psychometrics import CI_METHOD, Summary, declared_options, summarise
+from questionnaire.reports.psychometrics import CI_METHOD, Summary, summarise
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table, Trend, finite
 from questionnaire.web import PARIS, paris_time
-
-#: A facility change at least this large between the two halves is flagged as drift.
-DRIFT_THRESHOLD = 0.15
 
 
 class PeriodError(ValueError):
@@ -172,51 +170,6 @@ def form_table(
     )
 
 
-def drift_table(
-    table: pd.DataFrame,
-    started: dict[str, datetime],
-    middle: datetime,
-    options: dict[str, list[str]] | None = None,
-) -> Table:
-    """Facility of the same item version in the first and second half of the period."""
-    first_half = table["attempt_id"].map({a: t < middle for a, t in started.items()}).astype(bool)
-    halves = [table[first_half].reset_index(drop=True), table[~first_half].reset_index(drop=True)]
-    rows = []
-    if not halves[0].empty and not halves[1].empty:
-        before, after = (
-            item_stats(h, THRESHOLDS, options=options).set_index("item_id") for h in halves
-        )
-        for item in before.index.intersection(after.index):
-            change = float(after.at[item, "facility"] - before.at[item, "facility"])
-            rows.append(
-                (
-                    item,
-                    int(before.at[item, "n"]),
-                    float(before.at[item, "facility"]),
-                    int(after.at[item, "n"]),
-                    float(after.at[item, "facility"]),
-                    change,
-                    "dérive" if abs(change) >= DRIFT_THRESHOLD else "",
-                )
-            )
-    return Table(
-        "derive",
-        "Dérive des items (première et seconde moitié de la période)",
-        (
-            Column("item_id", "Item"),
-            Column("n_first", "Copies (1re moitié)", Kind.INT),
-            Column("facility_first", "Facilité (1re moitié)", Kind.DECIMAL),
-            Column("n_second", "Copies (2e moitié)", Kind.INT),
-            Column("facility_second", "Facilité (2e moitié)", Kind.DECIMAL),
-            Column("change", "Écart", Kind.DECIMAL),
-            Column(
-                "flag", f"Signalement (écart d'au moins {DRIFT_THRESHOLD:.2f})".replace(".", ",")
-            ),
-        ),
-        tuple(rows),
-    )
-
-
 def exposure_table(exposure: dict[str, int], total: int) -> Table:
     """How many attempts were shown each item version (neutralised ones included)."""
     return Table(
@@ -282,7 +235,7 @@ def few_copies_warnings(session_rows: tuple[tuple, ...], drift: Table | None) ->
             warnings.append(
                 f"Attention : {few} item{'s' if few > 1 else ''} du tableau de dérive "
                 f"reposent sur moins de {FEW_ATTEMPTS} copies dans une moitié de la période : "
-                "leur écart de facilité est peu fiable."
+                "leur dérive est peu fiable."
             )
     return tuple(warnings)
 
@@ -350,7 +303,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
     if not table.empty:
         middle = first + (last - first) / 2
         started = {info.attempt_id: info.started_at for info in infos}
-        drift = drift_table(table, started, middle, declared_options(loaded.items))
+        drift = drift_table(table, started, middle)
         sections += [
             Section(
                 "comparabilite",
@@ -365,8 +318,9 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
                 "derive",
                 "Dérive des items",
                 (
-                    f"Facilité de la même version d'item avant et après le {paris_time(middle)} "
+                    f"Même version d'item avant et après le {paris_time(middle)} "
                     "(milieu de la période), selon la date de début des copies.",
+                    DRIFT_METHOD,
                 ),
                 (drift,),
             ),

@@ -68,8 +68,9 @@ def test_drift_and_exposure(two_sessions, clock):
         after["TST-0001 v1"],
         pytest.approx(-0.4),
     )
-    assert drift["TST-0001 v1"][6] == "dérive"
-    assert drift["TST-0002 v1"][5] == pytest.approx(0.0) and drift["TST-0002 v1"][6] == ""
+    # 10 copies in each half: too few for a drift class, whatever the raw change
+    assert drift["TST-0001 v1"][10:] == ("non évaluable", "")
+    assert drift["TST-0002 v1"][5] == pytest.approx(0.0) and drift["TST-0002 v1"][11] == ""
     assert report.table("exposition").rows == tuple(
         (f"TST-000{i} v1", 20, 1.0) for i in (1, 2, 3, 4)
     )
