@@ -1,4 +1,9 @@
-"""Modified Angoff standard setting: panels, judges' ratings and the recommended cut."""
+"""Modified Angoff standard setting: panels, judges' ratings and the recommended cut.
+
+A judge may save part of the ratings and come back later. As the method defines it (Cizek &
+Bunch 2007, Standard Setting), a judge's cut rests on every item: so only judges who rated all
+the items still scored count; the others are counted apart, never mixed in.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,13 @@ from questionnaire.reports.services import (
     split_by_neutralisation,
 )
 from questionnaire.reports.tables import Column, Kind, Section, Table
+
+#: Why a judge with missing ratings is left out, said wherever the cut is shown.
+COMPLETE_JUDGES_RULE = (
+    "Seuls comptent les juges qui ont estimé tous les items encore notés : le seuil d'un juge "
+    "porte sur tous les items, et un juge dont la saisie est incomplète (enregistrée pour "
+    "être reprise plus tard) n'est pas compté tant qu'il ne l'a pas terminée."
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,39 @@ def versions_of(panel: AngoffPanel) -> list[ItemVersion]:
     return [versions[i] for i in panel.item_version_ids]
 
 
+def scored_item_ids(panel: AngoffPanel) -> list[int]:
+    """The panel's items still scored in the session (an item neutralised since leaves the cut)."""
+    neutralised = {v.id for v in split_by_neutralisation(panel.session)[1]}
+    return [i for i in panel.item_version_ids if i not in neutralised]
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    """How far a judge has got: items rated and items left among those still scored."""
+
+    rated: int
+    total: int
+    remaining: tuple[ItemVersion, ...]
+    #: items of the panel neutralised in the session since: shown, but outside the cut
+    neutralised: frozenset[int]
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and not self.remaining
+
+
+def judge_progress(panel: AngoffPanel, judge: User, versions: list[ItemVersion]) -> JudgeProgress:
+    """The judge's saved ratings against the panel's items still scored."""
+    scored = set(scored_item_ids(panel))
+    rated = {r.item_version_id for r in panel.ratings if r.judge_id == judge.id}
+    return JudgeProgress(
+        rated=len(scored & rated),
+        total=len(scored),
+        remaining=tuple(v for v in versions if v.id in scored and v.id not in rated),
+        neutralised=frozenset(v.id for v in versions if v.id not in scored),
+    )
+
+
 def judge_ratings(panel: AngoffPanel, judge: User) -> dict[int, Decimal]:
     """A judge's current ratings (item version id → probability)."""
     return {
@@ -128,13 +173,21 @@ def judge_ratings(panel: AngoffPanel, judge: User) -> dict[int, Decimal]:
 
 
 def save_ratings(
-    panel: AngoffPanel, judge: User, values: Mapping[int, Decimal], now: datetime
+    panel: AngoffPanel, judge: User, values: Mapping[int, Decimal | None], now: datetime
 ) -> None:
-    """Record (or replace) a judge's ratings, each a probability between 0 and 1."""
+    """Record (or replace) a judge's ratings, each a probability between 0 and 1.
+
+    A partial save is allowed: ``None`` means no rating for that item (yet), and removes the
+    judge's earlier rating of it (the saved ratings are what the judge's form shows).
+    """
     existing = {r.item_version_id: r for r in panel.ratings if r.judge_id == judge.id}
     for version_id, value in values.items():
         if version_id not in panel.item_version_ids:
             raise ReportError("Cet item ne fait pas partie du panel.")
+        if value is None:
+            if version_id in existing:
+                panel.ratings.remove(existing[version_id])
+            continue
         if not 0 <= value <= 1:
             raise ReportError("Chaque estimation est une probabilité entre 0 et 1.")
         value_bp = int((value * BASIS_POINTS).to_integral_value())
@@ -155,21 +208,52 @@ def panel_result(panel: AngoffPanel) -> AngoffResult:
     An item neutralised in the session after the panel was set up leaves the calculation too
     (its ratings are kept): the cut is always that of the items still scored.
     """
-    neutralised = {v.id for v in split_by_neutralisation(panel.session)[1]}
-    items = [i for i in panel.item_version_ids if i not in neutralised]
     ratings: dict[int, dict[int, float]] = {}
-    names: dict[int, str] = {}
     for rating in panel.ratings:
         ratings.setdefault(rating.judge_id, {})[rating.item_version_id] = (
             rating.value_bp / BASIS_POINTS
         )
-        names[rating.judge_id] = rating.judge.display_name
+    labels = judge_labels(panel)
+    return angoff_cut({labels[j]: values for j, values in ratings.items()}, scored_item_ids(panel))
+
+
+def judge_labels(panel: AngoffPanel) -> dict[int, str]:
+    """Each judge's name (followed by the account number when two judges share a name)."""
+    names = {rating.judge_id: rating.judge.display_name for rating in panel.ratings}
     shared = {name for name, count in Counter(names.values()).items() if count > 1}
-    labels = {
+    return {
         judge: f"{name} (compte n° {judge})" if name in shared else name
         for judge, name in names.items()
     }
-    return angoff_cut({labels[j]: values for j, values in ratings.items()}, items)
+
+
+def progress_table(panel: AngoffPanel) -> Table:
+    """Every judge who has saved ratings: how many items rated, how many left, counted or not."""
+    scored = set(scored_item_ids(panel))
+    rated: dict[int, set[int]] = {}
+    for rating in panel.ratings:
+        rated.setdefault(rating.judge_id, set()).add(rating.item_version_id)
+    labels = judge_labels(panel)
+    rows = sorted(
+        (
+            labels[judge],
+            len(items & scored),
+            len(scored - items),
+            bool(scored) and scored <= items,
+        )
+        for judge, items in rated.items()
+    )
+    return Table(
+        f"avancement_{panel.id}",
+        f"Avancement des juges — panel « {panel.title} »",
+        (
+            Column("judge", "Juge"),
+            Column("rated", "Items estimés", Kind.INT),
+            Column("remaining", "Items restant à estimer", Kind.INT),
+            Column("counted", "Compté dans le seuil"),
+        ),
+        tuple(rows),
+    )
 
 
 def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> Table:
@@ -183,7 +267,7 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
         f"angoff_{panel.id}",
         f"Panel « {panel.title} »",
         (
-            Column("judges", "Juges (notation complète)", Kind.INT),
+            Column("judges", "Juges à saisie complète (comptés)", Kind.INT),
             Column("items", "Items", Kind.INT),
             Column("cut", "Seuil recommandé (Angoff)", Kind.PERCENT),
             Column("cut_score", "Seuil recommandé en points", Kind.DECIMAL, 2),
@@ -191,6 +275,7 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
             Column("sd", "Écart-type entre juges", Kind.PERCENT),
             Column("lowest", "Seuil du juge le plus bas", Kind.PERCENT),
             Column("highest", "Seuil du juge le plus haut", Kind.PERCENT),
+            Column("incomplete", "Juges à saisie incomplète (non comptés)", Kind.INT),
             Column("pass_mark", "Seuil de réussite en vigueur", Kind.PERCENT),
         ),
         (
@@ -203,6 +288,7 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
                 result.sd,
                 result.lowest,
                 result.highest,
+                result.incomplete_judges,
                 pass_mark,
             ),
         ),
@@ -215,6 +301,15 @@ def judges_table(panel: AngoffPanel, result: AngoffResult) -> Table:
         f"Seuil de chaque juge — panel « {panel.title} »",
         (Column("judge", "Juge"), Column("cut", "Seuil du juge", Kind.PERCENT)),
         result.judge_cuts,
+    )
+
+
+def counted_sentence(title: str, result: AngoffResult) -> str:
+    """What the panel's cut rests on: judges counted, judges left out, items."""
+    return (
+        f"Panel « {title} » : seuil calculé sur {result.n_judges} juge(s) à saisie complète et "
+        f"{result.n_items} item(s) ; {result.incomplete_judges} juge(s) à saisie incomplète "
+        "non compté(s)."
     )
 
 
@@ -237,11 +332,13 @@ def standard_setting_section(session: ExamSession) -> Section | None:
         "Chaque juge estime, pour chaque item, la probabilité qu'un candidat « limite » "
         "y réponde correctement. Seuil d'un juge = somme de ses estimations / nombre "
         "d'items ; seuil recommandé = moyenne des seuils des juges ; erreur type = "
-        "écart-type des seuils des juges / racine du nombre de juges."
+        "écart-type des seuils des juges / racine du nombre de juges.",
+        COMPLETE_JUDGES_RULE,
     ]
     for panel in panels:
         result = panel_result(panel)
         tables.append(result_table(panel, result, pass_mark))
+        paragraphs.append(counted_sentence(panel.title, result))
         if not result.n_items:
             paragraphs.append(
                 f"Panel « {panel.title} » : tous ses items ont été neutralisés dans la session ; "

@@ -10,6 +10,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     ValidationError,
 )
 
@@ -54,7 +55,10 @@ class ProbabilityField(OneNumberMessage, DecimalField):
 
 
 def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:
-    """One probability field (0 to 1) per item of the panel, prefilled with the judge's ratings."""
+    """One probability field (0 to 1) per item of the panel, prefilled with the judge's ratings.
+
+    A field may be left empty: the judge saves what is entered so far and comes back later.
+    """
 
     class RatingForm(FrenchForm):
         pass
@@ -63,7 +67,7 @@ def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:
         field = ProbabilityField(
             f"{version.item.external_id} v{version.number}",
             validators=[
-                InputRequired("Indiquez une probabilité entre 0 et 1."),
+                Optional(),
                 NumberRange(0, 1, "La probabilité doit être comprise entre 0 et 1."),
             ],
             default=current.get(version.id),

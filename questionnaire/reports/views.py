@@ -174,9 +174,28 @@ def angoff_rate(panel_id: int):
         values = {v.id: form[f"item_{v.id}"].data for v in versions}
         angoff.save_ratings(panel, current_user, values, current_time())
         db.session.commit()
-        flash(_("Vos estimations sont enregistrées."), "success")
-        return redirect(url_for("reports.angoff_summary", panel_id=panel.id))
-    return render_template("reports/angoff_rate.html", panel=panel, versions=versions, form=form)
+        progress = angoff.judge_progress(panel, current_user, versions)
+        if progress.complete:
+            complete = _(
+                "Vos estimations sont complètes : votre seuil compte dans le seuil recommandé."
+            )
+            flash(complete, "success")
+            return redirect(url_for("reports.angoff_summary", panel_id=panel.id))
+        flash(
+            _(
+                "Estimations enregistrées : %(rated)s item(s) sur %(total)s. Il en reste "
+                "%(left)s à estimer : vous pouvez revenir les saisir plus tard.",
+                rated=progress.rated,
+                total=progress.total,
+                left=len(progress.remaining),
+            ),
+            "success",
+        )
+        return redirect(url_for("reports.angoff_rate", panel_id=panel.id))
+    progress = angoff.judge_progress(panel, current_user, versions)
+    return render_template(
+        "reports/angoff_rate.html", panel=panel, versions=versions, form=form, progress=progress
+    )
 
 
 @bp.get("/angoff/<int:panel_id>")
@@ -192,7 +211,10 @@ def angoff_summary(panel_id: int):
         tables=(
             angoff.result_table(panel, result, pass_mark),
             angoff.judges_table(panel, result),
+            angoff.progress_table(panel),
         ),
+        counted=angoff.counted_sentence(panel.title, result),
+        rule=angoff.COMPLETE_JUDGES_RULE,
         fmt=format_value,
         transposed=transposed,
     )

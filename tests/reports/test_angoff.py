@@ -96,7 +96,8 @@ def test_ratings_are_checked_and_can_be_changed(client, make_user, sit_session, 
     response, names = _rate(client, panel.id, ["0.5", "1.5", "", "0.2"])
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "comprise entre 0 et 1" in html and "Indiquez une probabilité" in html
+    assert "comprise entre 0 et 1" in html  # an empty field is no error: it is left to rate
+    assert "Indiquez une probabilité" not in html
     assert f'aria-describedby="{names[1]}-stem {names[1]}-errors"' in html
     assert db.session.execute(select(AngoffRating)).first() is None
     _rate(client, panel.id, ["0.5", "0.5", "0.5", "0.5"])
@@ -268,3 +269,79 @@ def test_refused_panel_and_ratings_are_summarised_with_their_messages(
     assert summary.count("<li>") == 1 and f'href="#{names[0]}"' in summary
     assert re.search(r"<li><a [^>]+>[^<]+ : [^<]+</a></li>", summary)
     assert 'tabindex="-1" autofocus' in html
+
+
+def _ratings(db, judge) -> dict[int, int]:
+    rows = db.session.execute(select(AngoffRating).where(AngoffRating.judge_id == judge.id))
+    return {r.item_version_id: r.value_bp for r in rows.scalars()}
+
+
+def test_a_judge_saves_part_of_the_ratings_and_comes_back(
+    client, make_user, sit_session, db, clock
+):
+    session, _, _ = sit_session()
+    first = make_user(Role.JURY, email="juge1@example.org", name="Juge 1")
+    second = make_user(Role.JURY, email="juge2@example.org", name="Juge 2")
+    login(client, first.email)
+    panel = new_panel(client, db, session)
+    url = f"/rapports/angoff/{panel.id}/estimations"
+    response, names = _rate(client, panel.id, ["0,5", "", "0.7", " "])
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    ids = [int(name.removeprefix("item_")) for name in names]
+    assert _ratings(db, first) == {ids[0]: 5000, ids[2]: 7000}  # what was entered, kept
+    page = client.get(url).get_data(as_text=True)
+    assert "Il en reste 2 à estimer" in page  # the message after saving
+    assert "2 item(s) estimé(s) sur 4." in page and "Items restant à estimer (2)" in page
+    assert f'href="#item_{ids[1]}"' in page and f'href="#item_{ids[3]}"' in page
+    assert f'href="#item_{ids[0]}"' not in page
+    assert page.count("(à estimer)") == 2
+    saved = re.search(rf'<input[^>]*name="item_{ids[0]}"[^>]*>', page).group(0)
+    assert 'value="0.50"' in saved  # prefilled with what was saved
+
+    # meanwhile another judge completes the panel: only complete judges make the cut
+    login(client, second.email)
+    _rate(client, panel.id, ["0.4", "0.5", "0.6", "0.7"])  # 0.55
+    section = build_session_report(session, clock()).section("angoff")
+    row = section.tables[0].rows[0]
+    assert row[:3] == (1, 4, pytest.approx(0.55)) and row[8] == 1  # 1 counted, 1 left out
+    assert any("Seuls comptent les juges qui ont estimé tous les items" in p
+               for p in section.paragraphs)  # fmt: skip
+    assert (
+        "Panel « Panel » : seuil calculé sur 1 juge(s) à saisie complète et 4 item(s) ; "
+        "1 juge(s) à saisie incomplète non compté(s)."
+    ) in section.paragraphs
+    summary = client.get(f"/rapports/angoff/{panel.id}").get_data(as_text=True)
+    assert "Avancement des juges" in summary
+    assert re.search(r"Juge 1</th><td>2</td><td>2</td><td>non</td>", summary)
+    assert re.search(r"Juge 2</th><td>4</td><td>0</td><td>oui</td>", summary)
+
+    # the first judge comes back and finishes: now counted
+    login(client, first.email)
+    response, _ = _rate(client, panel.id, ["0.5", "0.6", "0.7", "0.8"])  # 0.65
+    assert response.headers["Location"].endswith(f"/rapports/angoff/{panel.id}")
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[:3] == (2, 4, pytest.approx(0.60)) and row[8] == 0
+
+    # emptying a field removes that rating: the judge is incomplete again
+    _rate(client, panel.id, ["0.5", "", "0.7", "0.8"])
+    assert set(_ratings(db, first)) == {ids[0], ids[2], ids[3]}
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[:3] == (1, 4, pytest.approx(0.55)) and row[8] == 1
+
+
+def test_progress_leaves_out_an_item_neutralised_since(client, make_user, sit_session, db):
+    session, _, attempts = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    panel = new_panel(client, db, session)
+    fourth = next(ai.version for ai in attempts[0].items if ai.position == 4)
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+    data = {"csrf_token": form_token(client, url), "item": fourth.id, "reason": "Ambigu"}
+    assert client.post(url, data=data).status_code == 302
+    values = {name: "0.5" for name in re.findall(r'name="(item_\d+)"', client.get(
+        f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True))}  # fmt: skip
+    values[f"item_{fourth.id}"] = ""  # the neutralised item is not needed
+    response, _ = _rate(client, panel.id, list(values.values()))
+    assert response.headers["Location"].endswith(f"/rapports/angoff/{panel.id}")  # complete
+    page = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
+    assert "3 item(s) estimé(s) sur 3." in page and "Items restant" not in page
+    assert "(neutralisé dans la session : hors calcul)" in page
