@@ -41,8 +41,14 @@ class Config:
     # Redis down on an exam morning must not stop candidates logging in: fall back to memory.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Failed logins tolerated for one account from one address (IPv6: one /64) in the window,
+    # then that pair is locked: a stranger who fails locks only their own pair.
     LOGIN_LOCKOUT_ATTEMPTS = 5
     LOGIN_LOCKOUT_MINUTES = 15
+    # Failed logins tolerated for one account from every address together in the same window,
+    # against a distributed attack; above LOGIN_LOCKOUT_ATTEMPTS, so that one address alone
+    # never locks the account for everyone.
+    LOGIN_ACCOUNT_CEILING = 20
     # Failed logins from one address (an exam centre behind one NAT logs in successfully freely).
     LOGIN_FAILURES_PER_ADDRESS = "50 per 5 minutes"
     # Reverse proxies in front of the application whose X-Forwarded-* headers are trusted.
@@ -98,9 +104,28 @@ def _hash_params(value: str) -> tuple[int, int, int]:
     return time_cost, memory_cost, parallelism
 
 
+def _positive_int(value: str) -> int:
+    """A whole number of at least 1 (a count or a duration that cannot be zero)."""
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def _rate_limit(value: str) -> str:
+    """A flask-limiter rate such as ``50 per 5 minutes`` (checked now: a malformed one would
+    otherwise be skipped at every request, the failure swallowed)."""
+    from limits import parse_many
+
+    parse_many(value)
+    return value
+
+
 # What a malformed value should have looked like, for the error message (French, for operators).
 EXPECTED_FORMS = {
     int: "un nombre entier",
+    _positive_int: "un nombre entier supérieur ou égal à 1",
+    _rate_limit: "une limite comme « 50 per 5 minutes »",
     _hash_params: "trois entiers séparés par des virgules, par ex. 2,19456,1",
 }
 
@@ -108,9 +133,10 @@ EXPECTED_FORMS = {
 ENVIRONMENT_SETTINGS = (
     ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", int),
     ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", str),
-    ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", int),
-    ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", int),
-    ("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", str),
+    ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", _positive_int),
+    ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", _positive_int),
+    ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "LOGIN_ACCOUNT_CEILING", _positive_int),
+    ("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", _rate_limit),
     ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", int),
     ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int),
     ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int),
@@ -167,6 +193,15 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
                 raise ConfigurationError(
                     f"{name} invalide : {value!r} (attendu : {EXPECTED_FORMS[cast]})"
                 ) from exc
+    ceiling = app_config.get("LOGIN_ACCOUNT_CEILING", Config.LOGIN_ACCOUNT_CEILING)
+    attempts = app_config.get("LOGIN_LOCKOUT_ATTEMPTS", Config.LOGIN_LOCKOUT_ATTEMPTS)
+    if ceiling <= attempts:
+        # one address alone would then lock the account for everyone: the lockout per address
+        # would protect nobody
+        raise ConfigurationError(
+            f"QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING invalide : {str(ceiling)!r} (attendu : un "
+            f"nombre supérieur à QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS, {attempts})"
+        )
     secret = os.environ.get("SECRET_KEY")
     if secret:
         app_config["SECRET_KEY"] = secret

@@ -1,15 +1,24 @@
-"""Login rate limits (flask-limiter): a lockout per account and a ceiling per address.
+"""Login rate limits (flask-limiter): failures counted per account and address, per account
+across every address, and per address.
 
 Only failed logins count, so an exam centre whose candidates share one address can log
-everybody in at once; the counters live in Redis when configured, shared by every process.
+everybody in at once. The lockout holds for the pair (account, address) that failed: whoever
+knows a candidate's e-mail and fails from elsewhere locks only their own pair, never the
+candidate at the centre, and a candidate who mistypes locks only their own account there. A
+higher ceiling for the account across every address still stops a distributed attack; a
+ceiling per address slows guessing over many accounts. An IPv6 address counts as its /64
+network, what one subscriber holds. The counters live in Redis when configured, shared by
+every process; ``questionnaire.security.lockout`` lets an administrator see and clear them.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
@@ -19,30 +28,70 @@ from questionnaire.clock import current_time
 from questionnaire.errors import MESSAGES, json_error
 from questionnaire.extensions import db
 from questionnaire.i18n import _
-
-limiter = Limiter(key_func=get_remote_address)
+from questionnaire.web import paris_time
 
 LOGIN_ENDPOINTS = frozenset({"auth.login", "api.login"})
 
+# Counter scopes, also the kind of lockout recorded on ``auth.login_blocked`` events.
+PAIR_SCOPE = "login-account-address"
+ACCOUNT_SCOPE = "login-account"
+ADDRESS_SCOPE = "login-address"
+
+
+def client_network(address: str | None) -> str:
+    """Where a login comes from: the IPv4 address, or the /64 network of an IPv6 address.
+
+    Every address of a /64 belongs to one subscriber: counting them apart would give an
+    attacker a fresh counter per address, and the account-wide ceiling (a lockout for everyone)
+    within reach of a single machine.
+    """
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+limiter = Limiter(key_func=lambda: client_network(get_remote_address()))
+
+
+# Marks the request whose login failed: only those count. On the request, not on ``g``, which
+# lives as long as the application context, and a test's requests share one.
+_FAILED = "questionnaire.login_failed"
+
 
 def record_login_failure(email: str, now: datetime) -> None:
-    """Count this failed login towards the limits and audit it (against the account, if any)."""
+    """Count this failed login towards the limits and audit it (against the account, if any).
+
+    The event's address tells an administrator's unlock which pairs the account has.
+    """
     from questionnaire.audit.services import record
     from questionnaire.auth.services import find_user_by_email
 
-    g.login_failed = True
+    request.environ[_FAILED] = True
     user = find_user_by_email(email)
     record("auth.login_failed", now, subject_id=user.id if user else None)
 
 
 def _login_failed(_response) -> bool:
-    return bool(g.get("login_failed"))
+    return bool(request.environ.get(_FAILED))
+
+
+def account_name(email: str) -> str:
+    """The account part of the counters' keys: the normalised e-mail."""
+    from questionnaire.auth.services import normalise_email
+
+    return normalise_email(email)[:254]
 
 
 def account_key() -> str:
     """The normalised e-mail a login targets; empty (limit skipped) when there is none."""
-    from questionnaire.auth.services import normalise_email
-
     try:
         if request.is_json:
             data = request.get_json(silent=True)
@@ -55,47 +104,106 @@ def account_key() -> str:
         return ""
     if not isinstance(email, str) or not email.strip():
         return ""
-    return normalise_email(email)[:254]
+    return account_name(email)
 
 
-def _lockout_limit() -> str:
+def pair_key(account: str, network: str) -> str:
+    """The counter of one account from one address; empty (not limited) if either is missing."""
+    return f"{account}|{network}" if account and network else ""
+
+
+def _account_address_key() -> str:
+    return pair_key(account_key(), client_network(get_remote_address()))
+
+
+def pair_limit() -> str:
     config = current_app.config
     return f"{config['LOGIN_LOCKOUT_ATTEMPTS']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes"
 
 
-def _lockout_message() -> str:
-    return _(
-        "Trop d'échecs de connexion pour ce compte : il est bloqué pendant %(minutes)s minutes. "
-        "Réessayez plus tard ou contactez l'administrateur.",
-        minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"],
-    )
+def account_limit() -> str:
+    config = current_app.config
+    return f"{config['LOGIN_ACCOUNT_CEILING']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes"
 
 
-def _address_message() -> str:
-    return _("Trop d'échecs de connexion depuis cette adresse : réessayez dans quelques minutes.")
+def _address_limit() -> str:
+    return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
 
 
-_account_lockout = limiter.shared_limit(
-    _lockout_limit,
-    scope="login-account",
-    key_func=account_key,
-    deduct_when=_login_failed,
-    error_message=_lockout_message,
+_pair_lockout = limiter.shared_limit(
+    pair_limit, scope=PAIR_SCOPE, key_func=_account_address_key, deduct_when=_login_failed
+)
+_account_ceiling = limiter.shared_limit(
+    account_limit, scope=ACCOUNT_SCOPE, key_func=account_key, deduct_when=_login_failed
 )
 _address_ceiling = limiter.shared_limit(
-    lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
-    scope="login-address",
-    deduct_when=_login_failed,
-    error_message=_address_message,
+    _address_limit, scope=ADDRESS_SCOPE, deduct_when=_login_failed
 )
 
 
 def login_limited(view: Callable) -> Callable:
-    """Apply the account lockout and the per-address ceiling to a login view."""
-    return _account_lockout(_address_ceiling(view))
+    """Apply the (account, address) lockout and both ceilings to a login view."""
+    return _pair_lockout(_account_ceiling(_address_ceiling(view)))
 
 
-def _record_blocked_login() -> None:
+def lock_end(reset_time: float) -> datetime:
+    """The limiter's reset time (seconds since the epoch), rounded up to the minute shown."""
+    return datetime.fromtimestamp(math.ceil(reset_time / 60) * 60, UTC)
+
+
+# What the person trying to log in reads: what happened and what to do. The same for an
+# e-mail with no account, so that it does not tell an attacker which accounts exist.
+_BLOCKED_MESSAGES: dict[str, Callable[[str], str]] = {
+    PAIR_SCOPE: lambda when: _(
+        "Trop d'échecs de connexion avec cette adresse électronique depuis ce poste ou ce "
+        "réseau : la connexion est bloquée %(when)s. Vérifiez l'adresse électronique et le "
+        "mot de passe avant de réessayer. Pour vous connecter avant (un examen, par exemple), "
+        "demandez à un administrateur de débloquer le compte.",
+        when=when,
+    ),
+    ACCOUNT_SCOPE: lambda when: _(
+        "Trop d'échecs de connexion avec cette adresse électronique, venus de plusieurs "
+        "réseaux : par précaution, la connexion est bloquée %(when)s, d'où que vous vous "
+        "connectiez. Si vous n'êtes pas à l'origine de ces essais, ou pour vous connecter "
+        "avant, prévenez un administrateur : il peut débloquer le compte.",
+        when=when,
+    ),
+    ADDRESS_SCOPE: lambda when: _(
+        "Trop d'échecs de connexion depuis ce poste ou ce réseau, tous comptes confondus : "
+        "les connexions qui en viennent sont suspendues %(when)s. Réessayez ensuite.",
+        when=when,
+    ),
+}
+
+
+def _lock_end_now() -> datetime | None:
+    """When the limit this request broke lets a login through again (None if unknown)."""
+    breached = limiter.current_limit
+    if breached is None:
+        return None
+    try:
+        return lock_end(breached.window.reset_time)
+    except limiter.storage.base_exceptions:
+        return None
+
+
+def _blocked_message(error: RateLimitExceeded) -> str:
+    scope = str(error.limit.scope)
+    message = _BLOCKED_MESSAGES.get(scope)
+    if message is None:
+        return error.description or MESSAGES[429][1]
+    end = _lock_end_now()
+    if end is not None:
+        when = _("jusqu'au %(moment)s", moment=paris_time(end))
+    elif scope == ADDRESS_SCOPE:
+        when = _("pendant quelques minutes")
+    else:
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        when = _("pendant %(minutes)s minutes au plus", minutes=minutes)
+    return message(when)
+
+
+def _record_blocked_login(error: RateLimitExceeded) -> None:
     from questionnaire.audit.services import record
     from questionnaire.auth.services import find_user_by_email
 
@@ -105,7 +213,7 @@ def _record_blocked_login() -> None:
         "auth.login_blocked",
         current_time(),
         subject_id=user.id if user else None,
-        details={"endpoint": request.endpoint},
+        details={"endpoint": request.endpoint, "lockout": str(error.limit.scope)},
     )
     db.session.commit()
 
@@ -117,7 +225,8 @@ def init_app(app: Flask) -> None:
     def too_many_requests(error: RateLimitExceeded):
         message = error.description or MESSAGES[429][1]
         if request.endpoint in LOGIN_ENDPOINTS:
-            _record_blocked_login()
+            message = _blocked_message(error)
+            _record_blocked_login(error)
         if is_api_request():
             return json_error(429, "too_many_requests", message)
         return render_template("errors/error.html", status=429, message=message), 429

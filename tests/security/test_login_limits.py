@@ -1,4 +1,8 @@
-"""Login lockout per account and failure ceiling per address (flask-limiter)."""
+"""Login lockout per (account, address), ceiling per account and per address (flask-limiter).
+
+The limiter counts with the system clock: time_machine freezes it at the app's frozen T0
+(08:00 UTC, 09:00 in Paris), so that deadlines read as written here.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,31 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from questionnaire import create_app
 from questionnaire.audit.models import AuditEvent
-from questionnaire.config import apply_environment
-from tests.conftest import PASSWORD, form_token
+from questionnaire.config import ConfigurationError, apply_environment
+from tests.conftest import PASSWORD, T0, form_token
+
+CENTRE = "192.0.2.10"  # an exam centre: every candidate behind one NAT address
+ELSEWHERE = "198.51.100.7"
 
 
-def _api_login(client, email, password):
-    return client.post("/api/v1/auth/login", json={"email": email, "password": password})
+def _api_login(client, email, password, address="127.0.0.1"):
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def _message(response) -> str:
+    return response.get_json()["error"]["message"]
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
 
 
 def _actions(db):
@@ -25,12 +47,12 @@ def _actions(db):
 
 @pytest.fixture
 def strict(app):
-    app.config.update(LOGIN_LOCKOUT_ATTEMPTS=3, LOGIN_LOCKOUT_MINUTES=10)
+    app.config.update(LOGIN_LOCKOUT_ATTEMPTS=3, LOGIN_LOCKOUT_MINUTES=10, LOGIN_ACCOUNT_CEILING=7)
     return app
 
 
 def test_an_account_is_locked_after_n_failures_even_with_the_right_password(
-    strict, client, make_user, db
+    strict, client, make_user, db, frozen
 ):
     user = make_user(email="cand@example.org")
     for _ in range(3):
@@ -39,13 +61,92 @@ def test_an_account_is_locked_after_n_failures_even_with_the_right_password(
     assert response.status_code == 429
     error = response.get_json()["error"]
     assert error["code"] == "too_many_requests"
-    assert "bloqué pendant 10 minutes" in error["message"]
+    assert error["message"] == (
+        "Trop d'échecs de connexion avec cette adresse électronique depuis ce poste ou ce "
+        "réseau : la connexion est bloquée jusqu'au 02/03/2026 à 09 h 10. Vérifiez l'adresse "
+        "électronique et le mot de passe avant de réessayer. Pour vous connecter avant (un "
+        "examen, par exemple), demandez à un administrateur de débloquer le compte."
+    )
     assert "Retry-After" in response.headers
     assert _actions(db) == ["auth.login_failed"] * 3 + ["auth.login_blocked"]
     blocked = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "auth.login_blocked")
     ).scalar_one()
     assert blocked.subject_id == user.id
+    assert blocked.details["lockout"] == "login-account-address"
+
+
+def test_the_lockout_holds_for_the_address_that_failed_not_for_the_account_elsewhere(
+    strict, client, make_user, frozen
+):
+    make_user(email="cand@example.org")
+    for _ in range(3):
+        _api_login(client, "cand@example.org", "wrong-password", address=ELSEWHERE)
+    assert _api_login(client, "cand@example.org", PASSWORD, address=ELSEWHERE).status_code == 429
+    # the candidate, at the exam centre, is not locked out by the stranger
+    assert _api_login(client, "cand@example.org", PASSWORD, address=CENTRE).status_code == 200
+
+
+def test_the_message_does_not_tell_whether_the_account_exists(strict, client, make_user, frozen):
+    make_user(email="cand@example.org")
+    for email in ("cand@example.org", "nobody@example.org"):
+        for _ in range(3):
+            _api_login(client, email, "wrong-password")
+    known = _api_login(client, "cand@example.org", PASSWORD)
+    unknown = _api_login(client, "nobody@example.org", PASSWORD)
+    assert known.status_code == unknown.status_code == 429
+    assert _message(known) == _message(unknown)
+
+
+def test_the_account_wide_ceiling_locks_the_account_from_every_address(
+    strict, client, make_user, db, frozen
+):
+    make_user(email="cand@example.org")
+    # a distributed attack: 3 + 3 + 1 failures, each address under its own lockout
+    for address, failures in (("203.0.113.1", 3), ("203.0.113.2", 3), ("203.0.113.3", 1)):
+        for _ in range(failures):
+            assert _api_login(client, "cand@example.org", "x", address=address).status_code == 401
+    response = _api_login(client, "cand@example.org", PASSWORD, address=CENTRE)
+    assert response.status_code == 429
+    assert _message(response) == (
+        "Trop d'échecs de connexion avec cette adresse électronique, venus de plusieurs "
+        "réseaux : par précaution, la connexion est bloquée jusqu'au 02/03/2026 à 09 h 10, "
+        "d'où que vous vous connectiez. Si vous n'êtes pas à l'origine de ces essais, ou pour "
+        "vous connecter avant, prévenez un administrateur : il peut débloquer le compte."
+    )
+    blocked = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "auth.login_blocked")
+    ).scalar_one()
+    assert blocked.details["lockout"] == "login-account"
+    frozen.shift(timedelta(minutes=10))
+    assert _api_login(client, "cand@example.org", PASSWORD, address=CENTRE).status_code == 200
+
+
+def test_one_ipv6_subscriber_counts_as_one_address(strict, client, make_user, frozen):
+    make_user(email="cand@example.org")
+    for host in ("1", "2", "3"):  # three addresses of one /64
+        _api_login(client, "cand@example.org", "x", address=f"2001:db8:0:5::{host}")
+    locked = _api_login(client, "cand@example.org", PASSWORD, address="2001:db8:0:5::99")
+    assert locked.status_code == 429
+    other_network = _api_login(client, "cand@example.org", PASSWORD, address="2001:db8:0:6::1")
+    assert other_network.status_code == 200
+
+
+def test_at_an_exam_centre_a_locked_candidate_locks_nobody_else(app, client, make_user, frozen):
+    app.config.update(LOGIN_LOCKOUT_ATTEMPTS=3, LOGIN_FAILURES_PER_ADDRESS="5 per 5 minutes")
+    make_user(email="alice@example.org")
+    make_user(email="bruno@example.org")
+    make_user(email="chloe@example.org")
+    for _ in range(3):
+        assert _api_login(client, "alice@example.org", "typo", address=CENTRE).status_code == 401
+    # Alice, locked, keeps trying: refused attempts count towards no limit
+    for _ in range(10):
+        assert _api_login(client, "alice@example.org", PASSWORD, address=CENTRE).status_code == 429
+    # Bruno mistypes once (4 failures from the centre, under its ceiling of 5), then logs in
+    assert _api_login(client, "bruno@example.org", "typo", address=CENTRE).status_code == 401
+    assert _api_login(client, "bruno@example.org", PASSWORD, address=CENTRE).status_code == 200
+    client.delete_cookie("questionnaire_session")
+    assert _api_login(client, "chloe@example.org", PASSWORD, address=CENTRE).status_code == 200
 
 
 def test_the_lockout_concerns_one_account_only(strict, client, make_user):
@@ -94,7 +195,7 @@ def test_the_login_page_and_the_api_share_the_counter_and_the_page_answers_in_fr
     )
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "Trop d&#39;échecs de connexion pour ce compte" in page
+    assert "Trop d&#39;échecs de connexion avec cette adresse électronique" in page
     assert "<!doctype html>" in page
 
 
@@ -105,7 +206,10 @@ def test_failures_from_one_address_are_capped_across_accounts(app, client, make_
         assert _api_login(client, f"guess{n}@example.org", "x").status_code == 401
     response = _api_login(client, "cand@example.org", PASSWORD)
     assert response.status_code == 429
-    assert "depuis cette adresse" in response.get_json()["error"]["message"]
+    assert _message(response).startswith(
+        "Trop d'échecs de connexion depuis ce poste ou ce réseau, tous comptes confondus : "
+        "les connexions qui en viennent sont suspendues jusqu'au "
+    )
 
 
 def test_redis_is_used_for_the_counters_when_configured(monkeypatch, tmp_path):
@@ -115,3 +219,40 @@ def test_redis_is_used_for_the_counters_when_configured(monkeypatch, tmp_path):
     apply_environment(config, str(tmp_path))
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert config["LOGIN_LOCKOUT_ATTEMPTS"] == 7
+
+
+def test_the_account_ceiling_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "30")
+    config = {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k"}
+    config.update(LOGIN_LOCKOUT_ATTEMPTS=5, LOGIN_ACCOUNT_CEILING=20)
+    apply_environment(config, str(tmp_path))
+    assert config["LOGIN_ACCOUNT_CEILING"] == 30
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "vingt", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "0", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "-5", "un nombre entier supérieur ou égal à 1"),
+        (
+            "QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS",
+            "50 par 5 minutes",
+            "une limite comme « 50 per 5 minutes »",
+        ),
+        # one address alone would lock the account for everyone
+        (
+            "QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING",
+            "5",
+            "un nombre supérieur à QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS, 5",
+        ),
+    ],
+)
+def test_a_malformed_limit_setting_is_refused_at_start_up(
+    monkeypatch, tmp_path, variable, value, expected
+):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=f"{variable} invalide : '{value}'") as error:
+        create_app("testing")
+    assert expected in str(error.value)
