@@ -16,6 +16,7 @@ from questionnaire.admin.forms import (
     questionnaire_form,
 )
 from questionnaire.audit.services import record_action
+from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import AccountError, create_user
 from questionnaire.banks.models import Theme
@@ -29,6 +30,12 @@ from questionnaire.exams.services import (
 )
 from questionnaire.extensions import db
 from questionnaire.roles import ROLE_LABELS
+from questionnaire.security.lockout import (
+    LockoutUnavailable,
+    locked_accounts,
+    lockout_of,
+    unlock_account,
+)
 
 ADMIN = Role.ADMIN
 
@@ -161,8 +168,13 @@ def edit_questionnaire(questionnaire_id: int):
 def list_users():
     value = request.args.get("role", "")
     role = Role(value) if value in {r.value for r in Role} else None
+    users = services.list_users(role)
+    try:
+        locked = locked_accounts(users, current_time())
+    except LockoutUnavailable:
+        locked = None
     return render_template(
-        "admin/users.html", users=services.list_users(role), role=role, roles=list(Role)
+        "admin/users.html", users=users, role=role, roles=list(Role), locked=locked
     )
 
 
@@ -228,4 +240,46 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(f"Compte de {user.email} modifié.", "success")
             return redirect(url_for(".list_users"))
-    return render_template("admin/user_form.html", form=form, user=user, labels=ROLE_LABELS)
+    try:
+        lockout = lockout_of(user, current_time())
+    except LockoutUnavailable:
+        lockout = None
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        labels=ROLE_LABELS,
+        lockout=lockout,
+        unlock_form=EmptyForm(),
+    )
+
+
+@bp.post("/utilisateurs/<int:user_id>/debloquer")
+@roles_required(ADMIN)
+def unlock_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            before = unlock_account(user, current_time())
+        except LockoutUnavailable:
+            db.session.rollback()
+            flash(
+                "Les compteurs de connexion (Redis) sont injoignables : le compte n'a pas été "
+                "débloqué. Réessayez dans un instant.",
+                "error",
+            )
+        else:
+            db.session.commit()
+            if before.is_locked:
+                flash(
+                    f"Connexion débloquée pour {user.email} : ses échecs sont effacés, "
+                    "depuis toutes les adresses.",
+                    "success",
+                )
+            else:
+                flash(
+                    f"Le compte {user.email} n'était pas bloqué ; ses échecs de connexion "
+                    "récents sont effacés.",
+                    "success",
+                )
+    return redirect(url_for(".edit_user", user_id=user.id))

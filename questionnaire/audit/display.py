@@ -96,6 +96,22 @@ def _format(value: object) -> str:
     return str(value).upper() if isinstance(value, str) else french_value(value)
 
 
+# the counter a blocked login ran into (``questionnaire.security.limits`` scopes)
+LOCKOUT_KINDS = {
+    "login-account-address": "ce compte depuis cette adresse",
+    "login-account": "ce compte depuis toutes les adresses (plafond du compte)",
+    "login-address": "cette adresse, tous comptes confondus",
+}
+
+
+def _lockout_kind(value: object) -> str:
+    return (
+        LOCKOUT_KINDS.get(value, french_value(value))
+        if isinstance(value, str)
+        else french_value(value)
+    )
+
+
 # key → (label, how its value reads); every key some ``record``/``record_action`` call writes
 DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     # attempts
@@ -138,6 +154,10 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "audit_events_deleted": ("Événements du journal supprimés", french_value),
     "accounts_pseudonymised": ("Comptes pseudonymisés", french_value),
     "endpoint": ("Point d'accès", french_value),
+    "lockout": ("Blocage", _lockout_kind),
+    "locked_until": ("Bloqué jusqu'au", _moment),
+    "account_wide": ("Bloqué depuis toutes les adresses", french_value),
+    "addresses": ("Bloqué depuis les adresses", french_value),
 }
 
 

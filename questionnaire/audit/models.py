@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "admin.enrolment_update": "modification d'une inscription (aménagements)",
     "admin.unenrol": "désinscription d'un candidat",
     "admin.user_update": "modification d'un compte (rôles, activation, mot de passe)",
+    "admin.user_unlock": "déblocage des connexions d'un compte",
     "certification.evaluation": "évaluation du jury",
     "certification.export": "export de la délibération",
     "certification.capitalise": "capitalisation d'un bloc (délibération)",

@@ -1,0 +1,159 @@
+"""An account's login lockout for administrators: whether and until when it holds, and unlocking.
+
+The counts are flask-limiter's, read and cleared through its strategy and storage, never kept
+here. Which addresses an account failed from (one counter each) comes from the audit log's
+``auth.login_failed`` events, the only record of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from limits import RateLimitItem, parse
+from sqlalchemy import select
+
+from questionnaire.audit.models import AuditEvent
+from questionnaire.audit.services import record_action
+from questionnaire.auth.models import User
+from questionnaire.extensions import db
+from questionnaire.security.limits import (
+    ACCOUNT_SCOPE,
+    PAIR_SCOPE,
+    account_limit,
+    account_name,
+    client_network,
+    limiter,
+    lock_end,
+    pair_key,
+    pair_limit,
+)
+
+# Failures audited a little before the window still count: another machine's clock, the time
+# between the audit (in the view) and the count (after the response).
+CLOCK_MARGIN = timedelta(minutes=1)
+
+
+class LockoutUnavailable(RuntimeError):
+    """The counters' storage (Redis) cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """An account's login lockout as the counters stand now."""
+
+    # the account-wide ceiling is reached: locked from every address until then
+    account_until: datetime | None
+    # (address, until): the addresses (IPv6: /64 networks) the account is locked from
+    addresses: tuple[tuple[str, datetime], ...]
+
+    @property
+    def is_locked(self) -> bool:
+        return self.account_until is not None or bool(self.addresses)
+
+    @property
+    def until(self) -> datetime | None:
+        """When the last of its locks ends."""
+        ends = [end for end in (self.account_until, *(u for _, u in self.addresses)) if end]
+        return max(ends, default=None)
+
+
+def _identifiers(key: str, scope: str) -> list[str]:
+    """The identifiers flask-limiter gives its strategy for a shared limit's key and scope."""
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
+    return [prefix, key, scope] if prefix else [key, scope]
+
+
+def _locked_until(item: RateLimitItem, key: str, scope: str) -> datetime | None:
+    stats = limiter.limiter.get_window_stats(item, *_identifiers(key, scope))
+    return lock_end(stats.reset_time) if stats.remaining <= 0 else None
+
+
+def _failure_networks(now: datetime, user_id: int | None = None) -> dict[int, set[str]]:
+    """The addresses each account failed to log in from within the window (audited)."""
+    since = now - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]) - CLOCK_MARGIN
+    query = (
+        select(AuditEvent.subject_id, AuditEvent.address)
+        .where(
+            AuditEvent.action == "auth.login_failed",
+            AuditEvent.occurred_at >= since,
+            AuditEvent.subject_id.is_not(None),
+        )
+        .distinct()
+    )
+    if user_id is not None:
+        query = query.where(AuditEvent.subject_id == user_id)
+    networks: dict[int, set[str]] = defaultdict(set)
+    for subject_id, address in db.session.execute(query):
+        if network := client_network(address):
+            networks[subject_id].add(network)
+    return networks
+
+
+def _lockout(account: str, networks: Iterable[str]) -> Lockout:
+    pair_item = parse(pair_limit())
+    try:
+        account_until = _locked_until(parse(account_limit()), account, ACCOUNT_SCOPE)
+        addresses = []
+        for network in sorted(networks):
+            until = _locked_until(pair_item, pair_key(account, network), PAIR_SCOPE)
+            if until is not None:
+                addresses.append((network, until))
+    except limiter.storage.base_exceptions as exc:
+        raise LockoutUnavailable(str(exc)) from exc
+    return Lockout(account_until, tuple(addresses))
+
+
+def lockout_of(user: User, now: datetime) -> Lockout:
+    """Whether the account is locked, from where and until when."""
+    networks = _failure_networks(now, user.id).get(user.id, set())
+    return _lockout(account_name(user.email), networks)
+
+
+def locked_accounts(users: Iterable[User], now: datetime) -> dict[int, datetime]:
+    """For each of ``users`` locked now, when its last lock ends.
+
+    Only accounts with a failure audited within the window are asked about: one query, then
+    one storage read per account and address that failed.
+    """
+    networks = _failure_networks(now)
+    locked = {}
+    for user in users:
+        if user.id in networks:
+            lockout = _lockout(account_name(user.email), networks[user.id])
+            if lockout.until is not None:
+                locked[user.id] = lockout.until
+    return locked
+
+
+def unlock_account(user: User, now: datetime) -> Lockout:
+    """Clear the account's failure counters (every address and account-wide), audited.
+
+    Returns the lockout as it stood, for the administrator's message.
+    """
+    account = account_name(user.email)
+    networks = _failure_networks(now, user.id).get(user.id, set())
+    before = _lockout(account, networks)
+    strategy = limiter.limiter
+    pair_item = parse(pair_limit())
+    try:
+        strategy.clear(parse(account_limit()), *_identifiers(account, ACCOUNT_SCOPE))
+        for network in networks:
+            strategy.clear(pair_item, *_identifiers(pair_key(account, network), PAIR_SCOPE))
+    except limiter.storage.base_exceptions as exc:
+        raise LockoutUnavailable(str(exc)) from exc
+    record_action(
+        "admin.user_unlock",
+        target=f"user:{user.id}",
+        subject_id=user.id,
+        details={
+            "locked_until": before.until.isoformat() if before.until else None,
+            "account_wide": before.account_until is not None,
+            "addresses": [address for address, _ in before.addresses],
+        },
+        now=now,
+    )
+    return before

@@ -1,0 +1,215 @@
+"""An administrator sees that an account's login is locked, until when and from where, and
+unlocks it (POST, CSRF, administrators only, audited).
+
+The limiter counts with the system clock: time_machine freezes it at the app's frozen T0
+(08:00 UTC, 09:00 in Paris); the default lockout lasts 15 minutes, so until 09 h 15.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from questionnaire import create_app
+from questionnaire.audit.models import AuditEvent
+from questionnaire.auth.models import Role
+from questionnaire.auth.services import create_user
+from questionnaire.extensions import db as _db
+from questionnaire.security.limits import limiter
+from tests.conftest import PASSWORD, T0, form_token, login
+
+STRANGER = "203.0.113.9"
+CENTRE = "192.0.2.10"
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def admin(frozen, make_user, client):
+    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
+    login(client, user.email)
+    return user
+
+
+@pytest.fixture
+def candidate(make_user):
+    return make_user(email="cand@example.org", name="Camille Candidate")
+
+
+def _attempt(app, password, address, email="cand@example.org"):
+    """A login from somewhere else than the administrator's browser."""
+    return app.test_client().post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def _lock_from(app, address, failures=5):
+    for _ in range(failures):
+        assert _attempt(app, "wrong-password", address).status_code == 401
+
+
+def _unlock_events(db):
+    return list(
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "admin.user_unlock")
+        ).scalars()
+    )
+
+
+def _text(html: str) -> str:
+    """What a reader sees: no tags, entities decoded, spaces collapsed."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_the_account_page_says_it_is_not_locked(client, admin, candidate, frozen):
+    page = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    assert "La connexion à ce compte n'est pas bloquée." in page
+    assert "Débloquer la connexion" not in page
+
+
+def test_the_account_page_and_the_list_show_a_lock_from_one_address(
+    app, client, admin, candidate, frozen
+):
+    _lock_from(app, STRANGER)
+    page = client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True)
+    text = _text(page)
+    assert "Ce compte est bloqué après trop d'échecs de connexion" in text
+    assert "depuis l'adresse 203.0.113.9 jusqu'au 02/03/2026 à 09 h 15" in text
+    assert "depuis toutes les adresses jusqu'au" not in text
+    assert f'action="/admin/utilisateurs/{candidate.id}/debloquer"' in page
+    listing = _text(client.get("/admin/utilisateurs").get_data(as_text=True))
+    assert "Camille Candidate cand@example.org Candidat actif connexion bloquée" in listing
+    assert listing.count("connexion bloquée") == 1  # the administrator's row has no marker
+
+
+def test_the_account_page_shows_the_account_wide_ceiling(app, client, admin, candidate, frozen):
+    for n in range(4):  # 5 failures from each of 4 addresses: 20, the default ceiling
+        _lock_from(app, f"203.0.113.{n + 1}")
+    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    assert "depuis toutes les adresses jusqu'au 02/03/2026 à 09 h 15" in text
+    assert _attempt(app, PASSWORD, CENTRE).status_code == 429
+
+
+def test_unlocking_clears_every_address_and_the_account_wide_count_and_is_audited(
+    app, client, admin, candidate, db, frozen
+):
+    for n in range(4):
+        _lock_from(app, f"203.0.113.{n + 1}")
+    url = f"/admin/utilisateurs/{candidate.id}"
+    response = client.post(f"{url}/debloquer", data={"csrf_token": form_token(client, url)})
+    assert response.status_code == 302 and response.headers["Location"] == url
+    page = _text(client.get(url).get_data(as_text=True))
+    assert (
+        "Connexion débloquée pour cand@example.org : ses échecs sont effacés, depuis toutes les "
+        "adresses." in page
+    )
+    assert "La connexion à ce compte n'est pas bloquée." in page
+    assert _attempt(app, PASSWORD, CENTRE).status_code == 200
+    assert _attempt(app, PASSWORD, "203.0.113.1").status_code == 200
+    # the counts start again from zero: 4 new failures leave the pair open
+    _lock_from(app, "203.0.113.2", failures=4)
+    assert _attempt(app, PASSWORD, "203.0.113.2").status_code == 200
+    [event] = _unlock_events(db)
+    assert (event.actor_id, event.subject_id, event.target) == (
+        admin.id,
+        candidate.id,
+        f"user:{candidate.id}",
+    )
+    assert event.details == {
+        "locked_until": "2026-03-02T08:15:00+00:00",
+        "account_wide": True,
+        "addresses": ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"],
+    }
+    journal = _text(client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True))
+    assert "déblocage des connexions d'un compte" in journal
+    assert "Bloqué jusqu'au : 02/03/2026 à 09 h 15" in journal
+    assert "Bloqué depuis toutes les adresses : Oui" in journal
+
+
+def test_unlocking_an_account_that_is_not_locked_says_so(client, admin, candidate, db, frozen):
+    url = f"/admin/utilisateurs/{candidate.id}"
+    client.post(f"{url}/debloquer", data={"csrf_token": form_token(client, url)})
+    page = _text(client.get(url).get_data(as_text=True))
+    assert "Le compte cand@example.org n'était pas bloqué" in page
+    assert len(_unlock_events(db)) == 1
+
+
+def test_the_blocked_login_names_its_lockout_in_the_journal(app, client, admin, candidate, frozen):
+    _lock_from(app, STRANGER)
+    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    journal = _text(client.get("/admin/journal?action=auth.login_blocked").get_data(as_text=True))
+    assert "Blocage : ce compte depuis cette adresse" in journal
+
+
+@pytest.mark.parametrize("role", [Role.CANDIDATE, Role.AUTHOR, Role.REVIEWER, Role.JURY])
+def test_only_an_administrator_can_unlock(app, client, make_user, candidate, db, frozen, role):
+    _lock_from(app, STRANGER)
+    someone = make_user(role, email="someone@example.org")
+    token = login(client, someone.email)
+    response = client.post(
+        f"/admin/utilisateurs/{candidate.id}/debloquer", data={"csrf_token": token}
+    )
+    assert response.status_code == 403
+    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    assert _unlock_events(db) == []
+
+
+def test_unlocking_without_the_csrf_token_is_refused(app, client, admin, candidate, db, frozen):
+    _lock_from(app, STRANGER)
+    response = client.post(f"/admin/utilisateurs/{candidate.id}/debloquer")
+    assert response.status_code == 400
+    assert "Jeton de sécurité (CSRF) absent ou invalide" in response.get_data(as_text=True)
+    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    assert _unlock_events(db) == []
+
+
+def test_unlocking_an_unknown_account_is_not_found(client, admin):
+    url = "/admin/utilisateurs"
+    response = client.post(
+        "/admin/utilisateurs/999/debloquer", data={"csrf_token": form_token(client, url)}
+    )
+    assert response.status_code == 404
+
+
+def test_unreachable_counters_are_said_on_the_pages_and_nothing_is_unlocked(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    # the value this test found, put back at its end (the limiter is one object for every app)
+    monkeypatch.setattr(limiter, "_storage_dead", False)
+    app = create_app({"CONFIG": "testing", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    with app.app_context():
+        _db.create_all()
+        create_user("admin@example.org", PASSWORD, "Ada", [Role.ADMIN], T0)
+        user = create_user("cand@example.org", PASSWORD, "Cand", [Role.CANDIDATE], T0)
+        _db.session.commit()
+        client = app.test_client()
+        token = login(client, "admin@example.org")  # logins fall back to memory counters
+        _attempt(app, "wrong-password", "203.0.113.9")  # a recent failure to ask Redis about
+        # Redis fails after the limiter last looked at it: the pages meet the failure themselves
+        monkeypatch.setattr(limiter, "_storage_dead", False)
+        page = client.get(f"/admin/utilisateurs/{user.id}")
+        assert page.status_code == 200
+        assert "Les compteurs de connexion (Redis) sont injoignables" in page.get_data(as_text=True)
+        listing = client.get("/admin/utilisateurs")
+        assert listing.status_code == 200
+        assert "les comptes bloqués ne peuvent pas être signalés ici" in listing.get_data(
+            as_text=True
+        )
+        response = client.post(
+            f"/admin/utilisateurs/{user.id}/debloquer",
+            data={"csrf_token": token},
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+        assert "le compte n'a pas été débloqué" in _text(response.get_data(as_text=True))
+        assert _unlock_events(_db) == []
+        _db.session.remove()
