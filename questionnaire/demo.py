@@ -1,4 +1,7 @@
-"""Demo data: accounts for every role and one open session per theme (idempotent)."""
+"""Demo data: accounts for every role, an open certification and training session per theme.
+
+Idempotent: a second run finds the demo's own rows by theme and title.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from questionnaire.banks.models import Theme
 from questionnaire.banks.services import load_banks
 from questionnaire.certification.loader import DATA_PATH, load_referentials
 from questionnaire.certification.services import ensure_enrolment
-from questionnaire.exams.models import ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.models import ExamSession, Questionnaire, ReleasePolicy, SessionPurpose
 from questionnaire.exams.services import (
     create_questionnaire,
     create_session,
@@ -43,6 +46,51 @@ def _ensure_user(email: str, name: str, roles, now: datetime):
     return user or create_user(email, DEMO_PASSWORD, name, roles, now)
 
 
+#: The demo's sessions of each questionnaire: their title prefix, purpose and correction policy.
+DEMO_SESSIONS = (
+    ("Session de démonstration", SessionPurpose.CERTIFICATION, ReleasePolicy.AFTER_CLOSE),
+    # training shows the correction at once: allowed there only
+    ("Entraînement", SessionPurpose.TRAINING, ReleasePolicy.IMMEDIATE),
+)
+
+
+def _open_demo_session(
+    questionnaire: Questionnaire,
+    title: str,
+    purpose: SessionPurpose,
+    release: ReleasePolicy,
+    now: datetime,
+) -> ExamSession:
+    """The demo's session of that title, created or reopened for 90 days."""
+    session = (
+        db.session.execute(
+            select(ExamSession)
+            .where(ExamSession.questionnaire_id == questionnaire.id, ExamSession.title == title)
+            .order_by(ExamSession.id)
+        )
+        .scalars()
+        .first()
+        if questionnaire.id
+        else None
+    )
+    if session is None:
+        return create_session(
+            questionnaire,
+            title,
+            now - timedelta(hours=1),
+            now + timedelta(days=90),
+            now,
+            release,
+            purpose,
+        )
+    # a demo database made before training sessions existed showed its certification
+    # corrections at submission: the demo's own rows follow the current rule
+    session.purpose, session.release_policy = purpose, release
+    if not session.is_open(now):
+        session.opens_at, session.closes_at = now - timedelta(hours=1), now + timedelta(days=90)
+    return session
+
+
 def prepare_demo(now: datetime) -> str:
     """Migrate, load the shipped banks, create accounts and open sessions; returns a summary."""
     upgrade()
@@ -55,7 +103,6 @@ def prepare_demo(now: datetime) -> str:
     lines = []
     for theme in db.session.execute(select(Theme).order_by(Theme.position)).scalars():
         title = f"Démonstration — {theme.title}"
-        session_title = f"Session de démonstration — {theme.title}"
         # the demo's own rows, found by theme and title: what administrators added beside them
         # (another session of the questionnaire, a questionnaire of the same title) is left alone
         questionnaire = (
@@ -71,34 +118,13 @@ def prepare_demo(now: datetime) -> str:
             questionnaire = create_questionnaire(
                 theme, title, DEMO_ITEMS, DEMO_MINUTES, now, blueprint=default_blueprint(theme)
             )
-        session = (
-            db.session.execute(
-                select(ExamSession)
-                .where(
-                    ExamSession.questionnaire_id == questionnaire.id,
-                    ExamSession.title == session_title,
-                )
-                .order_by(ExamSession.id)
+        for prefix, purpose, release in DEMO_SESSIONS:
+            session = _open_demo_session(
+                questionnaire, f"{prefix} — {theme.title}", purpose, release, now
             )
-            .scalars()
-            .first()
-            if questionnaire.id
-            else None
-        )
-        if session is None:
-            session = create_session(
-                questionnaire,
-                session_title,
-                now - timedelta(hours=1),
-                now + timedelta(days=90),
-                now,
-                ReleasePolicy.IMMEDIATE,
-            )
-        elif not session.is_open(now):
-            session.opens_at, session.closes_at = now - timedelta(hours=1), now + timedelta(days=90)
-        db.session.flush()
-        enrol(session, candidate, now)
-        lines.append(f"- {session.title} (session {session.id})")
+            db.session.flush()
+            enrol(session, candidate, now)
+            lines.append(f"- {session.title} ({purpose.label}, session {session.id})")
     history = simulate_history(
         now, current_app.config.get("DEMO_HISTORY_ATTEMPTS", 0 if current_app.testing else 300)
     )

@@ -173,7 +173,7 @@ def loaded_bank(db, clock, write_bank):
 @pytest.fixture
 def make_session(db, clock, loaded_bank, make_user):
     """A questionnaire + open session with an enrolled candidate; returns (session, candidate)."""
-    from questionnaire.exams.models import ReleasePolicy
+    from questionnaire.exams.models import ReleasePolicy, SessionPurpose
     from questionnaire.exams.services import create_questionnaire, create_session, enrol
 
     def _make(
@@ -182,7 +182,8 @@ def make_session(db, clock, loaded_bank, make_user):
         duration: int = 30,
         extra: int = 0,
         pass_mark_bp: int = 6000,
-        release: ReleasePolicy = ReleasePolicy.IMMEDIATE,
+        release: ReleasePolicy = ReleasePolicy.AFTER_CLOSE,
+        purpose: SessionPurpose | None = None,
         blueprint: dict | None = None,
         candidate=None,
         theme=None,
@@ -204,8 +205,17 @@ def make_session(db, clock, loaded_bank, make_user):
             shuffle_options=shuffle,
         )
         opens = clock() + opens_in
+        if purpose is None:  # « dès la remise » is for training sessions only
+            immediate = release is ReleasePolicy.IMMEDIATE
+            purpose = SessionPurpose.TRAINING if immediate else SessionPurpose.CERTIFICATION
         session = create_session(
-            questionnaire, "Session test", opens, opens + timedelta(days=1), clock(), release
+            questionnaire,
+            "Session test",
+            opens,
+            opens + timedelta(days=1),
+            clock(),
+            release,
+            purpose,
         )
         candidate = candidate or make_user()
         enrol(session, candidate, clock(), extra_time_percent=extra)

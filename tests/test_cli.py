@@ -84,8 +84,15 @@ def test_demo_prepares_accounts_and_open_sessions_idempotently(
             prepare_demo(clock())
             clock.advance(days=1)
         assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 6
-        sessions = db.session.execute(select(ExamSession)).scalars().all()
-        assert len(sessions) == 4 and all(s.is_open(clock()) for s in sessions)
+        sessions = db.session.execute(select(ExamSession).order_by(ExamSession.id)).scalars().all()
+        assert len(sessions) == 8 and all(s.is_open(clock()) for s in sessions)
+        # per theme, a certification session (correction after the close) and a training one
+        # (correction at submission, allowed for training only)
+        assert (
+            sorted((s.purpose.value, s.release_policy.value) for s in sessions)
+            == [("certification", "after_close")] * 4 + [("training", "immediate")] * 4
+        )
+        assert len({s.questionnaire.theme_id for s in sessions if s.is_training}) == 4
         candidate = db.session.execute(
             select(User).where(User.email == "candidat@example.org")
         ).scalar_one()

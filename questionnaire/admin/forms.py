@@ -14,6 +14,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,7 +31,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from questionnaire.banks.models import Theme
-from questionnaire.exams.models import ReleasePolicy
+from questionnaire.exams.models import ReleasePolicy, SessionPurpose
+from questionnaire.exams.services import IMMEDIATE_FOR_TRAINING_ONLY
 from questionnaire.forms import FrenchForm
 from questionnaire.roles import Role
 
@@ -156,17 +158,42 @@ class SessionForm(FrenchForm):
         format="%Y-%m-%dT%H:%M",
         validators=[InputRequired("Indiquez la date de clôture."), paris_time],
     )
+    purpose = RadioField(
+        "Nature de la session",
+        choices=[
+            SelectChoice(
+                SessionPurpose.CERTIFICATION.value,
+                "Certification : les copies comptent pour les compétences et les blocs",
+            ),
+            SelectChoice(
+                SessionPurpose.TRAINING.value,
+                "Entraînement : les copies ne comptent ni pour la certification ni dans les "
+                "rapports de la CPNE",
+            ),
+        ],
+        default=SessionPurpose.CERTIFICATION.value,
+        validators=[InputRequired("Choisissez la nature de la session.")],
+        invalid_choice_message="Choisissez la nature de la session.",
+        description="Elle ne peut plus changer une fois des copies commencées.",
+    )
     release_policy = SelectField(
         "Publication de la correction",
         choices=[SelectChoice(p.value, p.label) for p in ReleasePolicy],
         default=ReleasePolicy.AFTER_CLOSE.value,
         description=(
             "La correction révèle les bonnes réponses. « Dès la remise » les montre à chaque "
-            "candidat qui remet sa copie alors que d'autres peuvent encore composer : à réserver "
-            "aux sessions d'entraînement. Après la clôture, elle n'est publiée qu'une fois toutes "
+            "candidat qui remet sa copie alors que d'autres peuvent encore composer : il n'est "
+            "permis que pour les sessions d'entraînement. Après la clôture, elle n'est publiée qu'une fois toutes "
             "les copies terminées (temps supplémentaire et incidents compris)."
         ),
     )
+
+    def validate_release_policy(self, field) -> None:
+        if (
+            field.data == ReleasePolicy.IMMEDIATE.value
+            and self.purpose.data != SessionPurpose.TRAINING.value
+        ):
+            raise ValidationError(IMMEDIATE_FOR_TRAINING_ONLY)
 
 
 class EnrolForm(FrenchForm):

@@ -15,12 +15,22 @@ from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import AccountError, find_user_by_email, hash_password
 from questionnaire.csvfiles import records_with_lines
-from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.models import (
+    Enrolment,
+    ExamSession,
+    Questionnaire,
+    ReleasePolicy,
+    SessionPurpose,
+)
 from questionnaire.exams.services import (
     CLOSED_SESSION_ENROLMENT,
+    PURPOSE_LOCKED,
     ExamConfigError,
+    PurposeLocked,
+    ReleasePolicyRefused,
     attempts_still_answering,
     check_blueprint,
+    check_release_policy,
     correction_may_be_public,
     enrol,
 )
@@ -94,7 +104,7 @@ def update_questionnaire(
 # ---------------------------------------------------------------- sessions
 
 
-class ImmediateReleaseRefused(ExamConfigError):
+class ImmediateReleaseRefused(ReleasePolicyRefused):
     """The correction would become public to some while others compose: the policy stays."""
 
 
@@ -105,7 +115,10 @@ def reschedule(
     closes_at: datetime,
     release_policy: ReleasePolicy,
     now: datetime,
+    purpose: SessionPurpose | None = None,
 ) -> None:
+    """Change a session's calendar, correction policy and purpose (kept when ``None``)."""
+    purpose = purpose or session.purpose
     if closes_at <= opens_at:
         raise ExamConfigError("La clôture doit suivre l'ouverture.")
     if session.is_closed(now) and closes_at > now:
@@ -115,12 +128,16 @@ def reschedule(
             "Une session close ne peut pas être rouverte (sa correction a pu être publiée) : "
             "créez une nouvelle session pour les candidats qui n'ont pas composé."
         )
+    started = bool(
+        db.session.scalar(select(func.count(Attempt.id)).where(Attempt.session_id == session.id))
+    )
+    if purpose is not session.purpose and started:
+        raise PurposeLocked(PURPOSE_LOCKED)
+    check_release_policy(purpose, release_policy)
     if (
         release_policy is ReleasePolicy.IMMEDIATE
         and session.release_policy is not ReleasePolicy.IMMEDIATE
-        and db.session.scalar(
-            select(func.count(Attempt.id)).where(Attempt.session_id == session.id)
-        )
+        and started
     ):
         raise ImmediateReleaseRefused(
             "« Dès la remise » ne peut plus être choisi : des copies sont déjà commencées, et "
@@ -129,6 +146,7 @@ def reschedule(
     session.title = title
     session.opens_at, session.closes_at = opens_at, closes_at
     session.release_policy = release_policy
+    session.purpose = purpose
     record_action(
         "admin.session",
         target=f"session:{session.id}",

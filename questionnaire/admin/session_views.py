@@ -20,8 +20,19 @@ from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
 from questionnaire.clock import current_time
-from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
-from questionnaire.exams.services import ExamConfigError, create_session
+from questionnaire.exams.models import (
+    Enrolment,
+    ExamSession,
+    Questionnaire,
+    ReleasePolicy,
+    SessionPurpose,
+)
+from questionnaire.exams.services import (
+    ExamConfigError,
+    PurposeLocked,
+    ReleasePolicyRefused,
+    create_session,
+)
 from questionnaire.extensions import db
 
 ADMIN = Role.ADMIN
@@ -63,7 +74,10 @@ def new_session():
                 to_utc(form.closes_at.data),
                 current_time(),
                 ReleasePolicy(form.release_policy.data),
+                SessionPurpose(form.purpose.data),
             )
+        except ReleasePolicyRefused as exc:
+            form.release_policy.errors.append(str(exc))
         except ExamConfigError as exc:
             form.closes_at.errors.append(str(exc))
         else:
@@ -87,6 +101,7 @@ def edit_session(session_id: int):
             to_local(session.closes_at),
         )
         form.release_policy.data = session.release_policy.value
+        form.purpose.data = session.purpose.value
     if form.validate_on_submit():
         try:
             services.reschedule(
@@ -96,8 +111,11 @@ def edit_session(session_id: int):
                 to_utc(form.closes_at.data),
                 ReleasePolicy(form.release_policy.data),
                 current_time(),
+                SessionPurpose(form.purpose.data),
             )
-        except services.ImmediateReleaseRefused as exc:
+        except PurposeLocked as exc:
+            form.purpose.errors.append(str(exc))
+        except ReleasePolicyRefused as exc:
             form.release_policy.errors.append(str(exc))
         except ExamConfigError as exc:
             form.closes_at.errors.append(str(exc))

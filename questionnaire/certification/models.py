@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -250,6 +250,8 @@ class PrerequisiteRecord(_EnrolmentRecord, db.Model):
     prerequisite_id: Mapped[int] = mapped_column(
         ForeignKey("certification_prerequisite.id"), index=True
     )
+    #: The day the candidate actually met the prerequisite (``recorded_at`` is the attestation).
+    met_on: Mapped[date]
 
     prerequisite: Mapped[Prerequisite] = relationship(lazy="joined")
 

@@ -26,8 +26,9 @@ from questionnaire.certification.models import (
     Prerequisite,
     PrerequisiteRecord,
 )
-from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
+from questionnaire.web import PARIS
 
 __all__ = ["CertificationError", "load_referentials"]
 
@@ -164,7 +165,10 @@ def record_prerequisite(
     if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
         raise CertificationError("Ce prérequis est déjà attesté.")
     attestation = PrerequisiteRecord(
-        prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now
+        prerequisite=prerequisite,
+        recorded_by=recorded_by,
+        recorded_at=now,
+        met_on=now.astimezone(PARIS).date(),
     )
     enrolment.prerequisite_records.append(attestation)
     db.session.flush()
@@ -175,12 +179,14 @@ def record_prerequisite(
 
 
 def exam_accommodations(user_id: int) -> list[Enrolment]:
-    """The candidate's questionnaire enrolments that carry extra time or a note."""
+    """The candidate's certification-session enrolments that carry extra time or a note."""
     return list(
         db.session.execute(
             select(Enrolment)
+            .join(ExamSession, Enrolment.session_id == ExamSession.id)
             .where(
                 Enrolment.user_id == user_id,
+                ExamSession.purpose == SessionPurpose.CERTIFICATION,
                 (Enrolment.extra_time_percent > 0) | (Enrolment.accommodation_note.is_not(None)),
             )
             .order_by(Enrolment.created_at)
@@ -285,7 +291,10 @@ def referential_spec(certification: Certification) -> rules.ReferentialSpec:
 
 
 def questionnaire_sittings(user_ids: list[int]) -> dict[int, list[rules.Sitting]]:
-    """Per candidate, every final graded questionnaire attempt, dated when their time ended."""
+    """Per candidate, every final graded questionnaire attempt, dated when their time ended.
+
+    Training sessions are left out: their copies never count toward a certification.
+    """
     rows = db.session.execute(
         select(Attempt, Theme.slug)
         .join(ExamSession, Attempt.session_id == ExamSession.id)
@@ -293,6 +302,7 @@ def questionnaire_sittings(user_ids: list[int]) -> dict[int, list[rules.Sitting]
         .join(Theme, Questionnaire.theme_id == Theme.id)
         .where(
             Attempt.user_id.in_(user_ids),
+            ExamSession.purpose == SessionPurpose.CERTIFICATION,
             Attempt.status.in_(FINAL_STATUSES),
             Attempt.score.is_not(None),
             Attempt.max_score.is_not(None),

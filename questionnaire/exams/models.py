@@ -32,6 +32,17 @@ class ReleasePolicy(enum.StrEnum):
         }[self.value]
 
 
+class SessionPurpose(enum.StrEnum):
+    """Whether a session's copies count toward the certification or only train the candidate."""
+
+    CERTIFICATION = "certification"
+    TRAINING = "training"
+
+    @property
+    def label(self) -> str:
+        return {"certification": "certification", "training": "entraînement"}[self.value]
+
+
 class Questionnaire(db.Model):
     """A form specification: theme, length, duration, pass mark, blueprint, shuffling."""
 
@@ -81,6 +92,17 @@ class ExamSession(db.Model):
         ),
         default=ReleasePolicy.AFTER_CLOSE,
     )
+    #: Training copies never count toward a certification nor feed the CPNE's statistics.
+    purpose: Mapped[SessionPurpose] = mapped_column(
+        Enum(
+            SessionPurpose,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=SessionPurpose.CERTIFICATION,
+        server_default=SessionPurpose.CERTIFICATION.value,
+    )
     released_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
@@ -92,6 +114,10 @@ class ExamSession(db.Model):
 
     def is_closed(self, now: datetime) -> bool:
         return now >= self.closes_at
+
+    @property
+    def is_training(self) -> bool:
+        return self.purpose is SessionPurpose.TRAINING
 
 
 class Enrolment(db.Model):

@@ -10,14 +10,45 @@ from sqlalchemy import func, select
 
 from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
-from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.models import (
+    Enrolment,
+    ExamSession,
+    Questionnaire,
+    ReleasePolicy,
+    SessionPurpose,
+)
 from questionnaire.extensions import db
 
 CLOSED_SESSION_ENROLMENT = "La session est close : on ne peut plus y inscrire de candidat."
 
 
+IMMEDIATE_FOR_TRAINING_ONLY = (
+    "« Dès la remise » est réservé aux sessions d'entraînement : chaque copie remise montrerait "
+    "les bonnes réponses alors que d'autres candidats composent encore, ce qu'une session de "
+    "certification ne peut pas permettre. Choisissez une autre publication ou l'entraînement."
+)
+PURPOSE_LOCKED = (
+    "La nature de la session (certification ou entraînement) ne peut plus changer : des copies "
+    "sont déjà commencées, et elles compteraient ou non pour la certification après coup."
+)
+
+
 class ExamConfigError(ValueError):
     """A questionnaire or session cannot be set up as asked."""
+
+
+class ReleasePolicyRefused(ExamConfigError):
+    """The correction policy does not fit the session (its purpose, its started copies)."""
+
+
+class PurposeLocked(ExamConfigError):
+    """Copies are started: whether they count toward the certification is settled."""
+
+
+def check_release_policy(purpose: SessionPurpose, release_policy: ReleasePolicy) -> None:
+    """Refuse a correction shown at submission outside training: it exposes the answer keys."""
+    if release_policy is ReleasePolicy.IMMEDIATE and purpose is not SessionPurpose.TRAINING:
+        raise ReleasePolicyRefused(IMMEDIATE_FOR_TRAINING_ONLY)
 
 
 def published_counts_by_topic(theme: Theme) -> Counter[str]:
@@ -108,15 +139,18 @@ def create_session(
     closes_at: datetime,
     now: datetime,
     release_policy: ReleasePolicy = ReleasePolicy.AFTER_CLOSE,
+    purpose: SessionPurpose = SessionPurpose.CERTIFICATION,
 ) -> ExamSession:
     if closes_at <= opens_at:
         raise ExamConfigError("La clôture doit suivre l'ouverture.")
+    check_release_policy(purpose, release_policy)
     session = ExamSession(
         questionnaire=questionnaire,
         title=title,
         opens_at=opens_at,
         closes_at=closes_at,
         release_policy=release_policy,
+        purpose=purpose,
         created_at=now,
     )
     db.session.add(session)

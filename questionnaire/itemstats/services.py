@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from analytics import AnalyticsInputError, distractor_analysis, item_stats
 from questionnaire.attempts.models import Attempt
 from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
-from questionnaire.exams.models import ExamSession, Questionnaire
+from questionnaire.exams.models import ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.itemstats.charts import option_chart, trend_chart
 from questionnaire.itemstats.flags import THRESHOLDS, FlagExplanation, explain_all, severity
@@ -31,6 +31,15 @@ STAT_COLUMNS = ("facility", "sd", "r_total", "r_rest", "d27", "alpha_if_deleted"
 OPTION_COLUMNS = ("proportion", "p_upper", "p_lower")
 
 log = logging.getLogger(__name__)
+
+
+#: Training copies are left out of the statistics that judge items: a correction shown at
+#: submission exposes the keys to the next candidates, and nothing is at stake.
+TRAINING_EXCLUDED = (
+    "Les sessions d'entraînement n'entrent pas dans les statistiques d'items : leur correction "
+    "peut être montrée dès la remise et leurs copies ne sont pas passées dans les conditions "
+    "de l'examen."
+)
 
 
 class StatisticsError(ValueError):
@@ -115,7 +124,10 @@ def _store_cumulated(
         select(ExamSession)
         .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
         .join(SessionStatistics, SessionStatistics.session_id == ExamSession.id)
-        .where(Questionnaire.theme_id == theme_id)
+        .where(
+            Questionnaire.theme_id == theme_id,
+            ExamSession.purpose == SessionPurpose.CERTIFICATION,
+        )
         .order_by(ExamSession.closes_at, ExamSession.id)
     ).scalars()
     loaded = combine([cache.get(s.id) or load_session_responses(s) for s in sessions])
@@ -136,6 +148,8 @@ def refresh_session_statistics(session: ExamSession, now: datetime) -> int:
 
     Call it when a session closes; ``refresh_statistics`` catches up on any it missed.
     """
+    if session.is_training:
+        raise StatisticsError(TRAINING_EXCLUDED)
     if not session.is_closed(now):
         raise StatisticsError(
             "Les statistiques d'une session ne sont calculées qu'après sa clôture."
@@ -150,8 +164,10 @@ def statistics_on_close(session: ExamSession, now: datetime) -> bool:
 
     A failure is logged and the session stays pending, so ``questionnaire analytics refresh``
     computes it later. Attempts still running keep their own deadline: their grading makes the
-    session pending again, and the next refresh folds them in.
+    session pending again, and the next refresh folds them in. A training session has none.
     """
+    if session.is_training:
+        return False
     try:
         refresh_session_statistics(session, now)
     except StatisticsError:
@@ -179,6 +195,7 @@ def pending_sessions(now: datetime) -> list[ExamSession]:
             .outerjoin(last_graded, last_graded.c.session_id == ExamSession.id)
             .where(
                 ExamSession.closes_at <= now,
+                ExamSession.purpose == SessionPurpose.CERTIFICATION,
                 or_(
                     SessionStatistics.id.is_(None),
                     last_graded.c.graded_at > SessionStatistics.computed_at,

@@ -70,6 +70,13 @@ def reports_session(
     if session is None:
         click.echo(f"Session {session_id} introuvable.", err=True)
         sys.exit(1)
+    if session.is_training:
+        click.echo(
+            f"La session {session_id} est une session d'entraînement : "
+            "elle n'entre pas dans les rapports de la CPNE.",
+            err=True,
+        )
+        sys.exit(1)
     try:
         report = build_session_report(session, current_time(), reference=reference, focal=focal)
     except DifChoiceError as exc:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from analytics import ResponseData, prepare
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
-from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
+from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.itemstats.flags import FEW_ATTEMPTS
 from questionnaire.reports.drift import DRIFT_METHOD, drift_table
@@ -49,6 +49,7 @@ def period_sessions(theme: Theme, first: datetime, last: datetime) -> list[ExamS
             .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
             .where(
                 Questionnaire.theme_id == theme.id,
+                ExamSession.purpose == SessionPurpose.CERTIFICATION,  # training stays out
                 ExamSession.opens_at >= first,
                 ExamSession.opens_at < last,
             )

@@ -12,7 +12,7 @@ from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role
 from questionnaire.banks.models import Theme
 from questionnaire.clock import current_time
-from questionnaire.exams.models import ExamSession
+from questionnaire.exams.models import ExamSession, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.i18n import _
 from questionnaire.reports import angoff, bp, services
@@ -29,7 +29,7 @@ READERS = (Role.JURY, Role.ADMIN)
 
 def _session_or_404(session_id: int) -> ExamSession:
     session = db.session.get(ExamSession, session_id)
-    if session is None:
+    if session is None or session.is_training:  # training copies stay out of the CPNE's reports
         abort(404)
     return session
 
@@ -57,7 +57,9 @@ def _download(content: bytes, fmt: str, stem: str) -> Response:
 @roles_required(*READERS)
 def index():
     sessions = db.session.execute(
-        select(ExamSession).order_by(ExamSession.opens_at.desc())
+        select(ExamSession)
+        .where(ExamSession.purpose == SessionPurpose.CERTIFICATION)
+        .order_by(ExamSession.opens_at.desc())
     ).scalars()
     return render_template("reports/index.html", sessions=list(sessions))
 

@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from questionnaire.admin.forms import to_local
 from questionnaire.auth.models import Role, User
-from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
+from questionnaire.exams.models import (
+    Enrolment,
+    ExamSession,
+    Questionnaire,
+    ReleasePolicy,
+    SessionPurpose,
+)
 from questionnaire.exams.services import correction_released
 from tests.conftest import PASSWORD, form_token, login
 
@@ -92,7 +98,15 @@ def test_questionnaire_with_attempts_cannot_change(client, admin, make_session, 
     assert session.questionnaire.duration_minutes == 30
 
 
-def new_session(client, existing, title, opens_at, closes_at, release_policy="immediate"):
+def new_session(
+    client,
+    existing,
+    title,
+    opens_at,
+    closes_at,
+    release_policy="after_close",
+    purpose="certification",
+):
     """Create a session of ``existing``'s questionnaire through the form."""
     url = "/admin/sessions/nouvelle"
     data = {
@@ -102,6 +116,7 @@ def new_session(client, existing, title, opens_at, closes_at, release_policy="im
         "opens_at": opens_at,
         "closes_at": closes_at,
         "release_policy": release_policy,
+        "purpose": purpose,
     }
     return client.post(url, data=data)
 
@@ -573,7 +588,8 @@ def test_a_closed_session_cannot_be_reopened_by_its_dates(client, admin, make_se
         "title": "Rouverte",
         "opens_at": to_local(session.opens_at).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": to_local(clock() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-        "release_policy": "immediate",
+        "release_policy": "after_close",
+        "purpose": "certification",
     }
     html = client.post(edit, data=data).get_data(as_text=True)
     assert "Une session close ne peut pas être rouverte" in html
@@ -762,7 +778,7 @@ def test_once_a_copy_is_started_the_policy_cannot_become_immediate(
     """Handed-in copies would show the keys to candidates still composing the same items."""
     from questionnaire.attempts.services import start_attempt
 
-    session, _ = make_session(release=ReleasePolicy.AFTER_CLOSE)
+    session, _ = make_session(release=ReleasePolicy.AFTER_CLOSE, purpose=SessionPurpose.TRAINING)
     edit = f"/admin/sessions/{session.id}/modifier"
     data = {
         "csrf_token": form_token(client, edit),
@@ -770,6 +786,7 @@ def test_once_a_copy_is_started_the_policy_cannot_become_immediate(
         "opens_at": to_local(session.opens_at).strftime("%Y-%m-%dT%H:%M"),
         "closes_at": to_local(session.closes_at).strftime("%Y-%m-%dT%H:%M"),
         "release_policy": "immediate",
+        "purpose": "training",
     }
     start_attempt(session.enrolments[0], clock(), 30)
     db.session.commit()

@@ -81,11 +81,17 @@ def pass_theme(db, clock, loaded_bank, make_session):
     themes = {}
 
     def _pass(
-        candidate, theme: str, *, passed: bool = True, at=None, status=AttemptStatus.SUBMITTED
+        candidate,
+        theme: str,
+        *,
+        passed: bool = True,
+        at=None,
+        status=AttemptStatus.SUBMITTED,
+        purpose=None,
     ):
         if theme not in themes:
             themes[theme] = loaded_bank(bank_yaml(theme, prefix=theme[:3].upper()), theme=theme)
-        session, _ = make_session(theme=themes[theme], candidate=candidate)
+        session, _ = make_session(theme=themes[theme], candidate=candidate, purpose=purpose)
         when = at or clock()
         attempt = Attempt(
             enrolment_id=find_enrolment(candidate, session.id).id,

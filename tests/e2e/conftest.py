@@ -112,7 +112,7 @@ def make_exam(live_app):
     from questionnaire.auth.services import create_user
     from questionnaire.banks.models import Theme
     from questionnaire.clock import now_utc
-    from questionnaire.exams.models import ReleasePolicy
+    from questionnaire.exams.models import ReleasePolicy, SessionPurpose
     from questionnaire.exams.services import create_questionnaire, create_session, enrol
 
     def _make(*, duration: int = 30, extra: int = 0, title: str = "Fiscalité — session") -> Exam:
@@ -134,6 +134,7 @@ def make_exam(live_app):
                 now + timedelta(days=1),
                 now,
                 ReleasePolicy.IMMEDIATE,
+                SessionPurpose.TRAINING,  # « dès la remise » is for training only
             )
             user = create_user(
                 f"candidat{next(_emails)}@example.org",

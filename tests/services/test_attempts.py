@@ -286,8 +286,9 @@ def test_an_expired_copy_ended_at_its_deadline_not_when_it_was_closed(make_sessi
 
 def test_the_correction_lists_options_in_the_banks_key_order(make_session, clock, db):
     from questionnaire.attempts.results import attempt_result
+    from questionnaire.exams.models import ReleasePolicy
 
-    session, candidate = make_session()
+    session, candidate = make_session(release=ReleasePolicy.IMMEDIATE)
     attempt, _ = start(session, candidate, clock)
     for ai in attempt.items:
         ai.option_order = ["D", "B", "A", "C"]  # as shuffled for the candidate

@@ -75,7 +75,7 @@ def test_unauthenticated_calls_get_401_json_not_a_redirect(client):
 
 
 def test_full_candidate_path(client, api, make_session, clock, app):
-    session, candidate = make_session()
+    session, candidate = make_session(release=ReleasePolicy.IMMEDIATE)
     api.token = login(client, candidate.email)
     sessions = api.call("GET", "/api/v1/sessions").get_json()
     assert sessions == [

@@ -109,7 +109,7 @@ def test_question_page_is_semantic_and_hides_the_key(client, make_session, db):
 
 
 def test_save_and_next_then_flag_review_and_submit(client, make_session, db):
-    session, candidate = make_session()
+    session, candidate = make_session(release=ReleasePolicy.IMMEDIATE)
     html_login(client, candidate.email)
     start_attempt(client, session)
     attempt = only_attempt(db)

@@ -170,7 +170,7 @@ def submit(client, attempt):
 
 
 def test_the_correction_shows_the_banks_letters_in_their_order(client, make_session, db):
-    _session, attempt = started(client, db, make_session)
+    _session, attempt = started(client, db, make_session, release=ReleasePolicy.IMMEDIATE)
     for ai in attempt.items:
         ai.option_order = ["C", "A", "D", "B"]  # the order the candidate saw
     db.session.commit()

@@ -6,6 +6,7 @@ the page around it keeps the width of the screen (checked in a browser by tests/
 
 import re
 
+from questionnaire.exams.models import ReleasePolicy
 from tests.conftest import form_token
 from tests.web.test_candidate_pages import html_login, only_attempt, start_attempt
 
@@ -23,7 +24,7 @@ def assert_table_in_a_named_region(html: str) -> None:
 
 
 def test_review_and_result_tables_scroll_in_a_named_region(client, make_session, db):
-    session, candidate = make_session()
+    session, candidate = make_session(release=ReleasePolicy.IMMEDIATE)
     html_login(client, candidate.email)
     start_attempt(client, session)
     attempt = only_attempt(db)
