@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, RadioField, SubmitField, TextAreaField
+from datetime import date
+
+from wtforms import DateField, EmailField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from questionnaire.certification.models import GRID_MAX, Certification, Grading
-from questionnaire.certification.services import COMMENT_REQUIRED
+from questionnaire.certification.services import COMMENT_REQUIRED, PREREQUISITE_IN_THE_FUTURE
 from questionnaire.forms import FrenchForm
 
 
@@ -39,6 +41,36 @@ class AccommodationForm(FrenchForm):
         ],
     )
     submit = SubmitField("Enregistrer l'aménagement")
+
+
+EARLIEST_PREREQUISITE = date(2000, 1, 1)
+
+
+class PrerequisiteForm(FrenchForm):
+    """The day the candidate met a prerequisite (not the day it is attested); one per prerequisite."""
+
+    met_on = DateField(
+        "Date à laquelle le prérequis a été rempli",
+        validators=[InputRequired("Indiquez la date à laquelle le prérequis a été rempli.")],
+        description="Par exemple la date du certificat AMF ; elle date le titre s'il est la "
+        "dernière condition remplie.",
+    )
+    submit = SubmitField("Attester que le candidat remplit ce prérequis")
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_met_on(self, field) -> None:
+        if field.data > self.today:
+            raise ValidationError(PREREQUISITE_IN_THE_FUTURE)
+        if field.data < EARLIEST_PREREQUISITE:
+            raise ValidationError("Indiquez une date à partir du 01/01/2000.")
+
+
+def prerequisite_form(prerequisite_id: int, today: date, **kwargs) -> PrerequisiteForm:
+    """The attestation form of one prerequisite, prefixed so one page can hold several."""
+    return PrerequisiteForm(prefix=f"p{prerequisite_id}", today=today, **kwargs)
 
 
 class BinaryEvaluationForm(FrenchForm):

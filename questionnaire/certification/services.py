@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
@@ -156,19 +156,31 @@ def add_accommodation(
     return accommodation
 
 
+PREREQUISITE_IN_THE_FUTURE = (
+    "La date à laquelle le prérequis a été rempli ne peut pas être postérieure à aujourd'hui."
+)
+
+
 def record_prerequisite(
-    enrolment: CertificationEnrolment, prerequisite: Prerequisite, recorded_by: User, now: datetime
+    enrolment: CertificationEnrolment,
+    prerequisite: Prerequisite,
+    met_on: date,
+    recorded_by: User,
+    now: datetime,
 ) -> PrerequisiteRecord:
-    """Attest that the candidate meets a prerequisite of the title (e.g. the AMF certification)."""
+    """Attest that the candidate meets a prerequisite of the title (e.g. the AMF certification).
+
+    ``met_on`` is the day it was actually met (the AMF certificate's date, say), which dates the
+    title when it is the last condition; the attestation itself is dated ``now``.
+    """
     if prerequisite.certification_id != enrolment.certification_id:
         raise CertificationError("Ce prérequis n'appartient pas à la certification.")
     if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
         raise CertificationError("Ce prérequis est déjà attesté.")
+    if met_on > now.astimezone(PARIS).date():
+        raise CertificationError(PREREQUISITE_IN_THE_FUTURE)
     attestation = PrerequisiteRecord(
-        prerequisite=prerequisite,
-        recorded_by=recorded_by,
-        recorded_at=now,
-        met_on=now.astimezone(PARIS).date(),
+        prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now, met_on=met_on
     )
     enrolment.prerequisite_records.append(attestation)
     db.session.flush()
@@ -352,6 +364,11 @@ def _plain(evaluation: JuryEvaluation) -> rules.Evaluation:
     )
 
 
+def met_at(record: PrerequisiteRecord) -> datetime:
+    """The day a prerequisite was met, as the start of that day in Paris (the rules' datetimes)."""
+    return datetime.combine(record.met_on, time(), PARIS)
+
+
 def results_for(
     certification: Certification, enrolments: list[CertificationEnrolment]
 ) -> list[tuple[CertificationEnrolment, rules.TitleResult]]:
@@ -369,7 +386,7 @@ def results_for(
                     spec,
                     [_plain(e) for e in evaluations.get(enrolment.id, [])],
                     passes,
-                    {r.prerequisite.code: r.recorded_at for r in enrolment.prerequisite_records},
+                    {r.prerequisite.code: met_at(r) for r in enrolment.prerequisite_records},
                     {v.block.code: v.validated_at for v in enrolment.block_validations},
                     failures,
                 ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -14,6 +16,7 @@ from questionnaire.certification.forms import (
     AccommodationForm,
     RegisterCandidateForm,
     evaluation_form,
+    prerequisite_form,
 )
 from questionnaire.certification.models import (
     Certification,
@@ -25,6 +28,7 @@ from questionnaire.certification.models import (
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.web import PARIS
 
 bp.add_app_template_filter(exports.format_score, "grid_score")
 bp.add_app_template_filter(theme_label, "theme_label")
@@ -150,8 +154,28 @@ def export_xlsx(certification_id: int):
     return _export(certification_id, "xlsx")
 
 
-def _render_transcript(enrolment: CertificationEnrolment, form=None, status: int = 200):
+def _today() -> date:
+    return current_time().astimezone(PARIS).date()
+
+
+def _render_transcript(
+    enrolment: CertificationEnrolment,
+    form=None,
+    status: int = 200,
+    failed_prerequisite: tuple[int, object] | None = None,
+):
+    """The transcript; a refused form (accommodation, prerequisite) comes back with its errors."""
     is_staff = current_user.has_any_role((Role.JURY, Role.ADMIN))
+    attested = {r.prerequisite_id for r in enrolment.prerequisite_records}
+    prerequisite_forms = {}
+    if is_staff:
+        prerequisite_forms = {
+            p.id: prerequisite_form(p.id, _today(), formdata=None)
+            for p in enrolment.certification.prerequisites
+            if p.id not in attested
+        }
+        if failed_prerequisite:
+            prerequisite_forms[failed_prerequisite[0]] = failed_prerequisite[1]
     return (
         render_template(
             "certification/transcript.html",
@@ -163,6 +187,9 @@ def _render_transcript(enrolment: CertificationEnrolment, form=None, status: int
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
             accommodation_form=form or (AccommodationForm(formdata=None) if is_staff else None),
             button_form=EmptyForm(formdata=None),
+            prerequisite_forms=prerequisite_forms,
+            failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
+            today=_today(),
         ),
         status,
     )
@@ -323,12 +350,18 @@ def record_prerequisite(enrolment_id: int, prerequisite_id: int):
     prerequisite = db.get_or_404(Prerequisite, prerequisite_id)
     if prerequisite.certification_id != enrolment.certification_id:
         abort(404)
-    if EmptyForm().validate_on_submit():
+    form = prerequisite_form(prerequisite.id, _today())
+    if form.validate_on_submit():
         try:
-            services.record_prerequisite(enrolment, prerequisite, current_user, current_time())
+            services.record_prerequisite(
+                enrolment, prerequisite, form.met_on.data, current_user, current_time()
+            )
         except services.CertificationError as exc:
-            flash(str(exc), "error")
+            form.met_on.errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("Prérequis attesté."), "success")
-    return redirect(url_for("certification.transcript", enrolment_id=enrolment.id) + "#prerequis")
+            return redirect(
+                url_for("certification.transcript", enrolment_id=enrolment.id) + "#prerequis"
+            )
+    return _render_transcript(enrolment, status=422, failed_prerequisite=(prerequisite.id, form))

@@ -149,7 +149,10 @@ def test_certification_registration_accommodation_and_prerequisite_are_recorded(
     )
     assert accommodation.details == {"accommodation_id": enrolment.accommodations[0].id}
     prerequisite = certification.prerequisites[0]
-    client.post(f"{transcript}/prerequis/{prerequisite.id}", data={"csrf_token": token})
+    client.post(
+        f"{transcript}/prerequis/{prerequisite.id}",
+        data={"csrf_token": token, f"p{prerequisite.id}-met_on": "2026-02-20"},
+    )
     (attested,) = _events(db, "certification.prerequisite")
     assert (attested.actor_id, attested.subject_id, attested.details) == (
         jury.id,

@@ -242,7 +242,9 @@ def test_a_prerequisite_already_attested_cannot_be_dropped(
     db.session.commit()
     certification = db.session.execute(select(Certification)).scalar_one()
     enrolment = enrol_candidate(certification)
-    record_prerequisite(enrolment, certification.prerequisites[0], make_user(Role.JURY), clock())
+    record_prerequisite(
+        enrolment, certification.prerequisites[0], clock().date(), make_user(Role.JURY), clock()
+    )
     db.session.commit()
     write(tmp_path, with_amf.replace("label: Certification AMF", "label: Certification AMF (RG)"))
     assert load_referentials(folder, clock()).updated == ["essai"]

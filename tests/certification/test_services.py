@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -315,13 +315,36 @@ def test_seed_002_title_needs_the_amf_prerequisite(
     result = services.transcript(enrolment)
     assert len(result.validated_blocks) == 4
     assert result.status is Status.PENDING and result.missing_prerequisites == ("amf",)
-    clock.advance(days=2)
-    services.record_prerequisite(enrolment, certification.prerequisites[0], jury, clock())
+    clock.advance(days=2)  # attested on 4 March 2026 at 9 h in Paris
+    amf = certification.prerequisites[0]
+    with pytest.raises(services.CertificationError, match="postérieure à aujourd'hui"):
+        services.record_prerequisite(enrolment, amf, date(2026, 3, 5), jury, clock())
+    # met the day before it is attested: the title is dated by that day, in Paris
+    record = services.record_prerequisite(enrolment, amf, date(2026, 3, 3), jury, clock())
+    db.session.commit()
+    assert (record.met_on, record.recorded_at) == (date(2026, 3, 3), clock())
+    result = services.transcript(enrolment)
+    assert result.status is Status.VALIDATED
+    assert result.validated_at == datetime(2026, 3, 2, 23, 0, tzinfo=UTC)
+    with pytest.raises(services.CertificationError, match="déjà attesté"):
+        services.record_prerequisite(enrolment, amf, date(2026, 3, 3), jury, clock())
+
+
+def test_a_prerequisite_met_before_the_blocks_leaves_the_title_dated_by_them(
+    referentials, enrol_candidate, make_user, clock, db
+):
+    certification = referentials["cqp-charge-clientele-professionnels"]
+    enrolment = enrol_candidate(certification)
+    jury = make_user(Role.JURY)
+    evaluate_all(enrolment, jury, clock, acquired=True)
+    decided = clock()
+    clock.advance(days=30)
+    services.record_prerequisite(
+        enrolment, certification.prerequisites[0], date(2025, 6, 1), jury, clock()
+    )
     db.session.commit()
     result = services.transcript(enrolment)
-    assert result.status is Status.VALIDATED and result.validated_at == clock()
-    with pytest.raises(services.CertificationError, match="déjà attesté"):
-        services.record_prerequisite(enrolment, certification.prerequisites[0], jury, clock())
+    assert result.status is Status.VALIDATED and result.validated_at == decided
 
 
 def test_deliberation_capitalises_validated_blocks_and_closes_their_evaluations(

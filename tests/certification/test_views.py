@@ -7,6 +7,7 @@ import contextlib
 import io
 import re
 import zlib
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -450,14 +451,35 @@ def test_jury_attests_a_prerequisite_from_the_transcript(
     login(client, "p@example.org")
     page = client.get(transcript).get_data(as_text=True)
     assert "non attesté" in page and url not in page
+    field = f"p{certification.prerequisites[0].id}-met_on"
     token = form_token(client, transcript)
-    assert client.post(url, data={"csrf_token": token}).status_code == 403
+    assert client.post(url, data={"csrf_token": token, field: "2026-03-01"}).status_code == 403
     login(client, "amf@example.org")  # a new session, a new CSRF token
+    page = client.get(transcript).get_data(as_text=True)
+    assert re.search(rf'<label for="{field}">Date à laquelle le prérequis a été rempli', page)
+    assert re.search(r'type="date"[^>]*max="2026-03-02"|max="2026-03-02"[^>]*type="date"', page)
     token = form_token(client, transcript)
-    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    # today is 2 March 2026 (Paris): the day after is refused, on the page, in French
+    for typed, message in (
+        ("", "Indiquez la date à laquelle le prérequis a été rempli."),
+        ("2026-03-03", "ne peut pas être postérieure à aujourd&#39;hui"),
+        ("1999-12-31", "Indiquez une date à partir du 01/01/2000."),
+    ):
+        refused = client.post(url, data={"csrf_token": token, field: typed})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and 'class="error-summary"' in html, typed
+        assert message in html and f'id="{field}-errors"' in html, typed
+        assert "<title>Erreur" in html
     db.session.refresh(enrolment)
-    assert [r.prerequisite.code for r in enrolment.prerequisite_records] == ["amf"]
-    assert "attesté le" in client.get(transcript).get_data(as_text=True)
+    assert enrolment.prerequisite_records == []
+    response = client.post(url, data={"csrf_token": token, field: "2026-02-20"})
+    assert response.status_code == 302
+    db.session.refresh(enrolment)
+    assert [(r.prerequisite.code, r.met_on) for r in enrolment.prerequisite_records] == [
+        ("amf", date(2026, 2, 20))
+    ]
+    shown = client.get(transcript).get_data(as_text=True)
+    assert "rempli le 20/02/2026 (attesté le 02/03/2026 par" in shown
 
 
 def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db):
