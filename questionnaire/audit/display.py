@@ -144,6 +144,7 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "block": ("Bloc", french_value),
     "accommodation_id": ("Aménagement n°", french_value),
     "prerequisite": ("Prérequis", french_value),
+    "evaluators": ("Évaluateurs désignés (comptes n°)", french_value),
     # exports and imports
     "format": ("Format", _format),
     "file": ("Fichier", french_value),

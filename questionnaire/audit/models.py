@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "certification.enrol": "inscription d'un candidat à une certification",
     "certification.accommodation": "aménagement d'épreuve enregistré (certification)",
     "certification.prerequisite": "attestation d'un prérequis (certification)",
+    "certification.evaluators": "désignation des deux évaluateurs d'un candidat (certification)",
 }
 
 # The option that lets the retention purge, and nothing else, delete old events.

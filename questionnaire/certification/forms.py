@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, EmailField, RadioField, SubmitField, TextAreaField
+from wtforms import DateField, EmailField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from questionnaire.certification.models import GRID_MAX, Certification, Grading
+from questionnaire.certification.models import GRID_MAX, Certification, EvaluatorQuality, Grading
 from questionnaire.certification.services import COMMENT_REQUIRED, PREREQUISITE_IN_THE_FUTURE
 from questionnaire.forms import FrenchForm
 
@@ -41,6 +41,41 @@ class AccommodationForm(FrenchForm):
         ],
     )
     submit = SubmitField("Enregistrer l'aménagement")
+
+
+class DesignationForm(FrenchForm):
+    """Seed 003: « 1 expert « habilité » … + 1 expert interne … OU 1 responsable pédagogique »."""
+
+    expert = SelectField(
+        "Expert « habilité » ayant suivi l'action de formation de la branche",
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired("Choisissez l'expert habilité.")],
+    )
+    second = SelectField(
+        "Second évaluateur",
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired("Choisissez le second évaluateur.")],
+    )
+    second_quality = RadioField(
+        "Qualité du second évaluateur",
+        choices=[
+            SelectChoice(q.value, q.label[0].upper() + q.label[1:])
+            for q in (EvaluatorQuality.EXPERT_INTERNE, EvaluatorQuality.RESPONSABLE_PEDAGOGIQUE)
+        ],
+        validators=[InputRequired("Indiquez la qualité du second évaluateur.")],
+        invalid_choice_message="Indiquez la qualité du second évaluateur.",
+    )
+    submit = SubmitField("Désigner les évaluateurs")
+
+    def set_jury(self, members) -> None:
+        choices = [SelectChoice(m.id, f"{m.display_name} ({m.email})") for m in members]
+        self.expert.choices = self.second.choices = choices
+
+    def validate_second(self, field) -> None:
+        if field.data is not None and field.data == self.expert.data:
+            raise ValidationError("Les deux évaluateurs sont deux personnes différentes.")
 
 
 EARLIEST_PREREQUISITE = date(2000, 1, 1)

@@ -256,6 +256,40 @@ class PrerequisiteRecord(_EnrolmentRecord, db.Model):
     prerequisite: Mapped[Prerequisite] = relationship(lazy="joined")
 
 
+class EvaluatorQuality(enum.StrEnum):
+    """Who may evaluate a seed-003 candidate (« Évaluateurs : 1 expert « habilité » … + 1 expert
+    interne à l'entreprise (issu d'un autre service) OU 1 responsable pédagogique … »)."""
+
+    EXPERT_HABILITE = "expert_habilite"
+    EXPERT_INTERNE = "expert_interne"
+    RESPONSABLE_PEDAGOGIQUE = "responsable_pedagogique"
+
+    @property
+    def label(self) -> str:
+        return {
+            "expert_habilite": "expert « habilité » ayant suivi l'action de formation de la branche",
+            "expert_interne": "expert interne à l'entreprise (issu d'un autre service)",
+            "responsable_pedagogique": "responsable pédagogique de l'organisme de formation "
+            "habilité par la branche",
+        }[self.value]
+
+
+class DesignatedEvaluator(_EnrolmentRecord, db.Model):
+    """One of the two evaluators designated for a candidate of a two-evaluator referential."""
+
+    __tablename__ = "certification_designated_evaluator"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "evaluator_id"),
+        UniqueConstraint("enrolment_id", "quality"),
+    )
+
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    quality: Mapped[EvaluatorQuality] = mapped_column(_enum(EvaluatorQuality))
+
+    evaluator: Mapped[User] = relationship(foreign_keys=[evaluator_id], lazy="joined")
+    recorded_by: Mapped[User] = relationship(foreign_keys="DesignatedEvaluator.recorded_by_id")
+
+
 class BlockValidation(_EnrolmentRecord, db.Model):
     """A block capitalised by the CPNE's deliberation: acquired for good, with its date."""
 
@@ -290,6 +324,11 @@ class CertificationEnrolment(db.Model):
     )
     block_validations: Mapped[list[BlockValidation]] = relationship(
         order_by="BlockValidation.validated_at", lazy="selectin"
+    )
+    designated_evaluators: Mapped[list[DesignatedEvaluator]] = relationship(
+        order_by="DesignatedEvaluator.quality",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
 
     def is_capitalised(self, block_id: int) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.audit.services import record
-from questionnaire.auth.models import Role, User
+from questionnaire.auth.models import Role, User, UserRole
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import Theme
 from questionnaire.certification import rules
@@ -21,6 +21,8 @@ from questionnaire.certification.models import (
     Certification,
     CertificationEnrolment,
     Competency,
+    DesignatedEvaluator,
+    EvaluatorQuality,
     Grading,
     JuryEvaluation,
     Prerequisite,
@@ -190,6 +192,91 @@ def record_prerequisite(
     return attestation
 
 
+#: Seed 003: « 1 expert « habilité » … + 1 expert interne … OU 1 responsable pédagogique … ».
+SECOND_EVALUATOR_QUALITIES = (
+    EvaluatorQuality.EXPERT_INTERNE,
+    EvaluatorQuality.RESPONSABLE_PEDAGOGIQUE,
+)
+NOT_DESIGNATED = (
+    "Le référentiel demande deux évaluateurs désignés pour ce candidat, et vous n'en faites pas "
+    "partie : seuls les évaluateurs désignés au relevé du candidat l'évaluent."
+)
+
+
+def jury_members() -> list[User]:
+    """Active jury accounts, by name: who may be designated as an evaluator."""
+    return list(
+        db.session.execute(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.JURY, User.active.is_(True))
+            .order_by(User.display_name, User.email)
+        ).scalars()
+    )
+
+
+def designated_evaluator_ids(enrolment: CertificationEnrolment) -> set[int] | None:
+    """Who may evaluate the candidate: the designated pair, or None when anyone of the jury may."""
+    if not enrolment.certification.two_evaluators:
+        return None
+    return {d.evaluator_id for d in enrolment.designated_evaluators}
+
+
+def designate_evaluators(
+    enrolment: CertificationEnrolment,
+    expert: User,
+    second: User,
+    second_quality: EvaluatorQuality,
+    recorded_by: User,
+    now: datetime,
+) -> list[DesignatedEvaluator]:
+    """Designate (or replace) the candidate's two evaluators, who alone evaluate and must agree.
+
+    A replaced evaluator's evaluations stay stored but no longer count: a disagreement with an
+    evaluator who leaves the jury is settled by the one who replaces them.
+    """
+    if not enrolment.certification.two_evaluators:
+        raise CertificationError("Ce référentiel ne prévoit pas deux évaluateurs désignés.")
+    if second_quality not in SECOND_EVALUATOR_QUALITIES:
+        raise CertificationError(
+            "Le second évaluateur est un expert interne à l'entreprise ou un responsable "
+            "pédagogique de l'organisme de formation."
+        )
+    if expert.id == second.id:
+        raise CertificationError("Les deux évaluateurs sont deux personnes différentes.")
+    for evaluator in (expert, second):
+        if not evaluator.has_role(Role.JURY):
+            raise CertificationError(
+                f"{evaluator.display_name} n'a pas de compte membre du jury : il ne peut pas "
+                "évaluer."
+            )
+        if evaluator.id == enrolment.user_id:
+            raise CertificationError("Un candidat n'évalue pas sa propre candidature.")
+    enrolment.designated_evaluators.clear()
+    db.session.flush()  # the unique (enrolment, quality) rows go before the new ones come
+    designated = [
+        DesignatedEvaluator(
+            evaluator=expert,
+            quality=EvaluatorQuality.EXPERT_HABILITE,
+            recorded_by=recorded_by,
+            recorded_at=now,
+        ),
+        DesignatedEvaluator(
+            evaluator=second, quality=second_quality, recorded_by=recorded_by, recorded_at=now
+        ),
+    ]
+    enrolment.designated_evaluators.extend(designated)
+    db.session.flush()
+    _audit(
+        "certification.evaluators",
+        enrolment,
+        recorded_by,
+        now,
+        evaluators=[expert.id, second.id],
+    )
+    return designated
+
+
 def exam_accommodations(user_id: int) -> list[Enrolment]:
     """The candidate's certification-session enrolments that carry extra time or a note."""
     return list(
@@ -224,6 +311,9 @@ def record_evaluation(
         raise CertificationError("Cette compétence n'est évaluée que par questionnaire.")
     if evaluator.id == enrolment.user_id:
         raise CertificationError("Un membre du jury n'évalue pas sa propre candidature.")
+    designated = designated_evaluator_ids(enrolment)
+    if designated is not None and evaluator.id not in designated:
+        raise CertificationError(NOT_DESIGNATED)
     if enrolment.is_capitalised(competency.block_id):
         raise CertificationError("Ce bloc est capitalisé : ses évaluations ne changent plus.")
     if certification.grading is Grading.GRID:
@@ -379,12 +469,17 @@ def results_for(
     results = []
     for enrolment in enrolments:
         passes, failures = rules.questionnaire_outcomes(sittings.get(enrolment.user_id, []))
+        designated = designated_evaluator_ids(enrolment)
         results.append(
             (
                 enrolment,
                 rules.title_status(
                     spec,
-                    [_plain(e) for e in evaluations.get(enrolment.id, [])],
+                    [
+                        _plain(e)
+                        for e in evaluations.get(enrolment.id, [])
+                        if designated is None or e.evaluator_id in designated
+                    ],
                     passes,
                     {r.prerequisite.code: met_at(r) for r in enrolment.prerequisite_records},
                     {v.block.code: v.validated_at for v in enrolment.block_validations},

@@ -10,10 +10,11 @@ from flask_login import current_user
 from questionnaire.access import login_required, roles_required
 from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
-from questionnaire.auth.models import Role
+from questionnaire.auth.models import Role, User
 from questionnaire.certification import bp, exports, services
 from questionnaire.certification.forms import (
     AccommodationForm,
+    DesignationForm,
     RegisterCandidateForm,
     evaluation_form,
     prerequisite_form,
@@ -22,6 +23,7 @@ from questionnaire.certification.models import (
     Certification,
     CertificationEnrolment,
     Competency,
+    EvaluatorQuality,
     Prerequisite,
     theme_label,
 )
@@ -163,6 +165,7 @@ def _render_transcript(
     form=None,
     status: int = 200,
     failed_prerequisite: tuple[int, object] | None = None,
+    designation_form: DesignationForm | None = None,
 ):
     """The transcript; a refused form (accommodation, prerequisite) comes back with its errors."""
     is_staff = current_user.has_any_role((Role.JURY, Role.ADMIN))
@@ -176,6 +179,8 @@ def _render_transcript(
         }
         if failed_prerequisite:
             prerequisite_forms[failed_prerequisite[0]] = failed_prerequisite[1]
+        if designation_form is None and enrolment.certification.two_evaluators:
+            designation_form = _designation_form(enrolment, formdata=None)
     return (
         render_template(
             "certification/transcript.html",
@@ -190,6 +195,7 @@ def _render_transcript(
             prerequisite_forms=prerequisite_forms,
             failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
             today=_today(),
+            designation_form=designation_form,
         ),
         status,
     )
@@ -341,6 +347,48 @@ def add_accommodation(enrolment_id: int):
                 url_for("certification.transcript", enrolment_id=enrolment.id) + "#amenagements"
             )
     return _render_transcript(enrolment, form, 400)
+
+
+def _designation_form(enrolment: CertificationEnrolment, **kwargs) -> DesignationForm:
+    form = DesignationForm(**kwargs)
+    form.set_jury(services.jury_members())
+    if kwargs.get("formdata", True) is None:  # shown: the current designation, if any
+        for designated in enrolment.designated_evaluators:
+            if designated.quality is EvaluatorQuality.EXPERT_HABILITE:
+                form.expert.data = designated.evaluator_id
+            else:
+                form.second.data = designated.evaluator_id
+                form.second_quality.data = designated.quality.value
+    return form
+
+
+@bp.post("/certifications/inscriptions/<int:enrolment_id>/evaluateurs")
+@roles_required(Role.JURY, Role.ADMIN)
+def designate_evaluators(enrolment_id: int):
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    if not enrolment.certification.two_evaluators:
+        abort(404)
+    form = _designation_form(enrolment)
+    if form.validate_on_submit():
+        try:
+            services.designate_evaluators(
+                enrolment,
+                db.session.get(User, form.expert.data),
+                db.session.get(User, form.second.data),
+                EvaluatorQuality(form.second_quality.data),
+                current_user,
+                current_time(),
+            )
+        except services.CertificationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Évaluateurs désignés."), "success")
+            return redirect(
+                url_for("certification.transcript", enrolment_id=enrolment.id) + "#evaluateurs"
+            )
+    return _render_transcript(enrolment, status=422, designation_form=form)
 
 
 @bp.post("/certifications/inscriptions/<int:enrolment_id>/prerequis/<int:prerequisite_id>")

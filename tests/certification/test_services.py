@@ -10,7 +10,7 @@ from sqlalchemy import select
 from questionnaire.attempts.models import AttemptStatus
 from questionnaire.auth.models import Role
 from questionnaire.certification import exports, services
-from questionnaire.certification.models import JuryEvaluation
+from questionnaire.certification.models import EvaluatorQuality, JuryEvaluation
 from questionnaire.certification.rules import Status
 
 
@@ -228,6 +228,9 @@ def test_a_later_pass_completes_block_3(
 def test_two_evaluators_must_agree_on_seed_003(referentials, enrol_candidate, make_user, clock, db):
     enrolment = enrol_candidate(referentials["cqp-charge-accueil-relation-clients-adherents"])
     first, second = make_user(Role.JURY), make_user(Role.JURY)
+    services.designate_evaluators(
+        enrolment, first, second, EvaluatorQuality.EXPERT_INTERNE, first, clock()
+    )
     evaluate_all(enrolment, first, clock, acquired=True)
     db.session.commit()
     result = services.transcript(enrolment)
@@ -380,6 +383,9 @@ def test_blocks_requiring_a_comment_refuse_an_evaluation_without_one(
     certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
     enrolment = enrol_candidate(certification)
     jury = make_user(Role.JURY)
+    services.designate_evaluators(
+        enrolment, jury, make_user(Role.JURY), EvaluatorQuality.EXPERT_INTERNE, jury, clock()
+    )
     b1, b2 = (block.competencies[0] for block in certification.blocks[:2])
     with pytest.raises(services.CertificationError, match="demande un commentaire"):
         services.record_evaluation(enrolment, b1, jury, clock(), acquired=True, comment=" ")

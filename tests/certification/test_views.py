@@ -49,6 +49,21 @@ def evaluate(client, enrolment, competency, token, **fields):
     )
 
 
+def designate(client, enrolment, expert, second, quality, as_email=None):
+    """Log in as ``expert`` (or ``as_email``) and designate the candidate's two evaluators."""
+    login(client, as_email or expert.email)
+    transcript = f"/certifications/inscriptions/{enrolment.id}"
+    return client.post(
+        f"{transcript}/evaluateurs",
+        data={
+            "csrf_token": form_token(client, transcript),
+            "expert": str(expert.id),
+            "second": str(second.id),
+            "second_quality": quality,
+        },
+    )
+
+
 def urls(certification, enrolment, competency_id=1):
     return {
         "grid": f"/certifications/inscriptions/{enrolment.id}/evaluation",
@@ -321,11 +336,12 @@ def test_certification_path_with_two_jury_members(
     """Seed 003: two evaluators must agree; a disagreement is flagged, then resolved."""
     certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
     enrolment = enrol_candidate(certification, make_user(Role.CANDIDATE, email="c@example.org"))
-    make_user(Role.JURY, email="j1@example.org")
-    make_user(Role.JURY, email="j2@example.org")
+    j1 = make_user(Role.JURY, email="j1@example.org")
+    j2 = make_user(Role.JURY, email="j2@example.org")
     grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
     deliberation = f"/certifications/{certification.id}/deliberation"
     disputed = certification.competencies[0]
+    designate(client, enrolment, j1, j2, "expert_interne")
 
     def evaluate_everything(email, disputed_outcome):
         logged_in(client, email)
@@ -510,8 +526,8 @@ def test_a_comment_is_required_where_the_referential_demands_one(
     """Seed 003, blocks 1 and 4: « Ils doivent apporter des précisions » (2 and 3: « peuvent »)."""
     certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
     enrolment = enrol_candidate(certification)
-    make_user(Role.JURY, email="j1@example.org")
-    login(client, "j1@example.org")
+    j1 = make_user(Role.JURY, email="j1@example.org")
+    designate(client, enrolment, j1, make_user(Role.JURY), "responsable_pedagogique")
     grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
     html = client.get(grid).get_data(as_text=True)
     assert html.count("(obligatoire : précisez les compétences mises en œuvre)") == sum(
