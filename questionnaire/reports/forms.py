@@ -13,6 +13,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from questionnaire.forms import FrenchForm, OneNumberMessage
 from questionnaire.reports.period_report import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY
@@ -45,7 +46,25 @@ class PanelForm(FrenchForm):
 
 
 class ProbabilityField(OneNumberMessage, DecimalField):
-    """A decimal that also accepts the French comma (« 0,65 »)."""
+    """A decimal typed the French way (« 0,65 ») or not, in a text box.
+
+    Not ``type=number``: a browser sends « 0,65 » typed there as « 065 », sends « abc » as
+    an empty field (which means « no estimate » and would erase a saved one), and shows a
+    re-displayed « 0,5 » as an empty box.
+    """
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        """A saved estimate as entered (« 0,655 »), never rounded to ``places``: the form
+        posts every field back, so a rounded display would replace the estimate at the
+        judge's next (partial) save."""
+        if self.raw_data or self.data is None:
+            return super()._value()
+        text = format(self.data, "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(".", ",")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
@@ -71,7 +90,7 @@ def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:
                 NumberRange(0, 1, "La probabilité doit être comprise entre 0 et 1."),
             ],
             default=current.get(version.id),
-            render_kw={"min": "0", "max": "1", "step": "0.01", "inputmode": "decimal"},
+            render_kw={"inputmode": "decimal", "autocomplete": "off"},
         )
         setattr(RatingForm, f"item_{version.id}", field)
     return RatingForm()

@@ -71,7 +71,11 @@ def test_panel_ratings_and_summary_through_the_screens(client, make_user, sit_se
     panel = db.session.execute(select(AngoffPanel)).scalar_one()
     assert len(panel.item_version_ids) == 4
     page = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
-    assert "<fieldset>" in page and "<legend>" in page and 'type="number"' in page
+    assert "<fieldset>" in page and "<legend>" in page
+    # a text box: a number box sends « 0,65 » as « 065 » and « abc » as empty (no estimate)
+    fields = re.findall(r'<input[^>]*name="item_\d+"[^>]*>', page)
+    assert len(fields) == 4
+    assert all('type="text"' in f and 'inputmode="decimal"' in f for f in fields), fields
     for judge, values in zip(judges, RATINGS.values(), strict=True):
         login(client, judge.email)  # one client per test: the app context (and g) is shared
         response, _ = _rate(client, panel.id, [str(v) for v in values.values()])
@@ -296,7 +300,7 @@ def test_a_judge_saves_part_of_the_ratings_and_comes_back(
     assert f'href="#item_{ids[0]}"' not in page
     assert page.count("(à estimer)") == 2
     saved = re.search(rf'<input[^>]*name="item_{ids[0]}"[^>]*>', page).group(0)
-    assert 'value="0.50"' in saved  # prefilled with what was saved
+    assert 'value="0,5"' in saved  # prefilled with what was saved, the French way
 
     # meanwhile another judge completes the panel: only complete judges make the cut
     login(client, second.email)
@@ -345,3 +349,27 @@ def test_progress_leaves_out_an_item_neutralised_since(client, make_user, sit_se
     page = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
     assert "3 item(s) estimé(s) sur 3." in page and "Items restant" not in page
     assert "(neutralisé dans la session : hors calcul)" in page
+
+
+def test_a_saved_estimate_comes_back_as_entered_and_a_later_save_keeps_it(
+    client, make_user, sit_session, db
+):
+    """Before: the form showed a saved 0,655 rounded to « 0.66 », and the judge's next
+    (partial) save stored 0.66 in its place without the judge having touched it."""
+    session, _, _ = sit_session()
+    judge = make_user(Role.JURY, email="juge@example.org")
+    login(client, judge.email)
+    panel = new_panel(client, db, session)
+    url = f"/rapports/angoff/{panel.id}/estimations"
+    _, names = _rate(client, panel.id, ["0,655", "0,1234", "1", ""])
+    ids = [int(name.removeprefix("item_")) for name in names]
+    page = client.get(url).get_data(as_text=True)
+    shown = {
+        name: re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page).group(1)
+        for name in names[:3]
+    }
+    assert shown == {names[0]: "0,655", names[1]: "0,1234", names[2]: "1"}
+    # the judge comes back and rates the last item: the form posts every field as shown
+    data = {"csrf_token": form_token(client, url), **shown, names[3]: "0,4"}
+    assert client.post(url, data=data).status_code == 302
+    assert _ratings(db, judge) == {ids[0]: 6550, ids[1]: 1234, ids[2]: 10000, ids[3]: 4000}
