@@ -115,7 +115,14 @@ def make_exam(live_app):
     from questionnaire.exams.models import ReleasePolicy, SessionPurpose
     from questionnaire.exams.services import create_questionnaire, create_session, enrol
 
-    def _make(*, duration: int = 30, extra: int = 0, title: str = "Fiscalité — session") -> Exam:
+    def _make(
+        *,
+        duration: int = 30,
+        extra: int = 0,
+        title: str = "Fiscalité — session",
+        certification: bool = False,
+    ) -> Exam:
+        """A training session (correction at once) or a certification one (after the close)."""
         now = now_utc()
         with live_app.app_context():
             theme = db.session.execute(db.select(Theme)).scalar_one()
@@ -133,8 +140,9 @@ def make_exam(live_app):
                 now - timedelta(hours=1),
                 now + timedelta(days=1),
                 now,
-                ReleasePolicy.IMMEDIATE,
-                SessionPurpose.TRAINING,  # « dès la remise » is for training only
+                # « dès la remise » is for training only
+                ReleasePolicy.AFTER_CLOSE if certification else ReleasePolicy.IMMEDIATE,
+                SessionPurpose.CERTIFICATION if certification else SessionPurpose.TRAINING,
             )
             user = create_user(
                 f"candidat{next(_emails)}@example.org",
