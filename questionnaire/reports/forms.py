@@ -45,6 +45,9 @@ class PanelForm(FrenchForm):
     )
 
 
+NOT_A_PROBABILITY = "Indiquez un nombre entre 0 et 1 (par exemple 0,65)."
+
+
 class ProbabilityField(OneNumberMessage, DecimalField):
     """A decimal typed the French way (« 0,65 ») or not, in a text box.
 
@@ -67,10 +70,13 @@ class ProbabilityField(OneNumberMessage, DecimalField):
         return text.replace(".", ",")
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+        try:
+            super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+        except ValueError as exc:  # WTForms' « N'est pas une valeur décimale valide. »
+            raise ValueError(NOT_A_PROBABILITY) from exc
         if self.data is not None and not self.data.is_finite():
             self.data = None  # « NaN », « sNaN », « Infinity » are not probabilities
-            raise ValueError("Indiquez un nombre entre 0 et 1 (par exemple 0,65).")
+            raise ValueError(NOT_A_PROBABILITY)
 
 
 def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:

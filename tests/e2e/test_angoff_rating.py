@@ -69,7 +69,7 @@ def test_a_judge_types_french_decimals_and_keeps_them_after_a_wrong_one(
 
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text(re.compile("Indiquez un nombre|valeur décimale valide"))
+    expect(summary).to_contain_text("Indiquez un nombre entre 0 et 1 (par exemple 0,65).")
     assert page.title().startswith("Erreur : ")
     expect(boxes.nth(0)).to_have_value("0,65")  # the other value entered is still there
     expect(boxes.nth(1)).to_have_value("abc")

@@ -150,7 +150,7 @@ def test_cut_in_points_is_on_the_candidate_copy(client, make_user, make_session,
     assert row[1:4] == (8, pytest.approx(0.65), pytest.approx(1.3))  # 0.65 × 2 points
 
 
-@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "abc"])
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "abc", "0,6,5", "½"])
 def test_a_rating_that_is_not_a_number_gets_one_french_message(
     client, make_user, sit_session, db, value
 ):
@@ -161,7 +161,10 @@ def test_a_rating_that_is_not_a_number_gets_one_french_message(
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "comprise entre 0 et 1" not in html  # the range message would be a second one
-    assert ("Indiquez un nombre entre 0 et 1" in html) or ("décimale valide" in html)
+    # one message that says what to type, whatever the wrong text (before, « abc » read
+    # « N'est pas une valeur décimale valide. », WTForms' wording, with no example)
+    assert html.count("Indiquez un nombre entre 0 et 1 (par exemple 0,65).") == 2  # + summary
+    assert "décimale valide" not in html
     assert db.session.execute(select(AngoffRating)).first() is None
 
 
