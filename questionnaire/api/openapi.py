@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 
 def _error_response(description: str) -> dict:
     return {
@@ -183,6 +185,30 @@ ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": {"
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+def _login_refused() -> dict:
+    """The login lockout as this deployment configures it (``questionnaire.security.limits``)."""
+    config = current_app.config
+    response = _error_response(
+        "Trop d'échecs de connexion (seuls les échecs comptent) : "
+        f"{config['LOGIN_LOCKOUT_ATTEMPTS']} échecs en {config['LOGIN_LOCKOUT_MINUTES']} "
+        "minutes pour ce compte depuis cette adresse IP (IPv6 : ce /64) le bloquent depuis "
+        f"cette adresse seulement ; {config['LOGIN_ACCOUNT_CEILING']} échecs pour ce compte "
+        "depuis toutes les adresses, dans la même fenêtre, le bloquent depuis partout ; au-delà "
+        f"de « {config['LOGIN_FAILURES_PER_ADDRESS']} » échecs depuis une adresse, tous comptes "
+        "confondus, les connexions qui en viennent sont suspendues. Refusé même avec le bon mot "
+        "de passe ; la même réponse pour une adresse électronique sans compte. error.message "
+        "dit ce qui est bloqué, jusqu'à quelle heure (heure de Paris) et qu'un administrateur "
+        "peut débloquer le compte."
+    )
+    response["headers"] = {
+        "Retry-After": {
+            "description": "Secondes avant qu'un nouvel essai soit accepté",
+            "schema": {"type": "integer"},
+        }
+    }
+    return response
+
+
 def openapi_document() -> dict:
     """The API description (OpenAPI 3.1)."""
     unauth = _error_response("Non connecté")
@@ -225,9 +251,7 @@ def openapi_document() -> dict:
                         "415": _error_response("Corps non JSON"),
                         "422": _error_response("Champs manquants"),
                         "413": _error_response("Corps trop volumineux (4 Kio au plus)"),
-                        "429": _error_response(
-                            "Trop d'échecs : compte bloqué pour un temps (en-tête Retry-After)"
-                        ),
+                        "429": _login_refused(),
                     },
                 }
             },

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from questionnaire import create_app
 from questionnaire.audit.models import AuditEvent
 from questionnaire.config import ConfigurationError, apply_environment
-from tests.conftest import PASSWORD, T0, form_token
+from tests.conftest import PASSWORD, T0, form_token, login
 
 CENTRE = "192.0.2.10"  # an exam centre: every candidate behind one NAT address
 ELSEWHERE = "198.51.100.7"
@@ -256,3 +256,33 @@ def test_a_malformed_limit_setting_is_refused_at_start_up(
     with pytest.raises(ConfigurationError, match=f"{variable} invalide : '{value}'") as error:
         create_app("testing")
     assert expected in str(error.value)
+
+
+def test_the_openapi_document_describes_the_three_login_limits_as_configured(
+    app, client, make_user
+):
+    """Before: « Trop d'échecs : compte bloqué pour un temps », which the lockout per
+    (account, address) made wrong (the account stays open from elsewhere) and which said
+    neither the ceilings, nor that an unknown e-mail answers the same, nor the header."""
+    app.config.update(
+        LOGIN_LOCKOUT_ATTEMPTS=3,
+        LOGIN_LOCKOUT_MINUTES=10,
+        LOGIN_ACCOUNT_CEILING=7,
+        LOGIN_FAILURES_PER_ADDRESS="40 per 5 minutes",
+    )
+    login(client, make_user().email)
+    document = client.get("/api/v1/openapi.json").get_json()
+    refused = document["paths"]["/auth/login"]["post"]["responses"]["429"]
+    description = refused["description"]
+    assert "compte bloqué pour un temps" not in description
+    for part in (
+        "3 échecs en 10 minutes pour ce compte depuis cette adresse IP",
+        "7 échecs pour ce compte depuis toutes les adresses",
+        "40 per 5 minutes",
+        "tous comptes confondus",
+        "seuls les échecs comptent",
+        "même avec le bon mot de passe",
+        "adresse électronique sans compte",
+    ):
+        assert part in description, part
+    assert refused["headers"]["Retry-After"]["schema"] == {"type": "integer"}
