@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
@@ -51,6 +52,10 @@ class Config:
     LOGIN_ACCOUNT_CEILING = 20
     # Failed logins from one address (an exam centre behind one NAT logs in successfully freely).
     LOGIN_FAILURES_PER_ADDRESS = "50 per 5 minutes"
+    # Exam centres' networks (ipaddress networks): logins from them are exempt from the
+    # account-wide ceiling, which anyone who fails from a few addresses elsewhere could
+    # otherwise reach and so lock a candidate out of the centre on the exam's morning.
+    LOGIN_CENTRE_NETWORKS: tuple = ()
     # Reverse proxies in front of the application whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     # RGPD retention (days): audit log, then candidate accounts without activity.
@@ -121,8 +126,17 @@ def _rate_limit(value: str) -> str:
     return value
 
 
+def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """IP networks separated by commas or spaces (« 192.0.2.0/24, 2001:db8:5::/48 »); an
+    address alone is its own network."""
+    return tuple(
+        ipaddress.ip_network(part, strict=False) for part in value.replace(",", " ").split()
+    )
+
+
 # What a malformed value should have looked like, for the error message (French, for operators).
 EXPECTED_FORMS = {
+    _networks: "des réseaux séparés par des virgules, par ex. 192.0.2.0/24, 2001:db8:5::/48",
     int: "un nombre entier",
     _positive_int: "un nombre entier supérieur ou égal à 1",
     _rate_limit: "une limite comme « 50 per 5 minutes »",
@@ -137,6 +151,7 @@ ENVIRONMENT_SETTINGS = (
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", _positive_int),
     ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "LOGIN_ACCOUNT_CEILING", _positive_int),
     ("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", _rate_limit),
+    ("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "LOGIN_CENTRE_NETWORKS", _networks),
     ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", int),
     ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int),
     ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int),

@@ -7,7 +7,8 @@ knows a candidate's e-mail and fails from elsewhere locks only their own pair, n
 candidate at the centre, and a candidate who mistypes locks only their own account there. A
 higher ceiling for the account across every address still stops a distributed attack; a
 ceiling per address slows guessing over many accounts. An IPv6 address counts as its /64
-network, what one subscriber holds. The counters live in Redis when configured, shared by
+network, what one subscriber holds. Logins from the exam centres' declared networks are exempt
+from the account-wide ceiling, which a stranger with a few addresses could otherwise reach. The counters live in Redis when configured, shared by
 every process; ``questionnaire.security.lockout`` lets an administrator see and clear them.
 """
 
@@ -112,6 +113,25 @@ def pair_key(account: str, network: str) -> str:
     return f"{account}|{network}" if account and network else ""
 
 
+def from_exam_centre(address: str | None = None) -> bool:
+    """Whether a login comes from a declared exam centre (``LOGIN_CENTRE_NETWORKS``).
+
+    Those logins are exempt from the account-wide ceiling: a stranger who fails from a few
+    addresses elsewhere must not lock a candidate out of the centre. The lockout per
+    (account, address) and the ceiling per address still hold there.
+    """
+    networks = current_app.config.get("LOGIN_CENTRE_NETWORKS") or ()
+    if not networks:
+        return False
+    try:
+        ip = ipaddress.ip_address(address if address is not None else get_remote_address())
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in networks)
+
+
 def _account_address_key() -> str:
     return pair_key(account_key(), client_network(get_remote_address()))
 
@@ -134,7 +154,11 @@ _pair_lockout = limiter.shared_limit(
     pair_limit, scope=PAIR_SCOPE, key_func=_account_address_key, deduct_when=_login_failed
 )
 _account_ceiling = limiter.shared_limit(
-    account_limit, scope=ACCOUNT_SCOPE, key_func=account_key, deduct_when=_login_failed
+    account_limit,
+    scope=ACCOUNT_SCOPE,
+    key_func=account_key,
+    deduct_when=_login_failed,
+    exempt_when=from_exam_centre,
 )
 _address_ceiling = limiter.shared_limit(
     _address_limit, scope=ADDRESS_SCOPE, deduct_when=_login_failed
@@ -164,9 +188,12 @@ _BLOCKED_MESSAGES: dict[str, Callable[[str], str]] = {
     ACCOUNT_SCOPE: lambda when: _(
         "Trop d'échecs de connexion avec cette adresse électronique, venus de plusieurs "
         "réseaux : par précaution, la connexion est bloquée %(when)s, d'où que vous vous "
-        "connectiez. Si vous n'êtes pas à l'origine de ces essais, ou pour vous connecter "
-        "avant, prévenez un administrateur : il peut débloquer le compte.",
+        "connectiez%(centres)s. Si vous n'êtes pas à l'origine de ces essais, ou pour vous "
+        "connecter avant, prévenez un administrateur : il peut débloquer le compte.",
         when=when,
+        centres=_(" (sauf depuis un centre d'examen)")
+        if current_app.config.get("LOGIN_CENTRE_NETWORKS")
+        else "",
     ),
     ADDRESS_SCOPE: lambda when: _(
         "Trop d'échecs de connexion depuis ce poste ou ce réseau, tous comptes confondus : "

@@ -213,3 +213,19 @@ def test_unreachable_counters_are_said_on_the_pages_and_nothing_is_unlocked(tmp_
         assert "le compte n'a pas été débloqué" in _text(response.get_data(as_text=True))
         assert _unlock_events(_db) == []
         _db.session.remove()
+
+
+def test_the_account_page_says_declared_exam_centres_escape_the_account_wide_lock(
+    app, client, admin, candidate, frozen
+):
+    from ipaddress import ip_network
+
+    app.config["LOGIN_CENTRE_NETWORKS"] = (ip_network("192.0.2.0/24"),)
+    for n in range(4):
+        _lock_from(app, f"203.0.113.{n + 1}")
+    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    assert (
+        "depuis toutes les adresses jusqu'au 02/03/2026 à 09 h 15 (échecs venus de plusieurs "
+        "adresses), sauf depuis les centres d'examen déclarés" in text
+    )
+    assert _attempt(app, PASSWORD, CENTRE).status_code == 200

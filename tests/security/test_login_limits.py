@@ -286,3 +286,41 @@ def test_the_openapi_document_describes_the_three_login_limits_as_configured(
     ):
         assert part in description, part
     assert refused["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+
+
+def test_a_distributed_attack_does_not_lock_a_candidate_out_of_a_declared_exam_centre(
+    strict, client, make_user, frozen
+):
+    """Before: 7 failures (here; 20 by default) from a few addresses elsewhere, which one IPv6
+    /62 provides, locked the candidate everywhere, the exam centre included."""
+    from ipaddress import ip_network
+
+    strict.config["LOGIN_CENTRE_NETWORKS"] = (ip_network("192.0.2.0/24"),)
+    make_user(email="cand@example.org")
+    for address, failures in (("2001:db8:0:1::1", 3), ("2001:db8:0:2::1", 3), ("203.0.113.3", 1)):
+        for _ in range(failures):
+            assert _api_login(client, "cand@example.org", "x", address=address).status_code == 401
+    elsewhere = _api_login(client, "cand@example.org", PASSWORD, address="203.0.113.4")
+    assert elsewhere.status_code == 429
+    assert "d'où que vous vous connectiez (sauf depuis un centre d'examen)." in _message(elsewhere)
+    assert _api_login(client, "cand@example.org", PASSWORD, address=CENTRE).status_code == 200
+    client.delete_cookie("questionnaire_session")
+    # at the centre, the lockout of the account from that address still holds
+    for _ in range(3):
+        assert _api_login(client, "cand@example.org", "x", address=CENTRE).status_code == 401
+    assert _api_login(client, "cand@example.org", PASSWORD, address=CENTRE).status_code == 429
+
+
+def test_exam_centre_networks_are_read_and_checked_at_start_up(monkeypatch, tmp_path):
+    from ipaddress import ip_network
+
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "192.0.2.0/24, 2001:db8:5::/48")
+    config = {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k"}
+    apply_environment(config, str(tmp_path))
+    assert config["LOGIN_CENTRE_NETWORKS"] == (
+        ip_network("192.0.2.0/24"),
+        ip_network("2001:db8:5::/48"),
+    )
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "192.0.2.0/33")
+    with pytest.raises(ConfigurationError, match="des réseaux séparés par des virgules"):
+        apply_environment(dict(config), str(tmp_path))
