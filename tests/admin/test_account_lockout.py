@@ -229,3 +229,21 @@ def test_the_account_page_says_declared_exam_centres_escape_the_account_wide_loc
         "adresses), sauf depuis les centres d'examen déclarés" in text
     )
     assert _attempt(app, PASSWORD, CENTRE).status_code == 200
+
+
+def test_the_account_form_is_not_read_as_part_of_the_lockout_section(
+    app, client, admin, candidate, frozen
+):
+    """Before: the form (roles, activation, password) came right after the « Blocage des
+    connexions » heading, with no heading of its own: read by headings, it belonged there."""
+    _lock_from(app, STRANGER)
+    page = client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True)
+    headings = re.findall(r"<h([1-3])[^>]*>([^<]*)</h\1>", page)
+    main = page.index('<form method="post" class="narrow-form"')
+    last_heading = max(m.start() for m in re.finditer(r"<h[1-3][ >]", page[:main]))
+    assert re.match(r'<h2 id="account-form-title">Modifier le compte</h2>', page[last_heading:])
+    assert 'aria-labelledby="account-form-title"' in page[main : page.index(">", main)]
+    assert [text for level, text in headings if level == "2"][:2] == [
+        "Blocage des connexions",
+        "Modifier le compte",
+    ]
