@@ -84,7 +84,8 @@ def test_the_account_page_and_the_list_show_a_lock_from_one_address(
     page = client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True)
     text = _text(page)
     assert "Ce compte est bloqué après trop d'échecs de connexion" in text
-    assert "depuis l'adresse 203.0.113.9 jusqu'au 02/03/2026 à 09 h 15" in text
+    # « adresse IP »: on this page « adresse » alone reads as the account's e-mail address
+    assert "depuis l'adresse IP 203.0.113.9 jusqu'au 02/03/2026 à 09 h 15" in text
     assert "depuis toutes les adresses jusqu'au" not in text
     assert f'action="/admin/utilisateurs/{candidate.id}/debloquer"' in page
     listing = _text(client.get("/admin/utilisateurs").get_data(as_text=True))
@@ -247,3 +248,11 @@ def test_the_account_form_is_not_read_as_part_of_the_lockout_section(
         "Blocage des connexions",
         "Modifier le compte",
     ]
+
+
+def test_an_ipv6_lock_is_named_as_the_network_it_holds_for(app, client, admin, candidate, frozen):
+    """Before: « depuis l'adresse 2001:db8:0:5::/64 », a network read as one address."""
+    _lock_from(app, "2001:db8:0:5::17")
+    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    assert "depuis le réseau IPv6 2001:db8:0:5::/64 jusqu'au 02/03/2026 à 09 h 15" in text
+    assert "depuis l'adresse IP 2001" not in text
