@@ -103,7 +103,7 @@ def test_an_administrator_sees_and_clears_a_lockout_kept_in_redis(redis_url, tmp
         ).get_json()["csrf_token"]
         page = admin.get(f"/admin/utilisateurs/{user_id}").get_data(as_text=True)
         assert "Ce compte est bloqué" in page
-        assert "depuis l'adresse 203.0.113.1 jusqu'au" in page
+        assert "depuis l'adresse IP 203.0.113.1 jusqu'au" in page
         assert "depuis toutes les adresses jusqu'au" in page
         stored = redis.Redis.from_url(redis_url)
         assert len(stored.keys(f"*{email}*")) == 3  # the account and its two addresses
