@@ -150,15 +150,29 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
 
 
+def _without_account() -> bool:
+    """No e-mail to count against (the login page shown, an empty field): the account limits
+    are left out here, since flask-limiter logs an error for each limit whose key is empty."""
+    return not _account_address_key()
+
+
+def _exempt_from_account_ceiling() -> bool:
+    return _without_account() or from_exam_centre()
+
+
 _pair_lockout = limiter.shared_limit(
-    pair_limit, scope=PAIR_SCOPE, key_func=_account_address_key, deduct_when=_login_failed
+    pair_limit,
+    scope=PAIR_SCOPE,
+    key_func=_account_address_key,
+    deduct_when=_login_failed,
+    exempt_when=_without_account,
 )
 _account_ceiling = limiter.shared_limit(
     account_limit,
     scope=ACCOUNT_SCOPE,
     key_func=account_key,
     deduct_when=_login_failed,
-    exempt_when=from_exam_centre,
+    exempt_when=_exempt_from_account_ceiling,
 )
 _address_ceiling = limiter.shared_limit(
     _address_limit, scope=ADDRESS_SCOPE, deduct_when=_login_failed

@@ -324,3 +324,15 @@ def test_exam_centre_networks_are_read_and_checked_at_start_up(monkeypatch, tmp_
     monkeypatch.setenv("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "192.0.2.0/33")
     with pytest.raises(ConfigurationError, match="des réseaux séparés par des virgules"):
         apply_environment(dict(config), str(tmp_path))
+
+
+def test_a_login_without_an_e_mail_logs_no_error(app, client, caplog):
+    """Before: each view of the login page (and each login without an e-mail) logged
+    « Skipping limit: … Empty value found in parameters. » twice at ERROR level, a thousand
+    times on an exam morning, burying the real errors (and waking whoever reads them)."""
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        assert client.get("/connexion").status_code == 200
+        assert client.post("/api/v1/auth/login", json={"email": " ", "password": "x"}).status_code
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
