@@ -13,7 +13,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_jury_member_opens_a_session_report(page, make_user, make_exam):
-    make_exam(title="Session du rapport jury")
+    make_exam(title="Session du rapport jury", certification=True)  # training is not reported
     jury = make_user(Role.JURY, name="Jules Jury")
     log_in(page, jury)
 
