@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 from sqlalchemy import select
 
+from questionnaire.attempts.models import Attempt
 from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import BASIS_POINTS, ExamSession
@@ -256,13 +257,32 @@ def progress_table(panel: AngoffPanel) -> Table:
     )
 
 
+def copy_points(session: ExamSession) -> int | None:
+    """The points of a candidate's copy: one per scored question.
+
+    The graded copies' maximum when they share one (a neutralised item leaves it, as grading
+    does); the questionnaire's number of questions before any copy; None when copies differ
+    (forms drawn at random, some holding a neutralised item): no single cut in points then.
+    """
+    maxima = set(
+        db.session.execute(
+            select(Attempt.max_score)
+            .where(Attempt.session_id == session.id, Attempt.max_score.is_not(None))
+            .distinct()
+        ).scalars()
+    )
+    if not maxima:
+        return session.questionnaire.item_count
+    return maxima.pop() if len(maxima) == 1 else None
+
+
 def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> Table:
     """The recommended cut next to the pass mark in force (one row).
 
-    In points, the cut is on the candidate's copy (the questionnaire's items, one point each),
-    not on the panel, which rates every item a random form may draw.
+    In points, the cut is on the candidate's copy (its scored items, one point each), not on
+    the panel, which rates every item a random form may draw.
     """
-    max_score = panel.session.questionnaire.item_count
+    max_score = copy_points(panel.session)
     return Table(
         f"angoff_{panel.id}",
         f"Panel « {panel.title} »",
@@ -283,7 +303,7 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
                 result.n_judges,
                 result.n_items,
                 result.cut,
-                result.cut * max_score if result.cut is not None else None,
+                result.cut * max_score if result.cut is not None and max_score else None,
                 result.standard_error,
                 result.sd,
                 result.lowest,

@@ -376,3 +376,41 @@ def test_a_saved_estimate_comes_back_as_entered_and_a_later_save_keeps_it(
     data = {"csrf_token": form_token(client, url), **shown, names[3]: "0,4"}
     assert client.post(url, data=data).status_code == 302
     assert _ratings(db, judge) == {ids[0]: 6550, ids[1]: 1234, ids[2]: 10000, ids[3]: 4000}
+
+
+def test_after_a_neutralisation_the_cut_in_points_is_on_the_copy_graded(
+    client, make_user, sit_session, db, clock
+):
+    """Every copy holds the same 4 items; one is neutralised, so copies are graded out of 3.
+    The borderline candidate's expected score is then the sum of the judge's 3 remaining
+    estimates (before: the cut × 4, a point too many on a copy that has 3)."""
+    session, _, attempts = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    panel = new_panel(client, db, session)
+    values = ["0.5", "0.6", "0.7", "0.8"]
+    _, names = _rate(client, panel.id, values)
+    rated = {int(n.removeprefix("item_")): float(v) for n, v in zip(names, values, strict=True)}
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[3] == pytest.approx(2.6)  # 0.5 + 0.6 + 0.7 + 0.8, on a copy of 4 points
+    fourth = next(ai.version for ai in attempts[0].items if ai.position == 4)
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+    data = {"csrf_token": form_token(client, url), "item": fourth.id, "reason": "Ambigu"}
+    assert client.post(url, data=data).status_code == 302
+    assert {a.max_score for a in attempts} == {3}
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[3] == pytest.approx(2.6 - rated[fourth.id])
+
+
+def test_no_cut_in_points_when_copies_are_graded_out_of_different_maxima(
+    client, make_user, sit_session, db, clock
+):
+    """Random forms of which only some drew a neutralised item: 4 points on some copies, 3 on
+    others; no single number of points is the cut (the percentage still is)."""
+    session, _, attempts = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    panel = new_panel(client, db, session)
+    _rate(client, panel.id, ["0.5", "0.6", "0.7", "0.8"])
+    attempts[0].max_score = 3  # as grading leaves a copy that drew the neutralised item
+    db.session.commit()
+    row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
+    assert row[2] == pytest.approx(0.65) and row[3] is None
