@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, has_app_context
+
+from questionnaire.config import Config
 
 
 def _error_response(description: str) -> dict:
@@ -117,6 +119,12 @@ SCHEMAS: dict = {
             "pass_mark": {"type": "number"},
             "topics": {"type": "array", "items": {"type": "object"}},
             "correction_released": {"type": "boolean"},
+            "correction_withheld_for": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "description": "Sessions de certification du même thème que le candidat doit "
+                "encore passer : le corrigé attend leur fin (même banque de questions)",
+            },
             "correction": {
                 "type": "array",
                 "items": {"type": "object"},
@@ -186,8 +194,9 @@ ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type":
 
 
 def _login_refused() -> dict:
-    """The login lockout as this deployment configures it (``questionnaire.security.limits``)."""
-    config = current_app.config
+    """The login lockout as this deployment configures it (``questionnaire.security.limits``);
+    the defaults outside an application (the fuzz tests read the document at import)."""
+    config = current_app.config if has_app_context() else vars(Config)
     response = _error_response(
         "Trop d'échecs de connexion (seuls les échecs comptent) : "
         f"{config['LOGIN_LOCKOUT_ATTEMPTS']} échecs en {config['LOGIN_LOCKOUT_MINUTES']} "
