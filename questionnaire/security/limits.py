@@ -265,9 +265,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(error: RateLimitExceeded):
         message = error.description or MESSAGES[429][1]
-        if request.endpoint in LOGIN_ENDPOINTS:
+        login = request.endpoint in LOGIN_ENDPOINTS
+        if login:
             message = _blocked_message(error)
             _record_blocked_login(error)
         if is_api_request():
             return json_error(429, "too_many_requests", message)
+        if login:  # what a candidate reads: what happened, not a status code
+            return render_template("auth/blocked.html", message=message), 429
         return render_template("errors/error.html", status=429, message=message), 429

@@ -6,6 +6,7 @@ The limiter counts with the system clock: time_machine freezes it at the app's f
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -336,3 +337,20 @@ def test_a_login_without_an_e_mail_logs_no_error(app, client, caplog):
         assert client.get("/connexion").status_code == 200
         assert client.post("/api/v1/auth/login", json={"email": " ", "password": "x"}).status_code
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_the_blocked_login_page_says_connexion_bloquee_not_erreur_429(strict, client, make_user):
+    """Before: a candidate read « Erreur 429 » (title and heading) above the explanation."""
+    make_user(email="cand@example.org")
+    for _ in range(3):
+        _api_login(client, "cand@example.org", "wrong-password")
+    token = form_token(client, "/connexion")
+    response = client.post(
+        "/connexion", data={"email": "cand@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "<title>Connexion bloquée" in page
+    assert re.search(r"<h1[^>]*>Connexion bloquée</h1>", page)
+    assert "429" not in re.sub(r"<[^>]+>", " ", page)  # no status code for the candidate to read
+    assert '<a href="/connexion">Revenir à la page de connexion</a>' in page
