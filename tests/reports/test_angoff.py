@@ -414,3 +414,26 @@ def test_no_cut_in_points_when_copies_are_graded_out_of_different_maxima(
     db.session.commit()
     row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
     assert row[2] == pytest.approx(0.65) and row[3] is None
+
+
+def test_the_items_left_do_not_stand_between_the_keyboard_and_the_fields(
+    client, make_user, sit_session, db
+):
+    """Before: one link per item left came before the form, so that a judge back after a
+    partial save tabbed through up to one link per item (86 on the demo's panel) to reach
+    the first field. Now a link goes to the first item left and the list is folded."""
+    session, _, _ = sit_session()
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    panel = new_panel(client, db, session)
+    _, names = _rate(client, panel.id, ["0,5", "", "0,7", ""])
+    page = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
+    before_form = page[
+        page.index('id="progress-title"') : page.index('<form method="post" novalidate>')
+    ]
+    folded = re.search(r"<details>\s*<summary>Items restant à estimer \(2\)</summary>.*?</details>",
+                       before_form, re.S)  # fmt: skip
+    assert folded
+    outside = before_form.replace(folded.group(0), "")
+    assert re.findall(r"<a [^>]*>[^<]*</a>", outside) == [
+        f'<a href="#{names[1]}">Aller au premier item à estimer</a>'
+    ]
