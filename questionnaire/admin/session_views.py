@@ -31,6 +31,7 @@ from questionnaire.exams.services import (
     ExamConfigError,
     PurposeLocked,
     ReleasePolicyRefused,
+    certification_sessions_sharing_bank,
     create_session,
 )
 from questionnaire.extensions import db
@@ -100,7 +101,8 @@ def edit_session(session_id: int):
             to_local(session.opens_at),
             to_local(session.closes_at),
         )
-        form.release_policy.data = session.release_policy.value
+        # a certification session saved « dès la remise » before training existed: what applies
+        form.release_policy.data = session.effective_release_policy.value
         form.purpose.data = session.purpose.value
     if form.validate_on_submit():
         try:
@@ -156,6 +158,9 @@ def _render_session(
         # one look at the copies still composing serves both the button and its explanation
         can_release=services.awaits_manual_release(session) and blocker is None,
         release_blocker=blocker,
+        sharing_bank=certification_sessions_sharing_bank(session, now)
+        if session.is_training
+        else [],
         button_form=EmptyForm(),
         now=now,
     )

@@ -77,6 +77,7 @@ def result_json(result) -> dict:
             {"title": t.title, "correct": t.correct, "total": t.total} for t in result.topics
         ],
         "correction_released": result.correction_released,
+        "correction_withheld_for": [session.id for session in result.withheld_for],
     }
     if result.corrections is not None:
         body["correction"] = [

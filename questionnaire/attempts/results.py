@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from questionnaire.attempts.grading import scoring_rules
 from questionnaire.attempts.models import Attempt
-from questionnaire.exams.services import correction_released
+from questionnaire.exams.models import ExamSession
+from questionnaire.exams.services import certification_sittings_ahead, correction_released
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class AttemptResult:
     topics: list[TopicResult]  # empty while the correction is withheld
     correction_released: bool
     corrections: list[ItemCorrection] | None
+    # the candidate's certification sessions of the same theme still to sit, which hold the
+    # correction back although the session's policy would show it
+    withheld_for: list[ExamSession] = field(default_factory=list)
 
 
 def _topic_results(attempt: Attempt) -> list[TopicResult]:
@@ -59,12 +63,19 @@ def attempt_result(attempt: Attempt, now: datetime, grace_seconds: int) -> Attem
     """The result of a graded attempt (None while in progress).
 
     While the correction is withheld, so is the per-topic breakdown: a topic drawn once would
-    tell whether that one answer was right. ``grace_seconds``: the
+    tell whether that one answer was right. It is withheld by the session's policy, and from a
+    candidate who still has a certification sitting of the same theme ahead (same bank). ``grace_seconds``: the
     application's, during which other copies of the session may still take answers.
     """
     if attempt.graded_at is None or attempt.score is None or attempt.max_score is None:
         return None
     released = correction_released(attempt.session, now, grace_seconds)
+    withheld_for = (
+        certification_sittings_ahead(attempt.session, attempt.user_id, now, grace_seconds)
+        if released
+        else []
+    )
+    released = released and not withheld_for
     corrections = None
     if released:
         rules = scoring_rules((ai.version for ai in attempt.items), attempt.session_id)
@@ -98,4 +109,5 @@ def attempt_result(attempt: Attempt, now: datetime, grace_seconds: int) -> Attem
         topics=_topic_results(attempt) if released else [],
         correction_released=released,
         corrections=corrections,
+        withheld_for=withheld_for,
     )

@@ -119,6 +119,22 @@ class ExamSession(db.Model):
     def is_training(self) -> bool:
         return self.purpose is SessionPurpose.TRAINING
 
+    @property
+    def effective_release_policy(self) -> ReleasePolicy:
+        """The policy that applies: « dès la remise » only ever holds for a training session.
+
+        A certification session configured so before training sessions existed (migration 0014
+        made every session a certification one) publishes its correction after the close.
+        """
+        if self.release_policy is ReleasePolicy.IMMEDIATE and not self.is_training:
+            return ReleasePolicy.AFTER_CLOSE
+        return self.release_policy
+
+    @property
+    def has_legacy_immediate_release(self) -> bool:
+        """A certification session still configured « dès la remise », which no longer applies."""
+        return self.release_policy is not self.effective_release_policy
+
 
 class Enrolment(db.Model):
     """A candidate admitted to a session, with an extra-time accommodation if any."""

@@ -198,14 +198,87 @@ def correction_may_be_public(session: ExamSession, now: datetime, grace_seconds:
 
 
 def correction_released(session: ExamSession, now: datetime, grace_seconds: int) -> bool:
-    """Whether candidates may now see the correct answers (every reader asks here)."""
-    if session.release_policy is ReleasePolicy.IMMEDIATE:
+    """Whether the session's policy now lets its candidates see the correct answers.
+
+    A candidate's own copy also waits for their certification sittings still ahead on the same
+    theme (``certification_sittings_ahead``): ``attempts.results`` asks both.
+    """
+    policy = session.effective_release_policy
+    if policy is ReleasePolicy.IMMEDIATE:
         return True
-    if session.release_policy is ReleasePolicy.MANUAL and (
+    if policy is ReleasePolicy.MANUAL and (
         session.released_at is None or session.released_at > now
     ):
         return False
     return correction_may_be_public(session, now, grace_seconds)
+
+
+def certification_sittings_ahead(
+    session: ExamSession, user_id: int, now: datetime, grace_seconds: int
+) -> list[ExamSession]:
+    """Other certification sessions of the same theme that the candidate has still to sit.
+
+    Every questionnaire of a theme draws on the theme's one bank: a correction seen now (a
+    training one at submission, or a failed sitting's before its retake) would show the keys of
+    items that session may set. Ahead: enrolled in a session not closed yet without having
+    finished a copy there, or answering a copy there now (extra time, incident extension).
+    """
+    from questionnaire.attempts.models import Attempt
+
+    rows = db.session.execute(
+        select(ExamSession, Attempt)
+        .join(Enrolment, Enrolment.session_id == ExamSession.id)
+        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
+        .outerjoin(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .where(
+            Enrolment.user_id == user_id,
+            ExamSession.id != session.id,
+            ExamSession.purpose == SessionPurpose.CERTIFICATION,
+            Questionnaire.theme_id == session.questionnaire.theme_id,
+        )
+        .order_by(ExamSession.opens_at, ExamSession.id)
+    ).all()
+    ahead = []
+    for other, attempt in rows:
+        if attempt is None:
+            if not other.is_closed(now):
+                ahead.append(other)
+        elif attempt.accepts_answers(now, grace_seconds):
+            ahead.append(other)
+    return ahead
+
+
+def certification_sessions_sharing_bank(
+    session: ExamSession, now: datetime
+) -> list[tuple[ExamSession, int]]:
+    """Certification sessions of the same theme not closed yet, each with the candidates they share.
+
+    For a training session's page: those shared candidates see their training correction only
+    once they have sat that certification session (``certification_sittings_ahead``).
+    """
+    shared = (
+        select(func.count())
+        .select_from(Enrolment)
+        .where(
+            Enrolment.session_id == ExamSession.id,
+            Enrolment.user_id.in_(
+                select(Enrolment.user_id).where(Enrolment.session_id == session.id)
+            ),
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(ExamSession, shared)
+        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
+        .where(
+            ExamSession.id != session.id,
+            ExamSession.purpose == SessionPurpose.CERTIFICATION,
+            Questionnaire.theme_id == session.questionnaire.theme_id,
+            ExamSession.closes_at > now,
+        )
+        .order_by(ExamSession.opens_at, ExamSession.id)
+    ).all()
+    return [(other, count) for other, count in rows]
 
 
 def enrol(
