@@ -143,6 +143,7 @@ def reschedule(
             "« Dès la remise » ne peut plus être choisi : des copies sont déjà commencées, et "
             "celles qui sont remises montreraient les réponses à des candidats qui composent encore."
         )
+    previous_purpose = session.purpose
     session.title = title
     session.opens_at, session.closes_at = opens_at, closes_at
     session.release_policy = release_policy
@@ -150,8 +151,19 @@ def reschedule(
     record_action(
         "admin.session",
         target=f"session:{session.id}",
-        details={"opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()},
+        details={
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "purpose": purpose.value,
+            "release_policy": release_policy.value,
+        },
     )
+    if purpose is not previous_purpose:  # whether its copies count: its own event, to be found
+        record_action(
+            "admin.session_purpose",
+            target=f"session:{session.id}",
+            details={"previous_purpose": previous_purpose.value, "purpose": purpose.value},
+        )
 
 
 def close_session(session: ExamSession, now: datetime) -> None:

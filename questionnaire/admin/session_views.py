@@ -83,7 +83,16 @@ def new_session():
             form.closes_at.errors.append(str(exc))
         else:
             db.session.flush()
-            record_action("admin.session_create", target=f"session:{session.id}")
+            record_action(
+                "admin.session_create",
+                target=f"session:{session.id}",
+                details={
+                    "opens_at": session.opens_at.isoformat(),
+                    "closes_at": session.closes_at.isoformat(),
+                    "purpose": session.purpose.value,
+                    "release_policy": session.release_policy.value,
+                },
+            )
             db.session.commit()
             flash("Session créée : inscrivez maintenant les candidats.", "success")
             return redirect(url_for(".show_session", session_id=session.id))

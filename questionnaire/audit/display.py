@@ -96,6 +96,20 @@ def _format(value: object) -> str:
     return str(value).upper() if isinstance(value, str) else french_value(value)
 
 
+def _session_purpose(value: object) -> str:
+    from questionnaire.exams.models import SessionPurpose
+
+    known = {purpose.value: purpose.label for purpose in SessionPurpose}
+    return known[value].capitalize() if value in known else french_value(value)
+
+
+def _release_policy(value: object) -> str:
+    from questionnaire.exams.models import ReleasePolicy
+
+    known = {policy.value: policy.label for policy in ReleasePolicy}
+    return known[value].capitalize() if value in known else french_value(value)
+
+
 # the counter a blocked login ran into (``questionnaire.security.limits`` scopes)
 LOCKOUT_KINDS = {
     "login-account-address": "ce compte depuis cette adresse",
@@ -132,6 +146,9 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "pass_mark_bp": ("Seuil de réussite", _basis_points),
     "opens_at": ("Ouverture", _moment),
     "closes_at": ("Clôture", _moment),
+    "purpose": ("Nature", _session_purpose),
+    "previous_purpose": ("Nature auparavant", _session_purpose),
+    "release_policy": ("Publication de la correction", _release_policy),
     "extra_time_percent": ("Temps supplémentaire", _percent),
     "rows": ("Candidats dans le fichier", french_value),
     "updated": ("Déjà inscrits (aménagement remplacé)", french_value),

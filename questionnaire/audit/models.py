@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "admin.questionnaire_create": "création d'un questionnaire",
     "admin.session": "modification d'une session",
     "admin.session_create": "création d'une session",
+    "admin.session_purpose": "changement de la nature d'une session (certification, entraînement)",
     "admin.user_create": "création d'un compte",
     "admin.session_close": "clôture d'une session",
     "admin.correction_release": "publication de la correction d'une session",
