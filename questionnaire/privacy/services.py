@@ -15,7 +15,9 @@ from questionnaire.audit.services import events_about, record
 from questionnaire.auth.models import User, UserRole
 from questionnaire.certification.models import (
     Accommodation,
+    Certification,
     CertificationEnrolment,
+    DesignatedEvaluator,
     JuryEvaluation,
 )
 from questionnaire.certification.services import enrolments_of
@@ -92,6 +94,7 @@ def export_user_data(user: User, now: datetime) -> dict:
             for c in grade_changes
         ],
         "certifications": [_certification_data(e) for e in enrolments_of(user)],
+        "designated_as_evaluator": _designations_as_evaluator(user),
         "display_preferences": _preference_data(user),
         "audit_events": [
             {
@@ -146,8 +149,22 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
             for a in enrolment.accommodations
         ],
         "prerequisites": [
-            {"prerequisite": r.prerequisite.label, "recorded_at": _iso(r.recorded_at)}
+            {
+                "prerequisite": r.prerequisite.label,
+                "met_on": r.met_on.isoformat(),
+                "recorded_at": _iso(r.recorded_at),
+            }
             for r in enrolment.prerequisite_records
+        ],
+        # who evaluates the candidate (seed 003): their names are part of the candidate's file
+        "designated_evaluators": [
+            {
+                "evaluator": d.evaluator.display_name,
+                "quality": d.quality.value,
+                "quality_label": d.quality.label,
+                "designated_at": _iso(d.recorded_at),
+            }
+            for d in enrolment.designated_evaluators
         ],
         "jury_evaluations": [
             {
@@ -164,6 +181,26 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
             for v in enrolment.block_validations
         ],
     }
+
+
+def _designations_as_evaluator(user: User) -> list[dict]:
+    """Where the person is designated to evaluate; the candidates are not theirs to export."""
+    designations = db.session.execute(
+        select(DesignatedEvaluator, Certification.title)
+        .join(CertificationEnrolment, CertificationEnrolment.id == DesignatedEvaluator.enrolment_id)
+        .join(Certification, Certification.id == CertificationEnrolment.certification_id)
+        .where(DesignatedEvaluator.evaluator_id == user.id)
+        .order_by(DesignatedEvaluator.id)
+    ).all()
+    return [
+        {
+            "certification": title,
+            "quality": d.quality.value,
+            "quality_label": d.quality.label,
+            "designated_at": _iso(d.recorded_at),
+        }
+        for d, title in designations
+    ]
 
 
 def _preference_data(user: User) -> dict | None:
@@ -190,7 +227,9 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
 
     Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
     test statistics remain valid. Accommodation notes and descriptions (possibly health data)
-    are removed.
+    are removed. Designations of evaluators stay, whether the person is the candidate or the
+    evaluator: they decide which jury evaluations count, so removing one would change a
+    certification's result; they hold no more than account numbers, now pseudonymous.
     """
     if not reason.strip():
         raise ErasureError("Indiquez le motif de l'effacement (demande, date).")
