@@ -8,7 +8,7 @@ stored, so a new kind of event is never hidden.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import url_for
@@ -161,7 +161,12 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "block": ("Bloc", french_value),
     "accommodation_id": ("Aménagement n°", french_value),
     "prerequisite": ("Prérequis", french_value),
-    "evaluators": ("Évaluateurs désignés (comptes n°)", french_value),
+    # designated evaluators (seed 003): accounts, shown with their current name by ``_accounts``
+    "evaluators": ("Évaluateurs désignés", french_value),
+    "expert_habilite": ("Expert « habilité »", french_value),
+    "expert_interne": ("Expert interne à l'entreprise", french_value),
+    "responsable_pedagogique": ("Responsable pédagogique", french_value),
+    "replaced_evaluators": ("Évaluateurs remplacés", french_value),
     # exports and imports
     "format": ("Format", _format),
     "file": ("Fichier", french_value),
@@ -179,6 +184,18 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
 }
 
 
+#: Detail keys whose value is an account number or a list of them, named by the viewer.
+ACCOUNT_KEYS = frozenset(
+    {
+        "evaluators",
+        "expert_habilite",
+        "expert_interne",
+        "responsable_pedagogique",
+        "replaced_evaluators",
+    }
+)
+
+
 # ---------------------------------------------------------------- targets
 
 
@@ -189,6 +206,7 @@ class _Lookups:
     item_versions: dict[int, tuple[str, int]]
     certifications: dict[str, int]
     competencies: dict[int, tuple[str, int]]
+    accounts: dict[int, str] = field(default_factory=dict)
 
 
 def _ids(targets: Iterable[str], kind: str) -> set[str]:
@@ -200,7 +218,13 @@ def _numbers(values: Iterable[str]) -> set[int]:
     return {int(v) for v in values if v.isascii() and v.isdigit()}
 
 
-def _lookups(targets: set[str]) -> _Lookups:
+def _account_ids(value: object) -> set[int]:
+    values = value if isinstance(value, list) else [value]
+    return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _lookups(targets: set[str], account_ids: set[int] = frozenset()) -> _Lookups:
+    from questionnaire.auth.models import User
     from questionnaire.banks.models import Item, ItemVersion
     from questionnaire.certification.models import Block, Certification, Competency
 
@@ -229,7 +253,13 @@ def _lookups(targets: set[str]) -> _Lookups:
             .where(Competency.id.in_(competencies))
         )
         competency_rows = {row.id: (row.code, row.certification_id) for row in rows}
-    return _Lookups(item_versions, certifications, competency_rows)
+    accounts = {}
+    if account_ids:
+        rows = db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(account_ids))
+        )
+        accounts = {row.id: row.display_name for row in rows}
+    return _Lookups(item_versions, certifications, competency_rows, accounts)
 
 
 def _numbered(label: str, value: str, endpoint: str | None = None, **args) -> Shown:
@@ -285,10 +315,25 @@ def describe_target(target: str | None, lookups: _Lookups) -> Shown | None:
     return Shown(target)
 
 
+def _account(account_id: int, lookups: _Lookups) -> str:
+    """« Éva Experte (compte n° 12) »: the name it bears now (a pseudonym once erased)."""
+    name = lookups.accounts.get(account_id)
+    number = f"compte n°\u00a0{account_id}"
+    return f"{name} ({number})" if name else number[0].upper() + number[1:]
+
+
 def describe_details(details: dict, lookups: _Lookups) -> list[tuple[str, Shown]]:
     """Each stored detail as (French label, French value); unknown keys keep their name."""
     shown = []
     for key, value in (details or {}).items():
+        if key in ACCOUNT_KEYS and _account_ids(value):
+            label = DETAILS[key][0]
+            ids = value if isinstance(value, list) else [value]
+            text = ", ".join(
+                _account(v, lookups) if _account_ids(v) else french_value(v) for v in ids
+            )
+            shown.append((label, Shown(text)))
+            continue
         if key == "session_id":  # a scoring decision for one session, or for all of them
             text = (
                 describe_target(f"session:{value}", lookups)
@@ -305,7 +350,12 @@ def describe_details(details: dict, lookups: _Lookups) -> list[tuple[str, Shown]
 def describe_events(events: list[AuditEvent]) -> list[EventRow]:
     """A page of events ready for the viewer (needs a request context for the links)."""
     targets = {event.target for event in events if event.target}
-    lookups = _lookups(targets)
+    account_ids = set()
+    for event in events:
+        for key, value in (event.details or {}).items():
+            if key in ACCOUNT_KEYS:
+                account_ids |= _account_ids(value)
+    lookups = _lookups(targets, account_ids)
     return [
         EventRow(
             event, describe_target(event.target, lookups), describe_details(event.details, lookups)
