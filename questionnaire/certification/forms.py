@@ -79,12 +79,30 @@ class DesignationForm(FrenchForm):
 
 
 EARLIEST_PREREQUISITE = date(2000, 1, 1)
+NOT_A_DATE = "Indiquez une date valide, au format jj/mm/aaaa (par exemple 04/11/2025)."
+
+
+class FrenchDateField(DateField):
+    """A day as a date box sends it (2025-11-04) or as typed without one (04/11/2025).
+
+    A browser without a date picker shows a text box: the French way of writing a date is
+    accepted there, and anything else gets one message that says what to type.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_DATE) from None
 
 
 class PrerequisiteForm(FrenchForm):
     """The day the candidate met a prerequisite (not the day it is attested); one per prerequisite."""
 
-    met_on = DateField(
+    met_on = FrenchDateField(
         "Date à laquelle le prérequis a été rempli",
         validators=[InputRequired("Indiquez la date à laquelle le prérequis a été rempli.")],
         description="Par exemple la date du certificat AMF ; elle date le titre s'il est la "
@@ -97,8 +115,12 @@ class PrerequisiteForm(FrenchForm):
         self.today = today
 
     def validate_met_on(self, field) -> None:
+        if field.data is None:  # not a date: its own message is already there
+            return
         if field.data > self.today:
-            raise ValidationError(PREREQUISITE_IN_THE_FUTURE)
+            raise ValidationError(
+                f"{PREREQUISITE_IN_THE_FUTURE[:-1]} ({self.today:%d/%m/%Y}, heure de Paris)."
+            )
         if field.data < EARLIEST_PREREQUISITE:
             raise ValidationError("Indiquez une date à partir du 01/01/2000.")
 
