@@ -43,20 +43,27 @@ class AccommodationForm(FrenchForm):
     submit = SubmitField("Enregistrer l'aménagement")
 
 
+def _account_id(value) -> int | None:
+    """A chosen account's number; the empty first choice means nobody."""
+    return None if value in ("", None) else int(value)
+
+
 class DesignationForm(FrenchForm):
     """Seed 003: « 1 expert « habilité » … + 1 expert interne … OU 1 responsable pédagogique »."""
 
     expert = SelectField(
         "Expert « habilité » ayant suivi l'action de formation de la branche",
-        coerce=int,
+        coerce=_account_id,
         validate_choice=True,
         validators=[InputRequired("Choisissez l'expert habilité.")],
+        invalid_choice_message="Choisissez un membre actif du jury dans la liste.",
     )
     second = SelectField(
         "Second évaluateur",
-        coerce=int,
+        coerce=_account_id,
         validate_choice=True,
         validators=[InputRequired("Choisissez le second évaluateur.")],
+        invalid_choice_message="Choisissez un membre actif du jury dans la liste.",
     )
     second_quality = RadioField(
         "Qualité du second évaluateur",
@@ -70,7 +77,11 @@ class DesignationForm(FrenchForm):
     submit = SubmitField("Désigner les évaluateurs")
 
     def set_jury(self, members) -> None:
-        choices = [SelectChoice(m.id, f"{m.display_name} ({m.email})") for m in members]
+        # nobody chosen until someone is: a list that opened on its first member would designate
+        # them on a hurried click, or silently replace a designated member who left the jury
+        choices = [SelectChoice("", "— Choisir un membre du jury —")] + [
+            SelectChoice(m.id, f"{m.display_name} ({m.email})") for m in members
+        ]
         self.expert.choices = self.second.choices = choices
 
     def validate_second(self, field) -> None:

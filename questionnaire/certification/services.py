@@ -177,6 +177,11 @@ def record_prerequisite(
     """
     if prerequisite.certification_id != enrolment.certification_id:
         raise CertificationError("Ce prérequis n'appartient pas à la certification.")
+    if recorded_by.id == enrolment.user_id:
+        raise CertificationError(
+            "Vous êtes le candidat de ce relevé : un autre membre du jury ou un administrateur "
+            "atteste vos prérequis."
+        )
     if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
         raise CertificationError("Ce prérequis est déjà attesté.")
     if met_on > now.astimezone(PARIS).date():
@@ -222,6 +227,12 @@ def designated_evaluator_ids(enrolment: CertificationEnrolment) -> set[int] | No
     return {d.evaluator_id for d in enrolment.designated_evaluators}
 
 
+SELF_DESIGNATION = (
+    "Vous êtes le candidat de ce relevé : un autre membre du jury ou un administrateur désigne "
+    "vos évaluateurs."
+)
+
+
 def designate_evaluators(
     enrolment: CertificationEnrolment,
     expert: User,
@@ -242,6 +253,8 @@ def designate_evaluators(
             "Le second évaluateur est un expert interne à l'entreprise ou un responsable "
             "pédagogique de l'organisme de formation."
         )
+    if recorded_by.id == enrolment.user_id:
+        raise CertificationError(SELF_DESIGNATION)
     if expert.id == second.id:
         raise CertificationError("Les deux évaluateurs sont deux personnes différentes.")
     for evaluator in (expert, second):
@@ -250,8 +263,15 @@ def designate_evaluators(
                 f"{evaluator.display_name} n'a pas de compte membre du jury : il ne peut pas "
                 "évaluer."
             )
+        if not evaluator.active:
+            raise CertificationError(
+                f"Le compte de {evaluator.display_name} est désactivé : il ne peut pas évaluer."
+            )
         if evaluator.id == enrolment.user_id:
             raise CertificationError("Un candidat n'évalue pas sa propre candidature.")
+    replaced = sorted(
+        {d.evaluator_id for d in enrolment.designated_evaluators} - {expert.id, second.id}
+    )
     enrolment.designated_evaluators.clear()
     db.session.flush()  # the unique (enrolment, quality) rows go before the new ones come
     designated = [
@@ -267,13 +287,11 @@ def designate_evaluators(
     ]
     enrolment.designated_evaluators.extend(designated)
     db.session.flush()
-    _audit(
-        "certification.evaluators",
-        enrolment,
-        recorded_by,
-        now,
-        evaluators=[expert.id, second.id],
-    )
+    # each account under its quality, so the journal names who holds which seat
+    details = {EvaluatorQuality.EXPERT_HABILITE.value: expert.id, second_quality.value: second.id}
+    if replaced:
+        details["replaced_evaluators"] = replaced
+    _audit("certification.evaluators", enrolment, recorded_by, now, **details)
     return designated
 
 

@@ -82,8 +82,12 @@ def test_replacing_an_evaluator_settles_the_disagreement_their_evaluation_caused
         select(AuditEvent).where(AuditEvent.action == "certification.evaluators")
     ).scalars()
     assert [e.details for e in events] == [
-        {"evaluators": [expert.id, leaving.id]},
-        {"evaluators": [expert.id, replacing.id]},
+        {"expert_habilite": expert.id, "expert_interne": leaving.id},
+        {
+            "expert_habilite": expert.id,
+            "responsable_pedagogique": replacing.id,
+            "replaced_evaluators": [leaving.id],
+        },
     ]
 
 
