@@ -21,6 +21,7 @@ from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.attempts.results import attempt_result
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
+from questionnaire.exams.services import certification_sittings_ahead
 from questionnaire.extensions import db
 from questionnaire.i18n import _
 
@@ -90,6 +91,10 @@ def session_home(session_id: int):
         form=form,
         allowed_seconds=services.allowed_seconds(
             enrolment.session.questionnaire.duration_minutes, enrolment.extra_time_percent
+        ),
+        # told before starting: this session's correction waits for those sessions
+        withheld_for=certification_sittings_ahead(
+            enrolment.session, current_user.id, now, _grace()
         ),
         now=now,
     )

@@ -113,3 +113,24 @@ def test_a_legacy_immediate_certification_session_reads_and_edits_as_after_close
     db.session.refresh(session)
     assert session.release_policy is ReleasePolicy.AFTER_CLOSE
     assert not session.has_legacy_immediate_release
+
+
+def test_the_session_page_tells_before_starting_when_the_correction_comes(
+    client, make_session, make_user, db
+):
+    candidate = make_user()
+    exam, _ = make_session(candidate=candidate)
+    exam.title = "Certification de juin"
+    training, _ = make_session(
+        candidate=candidate, release=ReleasePolicy.IMMEDIATE, purpose=SessionPurpose.TRAINING
+    )
+    db.session.commit()
+    html_login(client, candidate.email)
+    page = client.get(f"/sessions/{training.id}").get_data(as_text=True)
+    assert re.search(
+        r"<dt>Corrigé</dt>\s*<dd>après votre session de certification du même thème "
+        r"« Certification de juin »",
+        page,
+    )
+    own = client.get(f"/sessions/{exam.id}").get_data(as_text=True)
+    assert re.search(r"<dt>Corrigé</dt>\s*<dd>après la clôture de la session</dd>", own)
