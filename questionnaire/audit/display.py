@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import url_for
 from sqlalchemy import select
@@ -81,6 +81,14 @@ def _basis_points(value: object) -> str:
 def _moment(value: object) -> str:
     try:
         return paris_time(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return french_value(value)
+
+
+def _day(value: object) -> str:
+    """A stored ISO day (« 2026-03-02 ») as « 02/03/2026 »."""
+    try:
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
     except ValueError:
         return french_value(value)
 
@@ -167,6 +175,13 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "expert_interne": ("Expert interne à l'entreprise", french_value),
     "responsable_pedagogique": ("Responsable pédagogique", french_value),
     "replaced_evaluators": ("Évaluateurs remplacés", french_value),
+    # the jury's deliberation (member names stay in their table, never in the journal)
+    "deliberation": ("Délibération n°", french_value),
+    "held_on": ("Délibération tenue le", _day),
+    "members": ("Membres du jury présents", french_value),
+    "seats": ("Sièges pourvus", french_value),
+    "capitalised_blocks": ("Blocs capitalisés", french_value),
+    "candidates": ("Candidats concernés", french_value),
     # exports and imports
     "format": ("Format", _format),
     "file": ("Fichier", french_value),

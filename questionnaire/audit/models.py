@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "certification.evaluation": "évaluation du jury",
     "certification.export": "export de la délibération",
     "certification.capitalise": "capitalisation d'un bloc (délibération)",
+    "certification.deliberation": "délibération du jury enregistrée (date, membres présents)",
     "certification.enrol": "inscription d'un candidat à une certification",
     "certification.accommodation": "aménagement d'épreuve enregistré (certification)",
     "certification.prerequisite": "attestation d'un prérequis (certification)",

@@ -14,6 +14,12 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from questionnaire.certification.deliberation import (
+    composition_text,
+    deliberations_by_block,
+    juries_of,
+    member_text,
+)
 from questionnaire.certification.models import GRID_MAX, Certification, CertificationEnrolment
 from questionnaire.certification.rules import Status, TitleResult
 from questionnaire.csvfiles import neutralise_formula
@@ -57,20 +63,31 @@ def deliberation_table(
         header += [f"{block.code} : statut", f"{block.code} : date de validation"]
         if weighted:
             header.append(f"{block.code} : note pondérée")
-    header += ["Titre", "Blocs validés", "Prérequis non attestés", "Compétences en désaccord"]
+        header.append(f"{block.code} : délibération du")
+    header += [
+        "Titre",
+        "Blocs validés",
+        "Prérequis non attestés",
+        "Compétences en désaccord",
+        "Jury des délibérations",
+    ]
     rows = [header]
     for enrolment, result in results:
         row = [_cell(enrolment.user.display_name), _cell(enrolment.user.email)]
+        held = deliberations_by_block(enrolment)
         for block in result.blocks:
             status = block.status.label + (" (capitalisé)" if block.capitalised else "")
+            deliberation = held.get(block.code)
             row += [status, paris_time(block.validated_at, "%d/%m/%Y")]
             if weighted:
                 row.append(format_score(block.weighted_score))
+            row.append(f"{deliberation.held_on:%d/%m/%Y}" if deliberation else "")
         row += [
             title_label(result),
             f"{len(result.validated_blocks)} / {len(result.blocks)}",
             _cell(", ".join(result.missing_prerequisites)),
             _cell(", ".join(result.disagreements)),
+            _cell(" | ".join(composition_text(d) for d, _codes in juries_of(enrolment) if d)),
         ]
         rows.append(row)
     return rows
@@ -148,16 +165,18 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
     # only what the deliberation capitalised is attested; a computed result may still change
     attested = result.capitalised_blocks
     if attested:
-        data = [["Bloc", "Intitulé", "Validé le"]]
+        held = deliberations_by_block(enrolment)
+        data = [["Bloc", "Intitulé", "Validé le", "Délibération du"]]
         data += [
             [
                 block.code,
                 Paragraph(escape(block.title), styles["BodyText"]),
                 paris_time(block.validated_at, "%d/%m/%Y"),
+                f"{held[block.code].held_on:%d/%m/%Y}" if held.get(block.code) else "",
             ]
             for block in attested
         ]
-        table = Table(data, colWidths=[3 * cm, 10.5 * cm, 3 * cm], repeatRows=1)
+        table = Table(data, colWidths=[3 * cm, 8 * cm, 2.5 * cm, 3 * cm], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -178,6 +197,7 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
             Spacer(1, 0.3 * cm),
             table,
         ]
+        story += _juries(enrolment, styles)
     else:
         story.append(
             Paragraph(
@@ -208,3 +228,26 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
     ]
     document.build(story)
     return buffer.getvalue()
+
+
+def _juries(enrolment: CertificationEnrolment, styles) -> list:
+    """The jury of each deliberation that capitalised the attested blocks, seat by seat."""
+    story = []
+    for deliberation, codes in juries_of(enrolment):
+        if deliberation is None:
+            continue  # capitalised before deliberations were recorded: no jury to name
+        story += [
+            Spacer(1, 0.3 * cm),
+            Paragraph(
+                escape(
+                    f"Jury de la délibération du {deliberation.held_on:%d/%m/%Y} "
+                    f"(blocs {', '.join(codes)}) :"
+                ),
+                styles["Normal"],
+            ),
+            *(
+                Paragraph(escape(f"– {member_text(member)}"), styles["BodyText"])
+                for member in deliberation.members
+            ),
+        ]
+    return story

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, EmailField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from questionnaire.auth.models import User
+from questionnaire.certification import deliberation
 from questionnaire.certification.models import GRID_MAX, Certification, EvaluatorQuality, Grading
 from questionnaire.certification.services import COMMENT_REQUIRED, PREREQUISITE_IN_THE_FUTURE
-from questionnaire.forms import FrenchForm
+from questionnaire.forms import FrenchForm, FrenchSubForm
 
 
 def grid_label(score: int, threshold: int | None) -> str:
@@ -194,4 +206,136 @@ def evaluation_form(
         form.score.choices = [
             SelectChoice(str(n), grid_label(n, threshold)) for n in range(GRID_MAX + 1)
         ]
+    return form
+
+
+class MemberForm(FrenchSubForm):
+    """One member present at the deliberation: the name as entered, the jury account if any."""
+
+    name = StringField(
+        "Nom et prénom",
+        validators=[Length(max=deliberation.NAME_MAX, message=deliberation.NAME_TOO_LONG)],
+    )
+    account = SelectField(
+        "Compte membre du jury sur la plateforme (facultatif)",
+        choices=[],
+        validate_choice=True,
+    )
+
+
+class DeliberationForm(FrenchForm):
+    """The day the jury met and its members, one fieldset per declared seat (seed 002)."""
+
+    held_on = FrenchDateField(
+        "Date de la délibération",
+        validators=[InputRequired(deliberation.DATE_REQUIRED)],
+        description="Le jour où le jury s'est réuni (heure de Paris), non celui de la saisie : "
+        "seuls les blocs validés au plus tard ce jour-là sont capitalisés.",
+    )
+    submit = SubmitField("Enregistrer la délibération")
+
+    members: FieldList
+    certification: Certification
+    seats: list
+    today: date
+    jury: dict[int, User]
+    recorded_by: User | None
+
+    def legend(self, row: int) -> str:
+        """A member row's name: its declared seat, or « Membre n » without a declaration."""
+        seat = self.seats[row]
+        return seat.label if seat else f"Membre {row + 1}"
+
+    def is_required(self, row: int) -> bool:
+        return self.seats[row] is not None or row == 0
+
+    def entries(self) -> list[deliberation.MemberEntry]:
+        return [
+            deliberation.MemberEntry(
+                entry.form.name.data or "",
+                self.jury.get(int(entry.form.account.data))
+                if (entry.form.account.data or "").isdigit()
+                else None,
+            )
+            for entry in self.members.entries
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the deliberation's rules (the service's), all shown at once."""
+        valid = super().validate(extra_validators)
+        if self.csrf_token.errors:
+            return False
+        problems = deliberation.composition_problems(
+            self.certification,
+            None if self.held_on.errors else self.held_on.data,
+            self.entries(),
+            self.today,
+            self.recorded_by,
+        )
+        if self.held_on.errors:  # the typed date is already refused: say it once
+            problems = [p for p in problems if p.field != "held_on"]
+        self.attach(problems)
+        return valid and not problems
+
+    def attach(self, problems: list[deliberation.CompositionProblem]) -> None:
+        """Put each refusal on the field it concerns (the date, a member's name or account)."""
+        for problem in problems:
+            if problem.field == "held_on":
+                field = self.held_on
+            elif problem.row is None:
+                self.form_errors.append(problem.message)
+                continue
+            else:
+                field = self.members.entries[problem.row].form[problem.field]
+            field.errors = [*field.errors, problem.message]
+
+    def error_links(self) -> list[dict]:
+        """The error summary's lines, each leading to the control to correct."""
+        links = [
+            {"label": self.held_on.label.text, "message": m, "target": self.held_on.id}
+            for m in self.held_on.errors
+        ]
+        for row, entry in enumerate(self.members.entries):
+            links += [
+                {
+                    "label": f"{self.legend(row)} — {field.label.text}",
+                    "message": message,
+                    "target": field.id,
+                }
+                for field in (entry.form.name, entry.form.account)
+                for message in field.errors
+            ]
+        first = self.members.entries[0].form.name.id if self.members.entries else None
+        links += [{"label": "", "message": m, "target": first} for m in self.form_errors]
+        return links
+
+
+def deliberation_form(
+    certification: Certification,
+    jury: list[User],
+    today: date,
+    recorded_by: User | None = None,
+    **kwargs,
+) -> DeliberationForm:
+    """The deliberation form of ``certification``: one member row per declared seat, or
+    ``UNDECLARED_ROWS`` rows when the referential declares no composition."""
+    seats = deliberation.seat_rows(certification)
+    form_class = type(
+        "DeliberationForm",
+        (DeliberationForm,),
+        {
+            "members": FieldList(
+                FormField(MemberForm), min_entries=len(seats), max_entries=len(seats)
+            )
+        },
+    )
+    form = form_class(**kwargs)
+    form.certification, form.seats, form.today = certification, seats, today
+    form.jury = {member.id: member for member in jury}
+    form.recorded_by = recorded_by
+    choices = [SelectChoice("", "— sans compte sur la plateforme —")] + [
+        SelectChoice(str(member.id), f"{member.display_name} ({member.email})") for member in jury
+    ]
+    for entry in form.members.entries:
+        entry.form.account.choices = choices
     return form

@@ -14,6 +14,7 @@ from questionnaire.certification.models import (
     Competency,
     Criterion,
     JuryEvaluation,
+    JurySeat,
     Modality,
     Prerequisite,
     PrerequisiteRecord,
@@ -23,8 +24,10 @@ from questionnaire.certification.parsing import (
     ParsedBlock,
     ParsedCertification,
     ParsedCompetency,
+    ParsedJury,
     ParsedModality,
     ParsedPrerequisite,
+    ParsedSeat,
     Problem,
     ReferentialLoadError,
     parse_referential,
@@ -122,6 +125,13 @@ def _fingerprint(certification: Certification) -> ParsedCertification:
         prerequisites=tuple(
             ParsedPrerequisite(p.code, p.label) for p in certification.prerequisites
         ),
+        jury=ParsedJury(
+            tuple(ParsedSeat(s.code, s.label, s.source_line) for s in certification.jury_seats),
+            certification.jury_basis,
+            certification.jury_source_line,
+        )
+        if certification.jury_seats
+        else None,
     )
 
 
@@ -184,6 +194,15 @@ def _sync(certification: Certification, spec: ParsedCertification, position: int
     for prerequisite, item in prerequisites:
         prerequisite.label = item.label
     certification.prerequisites = [prerequisite for prerequisite, _ in prerequisites]
+    # deliberations keep a copy of each member's seat: the declared seats can change freely
+    jury = spec.jury
+    certification.jury_basis = jury.basis if jury else None
+    certification.jury_source_line = jury.source_line if jury else None
+    seats = _match_by_code(certification.jury_seats, jury.seats if jury else (), JurySeat)
+    for seat, item in seats:
+        seat.label = item.label
+        seat.source_line = item.source_line
+    certification.jury_seats = [seat for seat, _ in seats]
 
 
 def _match_by_code(rows: list, specs: tuple, model: type) -> list[tuple]:

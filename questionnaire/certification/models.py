@@ -128,12 +128,18 @@ class Certification(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     #: Why the referential's text is known to be incomplete (no title can be awarded), or None.
     incomplete_reason: Mapped[str | None] = mapped_column(Text)
+    #: The referential's words on its jury (seed 002: « conforme à la délibération de la CPNE
+    #: du 23 novembre 2016 ») and the line of the source document that says so.
+    jury_basis: Mapped[str | None] = mapped_column(Text)
+    jury_source_line: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     blocks: Mapped[list[Block]] = _parts("Block.position", back_populates="certification")
     prerequisites: Mapped[list[Prerequisite]] = _parts("Prerequisite.position")
+    #: The seats the referential declares for its jury; none: the deliberation names its members.
+    jury_seats: Mapped[list[JurySeat]] = _parts("JurySeat.position")
 
     @property
     def required_evaluators(self) -> int:
@@ -241,6 +247,67 @@ class Prerequisite(db.Model):
     position: Mapped[int]
 
 
+class JurySeat(db.Model):
+    """A seat of the jury as the referential declares it (seed 002: the CPNE's two colleges and
+    a permanent of the Confédération Nationale du Crédit Mutuel)."""
+
+    __tablename__ = "certification_jury_seat"
+    __table_args__ = (UniqueConstraint("certification_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = _owner("certification")
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(Text)
+    #: The line of the certification's source document that declares the seat.
+    source_line: Mapped[int | None]
+    position: Mapped[int]
+
+
+class Deliberation(db.Model):
+    """A jury's deliberation as held: its day, the members present, who recorded it and when."""
+
+    __tablename__ = "certification_deliberation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certification.id"), index=True)
+    #: The day the jury met (Paris), entered by whoever records it; never in the future.
+    held_on: Mapped[date]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    certification: Mapped[Certification] = relationship()
+    recorded_by: Mapped[User] = relationship(lazy="joined")
+    members: Mapped[list[DeliberationMember]] = _parts(
+        "DeliberationMember.position", back_populates="deliberation"
+    )
+    #: The blocks it capitalised.
+    validations: Mapped[list[BlockValidation]] = relationship(
+        back_populates="deliberation", order_by="BlockValidation.id"
+    )
+
+
+class DeliberationMember(db.Model):
+    """A member present at a deliberation, with the seat they held (copied from the referential
+    at the time, so a later change of the file does not rewrite the record)."""
+
+    __tablename__ = "certification_deliberation_member"
+    __table_args__ = (UniqueConstraint("deliberation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deliberation_id: Mapped[int] = _owner("certification_deliberation")
+    position: Mapped[int]
+    #: The declared seat's code and label; None when the referential declares no composition.
+    seat_code: Mapped[str | None] = mapped_column(String(40))
+    seat_label: Mapped[str | None] = mapped_column(Text)
+    #: The name as entered: members of the CPNE need no account on the platform.
+    name: Mapped[str] = mapped_column(String(200))
+    #: The member's jury account, when they have one.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    deliberation: Mapped[Deliberation] = relationship(back_populates="members")
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
 class PrerequisiteRecord(_EnrolmentRecord, db.Model):
     """A jury member's or administrator's statement that a candidate meets a prerequisite."""
 
@@ -298,8 +365,15 @@ class BlockValidation(_EnrolmentRecord, db.Model):
 
     block_id: Mapped[int] = mapped_column(ForeignKey("certification_block.id"), index=True)
     validated_at: Mapped[datetime]
+    #: The deliberation that capitalised the block (None: recorded before deliberations were).
+    deliberation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certification_deliberation.id"), index=True
+    )
 
     block: Mapped[Block] = relationship(lazy="joined")
+    deliberation: Mapped[Deliberation | None] = relationship(
+        back_populates="validations", lazy="joined"
+    )
 
 
 class CertificationEnrolment(db.Model):

@@ -27,8 +27,13 @@ CERTIFICATION_KEYS = {
     "incomplete_reason",
     "notes",
     "prerequisites",
+    "jury",
     "blocks",
 }
+JURY_KEYS = {"basis", "source_line", "seats"}
+SEAT_KEYS = {"code", "label", "source_line"}
+#: The longest seat code (``certification_jury_seat.code``).
+SEAT_CODE_MAX = 40
 # libyaml's safe loader when available (several times faster), the pure-Python one otherwise.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -91,6 +96,24 @@ class ParsedPrerequisite:
 
 
 @dataclass(frozen=True)
+class ParsedSeat:
+    """A seat of the jury the referential declares, in its words, with the line it says so."""
+
+    code: str
+    label: str
+    source_line: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedJury:
+    """The jury's composition (seed 002: three members, CPNE deliberation of 23/11/2016)."""
+
+    seats: tuple[ParsedSeat, ...]
+    basis: str | None = None
+    source_line: int | None = None
+
+
+@dataclass(frozen=True)
 class ParsedCertification:
     slug: str
     title: str
@@ -106,14 +129,40 @@ class ParsedCertification:
     prerequisites: tuple[ParsedPrerequisite, ...] = ()
     #: Why the referential is known to be incomplete (``incomplete: true``), or None.
     incomplete_reason: str | None = None
+    #: The jury's declared composition, or None when the referential declares none.
+    jury: ParsedJury | None = None
 
 
 class _Reader:
     """Reads one file's mapping, collecting problems instead of stopping at the first."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         self.file = file
+        self.text_source = text
         self.problems: list[Problem] = []
+        self._root: yaml.Node | None = None
+
+    def line(self, *path: str | int) -> int | None:
+        """The file's line (from 1) of the entry at ``path`` (keys and list indexes), if found:
+        a key's own line, a list item's first line.
+
+        The document is composed again only when a problem needs its line.
+        """
+        if self._root is None:
+            self._root = yaml.compose(self.text_source, Loader=SAFE_LOADER)
+        node, mark = self._root, None
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == step), None)
+                mark, node = (pair[0].start_mark, pair[1]) if pair else (None, None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                node = node.value[step] if step < len(node.value) else None
+                mark = node.start_mark if node is not None else None
+            else:
+                node = mark = None
+            if node is None:
+                return None
+        return mark.line + 1 if mark else None
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.file, where, message))
@@ -256,9 +305,64 @@ def _prerequisites(reader: _Reader, raw: Any) -> tuple[ParsedPrerequisite, ...]:
     return tuple(parsed)
 
 
+def _source_line(reader: _Reader, entry: dict, where: str, has_source: bool) -> int | None:
+    """``source_line``: the line of the certification's ``source`` document that says so."""
+    value = entry.get("source_line")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        reader.fail(where, "« source_line » est un numéro de ligne du document source (1, 2…).")
+        return None
+    if not has_source:
+        reader.fail(where, "« source_line » renvoie au document « source », absent du fichier.")
+        return None
+    return value
+
+
+def _jury(reader: _Reader, raw: Any, has_source: bool) -> ParsedJury | None:
+    """The declared composition: ``jury: {basis, source_line, seats: [{code, label, …}]}``."""
+
+    def at(*path: str | int) -> str:
+        line = reader.line("jury", *path)
+        return f" (ligne {line})" if line else ""
+
+    if not isinstance(raw, dict):
+        reader.fail(f"jury{at()}", "« jury » est un dictionnaire {basis, source_line, seats}.")
+        return None
+    reader.known_keys(raw, JURY_KEYS, f"jury{at()}")
+    basis = reader.text(raw, "basis", f"jury{at()}", required=False)
+    source_line = _source_line(reader, raw, f"jury{at('source_line')}", has_source)
+    seats = raw.get("seats")
+    if not isinstance(seats, list) or not seats:
+        reader.fail(
+            f"jury{at('seats') or at()}",
+            "« seats » est la liste non vide des sièges du jury ({code, label, source_line}).",
+        )
+        return None
+    parsed: list[ParsedSeat] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(seats):
+        where = f"jury, siège {i + 1}{at('seats', i)}"
+        if not isinstance(entry, dict):
+            reader.fail(where, "un siège est un dictionnaire {code, label, source_line}.")
+            continue
+        reader.known_keys(entry, SEAT_KEYS, where)
+        code, label = reader.text(entry, "code", where), reader.text(entry, "label", where)
+        if code and len(code) > SEAT_CODE_MAX:
+            reader.fail(where, f"« code » a {SEAT_CODE_MAX} caractères au plus.")
+            code = None
+        line = _source_line(reader, entry, where, has_source)
+        if code in seen:
+            reader.fail(where, f"siège « {code} » en double (déjà le siège {seen[code] + 1}).")
+        elif code and label:
+            seen[code] = i
+            parsed.append(ParsedSeat(code, label, line))
+    return ParsedJury(tuple(parsed), basis, source_line)
+
+
 def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None, list[Problem]]:
     """Parse and check one referential file."""
-    reader = _Reader(file)
+    reader = _Reader(file, text)
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
@@ -300,6 +404,9 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     for duplicate in sorted({c for c in codes if codes.count(c) > 1}):
         reader.fail("certification", f"bloc « {duplicate} » en double.")
     prerequisites = _prerequisites(reader, data.get("prerequisites") or [])
+    jury = (
+        None if data.get("jury") is None else _jury(reader, data["jury"], bool(data.get("source")))
+    )
     competency_codes = [c.code for b in blocks if b for c in b.competencies]
     for duplicate in sorted({c for c in competency_codes if competency_codes.count(c) > 1}):
         reader.fail("certification", f"compétence « {duplicate} » en double.")
@@ -325,6 +432,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
             blocks=tuple(blocks),
             prerequisites=prerequisites,
             incomplete_reason=incomplete_reason,
+            jury=jury,
         ),
         [],
     )

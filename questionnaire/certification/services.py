@@ -17,7 +17,6 @@ from questionnaire.certification.loader import load_referentials
 from questionnaire.certification.models import (
     GRID_MAX,
     Accommodation,
-    BlockValidation,
     Certification,
     CertificationEnrolment,
     Competency,
@@ -541,23 +540,3 @@ def blocks_to_capitalise(
         for block in result.validated_blocks
         if not block.capitalised
     ]
-
-
-def capitalise_blocks(
-    certification: Certification, recorded_by: User, now: datetime
-) -> list[BlockValidation]:
-    """Record the deliberation: every block now validated is capitalised with its date."""
-    blocks = {block.code: block for block in certification.blocks}
-    recorded = []
-    for enrolment, block in blocks_to_capitalise(certification):
-        validation = BlockValidation(
-            block=blocks[block.code],
-            validated_at=block.validated_at,
-            recorded_by_id=recorded_by.id,
-            recorded_at=now,
-        )
-        enrolment.block_validations.append(validation)
-        recorded.append(validation)
-        _audit("certification.capitalise", enrolment, recorded_by, now, block=block.code)
-    db.session.flush()
-    return recorded

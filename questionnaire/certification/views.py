@@ -12,10 +12,13 @@ from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
 from questionnaire.certification import bp, exports, services
+from questionnaire.certification import deliberation as deliberations
 from questionnaire.certification.forms import (
     AccommodationForm,
+    DeliberationForm,
     DesignationForm,
     RegisterCandidateForm,
+    deliberation_form,
     evaluation_form,
     prerequisite_form,
 )
@@ -95,33 +98,68 @@ def deliberation(certification_id: int):
         "certification/deliberation.html",
         certification=certification,
         results=results,
+        deliberations=deliberations.deliberations_of(certification),
+        by_block={e.id: deliberations.deliberations_by_block(e) for e, _result in results},
+    )
+
+
+def _deliberation_form(certification: Certification, **kwargs) -> DeliberationForm:
+    return deliberation_form(
+        certification, services.jury_members(), _today(), current_user, **kwargs
+    )
+
+
+def _render_confirmation(certification: Certification, form: DeliberationForm, status: int = 200):
+    pending = deliberations.pending_blocks(certification)
+    return (
+        render_template(
+            "certification/confirm_deliberation.html",
+            certification=certification,
+            candidate_count=len({enrolment.id for enrolment, _block in pending}),
+            block_count=len(pending),
+            form=form,
+            error_links=form.error_links() if status != 200 else None,
+            today=_today(),
+        ),
+        status,
     )
 
 
 @bp.get("/certifications/<int:certification_id>/deliberation/confirmer")
 @roles_required(Role.JURY, Role.ADMIN)
 def confirm_capitalise(certification_id: int):
-    """What recording the deliberation will capitalise, asked before it is done for everyone."""
+    """The deliberation's day and members, and what recording it will capitalise."""
     certification = db.get_or_404(Certification, certification_id)
-    pending = services.blocks_to_capitalise(certification)
-    return render_template(
-        "certification/confirm_deliberation.html",
-        certification=certification,
-        candidate_count=len({enrolment.id for enrolment, _block in pending}),
-        block_count=len(pending),
-        form=EmptyForm(formdata=None),
-    )
+    return _render_confirmation(certification, _deliberation_form(certification, formdata=None))
 
 
 @bp.post("/certifications/<int:certification_id>/deliberation")
 @roles_required(Role.JURY, Role.ADMIN)
 def capitalise(certification_id: int):
     certification = db.get_or_404(Certification, certification_id)
-    if EmptyForm().validate_on_submit():
-        recorded = services.capitalise_blocks(certification, current_user, current_time())
-        db.session.commit()
-        flash(_("%(n)s bloc(s) capitalisé(s).", n=len(recorded)), "success")
-    return redirect(url_for("certification.deliberation", certification_id=certification.id))
+    form = _deliberation_form(certification)
+    if form.validate_on_submit():
+        try:
+            recorded = deliberations.record_deliberation(
+                certification, form.held_on.data, form.entries(), current_user, current_time()
+            )
+        except deliberations.DeliberationRefused as exc:
+            db.session.rollback()
+            form.attach(exc.problems)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Délibération du %(date)s enregistrée : %(n)s bloc(s) capitalisé(s).",
+                    date=recorded.held_on.strftime("%d/%m/%Y"),
+                    n=len(recorded.validations),
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("certification.deliberation", certification_id=certification.id)
+            )
+    return _render_confirmation(certification, form, 422)
 
 
 def _export(certification_id: int, fmt: str) -> Response:
@@ -196,6 +234,8 @@ def _render_transcript(
             failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
             today=_today(),
             designation_form=designation_form,
+            block_deliberations=deliberations.deliberations_by_block(enrolment),
+            juries=deliberations.juries_of(enrolment),
         ),
         status,
     )
@@ -264,6 +304,8 @@ def _render_grid(
             forms=forms,
             error_links=error_links,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
+            block_deliberations=deliberations.deliberations_by_block(enrolment),
+            juries=deliberations.juries_of(enrolment),
         ),
         status,
     )

@@ -17,6 +17,8 @@ from questionnaire.certification.models import (
     Accommodation,
     Certification,
     CertificationEnrolment,
+    Deliberation,
+    DeliberationMember,
     DesignatedEvaluator,
     JuryEvaluation,
 )
@@ -95,6 +97,7 @@ def export_user_data(user: User, now: datetime) -> dict:
         ],
         "certifications": [_certification_data(e) for e in enrolments_of(user)],
         "designated_as_evaluator": _designations_as_evaluator(user),
+        "deliberations_sat": _deliberations_sat(user),
         "display_preferences": _preference_data(user),
         "audit_events": [
             {
@@ -177,7 +180,13 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
             for e in evaluations
         ],
         "validated_blocks": [
-            {"block": v.block.code, "validated_at": _iso(v.validated_at)}
+            {
+                "block": v.block.code,
+                "validated_at": _iso(v.validated_at),
+                "deliberation_held_on": v.deliberation.held_on.isoformat()
+                if v.deliberation
+                else None,
+            }
             for v in enrolment.block_validations
         ],
     }
@@ -200,6 +209,28 @@ def _designations_as_evaluator(user: User) -> list[dict]:
             "designated_at": _iso(d.recorded_at),
         }
         for d, title in designations
+    ]
+
+
+def _deliberations_sat(user: User) -> list[dict]:
+    """The deliberations where the person sat under their jury account: day, seat, name as
+    entered; the candidates whose blocks were capitalised are not theirs to export."""
+    sittings = db.session.execute(
+        select(DeliberationMember, Deliberation, Certification.title)
+        .join(Deliberation, Deliberation.id == DeliberationMember.deliberation_id)
+        .join(Certification, Certification.id == Deliberation.certification_id)
+        .where(DeliberationMember.user_id == user.id)
+        .order_by(Deliberation.held_on, DeliberationMember.id)
+    ).all()
+    return [
+        {
+            "certification": title,
+            "held_on": deliberation.held_on.isoformat(),
+            "seat": member.seat_label,
+            "name_entered": member.name,
+            "recorded_at": _iso(deliberation.recorded_at),
+        }
+        for member, deliberation, title in sittings
     ]
 
 

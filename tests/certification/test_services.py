@@ -10,8 +10,10 @@ from sqlalchemy import select
 from questionnaire.attempts.models import AttemptStatus
 from questionnaire.auth.models import Role
 from questionnaire.certification import exports, services
+from questionnaire.certification.deliberation import DeliberationRefused
 from questionnaire.certification.models import EvaluatorQuality, JuryEvaluation
 from questionnaire.certification.rules import Status
+from tests.certification.test_deliberation import deliberate
 
 
 def competency(certification, prefix: str):
@@ -360,12 +362,13 @@ def test_deliberation_capitalises_validated_blocks_and_closes_their_evaluations(
         services.record_evaluation(enrolment, item, jury, clock(), acquired=True)
     validated_on = clock()
     clock.advance(days=7)
-    recorded = services.capitalise_blocks(certification, jury, clock())
+    recorded = deliberate(certification, jury, clock()).validations
     db.session.commit()
     assert [(v.block.code, v.validated_at, v.recorded_at) for v in recorded] == [
         ("B1", validated_on, clock())
     ]
-    assert services.capitalise_blocks(certification, jury, clock()) == []  # idempotent
+    with pytest.raises(DeliberationRefused, match="rien à enregistrer"):  # idempotent
+        deliberate(certification, jury, clock())
     with pytest.raises(services.CertificationError, match="capitalisé"):
         services.record_evaluation(
             enrolment, certification.blocks[0].competencies[0], jury, clock(), acquired=False
@@ -424,7 +427,7 @@ def test_referential_004_is_incomplete_and_awards_no_title(
         Status.INCOMPLETE,
         Status.VALIDATED,
     ]
-    recorded = services.capitalise_blocks(certification, jury, clock())
+    recorded = deliberate(certification, jury, clock()).validations
     assert [v.block.code for v in recorded] == ["Bloc 3"]
     rows = exports.deliberation_table(
         certification, services.results_for(certification, [enrolment])

@@ -42,7 +42,8 @@ def test_a_title_needs_certification_sittings_training_ones_leave_it_pending(
     rows = exports.deliberation_table(
         certification, services.results_for(certification, [enrolment])
     )
-    assert rows[1][-3] == "1 / 3" and rows[1][-4] == "non délivré"
+    title, blocks = rows[0].index("Titre"), rows[0].index("Blocs validés")
+    assert rows[1][blocks] == "1 / 3" and rows[1][title] == "non délivré"
     # a failed training copy is not a failure of the certification either
     c9 = next(c for c in result.blocks[1].competencies if c.code.startswith("C9"))
     assert c9.missing_themes == ("fiscalite",) and c9.failed_at("fiscalite") is None

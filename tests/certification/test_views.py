@@ -16,6 +16,7 @@ from sqlalchemy import select
 from questionnaire.auth.models import Role, User
 from questionnaire.certification import services
 from questionnaire.certification.models import CertificationEnrolment, JuryEvaluation
+from tests.certification.test_deliberation import deliberate
 from tests.conftest import form_token, login
 
 
@@ -62,6 +63,12 @@ def designate(client, enrolment, expert, second, quality, as_email=None):
             "second_quality": quality,
         },
     )
+
+
+def one_member(token: str, held_on: str = "2026-03-02") -> dict:
+    """The deliberation form of a referential that declares no composition: one member."""
+    rows = {f"members-{row}-{field}": "" for row in range(6) for field in ("name", "account")}
+    return {"csrf_token": token, "held_on": held_on, **rows, "members-0-name": "Claire Présidente"}
 
 
 def urls(certification, enrolment, competency_id=1):
@@ -231,8 +238,8 @@ def test_deliberation_exports_csv_and_xlsx(client, setup, make_user, clock, db):
     lines = text.splitlines()
     assert lines[0].startswith("Candidat;Adresse électronique;B1 : statut;B1 : date de validation")
     row = next(line for line in lines if "cand@example.org" in line).split(";")
-    assert row[2:4] == ["validé", clock().strftime("%d/%m/%Y")]
-    assert row[4] == "en attente"
+    assert row[2:5] == ["validé", clock().strftime("%d/%m/%Y"), ""]  # not deliberated yet
+    assert row[5] == "en attente"
     assert any(line.startswith("'=HYPERLINK") or line.startswith("\"'=HYPERLINK") for line in lines)
     xlsx = client.get(urls(certification, mine)["xlsx"])
     assert xlsx.status_code == 200
@@ -285,7 +292,7 @@ def test_attestation_lists_only_the_blocks_the_deliberation_capitalised(
     transcript = client.get(f"/certifications/inscriptions/{mine.id}").get_data(as_text=True)
     assert "résultat provisoire, sous réserve de la délibération du jury" in transcript
     clock.advance(days=2)
-    services.capitalise_blocks(certification, jury, clock())
+    deliberate(certification, jury, clock())
     db.session.commit()
     text = pdf_text(
         client.get(f"/certifications/inscriptions/{mine.id}/attestation.pdf").get_data()
@@ -317,7 +324,7 @@ def test_an_incomplete_referential_says_so_on_the_transcript_and_the_attestation
     jury = make_user(Role.JURY, email="j@example.org")
     for competency in certification.competencies:
         services.record_evaluation(enrolment, competency, jury, clock(), grid_score=3)
-    services.capitalise_blocks(certification, jury, clock())
+    deliberate(certification, jury, clock())
     db.session.commit()
     login(client, "c@example.org")
     page = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
@@ -394,7 +401,7 @@ def test_certification_path_with_two_jury_members(
     logged_in(client, "j1@example.org")
     assert (
         client.post(
-            deliberation, data={"csrf_token": form_token(client, f"{deliberation}/confirmer")}
+            deliberation, data=one_member(form_token(client, f"{deliberation}/confirmer"))
         ).status_code
         == 302
     )
@@ -511,7 +518,7 @@ def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db)
         == 403
     )
     login(client, "jury2@example.org")
-    response = client.post(url, data={"csrf_token": form_token(client, f"{url}/confirmer")})
+    response = client.post(url, data=one_member(form_token(client, f"{url}/confirmer")))
     assert response.status_code == 302
     db.session.refresh(mine)
     assert [v.block.code for v in mine.block_validations] == ["B1"]
@@ -612,11 +619,11 @@ def test_recording_the_deliberation_is_confirmed_first_with_what_it_capitalises(
     html = confirm.get_data(as_text=True)
     assert "<title>Enregistrer la délibération ?" in html
     assert "2 bloc(s) validé(s) de 2 candidat(s) seront capitalisés" in html
-    assert f'<form method="post" action="{url}">' in html and 'name="csrf_token"' in html
+    assert f'<form method="post" action="{url}"' in html and 'name="csrf_token"' in html
     assert ">Confirmer<" in html and f'href="{url}">Annuler</a>' in html
     db.session.refresh(mine)
     assert mine.block_validations == []  # asking records nothing
-    client.post(url, data={"csrf_token": form_token(client, f"{url}/confirmer")})
+    client.post(url, data=one_member(form_token(client, f"{url}/confirmer")))
     db.session.refresh(mine)
     assert [v.block.code for v in mine.block_validations] == ["B1"]
     after = client.get(f"{url}/confirmer").get_data(as_text=True)
