@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from questionnaire import create_app
 from questionnaire.banks.findings import Severity, has_errors
 from questionnaire.banks.services import BankLoadError, load_banks, validate_banks
-from questionnaire.clock import current_time
+from questionnaire.clock import current_time, today
 from questionnaire.config import ConfigurationError
 from questionnaire.extensions import db
 
@@ -31,7 +31,7 @@ attempts_cli = AppGroup("attempts", help="Copies des candidats.")
 def banks_validate(path: str | None, errors_only: bool) -> None:
     """Check bank files (structure and item-writing rules); exit status 1 on any error."""
     path = path or current_app.config["QUESTION_BANKS_PATH"]
-    banks, findings = validate_banks(path, current_time().date())
+    banks, findings = validate_banks(path, today())
     for finding in findings:
         if not errors_only or finding.severity is Severity.ERROR:
             click.echo(finding.format())

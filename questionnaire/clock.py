@@ -1,10 +1,14 @@
-"""The one source of time: aware UTC datetimes, replaceable in tests."""
+"""The one source of time: aware UTC datetimes, replaceable in tests; the day is French."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+
+# Certification days, check dates and deadlines are French calendar days.
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def now_utc() -> datetime:
@@ -19,3 +23,14 @@ def current_time() -> datetime:
         if clock is not None:
             return clock()
     return now_utc()
+
+
+def paris_day(moment: datetime) -> date:
+    """The calendar day in France at ``moment`` (at 23:30 UTC on 31 December it is already
+    1 January in Paris)."""
+    return moment.astimezone(PARIS).date()
+
+
+def today() -> date:
+    """Today in France, by the application's clock."""
+    return paris_day(current_time())

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, redirect, request, session, url_for
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from questionnaire.access import is_api_request
+from questionnaire.clock import PARIS
 from questionnaire.errors import json_error
 from questionnaire.extensions import db, login_manager
 from questionnaire.i18n import _, ngettext
 from questionnaire.richtext import has_blocks, render, render_inline
-
-PARIS = ZoneInfo("Europe/Paris")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

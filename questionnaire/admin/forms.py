@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -31,12 +30,11 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from questionnaire.banks.models import Theme
+from questionnaire.clock import PARIS
 from questionnaire.exams.models import ReleasePolicy, SessionPurpose
 from questionnaire.exams.services import IMMEDIATE_FOR_TRAINING_ONLY
 from questionnaire.forms import FrenchForm
 from questionnaire.roles import Role
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def to_utc(local: datetime) -> datetime:

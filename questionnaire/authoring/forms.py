@@ -27,7 +27,7 @@ from questionnaire.banks.models import (
     Volatility,
 )
 from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
-from questionnaire.clock import current_time
+from questionnaire.clock import today
 from questionnaire.forms import FrenchForm, FrenchSubForm
 from questionnaire.richtext import plain, sanitise
 
@@ -143,10 +143,10 @@ class ItemForm(FrenchForm):
 
     def validate_valid_as_of(self, field: DateField) -> None:
         # the day the content was checked: a later date would silence the review reminders
-        today = current_time().date()
-        if field.data is not None and field.data > today:
+        last = today()
+        if field.data is not None and field.data > last:
             raise ValidationError(
-                f"La date de vérification ne peut pas dépasser aujourd'hui ({today:%d/%m/%Y})."
+                f"La date de vérification ne peut pas dépasser aujourd'hui ({last:%d/%m/%Y})."
             )
         if field.data is not None and field.data < EARLIEST_CHECK:
             raise ValidationError(

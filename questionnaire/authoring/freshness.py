@@ -17,6 +17,7 @@ from questionnaire.auth.models import Role, User
 from questionnaire.authoring.models import EventKind, ReferenceChange, Revalidation, ReviewEvent
 from questionnaire.banks.lint import RECENT_REVIEW_DAYS, STABLE_REVIEW_YEARS
 from questionnaire.banks.models import Item, ItemVersion, VersionStatus, Volatility
+from questionnaire.clock import paris_day
 from questionnaire.extensions import db
 
 
@@ -164,7 +165,7 @@ def revalidate(version: ItemVersion, user: User, now: datetime) -> Revalidation:
         raise FreshnessError("Seuls les auteurs et relecteurs revalident un item.")
     if version.status is not VersionStatus.PUBLISHED:
         raise FreshnessError("Seule la version publiée d'un item se revalide.")
-    today = now.date()
+    today = paris_day(now)
     entry = due_item(version, today)
     reason = "; ".join(entry.reasons) if entry else "revalidation sans échéance"
     record = Revalidation(

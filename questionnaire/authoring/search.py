@@ -13,6 +13,7 @@ from questionnaire.authoring.diff import words
 from questionnaire.authoring.freshness import revalidation_queue
 from questionnaire.authoring.models import EventKind, Revalidation, ReviewEvent, VersionAuthorship
 from questionnaire.banks.models import Item, ItemVersion, VersionStatus
+from questionnaire.clock import paris_day
 from questionnaire.extensions import db
 
 FLAGS = {
@@ -103,7 +104,7 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
         ).scalars()
     }
     reviews = _last_reviews()
-    due = {entry.version.item_id for entry in revalidation_queue(now.date(), filters.theme_id)}
+    due = {entry.version.item_id for entry in revalidation_queue(paris_day(now), filters.theme_id)}
     last_events = _last_events()
     text = filters.text.strip().casefold()
     year_ago = now - timedelta(days=365)

@@ -25,6 +25,7 @@ from questionnaire.banks.versions import (
     open_version,
     write_content,
 )
+from questionnaire.clock import paris_day
 from questionnaire.extensions import db
 from questionnaire.richtext import plain
 
@@ -301,7 +302,7 @@ def submit(version: ItemVersion, user: User, now: datetime) -> None:
         raise NotAllowed("Seul l'auteur du brouillon peut le soumettre à la relecture.")
     errors = [
         f
-        for f in lint(version.item.theme, parsed_from_version(version), now.date())
+        for f in lint(version.item.theme, parsed_from_version(version), paris_day(now))
         if f.severity is Severity.ERROR
     ]
     if errors:

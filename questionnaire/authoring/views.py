@@ -25,7 +25,7 @@ from questionnaire.authoring.lifecycle import TransitionError
 from questionnaire.authoring.search import FLAGS, LAST_REVIEW, ItemFilters, authors, search_items
 from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
 from questionnaire.banks.versions import open_version
-from questionnaire.clock import current_time
+from questionnaire.clock import current_time, paris_day, today
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import version_report
 from questionnaire.web import database_int
@@ -105,12 +105,12 @@ def _editor(form: ItemForm, theme: Theme, item: Item | None):
                 flash(f"Brouillon enregistré (version {version.number}).", "success")
                 return redirect(url_for(".edit_item", external_id=version.item.external_id))
         preview = preview_of(form)
-        findings = services.lint(theme, form.to_parsed(), now.date()) if valid else None
+        findings = services.lint(theme, form.to_parsed(), paris_day(now)) if valid else None
     else:
         form.option_errors = []
         if item is not None:
             preview = preview_of(form)
-            findings = services.lint(theme, form.to_parsed(item.external_id), now.date())
+            findings = services.lint(theme, form.to_parsed(item.external_id), paris_day(now))
     return render_template(
         "authoring/edit.html",
         form=form,
@@ -133,7 +133,7 @@ def new_item():
     form = ItemForm()
     form.set_theme(theme)
     if not form.is_submitted():
-        form.valid_as_of.data = current_time().date()
+        form.valid_as_of.data = today()
     return _editor(form, theme, None)
 
 
@@ -176,7 +176,7 @@ def _render_item(item: Item, version: ItemVersion, comment_error: CommentError |
     records = services.authorships(item.versions)
     findings = None
     if version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW):
-        findings = services.lint(item.theme, services.parsed_from_version(version), now.date())
+        findings = services.lint(item.theme, services.parsed_from_version(version), paris_day(now))
     return render_template(
         "authoring/item.html",
         item=item,
@@ -185,7 +185,7 @@ def _render_item(item: Item, version: ItemVersion, comment_error: CommentError |
         records=records,
         thread=services.thread(item),
         findings=findings,
-        due=freshness.due_item(version, now.date()),
+        due=freshness.due_item(version, paris_day(now)),
         revalidation=freshness.latest_revalidations([version.id]).get(version.id),
         can_edit=services.can_edit(item, current_user),
         can_take_over=services.can_take_over(version, current_user),
@@ -344,7 +344,7 @@ def revalidation_queue():
     theme_id = _int_arg("theme")
     return render_template(
         "authoring/revalidation.html",
-        entries=freshness.revalidation_queue(current_time().date(), theme_id),
+        entries=freshness.revalidation_queue(today(), theme_id),
         themes=_themes(),
         theme_id=theme_id,
         button_form=EmptyForm(),

@@ -15,6 +15,7 @@ from questionnaire.banks.findings import Finding, Severity, has_errors
 from questionnaire.banks.lint import lint_bank
 from questionnaire.banks.models import Item, ItemOption, ItemVersion, Theme, Topic, VersionStatus
 from questionnaire.banks.validation import ParsedBank, ParsedItem, bank_files, validate_paths
+from questionnaire.clock import paris_day
 from questionnaire.extensions import db
 from questionnaire.richtext import sanitise
 
@@ -89,7 +90,7 @@ def content_hash(item: ParsedItem, theme: str) -> str:
 
 def load_banks(path: str | Path, now: datetime) -> LoadReport:
     """Load every bank at ``path``; on any error nothing is written and BankLoadError is raised."""
-    banks, findings = validate_banks(path, now.date())
+    banks, findings = validate_banks(path, paris_day(now))
     if has_errors(findings):
         raise BankLoadError([f for f in findings if f.severity is Severity.ERROR])
     report = LoadReport(warnings=findings)

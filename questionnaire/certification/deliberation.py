@@ -27,8 +27,8 @@ from questionnaire.certification.models import (
     DeliberationMember,
     JurySeat,
 )
+from questionnaire.clock import paris_day
 from questionnaire.extensions import db
-from questionnaire.web import PARIS
 
 #: Member rows offered when the referential declares no composition (the page works without
 #: JavaScript, so it cannot add rows): at least one is filled in.
@@ -90,10 +90,6 @@ def person_key(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(sorted(re.sub(r"[\W_]+", " ", text).split()))
-
-
-def paris_day(moment: datetime) -> date:
-    return moment.astimezone(PARIS).date()
 
 
 def pending_blocks(

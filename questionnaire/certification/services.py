@@ -27,9 +27,9 @@ from questionnaire.certification.models import (
     Prerequisite,
     PrerequisiteRecord,
 )
+from questionnaire.clock import PARIS, paris_day
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
-from questionnaire.web import PARIS
 
 __all__ = ["CertificationError", "load_referentials"]
 
@@ -183,7 +183,7 @@ def record_prerequisite(
         )
     if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
         raise CertificationError("Ce prérequis est déjà attesté.")
-    if met_on > now.astimezone(PARIS).date():
+    if met_on > paris_day(now):
         raise CertificationError(PREREQUISITE_IN_THE_FUTURE)
     attestation = PrerequisiteRecord(
         prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now, met_on=met_on

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -30,10 +28,9 @@ from questionnaire.certification.models import (
     Prerequisite,
     theme_label,
 )
-from questionnaire.clock import current_time
+from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
-from questionnaire.web import PARIS
 
 bp.add_app_template_filter(exports.format_score, "grid_score")
 bp.add_app_template_filter(theme_label, "theme_label")
@@ -105,7 +102,7 @@ def deliberation(certification_id: int):
 
 def _deliberation_form(certification: Certification, **kwargs) -> DeliberationForm:
     return deliberation_form(
-        certification, services.jury_members(), _today(), current_user, **kwargs
+        certification, services.jury_members(), today(), current_user, **kwargs
     )
 
 
@@ -119,7 +116,7 @@ def _render_confirmation(certification: Certification, form: DeliberationForm, s
             block_count=len(pending),
             form=form,
             error_links=form.error_links() if status != 200 else None,
-            today=_today(),
+            today=today(),
         ),
         status,
     )
@@ -194,10 +191,6 @@ def export_xlsx(certification_id: int):
     return _export(certification_id, "xlsx")
 
 
-def _today() -> date:
-    return current_time().astimezone(PARIS).date()
-
-
 def _render_transcript(
     enrolment: CertificationEnrolment,
     form=None,
@@ -211,7 +204,7 @@ def _render_transcript(
     prerequisite_forms = {}
     if is_staff:
         prerequisite_forms = {
-            p.id: prerequisite_form(p.id, _today(), formdata=None)
+            p.id: prerequisite_form(p.id, today(), formdata=None)
             for p in enrolment.certification.prerequisites
             if p.id not in attested
         }
@@ -232,7 +225,7 @@ def _render_transcript(
             button_form=EmptyForm(formdata=None),
             prerequisite_forms=prerequisite_forms,
             failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
-            today=_today(),
+            today=today(),
             designation_form=designation_form,
             block_deliberations=deliberations.deliberations_by_block(enrolment),
             juries=deliberations.juries_of(enrolment),
@@ -440,7 +433,7 @@ def record_prerequisite(enrolment_id: int, prerequisite_id: int):
     prerequisite = db.get_or_404(Prerequisite, prerequisite_id)
     if prerequisite.certification_id != enrolment.certification_id:
         abort(404)
-    form = prerequisite_form(prerequisite.id, _today())
+    form = prerequisite_form(prerequisite.id, today())
     if form.validate_on_submit():
         try:
             services.record_prerequisite(

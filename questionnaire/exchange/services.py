@@ -23,6 +23,7 @@ from questionnaire.banks.versions import (
     open_version,
     write_content,
 )
+from questionnaire.clock import paris_day
 from questionnaire.exchange.formats import FORMATS
 from questionnaire.exchange.report import Entry, ImportRejected, ImportReport, SourceItem
 from questionnaire.extensions import db
@@ -150,14 +151,14 @@ def import_file(
     if default_topic and default_topic not in topics:
         report.error(filename, f"sujet par défaut « {default_topic} » inconnu dans ce thème.")
         raise ImportRejected(report)
-    result = FORMATS[fmt].parse(data, filename, now.date())
+    result = FORMATS[fmt].parse(data, filename, paris_day(now))
     report = result.report
     if result.theme and result.theme != theme.slug:
         report.error(
             filename, f"le fichier concerne le thème « {result.theme} », pas « {theme.slug} »."
         )
     default = topics[default_topic] if default_topic else theme.topics[0]
-    prepared = _prepare(result.items, theme, default, report, now.date())
+    prepared = _prepare(result.items, theme, default, report, paris_day(now))
     existing = {
         item.external_id: item
         for item in db.session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from analytics import ResponseData, prepare
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
+from questionnaire.clock import PARIS
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.itemstats.flags import FEW_ATTEMPTS
@@ -20,7 +21,7 @@ from questionnaire.reports.loader import fingerprint, item_label, load_attempts
 from questionnaire.reports.period_synthesis import period_synthesis
 from questionnaire.reports.psychometrics import CI_METHOD, Summary, summarise
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table, Trend, finite
-from questionnaire.web import PARIS, paris_time
+from questionnaire.web import paris_time
 
 
 class PeriodError(ValueError):

@@ -115,6 +115,30 @@ def test_a_check_date_after_today_is_refused_beside_its_field(
     assert today.status_code == 302
 
 
+def test_the_check_date_is_the_day_in_france(client, loaded_bank, author, db, clock):
+    """At 23:30 UTC on 31 December it is already 1 January in Paris: the editor proposes and
+    accepts that day, and a yearly figure checked in December is due again."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import update
+
+    loaded_bank()
+    db.session.execute(
+        update(ItemVersion)
+        .where(ItemVersion.item_id == 1)
+        .values(valid_as_of=date(2026, 12, 15), volatility="annuelle")
+    )
+    db.session.commit()
+    clock.now = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    login(client, author.email)
+    assert 'value="2027-01-01"' in client.get(new_item_url()).get_data(as_text=True)
+    assert post_editor(client, new_item_url(), valid_as_of="2027-01-01").status_code == 302
+    refused = post_editor(client, new_item_url(), valid_as_of="2027-01-02")
+    assert "ne peut pas dépasser aujourd&#39;hui (01/01/2027)" in refused.get_data(as_text=True)
+    queue = client.get("/atelier/a-revalider").get_data(as_text=True)
+    assert "TST-0001" in queue and "avant le 1er janvier 2027" in queue
+
+
 def test_no_field_points_to_a_missing_description(client, loaded_bank, author):
     """An attribute rendered from None (aria-describedby="None") names no element."""
     loaded_bank()

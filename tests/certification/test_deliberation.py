@@ -20,7 +20,6 @@ from questionnaire.certification import services
 from questionnaire.certification.deliberation import (
     DeliberationRefused,
     MemberEntry,
-    paris_day,
     person_key,
     record_deliberation,
 )
@@ -32,6 +31,7 @@ from questionnaire.certification.models import (
     JurySeat,
 )
 from questionnaire.certification.parsing import DATA_PATH, parse_referential
+from questionnaire.clock import paris_day
 from tests.conftest import form_token, login
 
 CQP = "cqp-charge-clientele-professionnels"
