@@ -74,6 +74,7 @@ SCHEMAS: dict = {
             "id",
             "title",
             "theme",
+            "purpose",
             "opens_at",
             "closes_at",
             "duration_minutes",
@@ -84,6 +85,12 @@ SCHEMAS: dict = {
             "id": {"type": "integer"},
             "title": {"type": "string"},
             "theme": {"type": "string", "enum": ["fiscalite", "risques", "reglementation", "rgpd"]},
+            "purpose": {
+                "type": "string",
+                "enum": ["certification", "training"],
+                "description": "certification : la copie compte pour le bloc de compétences ; "
+                "training : entraînement, sans effet sur la certification",
+            },
             "opens_at": {"type": "string", "format": "date-time"},
             "closes_at": {"type": "string", "format": "date-time"},
             "duration_minutes": {"type": "integer"},

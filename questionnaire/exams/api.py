@@ -25,6 +25,7 @@ def list_sessions():
                 "id": session.id,
                 "title": session.title,
                 "theme": questionnaire.theme.slug,
+                "purpose": session.purpose.value,
                 "opens_at": iso(session.opens_at),
                 "closes_at": iso(session.closes_at),
                 "duration_minutes": questionnaire.duration_minutes,

@@ -83,6 +83,7 @@ def test_full_candidate_path(client, api, make_session, clock, app):
             "id": session.id,
             "title": "Session test",
             "theme": "fiscalite",
+            "purpose": "training",  # « dès la remise » is for training sessions only
             "opens_at": sessions[0]["opens_at"],
             "closes_at": sessions[0]["closes_at"],
             "duration_minutes": 30,
