@@ -127,6 +127,19 @@ def _attempt_groups(data: ResponseData, column: str) -> tuple[np.ndarray, pd.Ind
     return per_attempt, pd.Index(values.categories.astype(str))
 
 
+def _in_group(
+    per_attempt: np.ndarray, labels: pd.Index, value: object, missing: str, column: str
+) -> np.ndarray:
+    """Which attempts belong to the group ``value``; ``missing`` names it in the error
+    (« groupe focal « X » absent », « période « 2025 » absente »)."""
+    if str(value) not in labels:
+        raise AnalyticsInputError(
+            f"{missing} de la colonne {column} "
+            f"(valeurs : {', '.join([str(v) for v in labels if str(v)][:10])})"
+        )
+    return per_attempt == labels.get_loc(str(value))
+
+
 def _strata(*keys: np.ndarray) -> np.ndarray:
     """Stratum code of each attempt from exact (rounded) score keys."""
     code = np.zeros(len(keys[0]), dtype=np.int64)
@@ -153,14 +166,10 @@ def mh_dif(
     """
     data = prepare(data)
     per_attempt, labels = _attempt_groups(data, group)
-    for value, role in ((reference, "référence"), (focal, "focal")):
-        if str(value) not in labels:
-            raise AnalyticsInputError(
-                f"groupe {role} « {value} » absent de la colonne {group} "
-                f"(valeurs : {', '.join([str(v) for v in labels if str(v)][:10])})"
-            )
-    is_ref = per_attempt == labels.get_loc(str(reference))
-    is_foc = per_attempt == labels.get_loc(str(focal))
+    is_ref = _in_group(
+        per_attempt, labels, reference, f"groupe référence « {reference} » absent", group
+    )
+    is_foc = _in_group(per_attempt, labels, focal, f"groupe focal « {focal} » absent", group)
     right = data.filled >= data.max_scores  # fully correct
     totals, max_totals = data.totals, data.max_totals
     shared = None if exclude_item else _strata(totals, max_totals)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.dif import _attempt_groups, mh_dif
-from analytics.io import AnalyticsInputError, ResponseData, prepare
+from analytics.dif import _attempt_groups, _in_group, mh_dif
+from analytics.io import ResponseData, prepare
 
 DRIFT_COLUMNS = (
     "item_id",
@@ -54,14 +54,8 @@ def item_drift(
     """
     data = prepare(data)
     per_attempt, labels = _attempt_groups(data, period)
-    for value in (before, after):
-        if str(value) not in labels:
-            raise AnalyticsInputError(
-                f"période « {value} » absente de la colonne {period} "
-                f"(valeurs : {', '.join([str(v) for v in labels if str(v)][:10])})"
-            )
-    in_before = per_attempt == labels.get_loc(str(before))
-    in_after = per_attempt == labels.get_loc(str(after))
+    in_before = _in_group(per_attempt, labels, before, f"période « {before} » absente", period)
+    in_after = _in_group(per_attempt, labels, after, f"période « {after} » absente", period)
     share = data.filled / data.max_scores  # 0 where the item was not presented
     n_before = (data.presented & in_before[:, None]).sum(axis=0)
     n_after = (data.presented & in_after[:, None]).sum(axis=0)
