@@ -6,17 +6,14 @@ import enum
 from datetime import datetime, timedelta
 from fractions import Fraction
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
+from questionnaire.db import value_enum
 from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
 from questionnaire.extensions import db
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class AttemptStatus(enum.StrEnum):
@@ -46,7 +43,7 @@ class Attempt(db.Model):
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"), unique=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("exam_session.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    status: Mapped[AttemptStatus] = mapped_column(_enum(AttemptStatus), index=True)
+    status: Mapped[AttemptStatus] = mapped_column(value_enum(AttemptStatus), index=True)
     started_at: Mapped[datetime]
     deadline: Mapped[datetime] = mapped_column(index=True)
     submitted_at: Mapped[datetime | None]
@@ -178,7 +175,7 @@ class ScoringDecision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("exam_session.id"), index=True)
-    kind: Mapped[DecisionKind] = mapped_column(_enum(DecisionKind))
+    kind: Mapped[DecisionKind] = mapped_column(value_enum(DecisionKind))
     correct_keys: Mapped[list[str] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))

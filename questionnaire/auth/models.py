@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from questionnaire.db import value_enum
 from questionnaire.extensions import db
 from questionnaire.roles import ROLE_LABELS, Role
 
@@ -73,7 +74,7 @@ class UserRole(db.Model):
         ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        value_enum(Role),
         primary_key=True,
     )
     user: Mapped[User] = relationship(back_populates="role_links")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion
+from questionnaire.db import value_enum
 from questionnaire.extensions import db
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class VersionAuthorship(db.Model):
@@ -90,7 +87,7 @@ class ReviewEvent(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("item_version.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    kind: Mapped[EventKind] = mapped_column(value_enum(EventKind, length=30))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 

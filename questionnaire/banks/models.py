@@ -5,16 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from questionnaire.db import value_enum
 from questionnaire.extensions import db
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class ItemType(enum.StrEnum):
@@ -128,17 +123,17 @@ class ItemVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     number: Mapped[int]
-    status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus), index=True)
+    status: Mapped[VersionStatus] = mapped_column(value_enum(VersionStatus), index=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
     competency: Mapped[str] = mapped_column(String(20))
-    item_type: Mapped[ItemType] = mapped_column(_enum(ItemType))
+    item_type: Mapped[ItemType] = mapped_column(value_enum(ItemType))
     stem: Mapped[str] = mapped_column(Text)
     rationale: Mapped[str] = mapped_column(Text)
     reference: Mapped[str] = mapped_column(Text)
-    cognitive_level: Mapped[CognitiveLevel] = mapped_column(_enum(CognitiveLevel))
-    difficulty: Mapped[Difficulty] = mapped_column(_enum(Difficulty))
+    cognitive_level: Mapped[CognitiveLevel] = mapped_column(value_enum(CognitiveLevel))
+    difficulty: Mapped[Difficulty] = mapped_column(value_enum(Difficulty))
     valid_as_of: Mapped[date]
-    volatility: Mapped[Volatility] = mapped_column(_enum(Volatility))
+    volatility: Mapped[Volatility] = mapped_column(value_enum(Volatility))
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     first_used_at: Mapped[datetime | None]

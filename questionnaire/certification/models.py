@@ -5,17 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from questionnaire.auth.models import User
+from questionnaire.db import value_enum
 from questionnaire.extensions import db
 
 GRID_MAX = 4
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 def _owner(table: str) -> Mapped[int]:
@@ -122,7 +119,7 @@ class Certification(db.Model):
     rncp_code: Mapped[str | None] = mapped_column(String(40))
     certifier: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str | None] = mapped_column(String(200))
-    grading: Mapped[Grading] = mapped_column(_enum(Grading), default=Grading.BINARY)
+    grading: Mapped[Grading] = mapped_column(value_enum(Grading, length=30), default=Grading.BINARY)
     grid_threshold: Mapped[int | None]
     two_evaluators: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -210,7 +207,7 @@ class Modality(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competency_id: Mapped[int] = _owner("certification_competency")
-    kind: Mapped[ModalityKind] = mapped_column(_enum(ModalityKind))
+    kind: Mapped[ModalityKind] = mapped_column(value_enum(ModalityKind, length=30))
     label: Mapped[str | None] = mapped_column(Text)
     weight_percent: Mapped[int | None]
     theme_slug: Mapped[str | None] = mapped_column(String(40))
@@ -351,7 +348,7 @@ class DesignatedEvaluator(_EnrolmentRecord, db.Model):
     )
 
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    quality: Mapped[EvaluatorQuality] = mapped_column(_enum(EvaluatorQuality))
+    quality: Mapped[EvaluatorQuality] = mapped_column(value_enum(EvaluatorQuality, length=30))
 
     evaluator: Mapped[User] = relationship(foreign_keys=[evaluator_id], lazy="joined")
     recorded_by: Mapped[User] = relationship(foreign_keys="DesignatedEvaluator.recorded_by_id")

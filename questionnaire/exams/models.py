@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaire.auth.models import User
 from questionnaire.banks.models import Theme
+from questionnaire.db import value_enum
 from questionnaire.extensions import db
 
 BASIS_POINTS = 10_000
@@ -84,22 +85,12 @@ class ExamSession(db.Model):
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
     release_policy: Mapped[ReleasePolicy] = mapped_column(
-        Enum(
-            ReleasePolicy,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        value_enum(ReleasePolicy),
         default=ReleasePolicy.AFTER_CLOSE,
     )
     #: Training copies never count toward a certification nor feed the CPNE's statistics.
     purpose: Mapped[SessionPurpose] = mapped_column(
-        Enum(
-            SessionPurpose,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        value_enum(SessionPurpose),
         default=SessionPurpose.CERTIFICATION,
         server_default=SessionPurpose.CERTIFICATION.value,
     )
