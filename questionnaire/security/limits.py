@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, render_template, request
-from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
@@ -244,10 +245,40 @@ def _blocked_message(error: RateLimitExceeded) -> str:
     return message(when)
 
 
+def blocked_count_key(limit_key: str) -> str:
+    """Where the refusals of one lock are counted: beside the limiter's counter of that key."""
+    return f"{limit_key}/blocked"
+
+
+def _count_refusal(breached: RequestLimit | None) -> int | None:
+    """Count this refusal against its lock; how many the lock has had, this one included.
+
+    The count lives in the limiter's storage (Redis: shared by every process) and expires with
+    the lock. None when it cannot be counted (storage unavailable, limit unknown).
+    """
+    if breached is None:
+        return None
+    storage = limiter.limiter.storage  # the in-memory fallback's when Redis is down
+    try:
+        # the limiter's own clock (the system's), like the reset time
+        expiry = max(1, math.ceil(breached.window.reset_time - time.time()))
+        return storage.incr(blocked_count_key(breached.key), expiry)
+    except storage.base_exceptions:
+        return None
+
+
 def _record_blocked_login(error: RateLimitExceeded) -> None:
+    """Audit a blocked login once per lock (limit key and window).
+
+    Someone who keeps trying a blocked login would otherwise add one row to the append-only
+    audit log per request. The later refusals are only counted; an unlock says how many.
+    """
     from questionnaire.audit.services import record
     from questionnaire.auth.services import find_user_by_email
 
+    refusals = _count_refusal(limiter.current_limit)
+    if refusals is not None and refusals > 1:
+        return
     email = account_key()
     user = find_user_by_email(email) if email else None
     record(

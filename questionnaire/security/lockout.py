@@ -25,6 +25,7 @@ from questionnaire.security.limits import (
     PAIR_SCOPE,
     account_limit,
     account_name,
+    blocked_count_key,
     client_network,
     limiter,
     lock_end,
@@ -129,20 +130,32 @@ def locked_accounts(users: Iterable[User], now: datetime) -> dict[int, datetime]
     return locked
 
 
+def _counters(account: str, networks: Iterable[str]) -> list[tuple[RateLimitItem, list[str]]]:
+    """The account's counters: account-wide, then one per address it failed from."""
+    pair_item = parse(pair_limit())
+    return [
+        (parse(account_limit()), _identifiers(account, ACCOUNT_SCOPE)),
+        *((pair_item, _identifiers(pair_key(account, n), PAIR_SCOPE)) for n in sorted(networks)),
+    ]
+
+
 def unlock_account(user: User, now: datetime) -> Lockout:
     """Clear the account's failure counters (every address and account-wide), audited.
 
-    Returns the lockout as it stood, for the administrator's message.
+    The refusals of its locks after the first (audited once per lock) are cleared too, and
+    their number recorded. Returns the lockout as it stood, for the administrator's message.
     """
     account = account_name(user.email)
     networks = _failure_networks(now, user.id).get(user.id, set())
     before = _lockout(account, networks)
     strategy = limiter.limiter
-    pair_item = parse(pair_limit())
+    unrecorded = 0
     try:
-        strategy.clear(parse(account_limit()), *_identifiers(account, ACCOUNT_SCOPE))
-        for network in networks:
-            strategy.clear(pair_item, *_identifiers(pair_key(account, network), PAIR_SCOPE))
+        for item, identifiers in _counters(account, networks):
+            strategy.clear(item, *identifiers)
+            refusals = blocked_count_key(item.key_for(*identifiers))
+            unrecorded += max(0, strategy.storage.get(refusals) - 1)
+            strategy.storage.clear(refusals)
     except limiter.storage.base_exceptions as exc:
         raise LockoutUnavailable(str(exc)) from exc
     record_action(
@@ -153,6 +166,7 @@ def unlock_account(user: User, now: datetime) -> Lockout:
             "locked_until": before.until.isoformat() if before.until else None,
             "account_wide": before.account_until is not None,
             "addresses": [address for address, _ in before.addresses],
+            "blocked_unrecorded": unrecorded,
         },
         now=now,
     )

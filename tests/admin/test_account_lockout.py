@@ -130,6 +130,7 @@ def test_unlocking_clears_every_address_and_the_account_wide_count_and_is_audite
         "locked_until": "2026-03-02T08:15:00+00:00",
         "account_wide": True,
         "addresses": ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"],
+        "blocked_unrecorded": 0,
     }
     journal = _text(client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True))
     assert "déblocage des connexions d'un compte" in journal
@@ -150,6 +151,32 @@ def test_the_blocked_login_names_its_lockout_in_the_journal(app, client, admin, 
     assert _attempt(app, PASSWORD, STRANGER).status_code == 429
     journal = _text(client.get("/admin/journal?action=auth.login_blocked").get_data(as_text=True))
     assert "Blocage : ce compte depuis cette adresse" in journal
+
+
+def test_the_unlock_says_how_many_refusals_went_unrecorded_and_a_new_lock_is_audited(
+    app, client, admin, candidate, db, frozen
+):
+    """A blocked login is audited once per lock: the unlock counts the refusals after it and
+    forgets them, so that the next lock, within the same window, gets its row again."""
+    _lock_from(app, STRANGER)
+    for _ in range(7):
+        assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+
+    def blocked_rows():
+        return db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "auth.login_blocked")
+        ).all()
+
+    assert len(blocked_rows()) == 1
+    url = f"/admin/utilisateurs/{candidate.id}"
+    client.post(f"{url}/debloquer", data={"csrf_token": form_token(client, url)})
+    [event] = _unlock_events(db)
+    assert event.details["blocked_unrecorded"] == 6
+    journal = _text(client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True))
+    assert "Connexions refusées depuis, non journalisées : 6" in journal
+    _lock_from(app, STRANGER)
+    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    assert len(blocked_rows()) == 2
 
 
 @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.AUTHOR, Role.REVIEWER, Role.JURY])

@@ -354,3 +354,47 @@ def test_the_blocked_login_page_says_connexion_bloquee_not_erreur_429(strict, cl
     assert re.search(r"<h1[^>]*>Connexion bloquée</h1>", page)
     assert "429" not in re.sub(r"<[^>]+>", " ", page)  # no status code for the candidate to read
     assert '<a href="/connexion">Revenir à la page de connexion</a>' in page
+
+
+def test_a_blocked_login_is_audited_once_per_lock_however_often_it_is_retried(
+    strict, client, make_user, db, frozen
+):
+    """Before: every refused attempt wrote its row, so whoever kept trying a blocked login
+    made the append-only audit log grow without bound."""
+    make_user(email="cand@example.org")
+    for _ in range(3):
+        _api_login(client, "cand@example.org", "wrong-password")
+    for _ in range(20):
+        assert _api_login(client, "cand@example.org", PASSWORD).status_code == 429
+    token = form_token(client, "/connexion")
+    page = client.post(
+        "/connexion", data={"email": "cand@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert page.status_code == 429  # the page and the API share the lock, and its one row
+    assert _actions(db) == ["auth.login_failed"] * 3 + ["auth.login_blocked"]
+    # another lock (the address's ceiling, another account) has its own row
+    strict.config["LOGIN_FAILURES_PER_ADDRESS"] = "4 per minute"
+    for _ in range(3):
+        assert _api_login(client, "other@example.org", "x", address=ELSEWHERE).status_code
+    assert _api_login(client, "cand@example.org", "x", address=ELSEWHERE).status_code == 401
+    for _ in range(5):
+        assert _api_login(client, "third@example.org", "x", address=ELSEWHERE).status_code == 429
+    blocked = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "auth.login_blocked").order_by(AuditEvent.id)
+    ).scalars()
+    assert [e.details["lockout"] for e in blocked] == ["login-account-address", "login-address"]
+
+
+def test_a_new_lock_after_the_last_one_ended_is_audited_again(strict, client, make_user, db):
+    make_user(email="cand@example.org")
+    with time_machine.travel(T0, tick=False) as traveller:
+        for _ in range(3):
+            _api_login(client, "cand@example.org", "wrong-password")
+        for _ in range(3):
+            assert _api_login(client, "cand@example.org", PASSWORD).status_code == 429
+        traveller.shift(timedelta(minutes=11))  # the lock is over
+        for _ in range(3):
+            assert _api_login(client, "cand@example.org", "wrong").status_code == 401
+        for _ in range(3):
+            assert _api_login(client, "cand@example.org", PASSWORD).status_code == 429
+    assert _actions(db) == (["auth.login_failed"] * 3 + ["auth.login_blocked"]) * 2

@@ -6,8 +6,10 @@ import uuid
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from questionnaire import create_app
+from questionnaire.audit.models import AuditEvent
 from questionnaire.auth.models import Role
 from questionnaire.auth.services import create_user
 from questionnaire.extensions import db
@@ -59,6 +61,20 @@ def test_two_application_processes_share_one_lockout(redis_url, tmp_path, monkey
         locked = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         assert locked.status_code == 429
         db.session.remove()
+    # the lock is audited once, whichever worker refuses the later attempts
+    for app in (first, second, first):
+        with app.app_context():
+            response = app.test_client().post(
+                "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+            )
+            assert response.status_code == 429
+            db.session.remove()
+    with second.app_context():
+        blocked = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "auth.login_blocked")
+        ).all()
+        assert len(blocked) == 1
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -106,7 +122,8 @@ def test_an_administrator_sees_and_clears_a_lockout_kept_in_redis(redis_url, tmp
         assert "depuis l'adresse IP 203.0.113.1 jusqu'au" in page
         assert "depuis toutes les adresses jusqu'au" in page
         stored = redis.Redis.from_url(redis_url)
-        assert len(stored.keys(f"*{email}*")) == 3  # the account and its two addresses
+        # the account and its two addresses, and the refusals of the account's lock
+        assert len(stored.keys(f"*{email}*")) == 4
         response = admin.post(
             f"/admin/utilisateurs/{user_id}/debloquer", data={"csrf_token": token}
         )
