@@ -8,7 +8,6 @@ the items still scored count; the others are counted apart, never mixed in.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import BASIS_POINTS, ExamSession
 from questionnaire.extensions import db
+from questionnaire.reports.angoff_judges import judge_labels
 from questionnaire.reports.models import AngoffPanel, AngoffRating
 from questionnaire.reports.services import (
     ReportError,
@@ -203,46 +203,37 @@ def save_ratings(
             rating.value_bp, rating.rated_at = value_bp, now
 
 
-def panel_result(panel: AngoffPanel) -> AngoffResult:
+def panel_result(panel: AngoffPanel, labels: Mapping[int, str] | None = None) -> AngoffResult:
     """The panel's cut, one judge per account (two judges may share a display name).
 
     An item neutralised in the session after the panel was set up leaves the calculation too
-    (its ratings are kept): the cut is always that of the items still scored.
+    (its ratings are kept): the cut is always that of the items still scored. ``labels``
+    name the judges in ``judge_cuts`` (by default their names, see ``judge_labels``).
     """
     ratings: dict[int, dict[int, float]] = {}
     for rating in panel.ratings:
         ratings.setdefault(rating.judge_id, {})[rating.item_version_id] = (
             rating.value_bp / BASIS_POINTS
         )
-    labels = judge_labels(panel)
+    labels = judge_labels(panel) if labels is None else labels
     return angoff_cut({labels[j]: values for j, values in ratings.items()}, scored_item_ids(panel))
 
 
-def judge_labels(panel: AngoffPanel) -> dict[int, str]:
-    """Each judge's name (followed by the account number when two judges share a name)."""
-    names = {rating.judge_id: rating.judge.display_name for rating in panel.ratings}
-    shared = {name for name, count in Counter(names.values()).items() if count > 1}
-    return {
-        judge: f"{name} (compte n° {judge})" if name in shared else name
-        for judge, name in names.items()
-    }
-
-
-def progress_table(panel: AngoffPanel) -> Table:
+def progress_table(panel: AngoffPanel, labels: Mapping[int, str] | None = None) -> Table:
     """Every judge who has saved ratings: how many items rated, how many left, counted or not."""
     scored = set(scored_item_ids(panel))
     rated: dict[int, set[int]] = {}
     for rating in panel.ratings:
         rated.setdefault(rating.judge_id, set()).add(rating.item_version_id)
-    labels = judge_labels(panel)
-    rows = sorted(
+    labels = judge_labels(panel) if labels is None else labels
+    rows = tuple(
         (
-            labels[judge],
-            len(items & scored),
-            len(scored - items),
-            bool(scored) and scored <= items,
+            label,
+            len(rated[judge] & scored),
+            len(scored - rated[judge]),
+            bool(scored) and scored <= rated[judge],
         )
-        for judge, items in rated.items()
+        for judge, label in labels.items()
     )
     return Table(
         f"avancement_{panel.id}",
@@ -253,7 +244,7 @@ def progress_table(panel: AngoffPanel) -> Table:
             Column("remaining", "Items restant à estimer", Kind.INT),
             Column("counted", "Compté dans le seuil"),
         ),
-        tuple(rows),
+        rows,
     )
 
 
@@ -315,12 +306,16 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
     )
 
 
-def judges_table(panel: AngoffPanel, result: AngoffResult) -> Table:
+def judges_table(
+    panel: AngoffPanel, result: AngoffResult, labels: Mapping[int, str] | None = None
+) -> Table:
+    """Each counted judge's cut, listed in the order of ``labels`` (those of ``panel_result``)."""
+    order = {label: n for n, label in enumerate((labels or judge_labels(panel)).values())}
     return Table(
         f"juges_{panel.id}",
         f"Seuil de chaque juge — panel « {panel.title} »",
         (Column("judge", "Juge"), Column("cut", "Seuil du juge", Kind.PERCENT)),
-        result.judge_cuts,
+        tuple(sorted(result.judge_cuts, key=lambda row: order[row[0]])),
     )
 
 

@@ -15,7 +15,7 @@ from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.i18n import _
-from questionnaire.reports import angoff, bp, services
+from questionnaire.reports import angoff, angoff_judges, bp, services
 from questionnaire.reports.formats import EXPORTS
 from questionnaire.reports.forms import DifForm, NeutraliseForm, PanelForm, PeriodForm, rating_form
 from questionnaire.reports.models import AngoffPanel
@@ -204,7 +204,8 @@ def angoff_rate(panel_id: int):
 @roles_required(*READERS)
 def angoff_summary(panel_id: int):
     panel = _panel_or_404(panel_id)
-    result = angoff.panel_result(panel)
+    labels = angoff_judges.labels_for(panel, current_user)
+    result = angoff.panel_result(panel, labels)
     pass_mark = float(panel.session.questionnaire.pass_mark)
     return render_template(
         "reports/angoff_summary.html",
@@ -212,9 +213,10 @@ def angoff_summary(panel_id: int):
         result=result,
         tables=(
             angoff.result_table(panel, result, pass_mark),
-            angoff.judges_table(panel, result),
-            angoff.progress_table(panel),
+            angoff.judges_table(panel, result, labels),
+            angoff.progress_table(panel, labels),
         ),
+        anonymous=not angoff_judges.can_see_judge_names(current_user, panel),
         counted=angoff.counted_sentence(panel.title, result),
         rule=angoff.COMPLETE_JUDGES_RULE,
         fmt=format_value,

@@ -134,6 +134,7 @@ def test_judges_sharing_a_display_name_are_two_judges(client, make_user, sit_ses
     row = build_session_report(session, clock()).section("angoff").tables[0].rows[0]
     assert row[0] == 2 and row[2] == pytest.approx(0.60)
     assert row[5] == pytest.approx(0.0707107, abs=1e-7)  # SD of 0.65 and 0.55
+    login(client, make_user(Role.ADMIN, email="admin@example.org").email)  # judges: anonymous
     summary = client.get(f"/rapports/angoff/{panel.id}").get_data(as_text=True)
     assert f"Marie Martin (compte n° {first.id})" in summary
     assert f"Marie Martin (compte n° {second.id})" in summary
@@ -320,7 +321,7 @@ def test_a_judge_saves_part_of_the_ratings_and_comes_back(
     summary = client.get(f"/rapports/angoff/{panel.id}").get_data(as_text=True)
     assert "Avancement des juges" in summary
     assert re.search(r"Juge 1</th><td>2</td><td>2</td><td>non</td>", summary)
-    assert re.search(r"Juge 2</th><td>4</td><td>0</td><td>oui</td>", summary)
+    assert re.search(r"Juge 2 \(vous\)</th><td>4</td><td>0</td><td>oui</td>", summary)
 
     # the first judge comes back and finishes: now counted
     login(client, first.email)
@@ -437,3 +438,49 @@ def test_the_items_left_do_not_stand_between_the_keyboard_and_the_fields(
     assert re.findall(r"<a [^>]*>[^<]*</a>", outside) == [
         f'<a href="#{names[1]}">Aller au premier item à estimer</a>'
     ]
+
+
+def _judges_rows(summary: str, table: str) -> list[str]:
+    """The first cell of each row of one of the summary's tables."""
+    body = re.search(rf'id="table-{table}_\d+".*?<tbody>(.*?)</tbody>', summary, re.S).group(1)
+    return re.findall(r'<th scope="row">([^<]*)</th>', body)
+
+
+def test_a_judge_sees_the_other_judges_anonymously_the_administrator_by_name(
+    client, make_user, sit_session, db
+):
+    """Before: every judge read the others' cuts and progress under their names; in the
+    discussion round of a modified Angoff they are anonymous to the judges."""
+    session, _, _ = sit_session()
+    names = ("Bruno Petit", "Alice Martin", "Chloé Durand")
+    judges = [
+        make_user(Role.JURY, email=f"juge{n}@example.org", name=name)
+        for n, name in enumerate(names)
+    ]
+    admin = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
+    login(client, admin.email)
+    panel = new_panel(client, db, session)
+    estimates = [["0.5", "0.6", "0.7", "0.8"], ["0.4", "0.5", "0.6", "0.7"], ["0.6", "0.6", "", ""]]
+    for judge, values in zip(judges, estimates, strict=True):
+        login(client, judge.email)
+        _rate(client, panel.id, values)
+    url = f"/rapports/angoff/{panel.id}"
+
+    login(client, judges[1].email)  # Alice, the second account: « Juge 2 » for every judge
+    summary = client.get(url).get_data(as_text=True)
+    for name in ("Bruno Petit", "Chloé Durand"):
+        assert name not in summary
+    assert _judges_rows(summary, "juges") == ["Juge 1", "Juge 2 (vous)"]  # Chloé: incomplete
+    assert _judges_rows(summary, "avancement") == ["Juge 1", "Juge 2 (vous)", "Juge 3"]
+    assert "Les autres juges sont présentés sans leur nom" in summary
+    login(client, judges[2].email)
+    summary = client.get(url).get_data(as_text=True)
+    assert "Bruno Petit" not in summary and "Alice Martin" not in summary
+    assert _judges_rows(summary, "avancement") == ["Juge 1", "Juge 2", "Juge 3 (vous)"]
+
+    for reader in (admin, make_user(Role.JURY, email="lecteur@example.org", name="Léa Lectrice")):
+        login(client, reader.email)  # the facilitator, a jury member reading the reports
+        summary = client.get(url).get_data(as_text=True)
+        assert _judges_rows(summary, "juges") == ["Alice Martin", "Bruno Petit"]
+        assert _judges_rows(summary, "avancement") == sorted(names)
+        assert "(vous)" not in summary and "sans leur nom" not in summary
