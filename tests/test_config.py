@@ -71,6 +71,21 @@ def test_an_install_outside_the_repository_is_refused_with_a_clear_message(tmp_p
         ("QUESTIONNAIRE_GRACE_SECONDS", "abc", "un nombre entier"),
         ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "cinq", "un nombre entier"),
         ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "2,19456", "trois entiers"),
+        # the login limits: lockout per account and address, account ceiling, per address
+        ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "vingt", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "0", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "-5", "un nombre entier supérieur ou égal à 1"),
+        (
+            "QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS",
+            "50 par 5 minutes",
+            "une limite comme « 50 per 5 minutes »",
+        ),
+        # one address alone would lock the account for everyone
+        (
+            "QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING",
+            "5",
+            "un nombre supérieur à QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS, 5",
+        ),
     ],
 )
 def test_a_malformed_variable_is_named_with_the_expected_form(

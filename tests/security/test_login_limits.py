@@ -13,7 +13,6 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from questionnaire import create_app
 from questionnaire.audit.models import AuditEvent
 from questionnaire.config import ConfigurationError, apply_environment
 from tests.conftest import PASSWORD, T0, form_token, login
@@ -228,35 +227,6 @@ def test_the_account_ceiling_is_read_from_the_environment(monkeypatch, tmp_path)
     config.update(LOGIN_LOCKOUT_ATTEMPTS=5, LOGIN_ACCOUNT_CEILING=20)
     apply_environment(config, str(tmp_path))
     assert config["LOGIN_ACCOUNT_CEILING"] == 30
-
-
-@pytest.mark.parametrize(
-    ("variable", "value", "expected"),
-    [
-        ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "vingt", "un nombre entier supérieur ou égal à 1"),
-        ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "0", "un nombre entier supérieur ou égal à 1"),
-        ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "-5", "un nombre entier supérieur ou égal à 1"),
-        (
-            "QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS",
-            "50 par 5 minutes",
-            "une limite comme « 50 per 5 minutes »",
-        ),
-        # one address alone would lock the account for everyone
-        (
-            "QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING",
-            "5",
-            "un nombre supérieur à QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS, 5",
-        ),
-    ],
-)
-def test_a_malformed_limit_setting_is_refused_at_start_up(
-    monkeypatch, tmp_path, variable, value, expected
-):
-    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv(variable, value)
-    with pytest.raises(ConfigurationError, match=f"{variable} invalide : '{value}'") as error:
-        create_app("testing")
-    assert expected in str(error.value)
 
 
 def test_the_openapi_document_describes_the_three_login_limits_as_configured(
