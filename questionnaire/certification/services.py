@@ -294,6 +294,25 @@ def designate_evaluators(
     return designated
 
 
+OWN_CANDIDACY = "Un membre du jury n'évalue pas sa propre candidature."
+NONE_DESIGNATED = (
+    "Le référentiel demande deux évaluateurs désignés pour ce candidat, et aucun ne l'est "
+    "encore : désignez-les au relevé du candidat avant d'évaluer."
+)
+
+
+def evaluation_barrier(enrolment: CertificationEnrolment, evaluator: User) -> str | None:
+    """Why ``evaluator`` may evaluate none of the candidate's competencies (None: they may).
+
+    The grid says it before anything is typed, and the recording refuses with the same words."""
+    if evaluator.id == enrolment.user_id:
+        return OWN_CANDIDACY
+    designated = designated_evaluator_ids(enrolment)
+    if designated is None or evaluator.id in designated:
+        return None
+    return NOT_DESIGNATED if designated else NONE_DESIGNATED
+
+
 def exam_accommodations(user_id: int) -> list[Enrolment]:
     """The candidate's certification-session enrolments that carry extra time or a note."""
     return list(
@@ -326,11 +345,9 @@ def record_evaluation(
         raise CertificationError("Cette compétence n'appartient pas à la certification.")
     if not competency.is_jury_evaluated:
         raise CertificationError("Cette compétence n'est évaluée que par questionnaire.")
-    if evaluator.id == enrolment.user_id:
-        raise CertificationError("Un membre du jury n'évalue pas sa propre candidature.")
-    designated = designated_evaluator_ids(enrolment)
-    if designated is not None and evaluator.id not in designated:
-        raise CertificationError(NOT_DESIGNATED)
+    barrier = evaluation_barrier(enrolment, evaluator)
+    if barrier is not None:
+        raise CertificationError(barrier)
     if enrolment.is_capitalised(competency.block_id):
         raise CertificationError("Ce bloc est capitalisé : ses évaluations ne changent plus.")
     if certification.grading is Grading.GRID:

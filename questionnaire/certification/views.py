@@ -263,8 +263,12 @@ def _render_grid(
     certification = enrolment.certification
     result = services.transcript(enrolment)
     evaluations = services.evaluations_by_competency(enrolment)
+    # whoever may evaluate nothing here is told why first, and offered no form to fill in vain
+    barrier = services.evaluation_barrier(enrolment, current_user)
+    if barrier is not None and error_links is not None:
+        error_links = [{"label": "", "message": barrier, "target": "evaluation-refusee"}]
     forms = {}
-    for competency in certification.competencies:
+    for competency in certification.competencies if barrier is None else ():
         if failed and competency.id in failed:
             forms[competency.id] = failed[competency.id]
             continue
@@ -295,6 +299,7 @@ def _render_grid(
             competency_results={c.code: c for block in result.blocks for c in block.competencies},
             evaluations=evaluations,
             forms=forms,
+            barrier=barrier,
             error_links=error_links,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
             block_deliberations=deliberations.deliberations_by_block(enrolment),

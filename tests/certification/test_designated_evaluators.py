@@ -3,13 +3,15 @@ responsable pédagogique ») alone evaluate the candidate, and « doivent être 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from questionnaire.audit.models import AuditEvent
 from questionnaire.auth.models import Role
 from questionnaire.certification import services
-from questionnaire.certification.models import EvaluatorQuality
+from questionnaire.certification.models import EvaluatorQuality, JuryEvaluation
 from questionnaire.certification.rules import Status
 from tests.certification.test_services import competency, evaluate_all
 from tests.certification.test_views import designate, logged_in
@@ -126,3 +128,53 @@ def test_the_transcript_designates_them_for_the_jury_only(
         ).status_code
         == 404
     )
+
+
+def test_the_grid_tells_an_undesignated_jury_member_up_front(
+    client, referentials, enrol_candidate, make_user, db
+):
+    """No form to fill in vain: the grid names the designated pair; a stale page's post says why."""
+    from tests.certification.test_views import evaluate
+
+    enrolment = enrol_candidate(referentials[RECEPTION])
+    expert = make_user(Role.JURY, email="expert@example.org", name="Éva Experte")
+    second = make_user(Role.JURY, email="second@example.org", name="Sam Second")
+    make_user(Role.JURY, email="outsider@example.org", name="Oscar Dehors")
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    b2 = enrolment.certification.blocks[1].competencies[0]
+    html = logged_in(client, "outsider@example.org").get(grid).get_data(as_text=True)
+    assert "Vous ne pouvez pas évaluer ce candidat" in html
+    assert "aucun ne l&#39;est encore" in html and 'name="competency"' not in html
+    assert designate(client, enrolment, expert, second, "expert_interne").status_code == 302
+    html = logged_in(client, "outsider@example.org").get(grid).get_data(as_text=True)
+    assert "vous n&#39;en faites pas partie" in html and 'name="competency"' not in html
+    assert "<li>Éva Experte — expert « habilité »" in html
+    assert "<li>Sam Second — expert interne à l&#39;entreprise" in html
+    assert "Évaluation réservée aux évaluateurs désignés" in html
+    # a page opened before the designation (or a forged post) posts the line anyway
+    token = form_token(client, grid)
+    refused = evaluate(client, enrolment, b2, token, outcome="acquired", comment="Bien")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "<title>Erreur" in html
+    assert re.search(r'class="error-summary".*href="#evaluation-refusee"', html, re.S)
+    assert "<li>Sam Second — expert interne" in html and 'name="competency"' not in html
+    assert db.session.execute(select(JuryEvaluation)).first() is None
+    html = logged_in(client, "second@example.org").get(grid).get_data(as_text=True)
+    assert "Vous ne pouvez pas évaluer" not in html and 'name="competency"' in html
+    response = evaluate(client, enrolment, b2, form_token(client, grid), outcome="acquired")
+    assert response.status_code == 302
+
+
+def test_the_barrier_is_the_refusal_of_the_recording(
+    referentials, enrol_candidate, make_user, clock
+):
+    enrolment = enrol_candidate(referentials[RECEPTION])
+    expert, second, outsider = (make_user(Role.JURY) for _ in range(3))
+    assert services.evaluation_barrier(enrolment, expert) == services.NONE_DESIGNATED
+    services.designate_evaluators(enrolment, expert, second, INTERNE, outsider, clock())
+    assert services.evaluation_barrier(enrolment, outsider) == services.NOT_DESIGNATED
+    assert services.evaluation_barrier(enrolment, second) is None
+    candidate_jury = make_user(Role.JURY, Role.CANDIDATE)
+    own = enrol_candidate(referentials["charge-clientele-particuliers"], candidate_jury)
+    assert services.evaluation_barrier(own, candidate_jury) == services.OWN_CANDIDACY
+    assert services.evaluation_barrier(own, outsider) is None
