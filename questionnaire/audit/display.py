@@ -180,6 +180,7 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "held_on": ("Délibération tenue le", _day),
     "members": ("Membres du jury présents", french_value),
     "seats": ("Sièges pourvus", french_value),
+    "seats_before": ("Sièges pourvus auparavant", french_value),
     "capitalised_blocks": ("Blocs capitalisés", french_value),
     "candidates": ("Candidats concernés", french_value),
     # exports and imports
@@ -212,6 +213,10 @@ ACCOUNT_KEYS = frozenset(
 )
 
 
+#: Detail keys whose value lists a deliberation's jury seats by code, read by their label.
+SEAT_KEYS = frozenset({"seats", "seats_before"})
+
+
 # ---------------------------------------------------------------- targets
 
 
@@ -223,6 +228,8 @@ class _Lookups:
     certifications: dict[str, int]
     competencies: dict[int, tuple[str, int]]
     accounts: dict[int, str] = field(default_factory=dict)
+    #: deliberation id → seat code → label (as recorded with its members, else as declared)
+    seat_labels: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def _ids(targets: Iterable[str], kind: str) -> set[str]:
@@ -239,7 +246,40 @@ def _account_ids(value: object) -> set[int]:
     return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
 
 
-def _lookups(targets: set[str], account_ids: set[int] = frozenset()) -> _Lookups:
+def _seat_labels(deliberation_ids: set[int]) -> dict[int, dict[str, str]]:
+    """Each deliberation's seat labels: those its members were recorded with, else the seats
+    its certification declares now (a seat nobody holds any more after a correction)."""
+    from questionnaire.certification.models import Deliberation, DeliberationMember, JurySeat
+
+    labels: dict[int, dict[str, str]] = {}
+    if not deliberation_ids:
+        return labels
+    declared = db.session.execute(
+        select(Deliberation.id, JurySeat.code, JurySeat.label)
+        .join(JurySeat, JurySeat.certification_id == Deliberation.certification_id)
+        .where(Deliberation.id.in_(deliberation_ids))
+    )
+    for row in declared:
+        labels.setdefault(row.id, {})[row.code] = row.label
+    recorded = db.session.execute(
+        select(
+            DeliberationMember.deliberation_id,
+            DeliberationMember.seat_code,
+            DeliberationMember.seat_label,
+        ).where(
+            DeliberationMember.deliberation_id.in_(deliberation_ids),
+            DeliberationMember.seat_code.is_not(None),
+            DeliberationMember.seat_label.is_not(None),
+        )
+    )
+    for row in recorded:
+        labels.setdefault(row.deliberation_id, {})[row.seat_code] = row.seat_label
+    return labels
+
+
+def _lookups(
+    targets: set[str], account_ids: set[int] = frozenset(), deliberation_ids: set[int] = frozenset()
+) -> _Lookups:
     from questionnaire.auth.models import User
     from questionnaire.banks.models import Item, ItemVersion
     from questionnaire.certification.models import Block, Certification, Competency
@@ -275,7 +315,9 @@ def _lookups(targets: set[str], account_ids: set[int] = frozenset()) -> _Lookups
             select(User.id, User.display_name).where(User.id.in_(account_ids))
         )
         accounts = {row.id: row.display_name for row in rows}
-    return _Lookups(item_versions, certifications, competency_rows, accounts)
+    return _Lookups(
+        item_versions, certifications, competency_rows, accounts, _seat_labels(deliberation_ids)
+    )
 
 
 def _numbered(label: str, value: str, endpoint: str | None = None, **args) -> Shown:
@@ -350,6 +392,13 @@ def describe_details(details: dict, lookups: _Lookups) -> list[tuple[str, Shown]
             )
             shown.append((label, Shown(text)))
             continue
+        if key in SEAT_KEYS and isinstance(value, list) and value:
+            labels = (lookups.seat_labels if lookups else {}).get(details.get("deliberation"), {})
+            text = ", ".join(
+                f"« {labels[code]} »" if code in labels else french_value(code) for code in value
+            )
+            shown.append((DETAILS[key][0], Shown(text)))
+            continue
         if key == "session_id":  # a scoring decision for one session, or for all of them
             text = (
                 describe_target(f"session:{value}", lookups)
@@ -366,12 +415,17 @@ def describe_details(details: dict, lookups: _Lookups) -> list[tuple[str, Shown]
 def describe_events(events: list[AuditEvent]) -> list[EventRow]:
     """A page of events ready for the viewer (needs a request context for the links)."""
     targets = {event.target for event in events if event.target}
-    account_ids = set()
+    account_ids, deliberation_ids = set(), set()
     for event in events:
-        for key, value in (event.details or {}).items():
+        details = event.details or {}
+        for key, value in details.items():
             if key in ACCOUNT_KEYS:
                 account_ids |= _account_ids(value)
-    lookups = _lookups(targets, account_ids)
+        if SEAT_KEYS & details.keys():
+            deliberation = details.get("deliberation")
+            if isinstance(deliberation, int) and not isinstance(deliberation, bool):
+                deliberation_ids.add(deliberation)
+    lookups = _lookups(targets, account_ids, deliberation_ids)
     return [
         EventRow(
             event, describe_target(event.target, lookups), describe_details(event.details, lookups)

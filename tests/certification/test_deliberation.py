@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from questionnaire.audit.display import describe_details
 from questionnaire.audit.models import ACTION_LABELS, AuditEvent
+from questionnaire.audit.services import record
 from questionnaire.auth.models import Role
 from questionnaire.certification import services
 from questionnaire.certification.deliberation import (
@@ -665,6 +666,31 @@ def test_the_deliberation_is_audited_and_reads_in_french(app, cqp, clock, db):
         ("Blocs capitalisés", "1"),
         ("Candidats concernés", "1"),
     ]
+
+
+def test_the_journal_reads_the_seats_by_their_label(client, cqp, clock, db, make_user):
+    """The administrator's journal names the seats as the referential words them, not by code."""
+    certification, _enrolment, jury = cqp
+    held = deliberate(certification, jury, clock())
+    db.session.commit()
+    admin = make_user(Role.ADMIN, email="admin-journal@example.org")
+    login(client, admin.email)
+    journal = "/admin/journal?action=certification.deliberation"
+    page = html_text.unescape(client.get(journal).get_data(as_text=True))
+    labels = ", ".join(f"« {label} »" for _code, label, _line in SEATS_002)
+    assert f"Sièges pourvus : {labels} ;" in page
+    assert not any(code in page for code, _label, _line in SEATS_002)
+    # a seat nobody holds any more reads as declared; a code the referential lost, as stored
+    db.session.delete(held.members[2])
+    record(
+        "certification.deliberation",
+        clock(),
+        actor_id=jury.id,
+        details={"deliberation": held.id, "seats": ["cncm", "ancien-siege"]},
+    )
+    db.session.commit()
+    page = html_text.unescape(client.get(journal).get_data(as_text=True))
+    assert f"Sièges pourvus : « {SEATS_002[2][1]} », ancien-siege" in page
 
 
 def test_member_names_in_the_personal_data_export_and_after_erasure(cqp, clock, db, make_user):
