@@ -180,7 +180,10 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "held_on": ("Délibération tenue le", _day),
     "members": ("Membres du jury présents", french_value),
     "seats": ("Sièges pourvus", french_value),
-    "seats_before": ("Sièges pourvus auparavant", french_value),
+    "seats_corrected": ("Sièges corrigés", french_value),
+    "members_before": ("Membres du jury auparavant", french_value),
+    "names_corrected": ("Noms corrigés", french_value),
+    "accounts_changed": ("Comptes rattachés modifiés", french_value),
     "capitalised_blocks": ("Blocs capitalisés", french_value),
     "candidates": ("Candidats concernés", french_value),
     # exports and imports
@@ -214,7 +217,7 @@ ACCOUNT_KEYS = frozenset(
 
 
 #: Detail keys whose value lists a deliberation's jury seats by code, read by their label.
-SEAT_KEYS = frozenset({"seats", "seats_before"})
+SEAT_KEYS = frozenset({"seats", "seats_corrected"})
 
 
 # ---------------------------------------------------------------- targets

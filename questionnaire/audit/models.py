@@ -53,6 +53,9 @@ ACTION_LABELS = {
     "certification.export": "export de la délibération",
     "certification.capitalise": "capitalisation d'un bloc (délibération)",
     "certification.deliberation": "délibération du jury enregistrée (date, membres présents)",
+    "certification.deliberation_composition": (
+        "composition d'une délibération du jury corrigée (noms, sièges)"
+    ),
     "certification.enrol": "inscription d'un candidat à une certification",
     "certification.accommodation": "aménagement d'épreuve enregistré (certification)",
     "certification.prerequisite": "attestation d'un prérequis (certification)",

@@ -139,8 +139,26 @@ def composition_problems(
     not a jury member's, or a candidate sitting on a deliberation that capitalises their blocks
     are refused; so is a date in the future or one by which no block was validated.
     """
-    seats = list(certification.jury_seats)
-    problems = _date_problems(certification, held_on, today)
+    candidates = {enrolment.user_id for enrolment, _block in pending_blocks(certification)}
+    return _date_problems(certification, held_on, today) + member_problems(
+        list(certification.jury_seats), entries, candidates, recorded_by
+    )
+
+
+def member_problems(
+    seats: list,
+    entries: list[MemberEntry],
+    candidates: set[int],
+    recorded_by: User | None = None,
+    kept_accounts: frozenset[int] = frozenset(),
+    self_recording: str = SELF_RECORDING,
+) -> list[CompositionProblem]:
+    """The composition's refusals (recording or correcting it), each tied to its row and field.
+
+    ``seats``: the seats to fill (each with a ``label``), empty without a declaration;
+    ``candidates``: the accounts whose blocks the deliberation capitalises; ``kept_accounts``:
+    accounts already linked to the deliberation, kept even if they have left the jury since."""
+    problems = []
     if seats and len(entries) != len(seats):
         problems.append(
             CompositionProblem(
@@ -150,9 +168,8 @@ def composition_problems(
             )
         )
         return problems
-    candidates = {enrolment.user_id for enrolment, _block in pending_blocks(certification)}
     if recorded_by is not None and recorded_by.id in candidates:
-        problems.append(CompositionProblem(None, "name", SELF_RECORDING))
+        problems.append(CompositionProblem(None, "name", self_recording))
     names: dict[str, int] = {}
     accounts: dict[int, int] = {}
     for row, entry in enumerate(entries):
@@ -175,17 +192,22 @@ def composition_problems(
         else:
             names[person_key(name)] = row
         if account is not None:
-            problems += _account_problems(row, account, accounts, candidates, seats)
+            problems += _account_problems(row, account, accounts, candidates, seats, kept_accounts)
     if not seats and not names and not any(p.row is not None for p in problems):
         problems.append(CompositionProblem(0, "name", NO_MEMBER))
     return problems
 
 
 def _account_problems(
-    row: int, account: User, accounts: dict[int, int], candidates: set[int], seats: list
+    row: int,
+    account: User,
+    accounts: dict[int, int],
+    candidates: set[int],
+    seats: list,
+    kept_accounts: frozenset[int] = frozenset(),
 ) -> list[CompositionProblem]:
     """A linked account is an active jury member's, linked once, and not a candidate's."""
-    if not (account.active and account.has_role(Role.JURY)):
+    if not (account.active and account.has_role(Role.JURY)) and account.id not in kept_accounts:
         return [
             CompositionProblem(row, "account", "Ce compte n'est pas celui d'un membre du jury.")
         ]
@@ -211,7 +233,7 @@ def _account_problems(
     return []
 
 
-def _where(seats: list[JurySeat], row: int) -> str:
+def _where(seats: list, row: int) -> str:
     """« au siège « … » » or « en membre 2 »: where the same person already sits."""
     return f"au siège « {seats[row].label} »" if seats else f"comme membre {row + 1}"
 

@@ -19,8 +19,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from questionnaire.auth.models import User
-from questionnaire.certification import deliberation
-from questionnaire.certification.models import GRID_MAX, Certification, EvaluatorQuality, Grading
+from questionnaire.certification import composition, deliberation
+from questionnaire.certification.models import (
+    GRID_MAX,
+    Certification,
+    Deliberation,
+    EvaluatorQuality,
+    Grading,
+)
 from questionnaire.certification.services import COMMENT_REQUIRED, PREREQUISITE_IN_THE_FUTURE
 from questionnaire.forms import FrenchForm, FrenchSubForm
 
@@ -223,21 +229,11 @@ class MemberForm(FrenchSubForm):
     )
 
 
-class DeliberationForm(FrenchForm):
-    """The day the jury met and its members, one fieldset per declared seat (seed 002)."""
-
-    held_on = FrenchDateField(
-        "Date de la délibération",
-        validators=[InputRequired(deliberation.DATE_REQUIRED)],
-        description="Le jour où le jury s'est réuni (heure de Paris), non celui de la saisie : "
-        "seuls les blocs validés au plus tard ce jour-là sont capitalisés.",
-    )
-    submit = SubmitField("Enregistrer la délibération")
+class MembersForm(FrenchForm):
+    """The members of a deliberation, one fieldset per seat (seed 002) or per optional row."""
 
     members: FieldList
-    certification: Certification
     seats: list
-    today: date
     jury: dict[int, User]
     recorded_by: User | None
 
@@ -260,6 +256,47 @@ class DeliberationForm(FrenchForm):
             for entry in self.members.entries
         ]
 
+    def attach(self, problems: list[deliberation.CompositionProblem]) -> None:
+        """Put each refusal on the field it concerns (a member's name or account, else the form)."""
+        for problem in problems:
+            if problem.row is None:
+                self.form_errors.append(problem.message)
+                continue
+            field = self.members.entries[problem.row].form[problem.field]
+            field.errors = [*field.errors, problem.message]
+
+    def error_links(self) -> list[dict]:
+        """The error summary's lines, each leading to the control to correct."""
+        links = []
+        for row, entry in enumerate(self.members.entries):
+            links += [
+                {
+                    "label": f"{self.legend(row)} — {field.label.text}",
+                    "message": message,
+                    "target": field.id,
+                }
+                for field in (entry.form.name, entry.form.account)
+                for message in field.errors
+            ]
+        first = self.members.entries[0].form.name.id if self.members.entries else None
+        links += [{"label": "", "message": m, "target": first} for m in self.form_errors]
+        return links
+
+
+class DeliberationForm(MembersForm):
+    """The day the jury met and its members, one fieldset per declared seat (seed 002)."""
+
+    held_on = FrenchDateField(
+        "Date de la délibération",
+        validators=[InputRequired(deliberation.DATE_REQUIRED)],
+        description="Le jour où le jury s'est réuni (heure de Paris), non celui de la saisie : "
+        "seuls les blocs validés au plus tard ce jour-là sont capitalisés.",
+    )
+    submit = SubmitField("Enregistrer la délibération")
+
+    certification: Certification
+    today: date
+
     def validate(self, extra_validators=None) -> bool:
         """The fields, then the deliberation's rules (the service's), all shown at once."""
         valid = super().validate(extra_validators)
@@ -281,33 +318,34 @@ class DeliberationForm(FrenchForm):
         """Put each refusal on the field it concerns (the date, a member's name or account)."""
         for problem in problems:
             if problem.field == "held_on":
-                field = self.held_on
-            elif problem.row is None:
-                self.form_errors.append(problem.message)
-                continue
-            else:
-                field = self.members.entries[problem.row].form[problem.field]
-            field.errors = [*field.errors, problem.message]
+                self.held_on.errors = [*self.held_on.errors, problem.message]
+        super().attach([p for p in problems if p.field != "held_on"])
 
     def error_links(self) -> list[dict]:
-        """The error summary's lines, each leading to the control to correct."""
-        links = [
+        """The error summary's lines, the date first, each leading to the control to correct."""
+        return [
             {"label": self.held_on.label.text, "message": m, "target": self.held_on.id}
             for m in self.held_on.errors
-        ]
-        for row, entry in enumerate(self.members.entries):
-            links += [
-                {
-                    "label": f"{self.legend(row)} — {field.label.text}",
-                    "message": message,
-                    "target": field.id,
-                }
-                for field in (entry.form.name, entry.form.account)
-                for message in field.errors
-            ]
-        first = self.members.entries[0].form.name.id if self.members.entries else None
-        links += [{"label": "", "message": m, "target": first} for m in self.form_errors]
-        return links
+        ] + super().error_links()
+
+
+class CompositionForm(MembersForm):
+    """A recorded deliberation's members, to correct (its day and blocks do not change)."""
+
+    submit = SubmitField("Corriger la composition")
+
+    deliberation: Deliberation
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the recording's rules on the corrected composition, all at once."""
+        valid = super().validate(extra_validators)
+        if self.csrf_token.errors:
+            return False
+        problems = composition.composition_problems(
+            self.deliberation, self.entries(), self.recorded_by
+        )
+        self.attach(problems)
+        return valid and not problems
 
 
 def deliberation_form(
@@ -331,11 +369,50 @@ def deliberation_form(
     )
     form = form_class(**kwargs)
     form.certification, form.seats, form.today = certification, seats, today
-    form.jury = {member.id: member for member in jury}
     form.recorded_by = recorded_by
+    _offer_accounts(form, jury)
+    return form
+
+
+def _offer_accounts(form: MembersForm, jury: list[User], kept: list[User] = ()) -> None:
+    """Each row's account list: the jury's members, then accounts kept from the record."""
     choices = [SelectChoice("", "— sans compte sur la plateforme —")] + [
         SelectChoice(str(member.id), f"{member.display_name} ({member.email})") for member in jury
     ]
+    known = {member.id for member in jury}
+    choices += [
+        SelectChoice(str(user.id), f"{user.display_name} ({user.email}, ne siège plus au jury)")
+        for user in kept
+        if user.id not in known
+    ]
+    form.jury = {member.id: member for member in (*jury, *kept)}
     for entry in form.members.entries:
         entry.form.account.choices = choices
+
+
+def composition_form(
+    recorded: Deliberation, jury: list[User], corrected_by: User | None = None, **kwargs
+) -> CompositionForm:
+    """The correction form of a recorded deliberation, its rows as recorded (seats kept)."""
+    seats = composition.recorded_seats(recorded)
+    form_class = type(
+        "CompositionForm",
+        (CompositionForm,),
+        {
+            "members": FieldList(
+                FormField(MemberForm), min_entries=len(seats), max_entries=len(seats)
+            )
+        },
+    )
+    if kwargs.get("formdata", True) is None:  # shown, not posted: the composition as recorded
+        kwargs["data"] = {
+            "members": [
+                {"name": entry.name, "account": str(entry.account.id) if entry.account else ""}
+                for entry in composition.recorded_entries(recorded, len(seats))
+            ]
+        }
+    form = form_class(**kwargs)
+    form.deliberation, form.seats, form.recorded_by = recorded, seats, corrected_by
+    kept = [member.user for member in recorded.members if member.user is not None]
+    _offer_accounts(form, jury, kept)
     return form

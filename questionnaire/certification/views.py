@@ -9,13 +9,15 @@ from questionnaire.access import login_required, roles_required
 from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
-from questionnaire.certification import bp, exports, services
+from questionnaire.certification import bp, composition, exports, services
 from questionnaire.certification import deliberation as deliberations
 from questionnaire.certification.forms import (
     AccommodationForm,
+    CompositionForm,
     DeliberationForm,
     DesignationForm,
     RegisterCandidateForm,
+    composition_form,
     deliberation_form,
     evaluation_form,
     prerequisite_form,
@@ -24,6 +26,7 @@ from questionnaire.certification.models import (
     Certification,
     CertificationEnrolment,
     Competency,
+    Deliberation,
     EvaluatorQuality,
     Prerequisite,
     theme_label,
@@ -157,6 +160,63 @@ def capitalise(certification_id: int):
                 url_for("certification.deliberation", certification_id=certification.id)
             )
     return _render_confirmation(certification, form, 422)
+
+
+def _recorded_deliberation(certification_id: int, deliberation_id: int) -> Deliberation:
+    """The deliberation, if it is this certification's (404 otherwise)."""
+    recorded = db.get_or_404(Deliberation, deliberation_id)
+    if recorded.certification_id != certification_id:
+        abort(404)
+    return recorded
+
+
+def _render_composition(recorded: Deliberation, form: CompositionForm, status: int = 200):
+    return (
+        render_template(
+            "certification/correct_composition.html",
+            certification=recorded.certification,
+            deliberation=recorded,
+            form=form,
+            error_links=form.error_links() if status != 200 else None,
+        ),
+        status,
+    )
+
+
+@bp.get("/certifications/<int:certification_id>/deliberations/<int:deliberation_id>/composition")
+@roles_required(Role.JURY, Role.ADMIN)
+def edit_composition(certification_id: int, deliberation_id: int):
+    """A recorded deliberation's members, as recorded, to correct."""
+    recorded = _recorded_deliberation(certification_id, deliberation_id)
+    form = composition_form(recorded, services.jury_members(), current_user, formdata=None)
+    return _render_composition(recorded, form)
+
+
+@bp.post("/certifications/<int:certification_id>/deliberations/<int:deliberation_id>/composition")
+@roles_required(Role.JURY, Role.ADMIN)
+def correct_composition(certification_id: int, deliberation_id: int):
+    recorded = _recorded_deliberation(certification_id, deliberation_id)
+    form = composition_form(recorded, services.jury_members(), current_user)
+    if form.validate_on_submit():
+        try:
+            composition.correct_composition(recorded, form.entries(), current_user, current_time())
+        except deliberations.DeliberationRefused as exc:
+            db.session.rollback()
+            form.attach(exc.problems)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Composition de la délibération du %(date)s corrigée.",
+                    date=recorded.held_on.strftime("%d/%m/%Y"),
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("certification.deliberation", certification_id=certification_id)
+                + f"#deliberation-{recorded.id}"
+            )
+    return _render_composition(recorded, form, 422)
 
 
 def _export(certification_id: int, fmt: str) -> Response:
