@@ -82,6 +82,7 @@ def test_main_pages_have_no_wcag_violation(
     addresses = {
         "session_id": reported.session_id,
         "certification_id": certification_id,
+        "pending_id": _pending_deliberation(live_app, exam.email, staff),
         "enrolment_id": enrolment_id,
         "user_id": exam.user_id,
     }
@@ -228,6 +229,11 @@ STAFF_PAGES = [
         "/certifications/<id>/deliberation",
     ),
     (
+        "Délibération : confirmation (date et membres du jury)",
+        "/certifications/{pending_id}/deliberation/confirmer",
+        "/certifications/<id>/deliberation/confirmer",
+    ),
+    (
         "Relevé de certification (jury)",
         "/certifications/inscriptions/{enrolment_id}",
         "/certifications/inscriptions/<id>",
@@ -240,6 +246,12 @@ STAFF_FORMS_WITH_ERRORS = [  # (name, address, submit button, address as publish
         "/admin/utilisateurs/nouveau",
         "Enregistrer",
         "/admin/utilisateurs/nouveau",
+    ),
+    (
+        "Délibération : confirmation (erreurs de saisie)",
+        "/certifications/{pending_id}/deliberation/confirmer",
+        "Confirmer",
+        "/certifications/<id>/deliberation/confirmer",
     ),
     (
         "Effacement RGPD (erreurs de saisie)",
@@ -292,6 +304,29 @@ def _certification_enrolment(live_app, candidate_email: str, staff_email: str) -
         return enrolment.certification_id, enrolment.id
 
 
+def _pending_deliberation(live_app, candidate_email: str, staff_email: str) -> int:
+    """Seed 002 (declared jury seats) with a block validated by the jury and not yet capitalised,
+    so the deliberation's confirmation page shows its form."""
+    from questionnaire.auth.services import find_user_by_email
+    from questionnaire.certification.services import ensure_enrolment, record_evaluation
+    from questionnaire.clock import now_utc
+    from questionnaire.extensions import db
+
+    with live_app.app_context():
+        jury = find_user_by_email(staff_email)
+        enrolment = ensure_enrolment(
+            "cqp-charge-clientele-professionnels",
+            find_user_by_email(candidate_email),
+            jury,
+            now_utc(),
+        )
+        for competency in enrolment.certification.blocks[0].competencies:
+            if competency.is_jury_evaluated:
+                record_evaluation(enrolment, competency, jury, now_utc(), acquired=True)
+        db.session.commit()
+        return enrolment.certification_id
+
+
 def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None:
     """Authoring, bank and report pages, seen by a user holding every staff role."""
     context = browser.new_context(base_url=base_url, locale="fr-FR")
@@ -303,7 +338,7 @@ def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None
             assert response.status == 200, address
             audit.check(page, axe_source, name, shown)
         for name, address, button, shown in STAFF_FORMS_WITH_ERRORS:
-            page.goto(address)
+            page.goto(address.format(**addresses))
             page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
             page.get_by_role("button", name=button).click()
             expect(page.locator(".field-errors").first).to_be_visible()
