@@ -343,5 +343,29 @@ def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None
             page.get_by_role("button", name=button).click()
             expect(page.locator(".field-errors").first).to_be_visible()
             audit.check(page, axe_source, name, shown)
+        _deliberation_correction(page, addresses["pending_id"], audit, axe_source)
     finally:
         context.close()
+
+
+def _deliberation_correction(page, certification_id, audit, axe_source) -> None:
+    """Record the pending deliberation through its form, then correct its composition."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    shown = "/certifications/<id>/deliberations/<n>/composition"
+    page.goto(f"/certifications/{certification_id}/deliberation/confirmer")
+    page.locator("#held_on").fill(datetime.now(ZoneInfo("Europe/Paris")).date().isoformat())
+    for row, name in enumerate(("Sophie Salairée", "Éric Employeur", "Paule Permanente")):
+        page.locator(f"#members-{row}-name").fill(name)
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.get_by_role("link", name="Corriger la composition").first.click()
+    expect(page.locator("#members-0-name")).to_have_value("Sophie Salairée")
+    audit.check(page, axe_source, "Délibération : corriger la composition du jury", shown)
+    page.locator("#members-1-name").fill("")
+    page.get_by_role("button", name="Corriger la composition").click()
+    expect(page.locator(".field-errors").first).to_be_visible()
+    audit.check(
+        page, axe_source, "Délibération : corriger la composition (erreurs de saisie)", shown
+    )
