@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("certification", __name__)
 
-from questionnaire.certification import models, views  # noqa: E402,F401
+from questionnaire.certification import deliberation_views, models, views  # noqa: E402,F401
