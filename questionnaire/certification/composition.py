@@ -77,6 +77,11 @@ def judged_candidates(deliberation: Deliberation) -> set[int]:
     )
 
 
+def may_correct(deliberation: Deliberation, user: User) -> bool:
+    """Whether ``user`` may correct the composition: not a candidate whose blocks it capitalised."""
+    return user.id not in judged_candidates(deliberation)
+
+
 def _snapshot(deliberation: Deliberation) -> dict[int, tuple[str, int | None]]:
     return {m.position: (m.name, m.user_id) for m in deliberation.members}
 

@@ -28,11 +28,13 @@ from questionnaire.i18n import _
 def deliberation(certification_id: int):
     certification = db.get_or_404(Certification, certification_id)
     results = services.results_for(certification, services.enrolments_in(certification))
+    listed = deliberations.deliberations_of(certification)
     return render_template(
         "certification/deliberation.html",
         certification=certification,
         results=results,
-        deliberations=deliberations.deliberations_of(certification),
+        deliberations=listed,
+        correctable={d.id for d, _b, _c in listed if composition.may_correct(d, current_user)},
         by_block={e.id: deliberations.deliberations_by_block(e) for e, _result in results},
     )
 
@@ -112,6 +114,9 @@ def _render_composition(recorded: Deliberation, form: CompositionForm, status: i
             deliberation=recorded,
             form=form,
             error_links=form.error_links() if status != 200 else None,
+            refusal=None
+            if composition.may_correct(recorded, current_user)
+            else composition.SELF_CORRECTION,
         ),
         status,
     )

@@ -225,6 +225,19 @@ def test_the_page_shows_the_composition_as_recorded(client, held):
     assert 'name="held_on"' not in html
 
 
+def test_a_candidate_of_the_deliberation_is_told_up_front_and_offered_no_form(client, held, db):
+    certification, enrolment, _jury, recorded = held
+    enrolment.user.set_roles([Role.CANDIDATE, Role.JURY])
+    db.session.commit()
+    login(client, enrolment.user.email)
+    listing = client.get(f"/certifications/{certification.id}/deliberation").get_data(as_text=True)
+    assert "Délibération du 02/03/2026" in listing
+    assert f'href="{url(certification, recorded)}"' not in listing
+    html = client.get(url(certification, recorded)).get_data(as_text=True)
+    assert html_text.escape(SELF_CORRECTION) in html
+    assert "<form" not in html.split("<main", 1)[1] and 'name="members-0-name"' not in html
+
+
 def test_a_refused_correction_comes_back_with_its_errors_and_what_was_typed(client, held, db):
     certification, _enrolment, jury, recorded = held
     login(client, jury.email)
