@@ -56,6 +56,9 @@ class Config:
     # account-wide ceiling, which anyone who fails from a few addresses elsewhere could
     # otherwise reach and so lock a candidate out of the centre on the exam's morning.
     LOGIN_CENTRE_NETWORKS: tuple = ()
+    # Failed logins from one address of a declared exam centre: hundreds of candidates behind
+    # one NAT make typos, which the general per-address limit would count against the centre.
+    LOGIN_CENTRE_FAILURES_PER_ADDRESS = "500 per 5 minutes"
     # Reverse proxies in front of the application whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     # RGPD retention (days): audit log, then candidate accounts without activity.
@@ -152,6 +155,11 @@ ENVIRONMENT_SETTINGS = (
     ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "LOGIN_ACCOUNT_CEILING", _positive_int),
     ("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", _rate_limit),
     ("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "LOGIN_CENTRE_NETWORKS", _networks),
+    (
+        "QUESTIONNAIRE_LOGIN_CENTRE_FAILURES_PER_ADDRESS",
+        "LOGIN_CENTRE_FAILURES_PER_ADDRESS",
+        _rate_limit,
+    ),
     ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", int),
     ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int),
     ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int),

@@ -80,6 +80,11 @@ def test_an_install_outside_the_repository_is_refused_with_a_clear_message(tmp_p
             "50 par 5 minutes",
             "une limite comme « 50 per 5 minutes »",
         ),
+        (
+            "QUESTIONNAIRE_LOGIN_CENTRE_FAILURES_PER_ADDRESS",
+            "500",
+            "une limite comme « 50 per 5 minutes »",
+        ),
         # one address alone would lock the account for everyone
         (
             "QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING",

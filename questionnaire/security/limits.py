@@ -148,6 +148,10 @@ def account_limit() -> str:
 
 
 def _address_limit() -> str:
+    """Failures tolerated from this address, all accounts together: a declared exam centre's
+    address has its own, higher limit (its candidates' typos would reach the general one)."""
+    if from_exam_centre():
+        return current_app.config["LOGIN_CENTRE_FAILURES_PER_ADDRESS"]
     return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
 
 

@@ -212,6 +212,28 @@ def test_failures_from_one_address_are_capped_across_accounts(app, client, make_
     )
 
 
+def test_a_declared_exam_centre_has_its_own_limit_across_accounts(app, client, make_user):
+    """Hundreds of candidates behind the centre's one address make typos: the general limit
+    would have suspended the whole centre."""
+    from ipaddress import ip_network
+
+    app.config.update(
+        LOGIN_FAILURES_PER_ADDRESS="4 per minute",
+        LOGIN_CENTRE_FAILURES_PER_ADDRESS="8 per minute",
+        LOGIN_CENTRE_NETWORKS=(ip_network("192.0.2.0/24"),),
+    )
+    make_user(email="cand@example.org")
+    for n in range(8):
+        failed = _api_login(client, f"typo{n}@example.org", "x", address=CENTRE)
+        assert failed.status_code == 401
+    response = _api_login(client, "cand@example.org", PASSWORD, address=CENTRE)
+    assert response.status_code == 429  # the centre's own limit still holds
+    assert "tous comptes confondus" in _message(response)
+    for n in range(4):
+        assert _api_login(client, f"guess{n}@example.org", "x", address=ELSEWHERE).status_code
+    assert _api_login(client, "cand@example.org", PASSWORD, address=ELSEWHERE).status_code == 429
+
+
 def test_redis_is_used_for_the_counters_when_configured(monkeypatch, tmp_path):
     monkeypatch.setenv("QUESTIONNAIRE_REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "7")
