@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "certification.accommodation": "aménagement d'épreuve enregistré (certification)",
     "certification.prerequisite": "attestation d'un prérequis (certification)",
     "certification.evaluators": "désignation des deux évaluateurs d'un candidat (certification)",
+    "certification.observation": "entretien observé enregistré (certification)",
+    "certification.observation_delete": "entretien observé supprimé (certification)",
 }
 
 # The option that lets the retention purge, and nothing else, delete old events.

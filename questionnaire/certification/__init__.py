@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("certification", __name__)
 
-from questionnaire.certification import deliberation_views, models, views  # noqa: E402,F401
+from questionnaire.certification import (  # noqa: E402,F401
+    deliberation_views,
+    models,
+    observation_views,
+    views,
+)

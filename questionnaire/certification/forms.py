@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     FieldList,
@@ -26,7 +27,9 @@ from questionnaire.certification.models import (
     Deliberation,
     EvaluatorQuality,
     Grading,
+    ObservationChannel,
 )
+from questionnaire.certification.observations import BAD_CHANNEL, DESCRIPTION_MAX, IN_THE_FUTURE
 from questionnaire.certification.services import COMMENT_REQUIRED, PREREQUISITE_IN_THE_FUTURE
 from questionnaire.forms import FrenchForm, FrenchSubForm
 
@@ -416,3 +419,37 @@ def composition_form(
     kept = [member.user for member in recorded.members if member.user is not None]
     _offer_accounts(form, jury, kept)
     return form
+
+
+class ObservationForm(FrenchForm):
+    """One observed interview (seed 003): its day, its channel, whether it was simulated."""
+
+    observed_on = FrenchDateField(
+        "Date de l'entretien",
+        validators=[InputRequired("Indiquez la date de l'entretien observé.")],
+        description="Le jour de l'entretien (heure de Paris), pas celui de la saisie.",
+    )
+    channel = RadioField(
+        "Canal de l'entretien",
+        choices=[SelectChoice(c.value, c.label) for c in ObservationChannel],
+        validators=[InputRequired(BAD_CHANNEL)],
+        invalid_choice_message=BAD_CHANNEL,
+    )
+    simulated_difficult = BooleanField("Entretien simulé en situation difficile")
+    description = StringField(
+        "Description (facultative)",
+        validators=[
+            Optional(),
+            Length(max=DESCRIPTION_MAX, message=f"{DESCRIPTION_MAX} caractères au plus."),
+        ],
+        description="Quelques mots sur le cadre de l'entretien, sans donnée de santé.",
+    )
+    submit = SubmitField("Enregistrer l'entretien observé")
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_observed_on(self, field) -> None:
+        if field.data is not None and field.data > self.today:
+            raise ValidationError(f"{IN_THE_FUTURE} ({self.today:%d/%m/%Y}, heure de Paris).")

@@ -16,6 +16,7 @@ from questionnaire.certification.models import (
     JuryEvaluation,
     JurySeat,
     Modality,
+    ObservationRule,
     Prerequisite,
     PrerequisiteRecord,
 )
@@ -110,7 +111,9 @@ def _fingerprint(certification: Certification) -> ParsedCertification:
                         c.code,
                         c.title,
                         tuple(
-                            ParsedModality(m.kind, m.label, m.weight_percent, m.theme_slug)
+                            ParsedModality(
+                                m.kind, m.label, m.weight_percent, m.theme_slug, m.observation_rule
+                            )
                             for m in c.modalities
                         ),
                         tuple(criterion.text for criterion in c.criteria),
@@ -222,7 +225,12 @@ def _sync_competencies(block: Block, spec: ParsedBlock) -> None:
         competency.title = competency_spec.title
         competency.modalities = [
             Modality(
-                kind=m.kind, label=m.label, weight_percent=m.weight, theme_slug=m.theme, position=i
+                kind=m.kind,
+                label=m.label,
+                weight_percent=m.weight,
+                theme_slug=m.theme,
+                position=i,
+                **_observation_columns(m.observations),
             )
             for i, m in enumerate(competency_spec.modalities)
         ]
@@ -230,3 +238,14 @@ def _sync_competencies(block: Block, spec: ParsedBlock) -> None:
             Criterion(text=text, position=i) for i, text in enumerate(competency_spec.criteria)
         ]
     block.competencies = [competency for competency, _ in competencies]
+
+
+def _observation_columns(rule: ObservationRule | None) -> dict:
+    """A modality's observation rule as its columns (all None: no rule)."""
+    return {
+        "observations_min": rule.min if rule else None,
+        "observations_max": rule.max if rule else None,
+        "observations_within_days": rule.within_days if rule else None,
+        "observations_distinct_channels": rule.distinct_channels if rule else None,
+        "observations_source_line": rule.source_line if rule else None,
+    }

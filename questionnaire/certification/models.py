@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
@@ -212,12 +213,65 @@ class Modality(db.Model):
     weight_percent: Mapped[int | None]
     theme_slug: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[int]
+    #: Seed 003 (observation): how many observed interviews (min, max), over how many days at
+    #: most, on how many different channels, and the source document's line; None: no rule.
+    observations_min: Mapped[int | None]
+    observations_max: Mapped[int | None]
+    observations_within_days: Mapped[int | None]
+    observations_distinct_channels: Mapped[int | None]
+    observations_source_line: Mapped[int | None]
 
     competency: Mapped[Competency] = relationship(back_populates="modalities")
 
     @property
+    def observation_rule(self) -> ObservationRule | None:
+        """The observed interviews this modality asks for before the grid, or None."""
+        if self.observations_min is None:
+            return None
+        return ObservationRule(
+            self.observations_min,
+            self.observations_max,
+            self.observations_within_days,
+            self.observations_distinct_channels,
+            self.observations_source_line,
+        )
+
+    @property
     def display_label(self) -> str:
         return self.label or self.kind.label
+
+
+@dataclass(frozen=True)
+class ObservationRule:
+    """Seed 003: « plusieurs entretiens (entre 3 et 5) dans des cadres différents … sur une
+    période donnée (une semaine maximum) »."""
+
+    min: int
+    max: int
+    within_days: int
+    distinct_channels: int
+    source_line: int | None = None
+
+
+class ObservationChannel(enum.StrEnum):
+    """The channel of an observed reception interview (« téléphonique / tchat / face-à-face,
+    mail, etc. »)."""
+
+    TELEPHONE = "telephone"
+    TCHAT = "tchat"
+    FACE_A_FACE = "face_a_face"
+    MAIL = "mail"
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return {
+            "telephone": "Téléphone",
+            "tchat": "Tchat",
+            "face_a_face": "Face-à-face",
+            "mail": "Mail",
+            "autre": "Autre",
+        }[self.value]
 
 
 class Criterion(db.Model):
@@ -401,9 +455,29 @@ class CertificationEnrolment(db.Model):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+    observations: Mapped[list[ObservedInterview]] = relationship(
+        order_by="[ObservedInterview.observed_on, ObservedInterview.id]",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
 
     def is_capitalised(self, block_id: int) -> bool:
         return any(v.block_id == block_id for v in self.block_validations)
+
+
+class ObservedInterview(_EnrolmentRecord, db.Model):
+    """A reception interview the evaluators observed (seed 003, modality « observation »)."""
+
+    __tablename__ = "certification_observed_interview"
+
+    #: The Paris calendar day of the interview; never in the future.
+    observed_on: Mapped[date]
+    channel: Mapped[ObservationChannel] = mapped_column(value_enum(ObservationChannel, length=20))
+    #: « dont 1 simulée en situation difficile s'il y a lieu »: shown, not required.
+    simulated_difficult: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str | None] = mapped_column(String(300))
+
+    recorded_by: Mapped[User] = relationship(lazy="joined")
 
 
 class Accommodation(_EnrolmentRecord, db.Model):

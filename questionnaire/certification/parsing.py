@@ -9,7 +9,13 @@ from typing import Any
 import yaml
 
 from questionnaire.banks.services import THEME_ORDER
-from questionnaire.certification.models import GRID_MAX, Grading, ModalityKind
+from questionnaire.certification.models import (
+    GRID_MAX,
+    Grading,
+    ModalityKind,
+    ObservationChannel,
+    ObservationRule,
+)
 from questionnaire.parse_errors import yaml_error
 
 DATA_PATH = Path(__file__).resolve().parent / "data"
@@ -32,6 +38,7 @@ CERTIFICATION_KEYS = {
 }
 JURY_KEYS = {"basis", "source_line", "seats"}
 SEAT_KEYS = {"code", "label", "source_line"}
+OBSERVATION_KEYS = {"min", "max", "within_days", "distinct_channels", "source_line"}
 #: The longest seat code (``certification_jury_seat.code``).
 SEAT_CODE_MAX = 40
 # libyaml's safe loader when available (several times faster), the pure-Python one otherwise.
@@ -68,6 +75,8 @@ class ParsedModality:
     label: str | None
     weight: int | None
     theme: str | None
+    #: The observed interviews an ``observation`` modality asks for (seed 003), or None.
+    observations: ObservationRule | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,8 @@ class _Reader:
         self.text_source = text
         self.problems: list[Problem] = []
         self._root: yaml.Node | None = None
+        #: Whether the file names its ``source`` document (``source_line`` refers to it).
+        self.has_source = False
 
     def line(self, *path: str | int) -> int | None:
         """The file's line (from 1) of the entry at ``path`` (keys and list indexes), if found:
@@ -194,14 +205,60 @@ class _Reader:
         return value
 
 
-def _modality(reader: _Reader, raw: Any, where: str) -> ParsedModality | None:
+def _observations(
+    reader: _Reader, raw: Any, kind: ModalityKind, where: str, path: tuple
+) -> ObservationRule | None:
+    """``observations: {min, max, within_days, distinct_channels, source_line}`` (seed 003)."""
+    line = reader.line(*path, "observations")
+    where = f"{where}, observations (ligne {line})" if line else f"{where}, observations"
+    if kind is not ModalityKind.OBSERVATION:
+        reader.fail(where, "« observations » ne s'applique qu'à une modalité « observation ».")
+        return None
+    if not isinstance(raw, dict):
+        reader.fail(
+            where,
+            "« observations » est un dictionnaire {min, max, within_days, distinct_channels, "
+            "source_line}.",
+        )
+        return None
+    reader.known_keys(raw, OBSERVATION_KEYS, where)
+    numbers = {}
+    for key in ("min", "max", "within_days", "distinct_channels"):
+        value = raw.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            reader.fail(where, f"« {key} » est un entier supérieur ou égal à 1.")
+        else:
+            numbers[key] = value
+    source_line = _source_line(reader, raw, where, reader.has_source)
+    if len(numbers) < 4:
+        return None
+    if numbers["min"] > numbers["max"]:
+        reader.fail(where, "« min » ne dépasse pas « max ».")
+        return None
+    if numbers["distinct_channels"] > min(numbers["min"], len(ObservationChannel)):
+        reader.fail(
+            where,
+            f"« distinct_channels » ne dépasse ni « min » ni le nombre de canaux "
+            f"({len(ObservationChannel)}).",
+        )
+        return None
+    return ObservationRule(
+        numbers["min"],
+        numbers["max"],
+        numbers["within_days"],
+        numbers["distinct_channels"],
+        source_line,
+    )
+
+
+def _modality(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> ParsedModality | None:
     entry = {"kind": raw} if isinstance(raw, str) else raw
     if not isinstance(entry, dict):
         reader.fail(
             where, "une modalité est un nom ou un dictionnaire {kind, label, weight, theme}."
         )
         return None
-    reader.known_keys(entry, {"kind", "label", "weight", "theme"}, where)
+    reader.known_keys(entry, {"kind", "label", "weight", "theme", "observations"}, where)
     try:
         kind = ModalityKind(entry.get("kind"))
     except ValueError:
@@ -222,10 +279,13 @@ def _modality(reader: _Reader, raw: Any, where: str) -> ParsedModality | None:
         )
         theme = None
     label = reader.text(entry, "label", where, required=False)
-    return ParsedModality(kind, label, weight, theme)
+    observations = None
+    if entry.get("observations") is not None:
+        observations = _observations(reader, entry["observations"], kind, where, path)
+    return ParsedModality(kind, label, weight, theme, observations)
 
 
-def _competency(reader: _Reader, raw: Any, where: str) -> ParsedCompetency | None:
+def _competency(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> ParsedCompetency | None:
     if not isinstance(raw, dict):
         reader.fail(
             where, "une compétence est un dictionnaire {code, title, modalities, criteria}."
@@ -236,7 +296,7 @@ def _competency(reader: _Reader, raw: Any, where: str) -> ParsedCompetency | Non
     reader.known_keys(raw, {"code", "title", "modalities", "criteria"}, where)
     title = reader.text(raw, "title", where)
     modalities = [
-        _modality(reader, m, f"{where}, modalité {i + 1}")
+        _modality(reader, m, f"{where}, modalité {i + 1}", (*path, "modalities", i))
         for i, m in enumerate(reader.items(raw, "modalities", where))
     ]
     if sum(1 for m in modalities if m and m.weight is not None) > 1:
@@ -256,7 +316,7 @@ def _competency(reader: _Reader, raw: Any, where: str) -> ParsedCompetency | Non
     )
 
 
-def _block(reader: _Reader, raw: Any, where: str) -> ParsedBlock | None:
+def _block(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> ParsedBlock | None:
     if not isinstance(raw, dict):
         reader.fail(where, "un bloc est un dictionnaire {code, title, competencies}.")
         return None
@@ -275,7 +335,7 @@ def _block(reader: _Reader, raw: Any, where: str) -> ParsedBlock | None:
         reader.fail(where, "« incomplete » vaut true ou false.")
         return None
     competencies = [
-        _competency(reader, c, f"{where}, compétence {i + 1}")
+        _competency(reader, c, f"{where}, compétence {i + 1}", (*path, "competencies", i))
         for i, c in enumerate(reader.items(raw, "competencies", where))
     ]
     if code is None or title is None or None in competencies:
@@ -395,8 +455,9 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     two_evaluators = data.get("two_evaluators", False)
     if not isinstance(two_evaluators, bool):
         reader.fail("certification", "« two_evaluators » vaut true ou false.")
+    reader.has_source = bool(data.get("source"))
     blocks = [
-        _block(reader, b, f"bloc {i + 1}")
+        _block(reader, b, f"bloc {i + 1}", ("blocks", i))
         for i, b in enumerate(reader.items(data, "blocks", "certification"))
     ]
     incomplete_reason = _incompleteness(reader, data, blocks)

@@ -12,7 +12,7 @@ from questionnaire.audit.services import record
 from questionnaire.auth.models import Role, User, UserRole
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import Theme
-from questionnaire.certification import rules
+from questionnaire.certification import observations, rules
 from questionnaire.certification.loader import load_referentials
 from questionnaire.certification.models import (
     GRID_MAX,
@@ -350,6 +350,9 @@ def record_evaluation(
         raise CertificationError(barrier)
     if enrolment.is_capitalised(competency.block_id):
         raise CertificationError("Ce bloc est capitalisé : ses évaluations ne changent plus.")
+    waiting = observations.barrier(enrolment, competency)
+    if waiting is not None:
+        raise CertificationError(waiting)
     if certification.grading is Grading.GRID:
         if grid_score is None or not 0 <= grid_score <= GRID_MAX:
             raise CertificationError(f"Choisissez une note de 0 à {GRID_MAX}.")

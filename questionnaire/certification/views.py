@@ -8,7 +8,7 @@ from flask_login import current_user
 from questionnaire.access import login_required, roles_required
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
-from questionnaire.certification import bp, exports, services
+from questionnaire.certification import bp, exports, observations, services
 from questionnaire.certification import deliberation as deliberations
 from questionnaire.certification.forms import (
     AccommodationForm,
@@ -121,6 +121,8 @@ def _render_transcript(
             designation_form=designation_form,
             block_deliberations=deliberations.deliberations_by_block(enrolment),
             juries=deliberations.juries_of(enrolment),
+            observation_rule=observations.certification_rule(enrolment),
+            observation_summary=observations.summary_of(enrolment),
         ),
         status,
     )
@@ -159,8 +161,24 @@ def _render_grid(
     barrier = services.evaluation_barrier(enrolment, current_user)
     if barrier is not None and error_links is not None:
         error_links = [{"label": "", "message": barrier, "target": "evaluation-refusee"}]
+    # seed 003: the observed interviews come first; the grid says what is missing up front
+    waiting = {
+        c.id: message
+        for c in certification.competencies
+        if (message := observations.barrier(enrolment, c)) is not None
+    }
+    if barrier is None and error_links is not None and set(failed or ()) & set(waiting):
+        error_links = [
+            {
+                "label": "",
+                "message": next(iter(waiting.values())),
+                "target": "observations-attendues",
+            }
+        ]
     forms = {}
     for competency in certification.competencies if barrier is None else ():
+        if competency.id in waiting:
+            continue
         if failed and competency.id in failed:
             forms[competency.id] = failed[competency.id]
             continue
@@ -192,6 +210,8 @@ def _render_grid(
             evaluations=evaluations,
             forms=forms,
             barrier=barrier,
+            waiting=waiting,
+            observation_summary=observations.summary_of(enrolment),
             error_links=error_links,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
             block_deliberations=deliberations.deliberations_by_block(enrolment),

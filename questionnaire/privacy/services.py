@@ -21,6 +21,7 @@ from questionnaire.certification.models import (
     DeliberationMember,
     DesignatedEvaluator,
     JuryEvaluation,
+    ObservedInterview,
 )
 from questionnaire.certification.services import enrolments_of
 from questionnaire.exams.models import Enrolment
@@ -169,6 +170,19 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
             }
             for d in enrolment.designated_evaluators
         ],
+        # the interviews the evaluators observed (seed 003), with what was noted of them
+        "observed_interviews": [
+            {
+                "observed_on": o.observed_on.isoformat(),
+                "channel": o.channel.value,
+                "channel_label": o.channel.label,
+                "simulated_difficult": o.simulated_difficult,
+                "description": o.description,
+                "recorded_by": o.recorded_by.display_name,
+                "recorded_at": _iso(o.recorded_at),
+            }
+            for o in enrolment.observations
+        ],
         "jury_evaluations": [
             {
                 "competency": e.competency.code,
@@ -258,7 +272,8 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
 
     Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
     test statistics remain valid. Accommodation notes and descriptions (possibly health data)
-    are removed. Designations of evaluators stay, whether the person is the candidate or the
+    are removed, and so are the descriptions of observed interviews (their day and channel stay:
+    the grid's evaluations rest on them). Designations of evaluators stay, whether the person is the candidate or the
     evaluator: they decide which jury evaluations count, so removing one would change a
     certification's result; they hold no more than account numbers, now pseudonymous.
     """
@@ -285,6 +300,12 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         .where(CertificationEnrolment.user_id == user.id)
     ).scalars():
         accommodation.description = ERASED_ACCOMMODATION
+    for observation in db.session.execute(
+        select(ObservedInterview)
+        .join(CertificationEnrolment)
+        .where(CertificationEnrolment.user_id == user.id)
+    ).scalars():
+        observation.description = None  # free text about the candidate; day and channel stay
     erasure = Erasure(
         user_id=user.id,
         pseudonym=pseudonym,

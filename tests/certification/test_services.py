@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from questionnaire.attempts.models import AttemptStatus
 from questionnaire.auth.models import Role
-from questionnaire.certification import exports, services
+from questionnaire.certification import exports, observations, services
 from questionnaire.certification.deliberation import DeliberationRefused
 from questionnaire.certification.models import EvaluatorQuality, JuryEvaluation
 from questionnaire.certification.rules import Status
+from questionnaire.clock import paris_day
 from tests.certification.test_deliberation import deliberate
 
 
@@ -20,8 +21,20 @@ def competency(certification, prefix: str):
     return next(c for c in certification.competencies if c.code.split(" ")[0] == prefix)
 
 
+def observe_interviews(enrolment, recorder, clock, count=3):
+    """Seed 003: the observed interviews the grid waits for (3 days, 3 channels), once."""
+    if enrolment.observations or observations.certification_rule(enrolment) is None:
+        return
+    day = paris_day(clock())
+    for n, channel in enumerate(("telephone", "tchat", "face_a_face", "mail", "autre")[:count]):
+        observations.record_observation(
+            enrolment, day - timedelta(days=n), channel, n == 0, "", recorder, clock()
+        )
+
+
 def evaluate_all(enrolment, jury, clock, *, except_codes=(), **outcome):
     """The jury member evaluates every jury-evaluated competency of the certification."""
+    observe_interviews(enrolment, jury, clock)
     for item in enrolment.certification.competencies:
         if item.is_jury_evaluated and item.code.split(" ")[0] not in except_codes:
             services.record_evaluation(
@@ -390,6 +403,7 @@ def test_blocks_requiring_a_comment_refuse_an_evaluation_without_one(
         enrolment, jury, make_user(Role.JURY), EvaluatorQuality.EXPERT_INTERNE, jury, clock()
     )
     b1, b2 = (block.competencies[0] for block in certification.blocks[:2])
+    observe_interviews(enrolment, jury, clock)
     with pytest.raises(services.CertificationError, match="demande un commentaire"):
         services.record_evaluation(enrolment, b1, jury, clock(), acquired=True, comment=" ")
     services.record_evaluation(enrolment, b1, jury, clock(), acquired=True, comment="Précis")

@@ -17,6 +17,7 @@ from questionnaire.auth.models import Role, User
 from questionnaire.certification import services
 from questionnaire.certification.models import CertificationEnrolment, JuryEvaluation
 from tests.certification.test_deliberation import deliberate
+from tests.certification.test_services import observe_interviews
 from tests.conftest import form_token, login
 
 
@@ -338,7 +339,7 @@ def test_an_incomplete_referential_says_so_on_the_transcript_and_the_attestation
 
 
 def test_certification_path_with_two_jury_members(
-    client, referentials, enrol_candidate, make_user, db
+    client, referentials, enrol_candidate, make_user, db, clock
 ):
     """Seed 003: two evaluators must agree; a disagreement is flagged, then resolved."""
     certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
@@ -349,6 +350,8 @@ def test_certification_path_with_two_jury_members(
     deliberation = f"/certifications/{certification.id}/deliberation"
     disputed = certification.competencies[0]
     designate(client, enrolment, j1, j2, "expert_interne")
+    observe_interviews(enrolment, j1, clock)
+    db.session.commit()
 
     def evaluate_everything(email, disputed_outcome):
         logged_in(client, email)
@@ -528,13 +531,15 @@ def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db)
 
 
 def test_a_comment_is_required_where_the_referential_demands_one(
-    client, referentials, enrol_candidate, make_user, db
+    client, referentials, enrol_candidate, make_user, db, clock
 ):
     """Seed 003, blocks 1 and 4: « Ils doivent apporter des précisions » (2 and 3: « peuvent »)."""
     certification = referentials["cqp-charge-accueil-relation-clients-adherents"]
     enrolment = enrol_candidate(certification)
     j1 = make_user(Role.JURY, email="j1@example.org")
     designate(client, enrolment, j1, make_user(Role.JURY), "responsable_pedagogique")
+    observe_interviews(enrolment, j1, clock)
+    db.session.commit()
     grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
     html = client.get(grid).get_data(as_text=True)
     assert html.count("(obligatoire : précisez les compétences mises en œuvre)") == sum(

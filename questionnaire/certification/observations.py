@@ -1,0 +1,210 @@
+"""Observed interviews (seed 003, modality « observation »): recording them, and the
+referential's rule the grid waits for (« entre 3 et 5 … dans des cadres différents … une
+semaine maximum »)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from questionnaire.auth.models import Role, User
+from questionnaire.certification import services
+from questionnaire.certification.models import (
+    CertificationEnrolment,
+    Competency,
+    ObservationChannel,
+    ObservationRule,
+    ObservedInterview,
+)
+from questionnaire.clock import paris_day
+from questionnaire.extensions import db
+
+DESCRIPTION_MAX = 300
+NO_RULE = "Ce référentiel ne prévoit pas d'entretiens observés."
+IN_THE_FUTURE = "La date de l'entretien ne peut pas être postérieure à aujourd'hui"
+BAD_CHANNEL = "Choisissez le canal de l'entretien parmi ceux proposés."
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the recorded observations amount to, for the transcript, the grid and the rule."""
+
+    count: int
+    first: date | None
+    last: date | None
+    channels: tuple[ObservationChannel, ...]
+    simulated: int
+
+    @property
+    def span_days(self) -> int:
+        """Calendar days from the first to the last interview, both counted (0: none)."""
+        return (self.last - self.first).days + 1 if self.first and self.last else 0
+
+
+def summarise(observed: list[tuple[date, ObservationChannel, bool]]) -> Summary:
+    """The count, period, distinct channels (in their order) and simulated interviews."""
+    days = [day for day, _, _ in observed]
+    channels = tuple(c for c in ObservationChannel if any(c is o[1] for o in observed))
+    return Summary(
+        len(observed),
+        min(days, default=None),
+        max(days, default=None),
+        channels,
+        sum(1 for o in observed if o[2]),
+    )
+
+
+def summary_of(enrolment: CertificationEnrolment) -> Summary:
+    return summarise(
+        [(o.observed_on, o.channel, o.simulated_difficult) for o in enrolment.observations]
+    )
+
+
+def rule_of(competency: Competency) -> ObservationRule | None:
+    """The observation rule of the competency's modalities, if one declares it."""
+    return next((m.observation_rule for m in competency.modalities if m.observation_rule), None)
+
+
+def certification_rule(enrolment: CertificationEnrolment) -> ObservationRule | None:
+    """The rule the observations page records against (the first competency that declares one)."""
+    return next(
+        (r for c in enrolment.certification.competencies if (r := rule_of(c)) is not None), None
+    )
+
+
+def _source(rule: ObservationRule) -> str:
+    return f" (référentiel, ligne {rule.source_line})" if rule.source_line else ""
+
+
+def span_problem(rule: ObservationRule, summary: Summary) -> str | None:
+    if summary.span_days <= rule.within_days:
+        return None
+    return (
+        f"Les entretiens observés tiennent sur {rule.within_days} jours au plus{_source(rule)} : "
+        f"du {summary.first:%d/%m/%Y} au {summary.last:%d/%m/%Y}, la période couvrirait "
+        f"{summary.span_days} jours."
+    )
+
+
+def shortfall(rule: ObservationRule, summary: Summary) -> str | None:
+    """Why the recorded observations do not yet allow the grid (None: they do)."""
+    if summary.count < rule.min or summary.count > rule.max:
+        return (
+            f"Le référentiel demande entre {rule.min} et {rule.max} entretiens observés avant "
+            f"de remplir la grille{_source(rule)} : {summary.count} enregistré(s)."
+        )
+    span = span_problem(rule, summary)
+    if span is not None:
+        return span
+    if len(summary.channels) < rule.distinct_channels:
+        named = ", ".join(c.label for c in summary.channels)
+        return (
+            f"Les entretiens observés se déroulent dans des cadres différents{_source(rule)} : "
+            f"au moins {rule.distinct_channels} canaux, {len(summary.channels)} enregistré(s) "
+            f"({named})."
+        )
+    return None
+
+
+def barrier(enrolment: CertificationEnrolment, competency: Competency) -> str | None:
+    """Why the competency cannot be evaluated yet for want of observed interviews (None: it can)."""
+    rule = rule_of(competency)
+    if rule is None:
+        return None
+    return shortfall(rule, summary_of(enrolment))
+
+
+def recording_barrier(enrolment: CertificationEnrolment, user: User) -> str | None:
+    """Why ``user`` may not record or delete the candidate's observations (None: they may).
+
+    The evaluators observe: a jury member records only as one of the designated evaluators (as on
+    the grid); an administrator may enter them for the evaluators, never on their own candidacy."""
+    if user.id == enrolment.user_id:
+        return services.OWN_CANDIDACY
+    if user.has_role(Role.ADMIN):
+        return None
+    return services.evaluation_barrier(enrolment, user)
+
+
+def record_observation(
+    enrolment: CertificationEnrolment,
+    observed_on: date,
+    channel: str,
+    simulated_difficult: bool,
+    description: str,
+    recorded_by: User,
+    now: datetime,
+) -> ObservedInterview:
+    """Record one observed interview, refused if it breaks the referential's rule."""
+    rule = certification_rule(enrolment)
+    if rule is None:
+        raise services.CertificationError(NO_RULE)
+    refused = recording_barrier(enrolment, recorded_by)
+    if refused is not None:
+        raise services.CertificationError(refused)
+    try:
+        channel = ObservationChannel(channel)
+    except ValueError:
+        raise services.CertificationError(BAD_CHANNEL) from None
+    if observed_on > paris_day(now):
+        raise services.CertificationError(
+            f"{IN_THE_FUTURE} ({paris_day(now):%d/%m/%Y}, heure de Paris)."
+        )
+    if len(enrolment.observations) >= rule.max:
+        raise services.CertificationError(
+            f"Le référentiel prévoit {rule.max} entretiens observés au plus{_source(rule)} : "
+            "supprimez-en un avant d'en enregistrer un autre."
+        )
+    description = " ".join((description or "").split())
+    if len(description) > DESCRIPTION_MAX:
+        raise services.CertificationError(f"{DESCRIPTION_MAX} caractères au plus.")
+    after = summarise(
+        [(o.observed_on, o.channel, o.simulated_difficult) for o in enrolment.observations]
+        + [(observed_on, channel, simulated_difficult)]
+    )
+    span = span_problem(rule, after)
+    if span is not None:
+        raise services.CertificationError(span)
+    observation = ObservedInterview(
+        observed_on=observed_on,
+        channel=channel,
+        simulated_difficult=simulated_difficult,
+        description=description or None,
+        recorded_by=recorded_by,
+        recorded_at=now,
+    )
+    enrolment.observations.append(observation)
+    db.session.flush()
+    # the description stays in its table: the log keeps the day, channel and id
+    services._audit(
+        "certification.observation",
+        enrolment,
+        recorded_by,
+        now,
+        observation_id=observation.id,
+        observed_on=observed_on.isoformat(),
+        channel=channel.value,
+        simulated_difficult=simulated_difficult,
+    )
+    return observation
+
+
+def delete_observation(
+    enrolment: CertificationEnrolment, observation: ObservedInterview, actor: User, now: datetime
+) -> None:
+    """Delete a recorded observation (a mistake), unless a block it supports is capitalised."""
+    refused = recording_barrier(enrolment, actor)
+    if refused is not None:
+        raise services.CertificationError(refused)
+    if any(
+        enrolment.is_capitalised(c.block_id)
+        for c in enrolment.certification.competencies
+        if rule_of(c) is not None
+    ):
+        raise services.CertificationError(
+            "Un bloc évalué sur ces entretiens est capitalisé : ils ne changent plus."
+        )
+    details = {"observation_id": observation.id, "observed_on": observation.observed_on.isoformat()}
+    enrolment.observations.remove(observation)
+    db.session.flush()
+    services._audit("certification.observation_delete", enrolment, actor, now, **details)

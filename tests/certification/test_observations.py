@@ -1,0 +1,361 @@
+"""Seed 003, l. 29: « L'observation doit porter sur plusieurs entretiens (entre 3 et 5) dans des
+cadres différents … sur une période donnée (une semaine maximum) » before the grids."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.audit.models import ACTION_LABELS, AuditEvent
+from questionnaire.auth.models import Role
+from questionnaire.certification import observations, services
+from questionnaire.certification.models import EvaluatorQuality, ObservationRule
+from questionnaire.certification.parsing import parse_referential
+from questionnaire.clock import paris_day
+from questionnaire.privacy.services import erase_user, export_user_data
+from tests.certification.test_views import evaluate, logged_in
+from tests.conftest import form_token, login
+
+RECEPTION = "cqp-charge-accueil-relation-clients-adherents"
+INTERNE = EvaluatorQuality.EXPERT_INTERNE
+
+
+@pytest.fixture
+def cqp(referentials, enrol_candidate, make_user, clock):
+    """Seed 003, a candidate and their two designated evaluators (expert first)."""
+    enrolment = enrol_candidate(
+        referentials[RECEPTION], make_user(Role.CANDIDATE, email="cand@example.org")
+    )
+    expert = make_user(Role.JURY, email="expert@example.org")
+    second = make_user(Role.JURY, email="second@example.org")
+    services.designate_evaluators(enrolment, expert, second, INTERNE, expert, clock())
+    return enrolment, expert, second
+
+
+def record(enrolment, recorder, clock, days_ago=0, channel="telephone", simulated=False):
+    return observations.record_observation(
+        enrolment,
+        paris_day(clock()) - timedelta(days=days_ago),
+        channel,
+        simulated,
+        "Accueil téléphonique",
+        recorder,
+        clock(),
+    )
+
+
+# --- the referential ---------------------------------------------------------------------
+
+
+def test_seed_003_declares_the_rule_on_its_first_block_only(referentials):
+    certification = referentials[RECEPTION]
+    rules = {c.code: observations.rule_of(c) for c in certification.competencies}
+    expected = ObservationRule(3, 5, 7, 2, 29)
+    assert {code for code, rule in rules.items() if rule} == {
+        c.code for c in certification.blocks[0].competencies
+    }
+    assert {rule for rule in rules.values() if rule} == {expected}
+
+
+def test_other_referentials_have_no_rule(referentials):
+    certification = referentials["charge-clientele-particuliers"]
+    assert all(observations.rule_of(c) is None for c in certification.competencies)
+
+
+BASE = """slug: x
+title: X
+source: x.txt
+blocks:
+- code: B1
+  title: Bloc
+  competencies:
+  - code: C1
+    title: Compétence
+    modalities:
+    - kind: {kind}
+      observations: {rule}
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule", "message"),
+    [
+        ("entretien", "{min: 3, max: 5, within_days: 7, distinct_channels: 2}", "ne s'applique"),
+        ("observation", "{min: 5, max: 3, within_days: 7, distinct_channels: 2}", "ne dépasse pas"),
+        ("observation", "{min: 0, max: 3, within_days: 7, distinct_channels: 2}", "« min » est"),
+        ("observation", "{min: 3, max: 5, within_days: 7}", "« distinct_channels » est"),
+        ("observation", "{min: 2, max: 5, within_days: 7, distinct_channels: 3}", "ne dépasse ni"),
+        ("observation", "{min: 3, max: 5, within_days: 7, distinct_channels: 2, x: 1}", "inconnue"),
+        ("observation", "[3, 5]", "est un dictionnaire"),
+    ],
+)
+def test_a_wrong_rule_is_refused_in_french_with_its_line(kind, rule, message):
+    parsed, problems = parse_referential(BASE.format(kind=kind, rule=rule), "x.yaml")
+    assert parsed is None and len(problems) == 1
+    assert message in problems[0].message
+    assert "observations (ligne 12)" in problems[0].where
+
+
+def test_a_valid_rule_is_parsed():
+    parsed, problems = parse_referential(
+        BASE.format(
+            kind="observation",
+            rule="{min: 3, max: 5, within_days: 7, distinct_channels: 2, source_line: 29}",
+        ),
+        "x.yaml",
+    )
+    assert problems == []
+    assert parsed.blocks[0].competencies[0].modalities[0].observations == ObservationRule(
+        3, 5, 7, 2, 29
+    )
+
+
+# --- the service's rules ------------------------------------------------------------------
+
+
+def test_recording_refuses_a_sixth_a_future_day_a_long_span_and_a_bad_channel(cqp, clock, db):
+    enrolment, expert, _second = cqp
+    with pytest.raises(services.CertificationError, match="postérieure à aujourd'hui"):
+        record(enrolment, expert, clock, days_ago=-1)
+    with pytest.raises(services.CertificationError, match="canal"):
+        record(enrolment, expert, clock, channel="pigeon")
+    record(enrolment, expert, clock, days_ago=6)
+    with pytest.raises(services.CertificationError, match="7 jours au plus") as refused:
+        record(enrolment, expert, clock, days_ago=13)
+    assert "la période couvrirait 8 jours" in str(refused.value)
+    for n in range(4):
+        record(enrolment, expert, clock, days_ago=n, channel="mail")
+    with pytest.raises(services.CertificationError, match="5 entretiens observés au plus"):
+        record(enrolment, expert, clock)
+    assert len(enrolment.observations) == 5
+
+
+def test_a_span_is_refused_on_either_side(cqp, clock):
+    enrolment, expert, _second = cqp
+    record(enrolment, expert, clock, days_ago=0)
+    with pytest.raises(services.CertificationError, match="la période couvrirait 8 jours"):
+        record(enrolment, expert, clock, days_ago=7)
+    record(enrolment, expert, clock, days_ago=6)  # seven days, both counted: a week
+
+
+def test_only_the_designated_evaluators_or_an_administrator_record(cqp, clock, make_user, db):
+    enrolment, expert, second = cqp
+    other = make_user(Role.JURY)
+    with pytest.raises(services.CertificationError, match="vous n'en faites pas partie"):
+        record(enrolment, other, clock)
+    record(enrolment, second, clock)
+    record(enrolment, make_user(Role.ADMIN), clock, channel="tchat")
+    with pytest.raises(services.CertificationError, match="propre candidature"):
+        record(enrolment, enrolment.user, clock)
+    with pytest.raises(services.CertificationError, match="vous n'en faites pas partie"):
+        observations.delete_observation(enrolment, enrolment.observations[0], other, clock())
+    observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
+    db.session.commit()
+    assert len(enrolment.observations) == 1
+    actions = db.session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars()
+    assert [a for a in actions if "observation" in a] == [
+        "certification.observation",
+        "certification.observation",
+        "certification.observation_delete",
+    ]
+    assert {"certification.observation", "certification.observation_delete"} <= set(ACTION_LABELS)
+
+
+def test_a_referential_without_the_rule_records_nothing(
+    referentials, enrol_candidate, make_user, clock
+):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    with pytest.raises(services.CertificationError, match="ne prévoit pas"):
+        record(enrolment, make_user(Role.ADMIN), clock)
+
+
+# --- the grid waits for them ----------------------------------------------------------------
+
+
+def test_the_grid_refuses_until_three_interviews_on_two_channels(cqp, clock, db):
+    enrolment, expert, _second = cqp
+    b1 = enrolment.certification.blocks[0].competencies[0]
+    b2 = enrolment.certification.blocks[1].competencies[0]
+
+    def evaluate_b1():
+        services.record_evaluation(enrolment, b1, expert, clock(), acquired=True, comment="Vu")
+
+    with pytest.raises(services.CertificationError, match=r"entre 3 et 5 .* 0 enregistré"):
+        evaluate_b1()
+    services.record_evaluation(enrolment, b2, expert, clock(), acquired=True)  # no rule there
+    for n in range(3):
+        record(enrolment, expert, clock, days_ago=n, simulated=n == 1)
+    with pytest.raises(services.CertificationError, match=r"cadres différents .* 1 enregistré"):
+        evaluate_b1()
+    observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
+    record(enrolment, expert, clock, channel="face_a_face")
+    evaluate_b1()
+    summary = observations.summary_of(enrolment)
+    assert (summary.count, summary.simulated, len(summary.channels)) == (3, 1, 2)
+
+
+def test_a_capitalised_block_keeps_its_observations(cqp, clock, db):
+    enrolment, expert, _second = cqp
+    record(enrolment, expert, clock)
+    enrolment.is_capitalised = lambda block_id: True
+    with pytest.raises(services.CertificationError, match="capitalisé"):
+        observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
+
+
+# --- the screens ----------------------------------------------------------------------------
+
+
+def page_of(enrolment) -> str:
+    return f"/certifications/inscriptions/{enrolment.id}/observations"
+
+
+def test_the_grid_says_up_front_what_is_missing_then_offers_the_form(client, cqp, clock, db):
+    enrolment, expert, _second = cqp
+    db.session.commit()
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    logged_in(client, expert.email)
+    html = client.get(grid).get_data(as_text=True)
+    assert "La grille attend les entretiens observés" in html
+    assert "entre 3 et 5 entretiens observés" in html and "ligne 29" in html
+    b1 = enrolment.certification.blocks[0].competencies[0]
+    assert f'value="{b1.id}"' not in html
+    response = evaluate(client, enrolment, b1, form_token(client, grid), outcome="acquired")
+    assert response.status_code == 422
+    assert 'href="#observations-attendues"' in response.get_data(as_text=True)
+    for n, channel in enumerate(("telephone", "tchat", "mail")):
+        record(enrolment, expert, clock, days_ago=n, channel=channel)
+    db.session.commit()
+    html = client.get(grid).get_data(as_text=True)
+    assert "La grille attend" not in html and f'value="{b1.id}"' in html
+    response = evaluate(
+        client, enrolment, b1, form_token(client, grid), outcome="acquired", comment="Vu"
+    )
+    assert response.status_code == 302
+
+
+def test_the_page_records_lists_and_deletes(client, cqp, clock, db):
+    enrolment, expert, _second = cqp
+    db.session.commit()
+    logged_in(client, expert.email)
+    transcript = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
+    assert page_of(enrolment) in transcript and "Aucun entretien observé" in transcript
+    html = client.get(page_of(enrolment)).get_data(as_text=True)
+    assert "<legend>Canal de l&#39;entretien" in html or "<legend>Canal de l'entretien" in html
+    token = form_token(client, page_of(enrolment))
+    day = paris_day(clock())
+    response = client.post(
+        page_of(enrolment),
+        data={
+            "csrf_token": token,
+            "observed_on": day.strftime("%d/%m/%Y"),
+            "channel": "face_a_face",
+            "simulated_difficult": "y",
+            "description": "Client mécontent",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(page_of(enrolment)).get_data(as_text=True)
+    assert "Face-à-face" in html and "Client mécontent" in html
+    assert "simulé(s) en situation difficile : 1" in html
+    transcript = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
+    assert "Client mécontent" in transcript
+    observation = enrolment.observations[0]
+    response = client.post(
+        f"{page_of(enrolment)}/{observation.id}/suppression",
+        data={"csrf_token": form_token(client, page_of(enrolment))},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert enrolment.observations == []
+
+
+def test_a_refused_form_comes_back_with_french_errors_and_what_was_typed(client, cqp, clock, db):
+    enrolment, expert, _second = cqp
+    db.session.commit()
+    logged_in(client, expert.email)
+    token = form_token(client, page_of(enrolment))
+    tomorrow = paris_day(clock()) + timedelta(days=1)
+    response = client.post(
+        page_of(enrolment),
+        data={
+            "csrf_token": token,
+            "observed_on": tomorrow.isoformat(),
+            "channel": "pigeon",
+            "description": "Gardé tel quel",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Le formulaire contient des erreurs" in html
+    assert "postérieure à aujourd&#39;hui" in html or "postérieure à aujourd'hui" in html
+    assert "Choisissez le canal" in html and 'value="Gardé tel quel"' in html
+    assert tomorrow.isoformat() in html
+    for n in range(2):
+        record(enrolment, expert, clock, days_ago=n)
+    db.session.commit()
+    response = client.post(
+        page_of(enrolment),
+        data={
+            "csrf_token": token,
+            "observed_on": (paris_day(clock()) - timedelta(days=8)).isoformat(),
+            "channel": "mail",
+        },
+    )
+    assert response.status_code == 422
+    assert "la période couvrirait 9 jours" in response.get_data(as_text=True)
+
+
+def test_csrf_roles_and_the_designation_guard_the_page(client, cqp, clock, db, make_user):
+    enrolment, expert, _second = cqp
+    make_user(Role.JURY, email="autre@example.org")
+    make_user(Role.ADMIN, email="admin@example.org")
+    db.session.commit()
+    data = {"observed_on": paris_day(clock()).isoformat(), "channel": "mail"}
+    login(client, expert.email)
+    assert client.post(page_of(enrolment), data={**data, "csrf_token": "faux"}).status_code == 400
+    login(client, "cand@example.org")
+    assert client.get(page_of(enrolment)).status_code == 403
+    token = form_token(client, "/certifications")
+    assert client.post(page_of(enrolment), data={**data, "csrf_token": token}).status_code == 403
+    login(client, "autre@example.org")
+    html = client.get(page_of(enrolment)).get_data(as_text=True)
+    assert "vous n&#39;en faites pas partie" in html or "vous n'en faites pas partie" in html
+    token = form_token(client, "/certifications")
+    response = client.post(page_of(enrolment), data={**data, "csrf_token": token})
+    assert response.status_code == 422 and enrolment.observations == []
+    login(client, "admin@example.org")
+    response = client.post(
+        page_of(enrolment), data={**data, "csrf_token": form_token(client, page_of(enrolment))}
+    )
+    assert response.status_code == 302
+
+
+def test_a_referential_without_observations_has_no_page(
+    client, referentials, enrol_candidate, make_user, db
+):
+    enrolment = enrol_candidate(referentials["charge-clientele-particuliers"])
+    make_user(Role.ADMIN, email="admin@example.org")
+    login(client, "admin@example.org")
+    assert client.get(page_of(enrolment)).status_code == 404
+
+
+def test_the_candidate_export_lists_the_observations(cqp, clock, db):
+    enrolment, expert, _second = cqp
+    record(enrolment, expert, clock, simulated=True)
+    db.session.commit()
+    data = export_user_data(enrolment.user, clock())
+    [certification] = data["certifications"]
+    [observed] = certification["observed_interviews"]
+    assert observed["channel"] == "telephone" and observed["simulated_difficult"] is True
+    assert observed["description"] == "Accueil téléphonique"
+
+
+def test_erasure_removes_the_descriptions_and_keeps_the_days(cqp, clock, db, make_user):
+    enrolment, expert, _second = cqp
+    record(enrolment, expert, clock)
+    erase_user(enrolment.user, make_user(Role.ADMIN), "Demande du 04/12/2026", clock())
+    db.session.commit()
+    [observation] = enrolment.observations
+    assert observation.description is None and observation.observed_on == paris_day(clock())
