@@ -15,6 +15,7 @@ from questionnaire.certification.models import EvaluatorQuality, ObservationRule
 from questionnaire.certification.parsing import parse_referential
 from questionnaire.clock import paris_day
 from questionnaire.privacy.services import erase_user, export_user_data
+from tests.certification.test_deliberation import deliberate
 from tests.certification.test_views import evaluate, logged_in
 from tests.conftest import form_token, login
 
@@ -197,9 +198,19 @@ def test_the_grid_refuses_until_three_interviews_on_two_channels(cqp, clock, db)
 
 
 def test_a_capitalised_block_keeps_its_observations(cqp, clock, db):
-    enrolment, expert, _second = cqp
-    record(enrolment, expert, clock)
-    enrolment.is_capitalised = lambda block_id: True
+    enrolment, expert, second = cqp
+    for n, channel in enumerate(("telephone", "tchat", "mail")):
+        record(enrolment, expert, clock, days_ago=n, channel=channel)
+    b1 = enrolment.certification.blocks[0]
+    for evaluator in (expert, second):
+        for competency in b1.competencies:
+            services.record_evaluation(
+                enrolment, competency, evaluator, clock(), acquired=True, comment="Vu"
+            )
+    db.session.commit()
+    deliberate(enrolment.certification, expert, clock())
+    db.session.commit()
+    assert enrolment.is_capitalised(b1.id)
     with pytest.raises(services.CertificationError, match="capitalisé"):
         observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
 
