@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from questionnaire.auth.models import User
 from questionnaire.db import value_enum
 from questionnaire.extensions import db
+from questionnaire.roles import Role
 
 GRID_MAX = 4
 
@@ -406,6 +407,11 @@ class DesignatedEvaluator(_EnrolmentRecord, db.Model):
 
     evaluator: Mapped[User] = relationship(foreign_keys=[evaluator_id], lazy="joined")
     recorded_by: Mapped[User] = relationship(foreign_keys="DesignatedEvaluator.recorded_by_id")
+
+    @property
+    def must_be_replaced(self) -> bool:
+        """The account was deactivated or left the jury since: it can no longer evaluate."""
+        return not self.evaluator.active or not self.evaluator.has_role(Role.JURY)
 
 
 class BlockValidation(_EnrolmentRecord, db.Model):

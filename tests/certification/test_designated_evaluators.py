@@ -165,6 +165,26 @@ def test_the_grid_tells_an_undesignated_jury_member_up_front(
     assert response.status_code == 302
 
 
+def test_the_grid_flags_a_designated_evaluator_who_can_no_longer_evaluate(
+    client, referentials, enrol_candidate, make_user, db
+):
+    """The notice sends the jury member to replace them, as the transcript does."""
+    enrolment = enrol_candidate(referentials[RECEPTION])
+    expert = make_user(Role.JURY, email="expert@example.org", name="Éva Experte")
+    second = make_user(Role.JURY, email="second@example.org", name="Sam Second")
+    make_user(Role.JURY, email="outsider@example.org", name="Oscar Dehors")
+    assert designate(client, enrolment, expert, second, "expert_interne").status_code == 302
+    second.active = False
+    db.session.commit()
+    grid = f"/certifications/inscriptions/{enrolment.id}/evaluation"
+    html = logged_in(client, "outsider@example.org").get(grid).get_data(as_text=True)
+    flag = "(ne peut plus évaluer : compte désactivé ou retiré du jury ; à remplacer)"
+    assert re.search(rf"<li>Sam Second — expert interne[^<]*<strong>{re.escape(flag)}", html)
+    assert html.count(flag) == 1  # Éva Experte still evaluates
+    transcript = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
+    assert transcript.count(flag) == 1
+
+
 def test_the_barrier_is_the_refusal_of_the_recording(
     referentials, enrol_candidate, make_user, clock
 ):
