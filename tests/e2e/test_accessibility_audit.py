@@ -83,6 +83,7 @@ def test_main_pages_have_no_wcag_violation(
         "session_id": reported.session_id,
         "certification_id": certification_id,
         "pending_id": _pending_deliberation(live_app, exam.email, staff),
+        "observed_id": _observed_enrolment(live_app, exam.email, staff),
         "enrolment_id": enrolment_id,
         "user_id": exam.user_id,
     }
@@ -238,6 +239,11 @@ STAFF_PAGES = [
         "/certifications/inscriptions/{enrolment_id}",
         "/certifications/inscriptions/<id>",
     ),
+    (
+        "Entretiens observés (référentiel 003)",
+        "/certifications/inscriptions/{observed_id}/observations",
+        "/certifications/inscriptions/<id>/observations",
+    ),
 ]
 
 STAFF_FORMS_WITH_ERRORS = [  # (name, address, submit button, address as published)
@@ -252,6 +258,12 @@ STAFF_FORMS_WITH_ERRORS = [  # (name, address, submit button, address as publish
         "/certifications/{pending_id}/deliberation/confirmer",
         "Confirmer",
         "/certifications/<id>/deliberation/confirmer",
+    ),
+    (
+        "Entretiens observés (erreurs de saisie)",
+        "/certifications/inscriptions/{observed_id}/observations",
+        "Enregistrer l'entretien observé",
+        "/certifications/inscriptions/<id>/observations",
     ),
     (
         "Effacement RGPD (erreurs de saisie)",
@@ -325,6 +337,36 @@ def _pending_deliberation(live_app, candidate_email: str, staff_email: str) -> i
                 record_evaluation(enrolment, competency, jury, now_utc(), acquired=True)
         db.session.commit()
         return enrolment.certification_id
+
+
+def _observed_enrolment(live_app, candidate_email: str, staff_email: str) -> int:
+    """Seed 003, whose block 1 is evaluated on observed interviews: one already recorded."""
+    from questionnaire.auth.services import find_user_by_email
+    from questionnaire.certification.models import ObservationChannel
+    from questionnaire.certification.observations import record_observation
+    from questionnaire.certification.services import ensure_enrolment
+    from questionnaire.clock import now_utc, paris_day
+    from questionnaire.extensions import db
+
+    with live_app.app_context():
+        staff = find_user_by_email(staff_email)
+        enrolment = ensure_enrolment(
+            "cqp-charge-accueil-relation-clients-adherents",
+            find_user_by_email(candidate_email),
+            staff,
+            now_utc(),
+        )
+        record_observation(
+            enrolment,
+            paris_day(now_utc()),
+            ObservationChannel.TELEPHONE.value,
+            False,
+            "",
+            staff,
+            now_utc(),
+        )
+        db.session.commit()
+        return enrolment.id
 
 
 def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None:
