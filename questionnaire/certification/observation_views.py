@@ -11,6 +11,7 @@ from questionnaire.auth.models import Role
 from questionnaire.certification import bp, observations, services
 from questionnaire.certification.forms import ObservationForm
 from questionnaire.certification.models import CertificationEnrolment, ObservedInterview
+from questionnaire.certification.views import applied
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
@@ -60,24 +61,20 @@ def observations_page(enrolment_id: int):
 def record_observation(enrolment_id: int):
     enrolment = _observed_enrolment(enrolment_id)
     form = ObservationForm(today=today())
-    if form.validate_on_submit():
-        try:
-            observations.record_observation(
-                enrolment,
-                form.observed_on.data,
-                form.channel.data,
-                form.simulated_difficult.data,
-                form.description.data or "",
-                current_user,
-                current_time(),
-            )
-        except services.CertificationError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Entretien observé enregistré."), "success")
-            return redirect(url_for("certification.observations_page", enrolment_id=enrolment.id))
+    if form.validate_on_submit() and applied(
+        form,
+        lambda: observations.record_observation(
+            enrolment,
+            form.observed_on.data,
+            form.channel.data,
+            form.simulated_difficult.data,
+            form.description.data or "",
+            current_user,
+            current_time(),
+        ),
+        _("Entretien observé enregistré."),
+    ):
+        return redirect(url_for("certification.observations_page", enrolment_id=enrolment.id))
     return _render(enrolment, form, status=422)
 
 

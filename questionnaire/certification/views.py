@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -31,6 +33,20 @@ from questionnaire.i18n import _
 
 bp.add_app_template_filter(exports.format_score, "grid_score")
 bp.add_app_template_filter(theme_label, "theme_label")
+
+
+def applied(form, action: Callable[[], object], message: str) -> bool:
+    """Run a certification service for a validated form: commit and flash ``message``; its
+    refusal (``CertificationError``) is rolled back and shown on the form. True if applied."""
+    try:
+        action()
+    except services.CertificationError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        return False
+    db.session.commit()
+    flash(message, "success")
+    return True
 
 
 def _viewable_enrolment(enrolment_id: int) -> CertificationEnrolment:
@@ -261,20 +277,17 @@ def evaluate(enrolment_id: int):
     form = evaluation_form(
         enrolment.certification, competency.id, competency.block.comments_required
     )
-    if form.validate_on_submit():
-        try:
-            services.record_evaluation(
-                enrolment, competency, current_user, current_time(), **form.values()
-            )
-        except services.CertificationError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Évaluation de %(code)s enregistrée.", code=competency.code), "success")
-            return redirect(
-                url_for("certification.grid", enrolment_id=enrolment.id)
-                + f"#competence-{competency.id}"
-            )
+    if form.validate_on_submit() and applied(
+        form,
+        lambda: services.record_evaluation(
+            enrolment, competency, current_user, current_time(), **form.values()
+        ),
+        _("Évaluation de %(code)s enregistrée.", code=competency.code),
+    ):
+        return redirect(
+            url_for("certification.grid", enrolment_id=enrolment.id)
+            + f"#competence-{competency.id}"
+        )
     return _render_grid(
         enrolment, {competency.id: form}, 422, error_links=_error_links(competency, form)
     )
@@ -321,25 +334,21 @@ def designate_evaluators(enrolment_id: int):
     if not enrolment.certification.two_evaluators:
         abort(404)
     form = _designation_form(enrolment)
-    if form.validate_on_submit():
-        try:
-            services.designate_evaluators(
-                enrolment,
-                db.session.get(User, form.expert.data),
-                db.session.get(User, form.second.data),
-                EvaluatorQuality(form.second_quality.data),
-                current_user,
-                current_time(),
-            )
-        except services.CertificationError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Évaluateurs désignés."), "success")
-            return redirect(
-                url_for("certification.transcript", enrolment_id=enrolment.id) + "#evaluateurs"
-            )
+    if form.validate_on_submit() and applied(
+        form,
+        lambda: services.designate_evaluators(
+            enrolment,
+            db.session.get(User, form.expert.data),
+            db.session.get(User, form.second.data),
+            EvaluatorQuality(form.second_quality.data),
+            current_user,
+            current_time(),
+        ),
+        _("Évaluateurs désignés."),
+    ):
+        return redirect(
+            url_for("certification.transcript", enrolment_id=enrolment.id) + "#evaluateurs"
+        )
     return _render_transcript(enrolment, status=422, designation_form=form)
 
 
