@@ -3,7 +3,7 @@ deliberation (its day and members), correcting its composition, the CSV / XLSX e
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from questionnaire.access import roles_required
@@ -18,6 +18,7 @@ from questionnaire.certification.forms import (
     deliberation_form,
 )
 from questionnaire.certification.models import Certification, Deliberation
+from questionnaire.certification.views import applied
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
@@ -74,27 +75,18 @@ def confirm_capitalise(certification_id: int):
 def capitalise(certification_id: int):
     certification = db.get_or_404(Certification, certification_id)
     form = _deliberation_form(certification)
-    if form.validate_on_submit():
-        try:
-            recorded = deliberations.record_deliberation(
-                certification, form.held_on.data, form.entries(), current_user, current_time()
-            )
-        except deliberations.DeliberationRefused as exc:
-            db.session.rollback()
-            form.attach(exc.problems)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Délibération du %(date)s enregistrée : %(n)s bloc(s) capitalisé(s).",
-                    date=recorded.held_on.strftime("%d/%m/%Y"),
-                    n=len(recorded.validations),
-                ),
-                "success",
-            )
-            return redirect(
-                url_for("certification.deliberation", certification_id=certification.id)
-            )
+    if form.validate_on_submit() and applied(
+        form,
+        lambda: deliberations.record_deliberation(
+            certification, form.held_on.data, form.entries(), current_user, current_time()
+        ),
+        lambda recorded: _(
+            "Délibération du %(date)s enregistrée : %(n)s bloc(s) capitalisé(s).",
+            date=recorded.held_on.strftime("%d/%m/%Y"),
+            n=len(recorded.validations),
+        ),
+    ):
+        return redirect(url_for("certification.deliberation", certification_id=certification.id))
     return _render_confirmation(certification, form, 422)
 
 
@@ -136,25 +128,20 @@ def edit_composition(certification_id: int, deliberation_id: int):
 def correct_composition(certification_id: int, deliberation_id: int):
     recorded = _recorded_deliberation(certification_id, deliberation_id)
     form = composition_form(recorded, services.jury_members(), current_user)
-    if form.validate_on_submit():
-        try:
-            composition.correct_composition(recorded, form.entries(), current_user, current_time())
-        except deliberations.DeliberationRefused as exc:
-            db.session.rollback()
-            form.attach(exc.problems)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Composition de la délibération du %(date)s corrigée.",
-                    date=recorded.held_on.strftime("%d/%m/%Y"),
-                ),
-                "success",
-            )
-            return redirect(
-                url_for("certification.deliberation", certification_id=certification_id)
-                + f"#deliberation-{recorded.id}"
-            )
+    if form.validate_on_submit() and applied(
+        form,
+        lambda: composition.correct_composition(
+            recorded, form.entries(), current_user, current_time()
+        ),
+        _(
+            "Composition de la délibération du %(date)s corrigée.",
+            date=recorded.held_on.strftime("%d/%m/%Y"),
+        ),
+    ):
+        return redirect(
+            url_for("certification.deliberation", certification_id=certification_id)
+            + f"#deliberation-{recorded.id}"
+        )
     return _render_composition(recorded, form, 422)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -34,18 +35,25 @@ from questionnaire.i18n import _
 bp.add_app_template_filter(exports.format_score, "grid_score")
 bp.add_app_template_filter(theme_label, "theme_label")
 
+T = TypeVar("T")
 
-def applied(form, action: Callable[[], object], message: str) -> bool:
-    """Run a certification service for a validated form: commit and flash ``message``; its
-    refusal (``CertificationError``) is rolled back and shown on the form. True if applied."""
+
+def applied(form, action: Callable[[], T], message: str | Callable[[T], str]) -> bool:
+    """Run a certification service for a validated form: commit and flash ``message`` (or the
+    message made from the service's result); its refusal is rolled back and shown on the form
+    (a deliberation's row by row, any other as the form's error). True if applied."""
     try:
-        action()
+        result = action()
+    except deliberations.DeliberationRefused as exc:
+        db.session.rollback()
+        form.attach(exc.problems)
+        return False
     except services.CertificationError as exc:
         db.session.rollback()
         form.form_errors.append(str(exc))
         return False
     db.session.commit()
-    flash(message, "success")
+    flash(message(result) if callable(message) else message, "success")
     return True
 
 
