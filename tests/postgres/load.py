@@ -35,7 +35,10 @@ class SaveLoad:
         for _ in range(RETRIES):
             try:
                 response = send()
-            except requests.ConnectionError:
+            # the connection refused or dropped, or the response cut off by a killed worker
+            # (ChunkedEncodingError): not counted as acknowledged, and sent again (a save that
+            # was stored finds its own seq there: acknowledged then)
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
                 response = None
             if response is not None and response.status_code in (200, 201):
                 return response
