@@ -54,10 +54,12 @@ def summarise(observed: list[tuple[date, ObservationChannel, bool]]) -> Summary:
     )
 
 
+def _recorded(enrolment: CertificationEnrolment) -> list[tuple[date, ObservationChannel, bool]]:
+    return [(o.observed_on, o.channel, o.simulated_difficult) for o in enrolment.observations]
+
+
 def summary_of(enrolment: CertificationEnrolment) -> Summary:
-    return summarise(
-        [(o.observed_on, o.channel, o.simulated_difficult) for o in enrolment.observations]
-    )
+    return summarise(_recorded(enrolment))
 
 
 def rule_of(competency: Competency) -> ObservationRule | None:
@@ -106,12 +108,15 @@ def shortfall(rule: ObservationRule, summary: Summary) -> str | None:
     return None
 
 
-def barrier(enrolment: CertificationEnrolment, competency: Competency) -> str | None:
-    """Why the competency cannot be evaluated yet for want of observed interviews (None: it can)."""
+def barrier(
+    enrolment: CertificationEnrolment, competency: Competency, summary: Summary | None = None
+) -> str | None:
+    """Why the competency cannot be evaluated yet for want of observed interviews (None: it can);
+    ``summary``: the enrolment's, when the caller has it already (the grid, competency by one)."""
     rule = rule_of(competency)
     if rule is None:
         return None
-    return shortfall(rule, summary_of(enrolment))
+    return shortfall(rule, summary_of(enrolment) if summary is None else summary)
 
 
 def recording_barrier(enrolment: CertificationEnrolment, user: User) -> str | None:
@@ -158,10 +163,7 @@ def record_observation(
     description = " ".join((description or "").split())
     if len(description) > DESCRIPTION_MAX:
         raise services.CertificationError(f"{DESCRIPTION_MAX} caractères au plus.")
-    after = summarise(
-        [(o.observed_on, o.channel, o.simulated_difficult) for o in enrolment.observations]
-        + [(observed_on, channel, simulated_difficult)]
-    )
+    after = summarise([*_recorded(enrolment), (observed_on, channel, simulated_difficult)])
     span = span_problem(rule, after)
     if span is not None:
         raise services.CertificationError(span)
