@@ -219,13 +219,13 @@ def panel_result(panel: AngoffPanel, labels: Mapping[int, str] | None = None) ->
     return angoff_cut({labels[j]: values for j, values in ratings.items()}, scored_item_ids(panel))
 
 
-def progress_table(panel: AngoffPanel, labels: Mapping[int, str] | None = None) -> Table:
-    """Every judge who has saved ratings: how many items rated, how many left, counted or not."""
+def progress_table(panel: AngoffPanel, labels: Mapping[int, str]) -> Table:
+    """Every judge who has saved ratings, named and ordered by ``labels``: how many items rated,
+    how many left, counted or not."""
     scored = set(scored_item_ids(panel))
     rated: dict[int, set[int]] = {}
     for rating in panel.ratings:
         rated.setdefault(rating.judge_id, set()).add(rating.item_version_id)
-    labels = judge_labels(panel) if labels is None else labels
     rows = tuple(
         (
             label,
@@ -306,11 +306,9 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
     )
 
 
-def judges_table(
-    panel: AngoffPanel, result: AngoffResult, labels: Mapping[int, str] | None = None
-) -> Table:
+def judges_table(panel: AngoffPanel, result: AngoffResult, labels: Mapping[int, str]) -> Table:
     """Each counted judge's cut, listed in the order of ``labels`` (those of ``panel_result``)."""
-    order = {label: n for n, label in enumerate((labels or judge_labels(panel)).values())}
+    order = {label: n for n, label in enumerate(labels.values())}
     return Table(
         f"juges_{panel.id}",
         f"Seuil de chaque juge — panel « {panel.title} »",
