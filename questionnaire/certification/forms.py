@@ -422,7 +422,8 @@ def composition_form(
 
 
 class ObservationForm(FrenchForm):
-    """One observed interview (seed 003): its day, its channel, whether it was simulated."""
+    """One observed interview of a block (seed 003): its day, its channel, whether it was
+    simulated."""
 
     observed_on = FrenchDateField(
         "Date de l'entretien",
@@ -435,7 +436,9 @@ class ObservationForm(FrenchForm):
         validators=[InputRequired(BAD_CHANNEL)],
         invalid_choice_message=BAD_CHANNEL,
     )
-    simulated_difficult = BooleanField("Entretien simulé en situation difficile")
+    simulated_difficult = BooleanField(
+        "Entretien simulé (situation difficile, mise en situation reconstituée)"
+    )
     description = StringField(
         "Description (facultative)",
         validators=[

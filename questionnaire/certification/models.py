@@ -472,18 +472,24 @@ class CertificationEnrolment(db.Model):
 
 
 class ObservedInterview(_EnrolmentRecord, db.Model):
-    """A reception interview the evaluators observed (seed 003, modality « observation »)."""
+    """An interview or a workstation exercise the evaluators observed for one block (seed 003,
+    modality « observation »: block 1's reception interviews, block 3's « mises en situation sur
+    poste de travail », block 4's prospection interviews)."""
 
     __tablename__ = "certification_observed_interview"
 
+    #: The block whose observation modality the interview counts for (each block has its rule).
+    block_id: Mapped[int] = mapped_column(ForeignKey("certification_block.id"), index=True)
     #: The Paris calendar day of the interview; never in the future.
     observed_on: Mapped[date]
     channel: Mapped[ObservationChannel] = mapped_column(value_enum(ObservationChannel, length=20))
-    #: « dont 1 simulée en situation difficile s'il y a lieu »: shown, not required.
+    #: Simulated rather than real: block 1's « dont 1 simulée en situation difficile s'il y a
+    #: lieu », block 3's « à défaut mise en situation reconstituée »; shown, never required.
     simulated_difficult: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str | None] = mapped_column(String(300))
 
     recorded_by: Mapped[User] = relationship(lazy="joined")
+    block: Mapped[Block] = relationship(lazy="joined")
 
 
 class Accommodation(_EnrolmentRecord, db.Model):

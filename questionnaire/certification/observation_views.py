@@ -1,4 +1,5 @@
-"""Observed interviews of a candidate (seed 003): listed, recorded and deleted by the jury."""
+"""Observed interviews of a candidate (seed 003), block by block: listed, recorded and deleted
+by the jury."""
 
 from __future__ import annotations
 
@@ -17,19 +18,26 @@ from questionnaire.extensions import db
 from questionnaire.i18n import _
 
 
-def _observed_enrolment(enrolment_id: int) -> CertificationEnrolment:
-    """The enrolment, if its referential asks for observed interviews (404 otherwise)."""
+def _observed(enrolment_id: int, code: str | None = None):
+    """The enrolment and its block ``code`` (the first observed block without a code), if that
+    block is evaluated on observations (404 otherwise); the other observed blocks too."""
     enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
-    if observations.certification_rule(enrolment) is None:
+    blocks = observations.observed_blocks(enrolment)
+    current = next((b for b in blocks if code is None or b.block.code == code), None)
+    if current is None:
         abort(404)
-    return enrolment
+    return enrolment, current, blocks
 
 
-def _render(enrolment: CertificationEnrolment, form=None, errors: list[str] = (), status=200):
-    """The page; a refused recording or deletion comes back with its errors and what was typed."""
+def _page(enrolment: CertificationEnrolment, code: str):
+    return url_for("certification.observations_page", enrolment_id=enrolment.id, code=code)
+
+
+def _render(enrolment_id: int, code: str, form=None, errors: list[str] = (), status=200):
+    """The block's page; a refused recording or deletion comes back with its errors and what
+    was typed."""
+    enrolment, current, blocks = _observed(enrolment_id, code)
     barrier = observations.recording_barrier(enrolment, current_user)
-    rule = observations.certification_rule(enrolment)
-    summary = observations.summary_of(enrolment)
     if barrier is None and form is None:
         form = ObservationForm(formdata=None, today=today(), data={"observed_on": today()})
     return (
@@ -37,9 +45,9 @@ def _render(enrolment: CertificationEnrolment, form=None, errors: list[str] = ()
             "certification/observations.html",
             enrolment=enrolment,
             certification=enrolment.certification,
-            rule=rule,
-            summary=summary,
-            shortfall=observations.shortfall(rule, summary),
+            current=current,
+            blocks=blocks,
+            observations=[o for o in enrolment.observations if o.block_id == current.block.id],
             barrier=barrier,
             form=None if barrier else form,
             delete_errors=errors,
@@ -52,19 +60,28 @@ def _render(enrolment: CertificationEnrolment, form=None, errors: list[str] = ()
 
 @bp.get("/certifications/inscriptions/<int:enrolment_id>/observations")
 @roles_required(Role.JURY, Role.ADMIN)
-def observations_page(enrolment_id: int):
-    return _render(_observed_enrolment(enrolment_id))
+def observations_index(enrolment_id: int):
+    """The first block evaluated on observations (the grid and the transcript link here)."""
+    enrolment, current, _blocks = _observed(enrolment_id)
+    return redirect(_page(enrolment, current.block.code))
 
 
-@bp.post("/certifications/inscriptions/<int:enrolment_id>/observations")
+@bp.get("/certifications/inscriptions/<int:enrolment_id>/observations/<code>")
 @roles_required(Role.JURY, Role.ADMIN)
-def record_observation(enrolment_id: int):
-    enrolment = _observed_enrolment(enrolment_id)
+def observations_page(enrolment_id: int, code: str):
+    return _render(enrolment_id, code)
+
+
+@bp.post("/certifications/inscriptions/<int:enrolment_id>/observations/<code>")
+@roles_required(Role.JURY, Role.ADMIN)
+def record_observation(enrolment_id: int, code: str):
+    enrolment, current, _blocks = _observed(enrolment_id, code)
     form = ObservationForm(today=today())
     if form.validate_on_submit() and applied(
         form,
         lambda: observations.record_observation(
             enrolment,
+            current.block,
             form.observed_on.data,
             form.channel.data,
             form.simulated_difficult.data,
@@ -74,8 +91,8 @@ def record_observation(enrolment_id: int):
         ),
         _("Entretien observé enregistré."),
     ):
-        return redirect(url_for("certification.observations_page", enrolment_id=enrolment.id))
-    return _render(enrolment, form, status=422)
+        return redirect(_page(enrolment, code))
+    return _render(enrolment_id, code, form, status=422)
 
 
 @bp.post(
@@ -83,15 +100,16 @@ def record_observation(enrolment_id: int):
 )
 @roles_required(Role.JURY, Role.ADMIN)
 def delete_observation(enrolment_id: int, observation_id: int):
-    enrolment = _observed_enrolment(enrolment_id)
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
     observation = db.get_or_404(ObservedInterview, observation_id)
     if observation.enrolment_id != enrolment.id:
         abort(404)
+    code = observation.block.code
     try:
         observations.delete_observation(enrolment, observation, current_user, current_time())
     except services.CertificationError as exc:
         db.session.rollback()
-        return _render(enrolment, errors=[str(exc)], status=422)
+        return _render(enrolment_id, code, errors=[str(exc)], status=422)
     db.session.commit()
     flash(_("Entretien observé supprimé."), "success")
-    return redirect(url_for("certification.observations_page", enrolment_id=enrolment.id))
+    return redirect(_page(enrolment, code))

@@ -1,15 +1,18 @@
-"""Observed interviews (seed 003, modality « observation »): recording them, and the
-referential's rule the grid waits for (« entre 3 et 5 … dans des cadres différents … une
-semaine maximum »)."""
+"""Observed interviews (seed 003, modality « observation »): recording them block by block, and
+each block's rule its grid waits for (block 1, l. 29: « entre 3 et 5 … dans des cadres
+différents … une semaine maximum »; block 3, l. 49: « 3 à 5 mises en situation sur poste de
+travail … sur une semaine »; block 4, l. 58: « 5 entretiens sur une semaine maximum »)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from questionnaire.auth.models import Role, User
 from questionnaire.certification import services
 from questionnaire.certification.models import (
+    Block,
     CertificationEnrolment,
     Competency,
     ObservationChannel,
@@ -54,12 +57,19 @@ def summarise(observed: list[tuple[date, ObservationChannel, bool]]) -> Summary:
     )
 
 
-def _recorded(enrolment: CertificationEnrolment) -> list[tuple[date, ObservationChannel, bool]]:
-    return [(o.observed_on, o.channel, o.simulated_difficult) for o in enrolment.observations]
+def _recorded(
+    enrolment: CertificationEnrolment, block: Block
+) -> list[tuple[date, ObservationChannel, bool]]:
+    return [
+        (o.observed_on, o.channel, o.simulated_difficult)
+        for o in enrolment.observations
+        if o.block_id == block.id
+    ]
 
 
-def summary_of(enrolment: CertificationEnrolment) -> Summary:
-    return summarise(_recorded(enrolment))
+def summary_of(enrolment: CertificationEnrolment, block: Block) -> Summary:
+    """What the candidate's observations recorded for ``block`` amount to."""
+    return summarise(_recorded(enrolment, block))
 
 
 def rule_of(competency: Competency) -> ObservationRule | None:
@@ -67,11 +77,41 @@ def rule_of(competency: Competency) -> ObservationRule | None:
     return next((m.observation_rule for m in competency.modalities if m.observation_rule), None)
 
 
-def certification_rule(enrolment: CertificationEnrolment) -> ObservationRule | None:
-    """The rule the observations page records against (the first competency that declares one)."""
-    return next(
-        (r for c in enrolment.certification.competencies if (r := rule_of(c)) is not None), None
-    )
+def block_rule(block: Block) -> ObservationRule | None:
+    """The rule the block's observations are recorded against (its first competency's that
+    declares one: the referential repeats the block's modality on each competency)."""
+    return next((r for c in block.competencies if (r := rule_of(c)) is not None), None)
+
+
+@dataclass(frozen=True)
+class ObservedBlock:
+    """A block evaluated on observations, its rule, and what the candidate's amount to."""
+
+    block: Block
+    rule: ObservationRule
+    summary: Summary
+    #: The observation modality's wording in the referential (what the evaluators observe).
+    modality: str
+
+    @property
+    def shortfall(self) -> str | None:
+        return shortfall(self.rule, self.summary)
+
+
+def observed_blocks(enrolment: CertificationEnrolment) -> list[ObservedBlock]:
+    """The certification's blocks that are evaluated on observations, in their order."""
+    found = []
+    for block in enrolment.certification.blocks:
+        rule = block_rule(block)
+        if rule is None:
+            continue
+        modality = next(
+            m for c in block.competencies for m in c.modalities if m.observation_rule is not None
+        )
+        found.append(
+            ObservedBlock(block, rule, summary_of(enrolment, block), modality.display_label)
+        )
+    return found
 
 
 def _source(rule: ObservationRule) -> str:
@@ -91,9 +131,10 @@ def span_problem(rule: ObservationRule, summary: Summary) -> str | None:
 def shortfall(rule: ObservationRule, summary: Summary) -> str | None:
     """Why the recorded observations do not yet allow the grid (None: they do)."""
     if summary.count < rule.min or summary.count > rule.max:
+        wanted = str(rule.min) if rule.min == rule.max else f"entre {rule.min} et {rule.max}"
         return (
-            f"Le référentiel demande entre {rule.min} et {rule.max} entretiens observés avant "
-            f"de remplir la grille{_source(rule)} : {summary.count} enregistré(s)."
+            f"Le référentiel demande {wanted} entretiens observés avant de remplir la grille"
+            f"{_source(rule)} : {summary.count} enregistré(s)."
         )
     span = span_problem(rule, summary)
     if span is not None:
@@ -109,14 +150,17 @@ def shortfall(rule: ObservationRule, summary: Summary) -> str | None:
 
 
 def barrier(
-    enrolment: CertificationEnrolment, competency: Competency, summary: Summary | None = None
+    enrolment: CertificationEnrolment,
+    competency: Competency,
+    summaries: Mapping[int, Summary] | None = None,
 ) -> str | None:
     """Why the competency cannot be evaluated yet for want of observed interviews (None: it can);
-    ``summary``: the enrolment's, when the caller has it already (the grid, competency by one)."""
+    ``summaries``: the enrolment's by block id, when the caller has them already (the grid)."""
     rule = rule_of(competency)
     if rule is None:
         return None
-    return shortfall(rule, summary_of(enrolment) if summary is None else summary)
+    summary = summaries.get(competency.block_id) if summaries is not None else None
+    return shortfall(rule, summary or summary_of(enrolment, competency.block))
 
 
 def recording_barrier(enrolment: CertificationEnrolment, user: User) -> str | None:
@@ -133,6 +177,7 @@ def recording_barrier(enrolment: CertificationEnrolment, user: User) -> str | No
 
 def record_observation(
     enrolment: CertificationEnrolment,
+    block: Block,
     observed_on: date,
     channel: str,
     simulated_difficult: bool,
@@ -140,8 +185,8 @@ def record_observation(
     recorded_by: User,
     now: datetime,
 ) -> ObservedInterview:
-    """Record one observed interview, refused if it breaks the referential's rule."""
-    rule = certification_rule(enrolment)
+    """Record one observed interview for ``block``, refused if it breaks the block's rule."""
+    rule = block_rule(block) if block.certification_id == enrolment.certification_id else None
     if rule is None:
         raise services.CertificationError(NO_RULE)
     refused = recording_barrier(enrolment, recorded_by)
@@ -155,7 +200,8 @@ def record_observation(
         raise services.CertificationError(
             f"{IN_THE_FUTURE} ({paris_day(now):%d/%m/%Y}, heure de Paris)."
         )
-    if len(enrolment.observations) >= rule.max:
+    recorded = _recorded(enrolment, block)
+    if len(recorded) >= rule.max:
         raise services.CertificationError(
             f"Le référentiel prévoit {rule.max} entretiens observés au plus{_source(rule)} : "
             "supprimez-en un avant d'en enregistrer un autre."
@@ -163,11 +209,12 @@ def record_observation(
     description = " ".join((description or "").split())
     if len(description) > DESCRIPTION_MAX:
         raise services.CertificationError(f"{DESCRIPTION_MAX} caractères au plus.")
-    after = summarise([*_recorded(enrolment), (observed_on, channel, simulated_difficult)])
+    after = summarise([*recorded, (observed_on, channel, simulated_difficult)])
     span = span_problem(rule, after)
     if span is not None:
         raise services.CertificationError(span)
     observation = ObservedInterview(
+        block=block,
         observed_on=observed_on,
         channel=channel,
         simulated_difficult=simulated_difficult,
@@ -184,6 +231,7 @@ def record_observation(
         recorded_by,
         now,
         observation_id=observation.id,
+        block=block.code,
         observed_on=observed_on.isoformat(),
         channel=channel.value,
         simulated_difficult=simulated_difficult,
@@ -194,19 +242,20 @@ def record_observation(
 def delete_observation(
     enrolment: CertificationEnrolment, observation: ObservedInterview, actor: User, now: datetime
 ) -> None:
-    """Delete a recorded observation (a mistake), unless a block it supports is capitalised."""
+    """Delete a recorded observation (a mistake), unless the block it supports is capitalised."""
     refused = recording_barrier(enrolment, actor)
     if refused is not None:
         raise services.CertificationError(refused)
-    if any(
-        enrolment.is_capitalised(c.block_id)
-        for c in enrolment.certification.competencies
-        if rule_of(c) is not None
-    ):
+    if enrolment.is_capitalised(observation.block_id):
         raise services.CertificationError(
-            "Un bloc évalué sur ces entretiens est capitalisé : ils ne changent plus."
+            f"Le bloc {observation.block.code}, évalué sur ces entretiens, est capitalisé : "
+            "ils ne changent plus."
         )
-    details = {"observation_id": observation.id, "observed_on": observation.observed_on.isoformat()}
+    details = {
+        "observation_id": observation.id,
+        "block": observation.block.code,
+        "observed_on": observation.observed_on.isoformat(),
+    }
     enrolment.observations.remove(observation)
     db.session.flush()
     services._audit("certification.observation_delete", enrolment, actor, now, **details)

@@ -145,8 +145,7 @@ def _render_transcript(
             designation_form=designation_form,
             block_deliberations=deliberations.deliberations_by_block(enrolment),
             juries=deliberations.juries_of(enrolment),
-            observation_rule=observations.certification_rule(enrolment),
-            observation_summary=observations.summary_of(enrolment),
+            observed_blocks=observations.observed_blocks(enrolment),
         ),
         status,
     )
@@ -186,11 +185,12 @@ def _render_grid(
     if barrier is not None and error_links is not None:
         error_links = [{"label": "", "message": barrier, "target": "evaluation-refusee"}]
     # seed 003: the observed interviews come first; the grid says what is missing up front
-    observed = observations.summary_of(enrolment)
+    observed = observations.observed_blocks(enrolment)
+    summaries = {o.block.id: o.summary for o in observed}
     waiting = {
         c.id: message
         for c in certification.competencies
-        if (message := observations.barrier(enrolment, c, observed)) is not None
+        if (message := observations.barrier(enrolment, c, summaries)) is not None
     }
     if barrier is None and error_links is not None and set(failed or ()) & set(waiting):
         error_links = [
@@ -236,7 +236,7 @@ def _render_grid(
             forms=forms,
             barrier=barrier,
             waiting=waiting,
-            observation_summary=observed,
+            observed_blocks=[o for o in observed if o.shortfall],
             error_links=error_links,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
             block_deliberations=deliberations.deliberations_by_block(enrolment),

@@ -173,6 +173,7 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
         # the interviews the evaluators observed (seed 003), with what was noted of them
         "observed_interviews": [
             {
+                "block": o.block.code,
                 "observed_on": o.observed_on.isoformat(),
                 "channel": o.channel.value,
                 "channel_label": o.channel.label,

@@ -1,5 +1,7 @@
-"""Seed 003, l. 29: « L'observation doit porter sur plusieurs entretiens (entre 3 et 5) dans des
-cadres différents … sur une période donnée (une semaine maximum) » before the grids."""
+"""Seed 003's observed interviews, block by block, before the grids: l. 29 (block 1) « L'observation
+doit porter sur plusieurs entretiens (entre 3 et 5) dans des cadres différents … sur une période
+donnée (une semaine maximum) »; l. 49 (block 3) « 3 à 5 mises en situation sur poste de travail
+… sur une semaine »; l. 58 (block 4) « 5 entretiens sur une semaine maximum »."""
 
 from __future__ import annotations
 
@@ -35,9 +37,14 @@ def cqp(referentials, enrol_candidate, make_user, clock):
     return enrolment, expert, second
 
 
-def record(enrolment, recorder, clock, days_ago=0, channel="telephone", simulated=False):
+def block(enrolment, code="B1"):
+    return next(b for b in enrolment.certification.blocks if b.code == code)
+
+
+def record(enrolment, recorder, clock, days_ago=0, channel="telephone", simulated=False, code="B1"):
     return observations.record_observation(
         enrolment,
+        block(enrolment, code),
         paris_day(clock()) - timedelta(days=days_ago),
         channel,
         simulated,
@@ -50,14 +57,17 @@ def record(enrolment, recorder, clock, days_ago=0, channel="telephone", simulate
 # --- the referential ---------------------------------------------------------------------
 
 
-def test_seed_003_declares_the_rule_on_its_first_block_only(referentials):
+def test_seed_003_declares_a_rule_on_blocks_1_3_and_4(referentials):
     certification = referentials[RECEPTION]
-    rules = {c.code: observations.rule_of(c) for c in certification.competencies}
-    expected = ObservationRule(3, 5, 7, 2, 29)
-    assert {code for code, rule in rules.items() if rule} == {
-        c.code for c in certification.blocks[0].competencies
+    expected = {
+        "B1": ObservationRule(3, 5, 7, 2, 29),  # « entre 3 et 5 … dans des cadres différents »
+        "B3": ObservationRule(3, 5, 7, 1, 49),  # « 3 à 5 mises en situation … sur une semaine »
+        "B4": ObservationRule(5, 5, 7, 1, 58),  # « 5 entretiens sur une semaine maximum »
     }
-    assert {rule for rule in rules.values() if rule} == {expected}
+    for b in certification.blocks:
+        rules = {observations.rule_of(c) for c in b.competencies}
+        assert rules == {expected.get(b.code)}, b.code
+    assert [b.code for b in certification.blocks if observations.block_rule(b)] == list(expected)
 
 
 def test_other_referentials_have_no_rule(referentials):
@@ -172,6 +182,59 @@ def test_a_referential_without_the_rule_records_nothing(
         record(enrolment, make_user(Role.ADMIN), clock)
 
 
+def test_a_block_without_a_rule_or_of_another_certification_records_nothing(
+    cqp, referentials, clock, make_user
+):
+    enrolment, expert, _second = cqp
+    with pytest.raises(services.CertificationError, match="ne prévoit pas"):
+        record(enrolment, expert, clock, code="B2")
+    elsewhere = referentials["charge-clientele-particuliers"].blocks[0]
+    with pytest.raises(services.CertificationError, match="ne prévoit pas"):
+        observations.record_observation(
+            enrolment, elsewhere, paris_day(clock()), "mail", False, "", expert, clock()
+        )
+    assert enrolment.observations == []
+
+
+def test_each_block_counts_its_own_interviews_against_its_own_rule(cqp, clock, db):
+    enrolment, expert, _second = cqp
+    for n in range(5):
+        record(enrolment, expert, clock, days_ago=n, channel="mail", code="B4")
+    with pytest.raises(services.CertificationError, match="5 entretiens observés au plus"):
+        record(enrolment, expert, clock, code="B4")
+    # block 4's five do not count for block 1 or block 3, nor against their maximum or span
+    record(enrolment, expert, clock, days_ago=0, code="B1")
+    record(enrolment, expert, clock, days_ago=10, code="B3", simulated=True)
+    db.session.commit()
+    summaries = {o.block.code: o.summary for o in observations.observed_blocks(enrolment)}
+    assert {code: s.count for code, s in summaries.items()} == {"B1": 1, "B3": 1, "B4": 5}
+    assert summaries["B3"].simulated == 1 and summaries["B4"].span_days == 5
+    shortfalls = {o.block.code: o.shortfall for o in observations.observed_blocks(enrolment)}
+    assert shortfalls["B4"] is None
+    assert "entre 3 et 5" in shortfalls["B1"] and "1 enregistré" in shortfalls["B1"]
+    assert "ligne 49" in shortfalls["B3"]
+
+
+def test_block_4_waits_for_five_interviews_on_one_channel(cqp, clock):
+    enrolment, expert, _second = cqp
+    prospection = block(enrolment, "B4").competencies[0]
+
+    def evaluate_b4():
+        services.record_evaluation(
+            enrolment, prospection, expert, clock(), acquired=True, comment="Vu"
+        )
+
+    for n in range(4):
+        record(enrolment, expert, clock, days_ago=n, channel="face_a_face", code="B4")
+    with pytest.raises(
+        services.CertificationError,
+        match=r"demande 5 entretiens observés .*ligne 58.* 4 enregistré",
+    ):
+        evaluate_b4()
+    record(enrolment, expert, clock, days_ago=4, channel="face_a_face", code="B4")
+    evaluate_b4()  # one channel is enough: block 4 names none
+
+
 # --- the grid waits for them ----------------------------------------------------------------
 
 
@@ -193,7 +256,7 @@ def test_the_grid_refuses_until_three_interviews_on_two_channels(cqp, clock, db)
     observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
     record(enrolment, expert, clock, channel="face_a_face")
     evaluate_b1()
-    summary = observations.summary_of(enrolment)
+    summary = observations.summary_of(enrolment, block(enrolment))
     assert (summary.count, summary.simulated, len(summary.channels)) == (3, 1, 2)
 
 
@@ -211,15 +274,26 @@ def test_a_capitalised_block_keeps_its_observations(cqp, clock, db):
     deliberate(enrolment.certification, expert, clock())
     db.session.commit()
     assert enrolment.is_capitalised(b1.id)
-    with pytest.raises(services.CertificationError, match="capitalisé"):
+    with pytest.raises(services.CertificationError, match=r"bloc B1, évalué .* capitalisé"):
         observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
+    # another block's observations still change
+    workstation = record(enrolment, expert, clock, code="B3")
+    observations.delete_observation(enrolment, workstation, expert, clock())
+    assert len(enrolment.observations) == 3
 
 
 # --- the screens ----------------------------------------------------------------------------
 
 
-def page_of(enrolment) -> str:
-    return f"/certifications/inscriptions/{enrolment.id}/observations"
+def page_of(enrolment, code="B1") -> str:
+    return f"/certifications/inscriptions/{enrolment.id}/observations/{code}"
+
+
+def deletion_of(observation) -> str:
+    return (
+        f"/certifications/inscriptions/{observation.enrolment_id}/observations/"
+        f"{observation.id}/suppression"
+    )
 
 
 def test_the_grid_says_up_front_what_is_missing_then_offers_the_form(client, cqp, clock, db):
@@ -239,7 +313,9 @@ def test_the_grid_says_up_front_what_is_missing_then_offers_the_form(client, cqp
         record(enrolment, expert, clock, days_ago=n, channel=channel)
     db.session.commit()
     html = client.get(grid).get_data(as_text=True)
-    assert "La grille attend" not in html and f'value="{b1.id}"' in html
+    assert f'value="{b1.id}"' in html
+    assert "Bloc B1 :" not in html and "Bloc B3 :" in html and "Bloc B4 :" in html
+    assert page_of(enrolment, "B3") in html and page_of(enrolment, "B4") in html
     response = evaluate(
         client, enrolment, b1, form_token(client, grid), outcome="acquired", comment="Vu"
     )
@@ -269,15 +345,14 @@ def test_the_page_records_lists_and_deletes(client, cqp, clock, db):
     assert response.status_code == 302
     html = client.get(page_of(enrolment)).get_data(as_text=True)
     assert "Face-à-face" in html and "Client mécontent" in html
-    assert "simulé(s) en situation difficile : 1" in html
+    assert "simulé(s) : 1" in html
     transcript = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
     assert "Client mécontent" in transcript
     observation = enrolment.observations[0]
     response = client.post(
-        f"{page_of(enrolment)}/{observation.id}/suppression",
-        data={"csrf_token": form_token(client, page_of(enrolment))},
+        deletion_of(observation), data={"csrf_token": form_token(client, page_of(enrolment))}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location.endswith(page_of(enrolment))
     db.session.expire_all()
     assert enrolment.observations == []
 
@@ -360,6 +435,7 @@ def test_the_candidate_export_lists_the_observations(cqp, clock, db):
     [certification] = data["certifications"]
     [observed] = certification["observed_interviews"]
     assert observed["channel"] == "telephone" and observed["simulated_difficult"] is True
+    assert observed["block"] == "B1"
     assert observed["description"] == "Accueil téléphonique"
 
 
@@ -370,3 +446,39 @@ def test_erasure_removes_the_descriptions_and_keeps_the_days(cqp, clock, db, mak
     db.session.commit()
     [observation] = enrolment.observations
     assert observation.description is None and observation.observed_on == paris_day(clock())
+
+
+def test_each_observed_block_has_its_page_the_index_leads_to_the_first(client, cqp, clock, db):
+    enrolment, expert, _second = cqp
+    db.session.commit()
+    logged_in(client, expert.email)
+    index = f"/certifications/inscriptions/{enrolment.id}/observations"
+    response = client.get(index)
+    assert response.status_code == 302 and response.location.endswith(page_of(enrolment, "B1"))
+    assert client.get(page_of(enrolment, "B2")).status_code == 404  # no observation there
+    assert client.get(page_of(enrolment, "B9")).status_code == 404
+    html = client.get(page_of(enrolment, "B3")).get_data(as_text=True)
+    assert "3 à 5 mises en situation sur poste de travail" in html  # the block's modality
+    assert f'href="{page_of(enrolment, "B3")}" aria-current="page"' in html
+    assert f'href="{page_of(enrolment, "B1")}"' in html and page_of(enrolment, "B4") in html
+    response = client.post(
+        page_of(enrolment, "B3"),
+        data={
+            "csrf_token": form_token(client, page_of(enrolment, "B3")),
+            "observed_on": paris_day(clock()).isoformat(),
+            "channel": "mail",
+            "simulated_difficult": "y",
+        },
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(page_of(enrolment, "B3"))
+    [observation] = enrolment.observations
+    assert observation.block.code == "B3" and observation.simulated_difficult
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "certification.observation")
+    ).scalar_one()
+    assert event.details["block"] == "B3"
+    b1_page = client.get(page_of(enrolment, "B1")).get_data(as_text=True)
+    assert f"observation-{observation.id}" not in b1_page
+    transcript = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
+    assert 'id="observations-B3"' in transcript and f"observation-{observation.id}" in transcript

@@ -21,15 +21,25 @@ def competency(certification, prefix: str):
     return next(c for c in certification.competencies if c.code.split(" ")[0] == prefix)
 
 
-def observe_interviews(enrolment, recorder, clock, count=3):
-    """Seed 003: the observed interviews the grid waits for (3 days, 3 channels), once."""
-    if enrolment.observations or observations.certification_rule(enrolment) is None:
+def observe_interviews(enrolment, recorder, clock):
+    """Seed 003: the observed interviews each block's grid waits for (its minimum, on as many
+    days and channels), once."""
+    if enrolment.observations:
         return
     day = paris_day(clock())
-    for n, channel in enumerate(("telephone", "tchat", "face_a_face", "mail", "autre")[:count]):
-        observations.record_observation(
-            enrolment, day - timedelta(days=n), channel, n == 0, "", recorder, clock()
-        )
+    for observed in observations.observed_blocks(enrolment):
+        channels = ("telephone", "tchat", "face_a_face", "mail", "autre")[: observed.rule.min]
+        for n, channel in enumerate(channels):
+            observations.record_observation(
+                enrolment,
+                observed.block,
+                day - timedelta(days=n),
+                channel,
+                n == 0,
+                "",
+                recorder,
+                clock(),
+            )
 
 
 def evaluate_all(enrolment, jury, clock, *, except_codes=(), **outcome):

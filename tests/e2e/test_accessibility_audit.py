@@ -240,9 +240,9 @@ STAFF_PAGES = [
         "/certifications/inscriptions/<id>",
     ),
     (
-        "Entretiens observés (référentiel 003)",
-        "/certifications/inscriptions/{observed_id}/observations",
-        "/certifications/inscriptions/<id>/observations",
+        "Entretiens observés (référentiel 003, bloc 1)",
+        "/certifications/inscriptions/{observed_id}/observations/B1",
+        "/certifications/inscriptions/<id>/observations/B1",
     ),
 ]
 
@@ -261,9 +261,9 @@ STAFF_FORMS_WITH_ERRORS = [  # (name, address, submit button, address as publish
     ),
     (
         "Entretiens observés (erreurs de saisie)",
-        "/certifications/inscriptions/{observed_id}/observations",
+        "/certifications/inscriptions/{observed_id}/observations/B3",
         "Enregistrer l'entretien observé",
-        "/certifications/inscriptions/<id>/observations",
+        "/certifications/inscriptions/<id>/observations/B3",
     ),
     (
         "Effacement RGPD (erreurs de saisie)",
@@ -340,7 +340,8 @@ def _pending_deliberation(live_app, candidate_email: str, staff_email: str) -> i
 
 
 def _observed_enrolment(live_app, candidate_email: str, staff_email: str) -> int:
-    """Seed 003, whose block 1 is evaluated on observed interviews: one already recorded."""
+    """Seed 003, whose blocks 1, 3 and 4 are evaluated on observed interviews: one already
+    recorded for block 1."""
     from questionnaire.auth.services import find_user_by_email
     from questionnaire.certification.models import ObservationChannel
     from questionnaire.certification.observations import record_observation
@@ -358,6 +359,7 @@ def _observed_enrolment(live_app, candidate_email: str, staff_email: str) -> int
         )
         record_observation(
             enrolment,
+            enrolment.certification.blocks[0],
             paris_day(now_utc()),
             ObservationChannel.TELEPHONE.value,
             False,
