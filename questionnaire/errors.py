@@ -77,9 +77,11 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         message = None
         if (
-            status in (400, 409, 422)
+            status in (400, 403, 409, 422)
             and error.description
-            and not error.description.startswith(("The browser", "The server", "The request"))
+            and not error.description.startswith(
+                ("The browser", "The server", "The request", "You don't")
+            )
         ):
             message = error.description
         return _render(status, message)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Form
+from wtforms import Form, SelectMultipleField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 #: WTForms' shipped catalogue (« Choix non valide »…).
 FRENCH_LOCALES = ("fr_FR", "fr")
@@ -37,3 +38,10 @@ class OneNumberMessage:
     def pre_validate(self, form) -> None:
         if self.process_errors and self.raw_data and self.raw_data[0].strip():
             raise StopValidation()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, one checkbox each (the template puts them in a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -15,7 +15,6 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -27,13 +26,13 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import TextInput
 
 from questionnaire.banks.models import Theme
 from questionnaire.clock import PARIS
 from questionnaire.exams.models import ReleasePolicy, SessionPurpose
 from questionnaire.exams.services import IMMEDIATE_FOR_TRAINING_ONLY
-from questionnaire.forms import FrenchForm
+from questionnaire.forms import FrenchForm, MultiCheckboxField
 from questionnaire.roles import Role
 
 
@@ -234,11 +233,6 @@ class EnrolmentImportForm(FrenchForm):
             "groupe d'analyse (facultatif : réseau ou métier, jamais une donnée sensible)."
         ),
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]

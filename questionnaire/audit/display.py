@@ -185,6 +185,10 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "names_corrected": ("Noms corrigés", french_value),
     "accounts_changed": ("Comptes rattachés modifiés", french_value),
     "capitalised_blocks": ("Blocs capitalisés", french_value),
+    # Angoff panels: judges are accounts, shown with their current name by ``_accounts``
+    "panel": ("Panel", french_value),
+    "judges": ("Juges", french_value),
+    "judge": ("Juge", french_value),
     "candidates": ("Candidats concernés", french_value),
     # exports and imports
     "format": ("Format", _format),
@@ -212,6 +216,8 @@ ACCOUNT_KEYS = frozenset(
         "expert_interne",
         "responsable_pedagogique",
         "replaced_evaluators",
+        "judges",
+        "judge",
     }
 )
 
@@ -371,6 +377,8 @@ def describe_target(target: str | None, lookups: _Lookups) -> Shown | None:
             else None
         )
         return Shown(f"Certification « {value} »", url)
+    if kind == "angoff_panel" and number is not None:
+        return _numbered("Panel Angoff", value, "reports.angoff_summary", panel_id=number)
     if kind == "theme" and value:
         return Shown(f"Thème « {value} »", url_for("banks.theme", slug=value))
     return Shown(target)

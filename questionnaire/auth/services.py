@@ -13,7 +13,7 @@ from flask import current_app, g, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from questionnaire.auth.models import Role, User
+from questionnaire.auth.models import Role, User, UserRole
 from questionnaire.extensions import db
 
 # A hash of a random password, verified when the e-mail is unknown so that timing does not
@@ -117,3 +117,16 @@ def log_out_everywhere() -> None:
     current_user.end_sessions()
     db.session.commit()
     logout_user()
+
+
+def jury_members() -> list[User]:
+    """Active jury accounts, by name: who may be designated as an evaluator, seated at a
+    deliberation or named to judge an Angoff panel."""
+    return list(
+        db.session.execute(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.JURY, User.active.is_(True))
+            .order_by(User.display_name, User.email)
+        ).scalars()
+    )

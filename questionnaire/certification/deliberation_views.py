@@ -9,6 +9,7 @@ from flask_login import current_user
 from questionnaire.access import roles_required
 from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role
+from questionnaire.auth.services import jury_members
 from questionnaire.certification import bp, composition, exports, services
 from questionnaire.certification import deliberation as deliberations
 from questionnaire.certification.forms import (
@@ -41,9 +42,7 @@ def deliberation(certification_id: int):
 
 
 def _deliberation_form(certification: Certification, **kwargs) -> DeliberationForm:
-    return deliberation_form(
-        certification, services.jury_members(), today(), current_user, **kwargs
-    )
+    return deliberation_form(certification, jury_members(), today(), current_user, **kwargs)
 
 
 def _render_confirmation(certification: Certification, form: DeliberationForm, status: int = 200):
@@ -119,7 +118,7 @@ def _render_composition(recorded: Deliberation, form: CompositionForm, status: i
 def edit_composition(certification_id: int, deliberation_id: int):
     """A recorded deliberation's members, as recorded, to correct."""
     recorded = _recorded_deliberation(certification_id, deliberation_id)
-    form = composition_form(recorded, services.jury_members(), current_user, formdata=None)
+    form = composition_form(recorded, jury_members(), current_user, formdata=None)
     return _render_composition(recorded, form)
 
 
@@ -127,7 +126,7 @@ def edit_composition(certification_id: int, deliberation_id: int):
 @roles_required(Role.JURY, Role.ADMIN)
 def correct_composition(certification_id: int, deliberation_id: int):
     recorded = _recorded_deliberation(certification_id, deliberation_id)
-    form = composition_form(recorded, services.jury_members(), current_user)
+    form = composition_form(recorded, jury_members(), current_user)
     if form.validate_on_submit() and applied(
         form,
         lambda: composition.correct_composition(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.audit.services import record
-from questionnaire.auth.models import Role, User, UserRole
+from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import Theme
 from questionnaire.certification import observations, rules
@@ -205,18 +205,6 @@ NOT_DESIGNATED = (
     "Le référentiel demande deux évaluateurs désignés pour ce candidat, et vous n'en faites pas "
     "partie : seuls les évaluateurs désignés au relevé du candidat l'évaluent."
 )
-
-
-def jury_members() -> list[User]:
-    """Active jury accounts, by name: who may be designated as an evaluator."""
-    return list(
-        db.session.execute(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.JURY, User.active.is_(True))
-            .order_by(User.display_name, User.email)
-        ).scalars()
-    )
 
 
 def designated_evaluator_ids(enrolment: CertificationEnrolment) -> set[int] | None:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from questionnaire.access import login_required, roles_required
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import jury_members
 from questionnaire.certification import bp, exports, observations, services
 from questionnaire.certification import deliberation as deliberations
 from questionnaire.certification.forms import (
@@ -325,7 +326,7 @@ def add_accommodation(enrolment_id: int):
 
 def _designation_form(enrolment: CertificationEnrolment, **kwargs) -> DesignationForm:
     form = DesignationForm(**kwargs)
-    form.set_jury(services.jury_members())
+    form.set_jury(jury_members())
     if kwargs.get("formdata", True) is None:  # shown: the current designation, if any
         for designated in enrolment.designated_evaluators:
             if designated.quality is EvaluatorQuality.EXPERT_HABILITE:

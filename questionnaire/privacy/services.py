@@ -24,9 +24,10 @@ from questionnaire.certification.models import (
     ObservedInterview,
 )
 from questionnaire.certification.services import enrolments_of
-from questionnaire.exams.models import Enrolment
+from questionnaire.exams.models import BASIS_POINTS, Enrolment
 from questionnaire.extensions import db
 from questionnaire.privacy.models import Erasure
+from questionnaire.reports.models import AngoffJudge
 from questionnaire.roles import Role
 
 ERASED_DOMAIN = "efface.invalid"
@@ -99,6 +100,7 @@ def export_user_data(user: User, now: datetime) -> dict:
         "certifications": [_certification_data(e) for e in enrolments_of(user)],
         "designated_as_evaluator": _designations_as_evaluator(user),
         "deliberations_sat": _deliberations_sat(user),
+        "angoff_panels_judged": _angoff_panels_judged(user),
         "display_preferences": _preference_data(user),
         "audit_events": [
             {
@@ -224,6 +226,31 @@ def _designations_as_evaluator(user: User) -> list[dict]:
             "designated_at": _iso(d.recorded_at),
         }
         for d, title in designations
+    ]
+
+
+def _angoff_panels_judged(user: User) -> list[dict]:
+    """The Angoff panels the person was named to judge, with their own estimates (item version
+    and probability); the other judges' are not theirs to export."""
+    named = db.session.execute(
+        select(AngoffJudge).where(AngoffJudge.judge_id == user.id).order_by(AngoffJudge.id)
+    ).scalars()
+    return [
+        {
+            "panel": link.panel.title,
+            "session": link.panel.session.title,
+            "named_at": _iso(link.added_at),
+            "estimates": [
+                {
+                    "item_version_id": r.item_version_id,
+                    "probability": r.value_bp / BASIS_POINTS,
+                    "rated_at": _iso(r.rated_at),
+                }
+                for r in sorted(link.panel.ratings, key=lambda r: r.id)
+                if r.judge_id == user.id
+            ],
+        }
+        for link in named
     ]
 
 

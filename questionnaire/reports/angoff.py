@@ -17,11 +17,12 @@ import numpy as np
 from sqlalchemy import select
 
 from questionnaire.attempts.models import Attempt
+from questionnaire.audit.services import record
 from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import BASIS_POINTS, ExamSession
 from questionnaire.extensions import db
-from questionnaire.reports.angoff_judges import judge_labels
+from questionnaire.reports.angoff_judges import NOT_A_JUDGE, is_judge, judge_labels, name_judges
 from questionnaire.reports.models import AngoffPanel, AngoffRating
 from questionnaire.reports.services import (
     ReportError,
@@ -105,8 +106,11 @@ def panel_items(session: ExamSession) -> list[ItemVersion]:
     return list(db.session.execute(query).scalars())
 
 
-def create_panel(session: ExamSession, title: str, actor: User, now: datetime) -> AngoffPanel:
-    """A panel on the session's items (fixed at creation)."""
+def create_panel(
+    session: ExamSession, title: str, judges: Sequence[User], actor: User, now: datetime
+) -> AngoffPanel:
+    """A panel on the session's items (fixed at creation), with the jury members who judge it
+    (more may be named later by its creator, the facilitator, or an administrator)."""
     versions = panel_items(session)
     if not versions:
         raise ReportError("Cette session n'a aucun item à évaluer.")
@@ -117,7 +121,21 @@ def create_panel(session: ExamSession, title: str, actor: User, now: datetime) -
         created_by=actor,
         created_at=now,
     )
+    name_judges(panel, judges, actor, now, audit=False)
     db.session.add(panel)
+    db.session.flush()
+    record(
+        "angoff.panel_created",
+        now,
+        actor_id=actor.id,
+        target=f"angoff_panel:{panel.id}",
+        details={
+            "panel": panel.title,
+            "session_id": session.id,
+            "items": len(versions),
+            "judges": [j.judge_id for j in panel.judges],
+        },
+    )
     return panel
 
 
@@ -164,6 +182,16 @@ def judge_progress(panel: AngoffPanel, judge: User, versions: list[ItemVersion])
     )
 
 
+def own_estimates_pending(panel: AngoffPanel, viewer: User) -> bool:
+    """Whether ``viewer`` judges the panel and has not yet estimated every item still scored:
+    until then they see none of the other judges' estimates, nor the cut (the first round of a
+    modified Angoff is independent)."""
+    if not is_judge(viewer, panel):
+        return False
+    rated = {r.item_version_id for r in panel.ratings if r.judge_id == viewer.id}
+    return not set(scored_item_ids(panel)) <= rated
+
+
 def judge_ratings(panel: AngoffPanel, judge: User) -> dict[int, Decimal]:
     """A judge's current ratings (item version id → probability)."""
     return {
@@ -179,8 +207,11 @@ def save_ratings(
     """Record (or replace) a judge's ratings, each a probability between 0 and 1.
 
     A partial save is allowed: ``None`` means no rating for that item (yet), and removes the
-    judge's earlier rating of it (the saved ratings are what the judge's form shows).
+    judge's earlier rating of it (the saved ratings are what the judge's form shows). Only the
+    panel's named judges estimate.
     """
+    if not is_judge(judge, panel):
+        raise ReportError(NOT_A_JUDGE)
     existing = {r.item_version_id: r for r in panel.ratings if r.judge_id == judge.id}
     for version_id, value in values.items():
         if version_id not in panel.item_version_ids:
@@ -220,8 +251,8 @@ def panel_result(panel: AngoffPanel, labels: Mapping[int, str] | None = None) ->
 
 
 def progress_table(panel: AngoffPanel, labels: Mapping[int, str]) -> Table:
-    """Every judge who has saved ratings, named and ordered by ``labels``: how many items rated,
-    how many left, counted or not."""
+    """Every judge of the panel, named and ordered by ``labels``: how many items rated (none
+    yet for a judge who has not started), how many left, counted or not."""
     scored = set(scored_item_ids(panel))
     rated: dict[int, set[int]] = {}
     for rating in panel.ratings:
@@ -229,9 +260,9 @@ def progress_table(panel: AngoffPanel, labels: Mapping[int, str]) -> Table:
     rows = tuple(
         (
             label,
-            len(rated[judge] & scored),
-            len(scored - rated[judge]),
-            bool(scored) and scored <= rated[judge],
+            len(rated.get(judge, set()) & scored),
+            len(scored - rated.get(judge, set())),
+            bool(scored) and scored <= rated.get(judge, set()),
         )
         for judge, label in labels.items()
     )
@@ -334,8 +365,9 @@ def session_panels(session: ExamSession) -> list[AngoffPanel]:
     )
 
 
-def standard_setting_section(session: ExamSession) -> Section | None:
-    """The report section of the session's Angoff panels (None without a panel)."""
+def standard_setting_section(session: ExamSession, viewer: User | None = None) -> Section | None:
+    """The report section of the session's Angoff panels (None without a panel); a panel whose
+    estimates ``viewer`` has still to complete is named without its cut."""
     panels = session_panels(session)
     if not panels:
         return None
@@ -349,6 +381,13 @@ def standard_setting_section(session: ExamSession) -> Section | None:
         COMPLETE_JUDGES_RULE,
     ]
     for panel in panels:
+        if viewer is not None and own_estimates_pending(panel, viewer):
+            paragraphs.append(
+                f"Panel « {panel.title} » : vous en êtes juge et vos estimations ne sont pas "
+                "complètes ; son seuil vous sera montré quand elles le seront (chaque juge estime "
+                "d'abord seul)."
+            )
+            continue
         result = panel_result(panel)
         tables.append(result_table(panel, result, pass_mark))
         paragraphs.append(counted_sentence(panel.title, result))

@@ -1,21 +1,50 @@
-"""How an Angoff panel's judges are named to whoever reads its summary.
+"""Who judges an Angoff panel, and how its judges are named to whoever reads its summary.
 
-In the discussion round of a modified Angoff, a judge sees the other judges' estimates without
-their names; the facilitator and the readers who do not judge the panel see the names.
+The facilitator (who created the panel, or an administrator) names the judges; only they
+estimate. As the modified Angoff has it, each judge estimates on their own first: a judge sees
+none of the other judges' estimates (nor the cut they give) until their own are complete. In the
+discussion round that follows, a judge sees the others' estimates without their names; the
+facilitator and the readers who do not judge the panel see the names.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
 
-from questionnaire.auth.models import User
-from questionnaire.reports.models import AngoffPanel
+from questionnaire.audit.services import record
+from questionnaire.auth.models import Role, User
+from questionnaire.reports.models import AngoffJudge, AngoffPanel
+from questionnaire.reports.services import ReportError
+
+NOT_A_JUDGE = (
+    "Vous n'êtes pas juge de ce panel : seuls les membres du jury que son animateur a nommés "
+    "saisissent des estimations."
+)
+NO_JUDGE = "Nommez au moins un juge du panel."
+NOT_JURY = "Un juge est un membre actif du jury."
+NOT_FACILITATOR = "Seuls l'animateur du panel (qui l'a créé) et les administrateurs nomment ou retirent ses juges."
+
+
+def judge_ids(panel: AngoffPanel) -> list[int]:
+    """The panel's judges, in the order they were named; those who saved estimates without
+    having been named (none since migration 0019) are added after them."""
+    named = [j.judge_id for j in panel.judges]
+    return named + sorted({r.judge_id for r in panel.ratings} - set(named))
+
+
+def _judge_users(panel: AngoffPanel) -> dict[int, User]:
+    users = {j.judge_id: j.judge for j in panel.judges}
+    for rating in panel.ratings:
+        users.setdefault(rating.judge_id, rating.judge)
+    return users
 
 
 def judge_labels(panel: AngoffPanel) -> dict[int, str]:
     """Each judge's name (followed by the account number when two judges share a name),
     in the order of the names."""
-    names = {rating.judge_id: rating.judge.display_name for rating in panel.ratings}
+    names = {judge: user.display_name for judge, user in _judge_users(panel).items()}
     shared = {name for name, count in Counter(names.values()).items() if count > 1}
     labels = {
         judge: f"{name} (compte n° {judge})" if name in shared else name
@@ -25,8 +54,14 @@ def judge_labels(panel: AngoffPanel) -> dict[int, str]:
 
 
 def is_judge(user: User, panel: AngoffPanel) -> bool:
-    """Whether the user has saved estimates on the panel (a judge, not only a reader)."""
-    return any(rating.judge_id == user.id for rating in panel.ratings)
+    """Whether the user judges the panel (named on it), not only reads it."""
+    return user.id in judge_ids(panel)
+
+
+def is_facilitator(user: User, panel: AngoffPanel) -> bool:
+    """Whether the user names and removes the panel's judges: its creator, or an administrator."""
+    creator = panel.created_by.id if panel.created_by is not None else panel.created_by_id
+    return user.id == creator or user.has_role(Role.ADMIN)
 
 
 def can_see_judge_names(user: User, panel: AngoffPanel) -> bool:
@@ -42,10 +77,9 @@ def can_see_judge_names(user: User, panel: AngoffPanel) -> bool:
 def anonymous_judge_labels(panel: AngoffPanel, viewer: User) -> dict[int, str]:
     """« Juge 1 », « Juge 2 »… in the order the accounts were created (the same numbers for
     every judge of the panel, whatever their names), the viewer's own marked « (vous) »."""
-    judges = sorted({rating.judge_id for rating in panel.ratings})
     return {
         judge: f"Juge {number}" + (" (vous)" if judge == viewer.id else "")
-        for number, judge in enumerate(judges, start=1)
+        for number, judge in enumerate(sorted(judge_ids(panel)), start=1)
     }
 
 
@@ -54,3 +88,53 @@ def labels_for(panel: AngoffPanel, viewer: User) -> dict[int, str]:
     if can_see_judge_names(viewer, panel):
         return judge_labels(panel)
     return anonymous_judge_labels(panel, viewer)
+
+
+def _checked_judges(users: Iterable[User]) -> list[User]:
+    users = list(users)
+    if not users:
+        raise ReportError(NO_JUDGE)
+    if any(not (u.active and u.has_role(Role.JURY)) for u in users):
+        raise ReportError(NOT_JURY)
+    return users
+
+
+def name_judges(
+    panel: AngoffPanel, users: Iterable[User], actor: User, now: datetime, *, audit: bool = True
+) -> list[User]:
+    """Add jury members to the panel's judges (those already named are left as they are)."""
+    if not is_facilitator(actor, panel):
+        raise ReportError(NOT_FACILITATOR)
+    named = set(judge_ids(panel))
+    added = [u for u in _checked_judges(users) if u.id not in named]
+    for user in added:
+        panel.judges.append(AngoffJudge(judge=user, added_by_id=actor.id, added_at=now))
+    if audit and added:
+        _audit("angoff.judges_named", panel, actor, now, judges=[u.id for u in added])
+    return added
+
+
+def remove_judge(panel: AngoffPanel, judge: User, actor: User, now: datetime) -> None:
+    """Take a judge off the panel, unless they have saved estimates (the cut may rest on them)."""
+    if not is_facilitator(actor, panel):
+        raise ReportError(NOT_FACILITATOR)
+    link = next((j for j in panel.judges if j.judge_id == judge.id), None)
+    if link is None:
+        raise ReportError("Ce compte n'est pas juge du panel.")
+    if any(r.judge_id == judge.id for r in panel.ratings):
+        raise ReportError(
+            f"{judge.display_name} a déjà enregistré des estimations : un juge qui a estimé "
+            "reste au panel (son seuil compte dès que sa saisie est complète)."
+        )
+    panel.judges.remove(link)
+    _audit("angoff.judge_removed", panel, actor, now, judge=judge.id)
+
+
+def _audit(action: str, panel: AngoffPanel, actor: User, now: datetime, **details) -> None:
+    record(
+        action,
+        now,
+        actor_id=actor.id,
+        target=f"angoff_panel:{panel.id}",
+        details={"panel": panel.title, **details},
+    )

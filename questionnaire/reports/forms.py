@@ -15,7 +15,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from questionnaire.forms import FrenchForm, OneNumberMessage
+from questionnaire.forms import FrenchForm, MultiCheckboxField, OneNumberMessage
+from questionnaire.reports.angoff_judges import NO_JUDGE
 from questionnaire.reports.period_report import DAY_RANGE_MESSAGE, FIRST_DAY, LAST_DAY
 
 
@@ -38,7 +39,28 @@ class NeutraliseForm(FrenchForm):
             raise ValidationError("Choisissez un item présenté dans cette session.")
 
 
-class PanelForm(FrenchForm):
+class JudgesForm(FrenchForm):
+    """Jury members to name on a panel; the view offers those not named yet."""
+
+    judges = MultiCheckboxField(
+        "Juges du panel",
+        coerce=int,
+        validate_choice=False,
+        description="Seuls les juges nommés saisissent des estimations ; chacun voit celles des "
+        "autres une fois les siennes complètes.",
+    )
+
+    def set_jury(self, members) -> None:
+        self.judges.choices = [(m.id, f"{m.display_name} ({m.email})") for m in members]
+
+    def validate_judges(self, field) -> None:
+        if not field.data:
+            raise ValidationError(NO_JUDGE)
+        if not set(field.data) <= {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez des membres du jury proposés.")
+
+
+class PanelForm(JudgesForm):
     title = StringField(
         "Intitulé du panel",
         validators=[DataRequired("Donnez un intitulé au panel."), Length(max=200)],

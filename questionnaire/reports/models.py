@@ -30,6 +30,32 @@ class AngoffPanel(db.Model):
     ratings: Mapped[list[AngoffRating]] = relationship(
         back_populates="panel", cascade="all, delete-orphan"
     )
+    #: The jury members named to judge the panel: only they estimate, each on their own first.
+    judges: Mapped[list[AngoffJudge]] = relationship(
+        back_populates="panel",
+        cascade="all, delete-orphan",
+        order_by="AngoffJudge.id",
+        lazy="selectin",
+    )
+
+
+class AngoffJudge(db.Model):
+    """A jury member named on a panel by its facilitator (who created it, or an administrator)."""
+
+    __tablename__ = "angoff_judge"
+    __table_args__ = (UniqueConstraint("panel_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(
+        ForeignKey("angoff_panel.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    #: None: named by migration 0019, from the estimates saved before panels had a list.
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    added_at: Mapped[datetime]
+
+    panel: Mapped[AngoffPanel] = relationship(back_populates="judges")
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id], lazy="joined")
 
 
 class AngoffRating(db.Model):

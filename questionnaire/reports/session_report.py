@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from analytics import ResponseData, prepare
 from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange, ScoringDecision
+from questionnaire.auth.models import User
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
 from questionnaire.reports import dif
@@ -211,13 +212,15 @@ def build_session_report(
     now: datetime,
     *,
     include_names: bool = False,
+    viewer: User | None = None,
     reference: str | None = None,
     focal: str | None = None,
 ) -> Report:
     """Compute the whole session dossier from the database (same data → same numbers).
 
     `reference` and `focal` name the DIF groups (default: the two largest); an impossible
-    choice raises `dif.DifChoiceError`.
+    choice raises `dif.DifChoiceError`. `viewer`: who reads it, when they may judge one of the
+    session's Angoff panels (a judge sees a panel's cut once their own estimates are complete).
     """
     data = load_session(session)
     pass_mark = session.questionnaire.pass_mark
@@ -326,7 +329,7 @@ def build_session_report(
             (decision_table(session, data),),
         ),
     ]
-    standard_setting = standard_setting_section(session)
+    standard_setting = standard_setting_section(session, viewer)
     if standard_setting is not None:
         sections.append(standard_setting)
     if prepared is not None:

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from questionnaire.access import roles_required
 from questionnaire.attempts.grading import GradingError
 from questionnaire.audit.services import record_action
-from questionnaire.auth.models import Role
+from questionnaire.auth.forms import EmptyForm
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import jury_members
 from questionnaire.banks.models import Theme
 from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession, SessionPurpose
@@ -17,7 +19,14 @@ from questionnaire.extensions import db
 from questionnaire.i18n import _
 from questionnaire.reports import angoff, angoff_judges, bp, services
 from questionnaire.reports.formats import EXPORTS
-from questionnaire.reports.forms import DifForm, NeutraliseForm, PanelForm, PeriodForm, rating_form
+from questionnaire.reports.forms import (
+    DifForm,
+    JudgesForm,
+    NeutraliseForm,
+    PanelForm,
+    PeriodForm,
+    rating_form,
+)
 from questionnaire.reports.models import AngoffPanel
 from questionnaire.reports.period_report import build_period_report, find_theme
 from questionnaire.reports.render_html import render_report_html, transposed
@@ -77,6 +86,7 @@ def _session_report(session: ExamSession, form: DifForm):
         session,
         current_time(),
         include_names=_shows_names(),
+        viewer=current_user,
         reference=form.reference.data if chosen else None,
         focal=form.focal.data if chosen else None,
     )
@@ -143,20 +153,34 @@ def neutralise(session_id: int):
 def angoff_panels(session_id: int):
     session = _session_or_404(session_id)
     form = PanelForm()
+    form.set_jury(jury_members())
     if form.validate_on_submit():
+        judges = [db.session.get(User, judge_id) for judge_id in form.judges.data]
         try:
-            panel = angoff.create_panel(session, form.title.data, current_user, current_time())
+            panel = angoff.create_panel(
+                session, form.title.data, judges, current_user, current_time()
+            )
         except services.ReportError as exc:
             db.session.rollback()
             form.title.errors = [*form.title.errors, str(exc)]
         else:
             db.session.commit()
             flash(
-                _("Panel créé : les membres du jury peuvent saisir leurs estimations."), "success"
+                _(
+                    "Panel créé : ses %(count)s juge(s) peuvent saisir leurs estimations.",
+                    count=len(panel.judges),
+                ),
+                "success",
             )
             return redirect(url_for("reports.angoff_summary", panel_id=panel.id))
     panels = angoff.session_panels(session)
-    return render_template("reports/angoff_panels.html", session=session, panels=panels, form=form)
+    return render_template(
+        "reports/angoff_panels.html",
+        session=session,
+        panels=panels,
+        form=form,
+        judging={p.id for p in panels if angoff_judges.is_judge(current_user, p)},
+    )
 
 
 def _panel_or_404(panel_id: int) -> AngoffPanel:
@@ -170,6 +194,8 @@ def _panel_or_404(panel_id: int) -> AngoffPanel:
 @roles_required(Role.JURY)
 def angoff_rate(panel_id: int):
     panel = _panel_or_404(panel_id)
+    if not angoff_judges.is_judge(current_user, panel):
+        abort(403, description=angoff_judges.NOT_A_JUDGE)
     versions = angoff.versions_of(panel)
     form = rating_form(versions, angoff.judge_ratings(panel, current_user))
     if form.validate_on_submit():
@@ -200,28 +226,94 @@ def angoff_rate(panel_id: int):
     )
 
 
-@bp.get("/angoff/<int:panel_id>")
-@roles_required(*READERS)
-def angoff_summary(panel_id: int):
-    panel = _panel_or_404(panel_id)
+def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = None, status=200):
+    """The panel's summary; a judge whose own estimates are not complete sees only how far
+    each judge has got (the first round is independent)."""
     labels = angoff_judges.labels_for(panel, current_user)
     result = angoff.panel_result(panel, labels)
     pass_mark = float(panel.session.questionnaire.pass_mark)
-    return render_template(
-        "reports/angoff_summary.html",
-        panel=panel,
-        result=result,
-        tables=(
+    withheld = angoff.own_estimates_pending(panel, current_user)
+    tables = [angoff.progress_table(panel, labels)]
+    if not withheld:
+        tables[:0] = [
             angoff.result_table(panel, result, pass_mark),
             angoff.judges_table(panel, result, labels),
-            angoff.progress_table(panel, labels),
+        ]
+    facilitator = angoff_judges.is_facilitator(current_user, panel)
+    if facilitator and judges_form is None:
+        judges_form = JudgesForm(formdata=None)
+    if judges_form is not None:
+        named = set(angoff_judges.judge_ids(panel))
+        judges_form.set_jury([m for m in jury_members() if m.id not in named])
+    rated = {r.judge_id for r in panel.ratings}
+    return (
+        render_template(
+            "reports/angoff_summary.html",
+            panel=panel,
+            result=result,
+            tables=tables,
+            withheld=withheld,
+            judging=angoff_judges.is_judge(current_user, panel),
+            anonymous=not angoff_judges.can_see_judge_names(current_user, panel),
+            counted=angoff.counted_sentence(panel.title, result),
+            rule=angoff.COMPLETE_JUDGES_RULE,
+            fmt=format_value,
+            transposed=transposed,
+            facilitator=facilitator,
+            judges_form=judges_form if facilitator else None,
+            roster=[(j.judge, j.judge_id in rated) for j in panel.judges] if facilitator else [],
+            button_form=EmptyForm(formdata=None),
+            refusal=refusal,
         ),
-        anonymous=not angoff_judges.can_see_judge_names(current_user, panel),
-        counted=angoff.counted_sentence(panel.title, result),
-        rule=angoff.COMPLETE_JUDGES_RULE,
-        fmt=format_value,
-        transposed=transposed,
+        status,
     )
+
+
+@bp.get("/angoff/<int:panel_id>")
+@roles_required(*READERS)
+def angoff_summary(panel_id: int):
+    return _render_summary(_panel_or_404(panel_id))
+
+
+def _facilitated_panel(panel_id: int) -> AngoffPanel:
+    panel = _panel_or_404(panel_id)
+    if not angoff_judges.is_facilitator(current_user, panel):
+        abort(403, description=angoff_judges.NOT_FACILITATOR)
+    return panel
+
+
+@bp.post("/angoff/<int:panel_id>/juges")
+@roles_required(*READERS)
+def angoff_name_judges(panel_id: int):
+    panel = _facilitated_panel(panel_id)
+    form = JudgesForm()
+    named = set(angoff_judges.judge_ids(panel))
+    form.set_jury([m for m in jury_members() if m.id not in named])
+    if not form.validate_on_submit():
+        return _render_summary(panel, judges_form=form, status=422)
+    judges = [db.session.get(User, judge_id) for judge_id in form.judges.data]
+    added = angoff_judges.name_judges(panel, judges, current_user, current_time())
+    db.session.commit()
+    flash(
+        _("Juge(s) nommé(s) : %(names)s.", names=", ".join(u.display_name for u in added)),
+        "success",
+    )
+    return redirect(url_for("reports.angoff_summary", panel_id=panel.id))
+
+
+@bp.post("/angoff/<int:panel_id>/juges/<int:judge_id>/retrait")
+@roles_required(*READERS)
+def angoff_remove_judge(panel_id: int, judge_id: int):
+    panel = _facilitated_panel(panel_id)
+    judge = db.get_or_404(User, judge_id)
+    try:
+        angoff_judges.remove_judge(panel, judge, current_user, current_time())
+    except services.ReportError as exc:
+        db.session.rollback()
+        return _render_summary(panel, refusal=str(exc), status=422)
+    db.session.commit()
+    flash(_("%(name)s n'est plus juge du panel.", name=judge.display_name), "success")
+    return redirect(url_for("reports.angoff_summary", panel_id=panel.id))
 
 
 def _period_form() -> PeriodForm:

@@ -20,6 +20,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "questionnaire"
 WRITERS = {"record", "record_action", "audit_record", "_audit"}
 # kinds the viewer names (see ``describe_target``); report exports use the file name as target
 TARGET_KINDS = {
+    "angoff_panel",
     "attempt",
     "session",
     "questionnaire",

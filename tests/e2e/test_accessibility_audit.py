@@ -260,6 +260,12 @@ STAFF_FORMS_WITH_ERRORS = [  # (name, address, submit button, address as publish
         "/certifications/<id>/deliberation/confirmer",
     ),
     (
+        "Détermination du seuil : nouveau panel (erreurs de saisie)",
+        "/rapports/sessions/{session_id}/angoff",
+        "Créer le panel",
+        "/rapports/sessions/<id>/angoff",
+    ),
+    (
         "Entretiens observés (erreurs de saisie)",
         "/certifications/inscriptions/{observed_id}/observations/B3",
         "Enregistrer l'entretien observé",
@@ -388,8 +394,27 @@ def _staff_pages(browser, base_url, email, addresses, audit, axe_source) -> None
             expect(page.locator(".field-errors").first).to_be_visible()
             audit.check(page, axe_source, name, shown)
         _deliberation_correction(page, addresses["pending_id"], audit, axe_source)
+        _angoff_summary(page, addresses["session_id"], audit, axe_source)
     finally:
         context.close()
+
+
+def _angoff_summary(page, session_id, audit, axe_source) -> None:
+    """Create an Angoff panel through its form: its summary, seen by its facilitator (the
+    judges' list, the form naming more)."""
+    page.goto(f"/rapports/sessions/{session_id}/angoff")
+    page.get_by_label("Intitulé du panel").fill("Panel de l'audit")
+    page.get_by_role("group", name=re.compile("Juges du panel")).get_by_role(
+        "checkbox"
+    ).first.check()
+    page.get_by_role("button", name="Créer le panel").click()
+    expect(page.get_by_role("heading", name="Juges du panel")).to_be_visible()
+    audit.check(
+        page,
+        axe_source,
+        "Détermination du seuil : synthèse d'un panel (animateur)",
+        "/rapports/angoff/<id>",
+    )
 
 
 def _deliberation_correction(page, certification_id, audit, axe_source) -> None:

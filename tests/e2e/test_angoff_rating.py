@@ -54,6 +54,8 @@ def test_a_judge_types_french_decimals_and_keeps_them_after_a_wrong_one(
     log_in(page, judge)
     page.goto(f"/rapports/sessions/{certification_session}/angoff")
     page.get_by_label("Intitulé du panel").fill("Panel navigateur")
+    judges = page.get_by_role("group", name=re.compile("Juges du panel"))
+    judges.get_by_role("checkbox", name=re.compile("Juliette Juge")).check()
     page.get_by_role("button", name="Créer le panel").click()
     page.get_by_role("link", name="Saisir mes estimations").first.click()
     rating_url = page.url

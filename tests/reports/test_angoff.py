@@ -43,11 +43,19 @@ def test_incomplete_judges_are_left_out():
     assert single.cut == pytest.approx(0.65) and single.standard_error is None
 
 
-def new_panel(client, db, session):
-    """Create the session's panel through its page; returns it."""
+def jury_choices(html: str) -> list[str]:
+    """The account numbers the page offers to name as judges."""
+    return re.findall(r'name="judges"[^>]*value="(\d+)"', html)
+
+
+def new_panel(client, db, session, title="Panel"):
+    """Create the session's panel through its page, every jury member offered named a judge;
+    returns it."""
     url = f"/rapports/sessions/{session.id}/angoff"
-    client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel"})
-    return db.session.execute(select(AngoffPanel)).scalar_one()
+    page = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": form_token(client, url), "title": title, "judges": jury_choices(page)}
+    assert client.post(url, data=data).status_code == 302
+    return db.session.execute(select(AngoffPanel).where(AngoffPanel.title == title)).scalar_one()
 
 
 def _rate(client, panel_id, values):
@@ -65,10 +73,8 @@ def test_panel_ratings_and_summary_through_the_screens(client, make_user, sit_se
         make_user(Role.JURY, email=f"juge{i}@example.org", name=f"Juge {i}") for i in (1, 2, 3)
     ]
     login(client, judges[0].email)
-    url = f"/rapports/sessions/{session.id}/angoff"
-    response = client.post(url, data={"csrf_token": form_token(client, url), "title": "Panel 2026"})
-    assert response.status_code == 302
-    panel = db.session.execute(select(AngoffPanel)).scalar_one()
+    panel = new_panel(client, db, session, "Panel 2026")
+    assert [j.judge_id for j in panel.judges] == [j.id for j in judges]
     assert len(panel.item_version_ids) == 4
     page = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
     assert "<fieldset>" in page and "<legend>" in page
@@ -112,6 +118,7 @@ def test_ratings_are_checked_and_can_be_changed(client, make_user, sit_session, 
 
 def test_angoff_access(client, make_user, sit_session, db):
     session, _, _ = sit_session()
+    judge = make_user(Role.JURY, email="juge@example.org")
     login(client, make_user(Role.ADMIN, email="admin@example.org").email)
     panel = new_panel(client, db, session)
     assert client.get(f"/rapports/angoff/{panel.id}").status_code == 200
@@ -120,6 +127,15 @@ def test_angoff_access(client, make_user, sit_session, db):
     url = f"/rapports/sessions/{session.id}/angoff"
     for target in (url, f"/rapports/angoff/{panel.id}", f"/rapports/angoff/{panel.id}/estimations"):
         assert client.get(target).status_code == 403
+    token = form_token(client, "/")
+    for target in (
+        f"/rapports/angoff/{panel.id}/juges",
+        f"/rapports/angoff/{panel.id}/juges/{judge.id}/retrait",
+    ):
+        assert (
+            client.post(target, data={"csrf_token": token, "judges": [judge.id]}).status_code == 403
+        )
+    assert [j.judge_id for j in panel.judges] == [judge.id]
 
 
 def test_judges_sharing_a_display_name_are_two_judges(client, make_user, sit_session, db, clock):
@@ -240,7 +256,7 @@ def test_panel_whose_items_are_all_neutralised_gives_no_cut(
 
     session, _, _ = sit_session()
     jury = make_user(Role.JURY, email="juge@example.org", name="Juge A")
-    panel = create_panel(session, "Panel", jury, clock())
+    panel = create_panel(session, "Panel", [jury], jury, clock())
     db.session.flush()
     versions = versions_of(panel)
     save_ratings(panel, jury, {v.id: Decimal("0.6") for v in versions}, clock())
