@@ -245,6 +245,20 @@ def form_token(client, url: str) -> str:
 
 
 @pytest.fixture
+def migration_db(tmp_path, monkeypatch):
+    """An empty SQLite file behind an application context, for the data-migration tests:
+    ``upgrade(revision=…)``, rows inserted through ``db.engine`` (SQLite does not enforce the
+    foreign keys there), ``upgrade``, checks, ``downgrade``."""
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(
+        {"CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}
+    )
+    with app.app_context():
+        yield _db
+        _db.engine.dispose()
+
+
+@pytest.fixture
 def postgres_database():
     """A throw-away PostgreSQL database on the configured server."""
     if not os.environ.get("QUESTIONNAIRE_TEST_POSTGRES_URL"):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from questionnaire import create_app
 from questionnaire.extensions import db
 
 ROWS = (
@@ -33,44 +32,36 @@ def _blocks(connection) -> dict[int, int]:
     return {id_: block for id_, block in rows}
 
 
-def test_recorded_interviews_go_to_the_first_observed_block_and_downgrade_keeps_those(
-    tmp_path, monkeypatch
-):
-    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(
-        {"CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"}
-    )
-    with app.app_context():
-        upgrade(revision="0017")
-        with db.engine.begin() as connection:  # SQLite does not enforce the foreign keys here
-            for statement in ROWS:
-                connection.execute(sa.text(statement))
-        upgrade(revision="0018")
-        with db.engine.begin() as connection:
-            # the block with the rule; without any rule in its certification, the first block
-            assert _blocks(connection) == {100: 20, 101: 30}
-            column = next(
-                c
-                for c in sa.inspect(connection).get_columns("certification_observed_interview")
-                if c["name"] == "block_id"
+def test_recorded_interviews_go_to_the_first_observed_block_and_downgrade_keeps_those(migration_db):
+    upgrade(revision="0017")
+    with db.engine.begin() as connection:  # SQLite does not enforce the foreign keys here
+        for statement in ROWS:
+            connection.execute(sa.text(statement))
+    upgrade(revision="0018")
+    with db.engine.begin() as connection:
+        # the block with the rule; without any rule in its certification, the first block
+        assert _blocks(connection) == {100: 20, 101: 30}
+        column = next(
+            c
+            for c in sa.inspect(connection).get_columns("certification_observed_interview")
+            if c["name"] == "block_id"
+        )
+        assert column["nullable"] is False
+        connection.execute(
+            sa.text(
+                "INSERT INTO certification_observed_interview (id, enrolment_id, block_id,"
+                " observed_on, channel, simulated_difficult, recorded_by_id, recorded_at)"
+                " VALUES (102, 5, 10, '2026-12-02', 'tchat', 0, 3, '2026-12-02 10:00:00')"
             )
-            assert column["nullable"] is False
-            connection.execute(
-                sa.text(
-                    "INSERT INTO certification_observed_interview (id, enrolment_id, block_id,"
-                    " observed_on, channel, simulated_difficult, recorded_by_id, recorded_at)"
-                    " VALUES (102, 5, 10, '2026-12-02', 'tchat', 0, 3, '2026-12-02 10:00:00')"
-                )
-            )
-        downgrade(revision="0017")
-        with db.engine.connect() as connection:
-            columns = {
-                c["name"]
-                for c in sa.inspect(connection).get_columns("certification_observed_interview")
-            }
-            kept = connection.execute(
-                sa.text("SELECT id FROM certification_observed_interview ORDER BY id")
-            ).scalars()
-            assert list(kept) == [100, 101]
-        assert "block_id" not in columns
-        db.engine.dispose()
+        )
+    downgrade(revision="0017")
+    with db.engine.connect() as connection:
+        columns = {
+            c["name"]
+            for c in sa.inspect(connection).get_columns("certification_observed_interview")
+        }
+        kept = connection.execute(
+            sa.text("SELECT id FROM certification_observed_interview ORDER BY id")
+        ).scalars()
+        assert list(kept) == [100, 101]
+    assert "block_id" not in columns
