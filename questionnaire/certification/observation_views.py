@@ -38,6 +38,8 @@ def _render(enrolment_id: int, code: str, form=None, errors: list[str] = (), sta
     was typed."""
     enrolment, current, blocks = _observed(enrolment_id, code)
     barrier = observations.recording_barrier(enrolment, current_user)
+    if barrier is None and current.capitalised:
+        barrier = observations.capitalised(current.block)
     if barrier is None and form is None:
         form = ObservationForm(formdata=None, today=today(), data={"observed_on": today()})
     return (

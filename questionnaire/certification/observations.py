@@ -9,12 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from questionnaire.auth.models import Role, User
 from questionnaire.certification import services
 from questionnaire.certification.models import (
     Block,
     CertificationEnrolment,
     Competency,
+    JuryEvaluation,
     ObservationChannel,
     ObservationRule,
     ObservedInterview,
@@ -92,10 +95,12 @@ class ObservedBlock:
     summary: Summary
     #: The observation modality's wording in the referential (what the evaluators observe).
     modality: str
+    #: Capitalised by the deliberation: its observations no longer change, nothing is awaited.
+    capitalised: bool = False
 
     @property
     def shortfall(self) -> str | None:
-        return shortfall(self.rule, self.summary)
+        return None if self.capitalised else shortfall(self.rule, self.summary)
 
 
 def observed_blocks(enrolment: CertificationEnrolment) -> list[ObservedBlock]:
@@ -109,7 +114,13 @@ def observed_blocks(enrolment: CertificationEnrolment) -> list[ObservedBlock]:
             m for c in block.competencies for m in c.modalities if m.observation_rule is not None
         )
         found.append(
-            ObservedBlock(block, rule, summary_of(enrolment, block), modality.display_label)
+            ObservedBlock(
+                block,
+                rule,
+                summary_of(enrolment, block),
+                modality.display_label,
+                enrolment.is_capitalised(block.id),
+            )
         )
     return found
 
@@ -157,7 +168,7 @@ def barrier(
     """Why the competency cannot be evaluated yet for want of observed interviews (None: it can);
     ``summaries``: the enrolment's by block id, when the caller has them already (the grid)."""
     rule = rule_of(competency)
-    if rule is None:
+    if rule is None or enrolment.is_capitalised(competency.block_id):
         return None
     summary = summaries.get(competency.block_id) if summaries is not None else None
     return shortfall(rule, summary or summary_of(enrolment, competency.block))
@@ -189,6 +200,8 @@ def record_observation(
     rule = block_rule(block) if block.certification_id == enrolment.certification_id else None
     if rule is None:
         raise services.CertificationError(NO_RULE)
+    if enrolment.is_capitalised(block.id):
+        raise services.CertificationError(capitalised(block))
     refused = recording_barrier(enrolment, recorded_by)
     if refused is not None:
         raise services.CertificationError(refused)
@@ -242,20 +255,57 @@ def record_observation(
 def delete_observation(
     enrolment: CertificationEnrolment, observation: ObservedInterview, actor: User, now: datetime
 ) -> None:
-    """Delete a recorded observation (a mistake), unless the block it supports is capitalised."""
+    """Delete a recorded observation (a mistake), unless the block it supports is capitalised,
+    or jury evaluations of the block rest on it and the rule would no longer be met without it
+    (the grid would have been refused: record the interview that replaces it first)."""
     refused = recording_barrier(enrolment, actor)
     if refused is not None:
         raise services.CertificationError(refused)
-    if enrolment.is_capitalised(observation.block_id):
-        raise services.CertificationError(
-            f"Le bloc {observation.block.code}, évalué sur ces entretiens, est capitalisé : "
-            "ils ne changent plus."
-        )
+    block = observation.block
+    if enrolment.is_capitalised(block.id):
+        raise services.CertificationError(capitalised(block))
+    rule = block_rule(block)
+    if rule is not None and _evaluated_on_observations(enrolment, block):
+        remaining = [
+            (o.observed_on, o.channel, o.simulated_difficult)
+            for o in enrolment.observations
+            if o.block_id == block.id and o.id != observation.id
+        ]
+        missing = shortfall(rule, summarise(remaining))
+        if missing is not None:
+            raise services.CertificationError(
+                f"Des évaluations du bloc {block.code} reposent sur ces entretiens, et sans "
+                f"celui-ci la règle ne serait plus remplie : {missing} Enregistrez d'abord "
+                "l'entretien qui le remplace."
+            )
     details = {
         "observation_id": observation.id,
-        "block": observation.block.code,
+        "block": block.code,
         "observed_on": observation.observed_on.isoformat(),
     }
     enrolment.observations.remove(observation)
     db.session.flush()
     services._audit("certification.observation_delete", enrolment, actor, now, **details)
+
+
+def capitalised(block: Block) -> str:
+    return (
+        f"Le bloc {block.code}, évalué sur ces entretiens, est capitalisé : ils ne changent plus."
+    )
+
+
+def _evaluated_on_observations(enrolment: CertificationEnrolment, block: Block) -> bool:
+    """Whether a jury member has evaluated a competency of ``block`` that waits for the
+    observations."""
+    observed = [c.id for c in block.competencies if rule_of(c) is not None]
+    return (
+        db.session.execute(
+            select(JuryEvaluation.id)
+            .where(
+                JuryEvaluation.enrolment_id == enrolment.id,
+                JuryEvaluation.competency_id.in_(observed),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -276,10 +276,14 @@ def test_a_capitalised_block_keeps_its_observations(cqp, clock, db):
     assert enrolment.is_capitalised(b1.id)
     with pytest.raises(services.CertificationError, match=r"bloc B1, évalué .* capitalisé"):
         observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
+    with pytest.raises(services.CertificationError, match=r"bloc B1, évalué .* capitalisé"):
+        record(enrolment, expert, clock, channel="face_a_face")  # nor does one get added
     # another block's observations still change
     workstation = record(enrolment, expert, clock, code="B3")
     observations.delete_observation(enrolment, workstation, expert, clock())
     assert len(enrolment.observations) == 3
+    [b1_observed] = [o for o in observations.observed_blocks(enrolment) if o.block.code == "B1"]
+    assert b1_observed.capitalised and b1_observed.shortfall is None
 
 
 # --- the screens ----------------------------------------------------------------------------
@@ -482,3 +486,39 @@ def test_each_observed_block_has_its_page_the_index_leads_to_the_first(client, c
     assert f"observation-{observation.id}" not in b1_page
     transcript = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
     assert 'id="observations-B3"' in transcript and f"observation-{observation.id}" in transcript
+
+
+def test_an_interview_evaluations_rest_on_stays_while_the_rule_needs_it(cqp, clock, db):
+    """Before: deleting one of the three interviews after the grid left block 1 validated, then
+    capitalised, on two interviews (exploratory test of 04/12/2026)."""
+    enrolment, expert, _second = cqp
+    for n, channel in enumerate(("telephone", "tchat", "mail")):
+        record(enrolment, expert, clock, days_ago=n, channel=channel)
+    competency = block(enrolment).competencies[0]
+    services.record_evaluation(enrolment, competency, expert, clock(), acquired=True, comment="Vu")
+    first = enrolment.observations[0]
+    with pytest.raises(services.CertificationError, match="Enregistrez d'abord") as refused:
+        observations.delete_observation(enrolment, first, expert, clock())
+    assert "entre 3 et 5" in str(refused.value) and len(enrolment.observations) == 3
+    record(enrolment, expert, clock, days_ago=1, channel="face_a_face")  # its replacement
+    observations.delete_observation(enrolment, first, expert, clock())
+    assert len(enrolment.observations) == 3
+
+
+def test_a_capitalised_blocks_page_offers_neither_form_nor_deletion(client, cqp, clock, db):
+    enrolment, expert, second = cqp
+    for n, channel in enumerate(("telephone", "tchat", "mail")):
+        record(enrolment, expert, clock, days_ago=n, channel=channel)
+    for evaluator in (expert, second):
+        for competency in block(enrolment).competencies:
+            services.record_evaluation(
+                enrolment, competency, evaluator, clock(), acquired=True, comment="Vu"
+            )
+    db.session.commit()
+    deliberate(enrolment.certification, expert, clock())
+    db.session.commit()
+    logged_in(client, expert.email)
+    html = client.get(page_of(enrolment)).get_data(as_text=True)
+    assert "Le bloc est capitalisé" in html and "bloc capitalisé" in html
+    assert "Supprimer l&#39;entretien" not in html and "Supprimer l'entretien" not in html
+    assert 'name="observed_on"' not in html and "du bloc attend" not in html
