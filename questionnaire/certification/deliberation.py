@@ -47,7 +47,10 @@ SELF_RECORDING = (
     "Vous êtes candidat : un autre membre du jury ou un administrateur enregistre la délibération "
     "qui capitalise vos blocs."
 )
-NAMELESS = "Indiquez le nom de ce membre (le compte seul ne suffit pas)."
+NAMELESS = (
+    "Indiquez le nom de ce membre (le compte seul ne suffit pas) ; pour retirer ce membre, "
+    "choisissez aussi « — sans compte sur la plateforme — »."
+)
 NO_MEMBER = "Indiquez au moins un membre du jury (nom et prénom)."
 NAME_TOO_LONG = f"{NAME_MAX} caractères au plus."
 NOTHING_PENDING = "Aucun bloc validé n'attend d'être capitalisé : il n'y a rien à enregistrer."

@@ -7,9 +7,14 @@ import io
 import math
 import zipfile
 
+import numpy as np
+
 from questionnaire.csvfiles import neutralise_formula
 from questionnaire.reports.tables import Report
 from questionnaire.web import paris_time
+
+#: Significant digits of a decimal value: beyond them a float holds only rounding noise.
+SIGNIFICANT_DIGITS = 12
 
 #: Fixed timestamp of the archive members, so that the same report gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -29,7 +34,14 @@ def _cell(value: object) -> object:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
-        return "" if not math.isfinite(value) else repr(float(value)).replace(".", ",")
+        if not math.isfinite(value):
+            return ""
+        # twelve significant digits, never in exponent form: 0.6400000000000001 (binary noise
+        # of a sum) reads 0,64, a p-value of 3e-20 keeps its digits
+        digits = np.format_float_positional(
+            value, precision=SIGNIFICANT_DIGITS, unique=False, fractional=False, trim="-"
+        )
+        return digits.replace(".", ",")
     if isinstance(value, str):  # numbers are written as numbers, never prefixed
         return neutralise_formula(value)
     return value
@@ -49,7 +61,8 @@ def render_csv(report: Report) -> bytes:
     """ZIP of `rapport.csv` (title, scope, time, fingerprint) and `<table>.csv` files.
 
     The files are for people (jury and CPNE opening them in a spreadsheet): French headings,
-    ``;``, decimal comma, exact values. Programs read the analytics library's own CSV instead.
+    ``;``, decimal comma, values to twelve significant digits (the rounding noise of floating
+    point left out). Programs read the analytics library's own CSV instead.
     """
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:

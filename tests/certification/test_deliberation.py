@@ -421,7 +421,10 @@ def test_without_a_declared_composition_at_least_one_member_is_named(
     assert [(p.row, p.message) for p in caught.value.problems] == [
         (0, "Indiquez au moins un membre du jury (nom et prénom).")
     ]
-    with pytest.raises(DeliberationRefused, match="le compte seul ne suffit pas"):
+    with pytest.raises(
+        DeliberationRefused,
+        match=r"le compte seul ne suffit pas\) ; pour retirer ce membre, choisissez aussi « — sans compte",
+    ):
         record_deliberation(
             certification, paris_day(clock()), [MemberEntry("", jury)], jury, clock()
         )

@@ -93,20 +93,40 @@ def test_xlsx_has_one_sheet_per_table_with_exact_values(jury_client, sat):
     assert workbook["resultats"]["H2"].value == stats.pass_rate
 
 
-def test_csv_archive_holds_every_table_with_exact_values(jury_client, sat):
+def test_csv_archive_holds_every_table_to_twelve_significant_digits(jury_client, sat):
     session, _, items, stats = sat
     response = _export(jury_client, session, "csv")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert sorted(archive.namelist()) == sorted(["rapport.csv"] + [f"{s}.csv" for s in SHEETS[1:]])
     rows = csv_rows(archive, "items.csv")
-    assert [french_number(r["Facilité"]) for r in rows] == items["facility"].tolist()
-    assert [french_number(r["Discrimination (r item-reste)"]) for r in rows] == items[
-        "r_rest"
-    ].tolist()
+    twelve = {"rel": 1e-11, "abs": 1e-15}
+    assert [french_number(r["Facilité"]) for r in rows] == pytest.approx(
+        items["facility"].tolist(), **twelve
+    )
+    assert [french_number(r["Discrimination (r item-reste)"]) for r in rows] == pytest.approx(
+        items["r_rest"].tolist(), **twelve
+    )
     meta = {row["Rubrique"]: row["Valeur"] for row in csv_rows(archive, "rapport.csv")}
     assert len(meta["Empreinte SHA-256 des données"]) == 64
     fidelite = csv_rows(archive, "fidelite.csv")[0]
-    assert french_number(fidelite["Alpha de Cronbach"]) == stats.alpha
+    assert french_number(fidelite["Alpha de Cronbach"]) == pytest.approx(stats.alpha, **twelve)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        (0.6400000000000001, "0,64"),  # the noise of a float sum (exploratory test, 04/12/2026)
+        (0.037123106012293815, "0,0371231060123"),
+        (3e-20, "0,00000000000000000003"),  # a tiny p-value keeps its digits, no exponent
+        (12.275, "12,275"),
+        (2.0, "2"),
+        (float("nan"), ""),
+    ],
+)
+def test_a_csv_decimal_has_twelve_significant_digits_at_most(value, written):
+    from questionnaire.reports.render_csv import _cell
+
+    assert _cell(value) == written
 
 
 def test_csv_archive_is_french_for_a_spreadsheet(jury_client, sat):
@@ -123,7 +143,7 @@ def test_csv_archive_is_french_for_a_spreadsheet(jury_client, sat):
     results = csv_rows(archive, "resultats.csv")[0]
     assert "Taux de réussite" in results and "pass_rate" not in results
     assert "." not in results["Taux de réussite"]
-    assert french_number(results["Taux de réussite"]) == sat[3].pass_rate
+    assert french_number(results["Taux de réussite"]) == pytest.approx(sat[3].pass_rate, rel=1e-11)
     distractors = csv_rows(archive, "distracteurs.csv")
     assert list(distractors[0])[:2] == ["Item", "Option"]
     assert {row["Clé"] for row in distractors} == {"oui", "non"}
