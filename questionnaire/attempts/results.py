@@ -8,7 +8,11 @@ from datetime import datetime
 from questionnaire.attempts.grading import scoring_rules
 from questionnaire.attempts.models import Attempt
 from questionnaire.exams.models import ExamSession
-from questionnaire.exams.services import certification_sittings_ahead, correction_released
+from questionnaire.exams.services import (
+    certification_sittings_ahead,
+    correction_released,
+    correction_released_but_for_copies,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class AttemptResult:
     # the candidate's certification sessions of the same theme still to sit, which hold the
     # correction back although the session's policy would show it
     withheld_for: list[ExamSession] = field(default_factory=list)
+    # the session is closed and its policy would show the correction, but other copies can
+    # still take answers (extra time, an incident extension): the keys wait for them
+    others_still_answering: bool = False
 
 
 def _topic_results(attempt: Attempt) -> list[TopicResult]:
@@ -70,6 +77,11 @@ def attempt_result(attempt: Attempt, now: datetime, grace_seconds: int) -> Attem
     if attempt.graded_at is None or attempt.score is None or attempt.max_score is None:
         return None
     released = correction_released(attempt.session, now, grace_seconds)
+    others_still_answering = (
+        not released
+        and attempt.session.is_closed(now)
+        and correction_released_but_for_copies(attempt.session, now)
+    )
     withheld_for = (
         certification_sittings_ahead(attempt.session, attempt.user_id, now, grace_seconds)
         if released
@@ -110,4 +122,5 @@ def attempt_result(attempt: Attempt, now: datetime, grace_seconds: int) -> Attem
         correction_released=released,
         corrections=corrections,
         withheld_for=withheld_for,
+        others_still_answering=others_still_answering,
     )

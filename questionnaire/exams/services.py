@@ -203,14 +203,20 @@ def correction_released(session: ExamSession, now: datetime, grace_seconds: int)
     A candidate's own copy also waits for their certification sittings still ahead on the same
     theme (``certification_sittings_ahead``): ``attempts.results`` asks both.
     """
-    policy = session.effective_release_policy
-    if policy is ReleasePolicy.IMMEDIATE:
+    if session.effective_release_policy is ReleasePolicy.IMMEDIATE:
         return True
-    if policy is ReleasePolicy.MANUAL and (
-        session.released_at is None or session.released_at > now
-    ):
+    if not correction_released_but_for_copies(session, now):
         return False
     return correction_may_be_public(session, now, grace_seconds)
+
+
+def correction_released_but_for_copies(session: ExamSession, now: datetime) -> bool:
+    """Whether the policy alone would show the correction now (after the close: always; by
+    hand: once published), whatever copies may still take answers."""
+    policy = session.effective_release_policy
+    if policy is ReleasePolicy.MANUAL:
+        return session.released_at is not None and session.released_at <= now
+    return True
 
 
 def certification_sittings_ahead(

@@ -126,6 +126,11 @@ def remove_judge(panel: AngoffPanel, judge: User, actor: User, now: datetime) ->
             f"{judge.display_name} a déjà enregistré des estimations : un juge qui a estimé "
             "reste au panel (son seuil compte dès que sa saisie est complète)."
         )
+    if len(panel.judges) == 1:
+        raise ReportError(
+            f"{judge.display_name} est le seul juge du panel : nommez-en un autre avant de le "
+            "retirer (un panel compte au moins un juge)."
+        )
     panel.judges.remove(link)
     _audit("angoff.judge_removed", panel, actor, now, judge=judge.id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
@@ -67,6 +68,7 @@ class PanelForm(JudgesForm):
     )
 
 
+PLAIN_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 NOT_A_PROBABILITY = "Indiquez un nombre entre 0 et 1 (par exemple 0,65)."
 
 
@@ -92,6 +94,11 @@ class ProbabilityField(OneNumberMessage, DecimalField):
         return text.replace(".", ",")
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        # digits with one decimal comma or point, nothing else: « 1e-1 » or « 1E-999999999 »
+        # are numbers to Python's Decimal, not an estimate a judge types
+        if valuelist and valuelist[0].strip() and not PLAIN_DECIMAL.fullmatch(valuelist[0].strip()):
+            self.data = None
+            raise ValueError(NOT_A_PROBABILITY)
         try:
             super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
         except ValueError as exc:  # WTForms' « N'est pas une valeur décimale valide. »

@@ -223,7 +223,7 @@ def angoff_rate(panel_id: int):
     progress = angoff.judge_progress(panel, current_user, versions)
     return render_template(
         "reports/angoff_rate.html", panel=panel, versions=versions, form=form, progress=progress
-    )
+    ), (422 if form.is_submitted() else 200)
 
 
 def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = None, status=200):

@@ -104,7 +104,7 @@ def test_ratings_are_checked_and_can_be_changed(client, make_user, sit_session, 
     login(client, judge.email)
     panel = new_panel(client, db, session)
     response, names = _rate(client, panel.id, ["0.5", "1.5", "", "0.2"])
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "comprise entre 0 et 1" in html  # an empty field is no error: it is left to rate
     assert "Indiquez une probabilité" not in html
@@ -167,7 +167,9 @@ def test_cut_in_points_is_on_the_candidate_copy(client, make_user, make_session,
     assert row[1:4] == (8, pytest.approx(0.65), pytest.approx(1.3))  # 0.65 × 2 points
 
 
-@pytest.mark.parametrize("value", ["sNaN", "NaN", "Infinity", "-Infinity", "abc", "0,6,5", "½"])
+@pytest.mark.parametrize(
+    "value", ["sNaN", "NaN", "Infinity", "-Infinity", "abc", "0,6,5", "½", "1e-1", "1E-999999999"]
+)
 def test_a_rating_that_is_not_a_number_gets_one_french_message(
     client, make_user, sit_session, db, value
 ):
@@ -175,7 +177,7 @@ def test_a_rating_that_is_not_a_number_gets_one_french_message(
     login(client, make_user(Role.JURY, email="juge@example.org").email)
     panel = new_panel(client, db, session)
     response, _ = _rate(client, panel.id, [value, "0.5", "0.5", "0.5"])
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "comprise entre 0 et 1" not in html  # the range message would be a second one
     # one message that says what to type, whatever the wrong text (before, « abc » read

@@ -111,7 +111,9 @@ def test_a_judge_sees_nobody_elses_estimates_before_completing_their_own(
     assert "Vos estimations d'abord" not in summary and "Ada Arnaud" in summary
 
 
-def test_the_facilitator_names_and_removes_judges_audited(client, panel_of_two, db, make_user):
+def test_the_facilitator_names_and_removes_judges_audited(
+    client, panel_of_two, db, make_user, clock
+):
     _session, panel, ada, bruno, chloe = panel_of_two
     summary_url = f"/rapports/angoff/{panel.id}"
     login(client, bruno.email)  # a judge, not the facilitator: no roster form, refused
@@ -159,6 +161,10 @@ def test_the_facilitator_names_and_removes_judges_audited(client, panel_of_two, 
     journal = client.get("/admin/journal?action=angoff.judges_named").get_data(as_text=True)
     assert f'href="/rapports/angoff/{panel.id}"' in journal and "Panel Angoff n" in journal
     assert "Juges" in journal and "Chloé Colin" in journal
+    # the last judge stays (exploratory test of 04/12/2026: a panel had been left with none)
+    alone = angoff.create_panel(panel.session, "Seul", [ada], ada, clock())
+    with pytest.raises(ReportError, match="seul juge du panel"):
+        angoff_judges.remove_judge(alone, ada, ada, clock())
 
 
 def test_an_inactive_or_non_jury_account_is_never_named(panel_of_two, make_user, clock):

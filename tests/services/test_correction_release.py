@@ -91,3 +91,33 @@ def test_new_sessions_release_the_correction_after_the_close_by_default(make_ses
         existing.questionnaire, "Sans précision", clock(), clock() + timedelta(hours=1), clock()
     )
     assert session.release_policy is ReleasePolicy.AFTER_CLOSE
+
+
+def test_a_submitted_copy_says_the_correction_waits_for_the_others_still_answering(
+    closed_with_a_late_copy, client, clock
+):
+    """Before: the result said « consultable après la clôture de la session » although the
+    session was closed (exploratory test of 04/12/2026)."""
+    from questionnaire.attempts.results import attempt_result
+    from tests.conftest import login
+
+    _session, late, submitted = closed_with_a_late_copy(ReleasePolicy.AFTER_CLOSE)
+    result = attempt_result(submitted, clock(), GRACE)
+    assert result.others_still_answering and result.corrections is None
+    login(client, submitted.user.email)
+    page = client.get(f"/copies/{submitted.id}/resultat").get_data(as_text=True)
+    assert "d&#39;autres candidats composent encore" in page or "d'autres candidats" in page
+    assert "après la clôture de la session" not in page
+    clock.now = late.deadline + timedelta(seconds=GRACE + 1)
+    result = attempt_result(submitted, clock(), GRACE)
+    assert not result.others_still_answering and result.corrections is not None
+
+
+def test_a_manual_session_not_published_yet_is_not_waiting_for_copies(
+    closed_with_a_late_copy, clock
+):
+    from questionnaire.attempts.results import attempt_result
+
+    _session, _late, submitted = closed_with_a_late_copy(ReleasePolicy.MANUAL)
+    result = attempt_result(submitted, clock(), GRACE)
+    assert not result.others_still_answering and result.corrections is None
