@@ -107,6 +107,11 @@ def test_offline_at_the_deadline_the_page_waits_for_the_network_within_grace(
 def test_two_tabs_the_latest_change_wins_and_a_late_one_is_not_claimed(
     page, context, make_exam, live_app
 ):
+    # both tabs share the context's fake clock: a tab's change made « later » is later by whole
+    # seconds, not by the milliseconds between two clicks of the test (before: under load, the
+    # tab whose page took longer to run its script thought the server's clock was behind, and
+    # its change, made a few milliseconds after the other tab's, was refused as older)
+    context.clock.install()
     exam = start(page, make_exam)
     other = context.new_page()
     other.goto(page.url)
@@ -120,9 +125,11 @@ def test_two_tabs_the_latest_change_wins_and_a_late_one_is_not_claimed(
     # the navigator's accessible text follows its classes
     current = page.locator('.navigator [aria-current="step"] .visually-hidden')
     expect(current).to_have_text("répondue")
+    context.clock.run_for(5_000)
     choose(other, 1)  # opened before the first save: the same stored seq
     expect(other.locator("#save-status")).to_have_text(CLAIMED)
     assert first_item(live_app, exam.user_id)[0] == [keys[1]]
+    context.clock.run_for(5_000)
     choose(page, 2)
     expect(page.locator("#save-status")).to_have_text(CLAIMED)
     assert first_item(live_app, exam.user_id)[0] == [keys[2]]
@@ -133,6 +140,7 @@ def test_two_tabs_the_latest_change_wins_and_a_late_one_is_not_claimed(
     choose(other, 3)
     other.wait_for_function("() => true")
     assert held
+    context.clock.run_for(5_000)
     choose(page, 0)
     expect(page.locator("#save-status")).to_have_text(CLAIMED)
     held[0].continue_()
