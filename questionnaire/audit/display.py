@@ -118,6 +118,19 @@ def _release_policy(value: object) -> str:
     return known[value].capitalize() if value in known else french_value(value)
 
 
+def _theme(value: object) -> str:
+    from questionnaire.certification.models import theme_label
+
+    return theme_label(value) if isinstance(value, str) else french_value(value)
+
+
+def _modality(value: object) -> str:
+    from questionnaire.certification.models import ModalityKind
+
+    known = {kind.value: kind.label for kind in ModalityKind}
+    return known[value] if value in known else french_value(value)
+
+
 # the counter a blocked login ran into (``questionnaire.security.limits`` scopes)
 LOCKOUT_KINDS = {
     "login-account-address": "ce compte depuis cette adresse",
@@ -168,6 +181,8 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "grid_score": ("Note de la grille", french_value),
     "block": ("Bloc", french_value),
     "accommodation_id": ("Aménagement n°", french_value),
+    "replaced_theme": ("Questionnaire remplacé", _theme),
+    "replacement": ("Remplacé par", _modality),
     "prerequisite": ("Prérequis", french_value),
     # designated evaluators (seed 003): accounts, shown with their current name by ``_accounts``
     "evaluators": ("Évaluateurs désignés", french_value),

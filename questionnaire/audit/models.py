@@ -61,6 +61,7 @@ ACTION_LABELS = {
     ),
     "certification.enrol": "inscription d'un candidat à une certification",
     "certification.accommodation": "aménagement d'épreuve enregistré (certification)",
+    "certification.accommodation_delete": "aménagement d'épreuve supprimé (certification)",
     "certification.prerequisite": "attestation d'un prérequis (certification)",
     "certification.evaluators": "désignation des deux évaluateurs d'un candidat (certification)",
     "certification.observation": "entretien observé enregistré (certification)",

@@ -33,7 +33,6 @@ from questionnaire.extensions import db
 #: Member rows offered when the referential declares no composition (the page works without
 #: JavaScript, so it cannot add rows): at least one is filled in.
 UNDECLARED_ROWS = 6
-EARLIEST_DELIBERATION = date(2000, 1, 1)
 NAME_MAX = 200
 
 DATE_REQUIRED = "Indiquez la date à laquelle le jury a délibéré."
@@ -41,7 +40,7 @@ DATE_IN_THE_FUTURE = (
     "La date de la délibération ne peut pas être postérieure à aujourd'hui "
     "({today:%d/%m/%Y}, heure de Paris)."
 )
-DATE_TOO_EARLY = f"Indiquez une date à partir du {EARLIEST_DELIBERATION:%d/%m/%Y}."
+DATE_TOO_EARLY = services.DAY_TOO_EARLY
 SEAT_EMPTY = "Indiquez le nom du membre qui occupe ce siège."
 SELF_RECORDING = (
     "Vous êtes candidat : un autre membre du jury ou un administrateur enregistre la délibération "
@@ -117,7 +116,7 @@ def _date_problems(
         return problem(DATE_REQUIRED)
     if held_on > today:
         return problem(DATE_IN_THE_FUTURE.format(today=today))
-    if held_on < EARLIEST_DELIBERATION:
+    if held_on < services.EARLIEST_DAY:
         return problem(DATE_TOO_EARLY)
     if not pending_blocks(certification, held_on):
         if not pending_blocks(certification):

@@ -27,10 +27,17 @@ from questionnaire.certification.models import (
     Deliberation,
     EvaluatorQuality,
     Grading,
+    ModalityKind,
     ObservationChannel,
+    theme_label,
 )
 from questionnaire.certification.observations import BAD_CHANNEL, DESCRIPTION_MAX, IN_THE_FUTURE
-from questionnaire.certification.services import COMMENT_REQUIRED, PREREQUISITE_IN_THE_FUTURE
+from questionnaire.certification.services import (
+    COMMENT_REQUIRED,
+    DAY_TOO_EARLY,
+    EARLIEST_DAY,
+    PREREQUISITE_IN_THE_FUTURE,
+)
 from questionnaire.forms import FrenchForm, FrenchSubForm
 
 
@@ -53,7 +60,15 @@ class RegisterCandidateForm(FrenchForm):
     submit = SubmitField("Inscrire")
 
 
+#: The modalities that may replace a questionnaire: every one but a questionnaire.
+REPLACEMENTS = [k for k in ModalityKind if not k.is_questionnaire]
+
+
 class AccommodationForm(FrenchForm):
+    """Seed 000: « Les modalités d'évaluation peuvent être adaptées en fonction des situations
+    des personnes handicapées »: a description and, when it comes to that, a questionnaire
+    replaced by a modality the jury evaluates."""
+
     description = TextAreaField(
         "Aménagement des modalités d'évaluation",
         validators=[
@@ -61,7 +76,47 @@ class AccommodationForm(FrenchForm):
             Length(max=2000, message="2 000 caractères au plus."),
         ],
     )
+    replaced_theme = SelectField(
+        "Questionnaire remplacé",
+        validate_choice=True,
+        choices=[],
+        default="",
+        invalid_choice_message="Choisissez un questionnaire de la liste.",
+    )
+    replacement = SelectField(
+        "Modalité qui remplace le questionnaire",
+        validate_choice=True,
+        default="",
+        choices=[SelectChoice("", "— Aucune —")]
+        + [SelectChoice(k.value, k.label) for k in REPLACEMENTS],
+        invalid_choice_message="Choisissez une modalité de la liste.",
+    )
     submit = SubmitField("Enregistrer l'aménagement")
+
+    def set_themes(self, themes: list[str]) -> None:
+        """The certification's questionnaires, after « none » (the list opens on no change)."""
+        self.replaced_theme.choices = [
+            SelectChoice("", "— Aucun : les modalités du référentiel s'appliquent —")
+        ] + [SelectChoice(t, f"Questionnaire thématique : {theme_label(t)}") for t in themes]
+
+    @property
+    def offers_replacement(self) -> bool:
+        return len(self.replaced_theme.choices) > 1
+
+    def validate_replacement(self, field) -> None:
+        if self.replaced_theme.data and not field.data:
+            raise ValidationError("Choisissez la modalité qui remplace le questionnaire.")
+        if field.data and not self.replaced_theme.data:
+            raise ValidationError(
+                "Une modalité de remplacement suppose un questionnaire remplacé : choisissez-le, "
+                "ou revenez à « Aucune »."
+            )
+
+    def values(self) -> dict:
+        return {
+            "replaced_theme": self.replaced_theme.data or None,
+            "replacement": ModalityKind(self.replacement.data) if self.replacement.data else None,
+        }
 
 
 def _account_id(value) -> int | None:
@@ -110,7 +165,6 @@ class DesignationForm(FrenchForm):
             raise ValidationError("Les deux évaluateurs sont deux personnes différentes.")
 
 
-EARLIEST_PREREQUISITE = date(2000, 1, 1)
 NOT_A_DATE = "Indiquez une date valide, au format jj/mm/aaaa (par exemple 04/11/2025)."
 
 
@@ -153,8 +207,8 @@ class PrerequisiteForm(FrenchForm):
             raise ValidationError(
                 f"{PREREQUISITE_IN_THE_FUTURE[:-1]} ({self.today:%d/%m/%Y}, heure de Paris)."
             )
-        if field.data < EARLIEST_PREREQUISITE:
-            raise ValidationError("Indiquez une date à partir du 01/01/2000.")
+        if field.data < EARLIEST_DAY:
+            raise ValidationError(DAY_TOO_EARLY)
 
 
 def prerequisite_form(prerequisite_id: int, today: date, **kwargs) -> PrerequisiteForm:
@@ -456,3 +510,5 @@ class ObservationForm(FrenchForm):
     def validate_observed_on(self, field) -> None:
         if field.data is not None and field.data > self.today:
             raise ValidationError(f"{IN_THE_FUTURE} ({self.today:%d/%m/%Y}, heure de Paris).")
+        if field.data is not None and field.data < EARLIEST_DAY:
+            raise ValidationError(DAY_TOO_EARLY)

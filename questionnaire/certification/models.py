@@ -149,6 +149,12 @@ class Certification(db.Model):
     def competencies(self) -> list[Competency]:
         return [competency for block in self.blocks for competency in block.competencies]
 
+    @property
+    def questionnaire_themes(self) -> list[str]:
+        """The themes of its thematic questionnaires, in the referential's order, once each."""
+        themes = (theme for c in self.competencies for theme in c.questionnaire_themes)
+        return list(dict.fromkeys(themes))
+
 
 class Block(db.Model):
     """A block of competencies, validated only as a whole."""
@@ -470,6 +476,18 @@ class CertificationEnrolment(db.Model):
     def is_capitalised(self, block_id: int) -> bool:
         return any(v.block_id == block_id for v in self.block_validations)
 
+    @property
+    def replacements(self) -> dict[str, Accommodation]:
+        """The questionnaire themes an accommodation replaced for the candidate, by theme."""
+        return {a.replaced_theme: a for a in self.accommodations if a.replaced_theme}
+
+    def jury_evaluates(self, competency: Competency) -> bool:
+        """Whether the jury evaluates ``competency`` for this candidate: by the referential, or
+        because an accommodation replaced one of its questionnaires."""
+        return competency.is_jury_evaluated or any(
+            theme in self.replacements for theme in competency.questionnaire_themes
+        )
+
 
 class ObservedInterview(_EnrolmentRecord, db.Model):
     """An interview or a workstation exercise the evaluators observed for one block (seed 003,
@@ -493,11 +511,26 @@ class ObservedInterview(_EnrolmentRecord, db.Model):
 
 
 class Accommodation(_EnrolmentRecord, db.Model):
-    """An adaptation of the certification's evaluation for a disabled candidate."""
+    """An adaptation of the certification's evaluation for a disabled candidate.
+
+    Seed 000: « Les modalités d'évaluation peuvent être adaptées en fonction des situations des
+    personnes handicapées ». Besides its description, an accommodation may replace one of the
+    certification's questionnaires by another modality, which the jury then evaluates.
+    """
 
     __tablename__ = "certification_accommodation"
+    __table_args__ = (
+        CheckConstraint(
+            "(replaced_theme IS NULL) = (replacement IS NULL)", name="replacement_pair"
+        ),
+        CheckConstraint("replacement IS NULL OR replacement <> 'questionnaire'", name="not_quiz"),
+    )
 
     description: Mapped[str] = mapped_column(Text)
+    #: The questionnaire theme (slug) this accommodation replaces for the candidate, if any.
+    replaced_theme: Mapped[str | None] = mapped_column(String(40))
+    #: The modality the jury evaluates instead of that questionnaire.
+    replacement: Mapped[ModalityKind | None] = mapped_column(value_enum(ModalityKind, length=30))
 
     enrolment: Mapped[CertificationEnrolment] = relationship(back_populates="accommodations")
 

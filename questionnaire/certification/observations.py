@@ -213,6 +213,8 @@ def record_observation(
         raise services.CertificationError(
             f"{IN_THE_FUTURE} ({paris_day(now):%d/%m/%Y}, heure de Paris)."
         )
+    if observed_on < services.EARLIEST_DAY:
+        raise services.CertificationError(services.DAY_TOO_EARLY)
     recorded = _recorded(enrolment, block)
     if len(recorded) >= rule.max:
         raise services.CertificationError(

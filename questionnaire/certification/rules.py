@@ -20,6 +20,10 @@ No Flask, no database: the services turn rows into these dataclasses, the rules 
   threshold.
 - A referential the platform knows to be incomplete (seed 004 is an extract) never yields a title,
   nor a block it marks incomplete.
+- Seed 000: « Les modalités d'évaluation peuvent être adaptées en fonction des situations des
+  personnes handicapées ». An accommodation that replaces a questionnaire by another modality
+  (``adapted``) takes the theme out of the candidate's competencies, which the jury then
+  evaluates through the replacing modality.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ class CompetencySpec:
     jury_evaluated: bool = True
     weighted_modality: str | None = None
     weight: int | None = None
+    #: Themes an accommodation replaced, for this candidate, by a modality the jury evaluates.
+    replaced_themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,8 @@ class CompetencyResult:
     missing_themes: tuple[str, ...]
     #: Missing themes whose sittings all failed, with the date of the last one.
     failed_themes: tuple[tuple[str, datetime], ...] = ()
+    #: Themes replaced for this candidate by another modality (an accommodation).
+    replaced_themes: tuple[str, ...] = ()
 
     def failed_at(self, theme: str) -> datetime | None:
         """When the candidate last failed ``theme`` (never passed), or None."""
@@ -270,7 +278,9 @@ def competency_status(
     if status is Status.VALIDATED and decision is not None and decision.decided_at:
         dates.append(decision.decided_at)
     validated_at = max(dates) if status is Status.VALIDATED and dates else None
-    return CompetencyResult(spec.code, status, validated_at, decision, passed, missing, failed)
+    return CompetencyResult(
+        spec.code, status, validated_at, decision, passed, missing, failed, spec.replaced_themes
+    )
 
 
 def weighted_score(
@@ -397,6 +407,37 @@ def title_status(
         dates += [met[p] for p in referential.prerequisites]
         return TitleResult(Status.VALIDATED, max(dates), blocks, missing)
     return TitleResult(_aggregate([b.status for b in blocks]), None, blocks, missing)
+
+
+def adapted(referential: ReferentialSpec, replaced: Iterable[str]) -> ReferentialSpec:
+    """The referential as it applies to a candidate whose questionnaire themes ``replaced`` were
+    replaced by other modalities (seed 000's adaptation for disabled candidates).
+
+    Each competency evaluated by such a theme no longer waits for it: the jury evaluates the
+    competency instead, through the replacing modality, as for any other modality.
+    """
+    replaced = frozenset(replaced)
+    if not replaced:
+        return referential
+
+    def adapt(competency: CompetencySpec) -> CompetencySpec:
+        taken = tuple(theme for theme in competency.themes if theme in replaced)
+        if not taken:
+            return competency
+        return replace(
+            competency,
+            themes=tuple(theme for theme in competency.themes if theme not in replaced),
+            jury_evaluated=True,
+            replaced_themes=taken,
+        )
+
+    return replace(
+        referential,
+        blocks=tuple(
+            replace(block, competencies=tuple(adapt(c) for c in block.competencies))
+            for block in referential.blocks
+        ),
+    )
 
 
 def _undisputed(status: Status) -> Status:

@@ -24,8 +24,10 @@ from questionnaire.certification.models import (
     EvaluatorQuality,
     Grading,
     JuryEvaluation,
+    ModalityKind,
     Prerequisite,
     PrerequisiteRecord,
+    theme_label,
 )
 from questionnaire.clock import PARIS, paris_day
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
@@ -133,28 +135,121 @@ def ensure_enrolment(
     )
 
 
+#: Nobody adapts the evaluation of their own candidacy (a jury member enrolled as a candidate).
+OWN_ACCOMMODATION = "Un membre du jury n'aménage pas l'évaluation de sa propre candidature."
+
+
 def add_accommodation(
-    enrolment: CertificationEnrolment, description: str, recorded_by: User, now: datetime
+    enrolment: CertificationEnrolment,
+    description: str,
+    recorded_by: User,
+    now: datetime,
+    *,
+    replaced_theme: str | None = None,
+    replacement: ModalityKind | None = None,
 ) -> Accommodation:
-    """Record an adaptation of the evaluation for a disabled candidate (shown to the jury)."""
+    """Record an adaptation of the evaluation for a disabled candidate (shown to the jury).
+
+    Seed 000: « Les modalités d'évaluation peuvent être adaptées … ». With ``replaced_theme`` and
+    ``replacement``, the candidate's questionnaire on that theme is replaced by another modality:
+    its competencies no longer wait for the questionnaire, the jury evaluates them instead.
+    """
+    if recorded_by.id == enrolment.user_id:
+        raise CertificationError(OWN_ACCOMMODATION)
     description = description.strip()
     if not description:
         raise CertificationError("Décrivez l'aménagement.")
+    if (replaced_theme is None) != (replacement is None):
+        raise CertificationError(
+            "Pour remplacer un questionnaire, indiquez le questionnaire et la modalité qui le "
+            "remplace."
+        )
+    if replaced_theme is not None:
+        _check_replacement(enrolment, replaced_theme, replacement)
     accommodation = Accommodation(
-        enrolment=enrolment, description=description, recorded_by=recorded_by, recorded_at=now
+        enrolment=enrolment,
+        description=description,
+        replaced_theme=replaced_theme,
+        replacement=replacement,
+        recorded_by=recorded_by,
+        recorded_at=now,
     )
     db.session.add(accommodation)
     db.session.flush()
     # the description (possibly health data) stays in its table, which erasure clears: the
-    # append-only log keeps only its id
-    _audit(
-        "certification.accommodation",
-        enrolment,
-        recorded_by,
-        now,
-        accommodation_id=accommodation.id,
-    )
+    # append-only log keeps only its id and the modality replaced
+    details = {"accommodation_id": accommodation.id}
+    if replacement is not None:
+        details |= {"replaced_theme": replaced_theme, "replacement": replacement.value}
+    _audit("certification.accommodation", enrolment, recorded_by, now, **details)
     return accommodation
+
+
+def delete_accommodation(accommodation: Accommodation, actor: User, now: datetime) -> None:
+    """Remove an accommodation recorded in error, audited.
+
+    A replaced questionnaire comes back only while nothing rests on its replacement: no block it
+    concerns is capitalised, and the jury has not evaluated, through the replacement, a
+    competency that the referential evaluates by questionnaire alone.
+    """
+    enrolment = accommodation.enrolment
+    if actor.id == enrolment.user_id:
+        raise CertificationError(OWN_ACCOMMODATION)
+    theme = accommodation.replaced_theme
+    if theme is not None:
+        evaluated = {e.competency_id for e in _evaluations([enrolment.id]).get(enrolment.id, [])}
+        for competency in enrolment.certification.competencies:
+            if theme not in competency.questionnaire_themes:
+                continue
+            if enrolment.is_capitalised(competency.block_id):
+                raise CertificationError(
+                    f"Le bloc {competency.block.code} est capitalisé : le remplacement du "
+                    "questionnaire ne se retire plus."
+                )
+            if not competency.is_jury_evaluated and competency.id in evaluated:
+                raise CertificationError(
+                    f"Le jury a évalué {competency.code} par la modalité de remplacement : "
+                    "cet aménagement ne se retire plus."
+                )
+    details = {"accommodation_id": accommodation.id}
+    if theme is not None:
+        details["replaced_theme"] = theme
+    enrolment.accommodations.remove(accommodation)
+    db.session.delete(accommodation)
+    db.session.flush()
+    _audit("certification.accommodation_delete", enrolment, actor, now, **details)
+
+
+def _check_replacement(
+    enrolment: CertificationEnrolment, theme: str, replacement: ModalityKind | None
+) -> None:
+    """Refuse a replacement the candidate's record cannot take (the message says why)."""
+    certification = enrolment.certification
+    if theme not in certification.questionnaire_themes:
+        raise CertificationError("Cette certification n'a pas de questionnaire sur ce thème.")
+    if replacement is None or replacement.is_questionnaire:
+        raise CertificationError("Choisissez une modalité autre qu'un questionnaire.")
+    label = theme_label(theme)
+    if theme in enrolment.replacements:
+        raise CertificationError(f"Le questionnaire « {label} » est déjà remplacé.")
+    if theme in questionnaire_passes([enrolment.user_id]).get(enrolment.user_id, {}):
+        raise CertificationError(
+            f"Le questionnaire « {label} » est déjà réussi : la compétence l'a acquis, il n'y a "
+            "rien à remplacer."
+        )
+    for competency in certification.competencies:
+        if theme in competency.questionnaire_themes and enrolment.is_capitalised(
+            competency.block_id
+        ):
+            raise CertificationError(
+                f"Le bloc {competency.block.code} est capitalisé : ses modalités ne changent plus."
+            )
+
+
+#: The earliest day a date of the certification record may be (a prerequisite met, an
+#: interview observed, a deliberation held): an earlier one is a typing error (1900, 0202).
+EARLIEST_DAY = date(2000, 1, 1)
+DAY_TOO_EARLY = f"Indiquez une date à partir du {EARLIEST_DAY:%d/%m/%Y}."
 
 
 PREREQUISITE_IN_THE_FUTURE = (
@@ -185,6 +280,8 @@ def record_prerequisite(
         raise CertificationError("Ce prérequis est déjà attesté.")
     if met_on > paris_day(now):
         raise CertificationError(PREREQUISITE_IN_THE_FUTURE)
+    if met_on < EARLIEST_DAY:
+        raise CertificationError(DAY_TOO_EARLY)
     attestation = PrerequisiteRecord(
         prerequisite=prerequisite, recorded_by=recorded_by, recorded_at=now, met_on=met_on
     )
@@ -331,7 +428,7 @@ def record_evaluation(
     certification = enrolment.certification
     if competency.block.certification_id != certification.id:
         raise CertificationError("Cette compétence n'appartient pas à la certification.")
-    if not competency.is_jury_evaluated:
+    if not enrolment.jury_evaluates(competency):
         raise CertificationError("Cette compétence n'est évaluée que par questionnaire.")
     barrier = evaluation_barrier(enrolment, evaluator)
     if barrier is not None:
@@ -488,7 +585,7 @@ def results_for(
     certification: Certification, enrolments: list[CertificationEnrolment]
 ) -> list[tuple[CertificationEnrolment, rules.TitleResult]]:
     """Each candidate's title, block and competency status, computed by the rules."""
-    spec = referential_spec(certification)
+    referential = referential_spec(certification)
     evaluations = _evaluations([e.id for e in enrolments])
     sittings = questionnaire_sittings([e.user_id for e in enrolments])
     results = []
@@ -499,7 +596,7 @@ def results_for(
             (
                 enrolment,
                 rules.title_status(
-                    spec,
+                    rules.adapted(referential, enrolment.replacements),
                     [
                         _plain(e)
                         for e in evaluations.get(enrolment.id, [])

@@ -22,6 +22,7 @@ from questionnaire.certification.forms import (
     prerequisite_form,
 )
 from questionnaire.certification.models import (
+    Accommodation,
     Certification,
     CertificationEnrolment,
     Competency,
@@ -114,6 +115,7 @@ def _render_transcript(
     status: int = 200,
     failed_prerequisite: tuple[int, object] | None = None,
     designation_form: DesignationForm | None = None,
+    delete_errors: list[str] | None = None,
 ):
     """The transcript; a refused form (accommodation, prerequisite) comes back with its errors."""
     is_staff = current_user.has_any_role((Role.JURY, Role.ADMIN))
@@ -138,8 +140,14 @@ def _render_transcript(
             competencies={c.code: c for c in enrolment.certification.competencies},
             is_staff=is_staff,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
-            accommodation_form=form or (AccommodationForm(formdata=None) if is_staff else None),
+            accommodation_form=form
+            or (_accommodation_form(enrolment, formdata=None) if is_staff else None),
             button_form=EmptyForm(formdata=None),
+            # nobody removes the accommodations of their own candidacy
+            accommodation_delete_form=EmptyForm(formdata=None)
+            if is_staff and current_user.id != enrolment.user_id
+            else None,
+            delete_errors=delete_errors,
             prerequisite_forms=prerequisite_forms,
             failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
             today=today(),
@@ -307,14 +315,17 @@ def evaluate(enrolment_id: int):
 @roles_required(Role.JURY, Role.ADMIN)
 def add_accommodation(enrolment_id: int):
     enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
-    form = AccommodationForm()
+    form = _accommodation_form(enrolment)
     if form.validate_on_submit():
         try:
             services.add_accommodation(
-                enrolment, form.description.data, current_user, current_time()
+                enrolment, form.description.data, current_user, current_time(), **form.values()
             )
         except services.CertificationError as exc:
-            form.description.errors.append(str(exc))
+            db.session.rollback()
+            # a refused replacement is said beside the questionnaire chosen
+            field = form.replaced_theme if form.replaced_theme.data else form.description
+            field.errors.append(str(exc))
         else:
             db.session.commit()
             flash(_("Aménagement enregistré."), "success")
@@ -322,6 +333,33 @@ def add_accommodation(enrolment_id: int):
                 url_for("certification.transcript", enrolment_id=enrolment.id) + "#amenagements"
             )
     return _render_transcript(enrolment, form, 400)
+
+
+@bp.post(
+    "/certifications/inscriptions/<int:enrolment_id>/amenagements/<int:accommodation_id>/suppression"
+)
+@roles_required(Role.JURY, Role.ADMIN)
+def delete_accommodation(enrolment_id: int, accommodation_id: int):
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    accommodation = db.get_or_404(Accommodation, accommodation_id)
+    if accommodation.enrolment_id != enrolment.id:
+        abort(404)
+    try:
+        services.delete_accommodation(accommodation, current_user, current_time())
+    except services.CertificationError as exc:
+        db.session.rollback()
+        return _render_transcript(enrolment, status=422, delete_errors=[str(exc)])
+    db.session.commit()
+    flash(_("Aménagement supprimé."), "success")
+    return redirect(
+        url_for("certification.transcript", enrolment_id=enrolment.id) + "#amenagements"
+    )
+
+
+def _accommodation_form(enrolment: CertificationEnrolment, **kwargs) -> AccommodationForm:
+    form = AccommodationForm(**kwargs)
+    form.set_themes(enrolment.certification.questionnaire_themes)
+    return form
 
 
 def _designation_form(enrolment: CertificationEnrolment, **kwargs) -> DesignationForm:

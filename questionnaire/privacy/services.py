@@ -151,7 +151,12 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
         "certification": enrolment.certification.title,
         "registered_at": _iso(enrolment.created_at),
         "accommodations": [
-            {"description": a.description, "recorded_at": _iso(a.recorded_at)}
+            {
+                "description": a.description,
+                "replaced_questionnaire": a.replaced_theme,
+                "replaced_by": a.replacement.value if a.replacement else None,
+                "recorded_at": _iso(a.recorded_at),
+            }
             for a in enrolment.accommodations
         ],
         "prerequisites": [

@@ -5,7 +5,7 @@ donnée (une semaine maximum) »; l. 49 (block 3) « 3 à 5 mises en situation s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -132,6 +132,12 @@ def test_recording_refuses_a_sixth_a_future_day_a_long_span_and_a_bad_channel(cq
         record(enrolment, expert, clock, days_ago=-1)
     with pytest.raises(services.CertificationError, match="canal"):
         record(enrolment, expert, clock, channel="pigeon")
+    # a typing error (1900 for 2026) is refused before any span is computed from it
+    days = (paris_day(clock()) - date(1999, 12, 31)).days
+    with pytest.raises(
+        services.CertificationError, match=r"^Indiquez une date à partir du 01/01/2000\.$"
+    ):
+        record(enrolment, expert, clock, days_ago=days)
     record(enrolment, expert, clock, days_ago=6)
     with pytest.raises(services.CertificationError, match="7 jours au plus") as refused:
         record(enrolment, expert, clock, days_ago=13)
@@ -522,3 +528,22 @@ def test_a_capitalised_blocks_page_offers_neither_form_nor_deletion(client, cqp,
     assert "Le bloc est capitalisé" in html and "bloc capitalisé" in html
     assert "Supprimer l&#39;entretien" not in html and "Supprimer l'entretien" not in html
     assert 'name="observed_on"' not in html and "du bloc attend" not in html
+
+
+def test_a_day_before_2000_is_refused_by_the_form(client, cqp, clock, db):
+    enrolment, expert, _second = cqp
+    db.session.commit()
+    logged_in(client, expert.email)
+    response = client.post(
+        page_of(enrolment),
+        data={
+            "csrf_token": form_token(client, page_of(enrolment)),
+            "observed_on": "04/11/1900",
+            "channel": "telephone",
+        },
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Indiquez une date à partir du 01/01/2000." in html
+    assert "la période couvrirait" not in html
+    assert enrolment.observations == []

@@ -347,6 +347,8 @@ def test_seed_002_title_needs_the_amf_prerequisite(
     amf = certification.prerequisites[0]
     with pytest.raises(services.CertificationError, match="postérieure à aujourd'hui"):
         services.record_prerequisite(enrolment, amf, date(2026, 3, 5), jury, clock())
+    with pytest.raises(services.CertificationError, match="à partir du 01/01/2000"):
+        services.record_prerequisite(enrolment, amf, date(1999, 12, 31), jury, clock())
     # met the day before it is attested: the title is dated by that day, in Paris
     record = services.record_prerequisite(enrolment, amf, date(2026, 3, 3), jury, clock())
     db.session.commit()

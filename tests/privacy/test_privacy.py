@@ -195,6 +195,7 @@ def test_the_purge_command(app, make_user, db, clock):
 def _certification_with_records(db, clock, make_user, candidate):
     """Seed 000's certification, with an accommodation and a jury evaluation of ``candidate``."""
     from questionnaire.certification.loader import DATA_PATH, load_referentials
+    from questionnaire.certification.models import ModalityKind
     from questionnaire.certification.services import (
         add_accommodation,
         ensure_enrolment,
@@ -204,7 +205,14 @@ def _certification_with_records(db, clock, make_user, candidate):
     load_referentials(DATA_PATH, clock())
     jury = make_user(Role.JURY, Role.ADMIN, email="jury-cert@example.org")
     enrolment = ensure_enrolment("charge-clientele-particuliers", candidate, jury, clock())
-    add_accommodation(enrolment, "Tiers temps : trouble visuel (certificat médical)", jury, clock())
+    add_accommodation(
+        enrolment,
+        "Tiers temps : trouble visuel (certificat médical)",
+        jury,
+        clock(),
+        replaced_theme="rgpd",
+        replacement=ModalityKind.EPREUVE_ORALE,
+    )
     competency = next(c for c in enrolment.certification.competencies if c.is_jury_evaluated)
     record_evaluation(
         enrolment, competency, jury, clock(), acquired=True, grid_score=4, comment="Très clair"
@@ -225,14 +233,19 @@ def test_the_export_holds_the_certification_records_and_preferences(client, make
     document = client.get("/mes-donnees/export.json").get_json()
     (certification,) = document["certifications"]
     assert certification["certification"] == enrolment.certification.title
-    assert certification["accommodations"][0]["description"].startswith("Tiers temps")
+    (accommodation,) = certification["accommodations"]
+    assert accommodation["description"].startswith("Tiers temps")
+    assert (accommodation["replaced_questionnaire"], accommodation["replaced_by"]) == (
+        "rgpd",
+        "epreuve_orale",
+    )
     (evaluation,) = certification["jury_evaluations"]
     assert (evaluation["competency"], evaluation["comment"]) == (competency.code, "Très clair")
     assert document["display_preferences"]["large_text"] is True
 
 
 def test_erasure_removes_the_certification_accommodation_descriptions(make_user, db, clock):
-    from questionnaire.certification.models import Accommodation
+    from questionnaire.certification.models import Accommodation, ModalityKind
 
     candidate = make_user(Role.CANDIDATE)
     _certification_with_records(db, clock, make_user, candidate)
@@ -242,6 +255,11 @@ def test_erasure_removes_the_certification_accommodation_descriptions(make_user,
     (accommodation,) = db.session.execute(select(Accommodation)).scalars()
     assert "médical" not in accommodation.description
     assert "visuel" not in accommodation.description
+    # the replaced questionnaire is no health data, and the candidate's results rest on it
+    assert (accommodation.replaced_theme, accommodation.replacement) == (
+        "rgpd",
+        ModalityKind.EPREUVE_ORALE,
+    )
 
 
 def test_the_export_holds_the_analysis_group_of_each_enrolment(client, make_session, db):
