@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, make_response, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from questionnaire.access import is_api_request
-from questionnaire.extensions import db
+from questionnaire.extensions import db, login_manager
 from questionnaire.i18n import _
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ def init_app(app: Flask) -> None:
     def handle_csrf(error: CSRFError):
         message = _("Jeton de sécurité (CSRF) absent ou invalide : rechargez la page.")
         if is_api_request():
+            # without a session the call is refused for that first (401, as the document
+            # says): the CSRF check runs before the view's own login check
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
             return json_error(400, "csrf_failed", message)
         return render_template("errors/error.html", status=400, message=message), 400
 
@@ -84,7 +89,11 @@ def init_app(app: Flask) -> None:
             )
         ):
             message = error.description
-        return _render(status, message)
+        response = make_response(_render(status, message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110 § 15.5.6: a 405 names the methods the address serves
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(IntegrityError)
     def handle_integrity(error: IntegrityError):

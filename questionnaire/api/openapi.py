@@ -40,10 +40,17 @@ SCHEMAS: dict = {
             }
         },
     },
+    # No NUL character anywhere in a request (``security.body_limits``: 400), and no member a
+    # body does not declare (``api.helpers.json_body``: 422).
+    "Text": {"type": "string", "pattern": "^[^\\u0000]*$"},
     "Credentials": {
         "type": "object",
         "required": ["email", "password"],
-        "properties": {"email": {"type": "string"}, "password": {"type": "string"}},
+        "additionalProperties": False,
+        "properties": {
+            "email": {"$ref": "#/components/schemas/Text", "minLength": 1},
+            "password": {"$ref": "#/components/schemas/Text", "minLength": 1},
+        },
     },
     "User": {
         "type": "object",
@@ -162,8 +169,9 @@ SCHEMAS: dict = {
     "SaveRequest": {
         "type": "object",
         "required": ["selected", "seq"],
+        "additionalProperties": False,
         "properties": {
-            "selected": {"type": "array", "items": {"type": "string"}},
+            "selected": {"type": "array", "items": {"$ref": "#/components/schemas/Text"}},
             "seq": {"type": "integer", "minimum": 0, "maximum": 9007199254740991},
         },
     },
@@ -179,6 +187,7 @@ SCHEMAS: dict = {
     "FlagRequest": {
         "type": "object",
         "required": ["flagged"],
+        "additionalProperties": False,
         "properties": {"flagged": {"type": "boolean"}},
     },
     "SubmitResult": {
@@ -197,7 +206,12 @@ SCHEMAS: dict = {
 }
 
 ATTEMPT_ID = {"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}
+ITEM_ID = {
+    "name": "item_id",
+    "in": "path",
+    "required": True,
+    "schema": {"$ref": "#/components/schemas/Text"},
+}
 
 
 def _login_refused() -> dict:
@@ -227,8 +241,28 @@ def _login_refused() -> dict:
     return response
 
 
+def _changes_state(*, body_limit: str | None = None) -> dict:
+    """The refusals every state-changing call may answer: CSRF, role, and for a JSON body its
+    media type and size (``body_limit``, as ``security.body_limits`` sets it)."""
+    responses = {
+        "400": _error_response(
+            "Jeton X-CSRFToken absent ou invalide (csrf_failed)"
+            + (", ou corps qui n'est pas un objet JSON (invalid_json)" if body_limit else "")
+        ),
+        "403": _error_response("Rôle candidat requis"),
+    }
+    if body_limit:
+        responses["413"] = _error_response(f"Corps trop volumineux ({body_limit} au plus)")
+        responses["415"] = _error_response("Corps non JSON")
+    return responses
+
+
 def openapi_document() -> dict:
-    """The API description (OpenAPI 3.1)."""
+    """The API description (OpenAPI 3.1).
+
+    A call that needs a session answers 401 without one, before any CSRF check; a method the
+    path does not serve answers 405 with the ``Allow`` header.
+    """
     unauth = _error_response("Non connecté")
     return {
         "openapi": "3.1.0",
@@ -265,9 +299,10 @@ def openapi_document() -> dict:
                         "200": _json(
                             "#/components/schemas/Login", "Connecté ; cookie de session posé"
                         ),
+                        "400": _error_response("Corps qui n'est pas un objet JSON"),
                         "401": _error_response("Identifiants incorrects"),
                         "415": _error_response("Corps non JSON"),
-                        "422": _error_response("Champs manquants"),
+                        "422": _error_response("Champs manquants, vides ou inconnus"),
                         "413": _error_response("Corps trop volumineux (4 Kio au plus)"),
                         "429": _login_refused(),
                     },
@@ -287,7 +322,11 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Se déconnecter",
                     "security": CSRF,
-                    "responses": {"200": {"description": "Déconnecté"}, "401": unauth},
+                    "responses": {
+                        "200": {"description": "Déconnecté"},
+                        "400": _error_response("Jeton X-CSRFToken absent ou invalide"),
+                        "401": unauth,
+                    },
                 }
             },
             "/sessions": {
@@ -329,6 +368,7 @@ def openapi_document() -> dict:
                         "401": unauth,
                         "404": _error_response("Non inscrit ou session inconnue"),
                         "409": _error_response("Session non ouverte"),
+                        **_changes_state(),
                     },
                 }
             },
@@ -340,6 +380,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _json("#/components/schemas/Attempt", "Copie"),
                         "401": unauth,
+                        "403": _error_response("Rôle candidat requis"),
                         "404": _error_response("Copie introuvable"),
                     },
                 }
@@ -368,6 +409,7 @@ def openapi_document() -> dict:
                         "422": _error_response(
                             "Clé inconnue ou plusieurs clés sur une question à réponse unique"
                         ),
+                        **_changes_state(body_limit="16 Kio"),
                     },
                 }
             },
@@ -390,6 +432,7 @@ def openapi_document() -> dict:
                         "404": _error_response("Introuvable"),
                         "409": _error_response("Copie close"),
                         "422": _error_response("Valeur invalide"),
+                        **_changes_state(body_limit="1 Kio"),
                     },
                 }
             },
@@ -402,6 +445,7 @@ def openapi_document() -> dict:
                         "200": _json("#/components/schemas/SubmitResult", "Résultat"),
                         "401": unauth,
                         "404": _error_response("Copie introuvable"),
+                        **_changes_state(),
                     },
                 }
             },

@@ -127,12 +127,14 @@ def save(attempt_id: int, item_id: str):
     # The hot path of an exam morning: the body is checked before any query, then
     # ``autosave`` checks ownership and writes in two statements.
     now = current_time()
-    data = json_body()
+    data = json_body("selected", "seq")
     selected, seq = data.get("selected"), data.get("seq")
     if not isinstance(selected, list) or not all(isinstance(key, str) for key in selected):
         raise ApiError(
             422, "invalid_selection", "« selected » doit être une liste de clés (texte)."
         )
+    if isinstance(seq, float) and seq.is_integer():
+        seq = int(seq)  # JSON has one number type: 7.0 is the integer 7 (JSON Schema agrees)
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise ApiError(422, "invalid_seq", "« seq » doit être un entier positif ou nul.")
     try:
@@ -149,7 +151,7 @@ def save(attempt_id: int, item_id: str):
 def flag(attempt_id: int, item_id: str):
     now = current_time()
     attempt = _load_own(attempt_id)
-    flagged = json_body().get("flagged")
+    flagged = json_body("flagged").get("flagged")
     if not isinstance(flagged, bool):
         raise ApiError(422, "invalid_flag", "« flagged » doit valoir true ou false.")
     try:

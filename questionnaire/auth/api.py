@@ -33,7 +33,7 @@ def user_json(user: User) -> dict:
 @login_limited
 def login():
     # Exempt from CSRF (there is no session yet) but JSON-only, which a cross-site form cannot send.
-    data = json_body()
+    data = json_body("email", "password")
     email, password = data.get("email"), data.get("password")
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         raise ApiError(

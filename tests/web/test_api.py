@@ -47,6 +47,7 @@ def test_login_returns_token_and_user(client, make_user):
         ({"email": "cand@example.org", "password": "wrong-password"}, 401, "invalid_credentials"),
         ({"email": "nobody@example.org", "password": PASSWORD}, 401, "invalid_credentials"),
         ({"email": "cand@example.org"}, 422, "invalid_credentials_format"),
+        ({"email": "", "password": PASSWORD}, 422, "invalid_credentials_format"),
     ],
 )
 def test_bad_logins_answer_json_errors(client, make_user, payload, status, code):
@@ -70,8 +71,55 @@ def test_unauthenticated_calls_get_401_json_not_a_redirect(client):
         ("PUT", "/api/v1/attempts/1/responses/X"),
     ]:
         response = client.open(url, method=method, json={})
-        assert response.status_code in (401, 400), (url, response.status_code)
-        assert response.is_json and "error" in response.get_json()
+        # without a session, the refusal says so, before any CSRF check (the document's 401)
+        assert response.status_code == 401, (url, response.status_code)
+        assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_logged_in_call_without_its_csrf_token_is_refused_400(client, api, make_session):
+    session, candidate = make_session()
+    login(client, candidate.email)
+    response = api.call("POST", f"/api/v1/sessions/{session.id}/attempt", token=False)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "csrf_failed"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"),
+    [
+        ("DELETE", "/api/v1/sessions", {"GET", "HEAD", "OPTIONS"}),
+        ("TRACE", "/api/v1/auth/login", {"POST", "OPTIONS"}),
+        ("PUT", "/connexion", {"GET", "HEAD", "OPTIONS", "POST"}),
+    ],
+)
+def test_a_method_not_served_answers_405_with_the_allowed_ones(client, method, url, allowed):
+    response = client.open(url, method=method)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == allowed
+
+
+def test_a_body_member_the_document_does_not_declare_is_refused(client, api, make_session):
+    session, candidate = make_session()
+    typo = client.post(
+        "/api/v1/auth/login",
+        json={"email": candidate.email, "password": PASSWORD, "remember": True},
+    )
+    assert typo.status_code == 422
+    error = typo.get_json()["error"]
+    assert error["code"] == "unknown_fields" and "« remember »" in error["message"]
+    api.token = login(client, candidate.email)
+    body = api.call("POST", f"/api/v1/sessions/{session.id}/attempt").get_json()
+    item = body["items"][0]["item_id"]
+    url = f"/api/v1/attempts/{body['attempt_id']}"
+    extra = api.call("PUT", f"{url}/responses/{item}", {"selected": [], "seq": 1, "sequence": 2})
+    assert extra.status_code == 422 and "« sequence »" in extra.get_json()["error"]["message"]
+    flag = api.call("PUT", f"{url}/flags/{item}", {"flagged": True, "note": "x"})
+    assert flag.status_code == 422
+    # JSON has one number type: 3.0 is the integer 3, as the document's schema says
+    saved = api.call("PUT", f"{url}/responses/{item}", {"selected": [], "seq": 3.0})
+    assert saved.status_code == 200 and saved.get_json()["seq"] == 3
+    half = api.call("PUT", f"{url}/responses/{item}", {"selected": [], "seq": 3.5})
+    assert half.status_code == 422
 
 
 def test_full_candidate_path(client, api, make_session, clock, app):
