@@ -12,7 +12,7 @@ from questionnaire.auth.models import Role
 from questionnaire.certification import bp, observations, services
 from questionnaire.certification.forms import ObservationForm
 from questionnaire.certification.models import CertificationEnrolment, ObservedInterview
-from questionnaire.certification.views import applied
+from questionnaire.certification.views import applied, record_of
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
@@ -102,10 +102,7 @@ def record_observation(enrolment_id: int, code: str):
 )
 @roles_required(Role.JURY, Role.ADMIN)
 def delete_observation(enrolment_id: int, observation_id: int):
-    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
-    observation = db.get_or_404(ObservedInterview, observation_id)
-    if observation.enrolment_id != enrolment.id:
-        abort(404)
+    enrolment, observation = record_of(enrolment_id, ObservedInterview, observation_id)
     code = observation.block.code
     try:
         observations.delete_observation(enrolment, observation, current_user, current_time())

@@ -340,10 +340,7 @@ def add_accommodation(enrolment_id: int):
 )
 @roles_required(Role.JURY, Role.ADMIN)
 def delete_accommodation(enrolment_id: int, accommodation_id: int):
-    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
-    accommodation = db.get_or_404(Accommodation, accommodation_id)
-    if accommodation.enrolment_id != enrolment.id:
-        abort(404)
+    enrolment, accommodation = record_of(enrolment_id, Accommodation, accommodation_id)
     try:
         services.delete_accommodation(accommodation, current_user, current_time())
     except services.CertificationError as exc:
@@ -354,6 +351,18 @@ def delete_accommodation(enrolment_id: int, accommodation_id: int):
     return redirect(
         url_for("certification.transcript", enrolment_id=enrolment.id) + "#amenagements"
     )
+
+
+def record_of(
+    enrolment_id: int, model: type[T], record_id: int
+) -> tuple[CertificationEnrolment, T]:
+    """The enrolment and one of its records (an accommodation, an observation): 404 when either
+    is unknown or the record belongs to another enrolment."""
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    record = db.get_or_404(model, record_id)
+    if record.enrolment_id != enrolment.id:
+        abort(404)
+    return enrolment, record
 
 
 def _accommodation_form(enrolment: CertificationEnrolment, **kwargs) -> AccommodationForm:

@@ -266,7 +266,7 @@ def test_the_grid_refuses_until_three_interviews_on_two_channels(cqp, clock, db)
     assert (summary.count, summary.simulated, len(summary.channels)) == (3, 1, 2)
 
 
-def test_a_capitalised_block_keeps_its_observations(cqp, clock, db):
+def test_a_capitalised_block_keeps_its_observations(client, cqp, clock, db):
     enrolment, expert, second = cqp
     for n, channel in enumerate(("telephone", "tchat", "mail")):
         record(enrolment, expert, clock, days_ago=n, channel=channel)
@@ -284,6 +284,15 @@ def test_a_capitalised_block_keeps_its_observations(cqp, clock, db):
         observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
     with pytest.raises(services.CertificationError, match=r"bloc B1, évalué .* capitalisé"):
         record(enrolment, expert, clock, channel="face_a_face")  # nor does one get added
+    # through the screen: the page comes back with the reason, announced first
+    logged_in(client, expert.email)
+    refused = client.post(
+        deletion_of(enrolment.observations[0]),
+        data={"csrf_token": form_token(client, page_of(enrolment))},
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'role="alert"' in html
+    assert "La suppression est refusée" in html and "capitalisé" in html
     # another block's observations still change
     workstation = record(enrolment, expert, clock, code="B3")
     observations.delete_observation(enrolment, workstation, expert, clock())
