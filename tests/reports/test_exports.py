@@ -250,6 +250,21 @@ def test_index_page_title_is_plain_text(jury_client, sat):
     assert html.count("<h1") == 1 and html.count('id="period-title"') == 1
 
 
+def test_index_names_the_theme_once(jury_client, sat, db):
+    session = sat[0]
+    theme = session.questionnaire.theme.title
+    link = f'href="/rapports/sessions/{session.id}">{session.title}</a>'
+    html = jury_client.get("/rapports/").get_data(as_text=True)
+    line = html[html.index(link) : html.index("</li>", html.index(link))]
+    assert f"— {theme}, ouverte le " in line  # a title without the theme gets it
+    session.title = f"Session de démonstration — {theme}"
+    db.session.commit()
+    html = jury_client.get("/rapports/").get_data(as_text=True)
+    link = f'href="/rapports/sessions/{session.id}">{session.title}</a>'
+    line = html[html.index(link) : html.index("</li>", html.index(link))]
+    assert line.count(theme) == 1 and "ouverte le " in line
+
+
 def test_small_sample_warning_in_every_format(jury_client, sat):
     """Ten copies (< 30): the figures stay, with a caution before them in each format."""
     session = sat[0]
