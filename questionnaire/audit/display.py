@@ -219,6 +219,7 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "locked_until": ("Bloqué jusqu'au", _moment),
     "account_wide": ("Bloqué depuis toutes les adresses", french_value),
     "addresses": ("Bloqué depuis les adresses", french_value),
+    "device": ("Appareil reconnu (navigateur déjà connecté au compte)", french_value),
     "blocked_unrecorded": ("Connexions refusées depuis, non journalisées", french_value),
 }
 

@@ -8,21 +8,31 @@ candidate at the centre, and a candidate who mistypes locks only their own accou
 higher ceiling for the account across every address still stops a distributed attack; a
 ceiling per address slows guessing over many accounts. An IPv6 address counts as its /64
 network, what one subscriber holds. Logins from the exam centres' declared networks are exempt
-from the account-wide ceiling, which a stranger with a few addresses could otherwise reach. The counters live in Redis when configured, shared by
-every process; ``questionnaire.security.lockout`` lets an administrator see and clear them.
+from the account-wide ceiling, which a stranger with a few addresses could otherwise reach.
+
+A browser that has logged in to an account holds a signed device cookie for it (OWASP's
+« device cookies »). Its logins to that account count on their own counter, the device's,
+instead of the address's, and are exempt from both ceilings: someone failing from the same
+address (a colleague at the exam centre, the same NAT) or from many addresses no longer locks
+the candidate out of a browser they have already used; whoever holds the cookie gets the same
+few tries as anyone. The counters live in Redis when configured, shared by every process;
+``questionnaire.security.lockout`` lets an administrator see and clear them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import math
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, after_this_request, current_app, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import HTTPException
 
 from questionnaire.access import is_api_request
@@ -71,14 +81,21 @@ _FAILED = "questionnaire.login_failed"
 def record_login_failure(email: str, now: datetime) -> None:
     """Count this failed login towards the limits and audit it (against the account, if any).
 
-    The event's address tells an administrator's unlock which pairs the account has.
+    The event's address, or its known device, tells an administrator's unlock which counters
+    the account has.
     """
     from questionnaire.audit.services import record
     from questionnaire.auth.services import find_user_by_email
 
     request.environ[_FAILED] = True
     user = find_user_by_email(email)
-    record("auth.login_failed", now, subject_id=user.id if user else None)
+    device = known_device(account_name(email))
+    record(
+        "auth.login_failed",
+        now,
+        subject_id=user.id if user else None,
+        details={"device": device} if device else None,
+    )
 
 
 def _login_failed(_response) -> bool:
@@ -109,6 +126,66 @@ def account_key() -> str:
     return account_name(email)
 
 
+DEVICE_COOKIE = "questionnaire_device"
+DEVICE_DAYS = 180
+#: How a known device stands in a pair key where an address would (``pair_key``).
+DEVICE_PREFIX = "device:"
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="login-device")
+
+
+def _account_digest(account: str) -> str:
+    """The account in the device cookie: a digest, so that the cookie does not show the e-mail."""
+    return hashlib.sha256(account.encode()).hexdigest()[:32]
+
+
+def known_device(account: str) -> str | None:
+    """This browser's device id if it has logged in to ``account`` (its signed cookie), else None.
+
+    A cookie for another account, altered, or signed with another key counts for nothing.
+    """
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or not account:
+        return None
+    try:
+        data = _device_serializer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("a") != _account_digest(account):
+        return None
+    device = data.get("d")
+    return device if isinstance(device, str) and device.isalnum() else None
+
+
+def remember_device(email: str) -> None:
+    """After a successful login: this browser becomes a known device of the account (the
+    cookie is set on the response; a browser already known keeps its id)."""
+    account = account_name(email)
+    device = known_device(account) or secrets.token_hex(8)
+    value = _device_serializer().dumps({"a": _account_digest(account), "d": device})
+    secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
+
+    @after_this_request
+    def _set_cookie(response):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=secure,
+        )
+        return response
+
+
+def login_place(account: str) -> str:
+    """Where a login to ``account`` counts: its known device, else the address (network)."""
+    device = known_device(account)
+    return DEVICE_PREFIX + device if device else client_network(get_remote_address())
+
+
 def pair_key(account: str, network: str) -> str:
     """The counter of one account from one address; empty (not limited) if either is missing."""
     return f"{account}|{network}" if account and network else ""
@@ -134,7 +211,8 @@ def from_exam_centre(address: str | None = None) -> bool:
 
 
 def _account_address_key() -> str:
-    return pair_key(account_key(), client_network(get_remote_address()))
+    account = account_key()
+    return pair_key(account, login_place(account)) if account else ""
 
 
 def pair_limit() -> str:
@@ -161,8 +239,14 @@ def _without_account() -> bool:
     return not _account_address_key()
 
 
+def _from_known_device() -> bool:
+    """The login comes from a browser that has logged in to the account it targets."""
+    account = account_key()
+    return bool(account and known_device(account))
+
+
 def _exempt_from_account_ceiling() -> bool:
-    return _without_account() or from_exam_centre()
+    return _without_account() or from_exam_centre() or _from_known_device()
 
 
 _pair_lockout = limiter.shared_limit(
@@ -180,7 +264,10 @@ _account_ceiling = limiter.shared_limit(
     exempt_when=_exempt_from_account_ceiling,
 )
 _address_ceiling = limiter.shared_limit(
-    _address_limit, scope=ADDRESS_SCOPE, deduct_when=_login_failed
+    _address_limit,
+    scope=ADDRESS_SCOPE,
+    deduct_when=_login_failed,
+    exempt_when=_from_known_device,
 )
 
 

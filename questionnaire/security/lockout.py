@@ -22,6 +22,7 @@ from questionnaire.auth.models import User
 from questionnaire.extensions import db
 from questionnaire.security.limits import (
     ACCOUNT_SCOPE,
+    DEVICE_PREFIX,
     PAIR_SCOPE,
     account_limit,
     account_name,
@@ -74,22 +75,25 @@ def _locked_until(item: RateLimitItem, key: str, scope: str) -> datetime | None:
 
 
 def _failure_networks(now: datetime, user_id: int | None = None) -> dict[int, set[str]]:
-    """The addresses each account failed to log in from within the window (audited)."""
+    """Where each account failed to log in from within the window (audited): its addresses,
+    and its known devices (``device:…``, each with its own counter)."""
     since = now - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]) - CLOCK_MARGIN
     query = (
-        select(AuditEvent.subject_id, AuditEvent.address)
-        .where(
+        select(AuditEvent.subject_id, AuditEvent.address, AuditEvent.details).where(
             AuditEvent.action == "auth.login_failed",
             AuditEvent.occurred_at >= since,
             AuditEvent.subject_id.is_not(None),
         )
-        .distinct()
+        # no DISTINCT: PostgreSQL has no equality for the JSON details; the sets below dedupe
     )
     if user_id is not None:
         query = query.where(AuditEvent.subject_id == user_id)
     networks: dict[int, set[str]] = defaultdict(set)
-    for subject_id, address in db.session.execute(query):
-        if network := client_network(address):
+    for subject_id, address, details in db.session.execute(query):
+        device = (details or {}).get("device")
+        if isinstance(device, str) and device:
+            networks[subject_id].add(DEVICE_PREFIX + device)
+        elif network := client_network(address):
             networks[subject_id].add(network)
     return networks
 
