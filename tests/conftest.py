@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import g
 
 from questionnaire import create_app
@@ -32,6 +33,14 @@ class FrozenClock:
     def advance(self, **delta) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+@pytest.fixture
+def frozen():
+    """The system clock itself frozen at T0 (the limiter and other libraries read it, not the
+    application's injected clock)."""
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

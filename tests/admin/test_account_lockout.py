@@ -11,7 +11,6 @@ import re
 from html import unescape
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from questionnaire import create_app
@@ -24,12 +23,6 @@ from tests.conftest import PASSWORD, T0, form_token, login
 
 STRANGER = "203.0.113.9"
 CENTRE = "192.0.2.10"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

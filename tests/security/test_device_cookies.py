@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from questionnaire.audit.models import AuditEvent
@@ -21,12 +20,6 @@ from tests.conftest import PASSWORD, T0, login
 
 CENTRE = "192.0.2.10"  # every candidate of the exam centre behind this one address
 EMAIL = "cand@example.org"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -33,12 +33,6 @@ def _message(response) -> str:
     return response.get_json()["error"]["message"]
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
-
-
 def _actions(db):
     return [
         e.action for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
