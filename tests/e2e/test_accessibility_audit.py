@@ -303,21 +303,31 @@ def _sit_once(live_app, exam) -> None:
 
 
 def _certification_enrolment(live_app, candidate_email: str, staff_email: str) -> tuple[int, int]:
-    """Load the shipped referentials and register the candidate to seed 000's certification."""
+    """Load the shipped referentials and register the candidate to seed 000's certification,
+    with an accommodation that replaces a questionnaire (its line, its deletion button, the
+    grid's adapted competency are audited with the pages)."""
     from questionnaire.auth.services import find_user_by_email
     from questionnaire.certification.loader import DATA_PATH, load_referentials
-    from questionnaire.certification.services import ensure_enrolment
+    from questionnaire.certification.models import ModalityKind
+    from questionnaire.certification.services import add_accommodation, ensure_enrolment
     from questionnaire.clock import now_utc
     from questionnaire.extensions import db
 
     with live_app.app_context():
         load_referentials(DATA_PATH, now_utc())
+        staff = find_user_by_email(staff_email)
         enrolment = ensure_enrolment(
-            "charge-clientele-particuliers",
-            find_user_by_email(candidate_email),
-            find_user_by_email(staff_email),
-            now_utc(),
+            "charge-clientele-particuliers", find_user_by_email(candidate_email), staff, now_utc()
         )
+        if not enrolment.accommodations:
+            add_accommodation(
+                enrolment,
+                "Questions lues à voix haute, réponses orales.",
+                staff,
+                now_utc(),
+                replaced_theme="reglementation",
+                replacement=ModalityKind.EPREUVE_ORALE,
+            )
         db.session.commit()
         return enrolment.certification_id, enrolment.id
 
