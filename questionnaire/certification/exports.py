@@ -20,7 +20,12 @@ from questionnaire.certification.deliberation import (
     juries_of,
     member_text,
 )
-from questionnaire.certification.models import GRID_MAX, Certification, CertificationEnrolment
+from questionnaire.certification.models import (
+    GRID_MAX,
+    Certification,
+    CertificationEnrolment,
+    theme_label,
+)
 from questionnaire.certification.rules import Status, TitleResult
 from questionnaire.csvfiles import neutralise_formula
 from questionnaire.web import paris_time
@@ -53,6 +58,16 @@ def title_label(result: TitleResult) -> str:
     return "non délivré"
 
 
+def replacements_text(enrolment: CertificationEnrolment) -> str:
+    """The questionnaires an accommodation replaced, and by what (never its description, which
+    may reveal health data)."""
+    return "; ".join(
+        f"{theme_label(theme)} : {accommodation.replacement.label}"
+        for theme, accommodation in enrolment.replacements.items()
+        if accommodation.replacement is not None
+    )
+
+
 def deliberation_table(
     certification: Certification, results: list[tuple[CertificationEnrolment, TitleResult]]
 ) -> list[list[str]]:
@@ -69,6 +84,7 @@ def deliberation_table(
         "Blocs validés",
         "Prérequis non attestés",
         "Compétences en désaccord",
+        "Questionnaires remplacés (aménagement)",
         "Jury des délibérations",
     ]
     rows = [header]
@@ -87,6 +103,7 @@ def deliberation_table(
             f"{len(result.validated_blocks)} / {len(result.blocks)}",
             _cell(", ".join(result.missing_prerequisites)),
             _cell(", ".join(result.disagreements)),
+            _cell(replacements_text(enrolment)),
             _cell(" | ".join(composition_text(d) for d, _codes in juries_of(enrolment) if d)),
         ]
         rows.append(row)

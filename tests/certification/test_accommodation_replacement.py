@@ -360,3 +360,22 @@ def test_a_referential_without_questionnaires_offers_no_replacement(
     login(client, "admin@example.org")
     page = client.get(f"/certifications/inscriptions/{enrolment.id}").get_data(as_text=True)
     assert 'id="description"' in page and 'id="replaced_theme"' not in page
+
+
+def test_the_deliberation_names_the_replaced_questionnaires_never_the_description(
+    client, screens, db, clock
+):
+    certification, enrolment = screens
+    jury = db.session.execute(select(User).where(User.email == "jury@example.org")).scalar_one()
+    services.add_accommodation(
+        enrolment, "Dyslexie (certificat)", jury, clock(), replaced_theme="rgpd", replacement=ORAL
+    )
+    db.session.commit()
+    url = f"/certifications/{certification.id}/deliberation"
+    page = client.get(url).get_data(as_text=True)
+    assert "(aménagement : questionnaire « RGPD » remplacé par : Épreuve orale)" in page
+    text = client.get(f"{url}.csv").get_data().decode("utf-8-sig")
+    header, row = (line.split(";") for line in text.splitlines()[:2])
+    column = header.index("Questionnaires remplacés (aménagement)")
+    assert row[column] == "RGPD : Épreuve orale"
+    assert "Dyslexie" not in page and "Dyslexie" not in text
