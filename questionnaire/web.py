@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, redirect, request, session, url_for
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
@@ -88,15 +89,24 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    # Every authenticated request runs it: built once (``session.get`` with options rebuilds its
+    # query and cache key each call, 0.15 ms of a 2.2 ms autosave), roles in the same statement,
+    # and always read afresh, even when a test's application context keeps the session open.
+    by_id = (
+        select(User)
+        .where(User.id == bindparam("user_id"))
+        .options(joinedload(User.role_links))
+        .execution_options(populate_existing=True)
+    )
+
     @login_manager.user_loader
     def load_user(user_id: str):
         # "id.epoch" (User.get_id); a bare "id" predates epochs and is only valid at epoch 0
         identifier, _, epoch = user_id.partition(".")
         if not identifier.isdigit() or not (epoch.isdigit() or epoch == ""):
             return None
-        # roles in the same query: every request checks them (one statement, not two)
-        user = db.session.get(
-            User, int(identifier), options=[joinedload(User.role_links)], populate_existing=True
+        user = (
+            db.session.execute(by_id, {"user_id": int(identifier)}).unique().scalar_one_or_none()
         )
         if user is None or not user.active or user.session_epoch != int(epoch or 0):
             return None
