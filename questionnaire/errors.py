@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 
 from flask import Flask, jsonify, make_response, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from questionnaire.access import is_api_request
@@ -28,7 +30,14 @@ MESSAGES = {
     422: ("unprocessable", _("Les données envoyées sont invalides.")),
     429: ("too_many_requests", _("Trop de tentatives : réessayez dans quelques instants.")),
     500: ("server_error", _("Une erreur interne est survenue ; elle a été enregistrée.")),
+    503: (
+        "unavailable",
+        _("Service momentanément indisponible : réessayez dans quelques instants."),
+    ),
 }
+
+# seconds a client waits before sending again a request the database could not serve
+RETRY_AFTER_SECONDS = 1
 
 
 class ApiError(Exception):
@@ -57,6 +66,17 @@ def _render(status: int, message: str | None = None):
     if is_api_request():
         return json_error(status, code, message or default)
     return render_template("errors/error.html", status=status, message=message or default), status
+
+
+def _transient(error: DBAPIError) -> bool:
+    """A database error that passes: a lost connection, PostgreSQL's operational errors (server
+    shutting down, connection terminated, statement timeout), SQLite's busy database. Not
+    SQLite's other "operational" errors (a missing table), which no retry mends."""
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return "locked" in str(error.orig) or "busy" in str(error.orig)
+    return isinstance(error, OperationalError)
 
 
 def init_app(app: Flask) -> None:
@@ -109,6 +129,20 @@ def init_app(app: Flask) -> None:
                 "autre onglet) : rechargez la page pour voir l'état à jour."
             ),
         )
+
+    @app.errorhandler(DBAPIError)
+    def handle_database(error: DBAPIError):
+        # The database out of reach for a moment (restarted, failed over, our connection
+        # terminated): nothing of the request was committed, and sending it again is safe
+        # (a save carries its seq, a start or a submit resumes). A 503 to retry, not a 500.
+        if not _transient(error):
+            return handle_unexpected(error)
+        with contextlib.suppress(DBAPIError):
+            db.session.rollback()
+        log.warning("database unavailable: %s", error.orig)
+        response = make_response(_render(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

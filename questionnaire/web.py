@@ -105,9 +105,7 @@ def init_app(app: Flask) -> None:
         identifier, _, epoch = user_id.partition(".")
         if not identifier.isdigit() or not (epoch.isdigit() or epoch == ""):
             return None
-        user = (
-            db.session.execute(by_id, {"user_id": int(identifier)}).unique().scalar_one_or_none()
-        )
+        user = db.session.execute(by_id, {"user_id": int(identifier)}).unique().scalar_one_or_none()
         if user is None or not user.active or user.session_epoch != int(epoch or 0):
             return None
         return user

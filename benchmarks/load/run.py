@@ -6,6 +6,12 @@ Creates a throw-away database on 127.0.0.1:5432 (user postgres, trust), builds t
 (``questionnaire db upgrade``), loads the shipped banks, inserts the candidates in bulk with
 one precomputed argon2 hash, starts gunicorn, runs locust headless, checks that every
 acknowledged save is in the database, prints a summary and removes everything it created.
+
+``--fault kill-worker`` SIGKILLs one gunicorn worker, ``--fault drop-connections`` terminates
+every PostgreSQL connection of the run's database, at each of ``--fault-at`` seconds after the
+load starts (default 30: mid-spike). The candidates retry like the exam page; the summary then
+says what failed, what was retried, what was given up, and checks that every acknowledged save
+is stored, every attempt kept its form and its grade, and every candidate submitted.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -240,8 +247,12 @@ def cpu_seconds(gunicorn_pid: int) -> dict[str, float]:
     return parts
 
 
-def check_database(url: str, acks: list[list]) -> tuple[int, int, int]:
-    """(acknowledged saves, missing from the database, attempts submitted)."""
+def check_database(url: str, acks: list[list]) -> tuple[int, int, int, list[str]]:
+    """(acknowledged saves, missing from the database, attempts submitted, corruptions found).
+
+    An attempt is intact when it has its ITEMS items at positions 1…ITEMS, every response
+    belongs to one of its own items and, once graded, its score is the sum of its items' scores.
+    """
     latest: dict[tuple[int, str], tuple[int, list[str]]] = {}
     for attempt_id, item_id, seq, selected, _at in acks:
         if seq >= latest.get((attempt_id, item_id), (0, []))[0]:
@@ -262,9 +273,87 @@ def check_database(url: str, acks: list[list]) -> tuple[int, int, int]:
         submitted = connection.execute(
             sa.text("SELECT count(*) FROM attempt WHERE status = 'submitted'")
         ).scalar_one()
+        corrupt = [
+            f"{what}: {count}"
+            for what, query in INTEGRITY_CHECKS.items()
+            if (count := connection.execute(sa.text(query)).scalar_one())
+        ]
     engine.dispose()
     missing = sum(1 for key, value in latest.items() if stored.get(key) != value)
-    return len(acks), missing, submitted
+    return len(acks), missing, submitted, corrupt
+
+
+INTEGRITY_CHECKS = {
+    "attempts whose form is not items 1…20": (
+        "SELECT count(*) FROM (SELECT attempt_id FROM attempt_item GROUP BY attempt_id "
+        f"HAVING count(*) <> {ITEMS} OR count(DISTINCT position) <> {ITEMS} "
+        f"OR min(position) <> 1 OR max(position) <> {ITEMS}) AS bad"
+    ),
+    "responses stored on another attempt's item": (
+        "SELECT count(*) FROM response r JOIN attempt_item ai ON ai.id = r.attempt_item_id "
+        "WHERE ai.attempt_id <> r.attempt_id"
+    ),
+    "submitted attempts not graded": (
+        "SELECT count(*) FROM attempt WHERE status <> 'in_progress' AND graded_at IS NULL"
+    ),
+    "graded attempts whose score is not the sum of their items'": (
+        "SELECT count(*) FROM attempt a WHERE a.graded_at IS NOT NULL AND a.score IS DISTINCT "
+        "FROM (SELECT coalesce(sum(ai.score), 0) FROM attempt_item ai WHERE ai.attempt_id = a.id)"
+    ),
+}
+
+
+class Faults:
+    """Break the stack on schedule while locust runs, and say what was done."""
+
+    def __init__(self, kind: str | None, moments: list[float], gunicorn_pid: int, url: str):
+        self.kind, self.moments, self.gunicorn_pid, self.url = kind, moments, gunicorn_pid, url
+        self.log: list[str] = []
+        self.lost_cpu = 0.0  # CPU a killed worker had used: its process is gone at the end
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        if self.kind:
+            self._thread.start()
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        for moment in sorted(self.moments):
+            # a benchmark, not a test: real time is what is measured
+            time.sleep(max(0.0, moment - (time.monotonic() - began)))
+            try:
+                self.log.append(f"{moment:.0f} s: " + self._inject())
+            except Exception as exc:  # reported with the results, never silently
+                self.log.append(f"{moment:.0f} s: fault not injected ({exc!r})")
+
+    def _inject(self) -> str:
+        import psutil
+
+        if self.kind == "kill-worker":
+            victim = psutil.Process(self.gunicorn_pid).children()[0]
+            times = victim.cpu_times()
+            self.lost_cpu += times.user + times.system
+            victim.send_signal(signal.SIGKILL)
+            return f"SIGKILL gunicorn worker {victim.pid}"
+        engine = _engine(self.url).execution_options(isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            ended = connection.execute(
+                sa.text(
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                    "FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        engine.dispose()
+        return f"terminated {ended} PostgreSQL connections"
+
+    def report(self, gunicorn_pid: int, workers: int) -> list[str]:
+        if not self.kind:
+            return []
+        import psutil
+
+        alive = len(psutil.Process(gunicorn_pid).children())
+        return [*self.log, f"gunicorn workers alive at the end: {alive} of {workers}"]
 
 
 def _stats(folder: Path) -> dict[str, dict]:
@@ -308,6 +397,16 @@ def main() -> None:
         help="same scenario and pacing, every request sent to /sante (the stack's ceiling)",
     )
     parser.add_argument(
+        "--fault",
+        choices=("kill-worker", "drop-connections"),
+        help="SIGKILL a gunicorn worker, or terminate the database connections, during the load",
+    )
+    parser.add_argument(
+        "--fault-at",
+        default="30",
+        help="seconds after the load starts, comma-separated for several (default: 30)",
+    )
+    parser.add_argument(
         "--hash-params",
         help="argon2 time,memory KiB,parallelism for the candidates (default: the application's)",
     )
@@ -348,24 +447,32 @@ def main() -> None:
             "BENCH_TRIVIAL": "1" if args.trivial else "0",
         }
         load_before = os.getloadavg()[0]
+        faults = Faults(
+            args.fault, [float(at) for at in args.fault_at.split(",")], gunicorn.pid, url
+        )
         cpu_before, wall_before = cpu_seconds(gunicorn.pid), time.monotonic()
+        faults.start()
         run_locust(args.port, locust_env, args.candidates, args.spawn_seconds, folder)
         cpu_after, wall = cpu_seconds(gunicorn.pid), time.monotonic() - wall_before
+        cpu_after["gunicorn"] += faults.lost_cpu
         load_after = os.getloadavg()[0]
         acks = [
             json.loads(line)
             for line in (folder / "acks.jsonl").read_text(encoding="utf-8").splitlines()
             if line
         ]
+        tries = json.loads((folder / "acks.jsonl.retries.json").read_text(encoding="utf-8"))
         if args.trivial:
-            acknowledged, missing, submitted = len(acks), "n/a (trivial run)", "n/a"
+            acknowledged, missing, submitted, corrupt = len(acks), "n/a (trivial run)", "n/a", []
         else:
-            acknowledged, missing, submitted = check_database(url, acks)
+            acknowledged, missing, submitted, corrupt = check_database(url, acks)
         stats = _stats(folder)
         average, median_second = _sustained_rate(acks)
         print(f"\nschema: {schema}; data prepared in {prepared:.1f} s")
         if args.trivial:
             print("TRIVIAL RUN: every request below was a GET /sante, under its scenario name")
+        for line in faults.report(gunicorn.pid, args.workers):
+            print(f"FAULT {args.fault}: {line}")
         print(
             f"1-min load average before the run {load_before:.2f}, at its end {load_after:.2f} "
             f"(figures mean little if other jobs share the machine)"
@@ -398,8 +505,16 @@ def main() -> None:
             + ", ".join(f"{part} {seconds:.1f}" for part, seconds in used.items())
         )
         print(
+            "retried tries (network error, 5xx, 429): "
+            + (", ".join(f"{k} {v}" for k, v in sorted(tries["retries"].items())) or "none")
+            + f"; given up after {tries['max_tries']} tries: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(tries["given_up"].items())) or "none")
+        )
+        print(
             f"acknowledged saves {acknowledged}, missing in the database {missing}, attempts submitted {submitted}"
         )
+        if not args.trivial:
+            print("corrupted attempts: " + ("; ".join(corrupt) if corrupt else "none"))
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)

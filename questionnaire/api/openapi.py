@@ -266,7 +266,7 @@ def openapi_document() -> dict:
     path does not serve answers 405 with the ``Allow`` header.
     """
     unauth = _error_response("Non connecté")
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Questionnaires thématiques — API",
@@ -460,3 +460,12 @@ def openapi_document() -> dict:
             },
         },
     }
+    # any call may find the database out of reach for a moment (restart, failover, dropped
+    # connections): 503 with Retry-After, to be sent again as it was
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"]["503"] = {
+                **_error_response("Base de données momentanément injoignable : renvoyer"),
+                "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+            }
+    return document

@@ -191,6 +191,35 @@ def test_server_errors_are_said_and_a_refusal_stops_the_saves(page, context, mak
     page.unroute(SAVES)
 
 
+def test_a_cut_acknowledgement_is_sent_again_not_taken_for_a_newer_answer(
+    page, make_exam, live_app
+):
+    """A worker killed while answering: the save was stored but its answer arrives empty.
+
+    The page must not conclude that another window saved something newer: it sends the same
+    answer again, which finds its own seq stored, and says it is saved.
+    """
+    exam = start(page, make_exam)
+    page.clock.install()
+    page.reload()
+    status = page.locator("#save-status")
+    options = page.locator('input[name="answer"]')
+    stored = []
+
+    def stored_then_cut(route):
+        stored.append(route.fetch().status)  # the server really takes the save
+        route.fulfill(status=200, content_type="application/json", body="")
+
+    page.route(SAVES, stored_then_cut, times=1)
+    options.nth(1).check()
+    expect(status).to_have_text(re.compile("^Connexion perdue"))
+    assert stored == [200]
+    page.clock.run_for(2_000)
+    expect(status).to_have_text(SAVED)
+    chosen = options.nth(1).get_attribute("value")
+    assert first_item(live_app, exam.user_id)[0] == [chosen]
+
+
 def test_an_ended_session_is_said_with_a_way_back(page, context, make_exam):
     start(page, make_exam)
     elsewhere = context.new_page()

@@ -20,6 +20,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from questionnaire.extensions import db
 from tests.postgres.conftest import Candidate, seed_exam
 from tests.postgres.load import SaveLoad, check_acknowledged, check_attempts_intact
 
@@ -187,3 +188,21 @@ def test_a_killed_worker_loses_no_acknowledged_save(pg_app, gunicorn_server, tmp
     assert check_acknowledged(engine, load.acknowledged) == 160
     check_attempts_intact(engine, expected_items=4)
     _resume_and_submit(candidates, exam.session_id)
+
+
+def test_a_request_whose_connection_is_terminated_is_a_503_and_the_next_is_served(pg_app):
+    """The server ends the connection mid-request: the client is told to send again (503 and
+    Retry-After, as the exam page does), not shown a 500, and the pool serves what follows."""
+
+    def cut():
+        db.session.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        db.session.execute(sa.text("SELECT 1"))
+        return "unreachable"
+
+    cut.access_rule = "public"
+    pg_app.add_url_rule("/api/v1/cut", "api_cut", cut)
+    client = pg_app.test_client()
+    response = client.get("/api/v1/cut")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert client.get("/sante").status_code == 200

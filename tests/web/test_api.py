@@ -321,6 +321,11 @@ def test_openapi_document_is_valid_and_covers_the_routes(client, app, make_user)
         if rule.rule.startswith("/api/v1")
     }
     assert api_rules == set(document["paths"])
+    # any call may meet the database out of reach: each operation says to send it again
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            unavailable = operation["responses"]["503"]
+            assert "Retry-After" in unavailable["headers"]
 
 
 def test_unknown_api_route_is_json_404(client):

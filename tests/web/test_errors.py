@@ -89,3 +89,47 @@ def test_a_lost_race_on_a_unique_row_is_a_409_not_a_500(racing_app):
     assert page.status_code == 409 and "rechargez la page" in html and "Traceback" not in html
     # the session was rolled back: it still works, and nothing of the loser was written
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def _raising(app, name: str, error: Exception) -> None:
+    def view():
+        raise error
+
+    view.access_rule = "public"
+    app.add_url_rule(f"/api/v1/{name}", f"api_{name}", view)
+    app.add_url_rule(f"/{name}", name, view)
+
+
+def _operational(orig: Exception, invalidated: bool = False):
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError("SELECT 1", {}, orig, connection_invalidated=invalidated)
+
+
+def test_a_lost_database_connection_is_a_503_to_retry_not_a_500(failing_app):
+    lost = _operational(ConnectionError("server closed the connection"), True)
+    _raising(failing_app, "lost", lost)
+    client = failing_app.test_client()
+    response = client.get("/api/v1/lost")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert "server closed" not in response.get_data(as_text=True)
+    page = client.get("/lost")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "1"
+    assert "momentanément indisponible" in page.get_data(as_text=True)
+
+
+def test_a_busy_sqlite_database_is_a_503(failing_app):
+    import sqlite3
+
+    _raising(failing_app, "busy", _operational(sqlite3.OperationalError("database is locked")))
+    assert failing_app.test_client().get("/api/v1/busy").status_code == 503
+
+
+def test_a_missing_table_is_a_500_no_retry_mends_it(failing_app):
+    import sqlite3
+
+    missing = _operational(sqlite3.OperationalError("no such table: attempt"))
+    _raising(failing_app, "missing", missing)
+    response = failing_app.test_client().get("/api/v1/missing")
+    assert response.status_code == 500 and "Retry-After" not in response.headers

@@ -131,8 +131,11 @@
     queue[kind] = null;
     inFlight = op;
     send("PUT", urls[kind], op.body).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
+      return response.json().catch(function () { return null; }).then(function (data) {
         inFlight = null;
+        // an acknowledgement cut short (a server process killed while answering) says
+        // nothing of what was stored: sent again, it finds its own seq (see confirmed)
+        if (data === null && response.ok) { retry(op, "offline", 0); return; }
         answered(op, response, data || {});
       });
     }, function () {
