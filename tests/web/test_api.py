@@ -287,6 +287,8 @@ def test_another_candidates_attempt_is_404(client, api, make_session, make_user)
         "PUT", f"/api/v1/attempts/{attempt_id}/responses/TST-0001", json={"selected": [], "seq": 1}
     )
     assert save.status_code == 404
+    flag = api.call("PUT", f"/api/v1/attempts/{attempt_id}/flags/TST-0001", json={"flagged": True})
+    assert flag.status_code == 404
     assert api.call("POST", f"/api/v1/sessions/{session.id}/attempt").status_code == 404
 
 

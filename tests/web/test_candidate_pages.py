@@ -194,6 +194,18 @@ def test_other_candidate_pages_are_404(client, make_session, make_user, db):
         f"/sessions/{session.id}",
     ):
         assert client.get(url).status_code == 404, url
+    # nor can the intruder answer, flag, submit or start in the other's place
+    token = form_token(client, "/")
+    for url, data in (
+        (f"/copies/{attempt.id}/questions/1", {"answer": "A", "action": "next"}),
+        (f"/copies/{attempt.id}/revue", {}),
+        (f"/sessions/{session.id}", {}),
+    ):
+        assert client.post(url, data={**data, "csrf_token": token}).status_code == 404, url
+    db.session.expire_all()
+    untouched = only_attempt(db)
+    assert untouched.status.value == "in_progress"
+    assert all(item.response is None for item in untouched.items)
 
 
 def test_security_headers(client):
