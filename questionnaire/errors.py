@@ -10,6 +10,7 @@ from flask import Flask, jsonify, make_response, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from questionnaire.access import is_api_request
@@ -137,9 +138,18 @@ def init_app(app: Flask) -> None:
         # (a save carries its seq, a start or a submit resumes). A 503 to retry, not a 500.
         if not _transient(error):
             return handle_unexpected(error)
+        return _unavailable(error.orig)
+
+    @app.errorhandler(PoolTimeout)
+    def handle_pool_timeout(error: PoolTimeout):
+        # every connection of this process busy for pool_timeout seconds: an overload that
+        # passes, to be retried like a lost connection
+        return _unavailable(error)
+
+    def _unavailable(cause: BaseException):
         with contextlib.suppress(DBAPIError):
             db.session.rollback()
-        log.warning("database unavailable: %s", error.orig)
+        log.warning("database unavailable: %s", cause)
         response = make_response(_render(503))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -133,3 +133,12 @@ def test_a_missing_table_is_a_500_no_retry_mends_it(failing_app):
     _raising(failing_app, "missing", missing)
     response = failing_app.test_client().get("/api/v1/missing")
     assert response.status_code == 500 and "Retry-After" not in response.headers
+
+
+def test_an_exhausted_connection_pool_is_a_503(failing_app):
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    _raising(failing_app, "pool", PoolTimeout("QueuePool limit of size 5 overflow 10 reached"))
+    response = failing_app.test_client().get("/api/v1/pool")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert "QueuePool" not in response.get_data(as_text=True)
