@@ -97,7 +97,7 @@ def _raising(app, name: str, error: Exception) -> None:
 
     view.access_rule = "public"
     app.add_url_rule(f"/api/v1/{name}", f"api_{name}", view)
-    app.add_url_rule(f"/{name}", name, view)
+    app.add_url_rule(f"/{name}", name, view, methods=["GET", "POST"])
 
 
 def _operational(orig: Exception, invalidated: bool = False):
@@ -117,6 +117,12 @@ def test_a_lost_database_connection_is_a_503_to_retry_not_a_500(failing_app):
     page = client.get("/lost")
     assert page.status_code == 503 and page.headers["Retry-After"] == "1"
     assert "momentanément indisponible" in page.get_data(as_text=True)
+    assert "envoyez-la de nouveau" not in page.get_data(as_text=True)
+    # a form sent without JavaScript: the candidate is told it was not saved, and how to resend
+    failing_app.config["WTF_CSRF_ENABLED"] = False
+    sent = client.post("/lost", data={"answer": "A"})
+    assert sent.status_code == 503
+    assert "n'a pas été enregistré" in sent.get_data(as_text=True)
 
 
 def test_a_busy_sqlite_database_is_a_503(failing_app):
