@@ -134,8 +134,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def handle_database(error: DBAPIError):
         # The database out of reach for a moment (restarted, failed over, our connection
-        # terminated): nothing of the request was committed, and sending it again is safe
-        # (a save carries its seq, a start or a submit resumes). A 503 to retry, not a 500.
+        # terminated): the request is not acknowledged, and sending it again is safe whether
+        # or not a commit cut short went through (a save carries its seq and finds it stored,
+        # a start or a submit resumes the same attempt). A 503 to retry, not a 500.
         if not _transient(error):
             return handle_unexpected(error)
         return _unavailable(error.orig)
