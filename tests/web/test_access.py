@@ -17,6 +17,10 @@ PUBLIC_ENDPOINTS = {
 }
 
 
+# open to every role, and would end the walk's session
+LOG_OUT = {"auth.logout", "api.logout"}
+
+
 def _sample_url(rule) -> str:
     values = {
         arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "X"
@@ -83,3 +87,31 @@ def test_public_endpoints_answer_without_login(client):
     assert client.get("/connexion").status_code == 200
     with client.get("/static/css/app.css") as response:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_roles_are_enforced_on_every_state_changing_route(app, client, make_user, role):
+    """The POST, PUT and DELETE routes too: a valid CSRF token does not open another role's
+    action (refused before any work, whatever the body)."""
+    from tests.conftest import form_token
+
+    user = make_user(role)
+    login(client, user.email)
+    token = form_token(client, "/")
+    walked, wrong = 0, []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS | LOG_OUT:
+            continue
+        allowed = app.view_functions[rule.endpoint].access_rule
+        for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}):
+            walked += 1
+            status = client.open(
+                _sample_url(rule),
+                method=method,
+                data={"csrf_token": token},
+                headers={"X-CSRFToken": token},
+            ).status_code
+            if (status == 403) == (role in allowed):
+                wrong.append((method, rule.endpoint, status))
+    assert walked > 40
+    assert wrong == []
