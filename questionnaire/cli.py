@@ -20,6 +20,8 @@ from questionnaire.extensions import db
 
 # Exit statuses of the ``questionnaire`` command besides 0 (success) and 1 (the command failed).
 EXIT_CONFIGURATION = 2
+# sysexits' EX_TEMPFAIL: the database could not be reached, the same command may succeed later
+EXIT_UNAVAILABLE = 75
 
 banks_cli = AppGroup("banks", help="Banques de questions : validation et chargement.")
 attempts_cli = AppGroup("attempts", help="Copies des candidats.")
@@ -173,16 +175,27 @@ class QuestionnaireGroup(FlaskGroup):
         try:
             return super().invoke(ctx)
         except (OperationalError, ProgrammingError) as exc:
-            if not is_missing_table(exc):
-                raise
             env_name = ctx.ensure_object(ScriptInfo).load_app().config["ENV_NAME"]
+            if is_missing_table(exc):
+                click.echo(
+                    f"Base non initialisée (configuration {env_name}) : lancez "
+                    "« questionnaire db upgrade », ou vérifiez les variables d'environnement "
+                    "(QUESTIONNAIRE_CONFIG, QUESTIONNAIRE_DATABASE_URL).",
+                    err=True,
+                )
+                sys.exit(1)
+            if not isinstance(exc, OperationalError):
+                raise
+            # the server down or unreachable, a file that cannot be opened: one line for the
+            # cron mail, not a traceback, and an exit status that says "try again later"
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
             click.echo(
-                f"Base non initialisée (configuration {env_name}) : lancez "
-                "« questionnaire db upgrade », ou vérifiez les variables d'environnement "
-                "(QUESTIONNAIRE_CONFIG, QUESTIONNAIRE_DATABASE_URL).",
+                f"Base de données injoignable (configuration {env_name}) : {reason}. "
+                "Vérifiez QUESTIONNAIRE_DATABASE_URL et que le serveur répond, puis relancez "
+                "la commande.",
                 err=True,
             )
-            sys.exit(1)
+            sys.exit(EXIT_UNAVAILABLE)
 
 
 cli = QuestionnaireGroup(

@@ -256,6 +256,18 @@ def test_a_database_without_tables_is_one_french_line(command, args):
     assert line.startswith("Base non initialisée") and "questionnaire db upgrade" in line
 
 
+@pytest.mark.parametrize("args", [("attempts", "finalize-expired"), ("privacy", "purge")])
+def test_an_unreachable_database_is_one_french_line_and_a_temporary_failure(
+    command, args, tmp_path
+):
+    unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'base.db'}"
+    result = command(*args, QUESTIONNAIRE_DATABASE_URL=unreachable)
+    assert result.exit_code == 75  # EX_TEMPFAIL: cron may try again
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Base de données injoignable") and "unable to open" in line
+    assert "QUESTIONNAIRE_DATABASE_URL" in line
+
+
 def test_an_unwritable_output_is_one_french_line(app, loaded_bank, tmp_path):
     loaded_bank()
     runner = app.test_cli_runner()
