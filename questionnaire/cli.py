@@ -188,7 +188,7 @@ class QuestionnaireGroup(FlaskGroup):
                 raise
             # the server down or unreachable, a file that cannot be opened: one line for the
             # cron mail, not a traceback, and an exit status that says "try again later"
-            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            reason = (str(exc.orig).strip().splitlines() or [""])[0]
             click.echo(
                 f"Base de données injoignable (configuration {env_name}) : {reason}. "
                 "Vérifiez QUESTIONNAIRE_DATABASE_URL et que le serveur répond, puis relancez "

@@ -30,6 +30,7 @@ SESSION_ID = int(os.environ.get("BENCH_SESSION_ID", "1"))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "benchmark-password")
 EMAILS = os.environ.get("BENCH_EMAILS", "")  # file: one e-mail per line
 ACK_LOG = os.environ.get("BENCH_ACK_LOG", "acks.jsonl")
+RETRY_LOG = os.environ.get("BENCH_RETRY_LOG", "retries.json")
 PROBE_EVERY = int(os.environ.get("BENCH_PROBE_EVERY", "5"))
 # the same scenario, same pacing and request names, with every request sent to the trivial
 # /sante endpoint instead: the ceiling of this machine and stack, for the ratio
@@ -56,7 +57,7 @@ def _load_emails(**_kwargs) -> None:
 def _write_acks(**_kwargs) -> None:
     with open(ACK_LOG, "w", encoding="utf-8") as handle:
         handle.write("\n".join(_acks) + ("\n" if _acks else ""))
-    with open(f"{ACK_LOG}.retries.json", "w", encoding="utf-8") as handle:
+    with open(RETRY_LOG, "w", encoding="utf-8") as handle:
         json.dump({"retries": _retries, "given_up": _given_up, "max_tries": MAX_TRIES}, handle)
 
 
@@ -64,6 +65,11 @@ def _json(response) -> bool:
     """Every answer of the scenario is JSON: one that does not parse was cut short."""
     response.json()
     return True
+
+
+def _acknowledges(body: dict, seq: int) -> bool:
+    """Applied, or a retry of a save that did arrive finding its own seq stored."""
+    return bool(body.get("applied")) or body.get("seq") == seq
 
 
 def _retryable(status: int) -> bool:
@@ -174,12 +180,11 @@ class Candidate(FastHttpUser):
                     _acks.append(json.dumps([0, "", self.seq, selected, time.time()]))
             return
         seq = self.seq
-        # acknowledged: applied, or a retry of a save that did arrive finding its own seq stored
         response = self._call(
             "PUT",
             f"/api/v1/attempts/{self.attempt_id}/responses/{item['item_id']}",
             "save",
-            accepted=lambda r: r.json().get("applied") or r.json().get("seq") == seq,
+            accepted=lambda r: _acknowledges(r.json(), seq),
             json={"selected": selected, "seq": seq},
             headers=self.headers,
         )

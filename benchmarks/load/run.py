@@ -347,12 +347,12 @@ class Faults:
         engine.dispose()
         return f"terminated {ended} PostgreSQL connections"
 
-    def report(self, gunicorn_pid: int, workers: int) -> list[str]:
+    def report(self, workers: int) -> list[str]:
         if not self.kind:
             return []
         import psutil
 
-        alive = len(psutil.Process(gunicorn_pid).children())
+        alive = len(psutil.Process(self.gunicorn_pid).children())
         return [*self.log, f"gunicorn workers alive at the end: {alive} of {workers}"]
 
 
@@ -443,6 +443,7 @@ def main() -> None:
             "BENCH_PASSWORD": PASSWORD,
             "BENCH_EMAILS": str(folder / "emails.txt"),
             "BENCH_ACK_LOG": str(folder / "acks.jsonl"),
+            "BENCH_RETRY_LOG": str(folder / "retries.json"),
             "BENCH_PROBE_EVERY": str(args.probe_every),
             "BENCH_TRIVIAL": "1" if args.trivial else "0",
         }
@@ -461,7 +462,7 @@ def main() -> None:
             for line in (folder / "acks.jsonl").read_text(encoding="utf-8").splitlines()
             if line
         ]
-        tries = json.loads((folder / "acks.jsonl.retries.json").read_text(encoding="utf-8"))
+        tries = json.loads((folder / "retries.json").read_text(encoding="utf-8"))
         if args.trivial:
             acknowledged, missing, submitted, corrupt = len(acks), "n/a (trivial run)", "n/a", []
         else:
@@ -471,7 +472,7 @@ def main() -> None:
         print(f"\nschema: {schema}; data prepared in {prepared:.1f} s")
         if args.trivial:
             print("TRIVIAL RUN: every request below was a GET /sante, under its scenario name")
-        for line in faults.report(gunicorn.pid, args.workers):
+        for line in faults.report(args.workers):
             print(f"FAULT {args.fault}: {line}")
         print(
             f"1-min load average before the run {load_before:.2f}, at its end {load_after:.2f} "
@@ -504,11 +505,13 @@ def main() -> None:
             f"CPU seconds over the {wall:.0f} s run ({os.cpu_count()} cores = {os.cpu_count() * wall:.0f} s available): "
             + ", ".join(f"{part} {seconds:.1f}" for part, seconds in used.items())
         )
+
+        def counts(name: str) -> str:
+            return ", ".join(f"{k} {v}" for k, v in sorted(tries[name].items())) or "none"
+
         print(
-            "retried tries (network error, 5xx, 429): "
-            + (", ".join(f"{k} {v}" for k, v in sorted(tries["retries"].items())) or "none")
-            + f"; given up after {tries['max_tries']} tries: "
-            + (", ".join(f"{k} {v}" for k, v in sorted(tries["given_up"].items())) or "none")
+            f"retried tries (network error, 5xx, 429): {counts('retries')}; "
+            f"given up after {tries['max_tries']} tries: {counts('given_up')}"
         )
         print(
             f"acknowledged saves {acknowledged}, missing in the database {missing}, attempts submitted {submitted}"

@@ -150,12 +150,16 @@ def test_two_tabs_the_latest_change_wins_and_a_late_one_is_not_claimed(
     assert first_item(live_app, exam.user_id)[0] == [keys[0]]
 
 
-def test_server_errors_are_said_and_a_refusal_stops_the_saves(page, context, make_exam):
-    start(page, make_exam)
+def start_on_fake_clock(page, make_exam):
+    """Start an exam whose page runs on Playwright's clock: (exam, save status, options)."""
+    exam = start(page, make_exam)
     page.clock.install()
     page.reload()
-    status = page.locator("#save-status")
-    options = page.locator('input[name="answer"]')
+    return exam, page.locator("#save-status"), page.locator('input[name="answer"]')
+
+
+def test_server_errors_are_said_and_a_refusal_stops_the_saves(page, context, make_exam):
+    _exam, status, options = start_on_fake_clock(page, make_exam)
 
     calls = []
 
@@ -199,11 +203,7 @@ def test_a_cut_acknowledgement_is_sent_again_not_taken_for_a_newer_answer(
     The page must not conclude that another window saved something newer: it sends the same
     answer again, which finds its own seq stored, and says it is saved.
     """
-    exam = start(page, make_exam)
-    page.clock.install()
-    page.reload()
-    status = page.locator("#save-status")
-    options = page.locator('input[name="answer"]')
+    exam, status, options = start_on_fake_clock(page, make_exam)
     stored = []
 
     def stored_then_cut(route):
@@ -237,12 +237,9 @@ def test_an_ended_session_is_said_with_a_way_back(page, context, make_exam):
 def test_a_flag_set_offline_is_sent_later_and_the_navigator_says_it(
     page, context, make_exam, live_app
 ):
-    exam = start(page, make_exam)
-    page.clock.install()
-    page.reload()
-    status = page.locator("#save-status")
+    exam, status, options = start_on_fake_clock(page, make_exam)
     context.set_offline(True)
-    page.locator('input[name="answer"]').nth(0).check()
+    options.nth(0).check()
     expect(status).to_have_text(
         "Connexion perdue : votre réponse sera enregistrée dès le retour du réseau."
     )
