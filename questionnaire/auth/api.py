@@ -15,7 +15,7 @@ from questionnaire.auth.services import authenticate, log_in, log_out_everywhere
 from questionnaire.clock import current_time
 from questionnaire.errors import ApiError
 from questionnaire.extensions import csrf, db
-from questionnaire.security.limits import login_limited, record_login_failure, remember_device
+from questionnaire.security.limits import login_limited, record_login_failure
 
 
 def user_json(user: User) -> dict:
@@ -50,7 +50,6 @@ def login():
     record("auth.login", now, actor_id=user.id, subject_id=user.id)
     db.session.commit()
     log_in(user)
-    remember_device(email)
     return jsonify({"csrf_token": generate_csrf(), "user": user_json(user)})
 
 

@@ -105,11 +105,15 @@ def log_in(user: User) -> None:
     """Sign the user in with a new CSRF token: one read or planted before the login is void.
 
     Flask-WTF makes a new token the next time one is asked for (the API's login response).
+    The browser becomes a known device of the account (``security.limits``).
     """
+    from questionnaire.security.limits import remember_device
+
     field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     session.pop(field_name, None)
     g.pop(field_name, None)  # the signed token cached for this request
     login_user(user)
+    remember_device(user.email)
 
 
 def log_out_everywhere() -> None:

@@ -15,7 +15,7 @@ from questionnaire.auth.services import authenticate, log_in, log_out_everywhere
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
-from questionnaire.security.limits import login_limited, record_login_failure, remember_device
+from questionnaire.security.limits import login_limited, record_login_failure
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,7 +46,6 @@ def login():
             record("auth.login", now, actor_id=user.id, subject_id=user.id)
             db.session.commit()
             log_in(user)
-            remember_device(form.email.data)
             return redirect(_safe_next(request.args.get("next")))
         record_login_failure(form.email.data, now)
         db.session.commit()

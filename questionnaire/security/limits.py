@@ -144,8 +144,19 @@ def _account_digest(account: str) -> str:
 def known_device(account: str) -> str | None:
     """This browser's device id if it has logged in to ``account`` (its signed cookie), else None.
 
-    A cookie for another account, altered, or signed with another key counts for nothing.
+    A cookie for another account, altered, or signed with another key counts for nothing. Read
+    once per request: the limits' keys and exemptions and the failure's audit all ask.
     """
+    read = request.environ.setdefault(_DEVICES_READ, {})
+    if account not in read:
+        read[account] = _device_in_cookie(account)
+    return read[account]
+
+
+_DEVICES_READ = "questionnaire.devices_read"
+
+
+def _device_in_cookie(account: str) -> str | None:
     raw = request.cookies.get(DEVICE_COOKIE)
     if not raw or not account:
         return None
