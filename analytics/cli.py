@@ -122,6 +122,7 @@ def _cmd_irt(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         f"irt {result.model} : {state} en {result.iterations} itérations, "
         f"log-vraisemblance {result.log_likelihood:.4f}\n"
     )
+    _warn_few(stderr, "irt", table.groupby("item_id", observed=True).size())
     if args.persons:
         irt.person_abilities(table, result).to_csv(
             args.persons, index=False, float_format=FLOAT_FORMAT

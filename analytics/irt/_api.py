@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from analytics.io import AnalyticsInputError
+
 from . import _mml
 from ._data import Patterns, build_patterns
 
@@ -101,12 +103,14 @@ def calibrate(
         raise ValueError("max_iter must be >= 1 and tol > 0")
     pats = build_patterns(table)
     if pats.x.shape[0] == 0:
-        raise ValueError("IRT input has no scored response")
+        raise AnalyticsInputError("aucune réponse notée : rien à calibrer")
     n_seen = pats.counts @ pats.m
     n_right = pats.counts @ pats.x
     usable = (n_right > 0) & (n_right < n_seen)
     if not usable.any():
-        raise ValueError("no item has both right and wrong answers: nothing to calibrate")
+        raise AnalyticsInputError(
+            "aucun item n'a à la fois des réponses justes et fausses : rien à calibrer"
+        )
     rasch = model == "rasch"
     nodes, weights = _mml.quadrature(N_QUADRATURE, QUADRATURE_BOUND)
     sub = Patterns(

@@ -261,3 +261,31 @@ def test_few_attempts_are_flagged_without_changing_the_output(
 def test_enough_attempts_warn_nothing(sim_file: Path, capsys: pytest.CaptureFixture) -> None:
     code, out, err = _run(["test-stats", str(sim_file)], capsys)
     assert code == 0 and err == "" and json.loads(out)["warnings"] == []
+
+
+def test_irt_on_answers_all_right_is_one_french_line(tmp_path: Path, capsys) -> None:
+    """Nothing to calibrate is said in French, as the other input errors, without the
+    exception's class name."""
+    path = tmp_path / "all_right.csv"
+    path.write_text("attempt_id,item_id,score\na,i1,1\nb,i1,1\nc,i1,1\n", encoding="utf-8")
+    code, out, err = _run(["irt", str(path)], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "aucun item n'a à la fois des réponses justes et fausses" in err
+    assert "ValueError" not in err
+
+
+def test_irt_warns_when_items_were_seen_by_few_attempts(
+    sim_file: Path, tmp_path: Path, capsys
+) -> None:
+    pytest.importorskip("analytics.irt")
+    small = tmp_path / "small.csv"
+    assert (
+        main(["simulate", "--items", "5", "--attempts", "25", "--seed", "3", "-o", str(small)]) == 0
+    )
+    capsys.readouterr()
+    code, _out, err = _run(["irt", str(small), "--model", "rasch"], capsys)
+    assert code == 0
+    assert "5 item(s) sur 5 vu(s) par moins de 30 tentatives" in err
+    code, _out, err = _run(["irt", str(sim_file), "--model", "rasch"], capsys)  # 400 attempts
+    assert code == 0 and "moins de 30" not in err

@@ -15,6 +15,7 @@ import pytest
 from scipy import integrate, optimize
 from scipy.special import expit
 
+from analytics.io import AnalyticsInputError
 from analytics.irt import IrtResult, _mml, calibrate, dichotomise, person_abilities
 
 # --------------------------------------------------------------------------- data
@@ -425,5 +426,7 @@ def test_input_errors(lsat6):
         calibrate(lsat6.drop(columns="score"))
     with pytest.raises(ValueError, match="several"):
         calibrate(pd.concat([lsat6, lsat6.head(1)]))
-    with pytest.raises(ValueError, match="right and wrong"):
+    with pytest.raises(AnalyticsInputError, match="à la fois des réponses justes et fausses"):
         calibrate(lsat6.assign(score=1.0))
+    with pytest.raises(AnalyticsInputError, match="aucune réponse notée"):
+        calibrate(lsat6.head(0))
