@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "auth.login": "connexion",
     "auth.login_failed": "échec de connexion",
     "auth.login_blocked": "connexion bloquée (trop d'échecs)",
+    "auth.password_change": "changement de son mot de passe par l'utilisateur",
+    "auth.password_change_failed": "changement de mot de passe refusé (mot de passe actuel faux)",
     "attempt.start": "début d'une copie",
     "attempt.submit": "remise d'une copie",
     "attempt.expire": "remise automatique (temps écoulé)",

@@ -25,6 +25,24 @@ class AccountError(ValueError):
     """An account cannot be created as asked."""
 
 
+class PasswordChangeError(ValueError):
+    """A password change refused; ``field`` is the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def password_policy_error(password: str) -> str | None:
+    """Why a new password is refused (the same rule for every way of setting one), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
+    return None
+
+
 def _hasher() -> PasswordHasher:
     return _hasher_for(*current_app.config["PASSWORD_HASH_PARAMS"])
 
@@ -67,8 +85,8 @@ def create_user(
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("Adresse électronique invalide.")
-    if len(password) < 12:
-        raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")
+    if (refused := password_policy_error(password)) is not None:
+        raise AccountError(refused)
     if find_user_by_email(email) is not None:
         raise AccountError(f"Un compte existe déjà pour {email}.")
     user = User(
@@ -99,6 +117,32 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
         user.password_hash = hasher.hash(password)
     user.last_login_at = now
     return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the user's own password, once the current one is proved.
+
+    Every other session of the account ends (a stolen cookie too); the caller logs the
+    current browser in again. Refused, with the field to correct: a wrong current password,
+    a new one that breaks the policy, is the current one, or is the e-mail address.
+    """
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise PasswordChangeError("current_password", "Mot de passe actuel incorrect.") from None
+    if (refused := password_policy_error(new)) is not None:
+        raise PasswordChangeError("new_password", refused)
+    if new == current:
+        raise PasswordChangeError(
+            "new_password", "Le nouveau mot de passe doit être différent de l'actuel."
+        )
+    if normalise_email(new) == user.email:
+        raise PasswordChangeError(
+            "new_password", "Le mot de passe ne peut pas être votre adresse électronique."
+        )
+    user.password_hash = hasher.hash(new)
+    user.end_sessions()
 
 
 def log_in(user: User) -> None:

@@ -10,12 +10,23 @@ from flask_login import current_user
 from questionnaire.access import login_required, public
 from questionnaire.audit.services import record
 from questionnaire.auth import bp
-from questionnaire.auth.forms import EmptyForm, LoginForm
-from questionnaire.auth.services import authenticate, log_in, log_out_everywhere
+from questionnaire.auth.forms import EmptyForm, LoginForm, PasswordChangeForm
+from questionnaire.auth.services import (
+    PasswordChangeError,
+    authenticate,
+    change_password,
+    log_in,
+    log_out_everywhere,
+)
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
-from questionnaire.security.limits import login_limited, record_login_failure
+from questionnaire.security.limits import (
+    login_limited,
+    password_change_limited,
+    record_login_failure,
+    record_password_change_failure,
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -62,3 +73,37 @@ def logout():
         log_out_everywhere()
         flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@login_required
+@password_change_limited
+def password():
+    """The user's own password change; the other sessions of the account end, this one stays."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        now = current_time()
+        user_id = current_user.id
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except PasswordChangeError as exc:
+            db.session.rollback()
+            if exc.field == "current_password":
+                record_password_change_failure()
+                record("auth.password_change_failed", now, actor_id=user_id, subject_id=user_id)
+                db.session.commit()
+            getattr(form, exc.field).errors.append(str(exc))
+        else:
+            record("auth.password_change", now, actor_id=user_id, subject_id=user_id)
+            db.session.commit()
+            log_in(current_user._get_current_object())
+            flash(
+                _(
+                    "Votre mot de passe a été changé. Vos autres sessions ouvertes (autres "
+                    "navigateurs, autres postes) ont été fermées."
+                ),
+                "success",
+            )
+            return redirect(url_for("main.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), status

@@ -287,6 +287,45 @@ def login_limited(view: Callable) -> Callable:
     return _pair_lockout(_account_ceiling(_address_ceiling(view)))
 
 
+# A user's own password change: wrong current passwords count, per account, as failed logins
+# do per (account, address). Someone holding a session left open cannot try passwords there
+# without end, and the lock names no other account.
+PASSWORD_SCOPE = "password-change"
+_PASSWORD_FAILED = "questionnaire.password_change_failed"
+
+
+def record_password_change_failure() -> None:
+    """Count this request's wrong current password towards the password-change limit."""
+    request.environ[_PASSWORD_FAILED] = True
+
+
+def _password_change_key() -> str:
+    from flask_login import current_user
+
+    user_id = getattr(current_user, "id", None)
+    return f"user:{user_id}" if user_id is not None else ""
+
+
+def _password_change_blocked() -> str:
+    minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+    return _(
+        "Trop d'essais du mot de passe actuel : le changement de mot de passe est suspendu "
+        "pendant %(minutes)s minutes au plus. Si vous l'avez oublié, déconnectez-vous et "
+        "demandez à un administrateur de vous en donner un nouveau.",
+        minutes=minutes,
+    )
+
+
+password_change_limited = limiter.shared_limit(
+    pair_limit,
+    scope=PASSWORD_SCOPE,
+    key_func=_password_change_key,
+    deduct_when=lambda _response: bool(request.environ.get(_PASSWORD_FAILED)),
+    exempt_when=lambda: not _password_change_key(),
+    error_message=_password_change_blocked,
+)
+
+
 def lock_end(reset_time: float) -> datetime:
     """The limiter's reset time (seconds since the epoch), rounded up to the minute shown."""
     return datetime.fromtimestamp(math.ceil(reset_time / 60) * 60, UTC)

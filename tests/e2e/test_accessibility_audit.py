@@ -150,6 +150,7 @@ CANDIDATE_PAGES = [  # (name, address, address as published in the audit)
         "/certifications/inscriptions/<id>",
     ),
     ("Mes données", "/mes-donnees", "/mes-donnees"),
+    ("Changer de mot de passe", "/mot-de-passe", "/mot-de-passe"),
     ("Politique de confidentialité", "/confidentialite", "/confidentialite"),
 ]
 
