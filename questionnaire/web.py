@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, redirect, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
-from questionnaire.access import is_api_request
+from questionnaire.access import PUBLIC, is_api_request
 from questionnaire.clock import PARIS
 from questionnaire.errors import json_error
 from questionnaire.extensions import db, login_manager
@@ -21,6 +22,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
+
+# What a user whose password an administrator chose may still do before replacing it.
+PASSWORD_CHANGE_OPEN = frozenset({"auth.password", "auth.logout", "api.logout", "api.me"})
 
 # The exam needs no camera, microphone, location or payment API.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
@@ -115,6 +119,25 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return json_error(401, "unauthenticated", _("Authentification requise."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def password_change_first():
+        """A user whose password an administrator chose replaces it before anything else: pages
+        lead to the change form, the API answers 403 ``password_change_required``. Public
+        views (``/sante``, the notices) and logging out stay open, and are decided before the
+        user is loaded."""
+        endpoint = request.endpoint
+        if endpoint is None or endpoint == "static" or endpoint in PASSWORD_CHANGE_OPEN:
+            return None
+        view = app.view_functions.get(endpoint)
+        if getattr(view, "access_rule", None) == PUBLIC or "_user_id" not in session:
+            return None
+        if not (current_user.is_authenticated and current_user.must_change_password):
+            return None
+        message = _("Choisissez d'abord votre propre mot de passe.")
+        if is_api_request():
+            return json_error(403, "password_change_required", message)
+        return redirect(url_for("auth.password"), 303)
 
     app.jinja_env.filters["rich"] = render
     app.jinja_env.filters["rich_inline"] = render_inline

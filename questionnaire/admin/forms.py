@@ -245,7 +245,8 @@ class UserForm(FrenchForm):
     roles = MultiCheckboxField("Rôles", choices=ROLE_CHOICES)
     active = BooleanField("Compte actif", default=True)
     password = PasswordField(
-        "Nouveau mot de passe (laisser vide pour ne pas le changer)",
+        "Nouveau mot de passe (laisser vide pour ne pas le changer ; l'utilisateur devra le "
+        "remplacer à sa prochaine connexion)",
         validators=[Optional(), Length(min=12, max=1024, message="12 caractères au moins.")],
         render_kw={"autocomplete": "new-password"},
     )
@@ -257,7 +258,7 @@ class NewUserForm(UserForm):
         validators=[DataRequired("L'adresse est obligatoire."), at_most(254)],
     )
     password = PasswordField(
-        "Mot de passe initial",
+        "Mot de passe initial (l'utilisateur devra le remplacer à sa première connexion)",
         validators=[
             DataRequired("Le mot de passe est obligatoire."),
             Length(min=12, max=1024, message="12 caractères au moins."),

@@ -13,7 +13,12 @@ from sqlalchemy import func, select
 from questionnaire.attempts.models import Attempt
 from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
-from questionnaire.auth.services import AccountError, find_user_by_email, hash_password
+from questionnaire.auth.services import (
+    AccountError,
+    find_user_by_email,
+    hash_password,
+    password_policy_error,
+)
 from questionnaire.csvfiles import records_with_lines
 from questionnaire.exams.models import (
     Enrolment,
@@ -435,9 +440,12 @@ def update_user(
     if user.id == acting.id and not active:
         raise SelfDeactivation("Vous ne pouvez pas désactiver votre propre compte.")
     if new_password:
-        if len(new_password) < 12:
-            raise AccountError("Le mot de passe doit contenir au moins 12 caractères.")
+        if (refused := password_policy_error(new_password)) is not None:
+            raise AccountError(refused)
         user.password_hash = hash_password(new_password)
+        # a password chosen for somebody else is known to the administrator: its holder
+        # replaces it at the next login
+        user.must_change_password = user.id != acting.id
         user.end_sessions()  # whoever held the old password is signed out
     deactivated = user.active and not active
     # a reactivated account must not find its old cookies valid again, nor a cookie issued
@@ -456,6 +464,7 @@ def update_user(
             "roles": sorted(role.value for role in roles),
             "active": active,
             "password_changed": bool(new_password),
+            "must_change_password": user.must_change_password,
         },
     )
 

@@ -195,6 +195,7 @@ def new_user():
                 form.display_name.data.strip(),
                 [Role(value) for value in form.roles.data],
                 current_time(),
+                must_change_password=True,
             )
             user.active = form.active.data
         except AccountError as exc:
@@ -205,7 +206,11 @@ def new_user():
                 "admin.user_create",
                 target=f"user:{user.id}",
                 subject_id=user.id,
-                details={"roles": sorted(form.roles.data), "active": user.active},
+                details={
+                    "roles": sorted(form.roles.data),
+                    "active": user.active,
+                    "must_change_password": True,
+                },
             )
             db.session.commit()
             flash(f"Compte créé pour {user.email}.", "success")

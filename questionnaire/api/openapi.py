@@ -58,6 +58,11 @@ SCHEMAS: dict = {
             "id": {"type": "integer"},
             "email": {"type": "string"},
             "display_name": {"type": "string"},
+            "must_change_password": {
+                "type": "boolean",
+                "description": "mot de passe fixé par un administrateur, à remplacer d'abord "
+                "(page /mot-de-passe) : les autres appels répondent 403 d'ici là",
+            },
             "roles": {
                 "type": "array",
                 "items": {
@@ -243,6 +248,14 @@ def _login_refused() -> dict:
     return response
 
 
+# 403: the role, or an account whose password an administrator chose and whose holder has
+# not replaced it yet (``password_change_required``: only /auth/me and /auth/logout answer).
+ROLE_REFUSED = (
+    "Rôle candidat requis (forbidden), ou mot de passe fixé par un administrateur à remplacer "
+    "d'abord sur la page /mot-de-passe (password_change_required)"
+)
+
+
 def _changes_state(*, body_limit: str | None = None) -> dict:
     """The refusals every state-changing call may answer: CSRF, role, and for a JSON body its
     media type and size (``body_limit``, as ``security.body_limits`` sets it)."""
@@ -251,7 +264,7 @@ def _changes_state(*, body_limit: str | None = None) -> dict:
             "Jeton X-CSRFToken absent ou invalide (csrf_failed)"
             + (", ou corps qui n'est pas un objet JSON (invalid_json)" if body_limit else "")
         ),
-        "403": _error_response("Rôle candidat requis"),
+        "403": _error_response(ROLE_REFUSED),
     }
     if body_limit:
         responses["413"] = _error_response(f"Corps trop volumineux ({body_limit} au plus)")
@@ -348,7 +361,7 @@ def openapi_document() -> dict:
                             },
                         },
                         "401": unauth,
-                        "403": _error_response("Rôle candidat requis"),
+                        "403": _error_response(ROLE_REFUSED),
                     },
                 }
             },
@@ -382,7 +395,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _json("#/components/schemas/Attempt", "Copie"),
                         "401": unauth,
-                        "403": _error_response("Rôle candidat requis"),
+                        "403": _error_response(ROLE_REFUSED),
                         "404": _error_response("Copie introuvable"),
                     },
                 }

@@ -23,6 +23,7 @@ def user_json(user: User) -> dict:
         "id": user.id,
         "email": user.email,
         "display_name": user.display_name,
+        "must_change_password": user.must_change_password,
         "roles": sorted(role.value for role in user.roles),
     }
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaire.db import value_enum
@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     #: Part of the login identifier kept in the session and remember-me cookies: raising it
     #: (logout, a new password) ends every session of the account, a copied cookie included.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The password was chosen by an administrator: its holder replaces it before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -80,8 +80,14 @@ def create_user(
     display_name: str,
     roles: Iterable[Role],
     now: datetime,
+    *,
+    must_change_password: bool = False,
 ) -> User:
-    """Create an account; refuses a duplicate e-mail or a short password."""
+    """Create an account; refuses a duplicate e-mail or a short password.
+
+    ``must_change_password``: the password was chosen by someone else (an administrator), and
+    its holder replaces it at the first login.
+    """
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("Adresse électronique invalide.")
@@ -94,6 +100,7 @@ def create_user(
         display_name=display_name,
         password_hash=hash_password(password),
         created_at=now,
+        must_change_password=must_change_password,
     )
     user.set_roles(roles)
     db.session.add(user)
@@ -142,6 +149,7 @@ def change_password(user: User, current: str, new: str) -> None:
             "new_password", "Le mot de passe ne peut pas être votre adresse électronique."
         )
     user.password_hash = hasher.hash(new)
+    user.must_change_password = False
     user.end_sessions()
 
 

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from questionnaire.audit.models import AuditEvent
+from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import PasswordChangeError, authenticate, change_password
 from tests.conftest import PASSWORD, form_token, login
 
@@ -166,3 +167,119 @@ def test_wrong_current_passwords_are_limited_per_account(app, client, db, clock,
     client.post("/deconnexion", data={"csrf_token": token})
     login(client, other.email)
     assert _post(client).status_code == 302
+
+
+# ---------------------------------------------------------------- password set by an administrator
+
+
+def _must_change(db, user) -> None:
+    user.must_change_password = True
+    db.session.commit()
+
+
+def test_a_password_to_replace_leads_every_page_to_the_change_form(client, db, make_user):
+    user = make_user(email="cand@example.org")
+    _must_change(db, user)
+    login(client, user.email)
+    for url in ("/", "/certifications", "/mes-donnees", "/preferences-affichage"):
+        response = client.get(url)
+        assert response.status_code == 303, url
+        assert response.headers["Location"] == URL
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "fixé par un administrateur" in page.get_data(as_text=True)
+    # open without a login anyway: the health check, the notices, logging out
+    assert client.get("/sante").status_code == 200
+    assert client.get("/confidentialite").status_code == 200
+
+
+def test_a_password_to_replace_answers_403_on_the_api_but_me_and_logout(client, db, make_user):
+    user = make_user(email="cand@example.org")
+    _must_change(db, user)
+    token = login(client, user.email)
+    assert client.get("/api/v1/auth/me").get_json()["user"]["must_change_password"] is True
+    refused = client.get("/api/v1/sessions")
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "password_change_required"
+    assert client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token}).status_code == 200
+
+
+def test_replacing_the_password_opens_the_platform(client, db, clock, make_user):
+    user = make_user(email="cand@example.org")
+    _must_change(db, user)
+    login(client, user.email)
+    assert _post(client).status_code == 302
+    db.session.refresh(user)
+    assert user.must_change_password is False
+    assert client.get("/").status_code == 200
+    assert client.get("/api/v1/sessions").status_code == 200
+
+
+def _admin_client(app, make_user):
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    client = app.test_client()
+    login(client, admin.email)
+    return client, admin
+
+
+def test_an_account_created_by_an_administrator_must_replace_its_password(
+    app, db, clock, make_user
+):
+    admin_client, _admin = _admin_client(app, make_user)
+    url = "/admin/utilisateurs/nouveau"
+    created = admin_client.post(
+        url,
+        data={
+            "csrf_token": form_token(admin_client, url),
+            "email": "nouveau@example.org",
+            "display_name": "Nouveau",
+            "roles": ["candidate"],
+            "active": "y",
+            "password": "choisi-par-l-administrateur",
+        },
+    )
+    assert created.status_code == 302
+    user = db.session.execute(select(User).where(User.email == "nouveau@example.org")).scalar_one()
+    assert user.must_change_password is True
+    assert "devra le remplacer" in admin_client.get(f"/admin/utilisateurs/{user.id}").get_data(
+        as_text=True
+    )
+
+    holder = app.test_client()
+    login(holder, user.email, "choisi-par-l-administrateur")
+    assert holder.get("/").headers["Location"] == URL
+    assert _post(holder, current="choisi-par-l-administrateur").status_code == 302
+    assert holder.get("/").status_code == 200
+
+
+def test_a_password_reset_by_an_administrator_must_be_replaced_but_not_their_own(
+    app, db, make_user
+):
+    admin_client, admin = _admin_client(app, make_user)
+    user = make_user(email="cand@example.org")
+    for account in (user, admin):
+        url = f"/admin/utilisateurs/{account.id}"
+        response = admin_client.post(
+            url,
+            data={
+                "csrf_token": form_token(admin_client, url),
+                "display_name": account.display_name,
+                "roles": [role.value for role in account.roles],
+                "active": "y",
+                "password": "remis-par-l-administrateur",
+            },
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        if account is admin:  # their own password: they chose it, and keep their session
+            login(admin_client, admin.email, "remis-par-l-administrateur")
+    db.session.refresh(user)
+    db.session.refresh(admin)
+    assert user.must_change_password is True
+    assert admin.must_change_password is False
+    details = [
+        event.details
+        for event in db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "admin.user_update")
+        ).scalars()
+    ]
+    assert [d["must_change_password"] for d in details] == [True, False]
