@@ -61,6 +61,9 @@ class Config:
     LOGIN_CENTRE_FAILURES_PER_ADDRESS = "500 per 5 minutes"
     # Reverse proxies in front of the application whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
+    # A session without any request for this long ends (an exam centre's shared computer left
+    # logged in); 0 keeps sessions until the browser closes or the user logs out.
+    SESSION_IDLE_MINUTES = 120
     # RGPD retention (days): audit log, then candidate accounts without activity.
     RETENTION_AUDIT_DAYS = 365
     RETENTION_ACCOUNT_DAYS = 5 * 365
@@ -81,6 +84,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_PARAMS = (1, 1024, 1)
+    # tests move the injected clock by hours and days between requests of one client
+    SESSION_IDLE_MINUTES = 0
 
 
 class ProductionConfig(Config):
@@ -120,6 +125,14 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _non_negative_int(value: str) -> int:
+    """A whole number of at least 0 (0 turns the setting off)."""
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
 def _rate_limit(value: str) -> str:
     """A flask-limiter rate such as ``50 per 5 minutes`` (checked now: a malformed one would
     otherwise be skipped at every request, the failure swallowed)."""
@@ -142,6 +155,7 @@ EXPECTED_FORMS = {
     _networks: "des réseaux séparés par des virgules, par ex. 192.0.2.0/24, 2001:db8:5::/48",
     int: "un nombre entier",
     _positive_int: "un nombre entier supérieur ou égal à 1",
+    _non_negative_int: "un nombre entier positif ou nul (0 : désactivé)",
     _rate_limit: "une limite comme « 50 per 5 minutes »",
     _hash_params: "trois entiers séparés par des virgules, par ex. 2,19456,1",
 }
@@ -161,6 +175,7 @@ ENVIRONMENT_SETTINGS = (
         _rate_limit,
     ),
     ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", int),
+    ("QUESTIONNAIRE_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", _non_negative_int),
     ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int),
     ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int),
     ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "PASSWORD_HASH_PARAMS", _hash_params),

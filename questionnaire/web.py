@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, redirect, request, session, url_for
-from flask_login import current_user
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from questionnaire.access import PUBLIC, is_api_request
-from questionnaire.clock import PARIS
+from questionnaire.clock import PARIS, current_time
 from questionnaire.errors import json_error
 from questionnaire.extensions import db, login_manager
 from questionnaire.i18n import _, ngettext
@@ -84,6 +84,7 @@ def database_int(value: str) -> int:
 
 def init_app(app: Flask) -> None:
     from questionnaire.auth.models import User
+    from questionnaire.auth.services import LAST_SEEN
 
     # before any blueprint is registered: rules pick their converters when they are added
     app.url_map.converters["int"] = DatabaseIntConverter
@@ -119,6 +120,34 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return json_error(401, "unauthenticated", _("Authentification requise."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def end_idle_session():
+        """A session idle for ``SESSION_IDLE_MINUTES`` ends: the next request is anonymous.
+
+        The last request's time is kept in the (signed) session, rewritten at most once a
+        minute, so that a save does not send a new cookie each time.
+        """
+        idle = app.config.get("SESSION_IDLE_MINUTES") or 0
+        if not idle or "_user_id" not in session:
+            return None
+        now = int(current_time().timestamp())
+        seen = session.get(LAST_SEEN)
+        if isinstance(seen, int) and now - seen > idle * 60:
+            logout_user()
+            session.pop(LAST_SEEN, None)
+            message = _(
+                "Votre session a été fermée après %(minutes)s sans activité : reconnectez-vous.",
+                minutes=french_minutes(idle),
+            )
+            if is_api_request():
+                return json_error(401, "unauthenticated", message)
+            flash(message, "info")
+            target = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("auth.login", next=target), 303)
+        if not isinstance(seen, int) or now - seen >= 60:
+            session[LAST_SEEN] = now
+        return None
 
     @app.before_request
     def password_change_first():

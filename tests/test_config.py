@@ -71,6 +71,7 @@ def test_an_install_outside_the_repository_is_refused_with_a_clear_message(tmp_p
         ("QUESTIONNAIRE_GRACE_SECONDS", "abc", "un nombre entier"),
         ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "cinq", "un nombre entier"),
         ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "2,19456", "trois entiers"),
+        ("QUESTIONNAIRE_SESSION_IDLE_MINUTES", "-1", "un nombre entier positif ou nul"),
         # the login limits: lockout per account and address, account ceiling, per address
         ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "vingt", "un nombre entier supérieur ou égal à 1"),
         ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "0", "un nombre entier supérieur ou égal à 1"),

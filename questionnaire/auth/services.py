@@ -14,6 +14,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from questionnaire.auth.models import Role, User, UserRole
+from questionnaire.clock import current_time
 from questionnaire.extensions import db
 
 # A hash of a random password, verified when the e-mail is unknown so that timing does not
@@ -34,6 +35,9 @@ class PasswordChangeError(ValueError):
 
 
 MIN_PASSWORD_LENGTH = 12
+
+#: The session's last request (seconds since the epoch), for the idle timeout (``web``).
+LAST_SEEN = "_seen"
 
 
 def password_policy_error(password: str) -> str | None:
@@ -165,6 +169,7 @@ def log_in(user: User) -> None:
     session.pop(field_name, None)
     g.pop(field_name, None)  # the signed token cached for this request
     login_user(user)
+    session[LAST_SEEN] = int(current_time().timestamp())
     remember_device(user.email)
 
 
