@@ -283,3 +283,9 @@ def test_a_password_reset_by_an_administrator_must_be_replaced_but_not_their_own
         ).scalars()
     ]
     assert [d["must_change_password"] for d in details] == [True, False]
+
+
+def test_the_login_page_says_what_to_do_with_a_forgotten_password(client):
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "Mot de passe oublié ?" in page
+    assert "il vous donne un nouveau mot de passe" in page
