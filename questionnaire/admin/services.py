@@ -41,6 +41,7 @@ from questionnaire.exams.services import (
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
+from questionnaire.privacy.models import Erasure
 from questionnaire.web import paris_time
 
 MAX_CSV_LINES = 5000
@@ -422,6 +423,24 @@ class SelfDeactivation(AccountError):
     """An administrator tried to deactivate their own account."""
 
 
+class ErasedAccount(AccountError):
+    """An erased account cannot get back a name, a password or the right to log in."""
+
+
+ERASED_ACCOUNT = (
+    "Ce compte a été effacé (RGPD) : il reste sous son pseudonyme, désactivé et sans mot de "
+    "passe ; il ne peut être ni renommé, ni réactivé, ni recevoir un mot de passe. Si la "
+    "personne revient, créez-lui un nouveau compte."
+)
+
+
+def erasure_date(user: User) -> datetime | None:
+    """When the account was erased (RGPD), or None."""
+    return db.session.execute(
+        select(Erasure.erased_at).where(Erasure.user_id == user.id)
+    ).scalar_one_or_none()
+
+
 def update_user(
     user: User,
     acting: User,
@@ -431,8 +450,13 @@ def update_user(
     active: bool,
     new_password: str = "",
 ) -> None:
-    """Edit an account; an administrator cannot lock themselves out."""
+    """Edit an account; an administrator cannot lock themselves out, and an erased account
+    stays anonymous and closed (the erasure is final)."""
     roles = set(roles)
+    if erasure_date(user) is not None and (
+        active or new_password or display_name.strip() != user.display_name
+    ):
+        raise ErasedAccount(ERASED_ACCOUNT)
     if not roles:
         raise AccountError("Un compte doit avoir au moins un rôle.")
     if user.id == acting.id and Role.ADMIN not in roles:

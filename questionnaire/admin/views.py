@@ -238,6 +238,9 @@ def edit_user(user_id: int):
         except services.SelfDeactivation as exc:
             db.session.rollback()
             form.active.errors.append(str(exc))
+        except services.ErasedAccount as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
         except AccountError as exc:
             db.session.rollback()
             form.roles.errors.append(str(exc))
@@ -256,6 +259,7 @@ def edit_user(user_id: int):
         labels=ROLE_LABELS,
         lockout=lockout,
         unlock_form=EmptyForm(),
+        erased_at=services.erasure_date(user),
     )
 
 

@@ -306,9 +306,11 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
     test statistics remain valid. Accommodation notes and descriptions (possibly health data)
     are removed, and so are the descriptions of observed interviews (their day and channel stay:
-    the grid's evaluations rest on them). Designations of evaluators stay, whether the person is the candidate or the
-    evaluator: they decide which jury evaluations count, so removing one would change a
-    certification's result; they hold no more than account numbers, now pseudonymous.
+    the grid's evaluations rest on them) and the display preferences (they may hint at an
+    accessibility need and serve an account that can no longer log in). Designations of
+    evaluators stay, whether the person is the candidate or the evaluator: they decide which
+    jury evaluations count, so removing one would change a certification's result; they hold no
+    more than account numbers, now pseudonymous.
     """
     if not reason.strip():
         raise ErasureError("Indiquez le motif de l'effacement (demande, date).")
@@ -339,6 +341,9 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         .where(CertificationEnrolment.user_id == user.id)
     ).scalars():
         observation.description = None  # free text about the candidate; day and channel stay
+    preference = preferences_for(user.id)
+    if preference is not None:  # may hint at an accessibility need; no one displays them now
+        db.session.delete(preference)
     erasure = Erasure(
         user_id=user.id,
         pseudonym=pseudonym,

@@ -297,3 +297,21 @@ def test_the_purge_command_has_a_dry_run(app, make_user, db, clock):
     assert db.session.get(User, old.id).email == "old@example.org"
     assert db.session.execute(select(Erasure)).first() is None
     assert "1 compte(s)" in runner.invoke(args=["privacy", "purge"]).output
+
+
+def test_erasure_deletes_the_display_preferences(client, make_user, db, clock):
+    """The preferences may hint at an accessibility need (register, line 7) and only serve the
+    display of an account that can no longer log in: the pseudonymous account keeps none."""
+    from questionnaire.accessibility.models import UserPreference
+    from questionnaire.accessibility.services import DisplayChoices, save_preferences
+
+    candidate, other = make_user(Role.CANDIDATE), make_user(Role.CANDIDATE)
+    for user in (candidate, other):
+        save_preferences(user.id, DisplayChoices(large_text=True, hide_countdown=True), clock())
+    db.session.commit()
+    erase_user(candidate, make_user(Role.ADMIN), "Demande écrite", clock())
+    db.session.commit()
+    kept = db.session.execute(select(UserPreference.user_id)).scalars().all()
+    assert kept == [other.id]
+    notice = client.get("/confidentialite").get_data(as_text=True)
+    assert "vous les modifiez à tout moment ; supprimées à l'effacement" in notice
