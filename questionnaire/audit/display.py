@@ -176,6 +176,7 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "roles": ("Rôles", _roles),
     "active": ("Compte actif", french_value),
     "password_changed": ("Mot de passe changé", french_value),
+    "must_change_password": ("Mot de passe à changer à la prochaine connexion", french_value),
     # certification
     "acquired": ("Acquise", french_value),
     "grid_score": ("Note de la grille", french_value),

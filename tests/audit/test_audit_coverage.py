@@ -48,6 +48,7 @@ def test_administrative_actions_name_the_acting_administrator(
         "roles": ["candidate", "jury"],
         "active": True,
         "password_changed": False,
+        "must_change_password": False,  # no password set: nothing to change at the next login
     }
     enrol = _events(db, "admin.enrol")[0]
     assert (enrol.actor_id, enrol.subject_id, enrol.target) == (
