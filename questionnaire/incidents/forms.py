@@ -1,6 +1,6 @@
 """The extra-time form."""
 
-from wtforms import IntegerField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from questionnaire.forms import FrenchForm, OneNumberMessage
@@ -29,4 +29,12 @@ class ExtraTimeForm(FrenchForm):
         "Motif (incident)",
         validators=[DataRequired("Indiquez le motif."), Length(max=500)],
     )
+    # how many grants the page showed: a second sending of the same form (double click, reload,
+    # two administrators on the same incident) then finds one more and is refused
+    grants_seen = HiddenField()
     submit = SubmitField("Accorder le temps supplémentaire")
+
+    def seen_count(self) -> int | None:
+        """The number of grants shown with the form, or None when not sent (or malformed)."""
+        value = (self.grants_seen.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() else None

@@ -18,10 +18,30 @@ class IncidentError(ValueError):
     """The extra time cannot be granted as asked."""
 
 
+class GrantedMeanwhile(IncidentError):
+    """Time was granted since the form was shown: the same form sent twice adds nothing."""
+
+
+GRANTED_MEANWHILE = (
+    "Du temps supplémentaire a été accordé à cette session depuis l'affichage de ce formulaire "
+    "(formulaire envoyé deux fois ?) : rien n'a été ajouté. Vérifiez le tableau « Temps déjà "
+    "accordé » ; si un nouveau délai est vraiment nécessaire, renvoyez le formulaire."
+)
+
+
 def session_extra_minutes(session_id: int) -> int:
     """Minutes granted so far to a session (added to the deadline of every new attempt)."""
     return db.session.execute(
         select(func.coalesce(func.sum(SessionTimeExtension.minutes), 0)).where(
+            SessionTimeExtension.session_id == session_id
+        )
+    ).scalar_one()
+
+
+def grant_count(session_id: int) -> int:
+    """How many grants a session has received."""
+    return db.session.execute(
+        select(func.count(SessionTimeExtension.id)).where(
             SessionTimeExtension.session_id == session_id
         )
     ).scalar_one()
@@ -54,12 +74,16 @@ def grant_extra_time(
     actor: User,
     now: datetime,
     grace_seconds: int = 0,
+    grants_seen: int | None = None,
 ) -> SessionTimeExtension:
     """Move the deadline of every attempt still in progress and record the grant for later starts.
 
     Attempts already submitted or finalised stay closed: they are not reopened, nor are
     attempts past their deadline and its grace that the cron has not finalised yet (whether
     a copy reopens must not depend on when the cron last ran).
+
+    `grants_seen`: the number of grants the administrator saw when filling the form; when
+    another grant has been recorded since (the same form sent twice), nothing is added.
     """
     if not can_extend(session, now):
         raise IncidentError(
@@ -70,6 +94,14 @@ def grant_extra_time(
         raise IncidentError(f"Entre 1 et {MAX_EXTRA_MINUTES} minutes.")
     if not reason.strip():
         raise IncidentError("Indiquez le motif (l'incident).")
+    if grants_seen is not None:
+        # the session's row locked (PostgreSQL): a second sending waits for the first to commit,
+        # then counts its grant
+        db.session.execute(
+            select(ExamSession.id).where(ExamSession.id == session.id).with_for_update()
+        )
+        if grant_count(session.id) != grants_seen:
+            raise GrantedMeanwhile(GRANTED_MEANWHILE)
     running = db.session.execute(
         select(Attempt)
         .where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.IN_PROGRESS)

@@ -9,10 +9,11 @@ from questionnaire.access import roles_required
 from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
-from questionnaire.i18n import _
+from questionnaire.i18n import ngettext
 from questionnaire.incidents import bp
 from questionnaire.incidents.forms import ExtraTimeForm
 from questionnaire.incidents.services import (
+    GrantedMeanwhile,
     IncidentError,
     can_extend,
     extensions_for,
@@ -42,20 +43,25 @@ def extra_time(session_id: int):
                 current_user,
                 current_time(),
                 current_app.config["GRACE_SECONDS"],
+                grants_seen=form.seen_count(),
             )
         except IncidentError as exc:
             db.session.rollback()
-            form.minutes.errors.append(str(exc))
+            if isinstance(exc, GrantedMeanwhile):
+                form.form_errors.append(str(exc))
+            else:
+                form.minutes.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(
-                _(
-                    "%(minutes)s minute(s) accordée(s) ; %(count)s copie(s) en cours prolongée(s).",
-                    minutes=extension.minutes,
-                    count=extension.attempts_moved,
-                ),
-                "success",
+            granted = ngettext(
+                "%(num)d minute accordée", "%(num)d minutes accordées", extension.minutes
             )
+            moved = ngettext(
+                "%(num)d copie en cours prolongée",
+                "%(num)d copies en cours prolongées",
+                extension.attempts_moved,
+            )
+            flash(f"{granted} ; {moved}.", "success")
             return redirect(url_for("incidents.extra_time", session_id=session.id))
     status = 422 if form.errors else 200
     return render_template(

@@ -76,7 +76,7 @@ def test_the_admin_form(client, make_session, make_user, db):
     )
     page = good.get_data(as_text=True)
     assert good.status_code == 200
-    assert "20 minute(s) accordée(s)" in page and "Serveur redémarré" in page
+    assert "20 minutes accordées ; " in page and "Serveur redémarré" in page
     assert client.get("/admin/incidents/sessions/999").status_code == 404
 
 
