@@ -12,6 +12,7 @@ from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange, S
 from questionnaire.auth.models import User
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
+from questionnaire.incidents.services import extensions_for
 from questionnaire.reports import dif
 from questionnaire.reports import psychometrics as psy
 from questionnaire.reports.angoff import standard_setting_section
@@ -101,6 +102,45 @@ def accommodation_table(data: SessionData) -> Table:
         "Aménagements accordés (effectifs)",
         (Column("kind", "Aménagement"), Column("count", "Candidats", Kind.INT)),
         tuple(rows),
+    )
+
+
+def incident_section(session: ExamSession, data: SessionData) -> Section:
+    """Individual accommodations, then the extra time granted to the whole session after an
+    incident: it lengthens every copy still running and every later start, so it weighs on the
+    speededness and on the comparison with other sessions (the grantor is not named)."""
+    extensions = extensions_for(session.id)
+    if not extensions:
+        return Section("amenagements", "Aménagements", tables=(accommodation_table(data),))
+    total = sum(e.minutes for e in extensions)
+    table = Table(
+        "incidents",
+        "Temps supplémentaire accordé à toute la session (incidents)",
+        (
+            Column("granted_at", "Date"),
+            Column("minutes", "Minutes", Kind.INT),
+            Column("attempts_moved", "Copies en cours prolongées", Kind.INT),
+            Column("reason", "Motif"),
+        ),
+        tuple(
+            (paris_time(e.granted_at), e.minutes, e.attempts_moved, e.reason) for e in extensions
+        ),
+    )
+    return Section(
+        "amenagements",
+        "Aménagements",
+        (
+            f"Après incident, {total} minute{'s' if total > 1 else ''} de temps supplémentaire "
+            f"{'ont' if total > 1 else 'a'} été accordée{'s' if total > 1 else ''} à toute la "
+            "session (tableau « Temps supplémentaire accordé à toute la session ») : les copies "
+            "en cours ont été prolongées et les copies commencées ensuite en ont bénéficié"
+            + (
+                " ; le temps utilisé de la section Rapidité se rapporte au temps ainsi accordé."
+                if data.attempts
+                else "."
+            ),
+        ),
+        (accommodation_table(data), table),
     )
 
 
@@ -319,7 +359,7 @@ def build_session_report(
             ),
         ]
     sections += [
-        Section("amenagements", "Aménagements", tables=(accommodation_table(data),)),
+        incident_section(session, data),
         Section(
             "decisions",
             "Décisions sur les items",

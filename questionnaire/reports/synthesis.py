@@ -99,7 +99,8 @@ def alert_lines(n_attempts: int, in_progress: int, is_open: bool) -> tuple[str, 
         )
     if 0 < n_attempts < FEW_ATTEMPTS:
         alerts.append(
-            f"Alerte : petit échantillon ({n_attempts} copies, moins de {FEW_ATTEMPTS}) : "
+            f"Alerte : petit échantillon ({n_attempts} copie{'s' if n_attempts > 1 else ''}, "
+            f"moins de {FEW_ATTEMPTS}) : "
             "chiffres indicatifs."
         )
     return tuple(alerts)

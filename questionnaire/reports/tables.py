@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -120,10 +121,17 @@ def format_value(value: object, column: Column) -> str:
     if column.kind is Kind.INT:
         return f"{int(value)}"
     if column.kind is Kind.DECIMAL:
-        return _unsigned_zero(f"{float(value):.{column.digits}f}").replace(".", ",")
+        return _unsigned_zero(_half_up(float(value), column.digits)).replace(".", ",")
     if column.kind is Kind.PERCENT:
-        return _unsigned_zero(f"{100 * float(value):.1f}").replace(".", ",") + "\u00a0%"
+        return _unsigned_zero(_half_up(100 * float(value), 1)).replace(".", ",") + "\u00a0%"
     return str(value)
+
+
+def _half_up(value: float, digits: int) -> str:
+    """Rounded half up on the printed value (65.05 → '65.1'), as the sentences of the reports
+    (`decimal_fr`) round it: a table never shows 65,0 % beside a sentence saying 65,1 %."""
+    number = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{number:f}"
 
 
 def _unsigned_zero(text: str) -> str:
