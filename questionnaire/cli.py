@@ -149,9 +149,15 @@ def load_app() -> Flask:
     return app
 
 
-def is_missing_table(exc: DBAPIError) -> bool:
-    """Whether a database error means the schema was never created (SQLite or PostgreSQL)."""
-    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
+def is_schema_behind(exc: DBAPIError) -> bool:
+    """Whether a database error means the schema was never created, or lacks a migration the
+    code needs: a missing table or column (SQLite, or PostgreSQL's 42P01 and 42703)."""
+    message = str(exc.orig)
+    return (
+        "no such table" in message
+        or "no such column" in message
+        or getattr(exc.orig, "sqlstate", None) in {"42P01", "42703"}
+    )
 
 
 class QuestionnaireGroup(FlaskGroup):
@@ -176,9 +182,9 @@ class QuestionnaireGroup(FlaskGroup):
             return super().invoke(ctx)
         except (OperationalError, ProgrammingError) as exc:
             env_name = ctx.ensure_object(ScriptInfo).load_app().config["ENV_NAME"]
-            if is_missing_table(exc):
+            if is_schema_behind(exc):
                 click.echo(
-                    f"Base non initialisée (configuration {env_name}) : lancez "
+                    f"Base non initialisée ou pas à jour (configuration {env_name}) : lancez "
                     "« questionnaire db upgrade », ou vérifiez les variables d'environnement "
                     "(QUESTIONNAIRE_CONFIG, QUESTIONNAIRE_DATABASE_URL).",
                     err=True,

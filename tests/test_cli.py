@@ -256,6 +256,25 @@ def test_a_database_without_tables_is_one_french_line(command, args):
     assert line.startswith("Base non initialisée") and "questionnaire db upgrade" in line
 
 
+def test_a_database_behind_the_code_is_one_french_line_not_a_temporary_failure(
+    command, tmp_path
+):
+    """A column added by a migration not yet applied (here the last one's) is the operator's
+    to fix with « db upgrade », not a database that cron may find up again later."""
+    import sqlite3
+
+    path = tmp_path / "behind.db"
+    url = f"sqlite:///{path}"
+    assert command("db", "upgrade", QUESTIONNAIRE_DATABASE_URL=url).exit_code == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute('ALTER TABLE "user" DROP COLUMN must_change_password')
+    result = command("privacy", "purge", QUESTIONNAIRE_DATABASE_URL=url)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Base non initialisée ou pas à jour")
+    assert "questionnaire db upgrade" in line
+
+
 @pytest.mark.parametrize("args", [("attempts", "finalize-expired"), ("privacy", "purge")])
 def test_an_unreachable_database_is_one_french_line_and_a_temporary_failure(
     command, args, tmp_path
