@@ -251,20 +251,27 @@ def points(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def in_points(value: float, digits: int = 1) -> str:
+    """The value and its unit, singular below 2 as French writes it: « 0,9 point », « 1,96
+    point », « 2,0 points »."""
+    text = points(value, digits)
+    return f"{text} {'point' if abs(float(text.replace(',', '.'))) < 2 else 'points'}"
+
+
 def reliability_sentences(stats: TestStats) -> tuple[str, ...]:
     """SEM, conditional SEM and decision consistency said in sentences, with their unit."""
-    unit = f"points sur {stats.max_total:g}".replace(".", ",")
+    out_of = f"sur {stats.max_total:g}".replace(".", ",")
     sentences = []
     sem, csem = finite(stats.sem), finite(stats.csem_at_cut.value)
     if sem is not None:
         sentences.append(
-            f"Erreur type de mesure : {points(sem)} {unit} ; bande à 95 % autour d'un score : "
-            f"± {points(1.96 * sem)} points (± 1,96 SEM)."
+            f"Erreur type de mesure : {in_points(sem)} {out_of} ; bande à 95 % autour d'un "
+            f"score : ± {in_points(1.96 * sem)} (± 1,96 SEM)."
         )
     if csem is not None:
         sentences.append(
-            f"À la coupure ({points(stats.csem_at_cut.score, 2)} points), SEM conditionnelle : "
-            f"{points(csem)} {unit} ; bande à 95 % : ± {points(1.96 * csem)} points."
+            f"À la coupure ({in_points(stats.csem_at_cut.score, 2)}), SEM conditionnelle : "
+            f"{in_points(csem)} {out_of} ; bande à 95 % : ± {in_points(1.96 * csem)}."
         )
     p = finite(stats.decision_consistency.p)
     if p is not None:

@@ -96,7 +96,18 @@ def test_reliability_wording_units_band_and_kr21_on_a_common_form(sit_session, c
     assert row["csem_band"] == pytest.approx(1.96 * row["csem"])
     assert "kr21" in row  # one common form
     text = " ".join(report.section("fidelite").paragraphs)
-    assert "points sur 4" in text and "des candidats recevraient la même décision" in text
+    assert "sur 4 ; bande à 95 %" in text and "des candidats recevraient la même décision" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "said"),
+    [(0.9, 1, "0,9 point"), (1.96, 2, "1,96 point"), (1.96, 1, "2,0 points"), (12.5, 1,
+     "12,5 points"), (0.0, 1, "0,0 point")],
+)  # fmt: skip
+def test_points_are_singular_below_two(value, digits, said):
+    from questionnaire.reports.psychometrics import in_points
+
+    assert in_points(value, digits) == said
 
 
 def test_terminology(sit_session, clock):
