@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import secrets
 from collections import defaultdict
@@ -24,6 +25,8 @@ from questionnaire.extensions import db
 from questionnaire.incidents.services import session_extra_minutes
 
 MAX_SEQ = 2**53
+
+logger = logging.getLogger(__name__)
 
 
 class AttemptError(Exception):
@@ -62,7 +65,17 @@ class UnknownItem(AttemptError):
 
 
 class FormUnavailable(AttemptError):
+    """The bank no longer allows the draw; said in the candidate's words (the detail is logged)."""
+
     code, status = "form_unavailable", 409
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail  # what is missing, for the log and those who can fix it
+        super().__init__(
+            "Ce questionnaire ne peut pas être commencé pour le moment : ses questions ne sont "
+            "pas disponibles. Prévenez le responsable de la session ; votre temps n'a pas "
+            "commencé."
+        )
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,32 @@ def allowed_seconds(duration_minutes: int, extra_time_percent: int) -> int:
 def deadline_for(started_at: datetime, duration_minutes: int, extra_time_percent: int) -> datetime:
     """start + duration × (1 + extra %), to the second."""
     return started_at + timedelta(seconds=allowed_seconds(duration_minutes, extra_time_percent))
+
+
+@dataclass(frozen=True)
+class TimeAllowed:
+    """The time a copy started now gets, and why: what the deadline enforces and pages state."""
+
+    duration_minutes: int
+    extra_time_percent: int
+    incident_minutes: int  # granted to the whole session after an incident
+
+    @property
+    def seconds(self) -> int:
+        return (
+            allowed_seconds(self.duration_minutes, self.extra_time_percent)
+            + 60 * self.incident_minutes
+        )
+
+
+def time_allowed(enrolment: Enrolment) -> TimeAllowed:
+    """The questionnaire's duration, the candidate's extra time and the session's incidents."""
+    session = enrolment.session
+    return TimeAllowed(
+        duration_minutes=session.questionnaire.duration_minutes,
+        extra_time_percent=enrolment.extra_time_percent,
+        incident_minutes=session_extra_minutes(session.id),
+    )
 
 
 def find_enrolment(user: User, session_id: int) -> Enrolment:
@@ -124,12 +163,16 @@ def draw_form(
             pool = by_topic.get(slug, [])
             if len(pool) < count:
                 raise FormUnavailable(
-                    f"La banque ne permet plus de tirer {count} item(s) du sujet {slug}."
+                    f"le plan de tirage demande {count} item(s) publié(s) du sujet {slug}, "
+                    f"la banque en a {len(pool)}"
                 )
             chosen.extend(rng.sample(pool, count))
     else:
         if len(rows) < questionnaire.item_count:
-            raise FormUnavailable("La banque ne contient pas assez d'items publiés.")
+            raise FormUnavailable(
+                f"le questionnaire tire {questionnaire.item_count} item(s) publié(s), "
+                f"la banque en a {len(rows)}"
+            )
         chosen = rng.sample(rows, questionnaire.item_count)
     if questionnaire.shuffle_items:
         rng.shuffle(chosen)
@@ -165,15 +208,23 @@ def start_attempt(
     if not session.is_open(now):
         raise SessionNotOpen("La session n'est pas ouverte.")
     questionnaire = session.questionnaire
-    form = draw_form(questionnaire, rng or random.Random(secrets.randbits(64)))
+    try:
+        form = draw_form(questionnaire, rng or random.Random(secrets.randbits(64)))
+    except FormUnavailable as exc:
+        logger.warning(
+            "Session %s (questionnaire %s) : copie impossible à tirer, %s.",
+            session.id,
+            questionnaire.id,
+            exc.detail,
+        )
+        raise
     attempt = Attempt(
         enrolment_id=enrolment.id,
         session_id=session.id,
         user_id=enrolment.user_id,
         status=AttemptStatus.IN_PROGRESS,
         started_at=now,
-        deadline=deadline_for(now, questionnaire.duration_minutes, enrolment.extra_time_percent)
-        + timedelta(minutes=session_extra_minutes(session.id)),
+        deadline=now + timedelta(seconds=time_allowed(enrolment).seconds),
         pass_mark_bp=questionnaire.pass_mark_bp,
         items=[
             # the version itself and response=None: showing the new attempt reads nothing back
@@ -207,6 +258,11 @@ def start_attempt(
         target=f"attempt:{attempt.id}",
     )
     return attempt, True
+
+
+def resume_position(attempt: Attempt) -> int | None:
+    """Where a resumed copy picks up: its first question without an answer (None: all answered)."""
+    return next((ai.position for ai in attempt.items if not ai.is_answered), None)
 
 
 def _finalise(attempt: Attempt, status: AttemptStatus, now: datetime) -> bool:

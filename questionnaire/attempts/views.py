@@ -72,7 +72,7 @@ def session_home(session_id: int):
     form = StartForm()
     if form.validate_on_submit():
         try:
-            attempt, _created = services.start_attempt(enrolment, now, _grace())
+            attempt, created = services.start_attempt(enrolment, now, _grace())
         except services.AttemptError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -80,7 +80,10 @@ def session_home(session_id: int):
         db.session.commit()
         if attempt.status.is_final:
             return redirect(url_for("attempts.result", attempt_id=attempt.id))
-        return redirect(url_for("attempts.question", attempt_id=attempt.id, position=1))
+        position = 1 if created else services.resume_position(attempt)
+        if position is None:
+            return redirect(url_for("attempts.review", attempt_id=attempt.id))
+        return redirect(url_for("attempts.question", attempt_id=attempt.id, position=position))
     if attempt is not None and services.close_if_time_up(attempt, now):
         db.session.commit()
     return render_template(
@@ -89,9 +92,7 @@ def session_home(session_id: int):
         session=enrolment.session,
         attempt=attempt,
         form=form,
-        allowed_seconds=services.allowed_seconds(
-            enrolment.session.questionnaire.duration_minutes, enrolment.extra_time_percent
-        ),
+        time_allowed=services.time_allowed(enrolment),
         # told before starting: this session's correction waits for those sessions
         withheld_for=certification_sittings_ahead(
             enrolment.session, current_user.id, now, _grace()
