@@ -86,7 +86,7 @@ def test_candidate_completes_the_exam_with_the_keyboard_alone(page, make_exam):
     page.keyboard.press("Enter")
 
     expect(page).to_have_title(re.compile("^Revue avant remise"))
-    expect(page.locator("main")).to_contain_text("2 question(s) répondue(s) sur 2")
+    expect(page.locator("main")).to_contain_text("2 questions répondues sur 2")
     tab_to(page, 'input[type="checkbox"]')
     page.keyboard.press("Space")
     tab_to(page, 'button[type="submit"].button')
@@ -112,7 +112,7 @@ def test_enter_in_an_answer_goes_forward(page, make_exam):
         with page.expect_navigation():
             page.keyboard.press("Enter")
         expect(page).to_have_title(re.compile(following))
-    expect(page.locator("main")).to_contain_text("2 question(s) répondue(s) sur 2")
+    expect(page.locator("main")).to_contain_text("2 questions répondues sur 2")
 
 
 def test_answer_survives_a_reload_and_a_network_outage(page, context, make_exam, live_app):
@@ -145,3 +145,34 @@ def test_answer_survives_a_reload_and_a_network_outage(page, context, make_exam,
         ).scalar_one()
         first: AttemptItem = attempt.items[0]
         assert first.selected == [chosen]
+
+
+def test_a_refused_answer_focuses_its_summary_without_javascript(browser, base_url, make_exam):
+    context = browser.new_context(base_url=base_url, locale="fr-FR", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        exam = make_exam()
+        log_in(page, exam.email)
+        page.goto(f"/sessions/{exam.session_id}")
+        page.get_by_role("button", name="Commencer le questionnaire").click()
+        page.wait_for_url("**/questions/1")
+
+        def unknown_option(route):  # what no option of the page can send
+            if route.request.method == "POST":
+                body = re.sub(r"answer=[A-Z]", "answer=Q", route.request.post_data)
+                route.continue_(post_data=body)
+            else:
+                route.continue_()
+
+        page.route("**/questions/1", unknown_option)
+        page.locator('input[name="answer"]').first.check()
+        page.get_by_role("button", name="Enregistrer et passer à la suivante").click()
+
+        expect(page).to_have_title(re.compile("^Erreur : Question 1 / 2"))
+        summary = page.locator(".error-summary")
+        expect(summary).to_be_focused()
+        expect(summary).to_be_in_viewport()
+        summary.get_by_role("link", name=re.compile("^Réponse : ")).click()
+        expect(page.locator("#option-1")).to_be_focused()
+    finally:
+        context.close()
