@@ -88,3 +88,54 @@ def test_extra_time_granted_while_the_page_is_open_moves_its_countdown(page, mak
     expect(page.locator(".timer-value")).to_have_text(re.compile(r"^8 min \d\d s$"))
     expect(page).to_have_title(re.compile("^Question 1 / 2"))
     assert attempt_status(live_app, exam.user_id) is AttemptStatus.IN_PROGRESS
+
+
+def start_with_seconds_left(page, make_exam, live_app, seconds: int):
+    """Like ``start_with_75_seconds_left``, and every text of the announcer recorded."""
+    exam = make_exam()
+    log_in(page, exam.email)
+    page.goto(f"/sessions/{exam.session_id}")
+    page.get_by_role("button", name="Commencer le questionnaire").click()
+    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    set_deadline(live_app, exam.user_id, seconds)
+    page.add_init_script(
+        """window.addEventListener("DOMContentLoaded", () => {
+             window.said = [];
+             const announcer = document.getElementById("timer-announcer");
+             new MutationObserver(() => window.said.push(announcer.textContent))
+               .observe(announcer, {childList: true, characterData: true, subtree: true});
+           });"""
+    )
+    page.clock.install()
+    page.reload()
+    return exam
+
+
+def test_extra_time_granted_long_before_the_end_reaches_the_open_page(page, make_exam, live_app):
+    """Twenty minutes left, ten more granted: the page learns it within minutes, not at 5 min."""
+    exam = start_with_seconds_left(page, make_exam, live_app, 20 * 60)
+    expect(page.locator(".timer-value")).to_have_text(re.compile(r"^(20 min 00|19 min 5\d) s$"))
+
+    set_deadline(live_app, exam.user_id, 30 * 60)
+    page.clock.run_for(4 * 60_000)
+
+    expect(page.locator("#timer-announcer")).to_have_text(
+        re.compile("^Temps supplémentaire accordé : fin de l'épreuve à")
+    )
+    # 30 min on the server's clock, 4 of them run on the page's: about 26 min left
+    expect(page.locator(".timer-value")).to_have_text(re.compile(r"^2[56] min \d\d s$"))
+
+
+def test_a_threshold_the_extra_time_pushed_back_is_not_announced(page, make_exam, live_app):
+    """Granted just before the old 5-minute mark: « Il reste 5 minutes » is never said."""
+    exam = start_with_seconds_left(page, make_exam, live_app, 5 * 60 + 20)
+    set_deadline(live_app, exam.user_id, 15 * 60 + 20)  # ten minutes granted
+    # just past the old 5-minute mark: the page asks the server (which answers in real time,
+    # while the fake clock stands still) before saying anything
+    page.clock.run_for(21_000)
+
+    expect(page.locator("#timer-announcer")).to_have_text(
+        re.compile("^Temps supplémentaire accordé : fin de l'épreuve à")
+    )
+    assert "Il reste 5 minutes." not in page.evaluate("window.said")
+    expect(page.locator("#timer")).not_to_have_class(re.compile("timer-warning"))

@@ -289,11 +289,20 @@
     return "Temps restant : environ " + Math.ceil(seconds / 60) + " min.";
   }
 
-  /* Extra time granted after an incident moves the deadline on the server: ask it at each
-     warning threshold and before handing in at zero, never every second. */
+  /* Extra time granted after an incident moves the deadline on the server: ask it every few
+     minutes (a page open since before the grant must not count down to the old end), before
+     announcing a warning threshold and before handing in at zero; never every second. */
   var attemptUrl = timer.getAttribute("data-attempt-url");
   var endLabel = timer.querySelector(".timer-deadline");
   var checking = false;
+  var REFRESH_EVERY = 3 * 60 * 1000;
+  var nextRefresh = serverNow() + REFRESH_EVERY;
+
+  /* The server's answer, or nothing after a few seconds: a warning is never held back long. */
+  function refreshDeadlineWithin(milliseconds) {
+    var giveUp = new Promise(function (resolve) { window.setTimeout(resolve, milliseconds, false); });
+    return Promise.race([refreshDeadline(), giveUp]);
+  }
 
   function secondsLeft() {
     return Math.max(0, Math.round((deadline - serverNow()) / 1000));
@@ -391,19 +400,27 @@
     value.textContent = format(remaining);
     var text = readableTime(remaining);
     if (readable && text !== lastReadable) { lastReadable = text; readable.textContent = text; }
+    var warned = false;
     thresholds.forEach(function (pair) {
       if (remaining <= pair[0] && remaining > 0 && !announced[pair[0]]) {
         announced[pair[0]] = true;
-        if (announcer) { announcer.textContent = pair[1]; }
-        timer.classList.add("timer-warning");
-        refreshDeadline();
+        warned = true;
+        // said once the server confirms the end: extra time may have pushed the mark back
+        refreshDeadlineWithin(3000).then(function () {
+          if (expired || secondsLeft() > pair[0] || secondsLeft() <= 0) { return; }
+          if (announcer) { announcer.textContent = pair[1]; }
+          timer.classList.add("timer-warning");
+        });
       }
     });
+    if (!warned && remaining > 0 && serverNow() >= nextRefresh) {
+      nextRefresh = serverNow() + REFRESH_EVERY;
+      refreshDeadline();
+    }
     if (remaining === 0 && !expired) {
       if (checking) { return; }
       checking = true;
-      var giveUp = new Promise(function (resolve) { window.setTimeout(resolve, 5000, false); });
-      Promise.race([refreshDeadline(), giveUp]).then(function () {
+      refreshDeadlineWithin(5000).then(function () {
         checking = false;
         if (secondsLeft() > 0) { tick(); } else { finish(); }
       });
