@@ -24,6 +24,11 @@ _ = gettext
 
 
 def init_app(app) -> None:
-    """Expose the callables to Jinja's i18n extension."""
+    """Expose the catalogue to Jinja's i18n extension.
+
+    Its "new style" calls interpolate the variables themselves (``num`` included) after the
+    lookup: it is given the bare lookups, which must not interpolate first (a plural with a
+    variable besides ``num`` would find it missing).
+    """
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(_NULL.gettext, _NULL.ngettext, newstyle=True)

@@ -20,8 +20,11 @@ from questionnaire.main import bp
 def dashboard():
     now = current_time()
     rows = sessions_state(current_user, now) if current_user.has_role(Role.CANDIDATE) else []
+    # a copy under way stays here after its session closes (extra time, an incident's minutes)
     open_rows = [
-        r for r in rows if r[0].is_open(now) and (r[2] is None or not r[2].status.is_final)
+        r
+        for r in rows
+        if (r[2] is not None and not r[2].status.is_final) or (r[0].is_open(now) and r[2] is None)
     ]
     finished = [r for r in rows if r[2] is not None and r[2].status.is_final]
     upcoming = [r for r in rows if r[0].opens_at > now and r[2] is None]

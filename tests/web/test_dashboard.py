@@ -1,0 +1,45 @@
+"""The candidate's dashboard: open questionnaires, copies under way, results."""
+
+from datetime import timedelta
+
+from tests.conftest import T0
+from tests.web.test_candidate_pages import html_login, only_attempt, start_attempt
+
+
+def test_a_copy_under_way_stays_on_the_dashboard_after_its_session_closes(
+    client, db, clock, make_session
+):
+    session, candidate = make_session(duration=30)
+    session.closes_at = clock() + timedelta(minutes=10)  # started 10 minutes before the close
+    db.session.commit()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    clock.advance(minutes=15)  # the session is closed, the copy runs 15 more minutes
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert session.title in page.split("Mes résultats")[0]
+    assert f'href="/sessions/{session.id}"' in page
+    assert "Reprendre" in page
+    deadline = (T0 + timedelta(minutes=30)).astimezone(_paris()).strftime("%H h %M")
+    assert f"Copie en cours : fin de l'épreuve à {deadline}" in page
+    assert "Session close depuis le" in page
+    assert attempt.status.value == "in_progress"
+
+
+def test_a_closed_session_without_a_copy_leaves_the_open_list(client, db, clock, make_session):
+    session, candidate = make_session()
+    session.closes_at = clock() + timedelta(minutes=10)
+    db.session.commit()
+    html_login(client, candidate.email)
+    clock.advance(minutes=15)
+    page = client.get("/").get_data(as_text=True)
+    assert "Aucun questionnaire ouvert pour le moment." in page
+    assert f'href="/sessions/{session.id}"' not in page
+
+
+def _paris():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Paris")
