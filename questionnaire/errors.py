@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, make_response, render_template
+from flask import Flask, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -80,6 +81,14 @@ def _transient(error: DBAPIError) -> bool:
     return isinstance(error, OperationalError)
 
 
+def same_site_referrer() -> str | None:
+    """The page a form was sent from, when it is one of ours (its path and query)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for HTTP errors, CSRF failures and unexpected exceptions."""
 
@@ -96,6 +105,17 @@ def init_app(app: Flask) -> None:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             return json_error(400, "csrf_failed", message)
+        if not current_user.is_authenticated:
+            # a form sent after its session ended (browser closed, logout elsewhere, idle):
+            # the token went with the session; logging in again is the way on, not a reload
+            flash(
+                _(
+                    "Votre session a pris fin : ce que vous venez d'envoyer n'a pas été "
+                    "enregistré. Reconnectez-vous, puis envoyez-le de nouveau."
+                ),
+                "warning",
+            )
+            return redirect(url_for("auth.login", next=same_site_referrer()), 303)
         return render_template("errors/error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)

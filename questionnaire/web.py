@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from questionnaire.access import PUBLIC, is_api_request
 from questionnaire.clock import PARIS, current_time
-from questionnaire.errors import json_error
+from questionnaire.errors import json_error, same_site_referrer
 from questionnaire.extensions import db, login_manager
 from questionnaire.i18n import _, ngettext
 from questionnaire.richtext import has_blocks, render, render_inline
@@ -142,8 +142,14 @@ def init_app(app: Flask) -> None:
             )
             if is_api_request():
                 return json_error(401, "unauthenticated", message)
+            if request.method == "GET":
+                target = request.full_path.rstrip("?")
+            else:
+                message += " " + _(
+                    "Ce que vous venez d'envoyer n'a pas été enregistré : envoyez-le de nouveau."
+                )
+                target = same_site_referrer()
             flash(message, "info")
-            target = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("auth.login", next=target), 303)
         if not isinstance(seen, int) or now - seen >= 60:
             session[LAST_SEEN] = now

@@ -256,9 +256,7 @@ def test_a_database_without_tables_is_one_french_line(command, args):
     assert line.startswith("Base non initialisée") and "questionnaire db upgrade" in line
 
 
-def test_a_database_behind_the_code_is_one_french_line_not_a_temporary_failure(
-    command, tmp_path
-):
+def test_a_database_behind_the_code_is_one_french_line_not_a_temporary_failure(command, tmp_path):
     """A column added by a migration not yet applied (here the last one's) is the operator's
     to fix with « db upgrade », not a database that cron may find up again later."""
     import sqlite3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
+from tests.conftest import form_token, login
 
 IDLE = 120
 
@@ -62,3 +62,19 @@ def test_zero_turns_the_limit_off(app, client, clock, make_user):
     login(client, user.email)
     clock.advance(days=2)
     assert client.get("/api/v1/auth/me").status_code == 200
+
+
+def test_a_form_sent_once_idle_says_it_was_not_saved(idle_app, client, clock, make_user):
+    user = make_user(email="cand@example.org")
+    login(client, user.email)
+    token = form_token(client, "/preferences-affichage")
+    clock.advance(minutes=IDLE + 1)
+    response = client.post(
+        "/preferences-affichage",
+        data={"csrf_token": token},
+        headers={"Referer": "http://localhost/preferences-affichage"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/connexion?next=/preferences-affichage"
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "n&#39;a pas été enregistré" in page or "n'a pas été enregistré" in page

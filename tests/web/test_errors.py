@@ -148,3 +148,28 @@ def test_an_exhausted_connection_pool_is_a_503(failing_app):
     response = failing_app.test_client().get("/api/v1/pool")
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert "QueuePool" not in response.get_data(as_text=True)
+
+
+def test_a_form_sent_after_the_session_ended_leads_to_the_login(app, client, make_user):
+    """The token went with the session (browser closed, logout elsewhere): logging in again is
+    the way on, and the candidate is told the entry was not saved."""
+    from tests.conftest import form_token, login
+
+    user = make_user(email="cand@example.org")
+    login(client, user.email)
+    token = form_token(client, "/preferences-affichage")
+    client.delete_cookie("questionnaire_session")  # the session is gone, the page stayed
+    response = client.post(
+        "/preferences-affichage",
+        data={"csrf_token": token},
+        headers={"Referer": "http://localhost/preferences-affichage"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/connexion?next=/preferences-affichage"
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "Votre session a pris fin" in page and "pas été enregistré" in page
+    # from another site, the referrer is not followed
+    other = client.post(
+        "/preferences-affichage", data={}, headers={"Referer": "https://example.net/x"}
+    )
+    assert other.headers["Location"] == "/connexion"

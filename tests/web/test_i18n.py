@@ -5,8 +5,7 @@ from flask import render_template_string
 
 def test_a_plural_with_another_variable_than_num_renders(app):
     template = (
-        '{{ ngettext("%(num)d copie sur %(total)d", "%(num)d copies sur %(total)d", n, '
-        "total=5) }}"
+        '{{ ngettext("%(num)d copie sur %(total)d", "%(num)d copies sur %(total)d", n, total=5) }}'
     )
     with app.test_request_context():
         assert render_template_string(template, n=1) == "1 copie sur 5"
