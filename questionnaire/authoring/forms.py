@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from questionnaire.banks.fields import EMPTIED, MAX_LENGTHS, without_controls
+from questionnaire.banks.fields import shows_text as has_visible_text
 from questionnaire.banks.lint import EARLIEST_CHECK, competency_codes
 from questionnaire.banks.models import (
     CognitiveLevel,
@@ -29,7 +31,7 @@ from questionnaire.banks.models import (
 from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
 from questionnaire.clock import today
 from questionnaire.forms import FrenchForm, FrenchSubForm
-from questionnaire.richtext import plain, sanitise
+from questionnaire.richtext import sanitise
 
 VOLATILITY_LABELS = {
     "stable": "stable (revue tous les 3 ans)",
@@ -40,10 +42,8 @@ VOLATILITY_LABELS = {
 
 def shows_text(form, field) -> None:
     """Refuse a text the sanitiser would leave blank (only a script, only empty tags)."""
-    if (field.data or "").strip() and not plain(sanitise(field.data)):
-        raise ValidationError(
-            "Ce texte est vide une fois retirée la mise en forme non permise (scripts, images…)."
-        )
+    if (field.data or "").strip() and not has_visible_text(field.data):
+        raise ValidationError(f"Ce texte est {EMPTIED}.")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ class ErrorLink:
 
 
 class OptionForm(FrenchSubForm):
-    text = TextAreaField("Texte", validators=[Optional(), Length(max=2000), shows_text])
+    text = TextAreaField(
+        "Texte", validators=[Optional(), Length(max=MAX_LENGTHS["option"]), shows_text]
+    )
     correct = BooleanField("bonne réponse")
 
 
@@ -80,7 +82,11 @@ class ItemForm(FrenchForm):
     )
     stem = TextAreaField(
         "Énoncé",
-        validators=[DataRequired("L'énoncé est obligatoire."), Length(max=5000), shows_text],
+        validators=[
+            DataRequired("L'énoncé est obligatoire."),
+            Length(max=MAX_LENGTHS["stem"]),
+            shows_text,
+        ],
         description="Mise en forme permise : <em>, <strong>, listes, tableaux.",
     )
     # Five rows; an imported draft with more options (up to 10) shows them all, so that saving
@@ -90,13 +96,16 @@ class ItemForm(FrenchForm):
         "Justification",
         validators=[
             DataRequired("La justification est obligatoire."),
-            Length(max=5000),
+            Length(max=MAX_LENGTHS["rationale"]),
             shows_text,
         ],
     )
     reference = StringField(
         "Référence juridique",
-        validators=[DataRequired("La référence est obligatoire."), Length(max=500)],
+        validators=[
+            DataRequired("La référence est obligatoire."),
+            Length(max=MAX_LENGTHS["reference"]),
+        ],
     )
     cognitive_level = SelectField(
         "Niveau cognitif", choices=[SelectChoice(c.value) for c in CognitiveLevel]
@@ -126,10 +135,12 @@ class ItemForm(FrenchForm):
     def filled_options(self) -> list[ParsedOption]:
         return [
             ParsedOption(
-                DRAFT_OPTION_KEYS[i], entry.form.text.data.strip(), bool(entry.form.correct.data)
+                DRAFT_OPTION_KEYS[i],
+                without_controls(entry.form.text.data).strip(),
+                bool(entry.form.correct.data),
             )
             for i, entry in enumerate(self.options.entries)
-            if (entry.form.text.data or "").strip()
+            if without_controls(entry.form.text.data or "").strip()
         ]
 
     def validate_competency(self, field: SelectField) -> None:
@@ -230,10 +241,11 @@ class ItemForm(FrenchForm):
             topic=self.topic.data,
             competency=self.competency.data.strip(),
             type=ItemType(self.item_type.data),
-            stem=self.stem.data.strip(),
+            # a pasted control character would break the QTI and XLSX exports
+            stem=without_controls(self.stem.data).strip(),
             options=self.filled_options(),
-            rationale=self.rationale.data.strip(),
-            reference=self.reference.data.strip(),
+            rationale=without_controls(self.rationale.data).strip(),
+            reference=without_controls(self.reference.data).strip(),
             cognitive_level=CognitiveLevel(self.cognitive_level.data),
             difficulty=Difficulty(self.difficulty.data),
             valid_as_of=self.valid_as_of.data,

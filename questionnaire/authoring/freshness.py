@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from questionnaire.auth.models import Role, User
 from questionnaire.authoring.models import EventKind, ReferenceChange, Revalidation, ReviewEvent
-from questionnaire.banks.lint import RECENT_REVIEW_DAYS, STABLE_REVIEW_YEARS
+from questionnaire.banks.lint import RECENT_REVIEW_DAYS, STABLE_REVIEW_YEARS, years_before
 from questionnaire.banks.models import Item, ItemVersion, VersionStatus, Volatility
 from questionnaire.clock import paris_day
 from questionnaire.extensions import db
@@ -65,9 +65,7 @@ def due_reasons(
         days=RECENT_REVIEW_DAYS
     ):
         reasons.append(f"fait récent vérifié le {checked}, il y a plus de six mois")
-    elif volatility is Volatility.STABLE and valid_as_of < today.replace(
-        year=today.year - STABLE_REVIEW_YEARS
-    ):
+    elif volatility is Volatility.STABLE and valid_as_of < years_before(today, STABLE_REVIEW_YEARS):
         reasons.append(f"vérifié le {checked}, il y a plus de {STABLE_REVIEW_YEARS} ans")
     for change in changes:
         same_day_before = valid_as_of == change.changed_on and (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -55,6 +56,19 @@ class ItemRow:
         return text if len(text) <= 90 else text[:89].rsplit(" ", 1)[0] + " …"
 
 
+# typographic apostrophes and ligatures (Word, macOS) read as their plain spelling
+_PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "\u00a0": " "})
+
+
+def folded(text: str) -> str:
+    """Text as a search compares it: case, accents, ligatures and curly apostrophes ignored.
+
+    Capitals are often written without accents in French (« EPARGNE » for « épargne »).
+    """
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def _last_reviews() -> dict[int, datetime]:
     """When each item was last approved or re-validated."""
     approved = db.session.execute(
@@ -106,7 +120,7 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
     reviews = _last_reviews()
     due = {entry.version.item_id for entry in revalidation_queue(paris_day(now), filters.theme_id)}
     last_events = _last_events()
-    text = filters.text.strip().casefold()
+    text = folded(" ".join(filters.text.split()))
     year_ago = now - timedelta(days=365)
     rows = []
     for item in items:
@@ -142,7 +156,7 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
         if filters.last_review == "moins-d-un-an" and (reviewed is None or reviewed < year_ago):
             continue
         if text and not any(
-            text in field.casefold()
+            text in folded(field)
             for field in (item.external_id, " ".join(words(version.stem)), version.reference)
         ):
             continue

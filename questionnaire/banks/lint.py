@@ -182,6 +182,15 @@ def rule_competency(bank: ParsedBank, item: ParsedItem) -> list[Finding]:
     ]
 
 
+def years_before(day: date, years: int) -> date:
+    """The same date ``years`` earlier; 29 February becomes the 28th of a common year
+    (``date.replace`` raises on it: every page that checks freshness failed that day)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]:
     if item.valid_as_of < EARLIEST_CHECK:
         return [
@@ -212,7 +221,7 @@ def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]
         limit = date.fromordinal(today.toordinal() - RECENT_REVIEW_DAYS)
         period = "six mois"
     else:
-        limit = today.replace(year=today.year - STABLE_REVIEW_YEARS)
+        limit = years_before(today, STABLE_REVIEW_YEARS)
         period = f"{STABLE_REVIEW_YEARS} ans"
     if item.valid_as_of < limit:
         return [

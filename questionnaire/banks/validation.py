@@ -9,6 +9,13 @@ from pathlib import Path
 
 import yaml
 
+from questionnaire.banks.fields import (
+    EMPTIED,
+    competency_problem,
+    id_problem,
+    length_problem,
+    shows_text,
+)
 from questionnaire.banks.findings import Finding, Severity
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
 from questionnaire.parse_errors import yaml_error
@@ -278,6 +285,10 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
         out.error(f"item n° {index}", "missing-field", "« id » est obligatoire.")
         return None
     item_id = item_id.strip()
+    problem = id_problem(item_id)
+    if problem is not None:
+        out.error(f"item n° {index}", "invalid-id", problem)
+        return None
     before = len(out.findings)
     for name in REQUIRED_ITEM_FIELDS:
         value = raw.get(name)
@@ -301,6 +312,23 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
         if not isinstance(raw[name], str):
             out.error(item_id, "invalid-value", f"« {name} » doit être du texte.")
             return None
+    problem = competency_problem(raw["competency"].strip())
+    if problem is not None:
+        out.error(item_id, "invalid-value", problem)
+        return None
+    for name in ("stem", "rationale", "reference"):
+        problem = length_problem(name, raw[name].strip())
+        if problem is not None:
+            out.error(item_id, "text-length", f"« {name} » : {problem}.")
+            return None
+    if not shows_text(raw["stem"]):
+        out.error(item_id, "empty-text", f"« stem » : énoncé {EMPTIED}.")
+        return None
+    if raw["rationale"].strip() and not shows_text(raw["rationale"]):
+        if out.drafts:
+            out.warning(item_id, "missing-rationale", DRAFT_OPTIONAL["rationale"])
+        else:
+            out.error(item_id, "missing-rationale", f"« rationale » : justification {EMPTIED}.")
     if raw["topic"] not in topics:
         out.error(item_id, "unknown-topic", f"sujet « {raw['topic']} » absent du plan de tirage.")
         return None
@@ -370,6 +398,13 @@ def _parse_options(
             or not str(text).strip()
         ):
             out.error(item_id, "option-text", f"option {key} : texte vide ou invalide.")
+            return None
+        if not shows_text(str(text)):
+            out.error(item_id, "option-text", f"option {key} : texte {EMPTIED}.")
+            return None
+        problem = length_problem("option", str(text).strip(), key)
+        if problem is not None:
+            out.error(item_id, "text-length", f"{problem}.")
             return None
         if not isinstance(correct, bool):
             out.error(

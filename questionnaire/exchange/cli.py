@@ -52,7 +52,7 @@ def report_lines(report: ImportReport) -> list[str]:
 @click.option(
     "--topic",
     default=None,
-    help="Sujet des items qui n'en indiquent pas (par défaut : le premier du thème).",
+    help="Sujet (slug ou intitulé) des items qui n'en indiquent pas (par défaut : le premier du thème).",
 )
 @click.option(
     "--author",
@@ -63,7 +63,7 @@ def report_lines(report: ImportReport) -> list[str]:
 def import_command(
     file: Path, fmt: str | None, theme_slug: str, topic: str | None, author_email: str | None
 ) -> None:
-    """Import a QTI, GIFT, CSV, XLSX or YAML file as draft items, all or nothing."""
+    """Importe un fichier QTI, GIFT, CSV, XLSX ou YAML en brouillons, tout ou rien."""
     author = find_user_by_email(author_email) if author_email else None
     if author_email and author is None:
         click.echo(f"Aucun compte pour {author_email}.", err=True)
@@ -101,7 +101,9 @@ def import_command(
 @click.command("export")
 @with_appcontext
 @click.option("--theme", "theme_slug", required=True, help="Slug du thème à exporter.")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(FORMATS)), required=True, help="Format du fichier."
+)
 @click.option(
     "--status",
     "statuses",
@@ -109,9 +111,15 @@ def import_command(
     type=click.Choice([status.value for status in VersionStatus]),
     help="Statut(s) des versions exportées (répétable ; tous par défaut).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Fichier à écrire.",
+)
 def export_command(theme_slug: str, fmt: str, statuses: tuple[str, ...], output: Path) -> None:
-    """Export a theme's items: for each item, its latest version among the chosen statuses."""
+    """Exporte les items d'un thème : pour chacun, sa dernière version parmi les statuts choisis."""
     wanted = frozenset(VersionStatus(status) for status in statuses) or None
     try:
         data, count = export_theme(theme_slug, fmt, wanted)

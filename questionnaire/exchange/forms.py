@@ -30,9 +30,12 @@ class ImportForm(FrenchForm):
         _("Format du fichier"), choices=IMPORT_CHOICES, validators=[DataRequired()]
     )
     topic = StringField(
-        _("Sujet par défaut (slug, facultatif)"),
+        _("Sujet par défaut (facultatif)"),
         validators=[Optional()],
-        description=_("Sujet des items qui n'en indiquent pas ; sinon le premier sujet du thème."),
+        description=_(
+            "Slug ou intitulé du sujet donné aux items qui n'en indiquent pas ; "
+            "sinon le premier sujet du thème."
+        ),
     )
     file = FileField(_("Fichier"), validators=[FileRequired(_("Choisissez un fichier."))])
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
+from questionnaire.banks.fields import id_problem
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedBank
 from questionnaire.exchange.items import (
@@ -107,16 +108,18 @@ def _blocks(text: str, report: ImportReport) -> list[_Block]:
 
 
 def _kind(answers: str) -> str:
+    """The question type, tested in Moodle's order: a ``~`` makes a multiple choice, even
+    when an answer reads « A -> B » (only a matching question has ``=`` and ``->`` alone)."""
     if not answers:
         return "essay"
     if answers.startswith("#"):
         return "numerical"
-    if answers.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
-        return "truefalse"
-    if "=" in answers and "->" in answers:
-        return "matching"
     if "~" in answers:
         return "multichoice"
+    if "=" in answers and "->" in answers:
+        return "matching"
+    if answers.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
+        return "truefalse"
     return "shortanswer"
 
 
@@ -187,12 +190,18 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
             return None
         options, feedback_lines, item_type = parsed
         rationale = "\n".join(filter(None, [general, *feedback_lines]))
+    # a ``// @id:`` is the platform's id, never replaced unseen (a title is free text)
+    given = block.metadata.get("id", "")
+    problem = id_problem(given) if given else None
+    if problem is not None:
+        report.error(location, problem)
+        return None
     metadata = read_metadata(block.metadata, today, location, report)
     if metadata is None:
         return None
     item = build_item(
         location=location,
-        item_id=usable_id(block.metadata.get("id")) or usable_id(title, bank_style=True),
+        item_id=usable_id(given) or usable_id(title, bank_style=True),
         id_hint=title,
         item_type=item_type,
         stem=stem,

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from datetime import date
 
+from questionnaire.banks.fields import (
+    EMPTIED,
+    ID_MAX_LENGTH,
+    ITEM_ID,
+    competency_problem,
+    length_problem,
+    shows_text,
+    without_controls,
+)
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
 from questionnaire.banks.validation import ParsedItem, ParsedOption
 from questionnaire.exchange.report import ImportReport
@@ -29,8 +39,6 @@ ENUMS = {"cognitive_level": CognitiveLevel, "difficulty": Difficulty, "volatilit
 MAX_OPTIONS = 10
 BANK_MIN_OPTIONS, BANK_MAX_OPTIONS = 3, 5
 OPTION_LETTERS = "ABCDEFGHIJ"
-ID_MAX_LENGTH = 40
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 # GIFT titles are free text; only a bank-style id (``FISC-0001``) is taken as the item id.
 _BANK_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 _PARAGRAPH = re.compile(r"^<p(?:\s[^>]*)?>(.*)</p>$", re.DOTALL)
@@ -54,7 +62,7 @@ def generated_id(*parts: str) -> str:
 def usable_id(candidate: str | None, *, bank_style: bool = False) -> str | None:
     """``candidate`` if it can serve as an item id, else None."""
     candidate = (candidate or "").strip()
-    pattern = _BANK_ID if bank_style else _ID
+    pattern = _BANK_ID if bank_style else ITEM_ID
     if len(candidate) <= ID_MAX_LENGTH and pattern.match(candidate):
         return candidate
     return None
@@ -64,7 +72,10 @@ def read_metadata(
     raw: dict[str, str], today: date, location: str, report: ImportReport
 ) -> dict | None:
     """Convert textual metadata and apply the documented defaults; None if a value is invalid."""
-    values: dict = {name: (raw.get(name) or "").strip() for name in METADATA_FIELDS}
+    # one-line fields (the editor's, and GIFT's ``// @`` comments): inner line breaks are spaces
+    values: dict = {
+        name: " ".join(without_controls(raw.get(name) or "").split()) for name in METADATA_FIELDS
+    }
     ok = True
     for name, enum_cls in ENUMS.items():
         text = values[name]
@@ -78,6 +89,10 @@ def read_metadata(
             allowed = ", ".join(member.value for member in enum_cls)
             report.error(location, f"« {name} » vaut « {text} » ; valeurs admises : {allowed}.")
             ok = False
+    problem = competency_problem(values["competency"])
+    if problem is not None:
+        report.error(location, problem)
+        ok = False
     text = values["valid_as_of"]
     if not text:
         values["valid_as_of"] = today
@@ -107,9 +122,14 @@ def build_item(
 
     Without ``item_id``, the id is derived from the content (and ``id_hint``, e.g. a title).
     """
-    stem = stem.strip()
+    stem = without_controls(stem).strip()
+    options = [(without_controls(text), correct) for text, correct in options]
+    rationale = without_controls(rationale)
     if not stem:
         report.error(location, "énoncé vide.")
+        return None
+    if not shows_text(stem):
+        report.error(location, f"énoncé {EMPTIED}.")
         return None
     if len(options) > MAX_OPTIONS:
         report.skip(location, f"{len(options)} options : {MAX_OPTIONS} au plus sont importables.")
@@ -117,8 +137,25 @@ def build_item(
     if len(options) < 2:
         report.error(location, "il faut au moins deux options.")
         return None
-    if any(not text.strip() for text, _ in options):
-        report.error(location, "une option a un texte vide.")
+    blank = [
+        f"option {OPTION_LETTERS[index]} : texte " + ("vide" if not text.strip() else EMPTIED)
+        for index, (text, _) in enumerate(options)
+        if not shows_text(text)
+    ]
+    if blank:
+        report.error(location, " ; ".join(blank) + ".")
+        return None
+    problems = [
+        length_problem("stem", stem),
+        *(
+            length_problem("option", text.strip(), OPTION_LETTERS[index])
+            for index, (text, _) in enumerate(options)
+        ),
+        length_problem("rationale", rationale.strip()),
+        length_problem("reference", metadata["reference"]),
+    ]
+    if any(problems):
+        report.error(location, " ; ".join(filter(None, problems)) + ".")
         return None
     if item_id is None:
         flags = [f"{'=' if correct else '~'}{text}" for text, correct in options]
@@ -144,7 +181,7 @@ def build_item(
             f"{len(options)} options : une banque en demande {BANK_MIN_OPTIONS} à "
             f"{BANK_MAX_OPTIONS} ; à corriger en relecture.",
         )
-    if not rationale.strip():
+    if not shows_text(rationale):
         report.warn(location, "justification absente : à rédiger avant publication.")
     if not metadata["reference"]:
         report.warn(location, "référence absente : à compléter avant publication.")
@@ -168,7 +205,19 @@ def build_item(
 
 
 def decode_text(data: bytes, source: str, report: ImportReport) -> str | None:
-    """UTF-8 text (a byte-order mark is accepted), else Windows-1252 as spreadsheets save it."""
+    """UTF-8 text (a byte-order mark is accepted), else Windows-1252 as spreadsheets save it.
+
+    A UTF-16 byte-order mark (Excel's « Texte Unicode ») is read as UTF-16.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            report.error(
+                source,
+                f"le fichier commence comme de l'UTF-16 mais n'en est pas (octet {exc.start}).",
+            )
+            return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

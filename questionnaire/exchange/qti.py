@@ -13,6 +13,7 @@ from html import escape
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
+from questionnaire.banks.fields import id_problem
 from questionnaire.banks.models import ItemType
 from questionnaire.exchange.items import build_item, read_metadata, usable_id
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
@@ -246,7 +247,14 @@ def parse_item_element(
         metadata=metadata,
         report=report,
     )
-    return SourceItem(location, item) if item else None
+    if item is None:
+        return None
+    problem = id_problem(identifier) if identifier else None
+    if problem is not None:  # QTI identifiers are free: a generated one replaces it, said here
+        report.warn(
+            location, f"{problem.removesuffix('.')} : l'item reçoit l'identifiant {item.id}."
+        )
+    return SourceItem(location, item)
 
 
 def _rationale(

@@ -43,15 +43,21 @@ def find_theme(slug: str) -> Theme | None:
     return db.session.execute(select(Theme).where(Theme.slug == slug)).scalar_one_or_none()
 
 
+def _topics_by_name(theme: Theme) -> dict[str, Topic]:
+    """The theme's topics by slug and by title, case and accents ignored."""
+    by_name: dict[str, Topic] = {}
+    for topic in theme.topics:
+        by_name[_normalise(topic.slug)] = topic
+        by_name.setdefault(_normalise(topic.title), topic)
+    return by_name
+
+
 class _TopicResolver:
     """An item's topic: its own (unknown → error), else its GIFT category, else the default."""
 
     def __init__(self, theme: Theme, default: Topic, report: ImportReport):
         self.default, self.report = default, report
-        self.by_name: dict[str, Topic] = {}
-        for topic in theme.topics:
-            self.by_name[_normalise(topic.slug)] = topic
-            self.by_name.setdefault(_normalise(topic.title), topic)
+        self.by_name = _topics_by_name(theme)
         self.unmatched: Counter[str] = Counter()
 
     def resolve(self, source: SourceItem) -> Topic | None:
@@ -147,9 +153,16 @@ def import_file(
         report.error(filename, f"le thème « {theme_slug} » n'a aucun sujet.")
     if report.is_rejected:
         raise ImportRejected(report)
-    topics = {topic.slug: topic for topic in theme.topics}
-    if default_topic and default_topic not in topics:
-        report.error(filename, f"sujet par défaut « {default_topic} » inconnu dans ce thème.")
+    # the default topic is named like an item's: by slug or title, case and accents ignored
+    default = (
+        _topics_by_name(theme).get(_normalise(default_topic)) if default_topic else theme.topics[0]
+    )
+    if default is None:
+        slugs = ", ".join(topic.slug for topic in theme.topics)
+        report.error(
+            filename,
+            f"sujet par défaut « {default_topic} » inconnu dans ce thème ; sujets : {slugs}.",
+        )
         raise ImportRejected(report)
     result = FORMATS[fmt].parse(data, filename, paris_day(now))
     report = result.report
@@ -157,7 +170,6 @@ def import_file(
         report.error(
             filename, f"le fichier concerne le thème « {result.theme} », pas « {theme.slug} »."
         )
-    default = topics[default_topic] if default_topic else theme.topics[0]
     prepared = _prepare(result.items, theme, default, report, paris_day(now))
     existing = {
         item.external_id: item

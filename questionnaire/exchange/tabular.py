@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
 
+from questionnaire.banks.fields import id_problem, without_controls
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import OPTION_KEYS, ParsedBank
 from questionnaire.csvfiles import neutralise_formula, records_with_lines, restore_formula
@@ -41,6 +44,11 @@ COLUMNS = [*_BEFORE_OPTIONS, *OPTION_COLUMNS, *_AFTER_OPTIONS]
 BANK_COLUMNS = [*_BEFORE_OPTIONS, *BANK_OPTION_COLUMNS, *_AFTER_OPTIONS]
 REQUIRED_COLUMNS = ("stem", "option_a", "option_b", "correct")
 SHEET_NAME = "items"
+#: Columns of free text, where a cell Excel turned into a number or a date must be checked.
+TEXT_COLUMNS = frozenset({"stem", "rationale", "reference", *OPTION_COLUMNS})
+_PERCENT_DECIMALS = re.compile(r"\.([0#]+)")
+# between the letters of the ``correct`` cell: « A,C », « A;C », « A C », « A / C », « A+C »
+_CORRECT_SEPARATORS = re.compile(r"[\s,;/+.]+")
 
 
 def _cell(value: object) -> str:
@@ -53,6 +61,44 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _percent(value: float, number_format: str) -> str:
+    """A cell Excel shows as a percentage, written as the banks write it: 0.128 → « 12,8 % »."""
+    section = number_format.split(";", 1)[0]
+    match = _PERCENT_DECIMALS.search(section)
+    digits = len(match.group(1)) if match else 0
+    shown = (Decimal(repr(float(value))) * 100).quantize(
+        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
+    )
+    return f"{shown:f}".replace(".", ",") + " %"
+
+
+def _sheet_value(cell) -> object:
+    """A cell's value as the author saw it: typing « 30 % » in Excel stores 0.3, shown « 30 % »."""
+    value = cell.value
+    number_format = getattr(cell, "number_format", None) or ""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in number_format.split(";", 1)[0]
+    ):
+        return _percent(value, number_format)
+    return value
+
+
+def _typed_cells(names: list[str], values: list, location: str, report: ImportReport) -> None:
+    """Warn where Excel made a date or a decimal number of a text: its reading may differ."""
+    for name, value in zip(names, values, strict=False):
+        if name not in TEXT_COLUMNS:
+            continue
+        if isinstance(value, date) or (isinstance(value, float) and not value.is_integer()):
+            kind = "une date" if isinstance(value, date) else "un nombre"
+            report.warn(
+                location,
+                f"« {name} » : Excel a enregistré {kind}, lu « {_cell(value)} » ; vérifiez le "
+                "texte (une apostrophe en tête de cellule le garde tel quel).",
+            )
 
 
 def _rows(
@@ -100,10 +146,8 @@ def _row_item(row: dict[str, str], location: str, report: ImportReport, today: d
             "options non contiguës : une colonne d'option est vide entre deux options remplies.",
         )
         return None
-    letters = [char for char in row.get("correct", "").upper() if char.isalpha()]
-    bad = [letter for letter in letters if letter not in OPTION_LETTERS[: len(texts)]]
-    if bad:
-        report.error(location, f"« correct » désigne une option absente : {', '.join(bad)}.")
+    letters = _correct_letters(row.get("correct", ""), len(texts), location, report)
+    if letters is None:
         return None
     item_type = None
     if row.get("type"):
@@ -114,6 +158,11 @@ def _row_item(row: dict[str, str], location: str, report: ImportReport, today: d
                 location, f"« type » vaut « {row['type']} » ; valeurs admises : single, multiple."
             )
             return None
+    # an id the author typed is never replaced unseen by a generated one
+    problem = id_problem(row["id"]) if row.get("id") else None
+    if problem is not None:
+        report.error(location, problem)
+        return None
     metadata = read_metadata(row, today, location, report)
     if metadata is None:
         return None
@@ -130,8 +179,36 @@ def _row_item(row: dict[str, str], location: str, report: ImportReport, today: d
     )
 
 
+def _correct_letters(
+    value: str, n_options: int, location: str, report: ImportReport
+) -> list[str] | None:
+    """Letters of the ``correct`` cell (``B``, ``A,C``, ``A;C``, ``AC``); None, reported, if unclear.
+
+    A cell like « 2 » or « Réponse B » is an error quoting it, not « no correct answer ».
+    """
+    tokens = [token for token in _CORRECT_SEPARATORS.split(value.strip().upper()) if token]
+    letters = [char for token in tokens for char in token]
+    if not all(char in OPTION_LETTERS for char in letters):
+        hint = (
+            " (une option se désigne par sa lettre, A pour option_a, pas par un numéro)"
+            if any(char.isdigit() for char in value)
+            else ""
+        )
+        report.error(
+            location,
+            f"« correct » vaut « {value.strip()} » : indiquez la lettre de chaque bonne réponse, "
+            f"par exemple B, A,C ou AC{hint}.",
+        )
+        return None
+    absent = [letter for letter in letters if letter not in OPTION_LETTERS[:n_options]]
+    if absent:
+        report.error(location, f"« correct » désigne une option absente : {', '.join(absent)}.")
+        return None
+    return letters
+
+
 def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
-    """A CSV file (UTF-8, separator ``,`` or ``;``) with a header row."""
+    """A CSV file (UTF-8, separator ``,``, ``;`` or tab) with a header row."""
     report = ImportReport(source)
     if not check_size(data, source, report):
         return ParseResult([], report)
@@ -139,7 +216,8 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
     if text is None:
         return ParseResult([], report)
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Excel writes « ; » in French settings, and a tab in its « Texte Unicode » (UTF-16)
+    delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
@@ -182,15 +260,18 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         )
-        rows = sheet.iter_rows(values_only=True)
-        header = [_cell(value) for value in next(rows, ())]
+        rows = sheet.iter_rows()
+        header = [_cell(cell.value) for cell in next(rows, ())]
         if not header:
             report.error(source, "feuille vide.")
             return ParseResult([], report)
-        records = [
-            (f"feuille « {sheet.title} », ligne {number}", list(values))
-            for number, values in enumerate(rows, start=2)
-        ]
+        names = [name.strip().casefold() for name in header]
+        records = []
+        for number, cells in enumerate(rows, start=2):
+            location = f"feuille « {sheet.title} », ligne {number}"
+            values = [_sheet_value(cell) for cell in cells]
+            _typed_cells(names, values, location, report)
+            records.append((location, values))
     finally:
         workbook.close()
     return ParseResult(_rows(header, records, report, today), report)
@@ -240,7 +321,8 @@ def write_xlsx(bank: ParsedBank) -> bytes:
     sheet.title = SHEET_NAME
     for row_number, values in enumerate(_table(bank), start=1):
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
+            # a control character (stored before imports removed them) would stop openpyxl
+            cell = sheet.cell(row=row_number, column=column, value=without_controls(value))
             cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
