@@ -31,7 +31,7 @@ attempts_cli = AppGroup("attempts", help="Copies des candidats.")
 @click.argument("path", required=False)
 @click.option("--errors-only", is_flag=True, help="N'afficher que les erreurs.")
 def banks_validate(path: str | None, errors_only: bool) -> None:
-    """Check bank files (structure and item-writing rules); exit status 1 on any error."""
+    """Vérifie les fichiers de banques (structure, règles de rédaction) ; code 1 si erreur."""
     path = path or current_app.config["QUESTION_BANKS_PATH"]
     banks, findings = validate_banks(path, today())
     for finding in findings:
@@ -50,7 +50,7 @@ def banks_validate(path: str | None, errors_only: bool) -> None:
 @banks_cli.command("load")
 @click.argument("path", required=False)
 def banks_load(path: str | None) -> None:
-    """Load bank files into the database, all or nothing; unchanged items stay as they are."""
+    """Charge les banques en base, tout ou rien ; un item inchangé reste tel quel."""
     path = path or current_app.config["QUESTION_BANKS_PATH"]
     try:
         report = load_banks(path, current_time())
@@ -71,7 +71,7 @@ def banks_load(path: str | None) -> None:
 
 @attempts_cli.command("finalize-expired")
 def attempts_finalize_expired() -> None:
-    """Finalise every attempt past its deadline and grace (safe to run from cron)."""
+    """Remet les copies échues (échéance et délai de grâce passés) ; à lancer par cron."""
     from questionnaire.attempts.services import finalise_expired
 
     count = finalise_expired(current_time(), current_app.config["GRACE_SECONDS"])
@@ -81,11 +81,11 @@ def attempts_finalize_expired() -> None:
 
 @click.command("demo")
 @with_appcontext
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port d'écoute.")
 @click.option("--no-serve", is_flag=True, help="Préparer les données sans lancer le serveur.")
 def demo_command(host: str, port: int, no_serve: bool) -> None:
-    """Create the demo data (idempotent) in the configured database and serve the app."""
+    """Prépare les données de démonstration (idempotent) et sert l'application."""
     from questionnaire.demo import DEMO_PASSWORD, prepare_demo
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -325,3 +325,32 @@ def test_period_dates_are_checked_in_french(app, loaded_bank, tmp_path, start, a
     else:
         assert result.exit_code == 1
         assert f"Date invalide pour --from : « {start} »" in result.stderr
+
+
+ENGLISH = (
+    " the ",
+    " of ",
+    " and ",
+    "Write ",
+    "Check ",
+    "Load ",
+    "Finalise ",
+    "Create ",
+    "Compute ",
+)
+
+
+def test_every_command_of_the_platform_is_described_in_french(app):
+    """Operators read ``--help`` in the interface's language (Flask's and Alembic's own
+    commands, run, shell, routes, db, keep theirs)."""
+    ours = {"banks", "attempts", "demo", "analytics", "referentials", "privacy", "reports"}
+    seen = []
+    for name in ours:
+        command = app.cli.commands[name]
+        subcommands = getattr(command, "commands", {}) or {name: command}
+        for sub in [command, *subcommands.values()]:
+            texts = [sub.help or ""] + [getattr(p, "help", None) or "" for p in sub.params]
+            for text in texts:
+                assert not any(word in f" {text} " for word in ENGLISH), (sub.name, text)
+            seen.append(sub.name)
+    assert {"validate", "load", "import", "export", "session", "period", "purge"} <= set(seen)

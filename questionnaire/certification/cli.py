@@ -22,7 +22,7 @@ referentials_cli = AppGroup("referentials", help="Référentiels de certificatio
 @referentials_cli.command("validate")
 @click.argument("path", required=False)
 def referentials_validate(path: str | None) -> None:
-    """Check referential files; exit status 1 on any problem."""
+    """Vérifie les fichiers de référentiels ; code 1 au moindre problème."""
     parsed, problems = validate_referentials(path or DATA_PATH)
     for problem in problems:
         click.echo(problem.format(), err=True)
@@ -34,7 +34,7 @@ def referentials_validate(path: str | None) -> None:
 @referentials_cli.command("load")
 @click.argument("path", required=False)
 def referentials_load(path: str | None) -> None:
-    """Load the referentials (default: the shipped ones), all or nothing; idempotent."""
+    """Charge les référentiels (par défaut, ceux livrés), tout ou rien ; idempotent."""
     try:
         report = load_referentials(path or DATA_PATH, current_time())
     except ReferentialLoadError as exc:

@@ -58,14 +58,21 @@ def parse_day(value: str, option: str) -> date:
 
 @reports_cli.command("session")
 @click.argument("session_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="pdf",
+    show_default=True,
+    help="Format du fichier.",
+)
 @click.option("-o", "--output", required=True, help="Fichier à écrire.")
 @click.option("--reference", help="Groupe de référence du DIF (défaut : le plus nombreux).")
 @click.option("--focal", help="Groupe focal du DIF (défaut : le deuxième plus nombreux).")
 def reports_session(
     session_id: int, fmt: str, output: str, reference: str | None, focal: str | None
 ) -> None:
-    """Write the dossier of one session (candidates pseudonymised)."""
+    """Écrit le rapport d'une session (candidats pseudonymisés)."""
     session = db.session.get(ExamSession, session_id)
     if session is None:
         click.echo(f"Session {session_id} introuvable.", err=True)
@@ -89,10 +96,17 @@ def reports_session(
 @click.option("--theme", "slug", required=True, help="Identifiant du thème (ex. fiscalite).")
 @click.option("--from", "start", required=True, help="Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--to", "end", required=True, help="Dernier jour, inclus (AAAA-MM-JJ ou JJ/MM/AAAA).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="pdf",
+    show_default=True,
+    help="Format du fichier.",
+)
 @click.option("-o", "--output", required=True, help="Fichier à écrire.")
 def reports_period(slug: str, start: str, end: str, fmt: str, output: str) -> None:
-    """Write the dossier of a theme over a period (dates in Paris time, both included)."""
+    """Écrit le rapport d'un thème sur une période (dates à Paris, toutes deux incluses)."""
     try:
         first, last = parse_day(start, "--from"), parse_day(end, "--to")
         theme = find_theme(slug)
