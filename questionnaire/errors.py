@@ -108,6 +108,15 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             # a form sent after its session ended (browser closed, logout elsewhere, idle):
             # the token went with the session; logging in again is the way on, not a reload
+            if request.endpoint == "auth.login":
+                flash(
+                    _(
+                        "Le formulaire de connexion avait expiré : saisissez de nouveau vos "
+                        "identifiants. Si ce message revient, autorisez les cookies de ce site."
+                    ),
+                    "warning",
+                )
+                return redirect(url_for("auth.login", next=request.args.get("next")), 303)
             flash(
                 _(
                     "Votre session a pris fin : ce que vous venez d'envoyer n'a pas été "

@@ -51,8 +51,15 @@ def test_wrong_password_redisplays_the_form_with_a_message(client, make_user):
 
 def test_login_without_csrf_token_is_refused(client, make_user):
     make_user(email="cand@example.org")
-    response = client.post("/connexion", data={"email": "cand@example.org", "password": PASSWORD})
-    assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+    response = client.post(
+        "/connexion?next=/mes-donnees",
+        data={"email": "cand@example.org", "password": PASSWORD},
+    )
+    assert response.status_code == 303  # back to the form, not logged in
+    assert response.headers["Location"] == "/connexion?next=/mes-donnees"
+    assert client.get("/api/v1/auth/me").status_code == 401
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "Le formulaire de connexion avait expiré" in page
 
 
 @pytest.mark.parametrize(
