@@ -253,6 +253,13 @@ def form_token(client, url: str) -> str:
     return match.group(1)
 
 
+def post_from_page(client, url: str, data: dict | None = None, referer: str | None = None):
+    """POST to `url` as the browser does from that page (its Referer), without redirects."""
+    return client.post(
+        url, data=data or {}, headers={"Referer": referer or f"http://localhost{url}"}
+    )
+
+
 @pytest.fixture
 def migration_db(tmp_path, monkeypatch):
     """An empty SQLite file behind an application context, for the data-migration tests:

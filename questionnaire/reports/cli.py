@@ -25,6 +25,17 @@ FORMATS = ("html", *EXPORTS)
 # Dates accepted by ``--from`` / ``--to``: ISO first, then the French way of writing them.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
+# The two options every report command takes, declared once.
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="pdf",
+    show_default=True,
+    help="Format du fichier.",
+)
+output_option = click.option("-o", "--output", required=True, help="Fichier à écrire.")
+
 reports_cli = AppGroup("reports", help="Rapports psychométriques (version CPNE, pseudonymisée).")
 
 
@@ -58,15 +69,8 @@ def parse_day(value: str, option: str) -> date:
 
 @reports_cli.command("session")
 @click.argument("session_id", type=int)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="pdf",
-    show_default=True,
-    help="Format du fichier.",
-)
-@click.option("-o", "--output", required=True, help="Fichier à écrire.")
+@format_option
+@output_option
 @click.option("--reference", help="Groupe de référence du DIF (défaut : le plus nombreux).")
 @click.option("--focal", help="Groupe focal du DIF (défaut : le deuxième plus nombreux).")
 def reports_session(
@@ -96,15 +100,8 @@ def reports_session(
 @click.option("--theme", "slug", required=True, help="Identifiant du thème (ex. fiscalite).")
 @click.option("--from", "start", required=True, help="Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).")
 @click.option("--to", "end", required=True, help="Dernier jour, inclus (AAAA-MM-JJ ou JJ/MM/AAAA).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="pdf",
-    show_default=True,
-    help="Format du fichier.",
-)
-@click.option("-o", "--output", required=True, help="Fichier à écrire.")
+@format_option
+@output_option
 def reports_period(slug: str, start: str, end: str, fmt: str, output: str) -> None:
     """Écrit le rapport d'un thème sur une période (dates à Paris, toutes deux incluses)."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import form_token, login
+from tests.conftest import form_token, login, post_from_page
 
 IDLE = 120
 
@@ -69,11 +69,7 @@ def test_a_form_sent_once_idle_says_it_was_not_saved(idle_app, client, clock, ma
     login(client, user.email)
     token = form_token(client, "/preferences-affichage")
     clock.advance(minutes=IDLE + 1)
-    response = client.post(
-        "/preferences-affichage",
-        data={"csrf_token": token},
-        headers={"Referer": "http://localhost/preferences-affichage"},
-    )
+    response = post_from_page(client, "/preferences-affichage", {"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["Location"] == "/connexion?next=/preferences-affichage"
     page = client.get("/connexion").get_data(as_text=True)

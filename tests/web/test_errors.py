@@ -153,23 +153,17 @@ def test_an_exhausted_connection_pool_is_a_503(failing_app):
 def test_a_form_sent_after_the_session_ended_leads_to_the_login(app, client, make_user):
     """The token went with the session (browser closed, logout elsewhere): logging in again is
     the way on, and the candidate is told the entry was not saved."""
-    from tests.conftest import form_token, login
+    from tests.conftest import form_token, login, post_from_page
 
     user = make_user(email="cand@example.org")
     login(client, user.email)
     token = form_token(client, "/preferences-affichage")
     client.delete_cookie("questionnaire_session")  # the session is gone, the page stayed
-    response = client.post(
-        "/preferences-affichage",
-        data={"csrf_token": token},
-        headers={"Referer": "http://localhost/preferences-affichage"},
-    )
+    response = post_from_page(client, "/preferences-affichage", {"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["Location"] == "/connexion?next=/preferences-affichage"
     page = client.get("/connexion").get_data(as_text=True)
     assert "Votre session a pris fin" in page and "pas été enregistré" in page
     # from another site, the referrer is not followed
-    other = client.post(
-        "/preferences-affichage", data={}, headers={"Referer": "https://example.net/x"}
-    )
+    other = post_from_page(client, "/preferences-affichage", referer="https://example.net/x")
     assert other.headers["Location"] == "/connexion"
