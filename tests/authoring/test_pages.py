@@ -40,6 +40,8 @@ def test_preview_uses_the_candidate_markup_and_strips_scripts(client, loaded_ban
     # a picture of the candidate's page: readable, but no control takes focus or a click
     assert '<fieldset class="candidate-view preview-frame" disabled>' in preview
     assert "Aperçu non interactif" in preview
+    # under the preview's h2, the question's own heading is an h3
+    assert re.search(r'<legend>\s*<h3 class="question-number">Question 1 sur 1</h3>', preview)
     assert "<script" not in html.replace('<script src="', "")
     assert db.session.execute(select(Item).where(Item.external_id == "TST-0009")).first() is None
 

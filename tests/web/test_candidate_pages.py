@@ -108,6 +108,10 @@ def test_question_page_is_semantic_and_hides_the_key(client, make_session, db):
     assert location.endswith("/questions/1")
     html = client.get(location).get_data(as_text=True)
     assert "<fieldset" in html and "<legend>" in html
+    # each question is a heading under the session's h1, inside its legend (the group's name)
+    total = len(only_attempt(db).items)
+    heading = rf'<legend>\s*<h2 class="question-number">Question 1 sur {total}</h2>'
+    assert re.search(heading, html) and re.findall(r"<h1[ >]", html) == ["<h1 "]
     inputs = re.findall(r'<input type="(?:radio|checkbox)" name="answer" id="(option-\d)"', html)
     assert inputs and all(f'<label for="{i}">' in html for i in inputs)
     assert 'id="flagged"' in html and '<label for="flagged">' in html
