@@ -10,6 +10,16 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from questionnaire.admin.enrolment_headers import (
+    EMAIL,
+    EXTRA_TIME,
+    GROUP,
+    NOTE,
+    POSITIONAL,
+    HeaderError,
+    is_header_line,
+    locate_columns,
+)
 from questionnaire.attempts.models import Attempt
 from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
@@ -45,7 +55,6 @@ from questionnaire.privacy.models import Erasure
 from questionnaire.web import paris_time
 
 MAX_CSV_LINES = 5000
-EMAIL_HEADERS = {"email", "courriel", "adresse", "e-mail", "mail"}
 
 
 class AdminError(ValueError):
@@ -295,7 +304,11 @@ def _parse_extra(value: str) -> int | None:
 
 
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
-    """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse)."""
+    """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse).
+
+    A first line without any address is a header: its columns, named in French or English, may
+    then come in any order (``enrolment_headers``).
+    """
     delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -307,21 +320,31 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     seen: dict[str, int] = {}
     if len(rows) > MAX_CSV_LINES:
         raise EnrolmentImportError([LineError(0, f"plus de {MAX_CSV_LINES} lignes.")])
-    for number, row in rows:
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if number == 1 and cells[0].casefold() in EMAIL_HEADERS:
-            continue
-        email = cells[0].lower()
+    rows = [(number, [cell.strip() for cell in row]) for number, row in rows]
+    rows = [(number, cells) for number, cells in rows if any(cells)]
+    positions = POSITIONAL
+    if rows and is_header_line(rows[0][1]):
+        number, cells = rows.pop(0)
+        try:
+            positions = locate_columns(cells)
+        except HeaderError as exc:  # the other lines cannot be read without their columns
+            raise EnrolmentImportError([LineError(number, str(exc))]) from exc
+    for number, cells in rows:
+
+        def cell(key: str, cells: list[str] = cells) -> str:
+            index = positions.get(key)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        email = cell(EMAIL).lower()
         if "@" not in email:
-            errors.append(LineError(number, f"adresse électronique invalide « {cells[0]} »."))
+            errors.append(LineError(number, f"adresse électronique invalide « {cell(EMAIL)} »."))
             continue
-        extra = _parse_extra(cells[1] if len(cells) > 1 else "")
+        extra = _parse_extra(cell(EXTRA_TIME))
         if extra is None:
             errors.append(
                 LineError(
-                    number, f"temps supplémentaire « {cells[1]} » : entier de 0 à 300 attendu."
+                    number,
+                    f"temps supplémentaire « {cell(EXTRA_TIME)} » : entier de 0 à 300 attendu.",
                 )
             )
             continue
@@ -333,11 +356,11 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
         if user is None or not user.active or not user.has_role(Role.CANDIDATE):
             errors.append(LineError(number, f"aucun compte candidat actif pour {email}."))
             continue
-        note = cells[2] if len(cells) > 2 and cells[2] else None
+        note = cell(NOTE) or None
         if note and len(note) > 500:
             errors.append(LineError(number, "aménagement trop long (500 caractères au plus)."))
             continue
-        group = cells[3] if len(cells) > 3 and cells[3] else None
+        group = cell(GROUP) or None
         if group and len(group) > 60:
             errors.append(LineError(number, "groupe d'analyse trop long (60 caractères au plus)."))
             continue
