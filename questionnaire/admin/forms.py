@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -54,15 +54,65 @@ def at_most(length: int) -> Length:
     return Length(max=length, message=f"{length} caractères au plus.")
 
 
+def _offsets(local: datetime) -> tuple:
+    """The UTC offsets of a Paris wall-clock time read as its first and as its second occurrence."""
+    return tuple(local.replace(tzinfo=PARIS, fold=fold).utcoffset() for fold in (0, 1))
+
+
+def does_not_exist_in_paris(local: datetime) -> bool:
+    """A time the clocks skip in spring (2 h 30 on the last Sunday of March)."""
+    return to_local(to_utc(local)) != local
+
+
+def is_ambiguous_in_paris(local: datetime) -> bool:
+    """A time the clocks show twice in autumn: ``fold`` 0 and 1 name two instants an hour apart."""
+    first, second = _offsets(local)
+    return first != second and not does_not_exist_in_paris(local)
+
+
+def _clock_change(local: datetime, affected) -> tuple[datetime, datetime]:
+    """The wall-clock interval around ``local`` whose times are all ``affected`` (a gap or a fold):
+    its first minute, and the first minute after it."""
+    step = timedelta(minutes=1)
+    start = local.replace(second=0, microsecond=0)
+    for _ in range(24 * 60):
+        if not affected(start - step):
+            break
+        start -= step
+    end = start
+    for _ in range(24 * 60):
+        if not affected(end):
+            break
+        end += step
+    return start, end
+
+
+def _hour(moment: datetime) -> str:
+    return moment.strftime("%H h %M")
+
+
 def paris_time(form, field) -> None:
-    """Refuse a year nobody means (and UTC cannot hold) or an hour the clocks skip in spring."""
+    """Refuse a year nobody means (and UTC cannot hold), or an hour the clocks skip in spring
+    or show twice in autumn: the session would open or close at another instant than meant."""
     if field.data is None:
         return
-    if not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+    local = field.data
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
         raise ValidationError(f"Indiquez une date entre {FIRST_YEAR} et {LAST_YEAR}.")
-    if to_local(to_utc(field.data)) != field.data:
+    if does_not_exist_in_paris(local):
+        start, end = _clock_change(local, does_not_exist_in_paris)
         raise ValidationError(
-            "Cette heure n'existe pas à Paris (passage à l'heure d'été) : choisissez-en une autre."
+            f"Cette heure n'existe pas à Paris le {local:%d/%m/%Y} : au passage à l'heure "
+            f"d'été, les horloges passent de {_hour(start)} directement à {_hour(end)}. "
+            f"Choisissez une heure avant {_hour(start)} ou à partir de {_hour(end)}."
+        )
+    if is_ambiguous_in_paris(local):
+        start, end = _clock_change(local, is_ambiguous_in_paris)
+        raise ValidationError(
+            f"Cette heure existe deux fois à Paris le {local:%d/%m/%Y} : au passage à l'heure "
+            f"d'hiver, les horloges reviennent de {_hour(end)} à {_hour(start)}, et l'on ne "
+            "saurait pas de laquelle des deux il s'agit (elles sont à une heure d'écart). "
+            f"Choisissez une heure avant {_hour(start)} ou à partir de {_hour(end)}."
         )
 
 
