@@ -22,7 +22,7 @@ from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemType, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
-from questionnaire.incidents.services import session_extra_minutes
+from questionnaire.incidents.models import session_extra_minutes
 
 MAX_SEQ = 2**53
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from questionnaire.auth.models import User
@@ -30,3 +30,15 @@ class SessionTimeExtension(db.Model):
     granted_at: Mapped[datetime]
 
     granted_by: Mapped[User] = relationship()
+
+
+def session_extra_minutes(session_id: int) -> int:
+    """Minutes granted so far to a session (added to the deadline of every new attempt).
+
+    Here rather than in the services, which need the attempts: starting an attempt reads it.
+    """
+    return db.session.execute(
+        select(func.coalesce(func.sum(SessionTimeExtension.minutes), 0)).where(
+            SessionTimeExtension.session_id == session_id
+        )
+    ).scalar_one()

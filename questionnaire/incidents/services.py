@@ -12,6 +12,7 @@ from questionnaire.auth.models import User
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
 from questionnaire.incidents.models import MAX_EXTRA_MINUTES, SessionTimeExtension
+from questionnaire.incidents.models import session_extra_minutes as session_extra_minutes
 
 
 class IncidentError(ValueError):
@@ -27,15 +28,6 @@ GRANTED_MEANWHILE = (
     "(formulaire envoyé deux fois ?) : rien n'a été ajouté. Vérifiez le tableau « Temps déjà "
     "accordé » ; si un nouveau délai est vraiment nécessaire, renvoyez le formulaire."
 )
-
-
-def session_extra_minutes(session_id: int) -> int:
-    """Minutes granted so far to a session (added to the deadline of every new attempt)."""
-    return db.session.execute(
-        select(func.coalesce(func.sum(SessionTimeExtension.minutes), 0)).where(
-            SessionTimeExtension.session_id == session_id
-        )
-    ).scalar_one()
 
 
 def grant_count(session_id: int) -> int:
