@@ -7,7 +7,6 @@ Metadata that GIFT lacks (and the item id) travels in line comments just before 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from markdown_it import MarkdownIt
@@ -15,8 +14,20 @@ from markdown_it import MarkdownIt
 from questionnaire.banks.fields import id_problem
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedBank
+from questionnaire.exchange.gift_syntax import (
+    Block,
+    Malformed,
+    answer_braces,
+    check_after,
+    cut_blocks,
+    question_name,
+    read_title,
+    restore,
+    unescape,
+)
 from questionnaire.exchange.items import (
     METADATA_FIELDS,
+    OPTION_LETTERS,
     build_item,
     decode_text,
     read_metadata,
@@ -25,24 +36,12 @@ from questionnaire.exchange.items import (
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import check_size
 
-# Escaped control characters become private-use placeholders while the question is cut up.
-_PLACEHOLDERS = {
-    "\\": "\ue000",
-    "~": "\ue001",
-    "=": "\ue002",
-    "#": "\ue003",
-    "{": "\ue004",
-    "}": "\ue005",
-    ":": "\ue006",
-}
-_RESTORE = str.maketrans({v: k for k, v in _PLACEHOLDERS.items()})
-_ESCAPE = re.compile(r"\\([\\~=#{}:n])")
-_META = re.compile(r"^//\s*@([a-z_]+)\s*:\s*(.*)$")
-_TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 # raw HTML stays disabled in Markdown: only what Markdown itself writes reaches the sanitiser
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+# what an author means as a weight but Moodle would read as text (« %33,3% », « %50 % »)
+_LOOSE_WEIGHT = re.compile(r"^%[^%\n]{0,12}%")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _UNSUPPORTED = {
     "essay": "question ouverte (essay)",
@@ -51,60 +50,6 @@ _UNSUPPORTED = {
     "shortanswer": "question à réponse courte",
     "description": "description sans question",
 }
-
-
-@dataclass
-class _Block:
-    line: int
-    text: str
-    category: str | None
-    metadata: dict[str, str] = field(default_factory=dict)
-
-
-def _unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: "\n" if m.group(1) == "n" else _PLACEHOLDERS[m.group(1)], text)
-
-
-def _restore(text: str) -> str:
-    return text.translate(_RESTORE).strip()
-
-
-def _blocks(text: str, report: ImportReport) -> list[_Block]:
-    """Questions are separated by blank lines; ``//`` lines are comments, ``$CATEGORY:`` lines set the category."""
-    blocks: list[_Block] = []
-    category: str | None = None
-    lines: list[str] = []
-    metadata: dict[str, str] = {}
-    start = 0
-
-    def close() -> None:
-        nonlocal lines, metadata
-        if lines:
-            blocks.append(_Block(start, "\n".join(lines), category, metadata))
-            metadata = {}
-        lines = []
-
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            close()
-        elif stripped.startswith("//"):
-            match = _META.match(stripped)
-            if match:
-                name, value = match.groups()
-                if name in METADATA_FIELDS or name == "id":
-                    metadata[name] = value.strip()
-                else:
-                    report.warn(f"ligne {number}", f"métadonnée inconnue « {name} » ignorée.")
-        elif stripped.startswith("$CATEGORY:"):
-            close()
-            category = stripped.removeprefix("$CATEGORY:").strip()
-        else:
-            if not lines:
-                start = number
-            lines.append(line)
-    close()
-    return blocks
 
 
 def _kind(answers: str) -> str:
@@ -135,7 +80,7 @@ class _Text:
     def __call__(self, text: str) -> str:
         match = _FORMAT.match(text)
         markup = match.group(1).lower() if match else self.markup
-        text = _restore(_FORMAT.sub("", text, count=1))
+        text = restore(_FORMAT.sub("", text, count=1))
         if markup == "markdown" and text:
             html = _MARKDOWN.render(text).strip()
             # a lone paragraph is the text itself (an option is a label, not a paragraph)
@@ -144,30 +89,37 @@ class _Text:
         return text
 
 
-def _split_feedback(text: str, convert: _Text) -> tuple[str, list[str]]:
-    parts = text.split("#")
-    return parts[0], [convert(part) for part in parts[1:] if part.strip()]
+def _feedback(text: str, convert: _Text, where: str, location: str, report: ImportReport) -> str:
+    """The comment after an answer's first ``#``; a ``#`` with nothing after it is reported."""
+    if not text.strip():
+        report.warn(location, f"{where} : « # » sans commentaire à sa suite, ignoré.")
+        return ""
+    # Moodle keeps any further « # » in the comment; they separate nothing
+    return " ".join(filter(None, (convert(part) for part in text.split("#"))))
 
 
-def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem | None:
+def _parse_block(block: Block, today: date, report: ImportReport) -> SourceItem | None:
     location = f"ligne {block.line}"
-    text = _unescape(block.text)
-    title = ""
-    match = _TITLE.match(text)
-    if match:
-        title, text = _restore(match.group(1)), text[match.end() :]
-    fmt = _FORMAT.match(text)
-    convert = _Text(fmt.group(1).lower() if fmt else "moodle")
-    text = _FORMAT.sub("", text, count=1)
-    open_at, close_at = text.find("{"), text.rfind("}")
-    if open_at < 0:
+    text = unescape(block.text)
+    try:
+        title, start = read_title(block, text)
+        braces = answer_braces(block, text, start, title)
+        if braces is not None:
+            check_after(block, text, braces[1], title or question_name(text[start : braces[0]]))
+    except Malformed as problem:
+        report.error(f"ligne {problem.line}", problem.message)
+        return None
+    if braces is None:
         report.skip(location, f"{_UNSUPPORTED['description']} : ignorée.")
         return None
-    if close_at < open_at:
-        report.error(location, "accolade fermante « } » manquante.")
-        return None
-    stem, after = convert(text[:open_at]), _restore(text[close_at + 1 :])
-    answers, _, general = text[open_at + 1 : close_at].strip().partition("####")
+    open_at, close_at = braces
+    fmt = _FORMAT.match(text[start:])
+    convert = _Text(fmt.group(1).lower() if fmt else "moodle")
+    # the stem keeps its format marker, which ``convert`` reads and drops
+    stem, after = convert(text[start:open_at]), restore(text[close_at + 1 :])
+    answers, separator, general = text[open_at + 1 : close_at].strip().partition("####")
+    if separator and not general.strip():
+        report.warn(location, "« #### » sans feedback général à sa suite, ignoré.")
     general = convert(general)
     kind = _kind(answers.strip())
     # text after the answers makes a "missing word" question, a multiple choice in Moodle:
@@ -179,11 +131,9 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
         report.skip(location, f"{_UNSUPPORTED[kind]} : type non pris en charge, ignorée.")
         return None
     if kind == "truefalse":
-        value, feedback = _split_feedback(answers.strip(), convert)
-        truth = _TRUE_FALSE[value.strip().upper()]
+        truth, rationale = _true_false(answers.strip(), general, convert, location, report)
         options = [("Vrai", truth), ("Faux", not truth)]
         item_type: ItemType | None = ItemType.SINGLE
-        rationale = _true_false_rationale(truth, feedback, general)
     else:
         parsed = _choices(answers, location, report, convert)
         if parsed is None:
@@ -213,14 +163,21 @@ def _parse_block(block: _Block, today: date, report: ImportReport) -> SourceItem
     return SourceItem(location, item, block.category) if item else None
 
 
-def _true_false_rationale(truth: bool, feedback: list[str], general: str) -> str:
-    """Moodle shows the first comment after a wrong answer, the second after a right one."""
-    if not general and len(feedback) == 1:
-        return feedback[0]
-    wrong, right = [*feedback, "", ""][:2]
+def _true_false(
+    answers: str, general: str, convert: _Text, location: str, report: ImportReport
+) -> tuple[bool, str]:
+    """The answer and the rationale of ``{T#wrong#right}``: comments go by position, as in
+    Moodle (the first after a wrong answer, the second after a right one; ``{T##right}``)."""
+    value, *comments = answers.split("#", 2)
+    if comments and not comments[-1].strip():
+        report.warn(location, "vrai/faux : « # » sans commentaire à sa suite, ignoré.")
+    wrong, right = (convert(comment) for comment in [*comments, "", ""][:2])
+    truth = _TRUE_FALSE[value.strip().upper()]
+    if not general and bool(wrong) != bool(right):
+        return truth, wrong or right
     by_option = {"A": right if truth else wrong, "B": wrong if truth else right}
     lines = [f"{key} : {text}" for key, text in by_option.items() if text]
-    return "\n".join(filter(None, [general, *lines]))
+    return truth, "\n".join(filter(None, [general, *lines]))
 
 
 def _choices(
@@ -234,25 +191,49 @@ def _choices(
     partial = False
     for index, part in enumerate(parts):
         marker, body = part[0], part[1:].strip()
+        letter = OPTION_LETTERS[index] if index < len(OPTION_LETTERS) else str(index + 1)
         if marker not in "=~":
-            report.error(location, f"réponse sans « = » ni « ~ » : « {_restore(part)} ».")
+            report.error(location, f"réponse sans « = » ni « ~ » : « {restore(part)} ».")
             return None
         weight = None
         match = _WEIGHT.match(body)
         if match:
             weight, body = float(match.group(1)), body[match.end() :]
-        body, feedback = _split_feedback(body, convert)
+        elif _LOOSE_WEIGHT.match(body):
+            report.error(
+                location,
+                f"option {letter} : poids « {restore(_LOOSE_WEIGHT.match(body).group())} » "
+                "illisible ; un poids s'écrit sans espace, avec un point décimal : « %50% », "
+                "« %33.33333% », « %-100% ».",
+            )
+            return None
+        body, has_feedback, comment = body.partition("#")
+        if has_feedback:
+            comment = _feedback(comment, convert, f"option {letter}", location, report)
         if single:
             correct = marker == "=" and (weight is None or weight >= 100)
             partial = partial or (weight is not None and 0 < weight < 100)
         else:
             correct = weight is not None and weight > 0
         options.append((convert(body), correct))
-        if feedback:
-            feedback_lines.append(f"{chr(ord('A') + index)} : {' '.join(feedback)}")
+        if comment:
+            feedback_lines.append(f"{letter} : {comment}")
+    if options and not any(correct for _, correct in options):
+        report.error(location, _NO_KEY_SINGLE if single else _NO_KEY_MULTIPLE)
+        return None
     if partial:
         report.warn(location, "crédit partiel ignoré : seules les réponses à 100 % sont justes.")
     return options, feedback_lines, ItemType.SINGLE if single else None
+
+
+_NO_KEY_SINGLE = (
+    "aucune bonne réponse : une réponse « = » ne compte juste qu'à 100 % (« =%50% » est un "
+    "crédit partiel, compté faux)."
+)
+_NO_KEY_MULTIPLE = (
+    "aucune bonne réponse : marquez-la par « = », ou, s'il y en a plusieurs, donnez à chacune "
+    "un poids positif (« ~%50% »)."
+)
 
 
 def parse_gift(data: bytes, source: str, today: date) -> ParseResult:
@@ -264,7 +245,7 @@ def parse_gift(data: bytes, source: str, today: date) -> ParseResult:
     text = decode_text(data, source, report)
     if text is None:
         return ParseResult(items, report)
-    for block in _blocks(text, report):
+    for block in cut_blocks(text, report):
         item = _parse_block(block, today, report)
         if item is not None:
             items.append(item)

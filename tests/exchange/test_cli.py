@@ -43,7 +43,7 @@ def test_import_format_is_guessed_and_a_rejected_file_exits_1(app, db, loaded_ba
     bad.write_text("Q1 ?{=a ~b ~c}\n\nQ2 ?{=a ~b\n", encoding="utf-8")
     result = runner.invoke(args=["banks", "import", str(bad), "--theme", "fiscalite"])
     assert result.exit_code == 1
-    assert "[erreur] ligne 3 : accolade fermante « } » manquante." in result.output
+    assert "[erreur] ligne 3 : accolade fermante « } » manquante : " in result.output
     assert "Aucun item importé : 1 erreur(s)." in result.output
     unknown = tmp_path / "items.txt.bak"
     unknown.write_text("x", encoding="utf-8")
