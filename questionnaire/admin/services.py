@@ -39,6 +39,7 @@ from questionnaire.exams.models import (
 )
 from questionnaire.exams.services import (
     CLOSED_SESSION_ENROLMENT,
+    ERASED_ACCOUNT_ENROLMENT,
     PURPOSE_LOCKED,
     ExamConfigError,
     PurposeLocked,
@@ -48,6 +49,7 @@ from questionnaire.exams.services import (
     check_release_policy,
     correction_may_be_public,
     enrol,
+    is_erased,
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
@@ -252,6 +254,8 @@ def enrol_candidate(
 ) -> Enrolment:
     """Enrol one candidate; one already enrolled is refused and their accommodation kept."""
     user = find_user_by_email(email)
+    if user is not None and is_erased(user):
+        raise AdminError(f"{email.strip()} : {ERASED_ACCOUNT_ENROLMENT}")
     if user is None or not user.active or not user.has_role(Role.CANDIDATE):
         raise AdminError(f"Aucun compte candidat actif pour {email.strip()}.")
     if find_enrolment(session, user) is not None:
@@ -353,6 +357,9 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
             continue
         seen[email] = number
         user = find_user_by_email(email)
+        if user is not None and is_erased(user):
+            errors.append(LineError(number, f"{email} : {ERASED_ACCOUNT_ENROLMENT}"))
+            continue
         if user is None or not user.active or not user.has_role(Role.CANDIDATE):
             errors.append(LineError(number, f"aucun compte candidat actif pour {email}."))
             continue

@@ -215,6 +215,7 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "pseudonym": ("Pseudonyme", french_value),
     "audit_events_deleted": ("Événements du journal supprimés", french_value),
     "accounts_pseudonymised": ("Comptes pseudonymisés", french_value),
+    "enrolments_withdrawn": ("Inscriptions retirées (sessions pas encore closes)", french_value),
     "endpoint": ("Point d'accès", french_value),
     "lockout": ("Blocage", _lockout_kind),
     "locked_until": ("Bloqué jusqu'au", _moment),

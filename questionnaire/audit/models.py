@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "session.extra_time": "temps supplémentaire accordé à une session",
     "privacy.export": "export des données personnelles",
     "privacy.erase": "effacement (pseudonymisation) d'un compte",
+    "privacy.unenrol": "désinscription d'un compte effacé (session pas encore close, sans copie)",
     "privacy.purge": "purge des données échues",
     "item.save": "enregistrement d'un item (atelier)",
     "item.approve": "approbation d'une version d'item",

@@ -20,6 +20,10 @@ from questionnaire.exams.models import (
 from questionnaire.extensions import db
 
 CLOSED_SESSION_ENROLMENT = "La session est close : on ne peut plus y inscrire de candidat."
+ERASED_ACCOUNT_ENROLMENT = (
+    "ce compte a été effacé (RGPD) : il ne peut plus être inscrit à une session. Si la "
+    "personne revient, créez-lui un nouveau compte."
+)
 
 
 IMMEDIATE_FOR_TRAINING_ONLY = (
@@ -287,6 +291,13 @@ def certification_sessions_sharing_bank(
     return [(other, count) for other, count in rows]
 
 
+def is_erased(user: User) -> bool:
+    """Whether the account was erased (RGPD): it is then pseudonymous and closed for good."""
+    from questionnaire.privacy.models import Erasure
+
+    return db.session.scalar(select(Erasure.id).where(Erasure.user_id == user.id)) is not None
+
+
 def enrol(
     session: ExamSession,
     user: User,
@@ -297,6 +308,8 @@ def enrol(
     """Enrol a candidate (idempotent: an existing enrolment gets the new accommodation)."""
     if session.is_closed(now):  # enrolled after the close, the candidate could never compose
         raise ExamConfigError(CLOSED_SESSION_ENROLMENT)
+    if is_erased(user):  # the erasure withdrew them from the sessions ahead: for good
+        raise ExamConfigError(f"{user.display_name} : {ERASED_ACCOUNT_ENROLMENT}")
     if not 0 <= extra_time_percent <= 300:
         raise ExamConfigError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
     enrolment = db.session.execute(

@@ -35,5 +35,6 @@ def privacy_purge(dry_run: bool) -> None:
     click.echo(
         f"{'Simulation (rien n’a été modifié) : ' if dry_run else ''}"
         f"{report.audit_events_deleted} événement(s) du journal supprimé(s), "
-        f"{report.accounts_pseudonymised} compte(s) pseudonymisé(s)."
+        f"{report.accounts_pseudonymised} compte(s) pseudonymisé(s), "
+        f"{report.enrolments_withdrawn} inscription(s) à des sessions pas encore closes retirée(s)."
     )

@@ -24,7 +24,7 @@ from questionnaire.certification.models import (
     ObservedInterview,
 )
 from questionnaire.certification.services import enrolments_of
-from questionnaire.exams.models import BASIS_POINTS, Enrolment
+from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
 from questionnaire.extensions import db
 from questionnaire.privacy.models import Erasure
 from questionnaire.reports.models import AngoffJudge
@@ -44,6 +44,19 @@ class ErasureError(ValueError):
 class PurgeReport:
     audit_events_deleted: int
     accounts_pseudonymised: int
+    enrolments_withdrawn: int = 0
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What an erasure did: the record kept, and the sessions the person was withdrawn from."""
+
+    erasure: Erasure
+    withdrawn_from: tuple[ExamSession, ...] = ()
+
+    @property
+    def pseudonym(self) -> str:
+        return self.erasure.pseudonym
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -300,14 +313,50 @@ def erasure_of(user: User) -> Erasure | None:
     ).scalar_one_or_none()
 
 
-def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Erasure:
+def withdraw_from_sessions_ahead(
+    user: User, actor: User | None, now: datetime
+) -> tuple[ExamSession, ...]:
+    """Remove the enrolments of sessions not closed yet where the person has no copy (audited).
+
+    An erased account can never log in: left enrolled, it would stay on the session's list and
+    count among its absentees. Enrolments with a copy, and those of closed sessions, stay: they
+    carry the pseudonymised psychometric data.
+    """
+    has_copy = select(Attempt.id).where(Attempt.enrolment_id == Enrolment.id).exists()
+    enrolments = (
+        db.session.execute(
+            select(Enrolment)
+            .join(ExamSession, ExamSession.id == Enrolment.session_id)
+            .where(Enrolment.user_id == user.id, ExamSession.closes_at > now, ~has_copy)
+            .order_by(ExamSession.opens_at, ExamSession.id)
+        )
+        .scalars()
+        .all()
+    )
+    withdrawn = []
+    for enrolment in enrolments:
+        withdrawn.append(enrolment.session)
+        record(
+            "privacy.unenrol",
+            now,
+            actor_id=actor.id if actor else None,
+            subject_id=user.id,
+            target=f"session:{enrolment.session_id}",
+        )
+        db.session.delete(enrolment)
+    return tuple(withdrawn)
+
+
+def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> ErasureReport:
     """Replace identity and credentials by a stable pseudonym and disable the login.
 
     Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
-    test statistics remain valid. Accommodation notes and descriptions (possibly health data)
-    are removed, and so are the descriptions of observed interviews (their day and channel stay:
-    the grid's evaluations rest on them) and the display preferences (they may hint at an
-    accessibility need and serve an account that can no longer log in). Designations of
+    test statistics remain valid; enrolments in sessions not closed yet without a copy are
+    withdrawn (``withdraw_from_sessions_ahead``). Accommodation notes and descriptions
+    (possibly health data) are removed, and so are the descriptions of observed interviews
+    (their day and channel stay: the grid's evaluations rest on them) and the display
+    preferences (they may hint at an accessibility need and serve an account that can no
+    longer log in). Designations of
     evaluators stay, whether the person is the candidate or the evaluator: they decide which
     jury evaluations count, so removing one would change a certification's result; they hold no
     more than account numbers, now pseudonymous.
@@ -325,6 +374,7 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     user.end_sessions()
     user.active = False
     user.last_login_at = None
+    withdrawn = withdraw_from_sessions_ahead(user, actor, now)
     for enrolment in db.session.execute(
         select(Enrolment).where(Enrolment.user_id == user.id)
     ).scalars():
@@ -357,9 +407,13 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         now,
         actor_id=actor.id if actor else None,
         subject_id=user.id,
-        details={"pseudonym": pseudonym, "reason": reason.strip()},
+        details={
+            "pseudonym": pseudonym,
+            "reason": reason.strip(),
+            "enrolments_withdrawn": len(withdrawn),
+        },
     )
-    return erasure
+    return ErasureReport(erasure, withdrawn)
 
 
 def _stale_candidates(limit: datetime) -> list[User]:
@@ -397,12 +451,24 @@ def purge(now: datetime, audit_days: int, account_days: int) -> PurgeReport:
         .execution_options(synchronize_session=False, **{PURGE_OPTION: True})
     ).rowcount
     stale = _stale_candidates(now - timedelta(days=account_days))
+    withdrawn = 0
     for user in stale:
-        erase_user(user, None, f"Durée de conservation écoulée ({account_days} jours).", now)
-    report = PurgeReport(audit_events_deleted=deleted, accounts_pseudonymised=len(stale))
+        erased = erase_user(
+            user, None, f"Durée de conservation écoulée ({account_days} jours).", now
+        )
+        withdrawn += len(erased.withdrawn_from)
+    report = PurgeReport(
+        audit_events_deleted=deleted,
+        accounts_pseudonymised=len(stale),
+        enrolments_withdrawn=withdrawn,
+    )
     record(
         "privacy.purge",
         now,
-        details={"audit_events_deleted": deleted, "accounts_pseudonymised": len(stale)},
+        details={
+            "audit_events_deleted": deleted,
+            "accounts_pseudonymised": len(stale),
+            "enrolments_withdrawn": withdrawn,
+        },
     )
     return report

@@ -11,10 +11,15 @@ from questionnaire.access import login_required, public, roles_required
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
-from questionnaire.i18n import _
+from questionnaire.i18n import _, ngettext
 from questionnaire.privacy import bp
 from questionnaire.privacy.forms import ErasureForm
-from questionnaire.privacy.services import ErasureError, erase_user, export_user_data
+from questionnaire.privacy.services import (
+    ErasureError,
+    ErasureReport,
+    erase_user,
+    export_user_data,
+)
 from questionnaire.roles import Role
 
 
@@ -57,15 +62,28 @@ def erase():
             form.email.errors.append(_("Aucun compte avec cette adresse."))
         else:
             try:
-                erasure = erase_user(user, current_user, form.reason.data, current_time())
+                report = erase_user(user, current_user, form.reason.data, current_time())
             except ErasureError as exc:
                 form.email.errors.append(str(exc))
             else:
                 db.session.commit()
-                flash(
-                    _("Compte effacé : il s'appelle désormais %(code)s.", code=erasure.pseudonym),
-                    "success",
-                )
+                flash(_erasure_summary(report), "success")
                 return redirect(url_for("privacy.erase"))
     status = 422 if form.errors else 200
     return render_template("privacy/erase.html", form=form), status
+
+
+def _erasure_summary(report: ErasureReport) -> str:
+    """The pseudonym, and the sessions ahead the account was withdrawn from (named)."""
+    message = _("Compte effacé : il s'appelle désormais %(code)s.", code=report.pseudonym)
+    if report.withdrawn_from:
+        titles = ", ".join(f"« {session.title} »" for session in report.withdrawn_from)
+        message += " " + ngettext(
+            "Il a été désinscrit de %(num)d session pas encore close où il n'avait pas de "
+            "copie : %(titles)s.",
+            "Il a été désinscrit de %(num)d sessions pas encore closes où il n'avait pas de "
+            "copie : %(titles)s.",
+            len(report.withdrawn_from),
+            titles=titles,
+        )
+    return message
