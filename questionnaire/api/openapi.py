@@ -90,6 +90,7 @@ SCHEMAS: dict = {
             "opens_at",
             "closes_at",
             "duration_minutes",
+            "incident_minutes",
             "item_count",
             "pass_mark",
         ],
@@ -107,6 +108,13 @@ SCHEMAS: dict = {
             "closes_at": {"type": "string", "format": "date-time"},
             "duration_minutes": {"type": "integer"},
             "extra_time_percent": {"type": "integer"},
+            "incident_minutes": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Minutes accordées à toute la session après un incident (0 si "
+                "aucune) : elles s'ajoutent à la durée de chaque copie, temps supplémentaire du "
+                "candidat en plus",
+            },
             "item_count": {"type": "integer"},
             "pass_mark": {"type": "number", "description": "Seuil de réussite (0.6 = 60 %)"},
         },

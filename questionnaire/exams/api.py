@@ -11,6 +11,7 @@ from questionnaire.api.helpers import iso
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
 from questionnaire.exams.services import open_enrolments
+from questionnaire.incidents.services import session_extra_minutes
 
 
 @api_bp.get("/sessions")
@@ -30,6 +31,8 @@ def list_sessions():
                 "closes_at": iso(session.closes_at),
                 "duration_minutes": questionnaire.duration_minutes,
                 "extra_time_percent": enrolment.extra_time_percent,
+                # granted to the whole session after an incident: added to every copy's time
+                "incident_minutes": session_extra_minutes(session.id),
                 "item_count": questionnaire.item_count,
                 "pass_mark": float(questionnaire.pass_mark),
             }

@@ -136,6 +136,7 @@ def test_full_candidate_path(client, api, make_session, clock, app):
             "closes_at": sessions[0]["closes_at"],
             "duration_minutes": 30,
             "extra_time_percent": 0,
+            "incident_minutes": 0,
             "item_count": 2,
             "pass_mark": 0.6,
         }
