@@ -8,8 +8,8 @@ here. Which addresses an account failed from (one counter each) comes from the a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -51,6 +51,10 @@ class Lockout:
     account_until: datetime | None
     # (address, until): the addresses (IPv6: /64 networks) the account is locked from
     addresses: tuple[tuple[str, datetime], ...]
+    # logins refused since each lock began, the first one of each audited: account-wide, and
+    # per address locked (read from the limiter's storage, where the refusals are counted)
+    account_refusals: int = 0
+    address_refusals: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def is_locked(self) -> bool:
@@ -62,6 +66,17 @@ class Lockout:
         ends = [end for end in (self.account_until, *(u for _, u in self.addresses)) if end]
         return max(ends, default=None)
 
+    @property
+    def refusals(self) -> int:
+        """Logins refused by its current locks."""
+        return self.account_refusals + sum(self.address_refusals.values())
+
+    @property
+    def unrecorded(self) -> int:
+        """Refusals not in the journal: all but the first of each lock, which is audited."""
+        counts = (self.account_refusals, *self.address_refusals.values())
+        return sum(max(0, count - 1) for count in counts)
+
 
 def _identifiers(key: str, scope: str) -> list[str]:
     """The identifiers flask-limiter gives its strategy for a shared limit's key and scope."""
@@ -72,6 +87,12 @@ def _identifiers(key: str, scope: str) -> list[str]:
 def _locked_until(item: RateLimitItem, key: str, scope: str) -> datetime | None:
     stats = limiter.limiter.get_window_stats(item, *_identifiers(key, scope))
     return lock_end(stats.reset_time) if stats.remaining <= 0 else None
+
+
+def _refusals(item: RateLimitItem, key: str, scope: str) -> int:
+    """How many logins a lock has refused so far (counted beside it by ``limits``)."""
+    refusals = blocked_count_key(item.key_for(*_identifiers(key, scope)))
+    return int(limiter.limiter.storage.get(refusals) or 0)
 
 
 def _failure_networks(now: datetime, user_id: int | None = None) -> dict[int, set[str]]:
@@ -99,17 +120,22 @@ def _failure_networks(now: datetime, user_id: int | None = None) -> dict[int, se
 
 
 def _lockout(account: str, networks: Iterable[str]) -> Lockout:
-    pair_item = parse(pair_limit())
+    pair_item, account_item = parse(pair_limit()), parse(account_limit())
     try:
-        account_until = _locked_until(parse(account_limit()), account, ACCOUNT_SCOPE)
-        addresses = []
+        account_until = _locked_until(account_item, account, ACCOUNT_SCOPE)
+        account_refusals = (
+            _refusals(account_item, account, ACCOUNT_SCOPE) if account_until is not None else 0
+        )
+        addresses, address_refusals = [], {}
         for network in sorted(networks):
-            until = _locked_until(pair_item, pair_key(account, network), PAIR_SCOPE)
+            key = pair_key(account, network)
+            until = _locked_until(pair_item, key, PAIR_SCOPE)
             if until is not None:
                 addresses.append((network, until))
+                address_refusals[network] = _refusals(pair_item, key, PAIR_SCOPE)
     except limiter.storage.base_exceptions as exc:
         raise LockoutUnavailable(str(exc)) from exc
-    return Lockout(account_until, tuple(addresses))
+    return Lockout(account_until, tuple(addresses), account_refusals, address_refusals)
 
 
 def lockout_of(user: User, now: datetime) -> Lockout:
@@ -118,8 +144,8 @@ def lockout_of(user: User, now: datetime) -> Lockout:
     return _lockout(account_name(user.email), networks)
 
 
-def locked_accounts(users: Iterable[User], now: datetime) -> dict[int, datetime]:
-    """For each of ``users`` locked now, when its last lock ends.
+def locked_accounts(users: Iterable[User], now: datetime) -> dict[int, Lockout]:
+    """Each of ``users`` locked now, with its lockout (until when, refusals since).
 
     Only accounts with a failure audited within the window are asked about: one query, then
     one storage read per account and address that failed.
@@ -129,8 +155,8 @@ def locked_accounts(users: Iterable[User], now: datetime) -> dict[int, datetime]
     for user in users:
         if user.id in networks:
             lockout = _lockout(account_name(user.email), networks[user.id])
-            if lockout.until is not None:
-                locked[user.id] = lockout.until
+            if lockout.is_locked:
+                locked[user.id] = lockout
     return locked
 
 
