@@ -11,12 +11,14 @@ from questionnaire.api.helpers import iso
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
 from questionnaire.exams.services import open_enrolments
-from questionnaire.incidents.services import session_extra_minutes
 
 
 @api_bp.get("/sessions")
 @roles_required(Role.CANDIDATE)
 def list_sessions():
+    # imported here: the incidents package imports the attempts models, which import this one's
+    from questionnaire.incidents.services import session_extra_minutes
+
     now = current_time()
     payload = []
     for enrolment in open_enrolments(current_user, now):
