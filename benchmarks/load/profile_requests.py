@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/load/profile_requests.py [--candidates 20] [--profile save]
 
 Load-independent figures (unlike the locust run, they hold on a busy machine): for login,
-start, save, submit and the trivial ``/sante``, the SQL statements per request and the CPU
-milliseconds the application process spends per request (``time.process_time``, median).
+start, save, the exam page's deadline refresh (``GET …/deadline``), submit and the trivial
+``/sante``, the SQL statements per request and the CPU milliseconds the application process
+spends per request (``time.process_time``, median).
 ``--profile ENDPOINT`` prints the cProfile functions with the most cumulative time for it.
 Creates and drops a throw-away database on 127.0.0.1:5432, like ``run.py``.
 """
@@ -29,14 +30,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.load.run import PASSWORD, create_database, drop_database, prepare_exam
 
+LABELS = ("login", "start", "save", "sante", "deadline", "submit")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=20)
-    parser.add_argument("--profile", choices=("login", "start", "save", "sante", "submit"))
+    parser.add_argument("--profile", choices=LABELS)
     parser.add_argument(
         "--show-sql",
-        choices=("login", "start", "save", "sante", "submit"),
+        choices=LABELS,
         help="print its SQL once",
     )
     parser.add_argument("--hash-params", default="2,19456,1")
@@ -110,6 +113,13 @@ def main() -> None:
                     ),
                 )
                 measure("sante", lambda c=client: c.get("/sante"))
+                # the exam page's deadline refresh (exam.js, every 3 minutes and before warnings)
+                measure(
+                    "deadline",
+                    lambda c=client, a=attempt["attempt_id"]: c.get(
+                        f"/api/v1/attempts/{a}/deadline"
+                    ),
+                )
             measure(
                 "submit",
                 lambda c=client, a=attempt["attempt_id"], h=headers: c.post(
@@ -119,7 +129,7 @@ def main() -> None:
         print(f"argon2 {args.hash_params}, {args.candidates} candidates, test client, PostgreSQL")
         print("| request | count | SQL statements | CPU ms (median) | CPU ms (p95) |")
         print("|---|---|---|---|---|")
-        for label in ("login", "start", "save", "sante", "submit"):
+        for label in LABELS:
             values = sorted(cpu[label])
             p95 = values[int(len(values) * 0.95) - 1] if len(values) > 1 else values[0]
             counts = sorted(set(queries[label]))

@@ -179,6 +179,20 @@ SCHEMAS: dict = {
             "result": {"$ref": "#/components/schemas/Result"},
         },
     },
+    "AttemptDeadline": {
+        "type": "object",
+        "required": ["attempt_id", "status", "deadline", "server_time"],
+        "properties": {
+            "attempt_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["in_progress", "submitted", "expired"]},
+            "deadline": {
+                "type": "string",
+                "format": "date-time",
+                "description": "Échéance, temps accordé après un incident compris",
+            },
+            "server_time": {"type": "string", "format": "date-time"},
+        },
+    },
     "SaveRequest": {
         "type": "object",
         "required": ["selected", "seq"],
@@ -402,6 +416,20 @@ def openapi_document() -> dict:
                     "parameters": [ATTEMPT_ID],
                     "responses": {
                         "200": _json("#/components/schemas/Attempt", "Copie"),
+                        "401": unauth,
+                        "403": _error_response(ROLE_REFUSED),
+                        "404": _error_response("Copie introuvable"),
+                    },
+                }
+            },
+            "/attempts/{attempt_id}/deadline": {
+                "get": {
+                    "summary": "Statut et échéance de la copie, sans les questions (compte à "
+                    "rebours de la page d'épreuve)",
+                    "security": COOKIE,
+                    "parameters": [ATTEMPT_ID],
+                    "responses": {
+                        "200": _json("#/components/schemas/AttemptDeadline", "Échéance"),
                         "401": unauth,
                         "403": _error_response(ROLE_REFUSED),
                         "404": _error_response("Copie introuvable"),

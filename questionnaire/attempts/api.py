@@ -121,6 +121,25 @@ def show(attempt_id: int):
     return jsonify(attempt_json(attempt, now))
 
 
+@api_bp.get("/attempts/<int:attempt_id>/deadline")
+@roles_required(Role.CANDIDATE)
+def deadline(attempt_id: int):
+    """What the exam page's countdown asks every few minutes and at zero: the status and the
+    deadline (moved by extra time after an incident), without the questions."""
+    now = current_time()
+    attempt = _load_own(attempt_id)
+    if services.finalise_if_expired(attempt, now, _grace()):
+        db.session.commit()
+    return jsonify(
+        {
+            "attempt_id": attempt.id,
+            "status": attempt.status.value,
+            "deadline": iso(attempt.deadline),
+            "server_time": iso(now),
+        }
+    )
+
+
 @api_bp.put("/attempts/<int:attempt_id>/responses/<item_id>")
 @roles_required(Role.CANDIDATE)
 def save(attempt_id: int, item_id: str):

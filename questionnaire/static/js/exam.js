@@ -292,7 +292,7 @@
   /* Extra time granted after an incident moves the deadline on the server: ask it every few
      minutes (a page open since before the grant must not count down to the old end), before
      announcing a warning threshold and before handing in at zero; never every second. */
-  var attemptUrl = timer.getAttribute("data-attempt-url");
+  var deadlineUrl = timer.getAttribute("data-deadline-url");
   var endLabel = timer.querySelector(".timer-deadline");
   var checking = false;
   var REFRESH_EVERY = 3 * 60 * 1000;
@@ -308,13 +308,14 @@
     return Math.max(0, Math.round((deadline - serverNow()) / 1000));
   }
 
-  function fetchAttempt() {
-    return fetch(attemptUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+  /* Status, deadline and server time only: asked by every open exam page, it stays light. */
+  function fetchDeadline() {
+    return fetch(deadlineUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } });
   }
 
   function refreshDeadline() {
-    if (!attemptUrl) { return Promise.resolve(); }
-    return fetchAttempt()
+    if (!deadlineUrl) { return Promise.resolve(); }
+    return fetchDeadline()
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body || body.status !== "in_progress" || !body.deadline) { return; }
@@ -367,7 +368,7 @@
      result page closes it as expired. Go there only when the server answers, so that an
      outage keeps this page (and its unsent answers) open. */
   function handIn() {
-    fetchAttempt().then(function (response) {
+    fetchDeadline().then(function (response) {
       if (response.status >= 500) { throw new Error("server"); }
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok && body.status === "in_progress" && body.deadline && body.server_time) {
