@@ -13,7 +13,8 @@ from questionnaire.auth.models import User
 from questionnaire.authoring.diff import words
 from questionnaire.authoring.freshness import revalidation_queue
 from questionnaire.authoring.models import EventKind, Revalidation, ReviewEvent, VersionAuthorship
-from questionnaire.banks.models import Item, ItemVersion, VersionStatus
+from questionnaire.banks.fields import shows_nothing
+from questionnaire.banks.models import Item, ItemOption, ItemVersion, VersionStatus
 from questionnaire.clock import paris_day
 from questionnaire.extensions import db
 
@@ -23,6 +24,7 @@ FLAGS = {
     "approuvee": "approuvée, à publier",
     "sans-auteur": "importée sans auteur, à prendre en charge",
     "rechargee": "banque rechargée depuis : à comparer",
+    "texte-vide": "énoncé ou option vide, à réécrire",
 }
 LAST_REVIEW = {
     "jamais": "jamais relu",
@@ -98,6 +100,17 @@ def _last_events() -> dict[int, EventKind]:
     return dict(events)
 
 
+def _with_empty_text(versions: list[ItemVersion]) -> set[int]:
+    """The versions whose stem or an option shows nothing (the linter's ``empty-text``)."""
+    options = db.session.execute(
+        select(ItemOption.version_id, ItemOption.text).where(
+            ItemOption.version_id.in_([version.id for version in versions])
+        )
+    ).all()
+    empty = {version_id for version_id, text in options if shows_nothing(text)}
+    return empty | {version.id for version in versions if shows_nothing(version.stem)}
+
+
 def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
     """Items matching every filter, by identifier, with their latest version."""
     query = (
@@ -120,6 +133,7 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
     reviews = _last_reviews()
     due = {entry.version.item_id for entry in revalidation_queue(paris_day(now), filters.theme_id)}
     last_events = _last_events()
+    empty_text = _with_empty_text(list(latest.values()))
     text = folded(" ".join(filters.text.split()))
     year_ago = now - timedelta(days=365)
     rows = []
@@ -138,6 +152,8 @@ def search_items(filters: ItemFilters, now: datetime) -> list[ItemRow]:
             flags.append("approuvee")
         if version.status is VersionStatus.DRAFT and record is None:
             flags.append("sans-auteur")
+        if version.id in empty_text:
+            flags.append("texte-vide")
         reviewed = reviews.get(item.id)
         if filters.topic_id is not None and version.topic_id != filters.topic_id:
             continue

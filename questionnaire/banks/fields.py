@@ -65,6 +65,12 @@ def shows_text(text: str) -> bool:
     return bool(plain(sanitise(text)))
 
 
+def shows_nothing(text: str) -> bool:
+    """Whether a stored text shows nothing: sanitised and without its control characters (an
+    import before they were refused may have stored a lone ``<img>`` or a ``\\x01``)."""
+    return not shows_text(without_controls(text))
+
+
 def id_problem(item_id: str) -> str | None:
     """Why ``item_id`` cannot identify an item (None when it can)."""
     if len(item_id) > ID_MAX_LENGTH:

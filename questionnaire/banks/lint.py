@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from difflib import SequenceMatcher
 
+from questionnaire.banks.fields import shows_nothing
 from questionnaire.banks.findings import Finding, Severity
 from questionnaire.banks.models import Volatility
 from questionnaire.banks.validation import ParsedBank, ParsedItem
@@ -52,6 +53,24 @@ def _is_capitalised(match_text: str) -> bool:
     words = re.findall(r"\w+", match_text)
     # the negation words themselves (first and last) must be in capitals
     return bool(letters) and words[0].isupper() and words[-1].isupper()
+
+
+def rule_empty_text(bank: ParsedBank, item: ParsedItem) -> list[Finding]:
+    """A stem or option that shows nothing: the files and the editor refuse one, but an earlier
+    import may have stored it (a lone ``<img>``, or control characters only)."""
+    texts = [("énoncé", item.stem), *((f"option {o.key}", o.text) for o in item.options)]
+    return [
+        _finding(
+            bank,
+            item.id,
+            "empty-text",
+            Severity.ERROR,
+            f"{label} vide : aucun texte ne s'affiche une fois retirés la mise en forme non "
+            "permise et les caractères de contrôle ; à réécrire dans l'éditeur.",
+        )
+        for label, text in texts
+        if shows_nothing(text)
+    ]
 
 
 def rule_all_or_none(bank: ParsedBank, item: ParsedItem) -> list[Finding]:
@@ -327,6 +346,7 @@ def rule_blueprint_depth(bank: ParsedBank) -> list[Finding]:
 
 
 ITEM_RULES = (
+    rule_empty_text,
     rule_all_or_none,
     rule_negative_stem,
     rule_double_negation,

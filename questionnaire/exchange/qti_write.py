@@ -13,6 +13,7 @@ from datetime import date
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
 
+from questionnaire.banks.fields import without_controls
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedBank, ParsedItem
 from questionnaire.exchange.items import METADATA_FIELDS
@@ -41,6 +42,9 @@ class _XhtmlBuilder(HTMLParser):
         self.stack = [parent]
 
     def _append_text(self, text: str) -> None:
+        # XML cannot hold control characters: a text stored before the imports cleaned them
+        # would make a package that no tool (nor this platform) can read back
+        text = without_controls(text)
         parent = self.stack[-1]
         if len(parent):
             parent[-1].tail = (parent[-1].tail or "") + text
@@ -210,7 +214,7 @@ def _manifest(bank: ParsedBank, hrefs: list[tuple[ParsedItem, str]], qti3: bool)
         for name in METADATA_FIELDS:
             value = getattr(item, name)
             text = value.isoformat() if isinstance(value, date) else str(value)
-            SubElement(block, f"{{{METADATA_NS}}}{name}").text = text
+            SubElement(block, f"{{{METADATA_NS}}}{name}").text = without_controls(text)
         SubElement(resource, "file", href=href)
     return tostring(root, encoding="utf-8", xml_declaration=True)
 

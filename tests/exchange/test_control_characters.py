@@ -12,6 +12,8 @@ import pytest
 from questionnaire.banks.models import VersionStatus
 from questionnaire.banks.validation import ParsedOption
 from questionnaire.exchange.formats import FORMATS
+from questionnaire.exchange.qti import parse_qti
+from questionnaire.exchange.qti_write import write_qti, write_qti3
 from questionnaire.exchange.services import export_theme, import_file
 from questionnaire.exchange.tabular import parse_csv, parse_xlsx, write_xlsx
 from tests.authoring.conftest import editor_data
@@ -52,6 +54,20 @@ def test_xlsx_export_of_a_stored_control_character_does_not_fail(bank):
     result = parse_xlsx(write_xlsx(bank), "export.xlsx", TODAY)
     assert result.items[0].item.stem == "Ligne 1\nLigne 2 ?"
     assert result.items[0].item.options[0].text == "11 %"
+
+
+@pytest.mark.parametrize("writer", [write_qti, write_qti3])
+def test_qti_export_of_a_stored_control_character_reads_back(bank, writer):
+    # a version a candidate has seen keeps the characters an earlier import stored (migration
+    # 0022 cleans only the others): its QTI export was XML that no tool could read
+    bank.items[0].stem = "Ligne 1\x0bLigne 2 ?\x01"
+    bank.items[0].options[0] = ParsedOption("A", "11\x02 %", False)
+    bank.items[0].reference = "Art.\x0c197 CGI"
+    result = parse_qti(writer(bank), "export.zip", TODAY)
+    assert result.report.errors == []
+    item = result.items[0].item
+    assert (item.stem, item.options[0].text) == ("Ligne 1\nLigne 2 ?", "11 %")
+    assert item.reference == "Art. 197 CGI"
 
 
 def test_the_editor_stores_no_control_character(client, db, loaded_bank, make_user):
