@@ -221,6 +221,17 @@ def _choices(
     if options and not any(correct for _, correct in options):
         report.error(location, _NO_KEY_SINGLE if single else _NO_KEY_MULTIPLE)
         return None
+    keys = [key for key, (_, correct) in zip(OPTION_LETTERS, options, strict=False) if correct]
+    # more options than letters: skipped whole further on, as in every format
+    if single and len(keys) > 1 and len(options) <= len(OPTION_LETTERS):
+        # Moodle takes each « = » as a right answer; an « = » inside an answer's text starts one
+        report.error(
+            location,
+            f"réponse unique mais {len(keys)} réponses marquées « = » (options "
+            f"{', '.join(keys)}) : une seule est juste ; un « = » dans le texte d'une réponse "
+            "s'écrit « \\= », et plusieurs bonnes réponses se marquent « ~%50% ».",
+        )
+        return None
     if partial:
         report.warn(location, "crédit partiel ignoré : seules les réponses à 100 % sont justes.")
     return options, feedback_lines, ItemType.SINGLE if single else None

@@ -78,6 +78,7 @@ def cut_blocks(text: str, report: ImportReport) -> list[Block]:
     lines: list[str] = []
     numbers: list[int] = []
     metadata: dict[str, str] = {}
+    metadata_line = 0
 
     def close() -> None:
         nonlocal lines, numbers, metadata
@@ -95,6 +96,7 @@ def cut_blocks(text: str, report: ImportReport) -> list[Block]:
             if match:
                 name, value = match.groups()
                 if name in METADATA_FIELDS or name == "id":
+                    metadata_line = metadata_line if metadata else number
                     metadata[name] = value.strip()
                 else:
                     report.warn(f"ligne {number}", f"métadonnée inconnue « {name} » ignorée.")
@@ -105,6 +107,12 @@ def cut_blocks(text: str, report: ImportReport) -> list[Block]:
             lines.append(line)
             numbers.append(number)
     close()
+    if metadata:
+        fields = ", ".join(f"@{name}" for name in metadata)
+        report.warn(
+            f"ligne {metadata_line}",
+            f"métadonnées ({fields}) sans question à leur suite : ignorées.",
+        )
     return blocks
 
 

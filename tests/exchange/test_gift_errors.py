@@ -129,6 +129,18 @@ def test_answer_block_without_a_correct_answer_says_how_to_mark_one():
     assert "« =%50% » est un crédit partiel" in message
 
 
+def test_equals_sign_inside_an_answer_is_told_apart_from_two_keys():
+    # « 1 + 1 = 3 » unescaped: Moodle reads « = 3 » as a second right answer
+    assert _errors("Q0 ?{=a ~b ~c}\n\nCombien ?{=2 ~1 + 1 = 3 ~4}\n") == [
+        (
+            "ligne 3",
+            "réponse unique mais 2 réponses marquées « = » (options A, C) : une seule est juste ; "
+            "un « = » dans le texte d'une réponse s'écrit « \\= », et plusieurs bonnes réponses "
+            "se marquent « ~%50% ».",
+        )
+    ]
+
+
 def test_unreadable_weight_is_refused():
     [(location, message)] = _errors("Q0 ?{=a ~b ~c}\n\nQ1 ?{~%33,3%a ~%33,3%b ~%-100%c}\n")
     assert location == "ligne 3"
@@ -170,3 +182,10 @@ def test_windows_line_endings_category_and_comments():
     assert [o.text for o in result.items[0].item.options] == ["30 %", "11 %", "41 %"]
     assert result.items[1].item.difficulty.value == "facile"
     assert [e.location for e in result.report.errors] == ["ligne 13"]
+
+
+def test_metadata_with_no_question_after_it_is_reported():
+    text = "Q1 ?{=a ~b ~c}\n\n// fin du fichier\n// @id: FISC-0002\n// @reference: Art. 1\n"
+    assert [w for w in _warnings(text) if "métadonnées" in w] == [
+        "ligne 4 : métadonnées (@id, @reference) sans question à leur suite : ignorées."
+    ]
