@@ -147,11 +147,11 @@ def correct_composition(certification_id: int, deliberation_id: int):
 def _export(certification_id: int, fmt: str) -> Response:
     certification = db.get_or_404(Certification, certification_id)
     results = services.results_for(certification, services.enrolments_in(certification))
-    rows = exports.deliberation_table(certification, results)
     if fmt == "csv":
-        body, mimetype = exports.to_csv(rows), "text/csv"
+        body = exports.to_csv(exports.deliberation_table(certification, results))
+        mimetype = "text/csv"
     else:
-        body = exports.to_xlsx(rows, "Délibération")
+        body = exports.to_xlsx(exports.deliberation_cells(certification, results), "Délibération")
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"deliberation-{certification.slug}.{fmt}"
     record_action("certification.export", target=f"certification:{certification.slug}",

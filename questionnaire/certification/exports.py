@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
@@ -27,8 +28,10 @@ from questionnaire.certification.models import (
     theme_label,
 )
 from questionnaire.certification.rules import Status, TitleResult
+from questionnaire.clock import paris_day
 from questionnaire.csvfiles import neutralise_formula
 from questionnaire.web import paris_time
+from questionnaire.xlsxfiles import SheetNames, append_text_row, set_column_width, style_header
 
 
 def format_score(score: Fraction | None) -> str:
@@ -68,10 +71,11 @@ def replacements_text(enrolment: CertificationEnrolment) -> str:
     )
 
 
-def deliberation_table(
+def deliberation_cells(
     certification: Certification, results: list[tuple[CertificationEnrolment, TitleResult]]
-) -> list[list[str]]:
-    """The deliberation as rows: header, then one row per candidate."""
+) -> list[list[object]]:
+    """The deliberation as typed cells: header, then one row per candidate; texts as typed,
+    days as dates (in France), weighted scores as fractions, None when there is nothing."""
     weighted = any(m.weight_percent for c in certification.competencies for m in c.modalities)
     header = ["Candidat", "Adresse électronique"]
     for block in certification.blocks:
@@ -87,27 +91,46 @@ def deliberation_table(
         "Questionnaires remplacés (aménagement)",
         "Jury des délibérations",
     ]
-    rows = [header]
+    rows: list[list[object]] = [list(header)]
     for enrolment, result in results:
-        row = [_cell(enrolment.user.display_name), _cell(enrolment.user.email)]
+        row: list[object] = [enrolment.user.display_name, enrolment.user.email]
         held = deliberations_by_block(enrolment)
         for block in result.blocks:
             status = block.status.label + (" (capitalisé)" if block.capitalised else "")
             deliberation = held.get(block.code)
-            row += [status, paris_time(block.validated_at, "%d/%m/%Y")]
+            validated = paris_day(block.validated_at) if block.validated_at else None
+            row += [status, validated]
             if weighted:
-                row.append(format_score(block.weighted_score))
-            row.append(f"{deliberation.held_on:%d/%m/%Y}" if deliberation else "")
+                row.append(block.weighted_score)
+            row.append(deliberation.held_on if deliberation else None)
         row += [
             title_label(result),
             f"{len(result.validated_blocks)} / {len(result.blocks)}",
-            _cell(", ".join(result.missing_prerequisites)),
-            _cell(", ".join(result.disagreements)),
-            _cell(replacements_text(enrolment)),
-            _cell(" | ".join(composition_text(d) for d, _codes in juries_of(enrolment) if d)),
+            ", ".join(result.missing_prerequisites),
+            ", ".join(result.disagreements),
+            replacements_text(enrolment),
+            " | ".join(composition_text(d) for d, _codes in juries_of(enrolment) if d),
         ]
         rows.append(row)
     return rows
+
+
+def _text(value: object) -> str:
+    """A cell as the CSV writes it: « JJ/MM/AAAA », « 2,6 / 4 », text that runs no formula."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, Fraction):
+        return format_score(value)
+    return _cell(str(value))
+
+
+def deliberation_table(
+    certification: Certification, results: list[tuple[CertificationEnrolment, TitleResult]]
+) -> list[list[str]]:
+    """The deliberation as text: header, then one row per candidate (see `deliberation_cells`)."""
+    return [[_text(value) for value in row] for row in deliberation_cells(certification, results)]
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
@@ -117,12 +140,32 @@ def to_csv(rows: list[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: list[list[str]], title: str) -> bytes:
+#: A weighted score as the page shows it, « 2,85 / 4 », the cell keeping the number.
+SCORE_FORMAT = f'0.00" / {GRID_MAX}"'
+DAY_FORMAT = "dd/mm/yyyy"
+
+
+def _xlsx_cell(value: object) -> object:
+    return float(value) if isinstance(value, Fraction) else value
+
+
+def to_xlsx(rows: list[list[object]], title: str) -> bytes:
+    """One sheet (named after ``title``, made valid for Excel) of `deliberation_cells`: days as
+    date cells, weighted scores as numbers shown « 2,85 / 4 », texts as typed, never formulas."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = SheetNames().add(title)
     for row in rows:
-        sheet.append(row)
+        append_text_row(sheet, [_xlsx_cell(value) for value in row])
+    style_header(sheet)
+    for index, column in enumerate(zip(*rows, strict=True), start=1):
+        label, *values = column
+        set_column_width(sheet, index, str(label), [_text(value) for value in values])
+        for cell, value in zip(sheet[get_column_letter(index)][1:], values, strict=True):
+            if isinstance(value, Fraction):
+                cell.number_format = SCORE_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DAY_FORMAT
     sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
     workbook.save(buffer)

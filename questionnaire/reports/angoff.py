@@ -276,6 +276,7 @@ def progress_table(panel: AngoffPanel, labels: Mapping[int, str]) -> Table:
             Column("counted", "Compté dans le seuil"),
         ),
         rows,
+        sheet=f"Avancement — {panel.title}",
     )
 
 
@@ -334,6 +335,7 @@ def result_table(panel: AngoffPanel, result: AngoffResult, pass_mark: float) -> 
                 pass_mark,
             ),
         ),
+        sheet=f"Angoff — {panel.title}",
     )
 
 
@@ -345,6 +347,7 @@ def judges_table(panel: AngoffPanel, result: AngoffResult, labels: Mapping[int, 
         f"Seuil de chaque juge — panel « {panel.title} »",
         (Column("judge", "Juge"), Column("cut", "Seuil du juge", Kind.PERCENT)),
         tuple(sorted(result.judge_cuts, key=lambda row: order[row[0]])),
+        sheet=f"Juges — {panel.title}",
     )
 
 

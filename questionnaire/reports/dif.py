@@ -75,6 +75,7 @@ def group_table(sizes: dict[str, int]) -> Table:
         "Groupes d'analyse (copies notées)",
         (Column("group", "Groupe"), Column("count", "Copies", Kind.INT)),
         tuple(rows),
+        sheet="Groupes d'analyse DIF",
     )
 
 
@@ -96,6 +97,7 @@ def dif_table(data: ResponseData, reference: str, focal: str) -> Table:
             Column("ets_class", "Classe ETS"),
         ),
         tuple(sorted((_dif_row(row) for row in rows.itertuples(index=False)), key=_by_size)),
+        sheet="DIF Mantel-Haenszel",
     )
 
 

@@ -57,6 +57,7 @@ def drift_table(table: pd.DataFrame, started: dict[str, datetime], middle: datet
         "Dérive des items (première et seconde moitié de la période, à niveau égal)",
         COLUMNS,
         tuple(rows),
+        sheet="Dérive des items",
     )
 
 

@@ -20,7 +20,16 @@ from questionnaire.reports.drift import DRIFT_METHOD, drift_table
 from questionnaire.reports.loader import fingerprint, item_label, load_attempts
 from questionnaire.reports.period_synthesis import period_synthesis
 from questionnaire.reports.psychometrics import CI_METHOD, Summary, summarise
-from questionnaire.reports.tables import Column, Kind, Report, Section, Table, Trend, finite
+from questionnaire.reports.tables import (
+    Column,
+    Kind,
+    Report,
+    Section,
+    Table,
+    Trend,
+    finite,
+    format_value,
+)
 from questionnaire.web import paris_time
 
 
@@ -62,7 +71,7 @@ def period_sessions(theme: Theme, first: datetime, last: datetime) -> list[ExamS
 def _session_row(
     session: ExamSession, enrolled: int, summary: Summary | None, now: datetime
 ) -> tuple:
-    head = (session.title, paris_time(session.opens_at, "%d/%m/%Y"), enrolled)
+    head = (session.title, session.opens_at, enrolled)
     state = "provisoire (ouverte)" if session.is_open(now) else ""
     if summary is None:
         return (*head, 0) + (None,) * 7 + (state,)
@@ -83,7 +92,7 @@ def _session_row(
 
 SESSION_COLUMNS = (
     Column("session", "Session"),
-    Column("date", "Ouverture"),
+    Column("date", "Ouverture", Kind.DATE),
     Column("enrolled", "Inscrits", Kind.INT),
     Column("attempts", "Copies notées", Kind.INT),
     Column("pass_rate", "Taux de réussite", Kind.PERCENT),
@@ -169,6 +178,7 @@ def form_table(
             Column("alpha", "Alpha (par paires si formes aléatoires)", Kind.DECIMAL),
         ),
         tuple(rows),
+        sheet="Comparabilité des formes",
     )
 
 
@@ -201,7 +211,7 @@ def revision_table(versions: dict[int, ItemVersion]) -> Table:
                 item_label(version.item.external_id, version.number),
                 version.status.label,
                 latest.number if latest is not None and latest.number > version.number else None,
-                paris_time(latest.created_at) if latest is not version else "",
+                latest.created_at if latest is not version else None,
             )
         )
     return Table(
@@ -211,7 +221,7 @@ def revision_table(versions: dict[int, ItemVersion]) -> Table:
             Column("item_id", "Item (version utilisée)"),
             Column("status", "Statut"),
             Column("latest", "Version la plus récente", Kind.INT),
-            Column("latest_at", "Créée le"),
+            Column("latest_at", "Créée le", Kind.DATETIME),
         ),
         tuple(rows),
     )
@@ -290,7 +300,9 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
             ),
             (Table("sessions", "Sessions de la période", SESSION_COLUMNS, session_rows),),
             trend=Trend(
-                categories=tuple(f"{row[1]} {row[0]}" for row in graded_rows),
+                categories=tuple(
+                    f"{format_value(row[1], SESSION_COLUMNS[1])} {row[0]}" for row in graded_rows
+                ),
                 series=(
                     ("Taux de réussite", tuple(row[4] for row in graded_rows)),
                     ("Fidélité (alpha)", tuple(finite(row[8]) for row in graded_rows)),

@@ -207,6 +207,7 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
                 *((consistency.kr21,) if common_form else ()),
             ),
         ),
+        sheet="Fidélité et précision",
     )
     listed = [f for f in stats.forms if f.n_attempts >= MIN_FORM_ATTEMPTS]
     if not listed:
@@ -237,6 +238,7 @@ def reliability_tables(stats: TestStats) -> tuple[Table, ...]:
             )
             for f in listed
         ),
+        sheet="Fidélité par forme",
     )
     return (main, forms)
 

@@ -10,7 +10,7 @@ import zipfile
 import numpy as np
 
 from questionnaire.csvfiles import neutralise_formula
-from questionnaire.reports.tables import Report
+from questionnaire.reports.tables import DATE_KINDS, Report, Table, format_value
 from questionnaire.web import paris_time
 
 #: Significant digits of a decimal value: beyond them a float holds only rounding noise.
@@ -57,6 +57,18 @@ def _csv(header: list[str], rows: list[tuple]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _rows(table: Table) -> list[tuple]:
+    """The rows with their dates and times as the page prints them (Paris time)."""
+    dates = [column.kind in DATE_KINDS for column in table.columns]
+    return [
+        tuple(
+            format_value(value, column) if is_date else value
+            for value, column, is_date in zip(row, table.columns, dates, strict=True)
+        )
+        for row in table.rows
+    ]
+
+
 def render_csv(report: Report) -> bytes:
     """ZIP of `rapport.csv` (title, scope, time, fingerprint) and `<table>.csv` files.
 
@@ -76,5 +88,5 @@ def render_csv(report: Report) -> bytes:
         archive.writestr(zip_member("rapport.csv"), _csv(["Rubrique", "Valeur"], meta))
         for table in report.tables:
             header = [column.label for column in table.columns]
-            archive.writestr(zip_member(f"{table.name}.csv"), _csv(header, list(table.rows)))
+            archive.writestr(zip_member(f"{table.name}.csv"), _csv(header, _rows(table)))
     return output.getvalue()

@@ -90,6 +90,7 @@ def speed_tables(data: SessionData) -> tuple[Table, ...]:
             Column("count", "Copies", Kind.INT),
         ),
         tuple((int(v), int(c)) for v, c in zip(values, counts, strict=True)),
+        sheet="Items non atteints",
     )
     return summary, spread
 
@@ -102,6 +103,7 @@ def accommodation_table(data: SessionData) -> Table:
         "Aménagements accordés (effectifs)",
         (Column("kind", "Aménagement"), Column("count", "Candidats", Kind.INT)),
         tuple(rows),
+        sheet="Aménagements accordés",
     )
 
 
@@ -117,14 +119,13 @@ def incident_section(session: ExamSession, data: SessionData) -> Section:
         "incidents",
         "Temps supplémentaire accordé à toute la session (incidents)",
         (
-            Column("granted_at", "Date"),
+            Column("granted_at", "Date", Kind.DATETIME),
             Column("minutes", "Minutes", Kind.INT),
             Column("attempts_moved", "Copies en cours prolongées", Kind.INT),
             Column("reason", "Motif"),
         ),
-        tuple(
-            (paris_time(e.granted_at), e.minutes, e.attempts_moved, e.reason) for e in extensions
-        ),
+        tuple((e.granted_at, e.minutes, e.attempts_moved, e.reason) for e in extensions),
+        sheet="Temps ajouté après incident",
     )
     return Section(
         "amenagements",
@@ -167,7 +168,7 @@ def decision_table(session: ExamSession, data: SessionData) -> Table:
         )
         rows.append(
             (
-                paris_time(decision.decided_at),
+                decision.decided_at,
                 labels.get(decision.item_version_id)
                 or item_label(decision.version.item.external_id, decision.version.number),
                 decision.kind.label,
@@ -183,7 +184,7 @@ def decision_table(session: ExamSession, data: SessionData) -> Table:
         "decisions",
         "Décisions prises sur les items",
         (
-            Column("decided_at", "Date"),
+            Column("decided_at", "Date", Kind.DATETIME),
             Column("item_id", "Item"),
             Column("kind", "Décision"),
             Column("keys", "Nouvelle clé"),
@@ -228,7 +229,13 @@ def candidate_table(data: SessionData, response: ResponseData, include_names: bo
             attempt.not_reached,
         ]
         rows.append(tuple(row))
-    return Table("candidats", "Résultats par candidat (pseudonymisés)", tuple(columns), tuple(rows))
+    return Table(
+        "candidats",
+        "Résultats par candidat (pseudonymisés)",
+        tuple(columns),
+        tuple(rows),
+        sheet="Résultats par candidat",
+    )
 
 
 def scope_text(session: ExamSession, data: SessionData) -> str:

@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from questionnaire.web import paris_time
+
 
 class Kind(StrEnum):
     """How a column's values are shown (XLSX and CSV keep the exact value)."""
@@ -16,6 +18,15 @@ class Kind(StrEnum):
     INT = "int"
     DECIMAL = "decimal"
     PERCENT = "percent"
+    #: an aware datetime shown as its day in Paris
+    DATE = "date"
+    #: an aware datetime shown as its day and time in Paris
+    DATETIME = "datetime"
+
+
+DATE_KINDS = (Kind.DATE, Kind.DATETIME)
+#: How HTML, PDF and CSV print a date or a moment (Paris time).
+DATE_FORMATS = {Kind.DATE: "%d/%m/%Y", Kind.DATETIME: "%d/%m/%Y à %H h %M"}
 
 
 @dataclass(frozen=True)
@@ -28,12 +39,19 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A named table (sheet name in XLSX, file name in the CSV archive)."""
+    """A table: ``name`` names its CSV file, ``title`` captions it, ``sheet`` (a shorter
+    French label, when the title is too long for an XLSX tab) names its sheet."""
 
     name: str
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple, ...]
+    sheet: str = ""
+
+    @property
+    def sheet_label(self) -> str:
+        """The label of its XLSX sheet: the short label, else the title."""
+        return self.sheet or self.title
 
     def column(self, key: str) -> list:
         """The values of one column, by key."""
@@ -113,7 +131,10 @@ def finite(value: float | None) -> float | None:
 
 
 def format_value(value: object, column: Column) -> str:
-    """Value as shown in HTML and PDF: French decimal comma, « n.d. » when undefined."""
+    """Value as shown in HTML and PDF: French decimal comma, « n.d. » when undefined, dates and
+    times in Paris (nothing when there is none)."""
+    if column.kind in DATE_KINDS:
+        return "" if value is None else paris_time(value, DATE_FORMATS[column.kind])
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "n.d."
     if isinstance(value, bool):

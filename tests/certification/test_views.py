@@ -248,7 +248,11 @@ def test_deliberation_exports_csv_and_xlsx(client, setup, make_user, clock, db):
     rows = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["Candidat", "Adresse électronique", "B1 : statut"]
     assert [r[2] for r in rows if r[1] == "cand@example.org"] == ["validé"]
-    assert all(not str(r[0]).startswith("=") for r in rows)
+    # the name as typed, in a text cell: shown, never run as a formula
+    names = [
+        row[0] for row in sheet.iter_rows(min_row=2) if row[0].value == other.user.display_name
+    ]
+    assert len(names) == 1 and names[0].data_type == "s"
 
 
 def pdf_text(data: bytes) -> str:

@@ -20,6 +20,13 @@ SHEETS = [
     "Rapport", "synthese", "participation", "resultats", "distribution", "sujets", "fidelite",
     "items_a_revoir", "items", "distracteurs", "rapidite", "non_atteints", "amenagements", "decisions", "candidats",
 ]  # fmt: skip
+#: The same tables in the XLSX: sheets named after their French titles (31 characters at most).
+SHEET_NAMES = [
+    "Rapport", "Synthèse", "Participation", "Scores et taux de réussite", "Distribution des scores",
+    "Score moyen par sujet", "Fidélité et précision", "Items à revoir (par gravité)",
+    "Statistiques d'items", "Analyse des distracteurs", "Rapidité", "Items non atteints",
+    "Aménagements accordés", "Décisions prises sur les items", "Résultats par candidat",
+]  # fmt: skip
 
 
 def _fr(value: float, digits: int = 3) -> str:
@@ -82,15 +89,15 @@ def test_pdf_chart_is_vector_graphics(jury_client, sat):
 def test_xlsx_has_one_sheet_per_table_with_exact_values(jury_client, sat):
     session, _, items, stats = sat
     workbook = openpyxl.load_workbook(io.BytesIO(_export(jury_client, session, "xlsx").data))
-    assert workbook.sheetnames == SHEETS
-    sheet = workbook["items"]
+    assert workbook.sheetnames == SHEET_NAMES
+    sheet = workbook["Statistiques d'items"]
     header = [cell.value for cell in sheet[1]]
     assert header[:4] == ["Item", "Sujet", "Copies", "Facilité"]
     shown = {row[0]: row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert shown == dict(zip(items["item_id"], items["facility"], strict=True))
-    reliability = [row for row in workbook["fidelite"].iter_rows(values_only=True)]
+    reliability = [row for row in workbook["Fidélité et précision"].iter_rows(values_only=True)]
     assert reliability[1][1] == stats.alpha
-    assert workbook["resultats"]["H2"].value == stats.pass_rate
+    assert workbook["Scores et taux de réussite"]["H2"].value == stats.pass_rate
 
 
 def test_csv_archive_holds_every_table_to_twelve_significant_digits(jury_client, sat):
@@ -212,7 +219,7 @@ def test_cli_writes_each_format(app, sat, tmp_path):
     assert _fr(items["facility"].iloc[0]) in text
     assert users[1].display_name not in text
     assert PdfReader(tmp_path / "rapport.pdf").pages
-    assert "items" in openpyxl.load_workbook(tmp_path / "rapport.xlsx").sheetnames
+    assert "Statistiques d'items" in openpyxl.load_workbook(tmp_path / "rapport.xlsx").sheetnames
     assert "items.csv" in zipfile.ZipFile(tmp_path / "rapport.csv").namelist()
 
 

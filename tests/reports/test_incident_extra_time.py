@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 
 import openpyxl
 
@@ -11,6 +12,7 @@ from questionnaire.auth.models import Role
 from questionnaire.incidents.services import grant_extra_time
 from questionnaire.reports.formats import EXPORTS
 from questionnaire.reports.session_report import build_session_report
+from questionnaire.reports.tables import format_value
 from tests.reports.conftest import PATTERNS, csv_rows
 
 
@@ -35,23 +37,35 @@ def test_extra_time_granted_to_the_session_is_listed_with_the_accommodations(
     incidents = report.table("incidents")
     assert incidents.title == "Temps supplémentaire accordé à toute la session (incidents)"
     # T0 + 9 candidates × 1 min = 8 h 09 UTC, 9 h 09 in Paris; then 5 minutes later
-    assert incidents.rows == (
-        ("02/03/2026 à 09 h 09", 15, 1, "Coupure du réseau de 9 h 05 à 9 h 20"),
-        ("02/03/2026 à 09 h 14", 10, 1, "Second redémarrage du serveur"),
-    )
+    shown = [
+        [format_value(v, c) for v, c in zip(row, incidents.columns, strict=True)]
+        for row in incidents.rows
+    ]
+    assert shown == [
+        ["02/03/2026 à 09 h 09", "15", "1", "Coupure du réseau de 9 h 05 à 9 h 20"],
+        ["02/03/2026 à 09 h 14", "10", "1", "Second redémarrage du serveur"],
+    ]
     # the CPNE's dossier does not name the administrator who granted it
     assert "Ada" not in repr(report.tables)
 
     workbook = openpyxl.load_workbook(io.BytesIO(EXPORTS["xlsx"].render(report)))
-    sheet = workbook["incidents"]
+    sheet = workbook["Temps ajouté après incident"]
     assert [c.value for c in sheet[1]] == [
         "Date",
         "Minutes",
         "Copies en cours prolongées",
         "Motif",
     ]
+    # a real date cell, in Paris time as the cover sheet says, shown day first
+    assert [sheet["A2"].value, sheet["A3"].value] == [
+        datetime(2026, 3, 2, 9, 9),
+        datetime(2026, 3, 2, 9, 14),
+    ]
+    assert sheet["A2"].number_format == "dd/mm/yyyy hh:mm"
     archive = zipfile.ZipFile(io.BytesIO(EXPORTS["csv"].render(report)))
-    assert [row["Minutes"] for row in csv_rows(archive, "incidents.csv")] == ["15", "10"]
+    rows = csv_rows(archive, "incidents.csv")
+    assert [row["Minutes"] for row in rows] == ["15", "10"]
+    assert [row["Date"] for row in rows] == ["02/03/2026 à 09 h 09", "02/03/2026 à 09 h 14"]
 
 
 def test_no_incident_no_incident_table(sit_session, clock):

@@ -18,7 +18,7 @@ from questionnaire.banks.services import load_banks
 from questionnaire.reports.loader import load_session
 from questionnaire.reports.period_report import build_period_report
 from questionnaire.reports.render_html import trend_geometry
-from questionnaire.reports.tables import Trend
+from questionnaire.reports.tables import Trend, format_value
 from tests.conftest import login
 from tests.reports.conftest import PATTERNS
 
@@ -39,8 +39,10 @@ def test_sessions_trend_equals_the_library_per_session(two_sessions, clock):
     early, later = two_sessions
     theme = early.questionnaire.theme
     report = build_period_report(theme, date(2026, 3, 1), date(2026, 3, 31), clock())
-    rows = report.table("sessions").rows
-    assert [r[1] for r in rows] == ["02/03/2026", "22/03/2026"]
+    table = report.table("sessions")
+    rows = table.rows
+    assert [r[1] for r in rows] == [early.opens_at, later.opens_at]  # a date, shown in Paris
+    assert [format_value(r[1], table.columns[1]) for r in rows] == ["02/03/2026", "22/03/2026"]
     for row, session in zip(rows, (early, later), strict=True):
         stats = test_stats(load_session(session).table, cut=Fraction(3, 5))
         assert row[2:5] == (10, stats.n_attempts, stats.pass_rate)
@@ -48,6 +50,7 @@ def test_sessions_trend_equals_the_library_per_session(two_sessions, clock):
     # pass / fail by hand: 4 / 6, then only the first pattern keeps 3 right of 4: 1 / 9
     assert [r[4] for r in rows] == [0.4, 0.1]
     trend = report.section("sessions").trend
+    assert [c[:10] for c in trend.categories] == ["02/03/2026", "22/03/2026"]
     assert trend.series[0] == ("Taux de réussite", (0.4, 0.1))
     assert trend.series[1][1] == tuple(r[8] for r in rows)
     chi = report.table("comparabilite").rows[0]
@@ -106,10 +109,13 @@ def test_period_page_and_exports(client, make_user, two_sessions):
     response = client.get("/rapports/periode/export/xlsx", query_string=MARCH)
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == [
-        "Rapport", "synthese", "sessions", "comparabilite", "formes", "derive", "exposition",
-        "revisions",
+        "Rapport", "Synthèse de la période", "Sessions de la période", "Comparabilité des sessions",
+        "Comparabilité des formes", "Dérive des items", "Exposition des items",
+        "Items retirés ou révisés",
     ]  # fmt: skip
-    assert [r[4] for r in workbook["sessions"].iter_rows(min_row=2, values_only=True)] == [0.4, 0.1]
+    assert [
+        r[4] for r in workbook["Sessions de la période"].iter_rows(min_row=2, values_only=True)
+    ] == [0.4, 0.1]
     pdf = PdfReader(io.BytesIO(client.get("/rapports/periode/export/pdf", query_string=MARCH).data))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Rapport de période" in text and "TST-0001 v1" in text and "dérive" in text
@@ -132,7 +138,7 @@ def test_cli_period(app, two_sessions, tmp_path):
             "2026-03-31", "--format", "xlsx", "-o", str(output)]  # fmt: skip
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
-    assert "sessions" in openpyxl.load_workbook(output).sheetnames
+    assert "Sessions de la période" in openpyxl.load_workbook(output).sheetnames
     args[3] = "inconnu"
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 1 and "Thème inconnu" in result.output

@@ -53,7 +53,9 @@ def test_session_and_period_reports_and_a_neutralisation(client, make_user, sit_
     assert "Synthèse" in pages[0].extract_text()  # the summary opens the dossier
     assert "Participation" in " ".join(page.extract_text() for page in pages)
     workbook = openpyxl.load_workbook(io.BytesIO(exports["xlsx"].data))
-    assert {"participation", "items", "amenagements"} <= set(workbook.sheetnames)
+    assert {"Participation", "Statistiques d'items", "Aménagements accordés"} <= set(
+        workbook.sheetnames
+    )
     assert any(
         name.endswith(".csv")
         for name in zipfile.ZipFile(io.BytesIO(exports["csv"].data)).namelist()

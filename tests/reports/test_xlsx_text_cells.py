@@ -46,6 +46,6 @@ def test_every_string_cell_is_stored_as_text():
     ]
     assert sum(cell.value == FORMULA for cell in strings) == 7  # kept as typed, cover to rows
     assert {cell.data_type for cell in strings} == {"s"}
-    sheet = workbook["candidats"]
+    sheet = workbook["Candidats"]
     assert (sheet["A1"].value, sheet["A2"].value, sheet["C3"].value) == (FORMULA, FORMULA, "#N/A")
     assert sheet["B2"].value == 12 and sheet["B2"].data_type == "n"  # numbers stay numbers

@@ -1,0 +1,102 @@
+"""XLSX helpers: sheet names Excel accepts, text that stays text, readable headers and widths."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+#: Excel refuses a sheet name longer than this (counted in UTF-16 units, as Excel counts them).
+SHEET_NAME_LIMIT = 31
+#: Characters Excel refuses in a sheet name, and what stands for them.
+_SHEET_REPLACEMENTS = str.maketrans({"[": "(", "]": ")", ":": "-", "/": "-", "\\": "-"})
+_SHEET_DROPPED = re.compile(r"[*?]")
+#: Excel keeps « Historique » for its change-tracking sheet.
+RESERVED_SHEET_NAMES = frozenset({"historique"})
+#: Column widths (in characters) of a data sheet: wide enough to read, narrow enough to scan.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def _units(text: str) -> int:
+    """Length as Excel counts it: a character outside the BMP (an emoji) counts twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _trimmed(text: str) -> str:
+    """Without spaces or apostrophes at either end (Excel refuses a name that starts or ends
+    with an apostrophe)."""
+    return text.strip(" '")
+
+
+def _fitted(text: str, limit: int) -> str:
+    """``text`` within ``limit`` units, shortened with « … » when it is longer."""
+    if _units(text) <= limit:
+        return text
+    while text and _units(text) > limit - 1:
+        text = text[:-1]
+    return _trimmed(text) + "…"
+
+
+def _cleaned(label: str) -> str:
+    """A label as a sheet name may hold it: no control character, none of ``[]:*?/\\``."""
+    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in label)
+    text = _SHEET_DROPPED.sub(" ", text.translate(_SHEET_REPLACEMENTS))
+    return _trimmed(" ".join(text.split()))
+
+
+class SheetNames:
+    """The names of one workbook's sheets: valid for Excel and LibreOffice, each used once.
+
+    Excel compares names without regard to case (« Items » and « items » clash); a repeated
+    name gets « (2) », « (3) »…, shortened so that the whole stays within 31 characters.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set(RESERVED_SHEET_NAMES)
+
+    def add(self, label: str) -> str:
+        """A free, valid sheet name for ``label`` (now taken)."""
+        base = _trimmed(_fitted(_cleaned(label), SHEET_NAME_LIMIT)) or "Feuille"
+        name, number = base, 1
+        while name.casefold() in self._taken:
+            number += 1
+            suffix = f" ({number})"
+            name = _trimmed(_fitted(base, SHEET_NAME_LIMIT - len(suffix))) + suffix
+        self._taken.add(name.casefold())
+        return name
+
+
+def append_text_row(sheet: Worksheet, values: Iterable[object]) -> None:
+    """Add a row whose strings stay text: openpyxl reads « =… » as a formula, « #N/A » as an error.
+
+    A display name or a jury's reason is typed by a user; as a live formula it would run in
+    the reader's spreadsheet (formula injection).
+    """
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def style_header(sheet: Worksheet) -> None:
+    """First row in bold, long headings wrapped, kept in view when scrolling."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def column_width(label: str, shown: Iterable[str]) -> float:
+    """Width of a column from its heading (wrapped between words) and its values as shown."""
+    longest_word = max((len(word) for word in label.split()), default=0)
+    heading = max(longest_word, min(len(label), 20))
+    content = max((len(text) for text in shown), default=0)
+    return max(MIN_WIDTH, min(max(heading, content) + 2, MAX_WIDTH))
+
+
+def set_column_width(sheet: Worksheet, index: int, label: str, shown: Iterable[str]) -> None:
+    """Width of the ``index``-th column (from 1), see :func:`column_width`."""
+    sheet.column_dimensions[get_column_letter(index)].width = column_width(label, shown)
