@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Form, SelectMultipleField
+from wtforms import DateField, Form, SelectMultipleField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -45,3 +45,23 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+NOT_A_DATE = "Indiquez une date valide, au format jj/mm/aaaa (par exemple 04/11/2025)."
+
+
+class FrenchDateField(DateField):
+    """A day as a date box sends it (2025-11-04) or as typed without one (04/11/2025).
+
+    A browser without a date picker shows a text box: the French way of writing a date is
+    accepted there, and anything else gets one message that says what to type.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_DATE) from None

@@ -4,35 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from questionnaire.audit.models import ACTION_LABELS
 from questionnaire.audit.services import INVOLVEMENTS, JournalFilters
-from questionnaire.forms import FrenchForm
+from questionnaire.forms import FrenchDateField, FrenchForm
 
 #: Days the journal can be asked about (a year 1 or 9999 would overflow the conversion to UTC).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 DAY_RANGE = "Indiquez une date entre le 01/01/2000 et le 31/12/2099."
 INVERTED_RANGE = "La date « au » précède la date « du » : inversez-les ou corrigez l'une d'elles."
 UNKNOWN_ACTION = "Action inconnue : choisissez une action de la liste, ou « toutes »."
-
-
-NOT_A_DATE = "Indiquez une date valide, au format jj/mm/aaaa (par exemple 04/11/2025)."
-
-
-class DayField(DateField):
-    """A day as a date box sends it (2026-03-02) or as typed in a plain text box (02/03/2026)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(NOT_A_DATE) from None
 
 
 def _strip(value: str | None) -> str:
@@ -56,8 +40,8 @@ class JournalFilterForm(FrenchForm):
         choices=[SelectChoice(code, label) for code, label in INVOLVEMENTS.items()],
         default="actor",
     )
-    start = DayField("Du (jour inclus, heure de Paris)", validators=[Optional()])
-    end = DayField("Au (jour inclus, heure de Paris)", validators=[Optional()])
+    start = FrenchDateField("Du (jour inclus, heure de Paris)", validators=[Optional()])
+    end = FrenchDateField("Au (jour inclus, heure de Paris)", validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

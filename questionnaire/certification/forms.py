@@ -6,7 +6,6 @@ from datetime import date
 
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FieldList,
     FormField,
@@ -38,7 +37,7 @@ from questionnaire.certification.services import (
     EARLIEST_DAY,
     PREREQUISITE_IN_THE_FUTURE,
 )
-from questionnaire.forms import FrenchForm, FrenchSubForm
+from questionnaire.forms import FrenchDateField, FrenchForm, FrenchSubForm
 
 
 def grid_label(score: int, threshold: int | None) -> str:
@@ -163,26 +162,6 @@ class DesignationForm(FrenchForm):
     def validate_second(self, field) -> None:
         if field.data is not None and field.data == self.expert.data:
             raise ValidationError("Les deux évaluateurs sont deux personnes différentes.")
-
-
-NOT_A_DATE = "Indiquez une date valide, au format jj/mm/aaaa (par exemple 04/11/2025)."
-
-
-class FrenchDateField(DateField):
-    """A day as a date box sends it (2025-11-04) or as typed without one (04/11/2025).
-
-    A browser without a date picker shows a text box: the French way of writing a date is
-    accepted there, and anything else gets one message that says what to type.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(NOT_A_DATE) from None
 
 
 class PrerequisiteForm(FrenchForm):
