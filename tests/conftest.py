@@ -17,6 +17,8 @@ from flask import g
 from questionnaire import create_app
 from questionnaire.extensions import db as _db
 
+pytest_plugins = ["tests.lockout"]
+
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-battery"
 
@@ -166,6 +168,16 @@ def make_user(db, clock):
 
 
 @pytest.fixture
+def admin(make_user, client):
+    """An administrator, logged in on `client`."""
+    from questionnaire.auth.models import Role
+
+    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
+    login(client, user.email)
+    return user
+
+
+@pytest.fixture
 def loaded_bank(db, clock, write_bank):
     """Load a bank (default: 2 topics × 4 single-answer items) and return its theme."""
     from questionnaire.banks.models import Theme
@@ -251,6 +263,14 @@ def form_token(client, url: str) -> str:
     )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
+
+
+def page_text(page: str) -> str:
+    """What a reader sees of a page: no tags, entities decoded, spaces collapsed."""
+    import re
+    from html import unescape
+
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def post_from_page(client, url: str, data: dict | None = None, referer: str | None = None):

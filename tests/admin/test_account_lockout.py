@@ -8,7 +8,6 @@ The limiter counts with the system clock: time_machine freezes it at the app's f
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -19,36 +18,13 @@ from questionnaire.auth.models import Role
 from questionnaire.auth.services import create_user
 from questionnaire.extensions import db as _db
 from questionnaire.security.limits import limiter
-from tests.conftest import PASSWORD, T0, form_token, login
+from tests.conftest import PASSWORD, T0, form_token, login, page_text
+from tests.lockout import STRANGER, attempt_login, lock_from
 
-STRANGER = "203.0.113.9"
+# the limiter counts with the system clock: frozen before any login, the administrator's too
+pytestmark = pytest.mark.usefixtures("frozen")
+
 CENTRE = "192.0.2.10"
-
-
-@pytest.fixture
-def admin(frozen, make_user, client):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
-
-
-@pytest.fixture
-def candidate(make_user):
-    return make_user(email="cand@example.org", name="Camille Candidate")
-
-
-def _attempt(app, password, address, email="cand@example.org"):
-    """A login from somewhere else than the administrator's browser."""
-    return app.test_client().post(
-        "/api/v1/auth/login",
-        json={"email": email, "password": password},
-        environ_base={"REMOTE_ADDR": address},
-    )
-
-
-def _lock_from(app, address, failures=5):
-    for _ in range(failures):
-        assert _attempt(app, "wrong-password", address).status_code == 401
 
 
 def _unlock_events(db):
@@ -59,13 +35,8 @@ def _unlock_events(db):
     )
 
 
-def _text(html: str) -> str:
-    """What a reader sees: no tags, entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
 def test_the_account_page_says_it_is_not_locked(client, admin, candidate, frozen):
-    page = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    page = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     assert "La connexion à ce compte n'est pas bloquée." in page
     assert "Débloquer la connexion" not in page
 
@@ -73,46 +44,46 @@ def test_the_account_page_says_it_is_not_locked(client, admin, candidate, frozen
 def test_the_account_page_and_the_list_show_a_lock_from_one_address(
     app, client, admin, candidate, frozen
 ):
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     page = client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True)
-    text = _text(page)
+    text = page_text(page)
     assert "Ce compte est bloqué après trop d'échecs de connexion" in text
     # « adresse IP »: on this page « adresse » alone reads as the account's e-mail address
     assert "depuis l'adresse IP 203.0.113.9 jusqu'au 02/03/2026 à 09 h 15" in text
     assert "depuis toutes les adresses jusqu'au" not in text
     assert f'action="/admin/utilisateurs/{candidate.id}/debloquer"' in page
-    listing = _text(client.get("/admin/utilisateurs").get_data(as_text=True))
+    listing = page_text(client.get("/admin/utilisateurs").get_data(as_text=True))
     assert "Camille Candidate cand@example.org Candidat actif connexion bloquée" in listing
     assert listing.count("connexion bloquée") == 1  # the administrator's row has no marker
 
 
 def test_the_account_page_shows_the_account_wide_ceiling(app, client, admin, candidate, frozen):
     for n in range(4):  # 5 failures from each of 4 addresses: 20, the default ceiling
-        _lock_from(app, f"203.0.113.{n + 1}")
-    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+        lock_from(app, f"203.0.113.{n + 1}")
+    text = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     assert "depuis toutes les adresses jusqu'au 02/03/2026 à 09 h 15" in text
-    assert _attempt(app, PASSWORD, CENTRE).status_code == 429
+    assert attempt_login(app, PASSWORD, CENTRE).status_code == 429
 
 
 def test_unlocking_clears_every_address_and_the_account_wide_count_and_is_audited(
     app, client, admin, candidate, db, frozen
 ):
     for n in range(4):
-        _lock_from(app, f"203.0.113.{n + 1}")
+        lock_from(app, f"203.0.113.{n + 1}")
     url = f"/admin/utilisateurs/{candidate.id}"
     response = client.post(f"{url}/debloquer", data={"csrf_token": form_token(client, url)})
     assert response.status_code == 302 and response.headers["Location"] == url
-    page = _text(client.get(url).get_data(as_text=True))
+    page = page_text(client.get(url).get_data(as_text=True))
     assert (
         "Connexion débloquée pour cand@example.org : ses échecs sont effacés, depuis toutes les "
         "adresses." in page
     )
     assert "La connexion à ce compte n'est pas bloquée." in page
-    assert _attempt(app, PASSWORD, CENTRE).status_code == 200
-    assert _attempt(app, PASSWORD, "203.0.113.1").status_code == 200
+    assert attempt_login(app, PASSWORD, CENTRE).status_code == 200
+    assert attempt_login(app, PASSWORD, "203.0.113.1").status_code == 200
     # the counts start again from zero: 4 new failures leave the pair open
-    _lock_from(app, "203.0.113.2", failures=4)
-    assert _attempt(app, PASSWORD, "203.0.113.2").status_code == 200
+    lock_from(app, "203.0.113.2", failures=4)
+    assert attempt_login(app, PASSWORD, "203.0.113.2").status_code == 200
     [event] = _unlock_events(db)
     assert (event.actor_id, event.subject_id, event.target) == (
         admin.id,
@@ -125,7 +96,9 @@ def test_unlocking_clears_every_address_and_the_account_wide_count_and_is_audite
         "addresses": ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"],
         "blocked_unrecorded": 0,
     }
-    journal = _text(client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True))
+    journal = page_text(
+        client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True)
+    )
     assert "déblocage des connexions d'un compte" in journal
     assert "Bloqué jusqu'au : 02/03/2026 à 09 h 15" in journal
     assert "Bloqué depuis toutes les adresses : Oui" in journal
@@ -134,15 +107,17 @@ def test_unlocking_clears_every_address_and_the_account_wide_count_and_is_audite
 def test_unlocking_an_account_that_is_not_locked_says_so(client, admin, candidate, db, frozen):
     url = f"/admin/utilisateurs/{candidate.id}"
     client.post(f"{url}/debloquer", data={"csrf_token": form_token(client, url)})
-    page = _text(client.get(url).get_data(as_text=True))
+    page = page_text(client.get(url).get_data(as_text=True))
     assert "Le compte cand@example.org n'était pas bloqué" in page
     assert len(_unlock_events(db)) == 1
 
 
 def test_the_blocked_login_names_its_lockout_in_the_journal(app, client, admin, candidate, frozen):
-    _lock_from(app, STRANGER)
-    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
-    journal = _text(client.get("/admin/journal?action=auth.login_blocked").get_data(as_text=True))
+    lock_from(app, STRANGER)
+    assert attempt_login(app, PASSWORD, STRANGER).status_code == 429
+    journal = page_text(
+        client.get("/admin/journal?action=auth.login_blocked").get_data(as_text=True)
+    )
     assert "Blocage : ce compte depuis cette adresse" in journal
 
 
@@ -151,9 +126,9 @@ def test_the_unlock_says_how_many_refusals_went_unrecorded_and_a_new_lock_is_aud
 ):
     """A blocked login is audited once per lock: the unlock counts the refusals after it and
     forgets them, so that the next lock, within the same window, gets its row again."""
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     for _ in range(7):
-        assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+        assert attempt_login(app, PASSWORD, STRANGER).status_code == 429
 
     def blocked_rows():
         return db.session.execute(
@@ -165,32 +140,34 @@ def test_the_unlock_says_how_many_refusals_went_unrecorded_and_a_new_lock_is_aud
     client.post(f"{url}/debloquer", data={"csrf_token": form_token(client, url)})
     [event] = _unlock_events(db)
     assert event.details["blocked_unrecorded"] == 6
-    journal = _text(client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True))
+    journal = page_text(
+        client.get("/admin/journal?action=admin.user_unlock").get_data(as_text=True)
+    )
     assert "Connexions refusées depuis, non journalisées : 6" in journal
-    _lock_from(app, STRANGER)
-    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    lock_from(app, STRANGER)
+    assert attempt_login(app, PASSWORD, STRANGER).status_code == 429
     assert len(blocked_rows()) == 2
 
 
 @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.AUTHOR, Role.REVIEWER, Role.JURY])
 def test_only_an_administrator_can_unlock(app, client, make_user, candidate, db, frozen, role):
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     someone = make_user(role, email="someone@example.org")
     token = login(client, someone.email)
     response = client.post(
         f"/admin/utilisateurs/{candidate.id}/debloquer", data={"csrf_token": token}
     )
     assert response.status_code == 403
-    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    assert attempt_login(app, PASSWORD, STRANGER).status_code == 429
     assert _unlock_events(db) == []
 
 
 def test_unlocking_without_the_csrf_token_is_refused(app, client, admin, candidate, db, frozen):
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     response = client.post(f"/admin/utilisateurs/{candidate.id}/debloquer")
     assert response.status_code == 400
     assert "Jeton de sécurité (CSRF) absent ou invalide" in response.get_data(as_text=True)
-    assert _attempt(app, PASSWORD, STRANGER).status_code == 429
+    assert attempt_login(app, PASSWORD, STRANGER).status_code == 429
     assert _unlock_events(db) == []
 
 
@@ -214,7 +191,7 @@ def test_unreachable_counters_are_said_on_the_pages_and_nothing_is_unlocked(tmp_
         _db.session.commit()
         client = app.test_client()
         token = login(client, "admin@example.org")  # logins fall back to memory counters
-        _attempt(app, "wrong-password", "203.0.113.9")  # a recent failure to ask Redis about
+        attempt_login(app, "wrong-password", "203.0.113.9")  # a recent failure to ask Redis about
         # Redis fails after the limiter last looked at it: the pages meet the failure themselves
         monkeypatch.setattr(limiter, "_storage_dead", False)
         page = client.get(f"/admin/utilisateurs/{user.id}")
@@ -231,7 +208,7 @@ def test_unreachable_counters_are_said_on_the_pages_and_nothing_is_unlocked(tmp_
             follow_redirects=True,
         )
         assert response.status_code == 200
-        assert "le compte n'a pas été débloqué" in _text(response.get_data(as_text=True))
+        assert "le compte n'a pas été débloqué" in page_text(response.get_data(as_text=True))
         assert _unlock_events(_db) == []
         _db.session.remove()
 
@@ -243,13 +220,13 @@ def test_the_account_page_says_declared_exam_centres_escape_the_account_wide_loc
 
     app.config["LOGIN_CENTRE_NETWORKS"] = (ip_network("192.0.2.0/24"),)
     for n in range(4):
-        _lock_from(app, f"203.0.113.{n + 1}")
-    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+        lock_from(app, f"203.0.113.{n + 1}")
+    text = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     assert (
         "depuis toutes les adresses jusqu'au 02/03/2026 à 09 h 15 (échecs venus de plusieurs "
         "adresses), sauf depuis les centres d'examen déclarés" in text
     )
-    assert _attempt(app, PASSWORD, CENTRE).status_code == 200
+    assert attempt_login(app, PASSWORD, CENTRE).status_code == 200
 
 
 def test_the_account_form_is_not_read_as_part_of_the_lockout_section(
@@ -257,7 +234,7 @@ def test_the_account_form_is_not_read_as_part_of_the_lockout_section(
 ):
     """Before: the form (roles, activation, password) came right after the « Blocage des
     connexions » heading, with no heading of its own: read by headings, it belonged there."""
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     page = client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True)
     headings = re.findall(r"<h([1-3])[^>]*>([^<]*)</h\1>", page)
     main = page.index('<form method="post" class="narrow-form"')
@@ -272,7 +249,7 @@ def test_the_account_form_is_not_read_as_part_of_the_lockout_section(
 
 def test_an_ipv6_lock_is_named_as_the_network_it_holds_for(app, client, admin, candidate, frozen):
     """Before: « depuis l'adresse 2001:db8:0:5::/64 », a network read as one address."""
-    _lock_from(app, "2001:db8:0:5::17")
-    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    lock_from(app, "2001:db8:0:5::17")
+    text = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     assert "depuis le réseau IPv6 2001:db8:0:5::/64 jusqu'au 02/03/2026 à 09 h 15" in text
     assert "depuis l'adresse IP 2001" not in text

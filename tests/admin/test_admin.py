@@ -20,13 +20,6 @@ from questionnaire.exams.services import correction_released
 from tests.conftest import PASSWORD, form_token, login
 
 
-@pytest.fixture
-def admin(make_user, client):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
-
-
 def questionnaire_data(token, theme, **draws):
     data = {
         "csrf_token": token,

@@ -16,17 +16,8 @@ from questionnaire.admin.enrolment_headers import (
     column_for,
     locate_columns,
 )
-from questionnaire.auth.models import Role
 from questionnaire.exams.models import Enrolment
 from tests.admin.test_admin import upload
-from tests.conftest import login
-
-
-@pytest.fixture
-def admin(make_user, client):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
 
 
 def enrolments(db, session) -> dict[str, tuple[int, str | None, str | None]]:

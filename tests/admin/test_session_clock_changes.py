@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from questionnaire.admin.forms import does_not_exist_in_paris, is_ambiguous_in_paris
-from questionnaire.auth.models import Role
 from questionnaire.clock import PARIS
 from questionnaire.exams.models import ExamSession
 from tests.admin.test_admin import new_session
-from tests.conftest import form_token, login
+from tests.conftest import form_token
 
 AUTUMN_TWICE = datetime(2026, 10, 25, 2, 30)  # 03:00 CEST → 02:00 CET that night
 SPRING_SKIPPED = datetime(2027, 3, 28, 2, 30)  # 02:00 CET → 03:00 CEST that night
@@ -29,13 +28,6 @@ SKIPPED = (
     "passent de 02 h 00 directement à 03 h 00. Choisissez une heure avant 02 h 00 ou à partir "
     "de 03 h 00."
 )
-
-
-@pytest.fixture
-def admin(make_user, client):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
 
 
 def test_zoneinfo_reads_the_autumn_hour_twice_and_the_spring_hour_not_at_all():

@@ -12,24 +12,12 @@ import pytest
 
 from questionnaire.audit.services import JournalFilters, events_page, record
 from questionnaire.auth.models import Role
-from tests.conftest import login
-
-
-def _text(page: str) -> str:
-    """What a reader sees: no tags, entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+from tests.conftest import page_text
 
 
 def _targets(page: str) -> set[str]:
     """The objects the page lists (targets recorded as ``n…``, shown as they are)."""
     return set(re.findall(r"<td>(n[\w-]+)</td>", page))
-
-
-@pytest.fixture
-def admin(client, make_user):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
 
 
 @pytest.fixture
@@ -65,8 +53,8 @@ def test_a_person_is_found_by_name_without_accents_or_capitals(client, admin, pe
     for text in ("elodie dupre", "DUPRÉ", "  Élodie   Dupré "):
         page = _get(client, person=text)
         assert _targets(page) == {"n-elodie"}, text
-        assert "Compte correspondant à" in _text(page)
-        assert "Élodie Dupré (elodie.dupre@banque.fr)" in _text(page)
+        assert "Compte correspondant à" in page_text(page)
+        assert "Élodie Dupré (elodie.dupre@banque.fr)" in page_text(page)
 
 
 def test_a_part_of_an_address_finds_every_account_and_a_whole_one_only_its_own(
@@ -79,13 +67,13 @@ def test_a_part_of_an_address_finds_every_account_and_a_whole_one_only_its_own(
     assert _targets(_get(client, person="bob@")) == {"n-bob", "n-jimbob"}
     page = _get(client, person="BOB@banque.fr")
     assert _targets(page) == {"n-bob"}
-    assert "Bob Martin (bob@banque.fr)" in _text(page) and "Jim Robert" not in _text(page)
+    assert "Bob Martin (bob@banque.fr)" in page_text(page) and "Jim Robert" not in page_text(page)
 
 
 def test_nobody_matching_lists_no_event_and_says_so(client, admin, people, db, clock):
     _event(clock, "n-bob", actor=people[1])
     db.session.commit()
-    page = _text(_get(client, person="personne inconnue"))
+    page = page_text(_get(client, person="personne inconnue"))
     assert "Aucun compte ne correspond à « personne inconnue »" in page
     assert "Aucun événement ne correspond à ces filtres." in page
 
@@ -157,8 +145,8 @@ def test_a_wrong_filter_redisplays_the_form_with_a_french_message(
     response = client.get("/admin/journal", query_string=args)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Le formulaire contient des erreurs" in _text(page)
-    assert message in _text(page)
+    assert "Le formulaire contient des erreurs" in page_text(page)
+    assert message in page_text(page)
     assert _targets(page) == set()  # no event under filters that were not understood
     assert unescape(re.search(r"<title>(.*?)</title>", page).group(1)).startswith(
         "Erreur : Journal"

@@ -16,14 +16,7 @@ from questionnaire.auth.models import Role
 from questionnaire.exams.models import Enrolment
 from questionnaire.exams.services import ExamConfigError, enrol
 from questionnaire.privacy.services import erase_user, purge
-from tests.conftest import form_token, login
-
-
-@pytest.fixture
-def admin(make_user, client):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
+from tests.conftest import form_token
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import redis
 from sqlalchemy import func, select
 
 from questionnaire import create_app
@@ -21,47 +20,18 @@ from questionnaire.audit.models import AuditEvent
 from questionnaire.auth.models import Role
 from questionnaire.auth.services import create_user
 from questionnaire.extensions import db as _db
-from tests.conftest import PASSWORD, T0, form_token, login
+from tests.conftest import PASSWORD, T0, form_token, login, page_text
+from tests.lockout import STRANGER, attempt_login, lock_from
 
-STRANGER = "203.0.113.9"
+# the limiter counts with the system clock: frozen before any login, the administrator's too
+pytestmark = pytest.mark.usefixtures("frozen")
+
 ELSEWHERE = "198.51.100.7"
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, away from real counters
-
-
-def _text(page: str) -> str:
-    """What a reader sees: no tags, entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
-
-
-@pytest.fixture
-def admin(frozen, make_user, client):
-    user = make_user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
-    login(client, user.email)
-    return user
-
-
-@pytest.fixture
-def candidate(make_user):
-    return make_user(email="cand@example.org", name="Camille Candidate")
-
-
-def _attempt(app, password, address, email="cand@example.org"):
-    """A login from somewhere else than the administrator's browser."""
-    return app.test_client().post(
-        "/api/v1/auth/login",
-        json={"email": email, "password": password},
-        environ_base={"REMOTE_ADDR": address},
-    )
-
-
-def _lock_from(app, address, failures=5, email="cand@example.org"):
-    for _ in range(failures):
-        assert _attempt(app, "wrong-password", address, email).status_code == 401
 
 
 def _refuse(app, address, times, email="cand@example.org"):
     for _ in range(times):
-        assert _attempt(app, PASSWORD, address, email).status_code == 429
+        assert attempt_login(app, PASSWORD, address, email).status_code == 429
 
 
 def _events(db, action):
@@ -72,10 +42,10 @@ def _events(db, action):
 def test_the_account_page_counts_the_refusals_of_a_lock_without_unlocking(
     app, client, admin, candidate, db, frozen
 ):
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     _refuse(app, STRANGER, 7)
     url = f"/admin/utilisateurs/{candidate.id}"
-    text = _text(client.get(url).get_data(as_text=True))
+    text = page_text(client.get(url).get_data(as_text=True))
     assert (
         "depuis l'adresse IP 203.0.113.9 jusqu'au 02/03/2026 à 09 h 15 ; "
         "7 connexions refusées depuis le blocage" in text
@@ -84,7 +54,7 @@ def test_the_account_page_counts_the_refusals_of_a_lock_without_unlocking(
     # reading changes nothing: still locked, nothing recorded, the count goes on
     assert _events(db, "admin.user_unlock") == 0 and _events(db, "auth.login_blocked") == 1
     _refuse(app, STRANGER, 1)
-    assert "8 connexions refusées depuis le blocage" in _text(
+    assert "8 connexions refusées depuis le blocage" in page_text(
         client.get(url).get_data(as_text=True)
     )
     # the unlock records the number the page showed
@@ -96,8 +66,8 @@ def test_the_account_page_counts_the_refusals_of_a_lock_without_unlocking(
 
 
 def test_a_lock_nobody_ran_into_says_so(app, client, admin, candidate, frozen):
-    _lock_from(app, STRANGER)
-    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    lock_from(app, STRANGER)
+    text = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     assert "09 h 15 ; aucune connexion refusée depuis le blocage" in text
     assert "n'y figure" not in text
 
@@ -105,9 +75,9 @@ def test_a_lock_nobody_ran_into_says_so(app, client, admin, candidate, frozen):
 def test_one_refusal_is_in_the_journal_and_not_counted_as_missing(
     app, client, admin, candidate, frozen
 ):
-    _lock_from(app, STRANGER)
+    lock_from(app, STRANGER)
     _refuse(app, STRANGER, 1)
-    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    text = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     assert "1 connexion refusée depuis le blocage" in text
     assert "n'y figure" not in text
 
@@ -116,15 +86,15 @@ def test_the_account_wide_lock_has_its_own_count_and_the_list_shows_the_total(
     app, client, admin, candidate, frozen
 ):
     for n in range(4):  # 5 failures from each of 4 addresses: 20, the account-wide ceiling
-        _lock_from(app, f"203.0.113.{n + 1}")
+        lock_from(app, f"203.0.113.{n + 1}")
     _refuse(app, ELSEWHERE, 3)  # only the account-wide lock holds there
     _refuse(app, "203.0.113.1", 2)  # the account-wide lock refuses them too
-    text = _text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
+    text = page_text(client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True))
     account_line = re.search(r"depuis toutes les adresses jusqu'au [^;]*; ([^.]*?blocage)", text)
     assert account_line.group(1) == "5 connexions refusées depuis le blocage"
     assert "203.0.113.1 jusqu'au 02/03/2026 à 09 h 15 ; aucune connexion refusée" in text
     assert "4 refus n'y figurent pas" in text
-    listing = _text(client.get("/admin/utilisateurs").get_data(as_text=True))
+    listing = page_text(client.get("/admin/utilisateurs").get_data(as_text=True))
     assert "connexion bloquée jusqu'au 02/03/2026 à 09 h 15 (5 connexions refusées depuis)" in (
         listing
     )
@@ -134,8 +104,8 @@ def test_the_page_links_to_this_accounts_failures_in_the_journal(
     app, client, admin, candidate, make_user, frozen
 ):
     other = make_user(email="other@example.org", name="Autre Candidat")
-    _lock_from(app, STRANGER)
-    _lock_from(app, STRANGER, failures=2, email=other.email)
+    lock_from(app, STRANGER)
+    lock_from(app, STRANGER, failures=2, email=other.email)
     page = client.get(f"/admin/utilisateurs/{candidate.id}").get_data(as_text=True)
     [link] = [
         unescape(href)
@@ -149,16 +119,7 @@ def test_the_page_links_to_this_accounts_failures_in_the_journal(
     }
     journal = client.get(link).get_data(as_text=True)
     assert journal.count("<td>Camille Candidate</td>") == 5
-    assert "Autre Candidat" not in _text(journal).split("Détails", 1)[1]
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    return REDIS_URL
+    assert "Autre Candidat" not in page_text(journal).split("Détails", 1)[1]
 
 
 def test_refusals_counted_by_one_worker_show_on_the_page_another_serves(
@@ -179,14 +140,14 @@ def test_refusals_counted_by_one_worker_show_on_the_page_another_serves(
         create_user(f"admin-{email}", PASSWORD, "Ada", [Role.ADMIN], T0)
         _db.session.commit()
         user_id = user.id
-        _lock_from(first, STRANGER, failures=2, email=email)
+        lock_from(first, STRANGER, failures=2, email=email)
         _refuse(first, STRANGER, 4, email=email)
         _db.session.remove()
     second = create_app(settings)
     with second.app_context():
         admin = second.test_client()
         login(admin, f"admin-{email}")
-        text = _text(admin.get(f"/admin/utilisateurs/{user_id}").get_data(as_text=True))
+        text = page_text(admin.get(f"/admin/utilisateurs/{user_id}").get_data(as_text=True))
         assert "4 connexions refusées depuis le blocage" in text
         assert "3 refus n'y figurent pas" in text
         _db.session.remove()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import redis
 from sqlalchemy import select
 
@@ -14,17 +13,6 @@ from questionnaire.auth.models import Role
 from questionnaire.auth.services import create_user
 from questionnaire.extensions import db
 from tests.conftest import PASSWORD, T0
-
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, away from real counters
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    return REDIS_URL
 
 
 def test_two_application_processes_share_one_lockout(redis_url, tmp_path, monkeypatch):
