@@ -8,6 +8,7 @@ labelled as a technical detail.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import errors as expat
@@ -176,12 +177,13 @@ def yaml_error(exc: yaml.YAMLError, text: str = "") -> str:
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        return (
-            f"YAML illisible ({_where(line, column)}) : caractère non permis "
-            f"(U+{exc.character:04X})."
-            if isinstance(exc.character, int)
-            else f"YAML illisible ({_where(line, column)}) : caractère non permis."
-        )
+        what = ""
+        if isinstance(exc.character, int):
+            what = f" (U+{exc.character:04X})"
+            if unicodedata.category(chr(exc.character)) == "Cc":
+                # YAML refuses a control character written as such: the author cannot see it
+                what = f" (U+{exc.character:04X} : caractère de contrôle invisible, à retirer)"
+        return f"YAML illisible ({_where(line, column)}) : caractère non permis{what}."
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f" ({_where(mark.line + 1, mark.column + 1)})" if mark is not None else ""
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)

@@ -60,6 +60,12 @@ def without_controls(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
+def one_line(text: str) -> str:
+    """A one-line field (reference, competency, topic): controls cleaned, any run of white space
+    (a new line included) one space, as the editor's single-line inputs would have it."""
+    return " ".join(without_controls(text).split())
+
+
 def shows_text(text: str) -> bool:
     """Whether any text is left once sanitised: a lone ``<script>`` or ``<img>`` leaves none."""
     return bool(plain(sanitise(text)))

@@ -14,7 +14,9 @@ from questionnaire.banks.fields import (
     competency_problem,
     id_problem,
     length_problem,
+    one_line,
     shows_text,
+    without_controls,
 )
 from questionnaire.banks.findings import Finding, Severity
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
@@ -42,6 +44,16 @@ DRAFT_OPTIONAL = {
 }
 #: A draft (imported, not yet reviewed) may have up to 10 options, as QTI and GIFT allow.
 DRAFT_OPTION_KEYS = string.ascii_uppercase[:10]
+#: How control characters are cleaned, as in every import: PyYAML refuses most of them written
+#: as such, but passes a double-quoted escape (``"\v"``, ``"\x01"``, ``"\N"``) and the Unicode
+#: line separators U+2028 and U+2029, written as such or escaped (``"\L"``, ``"\P"``).
+_CLEANERS = {
+    "stem": without_controls,
+    "rationale": without_controls,
+    "reference": one_line,
+    "competency": one_line,
+    "topic": one_line,
+}
 
 
 @dataclass
@@ -289,6 +301,10 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
     if problem is not None:
         out.error(f"item n° {index}", "invalid-id", problem)
         return None
+    for name, clean in _CLEANERS.items():
+        if isinstance(raw.get(name), str):
+            # before the checks: a text of control characters only is missing, as in an import
+            raw[name] = clean(raw[name])
     before = len(out.findings)
     for name in REQUIRED_ITEM_FIELDS:
         value = raw.get(name)
@@ -385,6 +401,8 @@ def _parse_options(
             out.error(item_id, "option", f"l'option n° {position + 1} doit être un dictionnaire.")
             return None
         key, text, correct = option.get("key"), option.get("text"), option.get("correct", False)
+        if isinstance(text, str):
+            text = without_controls(text)
         if key != expected:
             out.error(
                 item_id,

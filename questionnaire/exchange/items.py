@@ -13,6 +13,7 @@ from questionnaire.banks.fields import (
     ITEM_ID,
     competency_problem,
     length_problem,
+    one_line,
     shows_text,
     without_controls,
 )
@@ -73,9 +74,7 @@ def read_metadata(
 ) -> dict | None:
     """Convert textual metadata and apply the documented defaults; None if a value is invalid."""
     # one-line fields (the editor's, and GIFT's ``// @`` comments): inner line breaks are spaces
-    values: dict = {
-        name: " ".join(without_controls(raw.get(name) or "").split()) for name in METADATA_FIELDS
-    }
+    values: dict = {name: one_line(raw.get(name) or "") for name in METADATA_FIELDS}
     ok = True
     for name, enum_cls in ENUMS.items():
         text = values[name]
