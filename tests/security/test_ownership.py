@@ -1,0 +1,278 @@
+"""Ownership, attacked with real data: candidate Bob changes ids in URLs and bodies to reach
+Alice's copies, results, sessions and records, on the HTML pages and the JSON API; author Bea
+tries the same on Alice's drafts.
+
+Each refusal is checked twice: by its status, and by the absence of Alice's data in the body
+(her name, address, session title, the questions of her copy). Then nothing of hers changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from questionnaire.attempts import services as attempts
+from questionnaire.attempts.models import Attempt, AttemptStatus
+from questionnaire.auth.models import Role
+from questionnaire.banks.models import Item, VersionStatus
+from questionnaire.exams.models import ReleasePolicy, SessionPurpose
+from tests.authoring.conftest import editor_data
+from tests.certification.conftest import referentials  # noqa: F401 (fixture)
+from tests.conftest import form_token, login, page_text
+from tests.web.test_candidate_pages import html_login
+
+ALICE, ALICE_EMAIL = "Alice Victime", "alice.victime@example.org"
+
+
+@dataclass
+class World:
+    """Alice's copies and records, and Bob's own sessions, by name."""
+
+    ids: dict
+    secrets: list[str]  # what of Alice's must never appear in a page given to Bob
+
+
+def _title(session, title, db):
+    session.title = title
+    db.session.commit()
+    return session
+
+
+@pytest.fixture
+def world(db, clock, make_session, make_user, referentials):  # noqa: F811
+    from questionnaire.certification.services import register_candidate
+
+    alice = make_user(email=ALICE_EMAIL, name=ALICE)
+    bob = make_user(email="bob.intrus@example.org", name="Bob Intrus")
+    admin = make_user(Role.ADMIN, email="admin-own@example.org")
+    open_session, _ = make_session(candidate=alice)
+    _title(open_session, "Session d'Alice en cours", db)
+    training, _ = make_session(
+        candidate=alice, release=ReleasePolicy.IMMEDIATE, purpose=SessionPurpose.TRAINING
+    )
+    _title(training, "Entraînement d'Alice remis", db)
+    own, _ = make_session(candidate=bob)
+    later, _ = make_session(candidate=bob, opens_in=timedelta(days=2))
+    closed, _ = make_session(candidate=bob)
+    closed.opens_at, closed.closes_at = clock() - timedelta(days=3), clock() - timedelta(days=2)
+
+    in_progress, _ = attempts.start_attempt(
+        attempts.find_enrolment(alice, open_session.id), clock(), 30
+    )
+    first = in_progress.items[0]
+    attempts.save_response(in_progress, first, [first.option_order[0]], 1, clock(), 30)
+    done, _ = attempts.start_attempt(attempts.find_enrolment(alice, training.id), clock(), 30)
+    attempts.submit_attempt(done, clock(), 30)
+    bobs, _ = attempts.start_attempt(attempts.find_enrolment(bob, own.id), clock(), 30)
+    drawn = {ai.external_id for ai in bobs.items}
+    outside = db.session.execute(
+        select(Item.external_id).where(Item.external_id.not_in(drawn)).order_by(Item.id)
+    ).scalars()
+    certification = referentials["charge-clientele-particuliers"]
+    transcript = register_candidate(certification, alice.email, admin, clock())
+    db.session.commit()
+    stems = [ai.version.stem for ai in (*in_progress.items, *done.items)]
+    return World(
+        ids={
+            "open": in_progress.id,
+            "done": done.id,
+            "item": first.external_id,
+            "selected": first.selected,
+            "alice_session": open_session.id,
+            "alice_training": training.id,
+            "bob_attempt": bobs.id,
+            "outside_item": next(iter(outside)),
+            "later": later.id,
+            "closed": closed.id,
+            "transcript": transcript.id,
+            "bob": bob.email,
+        },
+        secrets=[ALICE, ALICE_EMAIL, open_session.title, training.title, *stems],
+    )
+
+
+def _alice_untouched(db, world: World) -> None:
+    db.session.expire_all()
+    copy = db.session.get(Attempt, world.ids["open"])
+    assert copy.status is AttemptStatus.IN_PROGRESS
+    first = next(ai for ai in copy.items if ai.external_id == world.ids["item"])
+    assert first.selected == world.ids["selected"]
+    assert not any(ai.flagged for ai in copy.items)
+
+
+def _no_secret(body: str, world: World) -> None:
+    leaked = [secret for secret in world.secrets if secret in body]
+    assert leaked == []
+
+
+# (method, URL, form or JSON body, expected status); {names} are the world's ids
+HTML_CASES = [
+    ("GET", "/copies/{open}/questions/1", None, 404),
+    ("GET", "/copies/{open}/questions/2", None, 404),
+    ("POST", "/copies/{open}/questions/1", {"answer": "A", "flagged": "y"}, 404),
+    ("GET", "/copies/{open}/revue", None, 404),
+    ("POST", "/copies/{open}/revue", {"confirm": "y"}, 404),
+    ("GET", "/copies/{open}/resultat", None, 404),
+    ("GET", "/copies/{done}/resultat", None, 404),
+    ("GET", "/copies/{done}/revue", None, 404),
+    ("GET", "/sessions/{alice_session}", None, 404),
+    ("POST", "/sessions/{alice_session}", {}, 404),
+    ("POST", "/sessions/{alice_training}", {}, 404),
+    ("GET", "/certifications/inscriptions/{transcript}", None, 404),
+    ("GET", "/certifications/inscriptions/{transcript}/attestation.pdf", None, 404),
+    ("GET", "/certifications", None, 200),
+    ("GET", "/", None, 200),
+    ("GET", "/mes-donnees/export.json", None, 200),
+]
+
+API_CASES = [
+    ("GET", "/api/v1/attempts/{open}", None, 404),
+    ("GET", "/api/v1/attempts/{open}/deadline", None, 404),
+    ("GET", "/api/v1/attempts/{done}", None, 404),
+    ("PUT", "/api/v1/attempts/{open}/responses/{item}", {"selected": ["B"], "seq": 9}, 404),
+    ("PUT", "/api/v1/attempts/{open}/flags/{item}", {"flagged": True}, 404),
+    ("POST", "/api/v1/attempts/{open}/submit", None, 404),
+    ("POST", "/api/v1/attempts/{done}/submit", None, 404),
+    ("POST", "/api/v1/sessions/{alice_session}/attempt", None, 404),
+    ("POST", "/api/v1/sessions/{alice_training}/attempt", None, 404),
+    ("GET", "/api/v1/sessions", None, 200),
+    # Bob's own copy, with an item of the bank his form did not draw, or of Alice's copy
+    ("PUT", "/api/v1/attempts/{bob_attempt}/responses/{outside_item}", {"selected": []}, 404),
+    ("PUT", "/api/v1/attempts/{bob_attempt}/flags/{outside_item}", {"flagged": True}, 404),
+]
+
+
+def _ids(cases):
+    return [f"{method} {url}" for method, url, *_ in cases]
+
+
+@pytest.mark.parametrize(("method", "url", "data", "status"), HTML_CASES, ids=_ids(HTML_CASES))
+def test_a_candidate_reaches_nothing_of_another_on_the_pages(
+    client, db, world, method, url, data, status
+):
+    html_login(client, world.ids["bob"])
+    url = url.format(**world.ids)
+    if method == "POST":
+        data = {**data, "csrf_token": form_token(client, "/")}
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == status
+    _no_secret(response.get_data(as_text=True), world)
+    _alice_untouched(db, world)
+    if url.endswith(".json"):  # Bob's own data, nothing else
+        exported = json.loads(response.get_data(as_text=True))
+        assert {a["attempt_id"] for a in exported["attempts"]} == {world.ids["bob_attempt"]}
+
+
+@pytest.mark.parametrize(("method", "url", "body", "status"), API_CASES, ids=_ids(API_CASES))
+def test_a_candidate_reaches_nothing_of_another_through_the_api(
+    client, db, world, method, url, body, status
+):
+    token = login(client, world.ids["bob"])
+    if body is not None and "selected" in body:
+        body = {"seq": 9, **body}
+    response = client.open(
+        url.format(**world.ids), method=method, json=body, headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == status, response.get_json()
+    assert response.is_json
+    _no_secret(response.get_data(as_text=True), world)
+    _alice_untouched(db, world)
+    if status == 404:
+        assert response.get_json()["error"]["code"] in ("not_found", "not_enrolled", "unknown_item")
+    if url == "/api/v1/sessions":
+        listed = {s["id"] for s in response.get_json()}
+        assert world.ids["alice_session"] not in listed
+        assert world.ids["alice_training"] not in listed
+
+
+@pytest.mark.parametrize("when", ["later", "closed"])
+def test_an_enrolled_candidate_starts_no_copy_outside_the_session_hours(client, db, world, when):
+    session_id = world.ids[when]
+    token = login(client, world.ids["bob"])
+    response = client.post(f"/api/v1/sessions/{session_id}/attempt", headers={"X-CSRFToken": token})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "session_not_open"
+    client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token})
+    html_login(client, world.ids["bob"])
+    page = f"/sessions/{session_id}"
+    response = client.post(page, data={"csrf_token": form_token(client, page)})
+    assert response.status_code == 302 and response.headers["Location"] == page
+    assert "La session n'est pas ouverte." in page_text(client.get(page).get_data(as_text=True))
+    assert (
+        db.session.execute(
+            select(Attempt).where(Attempt.session_id == session_id)
+        ).scalar_one_or_none()
+        is None
+    )
+
+
+# ---------------------------------------------------------------- authoring
+
+
+@pytest.fixture
+def drafts(db, clock, loaded_bank, make_user):
+    """Alice's own draft and her version in review; Bea, another author, and a reviewer."""
+    from questionnaire.authoring import services as authoring
+    from tests.authoring.test_lifecycle import parsed
+
+    theme = loaded_bank()
+    alice = make_user(Role.AUTHOR, email="alice.auteur@example.org", name=ALICE)
+    bea = make_user(Role.AUTHOR, email="bea.autrice@example.org", name="Bea Autrice")
+    draft = authoring.save_item(None, theme, parsed("Brouillon secret d'Alice ?"), alice, clock())
+    review = authoring.save_item(
+        None, theme, parsed("Version d'Alice en relecture ?"), alice, clock()
+    )
+    authoring.submit(review, alice, clock())
+    db.session.commit()
+    return {"draft": draft.item.external_id, "review": review.item.external_id, "bea": bea.email}
+
+
+HIJACK = editor_data("", stem="Énoncé remplacé par Bea ?")
+AUTHORING_CASES = [
+    # (method, URL, form, what Bea is told)
+    ("GET", "/atelier/items/{draft}/modifier", None, "brouillon d'un autre auteur"),
+    ("POST", "/atelier/items/{draft}/modifier", HIJACK, "brouillon d'un autre auteur"),
+    ("POST", "/atelier/items/{draft}/versions/1/soumettre", {}, "Seul l'auteur du brouillon"),
+    ("POST", "/atelier/items/{draft}/versions/1/prendre-en-charge", {}, "sans auteur"),
+    ("POST", "/atelier/items/{review}/versions/1/reprendre", {}, "Seul l'auteur peut retirer"),
+    ("POST", "/atelier/items/{review}/modifier", HIJACK, "en relecture"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "told"), AUTHORING_CASES, ids=_ids(AUTHORING_CASES)
+)
+def test_an_author_changes_nothing_of_another_authors_versions(
+    client, db, drafts, method, url, data, told
+):
+    from questionnaire.authoring import services as authoring
+
+    def state():
+        db.session.expire_all()
+        return {
+            key: [
+                (v.number, v.status, v.stem, authoring.authorship_of(v).author_id)
+                for v in authoring.find_item(drafts[key]).versions
+            ]
+            for key in ("draft", "review")
+        }
+
+    before = state()
+    login(client, drafts["bea"])
+    url = url.format(**drafts)
+    if method == "POST":
+        data = {**data, "csrf_token": form_token(client, "/atelier/")}
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(
+        url.split("/versions")[0].replace("/modifier", "")
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert told in page_text(page)
+    assert state() == before
+    assert before["draft"][0][1] is VersionStatus.DRAFT
+    assert before["review"][0][1] is VersionStatus.IN_REVIEW
