@@ -133,20 +133,19 @@ def upgrade():
             # its exports drop the characters, a new version corrects it
             kept += 1
             continue
-        for option in options:
-            if _has_controls(option["text"]):
-                option["text"] = _clean(option["text"])
-                connection.execute(
-                    item_option.update()
-                    .where(item_option.c.id == option["id"])
-                    .values(text=option["text"])
-                )
+        dirty_options = [option for option in options if _has_controls(option["text"])]
+        for option in dirty_options:
+            option["text"] = _clean(option["text"])
         version["stem"] = _clean(version["stem"])
         version["rationale"] = _clean(version["rationale"])
         version["reference"] = _one_line(version["reference"])
-        connection.execute(
+        # Only while still unseen: on PostgreSQL an attempt started during the upgrade may first
+        # use the version after the read above, and an update by id alone would then change
+        # what a candidate was shown. Once this update has locked the row, a first use waits
+        # for the migration's commit.
+        updated = connection.execute(
             item_version.update()
-            .where(item_version.c.id == version["id"])
+            .where(item_version.c.id == version["id"], item_version.c.first_used_at.is_(None))
             .values(
                 stem=version["stem"],
                 rationale=version["rationale"],
@@ -154,6 +153,15 @@ def upgrade():
                 content_hash=_content_hash(version, options),
             )
         )
+        if updated.rowcount != 1:
+            kept += 1
+            continue
+        for option in dirty_options:
+            connection.execute(
+                item_option.update()
+                .where(item_option.c.id == option["id"])
+                .values(text=option["text"])
+            )
         cleaned += 1
     if cleaned or kept:
         logger.info(
