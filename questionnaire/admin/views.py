@@ -139,6 +139,9 @@ def edit_questionnaire(questionnaire_id: int):
         form.pass_mark.data = Decimal(questionnaire.pass_mark_bp) / 100
         for topic, field in form.topic_fields:
             field.data = questionnaire.blueprint.get(topic.slug, 0)
+    elif not form.pass_mark.raw_data:
+        # sent without it: not the model's pass mark, a fraction (3/5) where the form wants 60
+        form.pass_mark.data = None
     if form.validate_on_submit():
         try:
             services.update_questionnaire(

@@ -33,6 +33,7 @@ from questionnaire.certification.models import (
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.web import database_int
 
 bp.add_app_template_filter(exports.format_score, "grid_score")
 bp.add_app_template_filter(theme_label, "theme_label")
@@ -286,7 +287,7 @@ def grid(enrolment_id: int):
 def evaluate(enrolment_id: int):
     """One competency's line of the grid, posted to the grid's own address (a refusal stays there)."""
     enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
-    competency_id = request.form.get("competency", type=int)
+    competency_id = request.form.get("competency", type=database_int)
     if competency_id is None:
         abort(400)
     competency = db.get_or_404(Competency, competency_id)
