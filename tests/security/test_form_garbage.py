@@ -247,10 +247,9 @@ def url_values(world: World, endpoint: str, arguments) -> dict:
     values: dict = {}
     if endpoint.startswith("certification."):
         slug = SEED_000
-        if endpoint in (
+        if "deliberation_id" in arguments or endpoint in (
             "certification.record_prerequisite",
             "certification.capitalise",
-            "certification.correct_composition",
         ):
             slug = SEED_002
         if "observation" in endpoint or endpoint == "certification.designate_evaluators":
