@@ -178,6 +178,24 @@ def admin(make_user, client):
 
 
 @pytest.fixture
+def erase(make_user, db, clock):
+    """Erase (RGPD) an account as an administrator would; returns the account, pseudonymous."""
+    from questionnaire.auth.models import Role
+    from questionnaire.privacy.services import erase_user
+
+    eraser = None
+
+    def _erase(user):
+        nonlocal eraser
+        eraser = eraser or make_user(Role.ADMIN, email="dpo@example.org", name="Dora DPO")
+        erase_user(user, eraser, "Demande écrite", clock())
+        db.session.commit()
+        return user
+
+    return _erase
+
+
+@pytest.fixture
 def loaded_bank(db, clock, write_bank):
     """Load a bank (default: 2 topics × 4 single-answer items) and return its theme."""
     from questionnaire.banks.models import Theme

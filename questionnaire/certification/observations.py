@@ -178,7 +178,11 @@ def recording_barrier(enrolment: CertificationEnrolment, user: User) -> str | No
     """Why ``user`` may not record or delete the candidate's observations (None: they may).
 
     The evaluators observe: a jury member records only as one of the designated evaluators (as on
-    the grid); an administrator may enter them for the evaluators, never on their own candidacy."""
+    the grid); an administrator may enter them for the evaluators, never on their own candidacy.
+    An erased candidate's record takes no observation and loses none."""
+    erased = services.erased_record_barrier(enrolment)
+    if erased is not None:
+        return erased
     if user.id == enrolment.user_id:
         return services.OWN_CANDIDACY
     if user.has_role(Role.ADMIN):

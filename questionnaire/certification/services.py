@@ -31,6 +31,7 @@ from questionnaire.certification.models import (
 )
 from questionnaire.clock import PARIS, paris_day
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
+from questionnaire.exams.services import is_erased
 from questionnaire.extensions import db
 
 __all__ = ["CertificationError", "load_referentials"]
@@ -105,11 +106,41 @@ def _find_enrolment(certification: Certification, user: User) -> CertificationEn
     ).scalar_one_or_none()
 
 
+#: An erased account (RGPD) is pseudonymous and closed for good, as for the exam sessions.
+ERASED_ACCOUNT_REGISTRATION = (
+    "ce compte a été effacé (RGPD) : il ne peut plus être inscrit à une certification. Si la "
+    "personne revient, créez-lui un nouveau compte."
+)
+#: What the erasure kept of a candidate's record stays as it was, for the statistics.
+ERASED_CANDIDATE_RECORD = (
+    "Le compte de ce candidat a été effacé (RGPD) : son relevé est conservé tel quel pour les "
+    "statistiques, plus rien ne s'y enregistre ni ne s'en retire."
+)
+
+
+def erased_record_barrier(enrolment: CertificationEnrolment) -> str | None:
+    """Why nothing may be recorded on, or removed from, the candidate's record (None: it may).
+
+    The erasure removed the free texts about the person and kept the rest for the statistics: a
+    new accommodation, evaluation, observation or prerequisite would add facts about someone who
+    asked to be forgotten, and a removal would change the results the erasure kept.
+    """
+    return ERASED_CANDIDATE_RECORD if is_erased(enrolment.user) else None
+
+
+def _refuse_if_erased(enrolment: CertificationEnrolment) -> None:
+    barrier = erased_record_barrier(enrolment)
+    if barrier is not None:
+        raise CertificationError(barrier)
+
+
 def register_candidate(
     certification: Certification, email: str, registered_by: User, now: datetime
 ) -> CertificationEnrolment:
-    """Register an existing candidate account to a certification."""
+    """Register an existing candidate account, never an erased one, to a certification."""
     user = find_user_by_email(email)
+    if user is not None and is_erased(user):
+        raise CertificationError(f"{email.strip()} : {ERASED_ACCOUNT_REGISTRATION}")
     if user is None or not user.has_role(Role.CANDIDATE):
         raise CertificationError("Aucun compte candidat ne correspond à cette adresse.")
     if _find_enrolment(certification, user) is not None:
@@ -154,6 +185,7 @@ def add_accommodation(
     ``replacement``, the candidate's questionnaire on that theme is replaced by another modality:
     its competencies no longer wait for the questionnaire, the jury evaluates them instead.
     """
+    _refuse_if_erased(enrolment)
     if recorded_by.id == enrolment.user_id:
         raise CertificationError(OWN_ACCOMMODATION)
     description = description.strip()
@@ -193,6 +225,7 @@ def delete_accommodation(accommodation: Accommodation, actor: User, now: datetim
     competency that the referential evaluates by questionnaire alone.
     """
     enrolment = accommodation.enrolment
+    _refuse_if_erased(enrolment)
     if actor.id == enrolment.user_id:
         raise CertificationError(OWN_ACCOMMODATION)
     theme = accommodation.replaced_theme
@@ -271,6 +304,7 @@ def record_prerequisite(
     """
     if prerequisite.certification_id != enrolment.certification_id:
         raise CertificationError("Ce prérequis n'appartient pas à la certification.")
+    _refuse_if_erased(enrolment)
     if recorded_by.id == enrolment.user_id:
         raise CertificationError(
             "Vous êtes le candidat de ce relevé : un autre membre du jury ou un administrateur "
@@ -332,6 +366,7 @@ def designate_evaluators(
     """
     if not enrolment.certification.two_evaluators:
         raise CertificationError("Ce référentiel ne prévoit pas deux évaluateurs désignés.")
+    _refuse_if_erased(enrolment)
     if second_quality not in SECOND_EVALUATOR_QUALITIES:
         raise CertificationError(
             "Le second évaluateur est un expert interne à l'entreprise ou un responsable "
@@ -390,6 +425,9 @@ def evaluation_barrier(enrolment: CertificationEnrolment, evaluator: User) -> st
     """Why ``evaluator`` may evaluate none of the candidate's competencies (None: they may).
 
     The grid says it before anything is typed, and the recording refuses with the same words."""
+    erased = erased_record_barrier(enrolment)
+    if erased is not None:
+        return erased
     if evaluator.id == enrolment.user_id:
         return OWN_CANDIDACY
     designated = designated_evaluator_ids(enrolment)

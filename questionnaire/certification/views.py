@@ -120,17 +120,21 @@ def _render_transcript(
 ):
     """The transcript; a refused form (accommodation, prerequisite) comes back with its errors."""
     is_staff = current_user.has_any_role((Role.JURY, Role.ADMIN))
+    # an erased candidate's record takes nothing more: the page says so instead of offering forms
+    record_barrier = services.erased_record_barrier(enrolment) if is_staff else None
+    editable = is_staff and record_barrier is None
     attested = {r.prerequisite_id for r in enrolment.prerequisite_records}
     prerequisite_forms = {}
     if is_staff:
-        prerequisite_forms = {
-            p.id: prerequisite_form(p.id, today(), formdata=None)
-            for p in enrolment.certification.prerequisites
-            if p.id not in attested
-        }
+        if editable:
+            prerequisite_forms = {
+                p.id: prerequisite_form(p.id, today(), formdata=None)
+                for p in enrolment.certification.prerequisites
+                if p.id not in attested
+            }
         if failed_prerequisite:
             prerequisite_forms[failed_prerequisite[0]] = failed_prerequisite[1]
-        if designation_form is None and enrolment.certification.two_evaluators:
+        if designation_form is None and editable and enrolment.certification.two_evaluators:
             designation_form = _designation_form(enrolment, formdata=None)
     return (
         render_template(
@@ -142,12 +146,13 @@ def _render_transcript(
             is_staff=is_staff,
             exam_accommodations=services.exam_accommodations(enrolment.user_id),
             accommodation_form=form
-            or (_accommodation_form(enrolment, formdata=None) if is_staff else None),
+            or (_accommodation_form(enrolment, formdata=None) if editable else None),
             button_form=EmptyForm(formdata=None),
             # nobody removes the accommodations of their own candidacy
             accommodation_delete_form=EmptyForm(formdata=None)
-            if is_staff and current_user.id != enrolment.user_id
+            if editable and current_user.id != enrolment.user_id
             else None,
+            record_barrier=record_barrier,
             delete_errors=delete_errors,
             prerequisite_forms=prerequisite_forms,
             failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,

@@ -123,12 +123,10 @@ def test_the_purge_command_says_how_many_enrolments_it_withdrew(
 
 
 @pytest.fixture
-def erased(make_session, make_user, db, clock):
+def erased(make_session, make_user, erase):
     """An open session, and the pseudonymous address of an erased candidate account."""
     session, _ = make_session()
-    candidate = make_user(email="camille@example.org", name="Camille Martin")
-    erase_user(candidate, make_user(Role.ADMIN), "Demande écrite", clock())
-    db.session.commit()
+    candidate = erase(make_user(email="camille@example.org", name="Camille Martin"))
     return session, candidate
 
 
