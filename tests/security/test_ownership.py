@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from questionnaire.attempts import services as attempts
@@ -276,3 +277,196 @@ def test_an_author_changes_nothing_of_another_authors_versions(
     assert state() == before
     assert before["draft"][0][1] is VersionStatus.DRAFT
     assert before["review"][0][1] is VersionStatus.IN_REVIEW
+
+
+# ---------------------------------------------------------------- jury and administrators
+
+SEED_002 = "cqp-charge-clientele-professionnels"  # prerequisites, one evaluator
+SEED_003 = "cqp-charge-accueil-relation-clients-adherents"  # observations, two evaluators
+
+
+@pytest.fixture
+def own_candidacy(db, clock, make_user, referentials):  # noqa: F811
+    """Jules, of the jury, is also a candidate of seeds 002 and 003; Jeanne, of the jury, and an
+    administrator have already recorded on his candidacy what he may not remove."""
+    from questionnaire.certification import observations
+    from questionnaire.certification.models import EvaluatorQuality
+    from questionnaire.certification.services import (
+        add_accommodation,
+        designate_evaluators,
+        register_candidate,
+    )
+
+    admin = make_user(Role.ADMIN, email="admin-cert@example.org")
+    jules = make_user(Role.JURY, Role.CANDIDATE, email="jules@example.org", name="Jules Juré")
+    jeanne = make_user(Role.JURY, email="jeanne@example.org", name="Jeanne Jury")
+    paul = make_user(Role.JURY, email="paul@example.org", name="Paul Jury")
+    own_002 = register_candidate(referentials[SEED_002], jules.email, admin, clock())
+    own_003 = register_candidate(referentials[SEED_003], jules.email, admin, clock())
+    accommodation = add_accommodation(own_002, "Tiers temps", admin, clock())
+    designate_evaluators(own_003, jeanne, paul, EvaluatorQuality.EXPERT_INTERNE, admin, clock())
+    observed = observations.observed_blocks(own_003)[0].block
+    observation = observations.record_observation(
+        own_003, observed, clock().date(), "telephone", False, "", jeanne, clock()
+    )
+    db.session.commit()
+    competency = next(
+        c for c in referentials[SEED_002].blocks[0].competencies if c.is_jury_evaluated
+    )
+    return {
+        "jules": jules.email,
+        "jules_id": jules.id,
+        "paul_id": paul.id,
+        "own_002": own_002.id,
+        "own_003": own_003.id,
+        "accommodation": accommodation.id,
+        "observation": observation.id,
+        "code": observed.code,
+        "competency": competency.id,
+        "prerequisite": referentials[SEED_002].prerequisites[0].id,
+    }
+
+
+def _records(db, ids) -> dict:
+    from questionnaire.certification.models import (
+        Accommodation,
+        CertificationEnrolment,
+        JuryEvaluation,
+        ObservedInterview,
+    )
+
+    db.session.expire_all()
+    counts = {
+        model.__name__: db.session.execute(select(sa.func.count()).select_from(model)).scalar()
+        for model in (Accommodation, JuryEvaluation, ObservedInterview)
+    }
+    enrolments = [db.session.get(CertificationEnrolment, ids[k]) for k in ("own_002", "own_003")]
+    counts["prerequisites"] = sum(len(e.prerequisite_records) for e in enrolments)
+    counts["designated"] = sorted(
+        d.evaluator_id for e in enrolments for d in e.designated_evaluators
+    )
+    return counts
+
+
+# (what Jules tries on his own candidacy, URL, form[, what he is told]) — each is refused
+OWN_CANDIDACY_CASES = [
+    ("adapt", "/certifications/inscriptions/{own_002}/amenagements", {"description": "1/3"}),
+    (
+        "unadapt",
+        "/certifications/inscriptions/{own_002}/amenagements/{accommodation}/suppression",
+        {},
+    ),
+    (
+        "attest",
+        "/certifications/inscriptions/{own_002}/prerequis/{prerequisite}",
+        {"p{prerequisite}-met_on": "2026-03-01"},
+        "atteste vos prérequis",
+    ),
+    (
+        "evaluate",
+        "/certifications/inscriptions/{own_002}/evaluation",
+        {"competency": "{competency}", "c{competency}-outcome": "acquired"},
+    ),
+    (
+        "designate",
+        "/certifications/inscriptions/{own_003}/evaluateurs",
+        {"expert": "{jules_id}", "second": "{paul_id}", "second_quality": "expert_interne"},
+        "désigne vos évaluateurs",
+    ),
+    (
+        "observe",
+        "/certifications/inscriptions/{own_003}/observations/{code}",
+        {"observed_on": "2026-03-01", "channel": "telephone"},
+    ),
+    (
+        "unobserve",
+        "/certifications/inscriptions/{own_003}/observations/{observation}/suppression",
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "url", "data", "told"),
+    [(*case, "propre candidature")[:4] for case in OWN_CANDIDACY_CASES],
+    ids=[case[0] for case in OWN_CANDIDACY_CASES],
+)
+def test_a_jury_member_records_nothing_on_their_own_candidacy(
+    client, db, own_candidacy, action, url, data, told
+):
+    ids = own_candidacy
+    before = _records(db, ids)
+    login(client, ids["jules"])
+    transcript = f"/certifications/inscriptions/{ids['own_002']}"
+    form = {key.format(**ids): value.format(**ids) for key, value in data.items()}
+    response = client.post(
+        url.format(**ids), data={**form, "csrf_token": form_token(client, transcript)}
+    )
+    assert response.status_code in (400, 403, 422), response.status_code
+    shown = page_text(response.get_data(as_text=True))
+    assert told in shown
+    assert _records(db, ids) == before
+
+
+@pytest.fixture
+def two_of_each(db, clock, make_session, make_user, referentials):  # noqa: F811
+    """Two of each parent (session, certification enrolment), a child under the second."""
+    from questionnaire.certification.services import add_accommodation, register_candidate
+
+    admin = make_user(Role.ADMIN, email="admin-two@example.org")
+    first, _ = make_session()
+    second, other = make_session()
+    enrolments = [
+        register_candidate(referentials[slug], make_user().email, admin, clock())
+        for slug in ("charge-clientele-particuliers", SEED_002)
+    ]
+    accommodation = add_accommodation(enrolments[1], "Tiers temps", admin, clock())
+    db.session.commit()
+    from questionnaire.admin.services import find_enrolment
+
+    return {
+        "admin": admin.email,
+        "session": first.id,
+        "foreign_enrolment": find_enrolment(second, other).id,
+        "enrolment": enrolments[0].id,
+        "foreign_accommodation": accommodation.id,
+        "foreign_prerequisite": referentials[SEED_002].prerequisites[0].id,
+    }
+
+
+# a child named under another parent than its own: the URL's pair must hold together
+CROSSED_CASES = [
+    ("POST", "/admin/sessions/{session}/inscriptions/{foreign_enrolment}", {"extra_time": "50"}),
+    ("GET", "/admin/sessions/{session}/inscriptions/{foreign_enrolment}/supprimer", None),
+    ("POST", "/admin/sessions/{session}/inscriptions/{foreign_enrolment}/supprimer", {}),
+    (
+        "POST",
+        "/certifications/inscriptions/{enrolment}/amenagements/{foreign_accommodation}/suppression",
+        {},
+    ),
+    (
+        "POST",
+        "/certifications/inscriptions/{enrolment}/prerequis/{foreign_prerequisite}",
+        {"p{foreign_prerequisite}-met_on": "2026-03-01"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "data"), CROSSED_CASES, ids=_ids(CROSSED_CASES))
+def test_a_child_named_under_another_parent_is_not_found(
+    client, db, two_of_each, method, url, data
+):
+    from questionnaire.certification.models import Accommodation, CertificationEnrolment
+    from questionnaire.exams.models import Enrolment
+
+    ids = two_of_each
+    login(client, ids["admin"])
+    if method == "POST":
+        data = {key.format(**ids): v for key, v in data.items()}
+        data["csrf_token"] = form_token(client, "/")
+    response = client.open(url.format(**ids), method=method, data=data)
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Enrolment, ids["foreign_enrolment"]).extra_time_percent == 0
+    assert db.session.get(Accommodation, ids["foreign_accommodation"]) is not None
+    assert db.session.get(CertificationEnrolment, ids["enrolment"]).prerequisite_records == []
