@@ -1,14 +1,20 @@
-"""XLSX helpers: sheet names Excel accepts, text that stays text, readable headers and widths."""
+"""XLSX helpers: sheet names Excel accepts, text that stays text, readable headers and widths,
+and reproducible bytes (the same data at the same moment gives the same file)."""
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 #: Excel refuses a sheet name longer than this (counted in UTF-16 units, as Excel counts them).
 SHEET_NAME_LIMIT = 31
@@ -100,3 +106,33 @@ def column_width(label: str, shown: Iterable[str]) -> float:
 def set_column_width(sheet: Worksheet, index: int, label: str, shown: Iterable[str]) -> None:
     """Width of the ``index``-th column (from 1), see :func:`column_width`."""
     sheet.column_dimensions[get_column_letter(index)].width = column_width(label, shown)
+
+
+#: Fixed time of every archive member (an XLSX is a ZIP archive; so is the reports' CSV export).
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: The author written in a workbook's properties (openpyxl would write its own name).
+CREATOR = "Questionnaires thématiques"
+
+
+def zip_member(name: str) -> zipfile.ZipInfo:
+    """An archive member with a fixed time and deflate compression (reproducible bytes)."""
+    info = zipfile.ZipInfo(name, ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def reproducible_bytes(workbook: Workbook, title: str, moment: datetime) -> bytes:
+    """The workbook saved with ``moment`` (the injected clock's) as its creation and modification
+    dates and fixed member times: the same data at the same moment gives the same bytes."""
+    stamp = moment.astimezone(UTC).replace(tzinfo=None)
+    workbook.properties.creator = CREATOR
+    workbook.properties.title = title
+    workbook.properties.created = workbook.properties.modified = stamp
+    saved = io.BytesIO()
+    # ExcelWriter rather than Workbook.save, which stamps `modified` with the current time
+    ExcelWriter(workbook, zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED)).save()
+    output = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(output, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(zip_member(info.filename), source.read(info))
+    return output.getvalue()

@@ -151,7 +151,8 @@ def _export(certification_id: int, fmt: str) -> Response:
         body = exports.to_csv(exports.deliberation_table(certification, results))
         mimetype = "text/csv"
     else:
-        body = exports.to_xlsx(exports.deliberation_cells(certification, results), "Délibération")
+        cells = exports.deliberation_cells(certification, results)
+        body = exports.to_xlsx(cells, "Délibération", current_time())
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"deliberation-{certification.slug}.{fmt}"
     record_action("certification.export", target=f"certification:{certification.slug}",

@@ -31,7 +31,13 @@ from questionnaire.certification.rules import Status, TitleResult
 from questionnaire.clock import paris_day
 from questionnaire.csvfiles import neutralise_formula
 from questionnaire.web import paris_time
-from questionnaire.xlsxfiles import SheetNames, append_text_row, set_column_width, style_header
+from questionnaire.xlsxfiles import (
+    SheetNames,
+    append_text_row,
+    reproducible_bytes,
+    set_column_width,
+    style_header,
+)
 
 
 def format_score(score: Fraction | None) -> str:
@@ -149,9 +155,11 @@ def _xlsx_cell(value: object) -> object:
     return float(value) if isinstance(value, Fraction) else value
 
 
-def to_xlsx(rows: list[list[object]], title: str) -> bytes:
+def to_xlsx(rows: list[list[object]], title: str, now: datetime) -> bytes:
     """One sheet (named after ``title``, made valid for Excel) of `deliberation_cells`: days as
-    date cells, weighted scores as numbers shown « 2,85 / 4 », texts as typed, never formulas."""
+    date cells, weighted scores as numbers shown « 2,85 / 4 », texts as typed, never formulas.
+
+    Dated ``now`` (the injected clock): the same data at the same moment gives the same bytes."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SheetNames().add(title)
@@ -167,9 +175,7 @@ def to_xlsx(rows: list[list[object]], title: str) -> bytes:
             elif isinstance(value, date):
                 cell.number_format = DAY_FORMAT
     sheet.freeze_panes = "C2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible_bytes(workbook, title, now)
 
 
 def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now: datetime) -> bytes:
@@ -187,6 +193,7 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
         title=f"Attestation — {certification.title}",
         author="Plateforme des questionnaires thématiques",
         lang="fr",
+        invariant=True,  # fixed creation date and document id, as the reports: same bytes
         leftMargin=2 * cm,
         rightMargin=2 * cm,
     )

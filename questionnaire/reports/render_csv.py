@@ -12,19 +12,10 @@ import numpy as np
 from questionnaire.csvfiles import neutralise_formula
 from questionnaire.reports.tables import DATE_KINDS, Report, Table, format_value
 from questionnaire.web import paris_time
+from questionnaire.xlsxfiles import zip_member
 
 #: Significant digits of a decimal value: beyond them a float holds only rounding noise.
 SIGNIFICANT_DIGITS = 12
-
-#: Fixed timestamp of the archive members, so that the same report gives the same bytes.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def zip_member(name: str) -> zipfile.ZipInfo:
-    """An archive member with a fixed time and deflate compression (reproducible bytes)."""
-    info = zipfile.ZipInfo(name, _ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
 
 
 def _cell(value: object) -> object:

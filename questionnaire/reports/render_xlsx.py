@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import math
-import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from questionnaire.clock import PARIS
-from questionnaire.reports.render_csv import zip_member
 from questionnaire.reports.tables import DATE_KINDS, Column, Kind, Report, Table, format_value
 from questionnaire.xlsxfiles import (
     SheetNames,
     append_text_row,
+    reproducible_bytes,
     set_column_width,
     style_header,
 )
@@ -109,20 +106,5 @@ def render_xlsx(report: Report) -> bytes:
     cover.column_dimensions["B"].width = 100
     for table, name in sheets:
         _table_sheet(workbook.create_sheet(name), table)
-    return _reproducible(workbook, report)
-
-
-def _reproducible(workbook: Workbook, report: Report) -> bytes:
-    """Saved with the report's time as document dates and fixed member times (same bytes)."""
-    stamp = report.generated_at.astimezone(UTC).replace(tzinfo=None)
-    workbook.properties.creator = "Questionnaires thématiques"
-    workbook.properties.title = report.title
-    workbook.properties.created = workbook.properties.modified = stamp
-    saved = io.BytesIO()
-    # ExcelWriter rather than Workbook.save, which stamps `modified` with the current time
-    ExcelWriter(workbook, zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED)).save()
-    output = io.BytesIO()
-    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(output, "w") as archive:
-        for info in source.infolist():
-            archive.writestr(zip_member(info.filename), source.read(info))
-    return output.getvalue()
+    # the report's time as the document's dates: the same report gives the same bytes
+    return reproducible_bytes(workbook, report.title, report.generated_at)

@@ -14,6 +14,7 @@ from questionnaire.auth.models import Role
 from questionnaire.certification import exports, services
 from questionnaire.clock import PARIS
 from tests.certification.test_deliberation import deliberate
+from tests.conftest import T0
 
 SCORES = {"1a.1": 4, "1a.2": 3, "1a.3": 2, "1b.1": 2, "1b.2": 2, "1b.3": 2, "1b.4": 3}
 
@@ -32,10 +33,13 @@ def weighted(referentials, enrol_candidate, make_user, clock, db):
     return certification, enrolment
 
 
-def _workbook(certification, title="Délibération"):
+def _xlsx(certification, now, title="Délibération") -> bytes:
     results = services.results_for(certification, services.enrolments_in(certification))
-    cells = exports.deliberation_cells(certification, results)
-    return load_workbook(io.BytesIO(exports.to_xlsx(cells, title)))
+    return exports.to_xlsx(exports.deliberation_cells(certification, results), title, now)
+
+
+def _workbook(certification, title="Délibération"):
+    return load_workbook(io.BytesIO(_xlsx(certification, T0, title)))
 
 
 def test_days_are_date_cells_and_the_weighted_score_a_number(weighted, clock):
