@@ -102,12 +102,13 @@ def candidates(certification_id: int):
             db.session.commit()
             flash(_("%(name)s est inscrit.", name=enrolment.user.display_name), "success")
             return redirect(url_for("certification.candidates", certification_id=certification.id))
-    return render_template(
+    page = render_template(
         "certification/candidates.html",
         certification=certification,
         enrolments=services.enrolments_in(certification),
         form=form,
     )
+    return page, 422 if form.errors else 200
 
 
 def _render_transcript(

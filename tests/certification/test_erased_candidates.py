@@ -88,7 +88,7 @@ def test_an_erased_account_cannot_be_registered_by_the_form(
     response = client.post(
         url, data={"csrf_token": form_token(client, url), "email": candidate.email}
     )
-    assert response.status_code == 200  # the form again, with the refusal beside the address
+    assert response.status_code == 422  # the form again, with the refusal beside the address
     text = page(response)
     assert f"{candidate.email} : {REGISTRATION_REFUSED}" in text
     assert f'value="{candidate.email}"' in text

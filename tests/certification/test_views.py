@@ -195,7 +195,9 @@ def test_register_a_candidate_by_email(client, setup, make_user, db):
     url = f"/certifications/{certification.id}/candidats"
     token = form_token(client, url)
     unknown = client.post(url, data={"csrf_token": token, "email": "personne@example.org"})
-    assert unknown.status_code == 200
+    assert unknown.status_code == 422
+    malformed = client.post(url, data={"csrf_token": token, "email": "pas une adresse"})
+    assert malformed.status_code == 422
     assert "Aucun compte candidat ne correspond à cette adresse." in unknown.get_data(as_text=True)
     done = client.post(url, data={"csrf_token": token, "email": "nouveau@example.org"})
     assert done.status_code == 302
