@@ -40,8 +40,9 @@ SCHEMAS: dict = {
             }
         },
     },
-    # No NUL character anywhere in a request (``security.body_limits``: 400), and no member a
-    # body does not declare (``api.helpers.json_body``: 422).
+    # No NUL character anywhere in a request, nor half a UTF-16 surrogate pair in a JSON string
+    # (``security.body_limits``: 400), and no member a body does not declare
+    # (``api.helpers.json_body``: 422).
     "Text": {"type": "string", "pattern": "^[^\\u0000]*$"},
     "Credentials": {
         "type": "object",

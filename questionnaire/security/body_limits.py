@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+import re
+from collections.abc import Iterator
+
+from flask import Flask, abort, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaire.i18n import _
@@ -22,7 +26,21 @@ ROUTE_BODY_LIMITS = {
 }
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """JSON nested deeper than the parser goes is unreadable JSON (a ValueError, hence a 400
+    from the views), not a RecursionError: a few kilobytes of ``[`` made a server error."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON trop profondément imbriqué.") from None
+
+
 def init_app(app: Flask) -> None:
+    bounded = BoundedJSONProvider(app)
+    bounded.sort_keys = app.json.sort_keys  # type: ignore[attr-defined]
+    app.json = bounded
     proxies = app.config.get("PROXY_COUNT", 0)
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -38,6 +56,7 @@ def init_app(app: Flask) -> None:
     hooks = app.before_request_funcs.setdefault(None, [])
     hooks.insert(0, limit_body_size)
     hooks.insert(1, refuse_nul_characters)
+    hooks.insert(2, refuse_lone_surrogates)
 
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -56,3 +75,41 @@ def refuse_nul_characters() -> None:
         request.is_json and b"\\u0000" in request.get_data(cache=True)
     ):
         abort(400, description=_("Caractère nul interdit dans la requête."))
+
+
+# a JSON escape of half a UTF-16 pair (\ud800 to \udfff): cheap to look for before parsing
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _strings(document) -> Iterator[str]:
+    """Every string of a parsed JSON document, keys included (no recursion: any depth)."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield from value
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def refuse_lone_surrogates() -> None:
+    """400 for a JSON string holding half a UTF-16 pair (``"\\ud800"`` alone).
+
+    JSON lets it be written and Python parses it, but no UTF-8 text can hold it: the password
+    hasher, the database driver or the response would fail on it, a server error. Forms,
+    queries and paths cannot carry one (their bytes are decoded as UTF-8, errors replaced).
+    """
+    if not request.is_json:
+        return
+    body = request.get_data(cache=True)
+    if not _SURROGATE_ESCAPE.search(body):
+        return
+    try:
+        document = current_app.json.loads(body)
+    except ValueError:
+        return  # the view answers an unreadable body in its own words
+    if any(0xD800 <= ord(ch) <= 0xDFFF for text in _strings(document) for ch in text):
+        abort(400, description=_("Caractère invalide dans la requête : texte non Unicode."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, select
 
 from questionnaire import create_app
@@ -106,6 +107,67 @@ def test_nul_characters_are_refused_before_reaching_the_database(client, make_us
     assert client.get("/admin/journal?action=auth.login").status_code == 200
     api = client.get("/api/v1/attempts/1%00")
     assert (api.status_code, api.get_json()["error"]["code"]) == (400, "bad_request")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        rb'{"email": "a@example.org", "password": "\ud800"}',
+        rb'{"email": "\udfff@example.org", "password": "x"}',
+        rb'{"email": "a@example.org", "password": "x", "\ud83d": 1}',
+    ],
+)
+def test_half_a_utf16_pair_in_json_is_refused_before_the_hasher_or_the_database(
+    client, make_user, body
+):
+    """JSON may escape half a surrogate pair and Python parses it, but no UTF-8 text holds it."""
+    make_user(email="a@example.org")
+    response = client.post("/api/v1/auth/login", data=body, content_type="application/json")
+    assert (response.status_code, response.get_json()["error"]["code"]) == (400, "bad_request")
+
+
+def test_a_whole_surrogate_pair_is_text_and_half_of_one_in_a_save_is_refused(client, make_session):
+    session, candidate = make_session()
+    wrong = client.post(
+        "/api/v1/auth/login",
+        data=b'{"email": "%s", "password": "\\ud83d\\ude00"}' % candidate.email.encode(),
+        content_type="application/json",
+    )
+    assert wrong.status_code == 401
+    token = login(client, candidate.email)
+    started = client.post(f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token})
+    item = started.get_json()["items"][0]["item_id"]
+    save = client.put(
+        f"/api/v1/attempts/{started.get_json()['attempt_id']}/responses/{item}",
+        data=b'{"selected": ["\\udbff"], "seq": 1}',
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert save.status_code == 400
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_unreadable_json(client, make_session):
+    """1,500 brackets (3 kB, within every body limit) made the parser's RecursionError a 500."""
+    session, candidate = make_session()
+    nested = b"[" * 1500 + b"]" * 1500
+    anonymous = client.post(
+        "/api/v1/auth/login",
+        data=b'{"email": %s, "password": "x"}' % nested,
+        content_type="application/json",
+    )
+    assert (anonymous.status_code, anonymous.get_json()["error"]["code"]) == (400, "invalid_json")
+    token = login(client, candidate.email)
+    started = client.post(f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token})
+    attempt, item = started.get_json()["attempt_id"], started.get_json()["items"][0]["item_id"]
+    for inner in (b'"A"', b'"\\ud800"'):
+        body = b'{"selected": %s, "seq": 1}' % (b"[" * 1500 + inner + b"]" * 1500)
+        save = client.put(
+            f"/api/v1/attempts/{attempt}/responses/{item}",
+            data=body,
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
+        assert (save.status_code, save.get_json()["error"]["code"]) == (400, "invalid_json")
 
 
 def test_pages_for_a_logged_in_user_are_never_cached(client, make_session):
