@@ -301,7 +301,8 @@ def _parse_extra(value: str) -> int | None:
     value = value.strip().rstrip("%").strip()
     if not value:
         return 0
-    if not (value.isascii() and value.isdigit()):  # « ² » is a digit to str.isdigit, not to int
+    # « ² » is a digit to str.isdigit, not to int; nor are 5,000 digits (beyond 300 anyway)
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         return None
     number = int(value)
     return number if 0 <= number <= 300 else None

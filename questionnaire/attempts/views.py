@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     abort,
     current_app,
@@ -164,8 +166,8 @@ def _next_url(attempt: Attempt, position: int) -> str:
         target = position - 1
     elif action == "review":
         target = 0
-    elif action.startswith("goto-") and action[5:].isdigit():
-        target = int(action[5:])
+    elif goto := re.fullmatch(r"goto-([0-9]{1,6})", action):  # not « goto-² », nor 5,000 digits
+        target = int(goto[1])
     if not 1 <= target <= len(attempt.items):
         return url_for("attempts.review", attempt_id=attempt.id)
     return url_for("attempts.question", attempt_id=attempt.id, position=target)

@@ -282,12 +282,11 @@ class MembersForm(FrenchForm):
         return self.seats[row] is not None or row == 0
 
     def entries(self) -> list[deliberation.MemberEntry]:
+        # by the text sent, as the choices are: « ² » or 5,000 digits pass str.isdigit, not int
+        accounts = {str(account_id): user for account_id, user in self.jury.items()}
         return [
             deliberation.MemberEntry(
-                entry.form.name.data or "",
-                self.jury.get(int(entry.form.account.data))
-                if (entry.form.account.data or "").isdigit()
-                else None,
+                entry.form.name.data or "", accounts.get(entry.form.account.data or "")
             )
             for entry in self.members.entries
         ]

@@ -27,16 +27,19 @@ from questionnaire.web import DATABASE_INT_MAX
 from tests.certification.conftest import referentials  # noqa: F401 (fixture)
 from tests.conftest import form_token, login, page_text
 
-NUMBERS = ["-1", "99999999999999999999999", "2147483648", "abc", "1e309", "NaN", " 7 ", "0x1f"]
+NUMBERS = ["-1", "99999999999999999999999", "2147483648", "abc", "1e309", "NaN", " 7 ", "0x1f", "²"]
 TEXTS = ["", "x" * 100_000, "a\x00b", "\x01\x02\x1b[31m\x7f\u2028", "<b>é</b>", "   "]
 CHOICES = ["31/02/2026", "2026-02-31", "choix-inconnu", "0", "29/02/2027", "9999-12-31T99:99"]
 GROUPS = (NUMBERS, TEXTS, CHOICES)
 # besides, where the page shows a number or a date: what overflows a column or the calendar
-BIG_NUMBERS = ["99999999999999999999999", "2147483648", "-2147483649", "-0"]
+# (« ² » is a digit to str.isdigit, not to int; nor are 5,000 digits, past Python's limit)
+BIG_NUMBERS = ["99999999999999999999999", "2147483648", "-2147483649", "-0", "²", "9" * 5000]
 BAD_DATES = ["31/02/2026", "2026-02-31", "2026-02-29T25:61", "0000-01-01"]
 
 
 def typed_garbage(shown: str) -> list[str]:
+    if numbered := re.fullmatch(r"([a-z]+-)[0-9]+", shown):  # « goto-3 », a button's value
+        return [numbered[1] + value for value in BIG_NUMBERS]
     if re.fullmatch(r"-?\d+([.,]\d+)?", shown.strip()):
         return BIG_NUMBERS
     if re.search(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", shown):
@@ -326,6 +329,7 @@ class FormFields(HTMLParser):
         self.action, self.page = urlsplit(action).path, page
         self.forms: list[tuple[set, MultiDict, set]] = []
         self.select: str | None = None
+        self.buttons: MultiDict = MultiDict()
 
     @property
     def found(self) -> bool:
@@ -351,6 +355,11 @@ class FormFields(HTMLParser):
         name = attrs.get("name")
         if tag == "button" and attrs.get("formaction"):
             actions.add(urlsplit(attrs["formaction"]).path)
+        if tag == "button" and name and attrs.get("value"):
+            # sent with the first button's value; every button's is spoiled in turn
+            self.buttons.add(name, attrs["value"])
+            if name not in fields:
+                fields.add(name, attrs["value"])
         if tag == "input" and name:
             kind = attrs.get("type", "text")
             if kind in ("checkbox", "radio"):
@@ -385,6 +394,11 @@ FILES = [
     ("long.txt", b"a;" * 50_000),
     ("faux.xlsx", b"PK\x03\x04 pas un classeur"),
     ("banque.yaml", b"items: [{id: 1, options: !!python/object:os.system ls}]"),
+    (
+        "temps.csv",
+        "Adresse électronique;temps supplémentaire\ncandidate@example.org;²\n"
+        f"candidate@example.org;{'9' * 5000}\n".encode(),
+    ),
 ]
 
 
@@ -397,7 +411,7 @@ def uploads(fields: MultiDict, files: set[str]):
             yield f"{name}={filename}", form
 
 
-def spoiled(fields: MultiDict, route_index: int):
+def spoiled(fields: MultiDict, route_index: int, buttons: MultiDict):
     """(label, form) pairs: each field spoiled in turn with a value of each group (and the
     values that overflow its number or date), then left out; then the whole form missing,
     emptied, duplicated, or every field an id."""
@@ -405,7 +419,9 @@ def spoiled(fields: MultiDict, route_index: int):
     token = fields.get("csrf_token")
     for index, name in enumerate(names):
         rotated = [group[(route_index + index) % len(group)] for group in GROUPS]
-        for value in rotated + typed_garbage(fields.get(name) or ""):
+        shown = {fields.get(name) or "", *buttons.getlist(name)}
+        typed = {value for text in shown for value in typed_garbage(text)}
+        for value in rotated + sorted(typed):
             form = fields.copy()
             form.setlist(name, [value])
             yield f"{name}={value[:20]!r}", form
@@ -504,7 +520,7 @@ def test_garbage_in_a_form_is_never_a_server_error(app, client, caplog, db, worl
     failures, refused = [], postgres_refusals(db.engine)
     headers = {"Referer": f"http://localhost{page}"}
     for label, form in itertools.chain(
-        spoiled(parser.fields, route_index),
+        spoiled(parser.fields, route_index, parser.buttons),
         uploads(parser.fields, parser.files),
         (("badly encoded", body) for body in badly_encoded(parser.fields)),
     ):
