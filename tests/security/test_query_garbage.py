@@ -33,6 +33,8 @@ GARBAGE = [
     "\x01\x1b[31m",
     "%ff%fe",
     "//evil.example/",
+    "²",
+    "9" * 5000,
 ]
 #: who asks each page: the first of its roles in this order
 ORDER = [Role.ADMIN, Role.JURY, Role.AUTHOR, Role.REVIEWER, Role.CANDIDATE]
