@@ -162,7 +162,7 @@ EXPECTED_FORMS = {
 
 # Optional settings read from the environment: (variable, configuration key, type).
 ENVIRONMENT_SETTINGS = (
-    ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", int),
+    ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", _non_negative_int),
     ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", str),
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", _positive_int),
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", _positive_int),
@@ -174,10 +174,12 @@ ENVIRONMENT_SETTINGS = (
         "LOGIN_CENTRE_FAILURES_PER_ADDRESS",
         _rate_limit,
     ),
-    ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", int),
+    ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", _non_negative_int),
     ("QUESTIONNAIRE_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", _non_negative_int),
-    ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", int),
-    ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", int),
+    # a retention of 0 or fewer days would have the nightly purge delete the whole audit log
+    # or pseudonymise every candidate account: refused, like any other malformed value
+    ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", _positive_int),
+    ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", _positive_int),
     ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "PASSWORD_HASH_PARAMS", _hash_params),
 )
 

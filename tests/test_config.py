@@ -72,6 +72,11 @@ def test_an_install_outside_the_repository_is_refused_with_a_clear_message(tmp_p
         ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "cinq", "un nombre entier"),
         ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "2,19456", "trois entiers"),
         ("QUESTIONNAIRE_SESSION_IDLE_MINUTES", "-1", "un nombre entier positif ou nul"),
+        ("QUESTIONNAIRE_GRACE_SECONDS", "-30", "un nombre entier positif ou nul"),
+        ("QUESTIONNAIRE_PROXY_COUNT", "-1", "un nombre entier positif ou nul"),
+        # the nightly purge would delete the whole journal or pseudonymise every candidate
+        ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "0", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "-1825", "un nombre entier supérieur ou égal à 1"),
         # the login limits: lockout per account and address, account ceiling, per address
         ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "vingt", "un nombre entier supérieur ou égal à 1"),
         ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "0", "un nombre entier supérieur ou égal à 1"),
