@@ -37,4 +37,5 @@ class ExtraTimeForm(FrenchForm):
     def seen_count(self) -> int | None:
         """The number of grants shown with the form, or None when not sent (or malformed)."""
         value = (self.grants_seen.data or "").strip()
-        return int(value) if value.isascii() and value.isdigit() else None
+        # bounded: past 4,300 digits int() refuses what str.isdigit accepts
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None

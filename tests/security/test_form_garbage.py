@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from questionnaire.auth.models import Role
 from questionnaire.web import DATABASE_INT_MAX
+from tests.authoring.conftest import editor_data
 from tests.certification.conftest import referentials  # noqa: F401 (fixture)
 from tests.conftest import form_token, login, page_text
 
@@ -113,6 +114,42 @@ ROUTES = {
     "reports.angoff_rate": (Role.JURY, None),
     "reports.angoff_remove_judge": (Role.JURY, "/rapports/angoff/{panel_id}"),
     "reports.neutralise": (Role.JURY, None),
+}
+# what the page leaves empty and its form requires: the baseline is then a valid form, and
+# each spoiled field reaches the service behind it (ids in braces are the route's)
+VALID = {
+    "admin.enrol_one": {"email": "candidate@example.org"},
+    "admin.new_session": {
+        "title": "Session bis",
+        "opens_at": "2026-03-10T09:00",
+        "closes_at": "2026-03-10T12:00",
+    },
+    "admin.new_user": {
+        "email": "nouveau@example.org",
+        "display_name": "Nouveau Compte",
+        "password": "une-phrase-de-passe-assez-longue",
+    },
+    "attempts.review": {"confirm": "y"},
+    "authoring.approve_version": {"comment": "Relu."},
+    "authoring.comment_item": {"comment": "Un commentaire."},
+    "authoring.new_item": {
+        key: value for key, value in editor_data("").items() if key != "csrf_token"
+    },
+    "authoring.reference_changes": {"reference": "Art. 1 CGI", "changed_on": "2026-03-01"},
+    "authoring.retire_version": {"comment": "Obsolète."},
+    "authoring.send_back_version": {"comment": "À revoir."},
+    "certification.add_accommodation": {"description": "Tiers temps"},
+    "certification.candidates": {"email": "candidate@example.org"},
+    "certification.record_observation": {"observed_on": "2026-03-01", "channel": "telephone"},
+    "certification.record_prerequisite": {"p{prerequisite_id}-met_on": "2026-03-01"},
+    "incidents.extra_time": {"minutes": "10", "reason": "Panne du réseau."},
+    "privacy.erase": {
+        "email": "candidate@example.org",
+        "reason": "Demande du candidat.",
+        "confirm": "y",
+    },
+    "reports.angoff_panels": {"title": "Panel bis"},
+    "reports.neutralise": {"reason": "Item ambigu."},
 }
 # forms a page offers only to a locked account, an ownerless draft
 HIDDEN_FORMS = {"admin.unlock_user", "authoring.take_over_version"}
@@ -516,6 +553,8 @@ def test_garbage_in_a_form_is_never_a_server_error(app, client, caplog, db, worl
         token = MultiDict({"csrf_token": token_on(shown)})
         parser.forms.append(({urlsplit(url).path}, token, set()))
     assert parser.found, f"no form posting to {url} on {page}"
+    for name, value in VALID.get(endpoint, {}).items():
+        parser.fields.setlist(name.format(**values), [value])
     route_index = sorted(ROUTES).index(endpoint)
     failures, refused = [], postgres_refusals(db.engine)
     headers = {"Referer": f"http://localhost{page}"}
