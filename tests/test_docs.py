@@ -229,3 +229,37 @@ def test_every_documented_address_is_served(app, path):
         if not candidates & served and not any(rule.startswith(prefix) for rule in served):
             unknown.append(match.group(1))
     assert not unknown, f"adresses de {path.name} que l'application ne sert pas : {unknown}"
+
+
+REPOSITORY_DIRECTORIES = (
+    "questionnaire/",
+    "analytics/",
+    "tests/",
+    "templates/",
+    "migrations/",
+    "benchmarks/",
+    "docs/",
+    "question_banks/",
+    ".ci/",
+)
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda path: path.name)
+def test_every_file_and_link_the_docs_name_exists(path):
+    text = _text(path)
+    missing = []
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if not target.startswith(("http://", "https://", "mailto:")) and not (
+            (path.parent / target).exists()
+        ):
+            missing.append(target)
+    for code in re.findall(r"`([^`\s]+)`", text):
+        name = code.rstrip(".,;:")
+        if (
+            name.startswith(REPOSITORY_DIRECTORIES)
+            and not re.search(r"[<>{}*…]", name)
+            and not (ROOT / name).exists()
+            and not (ROOT / "templates" / name).exists()  # a template by its Jinja name
+        ):
+            missing.append(name)
+    assert not missing, f"fichiers ou liens de {path.name} introuvables : {missing}"
