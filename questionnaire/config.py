@@ -117,7 +117,7 @@ def _hash_params(value: str) -> tuple[int, int, int]:
     return time_cost, memory_cost, parallelism
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
     """A whole number of at least 1 (a count or a duration that cannot be zero)."""
     number = int(value)
     if number < 1:
@@ -125,7 +125,7 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _non_negative_int(value: str) -> int:
+def non_negative_int(value: str) -> int:
     """A whole number of at least 0 (0 turns the setting off)."""
     number = int(value)
     if number < 0:
@@ -154,19 +154,19 @@ def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
 EXPECTED_FORMS = {
     _networks: "des réseaux séparés par des virgules, par ex. 192.0.2.0/24, 2001:db8:5::/48",
     int: "un nombre entier",
-    _positive_int: "un nombre entier supérieur ou égal à 1",
-    _non_negative_int: "un nombre entier positif ou nul (0 : désactivé)",
+    positive_int: "un nombre entier supérieur ou égal à 1",
+    non_negative_int: "un nombre entier positif ou nul (0 : désactivé)",
     _rate_limit: "une limite comme « 50 per 5 minutes »",
     _hash_params: "trois entiers séparés par des virgules, par ex. 2,19456,1",
 }
 
 # Optional settings read from the environment: (variable, configuration key, type).
 ENVIRONMENT_SETTINGS = (
-    ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", _non_negative_int),
+    ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", non_negative_int),
     ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", str),
-    ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", _positive_int),
-    ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", _positive_int),
-    ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "LOGIN_ACCOUNT_CEILING", _positive_int),
+    ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", positive_int),
+    ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", positive_int),
+    ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "LOGIN_ACCOUNT_CEILING", positive_int),
     ("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "LOGIN_FAILURES_PER_ADDRESS", _rate_limit),
     ("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "LOGIN_CENTRE_NETWORKS", _networks),
     (
@@ -174,18 +174,33 @@ ENVIRONMENT_SETTINGS = (
         "LOGIN_CENTRE_FAILURES_PER_ADDRESS",
         _rate_limit,
     ),
-    ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", _non_negative_int),
-    ("QUESTIONNAIRE_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", _non_negative_int),
+    ("QUESTIONNAIRE_PROXY_COUNT", "PROXY_COUNT", non_negative_int),
+    ("QUESTIONNAIRE_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", non_negative_int),
     # a retention of 0 or fewer days would have the nightly purge delete the whole audit log
     # or pseudonymise every candidate account: refused, like any other malformed value
-    ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", _positive_int),
-    ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", _positive_int),
+    ("QUESTIONNAIRE_RETENTION_AUDIT_DAYS", "RETENTION_AUDIT_DAYS", positive_int),
+    ("QUESTIONNAIRE_RETENTION_ACCOUNT_DAYS", "RETENTION_ACCOUNT_DAYS", positive_int),
     ("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "PASSWORD_HASH_PARAMS", _hash_params),
 )
 
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot run safely (e.g. no SECRET_KEY in production)."""
+
+
+def environment_setting(name: str, cast, default=None):
+    """The environment variable `name` read by `cast` (one of EXPECTED_FORMS), or `default` when
+    it is not set; a malformed value is a ConfigurationError naming the variable and the form
+    expected."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return cast(value)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{name} invalide : {value!r} (attendu : {EXPECTED_FORMS[cast]})"
+        ) from exc
 
 
 def resolve_config(config: str | type[Config] | dict | None) -> tuple[type[Config], dict]:
@@ -225,14 +240,8 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
             "postgresql://", "postgresql+psycopg://", 1
         )
     for name, key, cast in ENVIRONMENT_SETTINGS:
-        value = os.environ.get(name)
-        if value is not None:
-            try:
-                app_config[key] = cast(value)
-            except ValueError as exc:
-                raise ConfigurationError(
-                    f"{name} invalide : {value!r} (attendu : {EXPECTED_FORMS[cast]})"
-                ) from exc
+        if name in os.environ:
+            app_config[key] = environment_setting(name, cast)
     ceiling = app_config.get("LOGIN_ACCOUNT_CEILING", Config.LOGIN_ACCOUNT_CEILING)
     attempts = app_config.get("LOGIN_LOCKOUT_ATTEMPTS", Config.LOGIN_LOCKOUT_ATTEMPTS)
     if ceiling <= attempts:

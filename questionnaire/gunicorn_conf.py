@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+from questionnaire.config import environment_setting, non_negative_int, positive_int
+
 bind = os.environ.get("QUESTIONNAIRE_BIND", "127.0.0.1:8000")
 # Each worker holds its own connection pool: workers × (pool_size + max_overflow) must stay
 # below PostgreSQL's max_connections (100 by default).
@@ -18,11 +20,11 @@ bind = os.environ.get("QUESTIONNAIRE_BIND", "127.0.0.1:8000")
 # threads served more saves per second with less CPU per request than 4 × 4, 2 × 8 or 4 sync
 # workers (BENCHMARKS.md, "Gunicorn processes"): the threads overlap database waits and argon2,
 # which releases the GIL, while more processes than cores only add switching.
-workers = int(os.environ.get("QUESTIONNAIRE_WORKERS", multiprocessing.cpu_count()))
+workers = environment_setting("QUESTIONNAIRE_WORKERS", positive_int, multiprocessing.cpu_count())
 worker_class = os.environ.get("QUESTIONNAIRE_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("QUESTIONNAIRE_THREADS", "4"))
+threads = environment_setting("QUESTIONNAIRE_THREADS", positive_int, 4)
 # A worker stuck this long is killed and replaced; requests are short (no long polling).
-timeout = int(os.environ.get("QUESTIONNAIRE_WORKER_TIMEOUT", "30"))
+timeout = environment_setting("QUESTIONNAIRE_WORKER_TIMEOUT", positive_int, 30)
 graceful_timeout = 30
 # Import the application once in the master: a worker that dies is replaced by a fork in
 # milliseconds. Safe because create_app opens no connection (each worker opens its own).
@@ -34,7 +36,7 @@ keepalive = 5
 # Recycling a worker after N requests closes its keep-alive connections, and a request already
 # on its way over one fails ("connection closed"): off by default, so an exam-morning spike is
 # never cut; set QUESTIONNAIRE_MAX_REQUESTS to recycle workers on a quiet schedule.
-max_requests = int(os.environ.get("QUESTIONNAIRE_MAX_REQUESTS", "0"))
+max_requests = environment_setting("QUESTIONNAIRE_MAX_REQUESTS", non_negative_int, 0)
 max_requests_jitter = max_requests // 10
 # The reverse proxy on this machine sets X-Forwarded-*; see also QUESTIONNAIRE_PROXY_COUNT.
 forwarded_allow_ips = os.environ.get("QUESTIONNAIRE_FORWARDED_ALLOW_IPS", "127.0.0.1")

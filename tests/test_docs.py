@@ -44,7 +44,11 @@ def _code(text: str) -> list[str]:
 def _variables_read_by_the_application() -> set[str]:
     names: set[str] = set()
     for path in (ROOT / "questionnaire").rglob("*.py"):
-        names |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z0-9_]+)\"", _text(path)))
+        names |= set(
+            re.findall(
+                r"(?:os\.environ\.get|environment_setting)\(\s*\"([A-Z0-9_]+)\"", _text(path)
+            )
+        )
     from questionnaire.config import ENVIRONMENT_SETTINGS
 
     return names | {name for name, _key, _cast in ENVIRONMENT_SETTINGS}

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-from questionnaire.config import ProductionConfig
+import pytest
+
+from questionnaire.config import ConfigurationError, ProductionConfig
 
 
 def test_default_workers_on_two_cores_stay_below_postgresql_max_connections(monkeypatch):
@@ -54,3 +60,43 @@ def test_a_gevent_worker_is_not_preloaded(monkeypatch):
     assert (conf.worker_class, conf.preload_app) == ("gevent", False)
     monkeypatch.setenv("QUESTIONNAIRE_WORKER_CLASS", "gthread")
     assert importlib.reload(conf).preload_app
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("QUESTIONNAIRE_WORKERS", "abc", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_WORKERS", "0", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_THREADS", "-2", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_WORKER_TIMEOUT", "30s", "un nombre entier supérieur ou égal à 1"),
+        ("QUESTIONNAIRE_MAX_REQUESTS", "-1", "un nombre entier positif ou nul"),
+    ],
+)
+def test_a_malformed_number_names_its_variable_and_the_form_expected(
+    monkeypatch, variable, value, expected
+):
+    import questionnaire.gunicorn_conf as conf
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as refused:
+        importlib.reload(conf)
+    assert str(refused.value).startswith(f"{variable} invalide : '{value}' (attendu : {expected}")
+    monkeypatch.delenv(variable)
+    importlib.reload(conf)  # leave the module as the other tests expect it
+
+
+def test_gunicorn_says_which_variable_is_malformed_in_one_line(tmp_path):
+    """Gunicorn prints the configuration file's error as « Error: … » and stops, no traceback."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    environment = {**os.environ, "QUESTIONNAIRE_WORKERS": "deux"}
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "-c", "python:questionnaire.gunicorn_conf", "x:y"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "QUESTIONNAIRE_WORKERS invalide : 'deux'" in result.stderr
+    assert "Traceback" not in result.stderr
