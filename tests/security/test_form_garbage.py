@@ -26,6 +26,7 @@ from questionnaire.auth.models import Role
 from questionnaire.web import DATABASE_INT_MAX
 from tests.authoring.conftest import editor_data
 from tests.certification.conftest import referentials  # noqa: F401 (fixture)
+from tests.certification.test_deliberation import form_data as deliberation_form
 from tests.conftest import form_token, login, page_text
 
 NUMBERS = ["-1", "99999999999999999999999", "2147483648", "abc", "1e309", "NaN", " 7 ", "0x1f", "²"]
@@ -115,6 +116,11 @@ ROUTES = {
     "reports.angoff_remove_judge": (Role.JURY, "/rapports/angoff/{panel_id}"),
     "reports.neutralise": (Role.JURY, None),
 }
+MEMBERS = {
+    key: value
+    for key, value in deliberation_form("", held_on="2026-03-02").items()
+    if key != "csrf_token"
+}
 # what the page leaves empty and its form requires: the baseline is then a valid form, and
 # each spoiled field reaches the service behind it (ids in braces are the route's)
 VALID = {
@@ -132,6 +138,7 @@ VALID = {
     "attempts.review": {"confirm": "y"},
     "authoring.approve_version": {"comment": "Relu."},
     "authoring.comment_item": {"comment": "Un commentaire."},
+    "authoring.edit_item": {"action": "save"},
     "authoring.new_item": {
         key: value for key, value in editor_data("").items() if key != "csrf_token"
     },
@@ -140,6 +147,8 @@ VALID = {
     "authoring.send_back_version": {"comment": "À revoir."},
     "certification.add_accommodation": {"description": "Tiers temps"},
     "certification.candidates": {"email": "candidate@example.org"},
+    "certification.capitalise": MEMBERS,
+    "certification.correct_composition": MEMBERS,
     "certification.record_observation": {"observed_on": "2026-03-01", "channel": "telephone"},
     "certification.record_prerequisite": {"p{prerequisite_id}-met_on": "2026-03-01"},
     "incidents.extra_time": {"minutes": "10", "reason": "Panne du réseau."},
@@ -148,7 +157,7 @@ VALID = {
         "reason": "Demande du candidat.",
         "confirm": "y",
     },
-    "reports.angoff_panels": {"title": "Panel bis"},
+    "reports.angoff_panels": {"title": "Panel bis", "judges": "{jury_id}"},
     "reports.neutralise": {"reason": "Item ambigu."},
 }
 # forms a page offers only to a locked account, an ownerless draft
@@ -283,8 +292,8 @@ SEED_003 = "cqp-charge-accueil-relation-clients-adherents"
 
 
 def url_values(world: World, endpoint: str, arguments) -> dict:
-    """Real ids for the route's arguments."""
-    values: dict = {}
+    """Real ids for the route's arguments (and a jury member's, for the forms that name one)."""
+    values: dict = {"jury_id": world.users[Role.JURY].id}
     if endpoint.startswith("certification."):
         slug = SEED_000
         if "deliberation_id" in arguments or endpoint in (
@@ -367,6 +376,7 @@ class FormFields(HTMLParser):
         self.forms: list[tuple[set, MultiDict, set]] = []
         self.select: str | None = None
         self.buttons: MultiDict = MultiDict()
+        self.textarea: str | None = None
 
     @property
     def found(self) -> bool:
@@ -399,7 +409,10 @@ class FormFields(HTMLParser):
                 fields.add(name, attrs["value"])
         if tag == "input" and name:
             kind = attrs.get("type", "text")
-            if kind in ("checkbox", "radio"):
+            if kind == "checkbox":  # sent only when ticked, as a browser does
+                if "checked" in attrs:
+                    fields.add(name, attrs.get("value", "y"))
+            elif kind == "radio":  # the one ticked, else the first
                 if "checked" in attrs or name not in fields:
                     fields.setlist(name, [attrs.get("value", "y")])
             elif kind == "file":
@@ -408,6 +421,7 @@ class FormFields(HTMLParser):
                 fields.add(name, attrs.get("value") or "")
         elif tag == "textarea" and name:
             fields.add(name, "")
+            self.textarea = name
         elif tag == "select" and name:
             self.select = name
             fields.setlist(name, [])
@@ -418,9 +432,17 @@ class FormFields(HTMLParser):
         ):
             fields.setlist(self.select, [attrs.get("value", "")])
 
+    def handle_data(self, data):
+        if self.textarea and self.forms:
+            fields = self.forms[-1][1]
+            texts = fields.getlist(self.textarea)
+            fields.setlist(self.textarea, [*texts[:-1], texts[-1] + data])
+
     def handle_endtag(self, tag):
         if tag == "select":
             self.select = None
+        elif tag == "textarea":
+            self.textarea = None
 
 
 # files sent to an upload: binary, empty, not UTF-8, one endless line, a spreadsheet that is not
@@ -554,7 +576,7 @@ def test_garbage_in_a_form_is_never_a_server_error(app, client, caplog, db, worl
         parser.forms.append(({urlsplit(url).path}, token, set()))
     assert parser.found, f"no form posting to {url} on {page}"
     for name, value in VALID.get(endpoint, {}).items():
-        parser.fields.setlist(name.format(**values), [value])
+        parser.fields.setlist(name.format(**values), [value.format(**values)])
     route_index = sorted(ROUTES).index(endpoint)
     failures, refused = [], postgres_refusals(db.engine)
     headers = {"Referer": f"http://localhost{page}"}
