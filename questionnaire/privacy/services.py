@@ -119,7 +119,8 @@ def export_user_data(user: User, now: datetime) -> dict:
             {
                 "action": event.action,
                 "occurred_at": _iso(event.occurred_at),
-                "address": event.address,
+                # the address a staff member acted from is theirs, not the person's to export
+                "address": event.address if event.actor_id in (None, user.id) else None,
                 "target": event.target,
             }
             for event in events_about(user.id)

@@ -470,3 +470,25 @@ def test_a_child_named_under_another_parent_is_not_found(
     assert db.session.get(Enrolment, ids["foreign_enrolment"]).extra_time_percent == 0
     assert db.session.get(Accommodation, ids["foreign_accommodation"]) is not None
     assert db.session.get(CertificationEnrolment, ids["enrolment"]).prerequisite_records == []
+
+
+def test_a_data_export_gives_no_address_a_staff_member_acted_from(
+    app, client, make_user, clock, db
+):
+    """The journal keeps the address of whoever acted; an event about a candidate done by an
+    administrator is in the candidate's export, the administrator's address is not."""
+    from questionnaire.audit.services import record
+
+    candidate, admin = make_user(), make_user(Role.ADMIN)
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "198.51.100.9"}):
+        record("admin.enrolment_update", clock(), actor_id=admin.id, subject_id=candidate.id)
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.5"}):
+        record("auth.login_failed", clock(), subject_id=candidate.id)
+    db.session.commit()
+    login(client, candidate.email)
+    exported = client.get("/mes-donnees/export.json")
+    events = {e["action"]: e["address"] for e in json.loads(exported.get_data())["audit_events"]}
+    assert events["admin.enrolment_update"] is None
+    assert "198.51.100.9" not in exported.get_data(as_text=True)
+    assert events["auth.login_failed"] == "203.0.113.5"  # a login to their account: theirs to see
+    assert events["auth.login"] == "127.0.0.1"
