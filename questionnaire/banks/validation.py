@@ -105,9 +105,10 @@ class ParsedBank:
 
 
 class _Collector:
-    def __init__(self, path: str, drafts: bool = False):
+    def __init__(self, path: str, drafts: bool = False, partial: bool = False):
         self.path = path
         self.drafts = drafts
+        self.partial = partial
         self.findings: list[Finding] = []
 
     def error(self, item_id: str | None, rule: str, message: str) -> None:
@@ -126,14 +127,17 @@ def bank_files(path: str | Path) -> list[Path]:
 
 
 def parse_bank_text(
-    text: str, path: str, drafts: bool = False
+    text: str, path: str, drafts: bool = False, partial: bool = False
 ) -> tuple[ParsedBank | None, list[Finding]]:
     """Parse and check one bank's YAML text.
 
     ``drafts``: the items are imported as drafts for review, so what publication will demand
     (a rationale, a reference, 3 to 5 options) is a warning, not an error.
+    ``partial``: the file adds items to a theme whose blueprint is already loaded, so its
+    header need not describe a whole form (draws summing to ``form_items``, enough items per
+    topic); its structure is still checked.
     """
-    out = _Collector(path, drafts)
+    out = _Collector(path, drafts, partial)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -160,7 +164,8 @@ def parse_bank_text(
             continue
         seen.add(item.id)
         bank.items.append(item)
-    _check_blueprint_feasible(bank, out)
+    if not partial:
+        _check_blueprint_feasible(bank, out)
     return bank, out.findings
 
 
@@ -259,7 +264,7 @@ def _parse_header(data: dict, path: str, out: _Collector) -> ParsedBank | None:
                 continue
             topics.append(ParsedTopic(str(slug), spec["title"].strip(), draw))
         total = sum(topic.draw for topic in topics)
-        if ok and total != form_items:
+        if ok and total != form_items and not out.partial:
             out.error(
                 None,
                 "blueprint",

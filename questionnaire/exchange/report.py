@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from questionnaire.banks.validation import ParsedItem
+from questionnaire.banks.validation import ParsedItem, ParsedTopic
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,16 @@ class SourceItem:
 
 @dataclass
 class ParseResult:
-    """A parser's answer: the items it could read and the report so far."""
+    """A parser's answer: the items it could read and the report so far.
+
+    ``form_items`` and ``topics``: the file's own blueprint (a YAML header), never applied.
+    """
 
     items: list[SourceItem]
     report: ImportReport
     theme: str | None = None
+    form_items: int | None = None
+    topics: list[ParsedTopic] = field(default_factory=list)
 
 
 class ImportRejected(Exception):

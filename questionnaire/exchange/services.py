@@ -25,7 +25,13 @@ from questionnaire.banks.versions import (
 )
 from questionnaire.clock import paris_day
 from questionnaire.exchange.formats import FORMATS
-from questionnaire.exchange.report import Entry, ImportRejected, ImportReport, SourceItem
+from questionnaire.exchange.report import (
+    Entry,
+    ImportRejected,
+    ImportReport,
+    ParseResult,
+    SourceItem,
+)
 from questionnaire.extensions import db
 
 
@@ -85,6 +91,31 @@ class _TopicResolver:
                 self.report.source,
                 f"{count} item(s) {origin} : rattaché(s) au sujet « {self.default.slug} », à vérifier.",
             )
+
+
+def _note_ignored_blueprint(result: ParseResult, theme: Theme, report: ImportReport) -> None:
+    """A file's own blueprint is never applied; where it differs from the theme's, say so."""
+    if result.form_items is None:
+        return
+    by_name = _topics_by_name(theme)
+    form_items = sum(topic.default_draw for topic in theme.topics)
+    differences = []
+    if result.form_items != form_items:
+        differences.append(f"form_items {result.form_items} (thème : {form_items})")
+    for declared in result.topics:
+        topic = by_name.get(_normalise(declared.slug))
+        if topic is None:
+            differences.append(f"sujet « {declared.slug} » absent du thème")
+        elif declared.draw != topic.default_draw:
+            differences.append(
+                f"« {declared.slug} » draw {declared.draw} (thème : {topic.default_draw})"
+            )
+    if differences:
+        report.skip(
+            report.source,
+            "plan de tirage (blueprint) du fichier ignoré : l'import n'ajoute que des items, "
+            f"le thème garde le sien ; écarts : {' ; '.join(differences)}.",
+        )
 
 
 def _default_competency(theme: Theme) -> str:
@@ -170,6 +201,8 @@ def import_file(
         report.error(
             filename, f"le fichier concerne le thème « {result.theme} », pas « {theme.slug} »."
         )
+    else:
+        _note_ignored_blueprint(result, theme, report)
     prepared = _prepare(result.items, theme, default, report, paris_day(now))
     existing = {
         item.external_id: item

@@ -16,18 +16,16 @@ DEFAULT_DURATION_MINUTES = 30
 
 
 def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
-    """A bank file; its header is checked but only its items are imported."""
+    """A bank file; its header's structure is checked but only its items are imported."""
     report = ImportReport(source)
     if not check_size(data, source, report):
         return ParseResult([], report)
     text = decode_text(data, source, report)
     if text is None:
         return ParseResult([], report)
-    bank, findings = parse_bank_text(text, source, drafts=True)
+    # An import adds items to a theme whose blueprint is loaded: the file may be partial.
+    bank, findings = parse_bank_text(text, source, drafts=True, partial=True)
     for finding in findings:
-        # An import adds items to a theme: whether this file alone could fill a form is moot.
-        if bank is not None and finding.rule == "blueprint" and finding.item_id is None:
-            continue
         location = finding.item_id or source
         if finding.rule == "yaml":  # already a whole sentence, with line and column
             report.error(location, finding.message)
@@ -39,7 +37,9 @@ def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
     if bank is None:
         return ParseResult([], report)
     items = [SourceItem(item.id, item) for item in bank.items]
-    return ParseResult(items, report, theme=bank.theme)
+    return ParseResult(
+        items, report, theme=bank.theme, form_items=bank.form_items, topics=bank.topics
+    )
 
 
 def write_yaml(bank: ParsedBank) -> bytes:
