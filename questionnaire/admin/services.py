@@ -50,6 +50,7 @@ from questionnaire.exams.services import (
     correction_may_be_public,
     enrol,
     is_erased,
+    judged_panels_barrier,
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
@@ -397,6 +398,14 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
             select(Enrolment.user_id).where(Enrolment.session_id == session.id)
         ).scalars()
     )
+    judges = [
+        LineError(row.line, barrier)
+        for row in rows
+        if row.user.id not in already
+        and (barrier := judged_panels_barrier(row.user, session)) is not None
+    ]
+    if judges:  # they have read items this session may draw: the whole file waits
+        raise EnrolmentImportError(judges)
     for row in rows:
         enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
         enrolment.analysis_group = row.group

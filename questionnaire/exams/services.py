@@ -291,6 +291,68 @@ def certification_sessions_sharing_bank(
     return [(other, count) for other, count in rows]
 
 
+def pending_candidacy(user: User, theme: Theme, now: datetime) -> ExamSession | None:
+    """The certification session of the theme the user still has to sit, if any (the soonest).
+
+    Pending: enrolled in a session not closed yet (not open yet included) without a finished
+    copy there, or with a copy still in progress (extra time or an incident extension may take
+    it past the close; an overdue copy counts until it is finalised). Every questionnaire of a
+    theme draws on its one bank: such a user must not read its item texts on a staff page, nor
+    judge them. Training sessions do not count: their copies never count toward a certification.
+    """
+    from questionnaire.attempts.models import Attempt, AttemptStatus
+
+    rows = db.session.execute(
+        select(ExamSession, Attempt.status)
+        .join(Enrolment, Enrolment.session_id == ExamSession.id)
+        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
+        .outerjoin(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .where(
+            Enrolment.user_id == user.id,
+            ExamSession.purpose == SessionPurpose.CERTIFICATION,
+            Questionnaire.theme_id == theme.id,
+        )
+        .order_by(ExamSession.opens_at, ExamSession.id)
+    ).all()
+    for session, status in rows:
+        if status is None and not session.is_closed(now):
+            return session
+        if status is AttemptStatus.IN_PROGRESS:
+            return session
+    return None
+
+
+def pending_candidacy_barrier(user: User, theme: Theme, now: datetime) -> str | None:
+    """Why the user may not read the theme's item texts on a staff page (None: they may)."""
+    session = pending_candidacy(user, theme, now)
+    if session is None:
+        return None
+    return (
+        f"Vous êtes inscrit comme candidat à la session « {session.title} » du thème "
+        f"« {theme.title} » : vous ne pouvez pas lire le texte de ses items (énoncés, options) "
+        "avant de l'avoir passée. Cette page vous sera de nouveau ouverte après votre "
+        "épreuve."
+    )
+
+
+def judged_panels_barrier(user: User, session: ExamSession) -> str | None:
+    """Why the user may not be enrolled in the session as a candidate: they judge an Angoff
+    panel of its theme whose items the bank can still draw (they have read their texts)."""
+    if session.is_training:
+        return None
+    from questionnaire.reports.angoff_judges import panels_judged_on
+
+    panels = panels_judged_on(user, session.questionnaire.theme)
+    if not panels:
+        return None
+    names = ", ".join(f"« {panel.title} » (session « {panel.session.title} »)" for panel in panels)
+    return (
+        f"{user.display_name} est juge du panel Angoff {names} de ce thème : ayant lu ses items, "
+        "que la banque peut encore tirer, cette personne ne peut pas être inscrite comme "
+        "candidate à une session de certification de ce thème."
+    )
+
+
 def is_erased(user: User) -> bool:
     """Whether the account was erased (RGPD): it is then pseudonymous and closed for good."""
     from questionnaire.privacy.models import Erasure
@@ -316,6 +378,9 @@ def enrol(
         select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id)
     ).scalar_one_or_none()
     if enrolment is None:
+        judged = judged_panels_barrier(user, session)
+        if judged is not None:  # they have read the items this session may draw
+            raise ExamConfigError(judged)
         enrolment = Enrolment(session=session, user=user, created_at=now)
         db.session.add(enrolment)
     enrolment.extra_time_percent = extra_time_percent

@@ -13,9 +13,15 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import select
+
 from questionnaire.audit.services import record
 from questionnaire.auth.models import Role, User
-from questionnaire.reports.models import AngoffJudge, AngoffPanel
+from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
+from questionnaire.exams.models import ExamSession, Questionnaire
+from questionnaire.exams.services import pending_candidacy
+from questionnaire.extensions import db
+from questionnaire.reports.models import AngoffJudge, AngoffPanel, AngoffRating
 from questionnaire.reports.services import ReportError
 
 NOT_A_JUDGE = (
@@ -90,13 +96,57 @@ def labels_for(panel: AngoffPanel, viewer: User) -> dict[int, str]:
     return anonymous_judge_labels(panel, viewer)
 
 
-def _checked_judges(users: Iterable[User]) -> list[User]:
+class JudgeRefused(ReportError):
+    """An account named as a judge may not judge the panel."""
+
+
+def pending_candidate_refusal(user: User, session: ExamSession) -> str:
+    """Why a jury member enrolled in a session of the panel's theme may not judge its items."""
+    return (
+        f"{user.display_name} est inscrit comme candidat à la session « {session.title} » de ce "
+        "thème : il ne peut pas juger ses items avant de l'avoir passée."
+    )
+
+
+def _checked_judges(users: Iterable[User], panel: AngoffPanel, now: datetime) -> list[User]:
     users = list(users)
     if not users:
-        raise ReportError(NO_JUDGE)
+        raise JudgeRefused(NO_JUDGE)
     if any(not (u.active and u.has_role(Role.JURY)) for u in users):
-        raise ReportError(NOT_JURY)
+        raise JudgeRefused(NOT_JURY)
+    theme = panel.session.questionnaire.theme
+    for user in users:  # a judge reads every item text of the panel
+        pending = pending_candidacy(user, theme, now)
+        if pending is not None:
+            raise JudgeRefused(pending_candidate_refusal(user, pending))
     return users
+
+
+def panels_judged_on(user: User, theme: Theme) -> list[AngoffPanel]:
+    """The Angoff panels of the theme the user judges (named, or with saved estimates) whose
+    items the bank can still draw: one of their items still has a published version (a new
+    version of an item keeps most of its text, so the item counts, not the version)."""
+    judged = (
+        select(AngoffJudge.panel_id)
+        .where(AngoffJudge.judge_id == user.id)
+        .union(select(AngoffRating.panel_id).where(AngoffRating.judge_id == user.id))
+    )
+    panels = db.session.execute(
+        select(AngoffPanel)
+        .join(ExamSession, ExamSession.id == AngoffPanel.session_id)
+        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
+        .where(Questionnaire.theme_id == theme.id, AngoffPanel.id.in_(judged))
+        .order_by(AngoffPanel.id)
+    ).scalars()
+    return [panel for panel in panels if _still_drawable(panel)]
+
+
+def _still_drawable(panel: AngoffPanel) -> bool:
+    items = select(ItemVersion.item_id).where(ItemVersion.id.in_(panel.item_version_ids))
+    published = select(ItemVersion.id).where(
+        ItemVersion.item_id.in_(items), ItemVersion.status == VersionStatus.PUBLISHED
+    )
+    return db.session.execute(published.limit(1)).first() is not None
 
 
 def name_judges(
@@ -106,7 +156,7 @@ def name_judges(
     if not is_facilitator(actor, panel):
         raise ReportError(NOT_FACILITATOR)
     named = set(judge_ids(panel))
-    added = [u for u in _checked_judges(users) if u.id not in named]
+    added = [u for u in _checked_judges(users, panel, now) if u.id not in named]
     for user in added:
         panel.judges.append(AngoffJudge(judge=user, added_by_id=actor.id, added_at=now))
     if audit and added:

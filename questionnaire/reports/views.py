@@ -15,6 +15,7 @@ from questionnaire.auth.services import jury_members
 from questionnaire.banks.models import Theme
 from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession, SessionPurpose
+from questionnaire.exams.services import pending_candidacy_barrier
 from questionnaire.extensions import db
 from questionnaire.i18n import _
 from questionnaire.reports import angoff, angoff_judges, bp, services
@@ -41,6 +42,14 @@ def _session_or_404(session_id: int) -> ExamSession:
     if session is None or session.is_training:  # training copies stay out of the CPNE's reports
         abort(404)
     return session
+
+
+def _refuse_pending_candidate(session: ExamSession) -> None:
+    """403 for a reader still to sit a certification session of the theme: the page shows
+    item texts of its bank."""
+    barrier = pending_candidacy_barrier(current_user, session.questionnaire.theme, current_time())
+    if barrier is not None:
+        abort(403, description=barrier)
 
 
 def _shows_names() -> bool:
@@ -96,6 +105,7 @@ def _session_report(session: ExamSession, form: DifForm):
 @roles_required(*READERS)
 def session_report(session_id: int):
     session = _session_or_404(session_id)
+    _refuse_pending_candidate(session)  # the items to review quote their questions
     form = _dif_form(session)
     report = _session_report(session, form)
     query = {k: v for k, v in (("reference", form.reference.data), ("focal", form.focal.data))
@@ -109,6 +119,7 @@ def session_report(session_id: int):
 @roles_required(*READERS)
 def session_export(session_id: int, fmt: str):
     session = _session_or_404(session_id)
+    _refuse_pending_candidate(session)
     form = _dif_form(session)
     if fmt not in EXPORTS or (request.args and not form.validate()):
         abort(404)
@@ -160,6 +171,9 @@ def angoff_panels(session_id: int):
             panel = angoff.create_panel(
                 session, form.title.data, judges, current_user, current_time()
             )
+        except angoff_judges.JudgeRefused as exc:
+            db.session.rollback()
+            form.judges.errors = [*form.judges.errors, str(exc)]
         except services.ReportError as exc:
             db.session.rollback()
             form.title.errors = [*form.title.errors, str(exc)]
@@ -180,7 +194,7 @@ def angoff_panels(session_id: int):
         panels=panels,
         form=form,
         judging={p.id for p in panels if angoff_judges.is_judge(current_user, p)},
-    )
+    ), (422 if form.is_submitted() else 200)
 
 
 def _panel_or_404(panel_id: int) -> AngoffPanel:
@@ -196,6 +210,7 @@ def angoff_rate(panel_id: int):
     panel = _panel_or_404(panel_id)
     if not angoff_judges.is_judge(current_user, panel):
         abort(403, description=angoff_judges.NOT_A_JUDGE)
+    _refuse_pending_candidate(panel.session)
     versions = angoff.versions_of(panel)
     form = rating_form(versions, angoff.judge_ratings(panel, current_user))
     if form.validate_on_submit():
@@ -292,7 +307,12 @@ def angoff_name_judges(panel_id: int):
     if not form.validate_on_submit():
         return _render_summary(panel, judges_form=form, status=422)
     judges = [db.session.get(User, judge_id) for judge_id in form.judges.data]
-    added = angoff_judges.name_judges(panel, judges, current_user, current_time())
+    try:
+        added = angoff_judges.name_judges(panel, judges, current_user, current_time())
+    except services.ReportError as exc:
+        db.session.rollback()
+        form.judges.errors = [*form.judges.errors, str(exc)]
+        return _render_summary(panel, judges_form=form, status=422)
     db.session.commit()
     flash(
         _("Juge(s) nommé(s) : %(names)s.", names=", ".join(u.display_name for u in added)),

@@ -51,7 +51,7 @@ def test_the_panel_page_offers_the_jury_and_refuses_a_panel_without_judges(
     token = form_token(client, url)
     response = client.post(url, data={"csrf_token": token, "title": "Sans juge"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Nommez au moins un juge du panel." in html
+    assert response.status_code == 422 and "Nommez au moins un juge du panel." in html
     assert 'href="#judges-0"' in html and 'value="Sans juge"' in html
     response = client.post(url, data={"csrf_token": token, "title": "X", "judges": [author.id]})
     assert "Choisissez des membres du jury proposés." in response.get_data(as_text=True)
