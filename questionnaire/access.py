@@ -52,3 +52,17 @@ def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
 
 
 login_required = roles_required()
+
+
+def refuse_pending_candidates() -> None:
+    """Blueprint guard (``before_request``) of the pages that show every bank's items and
+    answer keys (authoring workspace, item exchange): 403 for a user still to sit a
+    certification session, whatever their roles, until their sitting."""
+    if not current_user.is_authenticated:
+        return
+    from questionnaire.clock import current_time
+    from questionnaire.exams.services import workspace_barrier
+
+    barrier = workspace_barrier(current_user, current_time())
+    if barrier is not None:
+        abort(403, description=barrier)

@@ -41,6 +41,7 @@ from questionnaire.exams.services import (
     CLOSED_SESSION_ENROLMENT,
     ERASED_ACCOUNT_ENROLMENT,
     PURPOSE_LOCKED,
+    WRITING_ROLES,
     ExamConfigError,
     PurposeLocked,
     ReleasePolicyRefused,
@@ -49,8 +50,9 @@ from questionnaire.exams.services import (
     check_release_policy,
     correction_may_be_public,
     enrol,
+    enrolment_barrier,
     is_erased,
-    judged_panels_barrier,
+    pending_candidacy,
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
@@ -398,14 +400,14 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
             select(Enrolment.user_id).where(Enrolment.session_id == session.id)
         ).scalars()
     )
-    judges = [
+    refused = [
         LineError(row.line, barrier)
         for row in rows
         if row.user.id not in already
-        and (barrier := judged_panels_barrier(row.user, session)) is not None
+        and (barrier := enrolment_barrier(row.user, session)) is not None
     ]
-    if judges:  # they have read items this session may draw: the whole file waits
-        raise EnrolmentImportError(judges)
+    if refused:  # they read, or may read, items this session may draw: the whole file waits
+        raise EnrolmentImportError(refused)
     for row in rows:
         enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
         enrolment.analysis_group = row.group
@@ -474,6 +476,21 @@ ERASED_ACCOUNT = (
 )
 
 
+def writing_role_refusal(user: User, granted: Iterable[Role], pending: ExamSession) -> str:
+    """Why an author's or reviewer's role may not be given to a candidate yet."""
+    granted = set(granted)
+    names = [f"« {role.label} »" for role in WRITING_ROLES if role in granted]
+    one = len(names) == 1
+    roles = f"le rôle {names[0]} ouvre" if one else f"les rôles {' et '.join(names)} ouvrent"
+    return (
+        f"{user.display_name} est inscrit(e) comme candidat(e) à la session de certification "
+        f"« {pending.title} » (ouverture le {paris_time(pending.opens_at)}) : {roles} "
+        "l'atelier et les échanges, donc les items et les corrigés de toutes les banques. "
+        f"Attribuez-{'le' if one else 'les'} après son épreuve, ou désinscrivez d'abord cette "
+        "personne de la session."
+    )
+
+
 def erasure_date(user: User) -> datetime | None:
     """When the account was erased (RGPD), or None."""
     return db.session.execute(
@@ -488,10 +505,12 @@ def update_user(
     display_name: str,
     roles: Iterable[Role],
     active: bool,
+    now: datetime,
     new_password: str = "",
 ) -> None:
-    """Edit an account; an administrator cannot lock themselves out, and an erased account
-    stays anonymous and closed (the erasure is final)."""
+    """Edit an account; an administrator cannot lock themselves out, an erased account stays
+    anonymous and closed (the erasure is final), and a candidate still to sit a certification
+    session gets no role that opens the banks' items and keys."""
     roles = set(roles)
     if erasure_date(user) is not None and (
         active or new_password or display_name.strip() != user.display_name
@@ -503,6 +522,10 @@ def update_user(
         raise AccountError("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
     if user.id == acting.id and not active:
         raise SelfDeactivation("Vous ne pouvez pas désactiver votre propre compte.")
+    if (granted := roles.intersection(WRITING_ROLES) - set(user.roles)) and (
+        pending := pending_candidacy(user, None, now)
+    ) is not None:
+        raise AccountError(writing_role_refusal(user, granted, pending))
     if new_password:
         if (refused := password_policy_error(new_password)) is not None:
             raise AccountError(refused)

@@ -236,6 +236,7 @@ def edit_user(user_id: int):
                 display_name=form.display_name.data,
                 roles=[Role(value) for value in form.roles.data],
                 active=form.active.data,
+                now=current_time(),
                 new_password=form.password.data or "",
             )
         except services.SelfDeactivation as exc:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from questionnaire.auth.models import User
+from questionnaire.auth.models import Role, User
 from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
 from questionnaire.exams.models import (
     Enrolment,
@@ -291,8 +291,9 @@ def certification_sessions_sharing_bank(
     return [(other, count) for other, count in rows]
 
 
-def pending_candidacy(user: User, theme: Theme, now: datetime) -> ExamSession | None:
-    """The certification session of the theme the user still has to sit, if any (the soonest).
+def pending_candidacy(user: User, theme: Theme | None, now: datetime) -> ExamSession | None:
+    """The certification session of the theme (of any theme: None) the user still has to sit,
+    if any (the soonest).
 
     Pending: enrolled in a session not closed yet (not open yet included) without a finished
     copy there, or with a copy still in progress (extra time or an incident extension may take
@@ -302,18 +303,21 @@ def pending_candidacy(user: User, theme: Theme, now: datetime) -> ExamSession | 
     """
     from questionnaire.attempts.models import Attempt, AttemptStatus
 
-    rows = db.session.execute(
+    query = (
         select(ExamSession, Attempt.status)
         .join(Enrolment, Enrolment.session_id == ExamSession.id)
-        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
         .outerjoin(Attempt, Attempt.enrolment_id == Enrolment.id)
         .where(
             Enrolment.user_id == user.id,
             ExamSession.purpose == SessionPurpose.CERTIFICATION,
-            Questionnaire.theme_id == theme.id,
         )
         .order_by(ExamSession.opens_at, ExamSession.id)
-    ).all()
+    )
+    if theme is not None:
+        query = query.join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id).where(
+            Questionnaire.theme_id == theme.id
+        )
+    rows = db.session.execute(query).all()
     for session, status in rows:
         if status is None and not session.is_closed(now):
             return session
@@ -333,6 +337,45 @@ def pending_candidacy_barrier(user: User, theme: Theme, now: datetime) -> str | 
         "avant de l'avoir passée. Cette page vous sera de nouveau ouverte après votre "
         "épreuve."
     )
+
+
+WRITING_ROLES = (Role.AUTHOR, Role.REVIEWER)
+
+
+def item_writer_barrier(user: User, session: ExamSession) -> str | None:
+    """Why the user may not be enrolled in the certification session: as an author or a
+    reviewer they read every bank's items and answer keys (workspace, exchange exports)."""
+    if session.is_training or not user.has_any_role(WRITING_ROLES):
+        return None
+    held = [f"« {role.label} »" for role in WRITING_ROLES if user.has_role(role)]
+    roles = f"le rôle {held[0]}" if len(held) == 1 else f"les rôles {' et '.join(held)}"
+    return (
+        f"{user.display_name} a {roles} : l'atelier et les échanges lui montrent les items et "
+        "les corrigés de toutes les banques ; cette personne ne peut donc pas être inscrite "
+        "comme candidate à une session de certification (une session d'entraînement reste "
+        "possible). Si elle ne rédige ni ne relit plus d'items, retirez-lui d'abord ce rôle "
+        "dans la fiche de son compte, puis inscrivez-la : le retrait ferme l'accès pour la "
+        "suite mais n'efface pas ce qu'elle a déjà pu lire, à vous d'en juger."
+    )
+
+
+def workspace_barrier(user: User, now: datetime) -> str | None:
+    """Why the user may not open the authoring workspace or the item exchange (None: they may):
+    both show items and answer keys of every bank, and they still have a certification to sit."""
+    session = pending_candidacy(user, None, now)
+    if session is None:
+        return None
+    return (
+        f"Vous êtes inscrit comme candidat à la session de certification « {session.title} » : "
+        "l'atelier et les échanges montrent les items et les corrigés de toutes les banques, ils "
+        "vous sont donc fermés jusqu'à votre épreuve. Ils vous seront de nouveau ouverts dès "
+        "que vous l'aurez passée."
+    )
+
+
+def enrolment_barrier(user: User, session: ExamSession) -> str | None:
+    """Why the user may not be newly enrolled in the session as a candidate (None: they may)."""
+    return item_writer_barrier(user, session) or judged_panels_barrier(user, session)
 
 
 def judged_panels_barrier(user: User, session: ExamSession) -> str | None:
@@ -378,9 +421,9 @@ def enrol(
         select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id)
     ).scalar_one_or_none()
     if enrolment is None:
-        judged = judged_panels_barrier(user, session)
-        if judged is not None:  # they have read the items this session may draw
-            raise ExamConfigError(judged)
+        barrier = enrolment_barrier(user, session)
+        if barrier is not None:  # they read, or may read, the items this session may draw
+            raise ExamConfigError(barrier)
         enrolment = Enrolment(session=session, user=user, created_at=now)
         db.session.add(enrolment)
     enrolment.extra_time_percent = extra_time_percent

@@ -7,7 +7,7 @@ import pytest
 from questionnaire.admin.services import ErasedAccount, update_user
 from questionnaire.auth.models import Role
 from questionnaire.privacy.services import UNUSABLE_PASSWORD, erase_user
-from tests.conftest import form_token, login
+from tests.conftest import T0, form_token, login
 
 NEW_PASSWORD = "un-nouveau-mot-de-passe"
 
@@ -62,8 +62,14 @@ def test_the_account_page_says_the_account_was_erased(client, erased):
 def test_the_service_refuses_reactivation_but_other_accounts_are_edited(erased, make_user, db):
     admin, candidate, pseudonym = erased
     with pytest.raises(ErasedAccount):
-        update_user(candidate, admin, display_name=pseudonym, roles=[Role.CANDIDATE], active=True)
-    update_user(candidate, admin, display_name=pseudonym, roles=[Role.CANDIDATE], active=False)
+        update_user(
+            candidate, admin, display_name=pseudonym, roles=[Role.CANDIDATE], active=True, now=T0
+        )
+    update_user(
+        candidate, admin, display_name=pseudonym, roles=[Role.CANDIDATE], active=False, now=T0
+    )
     other = make_user(Role.CANDIDATE)
-    update_user(other, admin, display_name="Nouveau nom", roles=[Role.CANDIDATE], active=True)
+    update_user(
+        other, admin, display_name="Nouveau nom", roles=[Role.CANDIDATE], active=True, now=T0
+    )
     assert other.display_name == "Nouveau nom"

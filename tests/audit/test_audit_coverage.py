@@ -35,7 +35,12 @@ def test_administrative_actions_name_the_acting_administrator(
     with app.test_request_context():
         login_user(admin)
         admin_services.update_user(
-            other, admin, display_name="Autre", roles=[Role.CANDIDATE, Role.JURY], active=True
+            other,
+            admin,
+            display_name="Autre",
+            roles=[Role.CANDIDATE, Role.JURY],
+            active=True,
+            now=clock(),
         )
         admin_services.enrol_candidate(session, other.email, 25, "", clock())
         enrolment = session.enrolments[0]

@@ -2,7 +2,7 @@
 
 from questionnaire.admin.services import update_user
 from questionnaire.auth.models import Role
-from tests.conftest import form_token, login
+from tests.conftest import T0, form_token, login
 
 COOKIE = "questionnaire_session"
 
@@ -50,7 +50,13 @@ def test_a_new_password_set_by_an_administrator_ends_sessions(app, client, db, m
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, user.email)
     update_user(
-        user, admin, display_name="Cand", roles=[Role.CANDIDATE], active=True, new_password=""
+        user,
+        admin,
+        display_name="Cand",
+        roles=[Role.CANDIDATE],
+        active=True,
+        now=T0,
+        new_password="",
     )
     db.session.commit()
     assert _me(client) == 200  # editing the name alone signs nobody out
@@ -60,6 +66,7 @@ def test_a_new_password_set_by_an_administrator_ends_sessions(app, client, db, m
         display_name="Cand",
         roles=[Role.CANDIDATE],
         active=True,
+        now=T0,
         new_password="un-nouveau-mot-de-passe",
     )
     db.session.commit()
@@ -85,7 +92,7 @@ def test_deactivating_an_account_ends_its_sessions_for_good(app, client, db, mak
     login(client, user.email)
     old_cookie = _stolen_copy(app, client)
     for active in (False, True):  # deactivated, then reactivated
-        update_user(user, admin, display_name="Cand", roles=[Role.CANDIDATE], active=active)
+        update_user(user, admin, display_name="Cand", roles=[Role.CANDIDATE], active=active, now=T0)
         db.session.commit()
     assert _me(old_cookie) == 401
     assert _me(client) == 401
@@ -95,10 +102,10 @@ def test_a_role_change_ends_the_sessions_of_the_account(app, client, db, make_us
     user = make_user(Role.JURY, email="jury@example.org")
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, user.email)
-    update_user(user, admin, display_name="Jury", roles=[Role.JURY], active=True)
+    update_user(user, admin, display_name="Jury", roles=[Role.JURY], active=True, now=T0)
     db.session.commit()
     assert _me(client) == 200  # same roles: nobody is signed out
-    update_user(user, admin, display_name="Jury", roles=[Role.CANDIDATE], active=True)
+    update_user(user, admin, display_name="Jury", roles=[Role.CANDIDATE], active=True, now=T0)
     db.session.commit()
     assert _me(client) == 401
 
@@ -106,6 +113,8 @@ def test_a_role_change_ends_the_sessions_of_the_account(app, client, db, make_us
 def test_an_administrator_adding_a_role_to_themself_stays_signed_in(app, client, db, make_user):
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, admin.email)
-    update_user(admin, admin, display_name="Ada", roles=[Role.ADMIN, Role.JURY], active=True)
+    update_user(
+        admin, admin, display_name="Ada", roles=[Role.ADMIN, Role.JURY], active=True, now=T0
+    )
     db.session.commit()
     assert _me(client) == 200
