@@ -4,7 +4,6 @@ certification session of the theme while the bank can still draw one of those it
 from __future__ import annotations
 
 import html
-import io
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,8 @@ from questionnaire.banks.models import ItemVersion, VersionStatus
 from questionnaire.exams.models import Enrolment, SessionPurpose
 from questionnaire.exams.services import ExamConfigError, enrol
 from questionnaire.reports import angoff
-from tests.conftest import bank_yaml, form_token, page_text
+from tests.admin.test_admin import enrol_one, upload
+from tests.conftest import bank_yaml, page_text
 
 REFUSED = (
     "Bruno Blanc est juge du panel Angoff « Seuil 2026 » (session « Session test ») de ce "
@@ -52,16 +52,7 @@ def _text(response) -> str:
 
 def test_the_enrolment_form_refuses_a_judge_of_the_theme(client, admin, judged, db):
     _panel, ahead, bruno = judged
-    url = f"/admin/sessions/{ahead.id}"
-    response = client.post(
-        f"{url}/inscriptions",
-        data={
-            "csrf_token": form_token(client, url),
-            "email": bruno.email,
-            "extra_time_percent": "0",
-            "note": "",
-        },
-    )
+    _url, _token, response = enrol_one(client, ahead, bruno.email, "0")
     assert response.status_code == 422 and REFUSED in _text(response)
     assert _enrolled(db, bruno) == set()
 
@@ -69,15 +60,7 @@ def test_the_enrolment_form_refuses_a_judge_of_the_theme(client, admin, judged, 
 def test_the_enrolment_file_refuses_a_judge_of_the_theme(client, admin, judged, make_user, db):
     _panel, ahead, bruno = judged
     other = make_user(email="other@example.org")
-    url = f"/admin/sessions/{ahead.id}"
-    response = client.post(
-        f"{url}/inscriptions/csv",
-        data={
-            "csrf_token": form_token(client, url),
-            "file": (io.BytesIO(f"Courriel\n{other.email}\n{bruno.email}\n".encode()), "i.csv"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = upload(client, ahead, f"Courriel\n{other.email}\n{bruno.email}\n", "i.csv")
     assert response.status_code == 422
     assert f"Ligne 3 : {REFUSED}" in _text(response)
     assert _enrolled(db, bruno) == set() and _enrolled(db, other) == set()  # all or nothing

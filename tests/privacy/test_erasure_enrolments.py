@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from questionnaire.auth.models import Role
 from questionnaire.exams.models import Enrolment
 from questionnaire.exams.services import ExamConfigError, enrol
 from questionnaire.privacy.services import erase_user, purge
+from tests.admin.test_admin import enrol_one, upload
 from tests.conftest import form_token
 
 
@@ -138,16 +138,7 @@ REFUSED = (
 
 def test_an_erased_account_cannot_be_enrolled_by_the_form(client, admin, erased, db):
     session, candidate = erased
-    url = f"/admin/sessions/{session.id}"
-    response = client.post(
-        f"{url}/inscriptions",
-        data={
-            "csrf_token": form_token(client, url),
-            "email": candidate.email,
-            "extra_time_percent": "0",
-            "note": "",
-        },
-    )
+    _url, _token, response = enrol_one(client, session, candidate.email, "0")
     assert response.status_code == 422
     assert f"{candidate.email} : {REFUSED}" in html.unescape(response.get_data(as_text=True))
     assert enrolled_sessions(db, candidate) == set()
@@ -155,15 +146,7 @@ def test_an_erased_account_cannot_be_enrolled_by_the_form(client, admin, erased,
 
 def test_an_erased_account_cannot_be_enrolled_by_a_file(client, admin, erased, db):
     session, candidate = erased
-    url = f"/admin/sessions/{session.id}"
-    response = client.post(
-        f"{url}/inscriptions/csv",
-        data={
-            "csrf_token": form_token(client, url),
-            "file": (io.BytesIO(f"Courriel\n{candidate.email}\n".encode()), "inscrits.csv"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = upload(client, session, f"Courriel\n{candidate.email}\n")
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert f"Ligne 2 : {candidate.email} : {REFUSED}" in page
