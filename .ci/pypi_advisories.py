@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 PROJECT_URL = "https://pypi.org/pypi/{name}/json"
+PYTHON = ".".join(str(part) for part in sys.version_info[:3])
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Finding:
     #: Advisory ids affecting ``version`` (audited packages only).
     advisories: tuple[str, ...] = ()
     error: str | None = None
+    #: The latest release's ``Requires-Python`` when the running Python is outside it: the pin is
+    #: then the newest release this Python can install, still not audited.
+    latest_needs: str | None = None
 
     @property
     def audited(self) -> bool:
@@ -55,6 +59,21 @@ def fetch_project(name: str) -> dict:
         return json.load(response)
 
 
+def _outside(info: dict, python: str = PYTHON) -> str | None:
+    """The release's Requires-Python when `python` does not satisfy it, else None."""
+    needs = info.get("requires_python")
+    if not needs:
+        return None
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    except ImportError:  # without packaging the reason is only not given
+        return None
+    try:
+        return None if python in SpecifierSet(needs) else needs
+    except InvalidSpecifier:
+        return None
+
+
 def check(name: str, version: str, fetch: Callable[[str], dict] = fetch_project) -> Finding:
     try:
         project = fetch(name)
@@ -62,7 +81,7 @@ def check(name: str, version: str, fetch: Callable[[str], dict] = fetch_project)
     except Exception as exc:  # any failure leaves the package unaudited
         return Finding(name, version, None, error=str(exc))
     if latest != version:
-        return Finding(name, version, latest)
+        return Finding(name, version, latest, latest_needs=_outside(project["info"]))
     return Finding(
         name,
         version,
@@ -90,6 +109,8 @@ def report(findings: list[Finding], required: bool) -> tuple[list[str], int]:
     lines += [f"  VULNERABLE {f.name}=={f.version}: {', '.join(f.advisories)}" for f in vulnerable]
     for f in unaudited:
         why = f"PyPI not reachable ({f.error})" if f.error else f"older than the latest {f.latest}"
+        if f.latest_needs:
+            why += f", which needs Python {f.latest_needs} (this is {PYTHON})"
         lines.append(f"  NOT AUDITED {f.name}=={f.version}: {why}")
     status = 1 if vulnerable or (required and unaudited) else 0
     return lines, status

@@ -25,7 +25,11 @@ def advisories():
 PROJECTS = {
     "flask": {"info": {"version": "3.1.3"}, "vulnerabilities": []},
     "ecdsa": {"info": {"version": "0.19.2"}, "vulnerabilities": [{"id": "GHSA-wj6h-64fc-37mp"}]},
-    "numpy": {"info": {"version": "2.5.5"}, "vulnerabilities": [{"id": "PYSEC-1"}]},
+    "numpy": {
+        "info": {"version": "2.5.5", "requires_python": ">=3.99"},
+        "vulnerabilities": [{"id": "PYSEC-1"}],
+    },
+    "scipy": {"info": {"version": "1.18.1", "requires_python": ">=3.0"}, "vulnerabilities": []},
 }
 
 
@@ -54,7 +58,12 @@ def test_only_latest_releases_are_audited_and_an_advisory_fails(advisories):
     assert status == 1
     assert lines[0].startswith("PyPI advisories: 2 of 4 pinned packages audited")
     assert "  VULNERABLE ecdsa==0.19.2: GHSA-wj6h-64fc-37mp" in lines
-    assert "  NOT AUDITED numpy==2.4.6: older than the latest 2.5.5" in lines
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    # the latest release cannot be installed on this Python: the reason is given, still unaudited
+    assert (
+        f"  NOT AUDITED numpy==2.4.6: older than the latest 2.5.5, which needs Python >=3.99 "
+        f"(this is {python})" in lines
+    )
     assert any(line.startswith("  NOT AUDITED gone==1.0: PyPI not reachable") for line in lines)
 
 
@@ -62,3 +71,9 @@ def test_unaudited_packages_fail_only_when_the_audit_is_required(advisories):
     findings = advisories.audit([("flask", "3.1.3"), ("numpy", "2.4.6")], fetch=fetch)
     assert advisories.report(findings, required=False)[1] == 0
     assert advisories.report(findings, required=True)[1] == 1
+
+
+def test_a_latest_release_this_python_could_install_gives_no_python_reason(advisories):
+    findings = advisories.audit([("scipy", "1.17.1")], fetch=fetch)
+    lines, _status = advisories.report(findings, required=False)
+    assert "  NOT AUDITED scipy==1.17.1: older than the latest 1.18.1" in lines
