@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, request
 from flask_login import current_user
 
 from questionnaire.roles import Role
+
+if TYPE_CHECKING:
+    from questionnaire.banks.models import Theme
 
 PUBLIC = "public"
 AUTHENTICATED = frozenset(Role)
@@ -54,15 +57,21 @@ def roles_required(*roles: Role) -> Callable[[Callable], Callable]:
 login_required = roles_required()
 
 
-def refuse_pending_candidates() -> None:
-    """Blueprint guard (``before_request``) of the pages that show every bank's items and
-    answer keys (authoring workspace, item exchange): 403 for a user still to sit a
-    certification session, whatever their roles, until their sitting."""
+def refuse_pending_candidates(theme: Theme | None = None) -> None:
+    """403 for a user still to sit a certification session, whatever their roles, until their
+    sitting: on a page showing item texts of `theme`, or, without a theme, as the ``before_request``
+    guard of the pages that show every bank's items and answer keys (authoring workspace, item
+    exchange)."""
     if not current_user.is_authenticated:
         return
     from questionnaire.clock import current_time
-    from questionnaire.exams.services import workspace_barrier
+    from questionnaire.exams.services import pending_candidacy_barrier, workspace_barrier
 
-    barrier = workspace_barrier(current_user, current_time())
+    now = current_time()
+    barrier = (
+        workspace_barrier(current_user, now)
+        if theme is None
+        else pending_candidacy_barrier(current_user, theme, now)
+    )
     if barrier is not None:
         abort(403, description=barrier)

@@ -50,9 +50,9 @@ from questionnaire.exams.services import (
     check_release_policy,
     correction_may_be_public,
     enrol,
-    enrolment_barrier,
     is_erased,
     pending_candidacy,
+    writing_roles_phrase,
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
@@ -400,17 +400,16 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
             select(Enrolment.user_id).where(Enrolment.session_id == session.id)
         ).scalars()
     )
-    refused = [
-        LineError(row.line, barrier)
-        for row in rows
-        if row.user.id not in already
-        and (barrier := enrolment_barrier(row.user, session)) is not None
-    ]
-    if refused:  # they read, or may read, items this session may draw: the whole file waits
-        raise EnrolmentImportError(refused)
+    refused = []
     for row in rows:
-        enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
-        enrolment.analysis_group = row.group
+        try:
+            enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
+        except ExamConfigError as exc:  # e.g. they read, or may read, items this session draws
+            refused.append(LineError(row.line, str(exc)))
+        else:
+            enrolment.analysis_group = row.group
+    if refused:  # the whole file waits (the caller rolls back the lines already enrolled)
+        raise EnrolmentImportError(refused)
     already_enrolled = tuple(row.user.display_name for row in rows if row.user.id in already)
     updated = len(already_enrolled)
     record_action(
@@ -479,9 +478,8 @@ ERASED_ACCOUNT = (
 def writing_role_refusal(user: User, granted: Iterable[Role], pending: ExamSession) -> str:
     """Why an author's or reviewer's role may not be given to a candidate yet."""
     granted = set(granted)
-    names = [f"« {role.label} »" for role in WRITING_ROLES if role in granted]
-    one = len(names) == 1
-    roles = f"le rôle {names[0]} ouvre" if one else f"les rôles {' et '.join(names)} ouvrent"
+    one = len(granted.intersection(WRITING_ROLES)) == 1
+    roles = f"{writing_roles_phrase(granted)} {'ouvre' if one else 'ouvrent'}"
     return (
         f"{user.display_name} est inscrit(e) comme candidat(e) à la session de certification "
         f"« {pending.title} » (ouverture le {paris_time(pending.opens_at)}) : {roles} "

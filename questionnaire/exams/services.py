@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -342,15 +343,19 @@ def pending_candidacy_barrier(user: User, theme: Theme, now: datetime) -> str | 
 WRITING_ROLES = (Role.AUTHOR, Role.REVIEWER)
 
 
+def writing_roles_phrase(roles: Iterable[Role]) -> str:
+    """« le rôle « Auteur » » or « les rôles « Auteur » et « Relecteur » », of `roles`."""
+    held = [f"« {role.label} »" for role in WRITING_ROLES if role in set(roles)]
+    return f"le rôle {held[0]}" if len(held) == 1 else f"les rôles {' et '.join(held)}"
+
+
 def item_writer_barrier(user: User, session: ExamSession) -> str | None:
     """Why the user may not be enrolled in the certification session: as an author or a
     reviewer they read every bank's items and answer keys (workspace, exchange exports)."""
     if session.is_training or not user.has_any_role(WRITING_ROLES):
         return None
-    held = [f"« {role.label} »" for role in WRITING_ROLES if user.has_role(role)]
-    roles = f"le rôle {held[0]}" if len(held) == 1 else f"les rôles {' et '.join(held)}"
     return (
-        f"{user.display_name} a {roles} : l'atelier et les échanges lui montrent les items et "
+        f"{user.display_name} a {writing_roles_phrase(user.roles)} : l'atelier et les échanges lui montrent les items et "
         "les corrigés de toutes les banques ; cette personne ne peut donc pas être inscrite "
         "comme candidate à une session de certification (une session d'entraînement reste "
         "possible). Si elle ne rédige ni ne relit plus d'items, retirez-lui d'abord ce rôle "

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
-from flask_login import current_user
 from sqlalchemy import select
 
-from questionnaire.access import roles_required
+from questionnaire.access import refuse_pending_candidates, roles_required
 from questionnaire.auth.models import Role
 from questionnaire.banks.models import Theme
 from questionnaire.banks.services import find_item_version
-from questionnaire.clock import current_time
-from questionnaire.exams import services as exams
 from questionnaire.extensions import db
 from questionnaire.itemstats import bp
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, SEVERITY_LABELS, decimal_fr, percent_fr
@@ -42,9 +39,7 @@ def item(external_id: str):
     if found is None:
         abort(404)
     item, version = found
-    barrier = exams.pending_candidacy_barrier(current_user, item.theme, current_time())
-    if barrier is not None:  # the page shows the item's text: not before its sitting
-        abort(403, description=barrier)
+    refuse_pending_candidates(item.theme)  # the page shows the item's text
     return render_template(
         "itemstats/item.html",
         item=item,

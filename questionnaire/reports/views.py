@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from questionnaire.access import roles_required
+from questionnaire.access import refuse_pending_candidates, roles_required
 from questionnaire.attempts.grading import GradingError
 from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
@@ -15,7 +15,6 @@ from questionnaire.auth.services import jury_members
 from questionnaire.banks.models import Theme
 from questionnaire.clock import current_time
 from questionnaire.exams.models import ExamSession, SessionPurpose
-from questionnaire.exams.services import pending_candidacy_barrier
 from questionnaire.extensions import db
 from questionnaire.i18n import _
 from questionnaire.reports import angoff, angoff_judges, bp, services
@@ -42,14 +41,6 @@ def _session_or_404(session_id: int) -> ExamSession:
     if session is None or session.is_training:  # training copies stay out of the CPNE's reports
         abort(404)
     return session
-
-
-def _refuse_pending_candidate(session: ExamSession) -> None:
-    """403 for a reader still to sit a certification session of the theme: the page shows
-    item texts of its bank."""
-    barrier = pending_candidacy_barrier(current_user, session.questionnaire.theme, current_time())
-    if barrier is not None:
-        abort(403, description=barrier)
 
 
 def _shows_names() -> bool:
@@ -105,7 +96,7 @@ def _session_report(session: ExamSession, form: DifForm):
 @roles_required(*READERS)
 def session_report(session_id: int):
     session = _session_or_404(session_id)
-    _refuse_pending_candidate(session)  # the items to review quote their questions
+    refuse_pending_candidates(session.questionnaire.theme)  # items to review quote questions
     form = _dif_form(session)
     report = _session_report(session, form)
     query = {k: v for k, v in (("reference", form.reference.data), ("focal", form.focal.data))
@@ -119,7 +110,7 @@ def session_report(session_id: int):
 @roles_required(*READERS)
 def session_export(session_id: int, fmt: str):
     session = _session_or_404(session_id)
-    _refuse_pending_candidate(session)
+    refuse_pending_candidates(session.questionnaire.theme)
     form = _dif_form(session)
     if fmt not in EXPORTS or (request.args and not form.validate()):
         abort(404)
@@ -210,7 +201,7 @@ def angoff_rate(panel_id: int):
     panel = _panel_or_404(panel_id)
     if not angoff_judges.is_judge(current_user, panel):
         abort(403, description=angoff_judges.NOT_A_JUDGE)
-    _refuse_pending_candidate(panel.session)
+    refuse_pending_candidates(panel.session.questionnaire.theme)
     versions = angoff.versions_of(panel)
     form = rating_form(versions, angoff.judge_ratings(panel, current_user))
     if form.validate_on_submit():
