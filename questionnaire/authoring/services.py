@@ -163,7 +163,7 @@ def bank_context(theme: Theme) -> ParsedBank:
         theme=theme.slug,
         title=theme.title,
         competencies=list(theme.competencies),
-        form_items=sum(t.default_draw for t in theme.topics),
+        form_items=theme.form_items,
         duration_minutes=0,
         topics=[ParsedTopic(t.slug, t.title, t.default_draw) for t in theme.topics],
     )

@@ -70,6 +70,11 @@ class Theme(db.Model):
         back_populates="theme", order_by="Topic.position", lazy="selectin"
     )
 
+    @property
+    def form_items(self) -> int:
+        """Items of a form drawn by the theme's default blueprint (its topics' draws)."""
+        return sum(topic.default_draw for topic in self.topics)
+
 
 class Topic(db.Model):
     """A subject inside a theme; blueprints draw items per topic."""

@@ -98,10 +98,9 @@ def _note_ignored_blueprint(result: ParseResult, theme: Theme, report: ImportRep
     if result.form_items is None:
         return
     by_name = _topics_by_name(theme)
-    form_items = sum(topic.default_draw for topic in theme.topics)
     differences = []
-    if result.form_items != form_items:
-        differences.append(f"form_items {result.form_items} (thème : {form_items})")
+    if result.form_items != theme.form_items:
+        differences.append(f"form_items {result.form_items} (thème : {theme.form_items})")
     for declared in result.topics:
         topic = by_name.get(_normalise(declared.slug))
         if topic is None:
@@ -312,7 +311,7 @@ def export_theme(
         theme=theme.slug,
         title=theme.title,
         competencies=list(theme.competencies),
-        form_items=sum(topic.default_draw for topic in theme.topics),
+        form_items=theme.form_items,
         duration_minutes=0,
         topics=[ParsedTopic(t.slug, t.title, t.default_draw) for t in theme.topics],
         items=parsed,
