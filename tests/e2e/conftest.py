@@ -74,10 +74,29 @@ def _load_bank(folder: Path) -> None:
     db.session.commit()
 
 
+def buffered(app):
+    """``app`` answering each request with its whole body, its iterable already closed.
+
+    Werkzeug's development server closes a response iterable (a static file's handle) in a
+    ``finally`` that a connection dropped by the browser can cut short; the unclosed file then
+    surfaces as a ResourceWarning in whichever test runs next. Buffering closes it here, first.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def base_url(live_app):
     """Serve the app from a background thread on a free 127.0.0.1 port."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.port}"
