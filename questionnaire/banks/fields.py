@@ -48,9 +48,20 @@ def _thousands(number: int) -> str:
 
 # Control characters: a vertical tab or form feed (Word's manual line break, pasted into a sheet)
 # and the Unicode line separators are new lines (GIFT already reads them so); the other C0
-# controls show nothing, and XML (QTI) and XLSX cannot hold them.
+# controls show nothing, and XML (QTI) and XLSX cannot hold them. A C1 control other than NEL
+# (U+0080 to U+009F) is Windows-1252 text read as Latin-1 somewhere upstream (« l\x92article »):
+# it becomes the Windows-1252 character of its byte, as HTML reads « &#x92; » (« l’article »),
+# and is removed where that byte has none (0x81, 0x8D, 0x8F, 0x90, 0x9D).
+def _windows_1252(code: int) -> str | None:
+    try:
+        return bytes([code]).decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
 _CONTROLS = {
     **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]),
+    **{code: _windows_1252(code) for code in range(0x80, 0xA0)},
     **dict.fromkeys(map(ord, "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), "\n"),
 }
 

@@ -84,3 +84,39 @@ def test_the_editor_stores_no_control_character(client, db, loaded_bank, make_us
         db.select(ItemVersion).where(ItemVersion.status == VersionStatus.DRAFT)
     ).scalar_one()
     assert version.stem == "Quel est le plafond\ndu livret A ?"
+
+
+# Windows-1252 text read as Latin-1 upstream, then saved as UTF-8: its C1 controls are the
+# Windows-1252 characters of their bytes (as HTML reads « &#x92; »); 0x81, 0x8D, 0x8F, 0x90
+# and 0x9D have none and go; NEL stays a new line.
+C1_CSV = (
+    "id,stem,option_a,option_b,option_c,correct,reference,rationale\n"
+    'C1-1,"L\x92article\x85 ?",\x8010,\x93b\x94,c\x81\x8d\x8f\x90\x9d,A,"Art.\x96 1","C\x9cur\x85 ici."\n'
+)
+
+
+def test_a_c1_control_is_its_windows_1252_character_or_goes():
+    result = parse_csv(C1_CSV.encode(), "c1.csv", TODAY)
+    assert result.report.errors == []
+    [source] = result.items
+    assert source.item.stem == "L’article\n ?"
+    assert [option.text for option in source.item.options] == ["€10", "“b”", "c"]
+    assert source.item.reference == "Art.– 1"
+    assert source.item.rationale == "Cœur\n ici."
+
+
+def test_the_editor_reads_a_c1_control_as_its_windows_1252_character(
+    client, db, loaded_bank, make_user
+):
+    from questionnaire.auth.models import Role
+    from questionnaire.banks.models import ItemVersion
+
+    loaded_bank()
+    author = make_user(Role.AUTHOR, email="a@example.org")
+    login(client, author.email)
+    url = "/atelier/items/nouveau?theme=fiscalite"
+    client.post(url, data=editor_data(form_token(client, url), stem="Le plafond de l\x92Etat ?"))
+    version = db.session.execute(
+        db.select(ItemVersion).where(ItemVersion.status == VersionStatus.DRAFT)
+    ).scalar_one()
+    assert version.stem == "Le plafond de l’Etat ?"

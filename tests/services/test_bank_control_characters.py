@@ -142,3 +142,11 @@ def test_a_yaml_import_cleans_as_a_csv_import():
         getattr(from_csv.item, name) for name in fields
     ]
     assert from_yaml.options[0].text == from_csv.item.options[0].text == "a\nb"
+
+
+def test_an_escaped_c1_control_is_its_windows_1252_character_or_goes():
+    item = first_item(
+        first_item_with(stem='"L\\x92article\\x81 ?"', reference='"Art.\\x96 1\\x9d CGI"')
+    )
+    assert item.stem == "L’article ?"
+    assert item.reference == "Art.– 1 CGI"
