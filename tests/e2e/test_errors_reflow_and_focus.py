@@ -133,3 +133,20 @@ def test_the_current_question_button_shows_the_focus_ring(page, make_exam):
     assert current.evaluate(ring) == ["solid", FOCUS_YELLOW]
     assert unfocused[0] == "none"
     assert "rgb(27, 27, 27)" in current.evaluate("b => getComputedStyle(b).boxShadow")
+
+
+def test_staff_pages_reflow_at_320_pixels(browser, base_url, make_user, make_exam):
+    """A long name in the header, the journal's filter list and the sessions' overview."""
+    make_exam(title="Session de démonstration — Analyse et traitement des risques")
+    email = make_user(Role.ADMIN, Role.JURY, name="Ada Administratrice")
+    context = browser.new_context(base_url=base_url, locale="fr-FR", viewport=NARROW)
+    try:
+        page = context.new_page()
+        log_in(page, email)
+        for url in ("/", "/admin/journal", "/gestion/sessions"):
+            page.goto(url)
+            assert page.evaluate(PAGE_OVERFLOW) == 0, url
+        region = page.get_by_role("region", name="Sessions et participation")
+        expect(region).to_have_attribute("tabindex", "0")
+    finally:
+        context.close()

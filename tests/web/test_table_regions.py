@@ -67,3 +67,14 @@ def test_the_enrolment_table_of_a_session_scrolls_in_a_named_region(
     html = client.get(f"/admin/sessions/{session.id}").get_data(as_text=True)
     assert 'aria-labelledby="enrolments-caption"' in html
     assert_table_in_a_named_region(html[html.index('id="enrolled-title"') :])
+
+
+def test_the_sessions_overview_scrolls_in_a_named_region(client, make_session, make_user):
+    """Nine columns: wider than a 320 px screen, the table scrolls instead of the page."""
+    from questionnaire.auth.models import Role
+    from tests.conftest import login
+
+    make_session()
+    login(client, make_user(Role.JURY).email)
+    html = client.get("/gestion/sessions").get_data(as_text=True)
+    assert_table_in_a_named_region(html)
