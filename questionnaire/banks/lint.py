@@ -218,7 +218,7 @@ def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]
                 item.id,
                 "implausible-check",
                 Severity.ERROR,
-                f"vérifié le {item.valid_as_of.isoformat()}, date antérieure au "
+                f"vérifié le {item.valid_as_of:%d/%m/%Y}, date antérieure au "
                 f"{EARLIEST_CHECK:%d/%m/%Y} : indiquez le jour de la vérification.",
             )
         ]
@@ -230,8 +230,8 @@ def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]
                 item.id,
                 "future-check",
                 Severity.WARNING,
-                f"vérifié le {item.valid_as_of.isoformat()}, date postérieure à aujourd'hui "
-                f"({today.isoformat()}) : indiquez le jour de la vérification.",
+                f"vérifié le {item.valid_as_of:%d/%m/%Y}, date postérieure à aujourd'hui "
+                f"({today:%d/%m/%Y}) : indiquez le jour de la vérification.",
             )
         ]
     if item.volatility is Volatility.ANNUELLE:
@@ -249,8 +249,8 @@ def rule_stale(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]
                 item.id,
                 "stale",
                 Severity.WARNING,
-                f"vérifié le {item.valid_as_of.isoformat()} : révision due (volatilité "
-                f"{item.volatility.value}, période : {period}).",
+                f"vérifié le {item.valid_as_of:%d/%m/%Y} : révision due (volatilité "
+                f"{item.volatility.label}, période : {period}).",
             )
         ]
     return []

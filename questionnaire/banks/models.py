@@ -54,6 +54,10 @@ class Volatility(enum.StrEnum):
     ANNUELLE = "annuelle"
     RECENTE = "recente"
 
+    @property
+    def label(self) -> str:
+        return {"stable": "stable", "annuelle": "annuelle", "recente": "récente"}[self.value]
+
 
 class Theme(db.Model):
     """One of the four thematic questionnaires' subjects."""

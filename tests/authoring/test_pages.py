@@ -78,7 +78,7 @@ def test_save_creates_a_draft_and_shows_lint_beside_the_form(client, loaded_bank
     assert response.headers["Location"].endswith("/atelier/items/TST-0009/modifier")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Brouillon enregistré (version 1)" in html
-    assert "all-none-of-the-above" in html
+    assert "(« toutes » ou « aucune de ces réponses »)" in html
     assert "option D : « toutes / aucune de ces réponses » est proscrit." in html
     version = only_item(db).latest_version
     assert version.status is VersionStatus.DRAFT
@@ -341,6 +341,58 @@ def test_queue_page_lists_reasons_and_revalidates(client, loaded_bank, author, d
     assert "Aucun item à revalider." in html
     item_page = client.get("/atelier/items/TST-0001").get_data(as_text=True)
     assert "revalidée au 02/03/2026 par Alix Auteur" in item_page
+
+
+def test_the_queue_offers_to_correct_only_to_those_who_may_write(
+    client, loaded_bank, author, reviewer, db
+):
+    """A reviewer revalidates but writes no version: no « Corriger » link leading to a 403."""
+    from datetime import date
+
+    from sqlalchemy import update
+
+    loaded_bank()
+    db.session.execute(
+        update(ItemVersion)
+        .where(ItemVersion.item_id == 1)
+        .values(valid_as_of=date(2025, 5, 1), volatility="annuelle")
+    )
+    db.session.commit()
+    edit = 'href="/atelier/items/TST-0001/modifier"'
+    login(client, reviewer.email)
+    html = client.get("/atelier/a-revalider").get_data(as_text=True)
+    assert "Revalider" in html and edit not in html
+    assert client.get("/atelier/items/TST-0001/modifier").status_code == 403
+    client.post("/deconnexion", data={"csrf_token": form_token(client, "/atelier/a-revalider")})
+    login(client, author.email)
+    assert edit in client.get("/atelier/a-revalider").get_data(as_text=True)
+
+
+def test_findings_and_volatility_read_in_french(client, loaded_bank, author, db):
+    """The editor names each rule in French (not its file code « stale »), dates are in the
+    French form and the volatility keeps its accent, as on the item and bank pages."""
+    from datetime import date
+
+    from sqlalchemy import update
+
+    loaded_bank()
+    db.session.execute(
+        update(ItemVersion)
+        .where(ItemVersion.item_id == 1)
+        .values(valid_as_of=date(2025, 5, 1), volatility="recente")
+    )
+    db.session.commit()
+    login(client, author.email)
+    editor = client.get("/atelier/items/TST-0001/modifier").get_data(as_text=True)
+    assert "(stale)" not in editor and "vérifié le 2025-05-01" not in editor
+    assert (
+        "<strong>Avertissement</strong> (vérification à refaire) : vérifié le 01/05/2025 : "
+        "révision due (volatilité récente, période : six mois)."
+    ) in editor
+    item_page = client.get("/atelier/items/TST-0001").get_data(as_text=True)
+    assert "01/05/2025 (volatilité récente)" in item_page
+    bank_page = client.get("/banques/items/TST-0001").get_data(as_text=True)
+    assert "01/05/2025 (volatilité récente)" in bank_page
 
 
 def test_list_filters_by_status_and_text(client, loaded_bank, author, db):
