@@ -89,7 +89,7 @@ def test_invalid_editor_input_redisplays_with_messages(client, loaded_bank, auth
     login(client, author.email)
     response = post_editor(client, new_item_url(), stem="", **{"options-1-correct": ""})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "L&#39;énoncé est obligatoire." in html
     assert 'aria-describedby="stem-hint stem-errors"' in html
     assert "Une question à réponse unique a exactement une bonne réponse." in html
@@ -107,7 +107,7 @@ def test_a_check_date_after_today_is_refused_beside_its_field(
     tomorrow = (clock.now + timedelta(days=1)).date()
     response = post_editor(client, new_item_url(), valid_as_of=tomorrow.isoformat())
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "La date de vérification ne peut pas dépasser aujourd&#39;hui" in html
     assert f'value="{tomorrow.isoformat()}"' in html  # what was typed is kept
     assert (
@@ -162,7 +162,7 @@ def test_a_text_the_sanitiser_empties_is_refused_beside_its_field(client, loaded
         **{"options-2-text": "<script>alert(2)</script>"},
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     message = "Ce texte est vide une fois retirée la mise en forme non permise"
     assert re.search(r'id="stem-errors">\s*<li>' + message, html)
     assert re.search(r'id="options-2-text-errors">\s*<li>' + message, html)
@@ -393,6 +393,24 @@ def test_findings_and_volatility_read_in_french(client, loaded_bank, author, db)
     assert "01/05/2025 (volatilité récente)" in item_page
     bank_page = client.get("/banques/items/TST-0001").get_data(as_text=True)
     assert "01/05/2025 (volatilité récente)" in bank_page
+
+
+PREVIEW_SECTION = re.compile(r'<section class="preview"[^>]*>')
+
+
+def test_the_preview_button_brings_focus_to_the_preview(client, loaded_bank, author):
+    """Without a script « Prévisualiser » reloads the page: the preview it asked for takes focus
+    (not the top of the page); a refused form leaves it to the error summary."""
+    loaded_bank()
+    login(client, author.email)
+    shown = post_editor(client, new_item_url(), action="preview").get_data(as_text=True)
+    assert PREVIEW_SECTION.search(shown).group(0).endswith(' tabindex="-1" autofocus>')
+    assert shown.count("autofocus") == 1
+    blank = client.get(new_item_url()).get_data(as_text=True)
+    assert "autofocus" not in PREVIEW_SECTION.search(blank).group(0)
+    refused = post_editor(client, new_item_url(), action="preview", stem="").get_data(as_text=True)
+    assert "autofocus" not in PREVIEW_SECTION.search(refused).group(0)
+    assert 'class="error-summary" role="alert" tabindex="-1" autofocus' in refused
 
 
 def test_list_filters_by_status_and_text(client, loaded_bank, author, db):

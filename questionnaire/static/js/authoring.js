@@ -34,6 +34,10 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var fresh = page.querySelector(".editor-aside");
         if (fresh) {
+          // the live refresh never moves focus away from the field being typed in
+          fresh.querySelectorAll("[autofocus]").forEach(function (element) {
+            element.removeAttribute("autofocus");
+          });
           aside.replaceChildren.apply(aside, Array.from(fresh.childNodes));
         }
       })
