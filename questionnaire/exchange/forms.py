@@ -33,8 +33,8 @@ class ImportForm(FrenchForm):
         _("Sujet par défaut (facultatif)"),
         validators=[Optional()],
         description=_(
-            "Slug ou intitulé du sujet donné aux items qui n'en indiquent pas ; "
-            "sinon le premier sujet du thème."
+            "Sujet donné aux items qui n'en indiquent pas, par son intitulé (« Assurance-vie ») "
+            "ou son identifiant (« assurance-vie ») ; sinon le premier sujet du thème."
         ),
     )
     file = FileField(_("Fichier"), validators=[FileRequired(_("Choisissez un fichier."))])

@@ -44,6 +44,16 @@ def test_anonymous_is_sent_to_login(client):
     assert client.get(URL).status_code in (302, 401)
 
 
+def test_the_default_topic_is_explained_in_french(client, make_user, loaded_bank):
+    """No « slug » in the authors' page: a topic is given by its title or its identifier."""
+    loaded_bank()
+    make_user(Role.AUTHOR, email="auteur@example.org")
+    login(client, "auteur@example.org")
+    page = client.get(URL).get_data(as_text=True)
+    assert "slug" not in page.lower()
+    assert "par son intitulé (« Assurance-vie ») ou son identifiant (« assurance-vie »)" in page
+
+
 @pytest.mark.parametrize("role", [Role.AUTHOR, Role.ADMIN])
 def test_upload_shows_the_report(client, db, make_user, loaded_bank, role):
     loaded_bank()
