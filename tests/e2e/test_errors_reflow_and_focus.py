@@ -150,3 +150,29 @@ def test_staff_pages_reflow_at_320_pixels(browser, base_url, make_user, make_exa
         expect(region).to_have_attribute("tabindex", "0")
     finally:
         context.close()
+
+
+def test_pages_reflow_at_320_pixels_with_the_larger_text_preference(
+    browser, base_url, make_user, make_exam
+):
+    """Text 25 % larger: the cards' columns, the editor's fields and the staff tables still fit."""
+    candidate = make_exam().email
+    staff = make_user(Role.ADMIN, Role.AUTHOR, name="Ada Administratrice")
+    pages = {
+        candidate: ("/",),
+        staff: ("/admin/", "/atelier/", "/atelier/items/nouveau?theme=fiscalite", "/admin/journal"),
+    }
+    for email, urls in pages.items():
+        context = browser.new_context(base_url=base_url, locale="fr-FR", viewport=NARROW)
+        try:
+            page = context.new_page()
+            log_in(page, email)
+            page.goto("/preferences-affichage")
+            page.get_by_label("Agrandir le texte").check()
+            page.get_by_role("button", name="Enregistrer mes préférences").click()
+            expect(page.locator("body")).to_have_class(re.compile("pref-large-text"))
+            for url in urls:
+                page.goto(url)
+                assert page.evaluate(PAGE_OVERFLOW) == 0, url
+        finally:
+            context.close()

@@ -46,7 +46,7 @@ def test_staff_see_the_item_statistics(app, client, make_user, analysed):
     assert "Distracteur D jamais choisi" in html
     assert "Réécrire le distracteur D, jamais choisi." in html
     assert 'role="img"' in html and "<title id=" in html
-    assert "<caption>Choix des options (toutes sessions closes)</caption>" in html
+    assert "Choix des options (toutes sessions closes)</caption>" in html
     assert html.count('<th scope="row">Session test</th>') == 2  # the per-session table
     assert "Évolution par session de la facilité" in html  # the trend line
     assert "Moins de 30 copies" in html
@@ -132,3 +132,14 @@ def test_the_authoring_page_of_a_new_version_starts_fresh_and_links_the_old_one(
     old = _page(client, "/atelier/items/TST-0002?version=1")
     assert "Statistiques de la version 1" in old and "<dd>60\u00a0%</dd>" in old
     assert "Distracteur D jamais choisi" in old
+
+
+def test_statistics_tables_scroll_in_named_regions(client, make_user, analysed):
+    """Wider than a 320 px screen with larger text: each table scrolls in its own region."""
+    from tests.web.test_table_regions import assert_caption_in_a_region
+
+    login(client, make_user(Role.AUTHOR).email)
+    page = _page(client, "/statistiques/items/TST-0002")
+    for caption in ("option-choices-caption-", "version-sessions-caption-"):
+        assert_caption_in_a_region(page, caption)
+    assert_caption_in_a_region(_page(client, "/statistiques/a-revoir"), "review-caption")

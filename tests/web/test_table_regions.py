@@ -15,6 +15,15 @@ REGION = re.compile(
 )
 
 
+def assert_caption_in_a_region(html: str, caption_id: str) -> None:
+    """The table whose caption's id starts with ``caption_id`` is in a region it names."""
+    assert re.search(
+        r'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="'
+        rf'({re.escape(caption_id)}[^"]*)">\s*<table[^>]*>\s*<caption[^>]* id="\1">\S',
+        html,
+    ), f"the table captioned #{caption_id}… is not in a named scrolling region"
+
+
 def assert_table_in_a_named_region(html: str) -> None:
     region = REGION.search(html)
     assert region, "the table is not wrapped in a scrolling region"
@@ -78,3 +87,31 @@ def test_the_sessions_overview_scrolls_in_a_named_region(client, make_session, m
     login(client, make_user(Role.JURY).email)
     html = client.get("/gestion/sessions").get_data(as_text=True)
     assert_table_in_a_named_region(html)
+
+
+def test_staff_tables_scroll_in_named_regions(client, loaded_bank, make_user, db):
+    """Journal, workspace, revalidation queue, sessions: wider than a 320 px screen with the
+    larger-text preference, each scrolls in its own region instead of widening the page."""
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from questionnaire.auth.models import Role
+    from questionnaire.banks.models import ItemVersion
+    from tests.conftest import login
+
+    loaded_bank()
+    db.session.execute(
+        update(ItemVersion).where(ItemVersion.item_id == 1).values(valid_as_of=date(2020, 1, 1))
+    )
+    db.session.commit()
+    login(client, make_user(Role.ADMIN, Role.AUTHOR).email)
+    for url, caption in (
+        ("/admin/journal", "journal-caption"),
+        ("/admin/sessions", "sessions-caption"),
+        ("/atelier/", "items-caption"),
+        ("/atelier/a-revalider", "revalidation-caption"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_caption_in_a_region(response.get_data(as_text=True), caption)
