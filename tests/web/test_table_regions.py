@@ -115,3 +115,17 @@ def test_staff_tables_scroll_in_named_regions(client, loaded_bank, make_user, db
         response = client.get(url)
         assert response.status_code == 200, url
         assert_caption_in_a_region(response.get_data(as_text=True), caption)
+
+
+def test_each_session_of_the_overview_leads_to_its_report(client, make_session, make_user):
+    from questionnaire.auth.models import Role
+    from tests.conftest import login
+
+    session, _ = make_session()
+    login(client, make_user(Role.JURY).email)
+    html = client.get("/gestion/sessions").get_data(as_text=True)
+    assert (
+        f'<th scope="row"><a href="/rapports/sessions/{session.id}">{session.title}</a></th>'
+        in html
+    )
+    assert client.get(f"/rapports/sessions/{session.id}").status_code == 200
