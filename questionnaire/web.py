@@ -1,10 +1,11 @@
-"""Request-level wiring: login manager hooks, template filters, security headers."""
+"""Request-level wiring: login manager hooks, template filters, security headers, the status
+of a page holding a form."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -80,6 +81,21 @@ def database_int(value: str) -> int:
     if not -DATABASE_INT_MAX - 1 <= number <= DATABASE_INT_MAX:
         raise ValueError(value)
     return number
+
+
+REFUSED = 422  # Unprocessable Content: the form is shown again with its messages
+
+
+def render_form(template: str, /, *, refused: bool | None = None, **context) -> tuple[str, int]:
+    """A page holding a form: 422 when it answers a refused submission, else 200.
+
+    A submission that succeeds redirects (POST/redirect/GET), so a page rendered for a POST
+    shows a refusal; a view whose POST may also show a result (a preview, an import report)
+    says which with ``refused``.
+    """
+    if refused is None:
+        refused = request.method == "POST"
+    return render_template(template, **context), REFUSED if refused else 200
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,7 @@ from questionnaire.accessibility.forms import PreferencesForm
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.web import render_form
 
 
 @bp.app_context_processor
@@ -47,7 +48,7 @@ def preferences():
         db.session.commit()
         flash(_("Vos préférences d'affichage sont enregistrées."), "success")
         return redirect(url_for("accessibility.preferences"))
-    return render_template("accessibility/preferences.html", form=form)
+    return render_form("accessibility/preferences.html", form=form)
 
 
 @bp.get("/accessibilite")

@@ -35,6 +35,7 @@ from questionnaire.exams.services import (
     create_session,
 )
 from questionnaire.extensions import db
+from questionnaire.web import render_form
 
 ADMIN = Role.ADMIN
 
@@ -96,7 +97,7 @@ def new_session():
             db.session.commit()
             flash("Session créée : inscrivez maintenant les candidats.", "success")
             return redirect(url_for(".show_session", session_id=session.id))
-    return render_template("admin/session_form.html", form=form, session=None)
+    return render_form("admin/session_form.html", form=form, session=None)
 
 
 @bp.route("/sessions/<int:session_id>/modifier", methods=["GET", "POST"])
@@ -134,7 +135,7 @@ def edit_session(session_id: int):
             db.session.commit()
             flash("Session modifiée.", "success")
             return redirect(url_for(".show_session", session_id=session.id))
-    return render_template("admin/session_form.html", form=form, session=session)
+    return render_form("admin/session_form.html", form=form, session=session)
 
 
 def _render_session(
@@ -155,7 +156,7 @@ def _render_session(
     ).scalars()
     now = current_time()
     blocker = services.correction_release_blocker(session, now, _grace())
-    return render_template(
+    return render_form(
         "admin/session.html",
         session=session,
         enrolments=list(enrolments),
@@ -201,7 +202,7 @@ def enrol_one(session_id: int):
             db.session.commit()
             flash(f"{enrolment.user.display_name} est inscrit(e).", "success")
             return redirect(url_for(".show_session", session_id=session.id))
-    return _render_session(session, enrol_form=form), 422
+    return _render_session(session, enrol_form=form)
 
 
 @bp.post("/sessions/<int:session_id>/inscriptions/csv")
@@ -210,18 +211,18 @@ def import_enrolments(session_id: int):
     session = db.get_or_404(ExamSession, session_id)
     form = EnrolmentImportForm()
     if not form.validate_on_submit():
-        return _render_session(session, import_form=form), 422
+        return _render_session(session, import_form=form)
     raw = form.file.data.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         form.file.errors.append("Le fichier doit être encodé en UTF-8.")
-        return _render_session(session, import_form=form), 422
+        return _render_session(session, import_form=form)
     try:
         result = services.import_enrolments(session, text, current_time())
     except services.EnrolmentImportError as exc:
         db.session.rollback()
-        return _render_session(session, import_form=form, import_errors=exc.errors), 422
+        return _render_session(session, import_form=form, import_errors=exc.errors)
     db.session.commit()
     flash(_import_summary(result), "success")
     return redirect(url_for(".show_session", session_id=session.id))
@@ -258,7 +259,7 @@ def update_enrolment(session_id: int, enrolment_id: int):
     enrolment = _enrolment_or_404(session, enrolment_id)
     form = EnrolmentForm()
     if not form.validate_on_submit():
-        return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id), 422
+        return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id)
     try:
         services.update_enrolment(
             enrolment, form.extra_time_percent.data, form.note.data or "", form.group.data or ""
@@ -266,7 +267,7 @@ def update_enrolment(session_id: int, enrolment_id: int):
     except services.AdminError as exc:
         db.session.rollback()
         form.extra_time_percent.errors.append(str(exc))
-        return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id), 422
+        return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id)
     db.session.commit()
     flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
     if services.has_started(enrolment):

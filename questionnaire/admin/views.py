@@ -36,6 +36,7 @@ from questionnaire.security.lockout import (
     lockout_of,
     unlock_account,
 )
+from questionnaire.web import render_form
 
 ADMIN = Role.ADMIN
 
@@ -71,7 +72,7 @@ def _pass_mark_bp(form) -> int:
 
 
 def _render_questionnaire(form, theme: Theme, questionnaire=None, error=None):
-    return render_template(
+    return render_form(
         "admin/questionnaire_form.html",
         form=form,
         theme=theme,
@@ -218,7 +219,7 @@ def new_user():
             db.session.commit()
             flash(f"Compte créé pour {user.email}.", "success")
             return redirect(url_for(".list_users"))
-    return render_template("admin/user_form.html", form=form, user=None, labels=ROLE_LABELS)
+    return render_form("admin/user_form.html", form=form, user=None, labels=ROLE_LABELS)
 
 
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
@@ -256,7 +257,7 @@ def edit_user(user_id: int):
         lockout = lockout_of(user, current_time())
     except LockoutUnavailable:
         lockout = None
-    return render_template(
+    return render_form(
         "admin/user_form.html",
         form=form,
         user=user,

@@ -26,6 +26,7 @@ from questionnaire.clock import current_time
 from questionnaire.exams.services import certification_sittings_ahead
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.web import render_form
 
 EXPIRED_MESSAGE = _(
     "Le temps imparti est écoulé : votre copie a été remise automatiquement avec les réponses "
@@ -88,7 +89,7 @@ def session_home(session_id: int):
         return redirect(url_for("attempts.question", attempt_id=attempt.id, position=position))
     if attempt is not None and services.close_if_time_up(attempt, now):
         db.session.commit()
-    return render_template(
+    return render_form(
         "attempts/session.html",
         enrolment=enrolment,
         session=enrolment.session,
@@ -120,7 +121,6 @@ def question(attempt_id: int, position: int):
     attempt_item = attempt.items[position - 1]
     form = AnswerForm()
     _set_choices(form, attempt_item)
-    status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
@@ -143,11 +143,10 @@ def question(attempt_id: int, position: int):
                     flash(EXPIRED_MESSAGE, "warning")
                     return redirect(url_for("attempts.result", attempt_id=attempt.id))
                 return redirect(_next_url(attempt, position))
-        status = 422
     else:
         form.answer.data = attempt_item.selected
         form.flagged.data = attempt_item.flagged
-    return render_template(
+    return render_form(
         "attempts/question.html",
         attempt=attempt,
         attempt_item=attempt_item,
@@ -155,7 +154,7 @@ def question(attempt_id: int, position: int):
         position=position,
         now=now,
         grace=_grace(),
-    ), status
+    )
 
 
 def _next_url(attempt: Attempt, position: int) -> str:
@@ -182,20 +181,17 @@ def review(attempt_id: int):
     if closed:
         return closed
     form = SubmitForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            services.submit_attempt(attempt, now, _grace())
-            db.session.commit()
-            if attempt.status is AttemptStatus.EXPIRED:
-                flash(EXPIRED_MESSAGE, "warning")
-            else:
-                flash(_("Votre copie a été remise."), "success")
-            return redirect(url_for("attempts.result", attempt_id=attempt.id))
-        status = 422
+    if form.validate_on_submit():
+        services.submit_attempt(attempt, now, _grace())
+        db.session.commit()
+        if attempt.status is AttemptStatus.EXPIRED:
+            flash(EXPIRED_MESSAGE, "warning")
+        else:
+            flash(_("Votre copie a été remise."), "success")
+        return redirect(url_for("attempts.result", attempt_id=attempt.id))
     unanswered = [ai for ai in attempt.items if not ai.is_answered]
     flagged = [ai for ai in attempt.items if ai.flagged]
-    return render_template(
+    return render_form(
         "attempts/review.html",
         attempt=attempt,
         form=form,
@@ -203,7 +199,7 @@ def review(attempt_id: int):
         flagged=flagged,
         now=now,
         grace=_grace(),
-    ), status
+    )
 
 
 @bp.get("/copies/<int:attempt_id>/resultat")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from questionnaire.access import login_required, public
@@ -27,6 +27,7 @@ from questionnaire.security.limits import (
     record_login_failure,
     record_password_change_failure,
 )
+from questionnaire.web import render_form
 
 
 def _safe_next(target: str | None) -> str:
@@ -61,8 +62,7 @@ def login():
         record_login_failure(form.email.data, now)
         db.session.commit()
         form.password.errors.append(_("Adresse électronique ou mot de passe incorrect."))
-    status = 200 if not form.errors else 422
-    return render_template("auth/login.html", form=form), status
+    return render_form("auth/login.html", form=form)
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -105,5 +105,4 @@ def password():
                 "success",
             )
             return redirect(url_for("main.dashboard"))
-    status = 422 if form.errors else 200
-    return render_template("auth/password.html", form=form), status
+    return render_form("auth/password.html", form=form)

@@ -28,7 +28,7 @@ from questionnaire.banks.versions import open_version
 from questionnaire.clock import current_time, paris_day, today
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import version_report
-from questionnaire.web import database_int
+from questionnaire.web import database_int, render_form
 
 STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
 PAGE_SIZE = 50
@@ -90,12 +90,18 @@ def list_items():
 
 
 def _editor(form: ItemForm, theme: Theme, item: Item | None):
-    """Preview, lint or save the editor's content; re-render or redirect."""
+    """Preview, lint or save the editor's content; re-render or redirect.
+
+    A refused save answers 422; a preview (the button, or the script while the author types)
+    is a result, not a refusal, even of content that could not be saved yet.
+    """
     now = current_time()
     preview = findings = None
+    saving = False
     if form.is_submitted():
         valid = form.validate()
-        if request.form.get("action") == "save" and valid:
+        saving = request.form.get("action") == "save"
+        if saving and valid:
             try:
                 version = services.save_item(item, theme, form.to_parsed(), current_user, now)
             except services.AuthoringError as exc:
@@ -111,8 +117,9 @@ def _editor(form: ItemForm, theme: Theme, item: Item | None):
         if item is not None:
             preview = preview_of(form)
             findings = services.lint(theme, form.to_parsed(item.external_id), paris_day(now))
-    return render_template(
+    return render_form(
         "authoring/edit.html",
+        refused=saving,
         form=form,
         theme=theme,
         item=item,
@@ -177,7 +184,7 @@ def _render_item(item: Item, version: ItemVersion, comment_error: CommentError |
     findings = None
     if version.status in (VersionStatus.DRAFT, VersionStatus.IN_REVIEW):
         findings = services.lint(item.theme, services.parsed_from_version(version), paris_day(now))
-    return render_template(
+    return render_form(
         "authoring/item.html",
         item=item,
         version=version,
@@ -201,7 +208,7 @@ def _render_item(item: Item, version: ItemVersion, comment_error: CommentError |
         button_form=EmptyForm(),
         item_stats=version_report(version),
         comment_error=comment_error,
-    ), (422 if comment_error else 200)
+    )
 
 
 @bp.get("/items/<external_id>/comparer")
@@ -373,7 +380,7 @@ def reference_changes():
             )
             return redirect(url_for(".reference_changes"))
     changes = freshness.reference_changes()
-    return render_template(
+    return render_form(
         "authoring/references.html",
         form=form,
         changes=[(change, freshness.citing_count(change)) for change in changes],

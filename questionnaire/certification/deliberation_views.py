@@ -23,6 +23,7 @@ from questionnaire.certification.views import applied
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.web import render_form
 
 
 @bp.get("/certifications/<int:certification_id>/deliberation")
@@ -45,19 +46,16 @@ def _deliberation_form(certification: Certification, **kwargs) -> DeliberationFo
     return deliberation_form(certification, jury_members(), today(), current_user, **kwargs)
 
 
-def _render_confirmation(certification: Certification, form: DeliberationForm, status: int = 200):
+def _render_confirmation(certification: Certification, form: DeliberationForm):
     pending = deliberations.pending_blocks(certification)
-    return (
-        render_template(
-            "certification/confirm_deliberation.html",
-            certification=certification,
-            candidate_count=len({enrolment.id for enrolment, _block in pending}),
-            block_count=len(pending),
-            form=form,
-            error_links=form.error_links() if status != 200 else None,
-            today=today(),
-        ),
-        status,
+    return render_form(
+        "certification/confirm_deliberation.html",
+        certification=certification,
+        candidate_count=len({enrolment.id for enrolment, _block in pending}),
+        block_count=len(pending),
+        form=form,
+        error_links=form.error_links() if form.is_submitted() else None,
+        today=today(),
     )
 
 
@@ -86,7 +84,7 @@ def capitalise(certification_id: int):
         ),
     ):
         return redirect(url_for("certification.deliberation", certification_id=certification.id))
-    return _render_confirmation(certification, form, 422)
+    return _render_confirmation(certification, form)
 
 
 def _recorded_deliberation(certification_id: int, deliberation_id: int) -> Deliberation:
@@ -97,19 +95,16 @@ def _recorded_deliberation(certification_id: int, deliberation_id: int) -> Delib
     return recorded
 
 
-def _render_composition(recorded: Deliberation, form: CompositionForm, status: int = 200):
-    return (
-        render_template(
-            "certification/correct_composition.html",
-            certification=recorded.certification,
-            deliberation=recorded,
-            form=form,
-            error_links=form.error_links() if status != 200 else None,
-            refusal=None
-            if composition.may_correct(recorded, current_user)
-            else composition.SELF_CORRECTION,
-        ),
-        status,
+def _render_composition(recorded: Deliberation, form: CompositionForm):
+    return render_form(
+        "certification/correct_composition.html",
+        certification=recorded.certification,
+        deliberation=recorded,
+        form=form,
+        error_links=form.error_links() if form.is_submitted() else None,
+        refusal=None
+        if composition.may_correct(recorded, current_user)
+        else composition.SELF_CORRECTION,
     )
 
 
@@ -141,7 +136,7 @@ def correct_composition(certification_id: int, deliberation_id: int):
             url_for("certification.deliberation", certification_id=certification_id)
             + f"#deliberation-{recorded.id}"
         )
-    return _render_composition(recorded, form, 422)
+    return _render_composition(recorded, form)
 
 
 def _export(certification_id: int, fmt: str) -> Response:

@@ -3,7 +3,7 @@ by the jury."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from questionnaire.access import roles_required
@@ -16,6 +16,7 @@ from questionnaire.certification.views import applied, record_of
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.web import render_form
 
 
 def _observed(enrolment_id: int, code: str | None = None):
@@ -33,7 +34,7 @@ def _page(enrolment: CertificationEnrolment, code: str):
     return url_for("certification.observations_page", enrolment_id=enrolment.id, code=code)
 
 
-def _render(enrolment_id: int, code: str, form=None, errors: list[str] = (), status=200):
+def _render(enrolment_id: int, code: str, form=None, errors: list[str] = ()):
     """The block's page; a refused recording or deletion comes back with its errors and what
     was typed."""
     enrolment, current, blocks = _observed(enrolment_id, code)
@@ -42,21 +43,18 @@ def _render(enrolment_id: int, code: str, form=None, errors: list[str] = (), sta
         barrier = observations.capitalised(current.block)
     if barrier is None and form is None:
         form = ObservationForm(formdata=None, today=today(), data={"observed_on": today()})
-    return (
-        render_template(
-            "certification/observations.html",
-            enrolment=enrolment,
-            certification=enrolment.certification,
-            current=current,
-            blocks=blocks,
-            observations=[o for o in enrolment.observations if o.block_id == current.block.id],
-            barrier=barrier,
-            form=None if barrier else form,
-            delete_errors=errors,
-            button_form=EmptyForm(formdata=None),
-            today=today(),
-        ),
-        status,
+    return render_form(
+        "certification/observations.html",
+        enrolment=enrolment,
+        certification=enrolment.certification,
+        current=current,
+        blocks=blocks,
+        observations=[o for o in enrolment.observations if o.block_id == current.block.id],
+        barrier=barrier,
+        form=None if barrier else form,
+        delete_errors=errors,
+        button_form=EmptyForm(formdata=None),
+        today=today(),
     )
 
 
@@ -94,7 +92,7 @@ def record_observation(enrolment_id: int, code: str):
         _("Entretien observé enregistré."),
     ):
         return redirect(_page(enrolment, code))
-    return _render(enrolment_id, code, form, status=422)
+    return _render(enrolment_id, code, form)
 
 
 @bp.post(
@@ -108,7 +106,7 @@ def delete_observation(enrolment_id: int, observation_id: int):
         observations.delete_observation(enrolment, observation, current_user, current_time())
     except services.CertificationError as exc:
         db.session.rollback()
-        return _render(enrolment_id, code, errors=[str(exc)], status=422)
+        return _render(enrolment_id, code, errors=[str(exc)])
     db.session.commit()
     flash(_("Entretien observé supprimé."), "success")
     return redirect(_page(enrolment, code))

@@ -33,7 +33,7 @@ from questionnaire.certification.models import (
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
-from questionnaire.web import database_int
+from questionnaire.web import database_int, render_form
 
 bp.add_app_template_filter(exports.format_score, "grid_score")
 bp.add_app_template_filter(theme_label, "theme_label")
@@ -102,19 +102,17 @@ def candidates(certification_id: int):
             db.session.commit()
             flash(_("%(name)s est inscrit.", name=enrolment.user.display_name), "success")
             return redirect(url_for("certification.candidates", certification_id=certification.id))
-    page = render_template(
+    return render_form(
         "certification/candidates.html",
         certification=certification,
         enrolments=services.enrolments_in(certification),
         form=form,
     )
-    return page, 422 if form.errors else 200
 
 
 def _render_transcript(
     enrolment: CertificationEnrolment,
     form=None,
-    status: int = 200,
     failed_prerequisite: tuple[int, object] | None = None,
     designation_form: DesignationForm | None = None,
     delete_errors: list[str] | None = None,
@@ -137,33 +135,30 @@ def _render_transcript(
             prerequisite_forms[failed_prerequisite[0]] = failed_prerequisite[1]
         if designation_form is None and editable and enrolment.certification.two_evaluators:
             designation_form = _designation_form(enrolment, formdata=None)
-    return (
-        render_template(
-            "certification/transcript.html",
-            enrolment=enrolment,
-            certification=enrolment.certification,
-            result=services.transcript_for(enrolment, current_user),
-            competencies={c.code: c for c in enrolment.certification.competencies},
-            is_staff=is_staff,
-            exam_accommodations=services.exam_accommodations(enrolment.user_id),
-            accommodation_form=form
-            or (_accommodation_form(enrolment, formdata=None) if editable else None),
-            button_form=EmptyForm(formdata=None),
-            # nobody removes the accommodations of their own candidacy
-            accommodation_delete_form=EmptyForm(formdata=None)
-            if editable and current_user.id != enrolment.user_id
-            else None,
-            record_barrier=record_barrier,
-            delete_errors=delete_errors,
-            prerequisite_forms=prerequisite_forms,
-            failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
-            today=today(),
-            designation_form=designation_form,
-            block_deliberations=deliberations.deliberations_by_block(enrolment),
-            juries=deliberations.juries_of(enrolment),
-            observed_blocks=observations.observed_blocks(enrolment),
-        ),
-        status,
+    return render_form(
+        "certification/transcript.html",
+        enrolment=enrolment,
+        certification=enrolment.certification,
+        result=services.transcript_for(enrolment, current_user),
+        competencies={c.code: c for c in enrolment.certification.competencies},
+        is_staff=is_staff,
+        exam_accommodations=services.exam_accommodations(enrolment.user_id),
+        accommodation_form=form
+        or (_accommodation_form(enrolment, formdata=None) if editable else None),
+        button_form=EmptyForm(formdata=None),
+        # nobody removes the accommodations of their own candidacy
+        accommodation_delete_form=EmptyForm(formdata=None)
+        if editable and current_user.id != enrolment.user_id
+        else None,
+        record_barrier=record_barrier,
+        delete_errors=delete_errors,
+        prerequisite_forms=prerequisite_forms,
+        failed_prerequisite_form=failed_prerequisite[1] if failed_prerequisite else None,
+        today=today(),
+        designation_form=designation_form,
+        block_deliberations=deliberations.deliberations_by_block(enrolment),
+        juries=deliberations.juries_of(enrolment),
+        observed_blocks=observations.observed_blocks(enrolment),
     )
 
 
@@ -190,7 +185,6 @@ def attestation(enrolment_id: int):
 def _render_grid(
     enrolment: CertificationEnrolment,
     failed: dict | None = None,
-    status: int = 200,
     error_links: list[dict] | None = None,
 ):
     certification = enrolment.certification
@@ -241,24 +235,21 @@ def _render_grid(
             formdata=None,
             data=data,
         )
-    return (
-        render_template(
-            "certification/grid.html",
-            enrolment=enrolment,
-            certification=certification,
-            result=result,
-            competency_results={c.code: c for block in result.blocks for c in block.competencies},
-            evaluations=evaluations,
-            forms=forms,
-            barrier=barrier,
-            waiting=waiting,
-            observed_blocks=[o for o in observed if o.shortfall],
-            error_links=error_links,
-            exam_accommodations=services.exam_accommodations(enrolment.user_id),
-            block_deliberations=deliberations.deliberations_by_block(enrolment),
-            juries=deliberations.juries_of(enrolment),
-        ),
-        status,
+    return render_form(
+        "certification/grid.html",
+        enrolment=enrolment,
+        certification=certification,
+        result=result,
+        competency_results={c.code: c for block in result.blocks for c in block.competencies},
+        evaluations=evaluations,
+        forms=forms,
+        barrier=barrier,
+        waiting=waiting,
+        observed_blocks=[o for o in observed if o.shortfall],
+        error_links=error_links,
+        exam_accommodations=services.exam_accommodations(enrolment.user_id),
+        block_deliberations=deliberations.deliberations_by_block(enrolment),
+        juries=deliberations.juries_of(enrolment),
     )
 
 
@@ -314,7 +305,7 @@ def evaluate(enrolment_id: int):
             + f"#competence-{competency.id}"
         )
     return _render_grid(
-        enrolment, {competency.id: form}, 422, error_links=_error_links(competency, form)
+        enrolment, {competency.id: form}, error_links=_error_links(competency, form)
     )
 
 
@@ -339,7 +330,7 @@ def add_accommodation(enrolment_id: int):
             return redirect(
                 url_for("certification.transcript", enrolment_id=enrolment.id) + "#amenagements"
             )
-    return _render_transcript(enrolment, form, 400)
+    return _render_transcript(enrolment, form)
 
 
 @bp.post(
@@ -352,7 +343,7 @@ def delete_accommodation(enrolment_id: int, accommodation_id: int):
         services.delete_accommodation(accommodation, current_user, current_time())
     except services.CertificationError as exc:
         db.session.rollback()
-        return _render_transcript(enrolment, status=422, delete_errors=[str(exc)])
+        return _render_transcript(enrolment, delete_errors=[str(exc)])
     db.session.commit()
     flash(_("Aménagement supprimé."), "success")
     return redirect(
@@ -413,7 +404,7 @@ def designate_evaluators(enrolment_id: int):
         return redirect(
             url_for("certification.transcript", enrolment_id=enrolment.id) + "#evaluateurs"
         )
-    return _render_transcript(enrolment, status=422, designation_form=form)
+    return _render_transcript(enrolment, designation_form=form)
 
 
 @bp.post("/certifications/inscriptions/<int:enrolment_id>/prerequis/<int:prerequisite_id>")
@@ -437,4 +428,4 @@ def record_prerequisite(enrolment_id: int, prerequisite_id: int):
             return redirect(
                 url_for("certification.transcript", enrolment_id=enrolment.id) + "#prerequis"
             )
-    return _render_transcript(enrolment, status=422, failed_prerequisite=(prerequisite.id, form))
+    return _render_transcript(enrolment, failed_prerequisite=(prerequisite.id, form))

@@ -19,6 +19,7 @@ from questionnaire.exchange.report import ImportRejected
 from questionnaire.exchange.services import export_theme, import_file
 from questionnaire.extensions import db
 from questionnaire.roles import Role
+from questionnaire.web import render_form
 
 EXCHANGE_ROLES = (Role.AUTHOR, Role.ADMIN)
 
@@ -44,7 +45,7 @@ def index():
 @roles_required(*EXCHANGE_ROLES)
 def import_items():
     import_form, export_form = _forms()
-    report, rejected, status = None, False, 200
+    report, rejected = None, False
     if import_form.validate_on_submit():
         upload, user = import_form.file.data, current_user._get_current_object()
         try:
@@ -62,18 +63,15 @@ def import_items():
             db.session.commit()
         except ImportRejected as exc:
             db.session.rollback()
-            report, rejected, status = exc.report, True, 422
-    else:
-        status = 400
-    return (
-        render_template(
-            "exchange/index.html",
-            import_form=import_form,
-            export_form=export_form,
-            report=report,
-            rejected=rejected,
-        ),
-        status,
+            report, rejected = exc.report, True
+    # an import done shows its report (200); a form or a file refused comes back with its messages
+    return render_form(
+        "exchange/index.html",
+        refused=report is None or rejected,
+        import_form=import_form,
+        export_form=export_form,
+        report=report,
+        rejected=rejected,
     )
 
 

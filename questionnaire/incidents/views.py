@@ -21,6 +21,7 @@ from questionnaire.incidents.services import (
     sessions_for_incidents,
 )
 from questionnaire.roles import Role
+from questionnaire.web import render_form
 
 
 @bp.get("/admin/incidents")
@@ -63,11 +64,10 @@ def extra_time(session_id: int):
             )
             flash(f"{granted} ; {moved}.", "success")
             return redirect(url_for("incidents.extra_time", session_id=session.id))
-    status = 422 if form.errors else 200
-    return render_template(
+    return render_form(
         "incidents/extra_time.html",
         session=session,
         form=form,
         extensions=extensions_for(session.id),
         can_extend=can_extend(session, current_time()),
-    ), status
+    )

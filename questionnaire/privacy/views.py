@@ -21,6 +21,7 @@ from questionnaire.privacy.services import (
     export_user_data,
 )
 from questionnaire.roles import Role
+from questionnaire.web import render_form
 
 
 @bp.get("/confidentialite")
@@ -69,8 +70,7 @@ def erase():
                 db.session.commit()
                 flash(_erasure_summary(report), "success")
                 return redirect(url_for("privacy.erase"))
-    status = 422 if form.errors else 200
-    return render_template("privacy/erase.html", form=form), status
+    return render_form("privacy/erase.html", form=form)
 
 
 def _erasure_summary(report: ErasureReport) -> str:

@@ -32,6 +32,7 @@ from questionnaire.reports.period_report import build_period_report, find_theme
 from questionnaire.reports.render_html import render_report_html, transposed
 from questionnaire.reports.session_report import build_session_report
 from questionnaire.reports.tables import format_value
+from questionnaire.web import render_form
 
 READERS = (Role.JURY, Role.ADMIN)
 
@@ -147,7 +148,7 @@ def neutralise(session_id: int):
                 "success",
             )
             return redirect(url_for("reports.session_report", session_id=session.id))
-    return render_template("reports/neutralise.html", session=session, form=form)
+    return render_form("reports/neutralise.html", session=session, form=form)
 
 
 @bp.route("/sessions/<int:session_id>/angoff", methods=["GET", "POST"])
@@ -179,13 +180,13 @@ def angoff_panels(session_id: int):
             )
             return redirect(url_for("reports.angoff_summary", panel_id=panel.id))
     panels = angoff.session_panels(session)
-    return render_template(
+    return render_form(
         "reports/angoff_panels.html",
         session=session,
         panels=panels,
         form=form,
         judging={p.id for p in panels if angoff_judges.is_judge(current_user, p)},
-    ), (422 if form.is_submitted() else 200)
+    )
 
 
 def _panel_or_404(panel_id: int) -> AngoffPanel:
@@ -227,12 +228,12 @@ def angoff_rate(panel_id: int):
         )
         return redirect(url_for("reports.angoff_rate", panel_id=panel.id))
     progress = angoff.judge_progress(panel, current_user, versions)
-    return render_template(
+    return render_form(
         "reports/angoff_rate.html", panel=panel, versions=versions, form=form, progress=progress
-    ), (422 if form.is_submitted() else 200)
+    )
 
 
-def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = None, status=200):
+def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = None):
     """The panel's summary; a judge whose own estimates are not complete sees only how far
     each judge has got (the first round is independent)."""
     labels = angoff_judges.labels_for(panel, current_user)
@@ -252,26 +253,23 @@ def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = 
         named = set(angoff_judges.judge_ids(panel))
         judges_form.set_jury([m for m in jury_members() if m.id not in named])
     rated = {r.judge_id for r in panel.ratings}
-    return (
-        render_template(
-            "reports/angoff_summary.html",
-            panel=panel,
-            result=result,
-            tables=tables,
-            withheld=withheld,
-            judging=angoff_judges.is_judge(current_user, panel),
-            anonymous=not angoff_judges.can_see_judge_names(current_user, panel),
-            counted=angoff.counted_sentence(panel.title, result),
-            rule=angoff.COMPLETE_JUDGES_RULE,
-            fmt=format_value,
-            transposed=transposed,
-            facilitator=facilitator,
-            judges_form=judges_form if facilitator else None,
-            roster=[(j.judge, j.judge_id in rated) for j in panel.judges] if facilitator else [],
-            button_form=EmptyForm(formdata=None),
-            refusal=refusal,
-        ),
-        status,
+    return render_form(
+        "reports/angoff_summary.html",
+        panel=panel,
+        result=result,
+        tables=tables,
+        withheld=withheld,
+        judging=angoff_judges.is_judge(current_user, panel),
+        anonymous=not angoff_judges.can_see_judge_names(current_user, panel),
+        counted=angoff.counted_sentence(panel.title, result),
+        rule=angoff.COMPLETE_JUDGES_RULE,
+        fmt=format_value,
+        transposed=transposed,
+        facilitator=facilitator,
+        judges_form=judges_form if facilitator else None,
+        roster=[(j.judge, j.judge_id in rated) for j in panel.judges] if facilitator else [],
+        button_form=EmptyForm(formdata=None),
+        refusal=refusal,
     )
 
 
@@ -296,14 +294,14 @@ def angoff_name_judges(panel_id: int):
     named = set(angoff_judges.judge_ids(panel))
     form.set_jury([m for m in jury_members() if m.id not in named])
     if not form.validate_on_submit():
-        return _render_summary(panel, judges_form=form, status=422)
+        return _render_summary(panel, judges_form=form)
     judges = [db.session.get(User, judge_id) for judge_id in form.judges.data]
     try:
         added = angoff_judges.name_judges(panel, judges, current_user, current_time())
     except services.ReportError as exc:
         db.session.rollback()
         form.judges.errors = [*form.judges.errors, str(exc)]
-        return _render_summary(panel, judges_form=form, status=422)
+        return _render_summary(panel, judges_form=form)
     db.session.commit()
     flash(
         _("Juge(s) nommé(s) : %(names)s.", names=", ".join(u.display_name for u in added)),
@@ -321,7 +319,7 @@ def angoff_remove_judge(panel_id: int, judge_id: int):
         angoff_judges.remove_judge(panel, judge, current_user, current_time())
     except services.ReportError as exc:
         db.session.rollback()
-        return _render_summary(panel, refusal=str(exc), status=422)
+        return _render_summary(panel, refusal=str(exc))
     db.session.commit()
     flash(_("%(name)s n'est plus juge du panel.", name=judge.display_name), "success")
     return redirect(url_for("reports.angoff_summary", panel_id=panel.id))

@@ -46,7 +46,7 @@ def test_blueprint_editor_shows_counts_and_refuses_what_the_bank_cannot_fill(
     data["item_count"] = "6"
     response = client.post(url, data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     # the topic is named as the editor shows it, not by its slug
     assert (
         "La banque ne peut pas remplir le plan : Sujet alpha (4 publié(s) pour 5 demandé(s))."
@@ -368,7 +368,7 @@ def test_pass_mark_out_of_range_is_refused_beside_its_field(
     data["pass_mark"] = typed
     response = client.post(url, data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert re.search(r'id="pass_mark-errors">\s*<li>' + re.escape(message), html)
     assert db.session.execute(select(Questionnaire)).first() is None
 
@@ -409,7 +409,7 @@ def test_session_dates_outside_plausible_years_are_refused(
 ):
     existing, _ = make_session()
     response = new_session(client, existing, "Hors du temps", opens_at, "2026-06-10T12:00")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Indiquez une date entre 2000 et 2099." in response.get_data(as_text=True)
     assert (
         db.session.execute(select(ExamSession).where(ExamSession.title == "Hors du temps")).first()

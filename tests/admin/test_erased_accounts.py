@@ -39,7 +39,7 @@ def test_the_account_form_cannot_revive_an_erased_account(client, erased, db, fi
     admin, candidate, pseudonym = erased
     login(client, admin.email)
     response = _post(client, candidate, **{"display_name": pseudonym, **fields})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Ce compte a été effacé (RGPD)" in response.get_data(as_text=True)
     db.session.refresh(candidate)
     assert candidate.display_name == pseudonym

@@ -83,7 +83,7 @@ def test_the_new_session_form_refuses_an_hour_skipped_or_shown_twice(
 ):
     existing, _ = make_session()
     response = new_session(client, existing, "Nuit du changement", opens_at, closes_at)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in errors_of(response, field)
     assert not created(db, "Nuit du changement")
 
@@ -115,7 +115,7 @@ def test_rescheduling_to_an_hour_shown_twice_is_refused(client, admin, make_sess
             "purpose": "certification",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert TWICE in errors_of(response, "closes_at")
     db.session.refresh(session)
     assert session.closes_at == original

@@ -15,7 +15,7 @@ NEW_ITEM = "/atelier/items/nouveau?theme=fiscalite"
 
 def refused_save(client, url: str, **overrides) -> str:
     response = client.post(url, data=editor_data(form_token(client, url), **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 422
     return response.get_data(as_text=True)
 
 

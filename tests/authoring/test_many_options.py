@@ -41,7 +41,7 @@ def test_the_editor_shows_every_option_and_refuses_to_drop_one_silently(
     six = {f"options-{i}-text": text for i, text in enumerate(SIX)}
     response = client.post(url, data=editor_data(form_token(client, url), **six))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200  # the form again, with its messages
+    assert response.status_code == 422  # the form again, with its messages
     assert "Une question a de 3 à 5 options." in html and SIXTH.search(html)
     db.session.expire_all()
     assert _texts(db.session.get(ItemVersion, version.id)) == SIX

@@ -89,7 +89,7 @@ def test_invalid_editor_input_redisplays_with_messages(client, loaded_bank, auth
     login(client, author.email)
     response = post_editor(client, new_item_url(), stem="", **{"options-1-correct": ""})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "L&#39;énoncé est obligatoire." in html
     assert 'aria-describedby="stem-hint stem-errors"' in html
     assert "Une question à réponse unique a exactement une bonne réponse." in html
@@ -107,7 +107,7 @@ def test_a_check_date_after_today_is_refused_beside_its_field(
     tomorrow = (clock.now + timedelta(days=1)).date()
     response = post_editor(client, new_item_url(), valid_as_of=tomorrow.isoformat())
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "La date de vérification ne peut pas dépasser aujourd&#39;hui" in html
     assert f'value="{tomorrow.isoformat()}"' in html  # what was typed is kept
     assert (
@@ -162,7 +162,7 @@ def test_a_text_the_sanitiser_empties_is_refused_beside_its_field(client, loaded
         **{"options-2-text": "<script>alert(2)</script>"},
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     message = "Ce texte est vide une fois retirée la mise en forme non permise"
     assert re.search(r'id="stem-errors">\s*<li>' + message, html)
     assert re.search(r'id="options-2-text-errors">\s*<li>' + message, html)

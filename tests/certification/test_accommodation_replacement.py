@@ -273,7 +273,7 @@ def post_accommodation(client, enrolment, **fields):
 def test_a_wrong_replacement_form_comes_back_with_its_message(client, screens, db, fields, message):
     _, enrolment = screens
     response = post_accommodation(client, enrolment, **fields)
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page.replace("&#39;", "'")
     assert 'aria-invalid="true"' in page and "Oral</textarea>" in page  # nothing typed is lost
@@ -314,7 +314,7 @@ def test_the_jury_replaces_a_questionnaire_and_evaluates_through_the_grid(client
     again = post_accommodation(
         client, enrolment, replaced_theme="reglementation", replacement="etude_de_cas"
     )
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert 'id="replaced_theme-errors"' in again.get_data(as_text=True)
 
 

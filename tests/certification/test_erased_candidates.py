@@ -189,7 +189,7 @@ def test_the_screens_refuse_to_record_on_an_erased_record(client, erased_record,
     login(client, expert.email)
     token = form_token(client, transcript)
     posts = {
-        f"{transcript}/amenagements": ({"description": "Oral"}, 400),
+        f"{transcript}/amenagements": ({"description": "Oral"}, 422),
         f"{transcript}/amenagements/{accommodation.id}/suppression": ({}, 422),
         f"{transcript}/observations/B1": (
             {

@@ -215,7 +215,7 @@ def test_accommodations_are_recorded_and_shown_to_the_jury(client, setup, make_s
     token = form_token(client, transcript)
     url = f"/certifications/inscriptions/{mine.id}/amenagements"
     empty = client.post(url, data={"csrf_token": token, "description": ""})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert "Décrivez l&#39;aménagement." in empty.get_data(as_text=True)
     done = client.post(url, data={"csrf_token": token, "description": "Tiers temps à l'oral"})
     assert done.status_code == 302

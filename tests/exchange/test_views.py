@@ -96,7 +96,7 @@ def test_upload_without_file_redisplays_the_form(client, make_user, loaded_bank)
     response = client.post(
         "/echanges/import", data={"csrf_token": token, "theme": "fiscalite", "format": "gift"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Choisissez un fichier." in response.get_data(as_text=True)
 
 

@@ -68,7 +68,7 @@ def test_neutralising_an_item_regrades_and_is_reported(client, make_user, sit_se
     assert f'value="{version.id}"' not in page  # no longer offered
     again = {"csrf_token": form_token(client, url), "item": version.id, "reason": "Encore"}
     response = client.post(url, data=again)  # a second tab opened before the decision
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Cet item est déjà neutralisé dans cette session." in response.get_data(as_text=True)
     assert len(db.session.execute(select(ScoringDecision)).scalars().all()) == 1
 
@@ -80,14 +80,14 @@ def test_neutralisation_needs_a_reason_and_a_session_item(client, make_user, sit
     token = form_token(client, url)
     version = _version_of(attempts, 1)
     response = client.post(url, data={"csrf_token": token, "item": version.id, "reason": " "})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Indiquez le motif" in response.get_data(as_text=True)
     response = client.post(url, data={"csrf_token": token, "item": 9999, "reason": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'aria-describedby="item-errors"' in response.get_data(as_text=True)
     assert "Choisissez un item présenté dans cette session." in response.get_data(as_text=True)
     response = client.post(url, data={"csrf_token": token, "item": "abc", "reason": "x"})
-    assert response.status_code == 200 and "Choisissez un item" not in response.get_data(
+    assert response.status_code == 422 and "Choisissez un item" not in response.get_data(
         as_text=True
     )
     assert db.session.execute(select(ScoringDecision)).first() is None
