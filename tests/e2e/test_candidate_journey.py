@@ -67,20 +67,20 @@ def test_candidate_completes_the_exam_with_the_keyboard_alone(page, make_exam):
     assert outline != "none", "the focused button shows no focus indicator"
     page.keyboard.press("Enter")
 
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
     answer_with_keyboard(page, correct_key(page))
     expect(page.locator("#save-status")).to_have_text(SAVED)
     tab_to(page, 'button[value="next"]')
     page.keyboard.press("Enter")
 
-    expect(page).to_have_title(re.compile("^Question 2 / 2"))
+    expect(page).to_have_title(re.compile("^Question 2 sur 2"))
     tab_to(page, 'a.skip-link[href="#navigator"]')
     page.keyboard.press("Enter")
     expect(page.locator("#navigator")).to_be_focused()
     tab_to(page, 'button[value="goto-2"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page).to_have_title(re.compile("^Question 2 / 2"))
+    expect(page).to_have_title(re.compile("^Question 2 sur 2"))
     answer_with_keyboard(page, correct_key(page))
     tab_to(page, 'button[value="review"]')
     page.keyboard.press("Enter")
@@ -104,8 +104,8 @@ def test_enter_in_an_answer_goes_forward(page, make_exam):
     page.goto(f"/sessions/{exam.session_id}")
     tab_to(page, "button.button")
     page.keyboard.press("Enter")
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
-    for following in ("^Question 2 / 2", "^Revue avant remise"):
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
+    for following in ("^Question 2 sur 2", "^Revue avant remise"):
         tab_to(page, 'input[name="answer"]')
         page.keyboard.press("Space")
         expect(page.locator("#save-status")).to_have_text(SAVED)
@@ -120,7 +120,7 @@ def test_answer_survives_a_reload_and_a_network_outage(page, context, make_exam,
     log_in(page, exam.email)
     page.goto(f"/sessions/{exam.session_id}")
     page.get_by_role("button", name="Commencer le questionnaire").click()
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
 
     options = page.locator('input[name="answer"]')
     options.nth(0).check()
@@ -168,7 +168,7 @@ def test_a_refused_answer_focuses_its_summary_without_javascript(browser, base_u
         page.locator('input[name="answer"]').first.check()
         page.get_by_role("button", name="Enregistrer et passer à la suivante").click()
 
-        expect(page).to_have_title(re.compile("^Erreur : Question 1 / 2"))
+        expect(page).to_have_title(re.compile("^Erreur : Question 1 sur 2"))
         summary = page.locator(".error-summary")
         expect(summary).to_be_focused()
         expect(summary).to_be_in_viewport()

@@ -47,7 +47,7 @@ def start(page, make_exam):
     log_in(page, exam.email)
     page.goto(f"/sessions/{exam.session_id}")
     page.get_by_role("button", name="Commencer le questionnaire").click()
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
     return exam
 
 
@@ -67,7 +67,7 @@ def test_a_save_in_flight_at_the_deadline_is_recorded_before_the_copy_closes(
     set_deadline(live_app, exam.user_id, -1)
     page.clock.run_for(76_000)
     expect(page.locator("#time-up-alert")).to_contain_text("Ne fermez pas cette page")
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))  # waits for the save
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))  # waits for the save
 
     held[0].continue_()
     expect(page).to_have_title(re.compile("^Résultat"))
@@ -95,7 +95,7 @@ def test_offline_at_the_deadline_the_page_waits_for_the_network_within_grace(
     expect(alert).to_contain_text("Ne fermez pas cette page")
     page.clock.run_for(5_000)
     assert page.url.startswith("http"), page.url  # never the browser's error page
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
 
     context.set_offline(False)
     page.clock.run_for(3_000)

@@ -41,7 +41,7 @@ def start_with_75_seconds_left(page, make_exam, live_app):
     log_in(page, exam.email)
     page.goto(f"/sessions/{exam.session_id}")
     page.get_by_role("button", name="Commencer le questionnaire").click()
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
     set_deadline(live_app, exam.user_id, 75)
     page.clock.install()
     page.reload()
@@ -86,7 +86,7 @@ def test_extra_time_granted_while_the_page_is_open_moves_its_countdown(page, mak
     expect(announcer).to_have_text(re.compile("^Temps supplémentaire accordé : fin de l'épreuve à"))
     # the page's clock ran 76 s ahead of the server's: about 524 s are left on its countdown
     expect(page.locator(".timer-value")).to_have_text(re.compile(r"^8 min \d\d s$"))
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
     assert attempt_status(live_app, exam.user_id) is AttemptStatus.IN_PROGRESS
 
 
@@ -96,7 +96,7 @@ def start_with_seconds_left(page, make_exam, live_app, seconds: int):
     log_in(page, exam.email)
     page.goto(f"/sessions/{exam.session_id}")
     page.get_by_role("button", name="Commencer le questionnaire").click()
-    expect(page).to_have_title(re.compile("^Question 1 / 2"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
     set_deadline(live_app, exam.user_id, seconds)
     page.add_init_script(
         """window.addEventListener("DOMContentLoaded", () => {

@@ -23,7 +23,7 @@ def refused_page(client, make_session, db) -> str:
 
 def test_the_page_title_says_there_is_an_error(client, make_session, db):
     html = refused_page(client, make_session, db)
-    assert re.search(r"<title>Erreur : Question 1 / 2 — Session test — ", html)
+    assert re.search(r"<title>Erreur : Question 1 sur 2 — Session test — ", html)
 
 
 def test_the_error_summary_is_focused_on_load_and_leads_to_the_options(client, make_session, db):
@@ -48,5 +48,5 @@ def test_a_page_without_error_has_no_summary(client, make_session, db):
     html_login(client, candidate.email)
     start_attempt(client, session)
     html = client.get(f"/copies/{only_attempt(db).id}/questions/1").get_data(as_text=True)
-    assert "error-summary" not in html and "<title>Question 1 / 2" in html
+    assert "error-summary" not in html and "<title>Question 1 sur 2" in html
     assert "aria-describedby" not in html.split("<fieldset", 1)[1].split(">", 1)[0]
