@@ -245,6 +245,12 @@ def _act(
     typed = request.form.get("comment", "")
     if not form.validate_on_submit():
         if comment_field and "comment" in form.errors and "csrf_token" not in form.errors:
+            offered = COMMENT_OFFERED.get(comment_field)
+            if offered is not None and not offered(version, current_user):
+                # the page no longer has that textarea (the version moved on meanwhile): the
+                # comment's error would point at nothing
+                flash(NO_LONGER_OFFERED.format(status=version.status.label), "error")
+                return redirect(url_for(".show_item", external_id=external_id, version=number))
             error = CommentError(comment_field, " ".join(form.errors["comment"]), typed)
             return _render_item(item, version, error)
         for errors in form.errors.values():
@@ -287,6 +293,15 @@ COMMENT_FIELDS = {
     "send_back_version": "review-comment",
     "retire_version": "retire-comment",
 }
+# whether the item page shows that textarea to the user, for the version as it is now
+COMMENT_OFFERED: dict[str, Callable[..., bool]] = {
+    "review-comment": services.can_review,
+    "retire-comment": services.can_retire,
+}
+NO_LONGER_OFFERED = (
+    "Cette action ne vous est pas ou plus ouverte sur cette version (« {status} ») : "
+    "rien n'a été enregistré."
+)
 DONE_MESSAGES = {
     "take_over_version": "Brouillon pris en charge : vous en êtes maintenant l'auteur.",
     "submit_version": "Version soumise à la relecture.",

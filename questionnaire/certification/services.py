@@ -290,6 +290,15 @@ PREREQUISITE_IN_THE_FUTURE = (
 )
 
 
+def attestation_of(
+    enrolment: CertificationEnrolment, prerequisite: Prerequisite
+) -> PrerequisiteRecord | None:
+    """The record attesting ``prerequisite`` for this candidacy, if any."""
+    return next(
+        (r for r in enrolment.prerequisite_records if r.prerequisite_id == prerequisite.id), None
+    )
+
+
 def record_prerequisite(
     enrolment: CertificationEnrolment,
     prerequisite: Prerequisite,
@@ -310,7 +319,7 @@ def record_prerequisite(
             "Vous êtes le candidat de ce relevé : un autre membre du jury ou un administrateur "
             "atteste vos prérequis."
         )
-    if any(r.prerequisite_id == prerequisite.id for r in enrolment.prerequisite_records):
+    if attestation_of(enrolment, prerequisite) is not None:
         raise CertificationError("Ce prérequis est déjà attesté.")
     if met_on > paris_day(now):
         raise CertificationError(PREREQUISITE_IN_THE_FUTURE)

@@ -414,6 +414,12 @@ def record_prerequisite(enrolment_id: int, prerequisite_id: int):
     prerequisite = db.get_or_404(Prerequisite, prerequisite_id)
     if prerequisite.certification_id != enrolment.certification_id:
         abort(404)
+    transcript = url_for("certification.transcript", enrolment_id=enrolment.id) + "#prerequis"
+    if services.attestation_of(enrolment, prerequisite) is not None:
+        # attested meanwhile (another tab, another jury member): the page no longer has the
+        # form, so whatever was typed, the refusal is that, said on the page that shows it
+        flash(_("Ce prérequis est déjà attesté : rien n'a été changé."), "warning")
+        return redirect(transcript)
     form = prerequisite_form(prerequisite.id, today())
     if form.validate_on_submit():
         try:
@@ -425,7 +431,5 @@ def record_prerequisite(enrolment_id: int, prerequisite_id: int):
         else:
             db.session.commit()
             flash(_("Prérequis attesté."), "success")
-            return redirect(
-                url_for("certification.transcript", enrolment_id=enrolment.id) + "#prerequis"
-            )
+            return redirect(transcript)
     return _render_transcript(enrolment, failed_prerequisite=(prerequisite.id, form))

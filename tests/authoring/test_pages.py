@@ -276,6 +276,27 @@ def test_a_refused_comment_is_shown_beside_its_textarea_and_kept(
     assert only_item(db).latest_version.status is VersionStatus.IN_REVIEW
 
 
+def test_a_refused_comment_for_an_action_no_longer_offered_says_so(
+    client, loaded_bank, author, reviewer, db
+):
+    # retired from another tab meanwhile: the page has no « Motif du retrait » any more, so a
+    # too-long reason's error pointed at nothing; the page says the action is no longer open
+    loaded_bank()
+    item_url = review_flow(client, db, author, reviewer)
+    token = form_token(client, item_url)
+    client.post(f"{item_url}/versions/1/approuver", data={"csrf_token": token, "comment": ""})
+    client.post(f"{item_url}/versions/1/publier", data={"csrf_token": token})
+    retire = f"{item_url}/versions/1/retirer"
+    assert client.post(retire, data={"csrf_token": token, "comment": "Obsolète."}).status_code
+    assert only_item(db).latest_version.status is VersionStatus.RETIRED
+    again = client.post(retire, data={"csrf_token": token, "comment": "Motif. " * 1000})
+    assert again.status_code == 302
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Cette action ne vous est pas ou plus ouverte sur cette version" in page
+    assert "rien n&#39;a été enregistré" in page
+    assert 'id="retire-comment"' not in page
+
+
 def test_reviewer_approves_then_publishes(client, loaded_bank, author, reviewer, db):
     loaded_bank()
     item_url = review_flow(client, db, author, reviewer)

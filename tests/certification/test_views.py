@@ -512,6 +512,15 @@ def test_jury_attests_a_prerequisite_from_the_transcript(
     ]
     shown = client.get(transcript).get_data(as_text=True)
     assert "rempli le 20/02/2026 (attesté le 02/03/2026 par" in shown
+    # sent again from a page left open (the form is gone now): the refusal is said on the page
+    # that shows the attestation, whatever the date typed, instead of a 422 with no message
+    for typed in ("2026-02-21", "2026-03-03", ""):
+        again = client.post(url, data={"csrf_token": token, field: typed})
+        assert again.status_code == 302, typed
+        page = client.get(again.headers["Location"]).get_data(as_text=True)
+        assert "Ce prérequis est déjà attesté : rien n&#39;a été changé." in page, typed
+    db.session.refresh(enrolment)
+    assert [r.met_on for r in enrolment.prerequisite_records] == [date(2026, 2, 20)]
 
 
 def test_recording_the_deliberation_capitalises_blocks(client, setup, clock, db):
