@@ -554,10 +554,36 @@ def update_user(
     )
 
 
-def list_users(role: Role | None = None) -> list[User]:
-    query = select(User).order_by(User.display_name, User.email)
-    if role is not None:
-        from questionnaire.auth.models import UserRole
+USERS_PAGE_SIZE = 100
 
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    return list(db.session.execute(query).scalars())
+
+@dataclass(frozen=True)
+class UsersPage:
+    users: list[User]
+    page: int
+    pages: int
+    total: int
+
+
+def list_users(role: Role | None = None, text: str = "", page: int = 1) -> UsersPage:
+    """One page of the accounts, by name: those holding ``role`` and whose name or address
+    contains ``text`` (accents and case ignored, as the audit journal's search), when given."""
+    from questionnaire.audit.services import matching_people
+    from questionnaire.auth.models import UserRole
+
+    conditions = []
+    if role is not None:
+        conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if text.strip():
+        conditions.append(User.id.in_([person.id for person in matching_people(text)]))
+    total = db.session.execute(select(func.count(User.id)).where(*conditions)).scalar_one()
+    pages = max(1, -(-total // USERS_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    users = db.session.execute(
+        select(User)
+        .where(*conditions)
+        .order_by(User.display_name, User.email)
+        .limit(USERS_PAGE_SIZE)
+        .offset((page - 1) * USERS_PAGE_SIZE)
+    ).scalars()
+    return UsersPage(list(users), page, pages, total)

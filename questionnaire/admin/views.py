@@ -36,7 +36,7 @@ from questionnaire.security.lockout import (
     lockout_of,
     unlock_account,
 )
-from questionnaire.web import render_form
+from questionnaire.web import database_int, render_form
 
 ADMIN = Role.ADMIN
 
@@ -172,13 +172,20 @@ def edit_questionnaire(questionnaire_id: int):
 def list_users():
     value = request.args.get("role", "")
     role = Role(value) if value in {r.value for r in Role} else None
-    users = services.list_users(role)
+    text = request.args.get("q", "")[:200]
+    listing = services.list_users(role, text, request.args.get("page", 1, type=database_int))
     try:
-        locked = locked_accounts(users, current_time())
+        locked = locked_accounts(listing.users, current_time())
     except LockoutUnavailable:
         locked = None
     return render_template(
-        "admin/users.html", users=users, role=role, roles=list(Role), locked=locked
+        "admin/users.html",
+        listing=listing,
+        role=role,
+        q=text.strip(),
+        roles=list(Role),
+        locked=locked,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
     )
 
 
