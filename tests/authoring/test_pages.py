@@ -27,6 +27,20 @@ def only_item(db):
     return db.session.execute(select(Item).where(Item.external_id == "TST-0009")).scalar_one()
 
 
+def first_item_checked_on_1_may_2025(db, volatility: str) -> None:
+    """TST-0001 last checked on 1 May 2025: due for revalidation on 2 March 2026 (the clock)."""
+    from datetime import date
+
+    from sqlalchemy import update
+
+    db.session.execute(
+        update(ItemVersion)
+        .where(ItemVersion.item_id == 1)
+        .values(valid_as_of=date(2025, 5, 1), volatility=volatility)
+    )
+    db.session.commit()
+
+
 def test_preview_uses_the_candidate_markup_and_strips_scripts(client, loaded_bank, author, db):
     loaded_bank()
     login(client, author.email)
@@ -339,17 +353,8 @@ def test_compare_shows_removed_and_added_words(client, loaded_bank, author, db):
 
 
 def test_queue_page_lists_reasons_and_revalidates(client, loaded_bank, author, db, clock):
-    from datetime import date
-
-    from sqlalchemy import update
-
     loaded_bank()
-    db.session.execute(
-        update(ItemVersion)
-        .where(ItemVersion.item_id == 1)
-        .values(valid_as_of=date(2025, 5, 1), volatility="annuelle")
-    )
-    db.session.commit()
+    first_item_checked_on_1_may_2025(db, "annuelle")
     login(client, author.email)
     html = client.get("/atelier/a-revalider").get_data(as_text=True)
     assert "TST-0001" in html and "avant le 1er janvier 2026" in html
@@ -368,17 +373,8 @@ def test_the_queue_offers_to_correct_only_to_those_who_may_write(
     client, loaded_bank, author, reviewer, db
 ):
     """A reviewer revalidates but writes no version: no « Corriger » link leading to a 403."""
-    from datetime import date
-
-    from sqlalchemy import update
-
     loaded_bank()
-    db.session.execute(
-        update(ItemVersion)
-        .where(ItemVersion.item_id == 1)
-        .values(valid_as_of=date(2025, 5, 1), volatility="annuelle")
-    )
-    db.session.commit()
+    first_item_checked_on_1_may_2025(db, "annuelle")
     edit = 'href="/atelier/items/TST-0001/modifier"'
     login(client, reviewer.email)
     html = client.get("/atelier/a-revalider").get_data(as_text=True)
@@ -392,17 +388,8 @@ def test_the_queue_offers_to_correct_only_to_those_who_may_write(
 def test_findings_and_volatility_read_in_french(client, loaded_bank, author, db):
     """The editor names each rule in French (not its file code « stale »), dates are in the
     French form and the volatility keeps its accent, as on the item and bank pages."""
-    from datetime import date
-
-    from sqlalchemy import update
-
     loaded_bank()
-    db.session.execute(
-        update(ItemVersion)
-        .where(ItemVersion.item_id == 1)
-        .values(valid_as_of=date(2025, 5, 1), volatility="recente")
-    )
-    db.session.commit()
+    first_item_checked_on_1_may_2025(db, "recente")
     login(client, author.email)
     editor = client.get("/atelier/items/TST-0001/modifier").get_data(as_text=True)
     assert "(stale)" not in editor and "vérifié le 2025-05-01" not in editor
