@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
 from questionnaire.access import roles_required
@@ -153,6 +154,8 @@ def _render_session(
         .join(User)
         .where(Enrolment.session_id == session.id)
         .order_by(User.display_name)
+        # every row shows its candidate: loaded by the join, not one query per enrolment
+        .options(contains_eager(Enrolment.user))
     ).scalars()
     now = current_time()
     blocker = services.correction_release_blocker(session, now, _grace())

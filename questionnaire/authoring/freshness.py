@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from questionnaire.auth.models import Role, User
 from questionnaire.authoring.models import EventKind, ReferenceChange, Revalidation, ReviewEvent
@@ -127,6 +128,8 @@ def revalidation_queue(today: date, theme_id: int | None = None) -> list[DueItem
         .join(Item, Item.id == ItemVersion.item_id)
         .where(ItemVersion.status == VersionStatus.PUBLISHED)
         .order_by(Item.external_id)
+        # each entry names its item: loaded by the join, not one query per due version
+        .options(contains_eager(ItemVersion.item))
     )
     if theme_id is not None:
         query = query.where(Item.theme_id == theme_id)

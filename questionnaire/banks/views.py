@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from questionnaire.access import refuse_pending_candidates, roles_required
 from questionnaire.auth.models import Role
@@ -33,7 +34,13 @@ def theme(slug: str):
         abort(404)
     topic = request.args.get("sujet", "")
     items = (
-        db.session.execute(select(Item).where(Item.theme_id == theme.id).order_by(Item.external_id))
+        db.session.execute(
+            select(Item)
+            .where(Item.theme_id == theme.id)
+            .order_by(Item.external_id)
+            # each row shows its latest version: all versions in one query, not one per item
+            .options(selectinload(Item.versions))
+        )
         .scalars()
         .all()
     )

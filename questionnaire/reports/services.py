@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from questionnaire.attempts.grading import RegradeReport, neutralise_item, scoring_rules
 from questionnaire.attempts.models import Attempt, AttemptItem
@@ -25,7 +26,10 @@ class ReportError(ValueError):
 def session_versions(session: ExamSession) -> list[ItemVersion]:
     """The item versions presented in the session's attempts, by bank id."""
     ids = select(AttemptItem.item_version_id).join(Attempt).where(Attempt.session_id == session.id)
-    versions = db.session.execute(select(ItemVersion).where(ItemVersion.id.in_(ids))).scalars()
+    versions = db.session.execute(
+        # sorted and labelled by their item's bank id: loaded with them, not one query each
+        select(ItemVersion).where(ItemVersion.id.in_(ids)).options(joinedload(ItemVersion.item))
+    ).scalars()
     return sorted(versions, key=lambda v: (v.item.external_id, v.number))
 
 

@@ -1,0 +1,93 @@
+"""Staff pages run as many statements for 20 rows as for 2: no query per listed row.
+
+Found by ``benchmarks/pages.py`` at production scale (a session page of 500 candidates ran
+1,007 statements, a theme of 400 items 805).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from tests.conftest import bank_yaml, login
+
+
+def _statements(app, db, client, url: str) -> int:
+    """Statements of one GET, in a fresh application context as in production."""
+    statements: list[str] = []
+
+    def count(*args) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with app.app_context():
+            response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def test_the_session_page_loads_its_candidates_with_their_enrolments(
+    app, db, client, admin, make_session, make_user, clock
+):
+    from questionnaire.exams.services import enrol
+
+    session, _candidate = make_session()
+    enrol(session, make_user(), clock())
+    db.session.commit()
+    url = f"/admin/sessions/{session.id}"
+    with_two = _statements(app, db, client, url)
+    for _ in range(18):
+        enrol(session, make_user(), clock())
+    db.session.commit()
+    assert _statements(app, db, client, url) == with_two
+
+
+def test_the_theme_page_loads_the_versions_of_its_items_at_once(
+    app, db, client, admin, loaded_bank
+):
+    theme = loaded_bank(bank_yaml(topics={"alpha": 1, "beta": 1}))
+    with_two = _statements(app, db, client, f"/banques/{theme.slug}")
+    loaded_bank(bank_yaml(topics={"alpha": 10, "beta": 10}))
+    page = client.get(f"/banques/{theme.slug}").get_data(as_text=True)
+    assert "TST-0020" in page
+    assert _statements(app, db, client, f"/banques/{theme.slug}") == with_two
+
+
+def test_the_revalidation_queue_loads_the_items_of_its_due_versions(
+    app, db, client, make_user, loaded_bank, clock
+):
+    from questionnaire.auth.models import Role
+
+    login(client, make_user(Role.REVIEWER).email)
+    loaded_bank(bank_yaml(topics={"alpha": 1, "beta": 1}))
+    clock.advance(days=3650)  # every stable item is due again
+    page = client.get("/atelier/a-revalider").get_data(as_text=True)
+    assert "2 item(s) à revalider" in page
+    with_two = _statements(app, db, client, "/atelier/a-revalider")
+    loaded_bank(bank_yaml(topics={"alpha": 10, "beta": 10}))
+    page = client.get("/atelier/a-revalider").get_data(as_text=True)
+    assert "20 item(s) à revalider" in page
+    assert _statements(app, db, client, "/atelier/a-revalider") == with_two
+
+
+def test_the_neutralisation_page_loads_the_items_of_the_session_versions(
+    app, db, client, make_session, loaded_bank, make_user
+):
+    from questionnaire.auth.models import Role
+
+    login(client, make_user(Role.JURY).email)  # the jury neutralises, not administrators
+    theme = loaded_bank(bank_yaml(topics={"alpha": 12, "beta": 12}))
+    urls = []
+    for count, blueprint in ((2, {"alpha": 1, "beta": 1}), (20, {"alpha": 10, "beta": 10})):
+        session, candidate = make_session(item_count=count, blueprint=blueprint, theme=theme)
+        other = app.test_client()
+        token = login(other, candidate.email)
+        started = other.post(
+            f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token}
+        )
+        assert len(started.get_json()["items"]) == count
+        urls.append(f"/rapports/sessions/{session.id}/neutraliser")
+    with_two, with_twenty = (_statements(app, db, client, url) for url in urls)
+    assert with_twenty == with_two
