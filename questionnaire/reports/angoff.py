@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from questionnaire.attempts.models import Attempt
 from questionnaire.audit.services import record
@@ -143,7 +144,10 @@ def versions_of(panel: AngoffPanel) -> list[ItemVersion]:
     versions = {
         v.id: v
         for v in db.session.execute(
-            select(ItemVersion).where(ItemVersion.id.in_(panel.item_version_ids))
+            # each rating field is labelled with its item's bank id: loaded with the versions
+            select(ItemVersion)
+            .where(ItemVersion.id.in_(panel.item_version_ids))
+            .options(joinedload(ItemVersion.item))
         ).scalars()
     }
     return [versions[i] for i in panel.item_version_ids]

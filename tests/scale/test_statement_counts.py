@@ -91,3 +91,27 @@ def test_the_neutralisation_page_loads_the_items_of_the_session_versions(
         urls.append(f"/rapports/sessions/{session.id}/neutraliser")
     with_two, with_twenty = (_statements(app, db, client, url) for url in urls)
     assert with_twenty == with_two
+
+
+def test_the_angoff_rating_page_loads_the_items_of_the_panel_versions(
+    app, db, client, make_session, loaded_bank, make_user, clock
+):
+    from questionnaire.auth.models import Role
+    from questionnaire.reports.angoff import create_panel
+
+    judge = make_user(Role.JURY)
+    facilitator = make_user(Role.ADMIN)
+    login(client, judge.email)
+    theme = loaded_bank(bank_yaml(topics={"alpha": 12, "beta": 12}))
+    urls = []
+    for count, blueprint in ((2, {"alpha": 1, "beta": 1}), (20, {"alpha": 10, "beta": 10})):
+        session, candidate = make_session(item_count=count, blueprint=blueprint, theme=theme)
+        other = app.test_client()
+        token = login(other, candidate.email)
+        other.post(f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token})
+        panel = create_panel(session, f"Panel {count}", [judge], facilitator, clock())
+        db.session.commit()
+        assert len(panel.item_version_ids) == count
+        urls.append(f"/rapports/angoff/{panel.id}/estimations")
+    with_two, with_twenty = (_statements(app, db, client, url) for url in urls)
+    assert with_twenty == with_two
