@@ -89,10 +89,16 @@ def build(app, args) -> None:
     )
     from questionnaire.banks.services import load_banks
     from questionnaire.certification.loader import DATA_PATH, load_referentials
-    from questionnaire.certification.models import Certification, CertificationEnrolment
+    from questionnaire.certification.models import (
+        Certification,
+        CertificationEnrolment,
+        Deliberation,
+        DeliberationMember,
+    )
     from questionnaire.clock import now_utc
     from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, ReleasePolicy
     from questionnaire.extensions import db
+    from questionnaire.reports.angoff import create_panel
 
     rng = random.Random(args.seed)
     now = now_utc()
@@ -357,6 +363,42 @@ def build(app, args) -> None:
                 for user_id in candidates[: args.certification_candidates]
             ],
         )
+        # a deliberation held by the jury, an Angoff panel on the largest session
+        jury_id = user_ids[1]
+        deliberation_ids = _insert(
+            connection,
+            Deliberation,
+            [
+                {
+                    "certification_id": certification_id,
+                    "held_on": (now - timedelta(days=20)).date(),
+                    "recorded_by_id": jury_id,
+                    "recorded_at": now - timedelta(days=20),
+                }
+                for certification_id in certification_ids
+            ],
+        )
+        _insert_plain(
+            connection,
+            DeliberationMember,
+            [
+                {
+                    "deliberation_id": deliberation_id,
+                    "position": 1,
+                    "name": "Équipe jury",
+                    "user_id": jury_id,
+                }
+                for deliberation_id in deliberation_ids
+            ],
+        )
+        if session_ids:
+            create_panel(
+                db.session.get(ExamSession, session_ids[0]),
+                "Panel de charge",
+                [db.session.get(User, jury_id)],
+                db.session.get(User, admin_id),
+                now,
+            )
         actions = sorted(ACTION_LABELS)
         _insert_plain(
             connection,
@@ -428,6 +470,7 @@ def parameters(app) -> dict[str, object]:
     )
     from questionnaire.exams.models import Enrolment, ExamSession
     from questionnaire.extensions import db
+    from questionnaire.reports.models import AngoffPanel
 
     def first(statement):
         return db.session.execute(statement.limit(1)).scalar()
@@ -461,7 +504,7 @@ def parameters(app) -> dict[str, object]:
             "slug": session.questionnaire.theme.slug,
             "position": 1,
             "fmt": "csv",
-            "panel_id": None,
+            "panel_id": first(sa.select(AngoffPanel.id).order_by(AngoffPanel.id)),
         }
 
 
