@@ -39,6 +39,8 @@ STAFF = {
     "reviewer": "bench-reviewer@example.org",
     "author": "bench-author@example.org",
 }
+#: Pages that take their form in the query string: asked for the past year of one theme.
+PERIOD_ENDPOINTS = ("reports.period_report", "reports.period_export")
 #: Endpoints nobody on the staff uses, or that are not pages.
 SKIPPED = (
     "static",
@@ -468,6 +470,7 @@ def parameters(app) -> dict[str, object]:
         Competency,
         Deliberation,
     )
+    from questionnaire.clock import now_utc
     from questionnaire.exams.models import Enrolment, ExamSession
     from questionnaire.extensions import db
     from questionnaire.reports.models import AngoffPanel
@@ -504,6 +507,8 @@ def parameters(app) -> dict[str, object]:
             "slug": session.questionnaire.theme.slug,
             "position": 1,
             "fmt": "csv",
+            "year_ago": (now_utc() - timedelta(days=365)).date().isoformat(),
+            "today": now_utc().date().isoformat(),
             "panel_id": first(sa.select(AngoffPanel.id).order_by(AngoffPanel.id)),
         }
 
@@ -523,6 +528,8 @@ def pages(app, values: dict[str, object]) -> list[tuple[str, str]]:
         if any(value is None for value in given.values()):
             print(f"skipped {rule.endpoint}: no value for {sorted(given)}")
             continue
+        if rule.endpoint in PERIOD_ENDPOINTS:  # a form in the query string: the whole year
+            given.update(theme=values["slug"], start=values["year_ago"], end=values["today"])
         with app.test_request_context():
             from flask import url_for
 

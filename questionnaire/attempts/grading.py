@@ -50,26 +50,43 @@ class ItemRule:
 
 def scoring_rules(versions: Iterable[ItemVersion], session_id: int) -> dict[int, ItemRule]:
     """Effective rule per version: the bank's keys, overridden by the latest decisions."""
-    versions = list(versions)
-    rules = {v.id: ItemRule(v.correct_keys) for v in versions}
-    if not versions:
+    return scoring_rules_by_session({session_id: list(versions)})[session_id]
+
+
+def scoring_rules_by_session(
+    presented: dict[int, list[ItemVersion]],
+) -> dict[int, dict[int, ItemRule]]:
+    """``scoring_rules`` of several sessions (session id → its versions) in one query."""
+    rules = {
+        session_id: {v.id: ItemRule(v.correct_keys) for v in versions}
+        for session_id, versions in presented.items()
+    }
+    version_ids = {version_id for session in rules.values() for version_id in session}
+    if not version_ids:
         return rules
     decisions = db.session.execute(
         select(ScoringDecision)
         .where(
-            ScoringDecision.item_version_id.in_(rules),
-            or_(ScoringDecision.session_id.is_(None), ScoringDecision.session_id == session_id),
+            ScoringDecision.item_version_id.in_(sorted(version_ids)),
+            or_(
+                ScoringDecision.session_id.is_(None),
+                ScoringDecision.session_id.in_(sorted(rules)),
+            ),
         )
         .order_by(ScoringDecision.decided_at, ScoringDecision.id)
     ).scalars()
     for decision in decisions:
-        current = rules[decision.item_version_id]
-        if decision.kind is DecisionKind.REKEY:
-            rules[decision.item_version_id] = ItemRule(
-                frozenset(decision.correct_keys or ()), current.neutralised
-            )
-        else:
-            rules[decision.item_version_id] = ItemRule(current.correct, True)
+        sessions = [decision.session_id] if decision.session_id is not None else list(rules)
+        for session_id in sessions:
+            current = rules[session_id].get(decision.item_version_id)
+            if current is None:  # a version this session did not present
+                continue
+            if decision.kind is DecisionKind.REKEY:
+                rules[session_id][decision.item_version_id] = ItemRule(
+                    frozenset(decision.correct_keys or ()), current.neutralised
+                )
+            else:
+                rules[session_id][decision.item_version_id] = ItemRule(current.correct, True)
     return rules
 
 

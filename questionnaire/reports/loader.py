@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from questionnaire.attempts.grading import scoring_rules
+from questionnaire.attempts.grading import scoring_rules_by_session
 from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus, Response
 from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
@@ -168,10 +168,9 @@ def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Lo
     for row in item_rows:
         presented.setdefault(session_of[row.attempt_id], set()).add(row.item_version_id)
         by_attempt.setdefault(row.attempt_id, []).append(row)
-    rules = {
-        session_id: scoring_rules([versions[i] for i in ids], session_id)
-        for session_id, ids in presented.items()
-    }
+    rules = scoring_rules_by_session(
+        {session_id: [versions[i] for i in ids] for session_id, ids in presented.items()}
+    )
     labels = {i: item_label(v.item.external_id, v.number) for i, v in versions.items()}
     items = {
         labels[i]: ItemInfo(

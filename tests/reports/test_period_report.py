@@ -232,3 +232,33 @@ def test_small_sessions_are_flagged_in_every_format(two_sessions, clock):
         p.extract_text() for p in PdfReader(io.BytesIO(export_bytes(report, "pdf"))).pages
     )
     assert "moins de 30" in " ".join(text.split())
+
+
+def test_the_period_report_reads_the_scoring_decisions_of_all_its_sessions_at_once(
+    app, db, client, make_user, two_sessions, sit_session, clock
+):
+    from sqlalchemy import event
+
+    login(client, make_user(Role.JURY, email="jury@example.org").email)
+    statements: list[str] = []
+
+    def count(*args) -> None:
+        statements.append(args[2])
+
+    def statements_of_the_page() -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            with app.app_context():  # a fresh session, as for a request in production
+                html = client.get("/rapports/periode", query_string=MARCH).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert "Sessions de la période" in html
+        return len(statements)
+
+    with_two = statements_of_the_page()
+    for _ in range(8):
+        clock.advance(hours=6)  # still in March
+        sit_session(PATTERNS_LATER)
+    with_ten = statements_of_the_page()
+    assert with_ten == with_two

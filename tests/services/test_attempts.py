@@ -316,3 +316,42 @@ def test_the_topic_breakdown_waits_for_the_correction(make_session, clock):
         ("Sujet alpha", 0, 1),
         ("Sujet beta", 0, 1),
     ]
+
+
+def test_the_rules_of_several_sessions_are_those_of_each_session(
+    make_session, make_user, clock, db
+):
+    from questionnaire.attempts.grading import scoring_rules, scoring_rules_by_session
+    from questionnaire.attempts.models import DecisionKind, ScoringDecision
+
+    first, _ = make_session()
+    second, _ = make_session(theme=first.questionnaire.theme)
+    versions = list(db.session.execute(select(ItemVersion).order_by(ItemVersion.id)).scalars())
+    admin = make_user(Role.ADMIN)
+    for version, session, kind, keys in (
+        (versions[0], first, DecisionKind.NEUTRALISE, None),  # this session only
+        (versions[1], None, DecisionKind.REKEY, ["B"]),  # every session
+        (versions[1], second, DecisionKind.REKEY, ["C"]),  # later, this session only
+    ):
+        clock.advance(minutes=1)
+        db.session.add(
+            ScoringDecision(
+                item_version_id=version.id,
+                session_id=session.id if session else None,
+                kind=kind,
+                correct_keys=keys,
+                reason="motif",
+                decided_by_id=admin.id,
+                decided_at=clock(),
+            )
+        )
+    db.session.commit()
+    together = scoring_rules_by_session({first.id: versions, second.id: versions[1:]})
+    assert together == {
+        first.id: scoring_rules(versions, first.id),
+        second.id: scoring_rules(versions[1:], second.id),
+    }
+    assert together[first.id][versions[0].id].neutralised
+    assert together[first.id][versions[1].id].correct == {"B"}
+    assert together[second.id][versions[1].id].correct == {"C"}
+    assert versions[0].id not in together[second.id]
