@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from questionnaire.auth.models import Role, User
 from questionnaire.authoring.models import EventKind, ReferenceChange, Revalidation, ReviewEvent
@@ -128,8 +128,9 @@ def revalidation_queue(today: date, theme_id: int | None = None) -> list[DueItem
         .join(Item, Item.id == ItemVersion.item_id)
         .where(ItemVersion.status == VersionStatus.PUBLISHED)
         .order_by(Item.external_id)
-        # each entry names its item: loaded by the join, not one query per due version
-        .options(contains_eager(ItemVersion.item))
+        # each entry names its item: loaded by the join, not one query per due version; the
+        # options of every published version are not needed to decide what is due
+        .options(contains_eager(ItemVersion.item), lazyload(ItemVersion.options))
     )
     if theme_id is not None:
         query = query.where(Item.theme_id == theme_id)
