@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -620,10 +621,13 @@ def main() -> None:
     from questionnaire import create_app
 
     app = create_app("development")
-    if not (args.reuse and _has_data(app)):
-        build(app, args)
-    print("rows:", ", ".join(f"{table} {n:,}" for table, n in counts(app).items()))
-    results = measure(app, pages(app, parameters(app)), args.repeat, args.only)
+    try:
+        if not (args.reuse and _has_data(app)):
+            build(app, args)
+        print("rows:", ", ".join(f"{table} {n:,}" for table, n in counts(app).items()))
+        results = measure(app, pages(app, parameters(app)), args.repeat, args.only)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # the instance folder; the database stays
     print(f"\n{args.repeat} requests per page, medians; SQL = statements of the costliest")
     print("| page | role | status | SQL | wall ms | CPU ms |")
     print("|---|---|---|---|---|---|")
