@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def attempts_finalize_expired() -> None:
 @click.command("demo")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port d'écoute.")
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
+)
 @click.option("--no-serve", is_flag=True, help="Préparer les données sans lancer le serveur.")
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Prépare les données de démonstration (idempotent) et sert l'application."""
@@ -121,10 +124,22 @@ def register_commands(app: Flask) -> None:
 
 
 def write_output(path: str | Path, content: bytes) -> bool:
-    """Write a command's output file; False, after one French line, if the path is unwritable."""
+    """Write a command's output file; False, after one French line, if the path is unwritable.
+
+    The content goes to a temporary file beside the target, renamed over it once complete: an
+    interrupted or failed write leaves no half file (nor a truncated previous one).
+    """
+    target = Path(path)
+    temporary = None
     try:
-        Path(path).write_bytes(content)
+        if target.is_dir():  # before naming the temporary file: "" or "." have no name
+            raise IsADirectoryError(path)
+        temporary = target.with_name(f".{target.name}.partiel")
+        temporary.write_bytes(content)
+        os.replace(temporary, target)
     except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         reason = {
             FileNotFoundError: "le dossier n'existe pas",
             PermissionError: "permission refusée",

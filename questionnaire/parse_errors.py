@@ -190,6 +190,23 @@ def yaml_error(exc: yaml.YAMLError, text: str = "") -> str:
     return f"YAML illisible{where} : {_translate_yaml(problem)}."
 
 
+def read_error(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a text file could not be read, in French (a bad byte named by its line)."""
+    if isinstance(exc, UnicodeDecodeError):
+        line = exc.object[: exc.start].count(b"\n") + 1
+        column = exc.start - exc.object.rfind(b"\n", 0, exc.start)
+        return (
+            f"lecture impossible : le fichier n'est pas en UTF-8 ({_where(line, column)}) ; "
+            "enregistrez-le en UTF-8."
+        )
+    reason = {
+        FileNotFoundError: "fichier introuvable",
+        IsADirectoryError: "c'est un dossier",
+        PermissionError: "permission refusée",
+    }.get(type(exc), "erreur du système" + technical_detail(exc.strerror or exc))
+    return f"lecture impossible : {reason}."
+
+
 def csv_error(exc: Exception) -> str:
     """The csv module's error in French."""
     match = re.search(r"field larger than field limit \((\d+)\)", str(exc))

@@ -20,7 +20,7 @@ from questionnaire.banks.fields import (
 )
 from questionnaire.banks.findings import Finding, Severity
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
-from questionnaire.parse_errors import yaml_error
+from questionnaire.parse_errors import read_error, yaml_error
 
 REQUIRED_ITEM_FIELDS = (
     "id",
@@ -173,9 +173,7 @@ def parse_bank_file(path: Path) -> tuple[ParsedBank | None, list[Finding]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [
-            Finding(str(path), None, "file", Severity.ERROR, f"lecture impossible : {exc}")
-        ]
+        return None, [Finding(str(path), None, "file", Severity.ERROR, read_error(exc))]
     bank, findings = parse_bank_text(text, str(path))
     if bank is not None and bank.theme != path.stem:
         findings.append(

@@ -16,7 +16,7 @@ from questionnaire.certification.models import (
     ObservationChannel,
     ObservationRule,
 )
-from questionnaire.parse_errors import yaml_error
+from questionnaire.parse_errors import read_error, yaml_error
 
 DATA_PATH = Path(__file__).resolve().parent / "data"
 CERTIFICATION_KEYS = {
@@ -534,7 +534,12 @@ def validate_referentials(path: str | Path) -> tuple[list[ParsedCertification], 
         return [], [Problem(str(path), "", "aucun fichier de référentiel trouvé.")]
     parsed, problems = [], []
     for file in files:
-        certification, found = parse_referential(file.read_text(encoding="utf-8"), file.name)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(file.name, "", read_error(exc)))
+            continue
+        certification, found = parse_referential(text, file.name)
         problems += found
         if certification:
             parsed.append(certification)

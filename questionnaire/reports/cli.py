@@ -24,6 +24,8 @@ from questionnaire.reports.tables import Report
 FORMATS = ("html", *EXPORTS)
 # Dates accepted by ``--from`` / ``--to``: ISO first, then the French way of writing them.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# The largest id an INTEGER column holds (PostgreSQL's, the stricter of the two databases).
+MAX_ID = 2**31 - 1
 
 # The two options every report command takes, declared once.
 format_option = click.option(
@@ -77,7 +79,8 @@ def reports_session(
     session_id: int, fmt: str, output: str, reference: str | None, focal: str | None
 ) -> None:
     """Écrit le rapport d'une session (candidats pseudonymisés)."""
-    session = db.session.get(ExamSession, session_id)
+    # an id past the database's integers is no session (not a driver overflow)
+    session = db.session.get(ExamSession, session_id) if 0 < session_id <= MAX_ID else None
     if session is None:
         click.echo(f"Session {session_id} introuvable.", err=True)
         sys.exit(1)
