@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -25,14 +26,77 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog} : erreur : {message} (voir --help)\n")
 
 
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number at least ``minimum``, refused in French otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"nombre entier attendu : « {text} »") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} : au moins {minimum} attendu")
+        return value
+
+    return parse
+
+
+def _number(text: str, *, positive: bool = False) -> float:
+    """An argparse type: a finite number (strictly positive if ``positive``), in French."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre attendu : « {text} »") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre fini")
+    if positive and value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} : nombre strictement positif attendu")
+    return value
+
+
+def _positive(text: str) -> float:
+    return _number(text, positive=True)
+
+
 def _ids(values: Sequence[str] | None) -> list[str]:
     """Repeated and/or comma-separated ids: ['A,B', 'C'] -> ['A', 'B', 'C']."""
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
+WRITE_ERRORS = {
+    FileNotFoundError: "le dossier n'existe pas",
+    PermissionError: "permission refusée",
+    IsADirectoryError: "c'est un dossier",
+}
+
+
+def _write_files(files: dict[str, str]) -> None:
+    """Write every output file, all or none: each goes to a temporary file beside it, renamed
+    once all are written, so a failure (missing folder, disk full) leaves no file half done."""
+    written: list[Path] = []
+    try:
+        for path in files:
+            if Path(path).is_dir():
+                raise IsADirectoryError(path)
+            temporary = Path(path).with_name(f".{Path(path).name}.partiel")
+            written.append(temporary)
+            temporary.write_text(files[path], encoding="utf-8")
+    except OSError as exc:
+        for temporary in written:
+            temporary.unlink(missing_ok=True)
+        reason = WRITE_ERRORS.get(type(exc), f"erreur du système ({exc.strerror or exc})")
+        raise AnalyticsInputError(f"impossible d'écrire {path} : {reason}") from exc
+    for path, temporary in zip(files, written, strict=True):
+        os.replace(temporary, path)
+
+
+def _csv(df: pd.DataFrame, **kwargs: object) -> str:
+    return df.to_csv(index=False, lineterminator="\n", **kwargs)
+
+
 def _write_table(df: pd.DataFrame, out: str | None, stdout: TextIO, **kwargs: object) -> None:
     if out:
-        df.to_csv(out, index=False, **kwargs)
+        _write_files({out: _csv(df, **kwargs)})
     else:
         df.to_csv(stdout, index=False, **kwargs)
 
@@ -116,17 +180,21 @@ def _cmd_irt(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise AnalyticsInputError(f"module IRT indisponible (analytics.irt) : {exc}") from exc
     table = read_responses(args.file)
     result = irt.calibrate(table, args.model, max_iter=args.max_iter, tol=args.tol)
-    _write_table(result.items, args.output, stdout, float_format=FLOAT_FORMAT)
+    files = {}
+    if args.output:
+        files[args.output] = _csv(result.items, float_format=FLOAT_FORMAT)
+    if args.persons:
+        persons = irt.person_abilities(table, result)
+        files[args.persons] = _csv(persons, float_format=FLOAT_FORMAT)
+    _write_files(files)  # both or neither, before anything is said to have worked
+    if not args.output:
+        result.items.to_csv(stdout, index=False, float_format=FLOAT_FORMAT)
     state = "convergé" if result.converged else "NON convergé"
     stderr.write(
         f"irt {result.model} : {state} en {result.iterations} itérations, "
         f"log-vraisemblance {result.log_likelihood:.4f}\n"
     )
     _warn_few(stderr, "irt", table.groupby("item_id", observed=True).size())
-    if args.persons:
-        irt.person_abilities(table, result).to_csv(
-            args.persons, index=False, float_format=FLOAT_FORMAT
-        )
     return 0
 
 
@@ -166,10 +234,13 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         n_forms=args.forms,
         omit_rate=args.omit_rate,
     )
-    _write_table(sim.responses, args.output, stdout)
+    files = {args.output: _csv(sim.responses)} if args.output else {}
     if args.truth:
-        sim.items.to_csv(args.truth, index=False)
-        sim.persons.to_csv(persons_path(args.truth), index=False)
+        files[args.truth] = _csv(sim.items)
+        files[persons_path(args.truth)] = _csv(sim.persons)
+    _write_files(files)  # all three or none
+    if not args.output:
+        sim.responses.to_csv(stdout, index=False)
     return 0
 
 
@@ -190,32 +261,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("item-stats", "statistiques classiques par item et alertes (CSV)")
     p.add_argument("file", metavar="FILE", help="fichier de réponses CSV (format long)")
     p.add_argument("-o", "--output", metavar="OUT", help="CSV de sortie (défaut : stdout)")
-    p.add_argument("--too-easy", metavar="X", type=float, default=0.95, help="facility > X (0.95)")
-    p.add_argument("--too-hard", metavar="X", type=float, default=0.20, help="facility < X (0.20)")
     p.add_argument(
-        "--low-discrimination", metavar="X", type=float, default=0.20, help="r_rest < X (0.20)"
+        "--too-easy", metavar="X", type=_number, default=0.95, help="facility > X (0.95)"
     )
     p.add_argument(
-        "--negative-discrimination", metavar="X", type=float, default=0.0, help="r_rest < X (0)"
+        "--too-hard", metavar="X", type=_number, default=0.20, help="facility < X (0.20)"
+    )
+    p.add_argument(
+        "--low-discrimination", metavar="X", type=_number, default=0.20, help="r_rest < X (0.20)"
+    )
+    p.add_argument(
+        "--negative-discrimination", metavar="X", type=_number, default=0.0, help="r_rest < X (0)"
     )
     p.add_argument(
         "--unused-distractor",
         metavar="X",
-        type=float,
+        type=_number,
         default=0.05,
         help="distracteur choisi < X (0.05)",
     )
     p.add_argument(
         "--second-key-margin",
         metavar="X",
-        type=float,
+        type=_number,
         default=0.0,
         help="seconde clé possible : p_upper − p_lower > X (0)",
     )
     p.add_argument(
         "--second-key-alpha",
         metavar="X",
-        type=float,
+        type=_number,
         default=1.0,
         help="…et corrélation distracteur-total > 0 au seuil unilatéral X (1 = sans test)",
     )
@@ -238,8 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", choices=("rasch", "2pl"), default="2pl")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--persons", metavar="OUT", help="CSV des aptitudes EAP des tentatives")
-    p.add_argument("--max-iter", type=int, default=500)
-    p.add_argument("--tol", type=float, default=1e-4)
+    p.add_argument("--max-iter", type=_whole(1), default=500)
+    p.add_argument("--tol", type=_positive, default=1e-4)
     p.set_defaults(run=_cmd_irt)
 
     p = add("dif", "fonctionnement différentiel des items, Mantel–Haenszel (CSV)")
@@ -252,18 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_dif)
 
     p = add("simulate", "simuler un fichier de réponses réaliste (CSV)")
-    p.add_argument("--items", type=int, required=True, metavar="N")
-    p.add_argument("--attempts", type=int, required=True, metavar="M")
+    p.add_argument("--items", type=_whole(1), required=True, metavar="N")
+    p.add_argument("--attempts", type=_whole(1), required=True, metavar="M")
     p.add_argument("--model", choices=("rasch", "2pl"), default="2pl")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=_whole(0))
     p.add_argument("--miskey", action="append", metavar="ID", help="item à clé erronée")
     p.add_argument("--dif", action="append", metavar="ID", help="item avec DIF (focal)")
-    p.add_argument("--dif-shift", type=float, default=0.8, metavar="LOGIT")
-    p.add_argument("--forms", type=int, default=0, metavar="F", help="nombre de formes fixes")
+    p.add_argument("--dif-shift", type=_number, default=0.8, metavar="LOGIT")
+    p.add_argument("--forms", type=_whole(0), default=0, metavar="F", help="nombre de formes fixes")
     p.add_argument(
-        "--form-length", type=int, metavar="K", help="items par tentative (tirage aléatoire)"
+        "--form-length", type=_whole(1), metavar="K", help="items par tentative (tirage aléatoire)"
     )
-    p.add_argument("--omit-rate", type=float, default=0.01, metavar="P")
+    p.add_argument("--omit-rate", type=_number, default=0.01, metavar="P")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--truth", metavar="OUT", help="CSV des vrais paramètres des items")
     p.set_defaults(run=_cmd_simulate)

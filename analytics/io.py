@@ -99,6 +99,22 @@ def _ragged(text: str, sep: str, n_fields: int) -> AnalyticsInputError:
     return AnalyticsInputError("nombre de champs incohérent avec l'en-tête")
 
 
+def _not_utf8(source: str | os.PathLike) -> AnalyticsInputError:
+    """Error naming the line and column of the first byte that is not UTF-8."""
+    with open(source, "rb") as fh:
+        data = fh.read()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        return AnalyticsInputError(
+            f"fichier non UTF-8 : {source} (ligne {line}, colonne {column}) ; "
+            "enregistrez-le en UTF-8"
+        )
+    return AnalyticsInputError(f"fichier non UTF-8 : {source}")
+
+
 def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) -> pd.DataFrame:
     """Read a long-format CSV (`,` or `;` separated, UTF-8) and return the validated table."""
     if isinstance(source, (str, os.PathLike)):
@@ -110,7 +126,7 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
         except IsADirectoryError as exc:
             raise AnalyticsInputError(f"pas un fichier : {source}") from exc
         except UnicodeDecodeError as exc:
-            raise AnalyticsInputError(f"fichier non UTF-8 : {source}") from exc
+            raise _not_utf8(source) from exc
         text = None
     else:
         raw = source.read()
@@ -150,14 +166,19 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
                 text = fh.read()
         raise _ragged(text, sep, len(names)) from exc
     except UnicodeDecodeError as exc:
-        raise AnalyticsInputError(f"fichier non UTF-8 : {source}") from exc
+        raise _not_utf8(source) from exc
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
             raise AnalyticsInputError(
                 f"ligne {m.group(2)} : {m.group(3)} champs au lieu de {m.group(1)}"
             ) from exc
-        raise AnalyticsInputError(f"CSV illisible : {exc}") from exc
+        m = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if m:  # pandas counts rows from 0, the header included
+            raise AnalyticsInputError(
+                f"ligne {int(m.group(1)) + 1} : guillemet ouvert jamais fermé"
+            ) from exc
+        raise AnalyticsInputError(f"CSV illisible (détail technique : {exc})") from exc
     except pd.errors.EmptyDataError as exc:
         raise AnalyticsInputError("table vide") from exc
     df.columns = [str(c).strip() for c in df.columns]

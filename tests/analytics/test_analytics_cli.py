@@ -289,3 +289,112 @@ def test_irt_warns_when_items_were_seen_by_few_attempts(
     assert "5 item(s) sur 5 vu(s) par moins de 30 tentatives" in err
     code, _out, err = _run(["irt", str(sim_file), "--model", "rasch"], capsys)  # 400 attempts
     assert code == 0 and "moins de 30" not in err
+
+
+# Values for the required options of a sub-command walked below (any other gets "1").
+REQUIRED_VALUES = {"group": "group", "reference": "ref", "focal": "focal", "items": "3"}
+
+
+def test_every_command_refuses_a_missing_file_or_folder_in_one_line(tmp_path: Path, capsys):
+    """Each sub-command (a new one too) given a file that does not exist, or an output in a
+    folder that does not exist, says so in one French line, exit status 2, nothing written."""
+    import argparse
+
+    from analytics.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = tmp_path / "absent"
+    for name, sub in commands.choices.items():
+        args = [name]
+        for action in sub._actions:
+            if not action.option_strings:
+                args.append(str(missing / "reponses.csv"))
+            elif action.required:
+                args += [action.option_strings[-1], REQUIRED_VALUES.get(action.dest, "1")]
+        if any(a.dest == "output" for a in sub._actions):
+            args += ["-o", str(missing / "sortie.csv")]
+        code, out, err = _run(args, capsys)
+        assert code == 2, (args, err)
+        assert out == "" and err.count("\n") == 1 and "Traceback" not in err, (args, err)
+        assert err.startswith(f"python -m analytics {name} : erreur : ")
+        assert str(missing) in err and ("introuvable" in err or "n'existe pas" in err), err
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "failing"),
+    [
+        (
+            ["irt", "{sim}", "-o", "{ok}/items.csv", "--persons", "{absent}/persons.csv"],
+            "{absent}/persons.csv",
+        ),
+        (
+            [
+                "simulate",
+                "--items",
+                "3",
+                "--attempts",
+                "5",
+                "-o",
+                "{ok}/r.csv",
+                "--truth",
+                "{absent}/truth.csv",
+            ],
+            "{absent}/truth.csv",
+        ),
+        (["item-stats", "{sim}", "-o", "{ok}"], "{ok}"),
+    ],
+)
+def test_output_files_are_all_or_nothing(args, failing, sim_file: Path, tmp_path: Path, capsys):
+    """A second output that cannot be written leaves no first one behind, nor a half file."""
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    values = {"sim": sim_file, "ok": ok, "absent": tmp_path / "absent"}
+    code, out, err = _run([a.format(**values) for a in args], capsys)
+    assert code == 2 and out == ""
+    written = failing.format(**values)
+    reason = "c'est un dossier" if failing == "{ok}" else "le dossier n'existe pas"
+    assert err == (
+        f"python -m analytics {args[0]} : erreur : impossible d'écrire {written} : {reason}\n"
+    )
+    assert list(ok.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", "--items", "3", "--attempts", "5", "--seed", "-1"],
+         "argument --seed: -1 : au moins 0 attendu"),
+        (["simulate", "--items", "trois", "--attempts", "5"],
+         "argument --items: nombre entier attendu : « trois »"),
+        (["irt", "{sim}", "--max-iter", "0"], "argument --max-iter: 0 : au moins 1 attendu"),
+        (["irt", "{sim}", "--tol", "nan"], "argument --tol: nan n'est pas un nombre fini"),
+        (["irt", "{sim}", "--tol", "-1"],
+         "argument --tol: -1 : nombre strictement positif attendu"),
+        (["item-stats", "{sim}", "--too-easy", "inf"],
+         "argument --too-easy: inf n'est pas un nombre fini"),
+    ],
+)  # fmt: skip
+def test_numbers_are_checked_in_french(args, message, sim_file: Path, capsys) -> None:
+    code, out, err = _run([a.format(sim=sim_file) for a in args], capsys)
+    assert code == 2 and out == ""
+    assert err == f"python -m analytics {args[0]} : erreur : {message} (voir --help)\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'attempt_id,item_id,score\na1,"Q1,1\na2,Q2,0\n', "ligne 2 : guillemet ouvert jamais fermé"),
+        ("attempt_id,item_id,score\na1,Q1,1\na2,Qé,1\n".encode("latin-1"),
+         "fichier non UTF-8 : {path} (ligne 3, colonne 5) ; enregistrez-le en UTF-8"),
+        ("attempt_id,item_é\n".encode("latin-1"),
+         "fichier non UTF-8 : {path} (ligne 1, colonne 17) ; enregistrez-le en UTF-8"),
+    ],
+)  # fmt: skip
+def test_unreadable_csv_names_the_line(content: bytes, message: str, tmp_path: Path, capsys):
+    path = tmp_path / "reponses.csv"
+    path.write_bytes(content)
+    code, out, err = _run(["item-stats", str(path)], capsys)
+    assert code == 2 and out == ""
+    assert err == f"python -m analytics item-stats : erreur : {message.format(path=path)}\n"
