@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -206,7 +207,7 @@ class QuestionnaireGroup(FlaskGroup):
                 )
                 sys.exit(1)
             if not isinstance(exc, OperationalError):
-                raise
+                self.internal_error(ctx, exc)
             # the server down or unreachable, a file that cannot be opened: one line for the
             # cron mail, not a traceback, and an exit status that says "try again later"
             reason = (str(exc.orig).strip().splitlines() or [""])[0]
@@ -217,6 +218,23 @@ class QuestionnaireGroup(FlaskGroup):
                 err=True,
             )
             sys.exit(EXIT_UNAVAILABLE)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own: a usage error (2), --help, Ctrl-C
+        except Exception as exc:
+            self.internal_error(ctx, exc)
+
+    @staticmethod
+    def internal_error(ctx: click.Context, exc: Exception) -> NoReturn:
+        """A defect, not bad input: one line naming it (the traceback in debug mode only)."""
+        if ctx.ensure_object(ScriptInfo).load_app().debug:
+            raise exc
+        detail = (str(exc).strip().splitlines() or [""])[0]
+        click.echo(
+            f"Erreur interne ({type(exc).__name__}) : {detail}. La commande a échoué sans "
+            "terminer ; signalez-la (en développement, FLASK_DEBUG=1 affiche la trace).",
+            err=True,
+        )
+        sys.exit(1)
 
 
 cli = QuestionnaireGroup(

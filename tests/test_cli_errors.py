@@ -196,3 +196,45 @@ def test_a_failed_write_leaves_the_previous_file_whole(app, loaded_bank, tmp_pat
     )
     assert output.read_bytes() == b"previous export"
     assert [p.name for p in tmp_path.iterdir() if "export" in p.name] == ["export.csv"]
+
+
+def command_env(tmp_path: Path, **environment: str) -> dict[str, str | None]:
+    env: dict[str, str | None] = dict.fromkeys(COMMAND_ENVIRONMENT)
+    env["QUESTIONNAIRE_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return {**env, **environment}
+
+
+@pytest.mark.parametrize("config", ["development", "production"])
+def test_a_defect_is_one_french_line_not_a_traceback(tmp_path, monkeypatch, config):
+    """What no check foresaw (here a service failing) still reaches cron's mail as one line."""
+    from questionnaire.cli import cli
+
+    def broken(*args: object) -> int:
+        raise RuntimeError("état imprévu\nsur deux lignes")
+
+    monkeypatch.setattr("questionnaire.attempts.services.finalise_expired", broken)
+    env = command_env(
+        tmp_path,
+        QUESTIONNAIRE_CONFIG=config,
+        SECRET_KEY="s" * 40,
+        QUESTIONNAIRE_DATABASE_URL=f"sqlite:///{tmp_path / 'base.db'}",
+    )
+    result = CliRunner().invoke(cli, ["attempts", "finalize-expired"], env=env)
+    assert_no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur interne (RuntimeError) : état imprévu. La commande a échoué sans terminer ; "
+        "signalez-la (en développement, FLASK_DEBUG=1 affiche la trace).\n"
+    )
+
+
+def test_a_defect_keeps_its_traceback_in_debug_mode(tmp_path, monkeypatch):
+    from questionnaire.cli import cli
+
+    def broken(*args: object) -> int:
+        raise RuntimeError("état imprévu")
+
+    monkeypatch.setattr("questionnaire.attempts.services.finalise_expired", broken)
+    env = command_env(tmp_path, FLASK_DEBUG="1")
+    result = CliRunner().invoke(cli, ["attempts", "finalize-expired"], env=env)
+    assert isinstance(result.exception, RuntimeError)
