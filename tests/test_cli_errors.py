@@ -238,3 +238,31 @@ def test_a_defect_keeps_its_traceback_in_debug_mode(tmp_path, monkeypatch):
     env = command_env(tmp_path, FLASK_DEBUG="1")
     result = CliRunner().invoke(cli, ["attempts", "finalize-expired"], env=env)
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_the_console_script_itself_answers_bad_input_in_one_line(tmp_path):
+    """The installed ``questionnaire`` script, as cron runs it (no test runner in between)."""
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("questionnaire")
+    source = tmp_path / "referentiel.yaml"
+    source.write_bytes("slug: x\ntitle: Fiscalit\xe9\n".encode("latin-1"))
+    env = {k: v for k, v in os.environ.items() if k not in COMMAND_ENVIRONMENT}
+    env |= {
+        "QUESTIONNAIRE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "QUESTIONNAIRE_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'base.db'}",
+    }
+    for args, status, start in (
+        (["referentials", "validate", str(source)], 1, "referentiel.yaml: lecture impossible"),
+        (["reports", "session", str(2**70), "-o", "r.pdf"], 1, f"Session {2**70} introuvable."),
+        (["reports", "session", "1", "-o", "r.pdf"], 75, "Base de données injoignable"),
+        (["privacy", "purge"], 75, "Base de données injoignable"),
+    ):
+        done = subprocess.run(
+            [str(script), *args], env=env, cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == status, done.stderr
+        assert done.stderr.startswith(start) and "Traceback" not in done.stderr
+    assert not (tmp_path / "absent").exists() and not (tmp_path / "r.pdf").exists()
