@@ -7,6 +7,7 @@ import importlib
 import json
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,10 +20,25 @@ from analytics.io import AnalyticsInputError, at_file_lines
 FLOAT_FORMAT = "%.6g"
 
 
+# argparse's own usage errors, in English, and how a French user reads them.
+USAGE_ERRORS = (
+    (r"the following arguments are required: (.+)", r"argument(s) obligatoire(s) manquant(s) : \1"),
+    (r"argument (\S+): invalid choice: (.+) \(choose from (.+)\)", r"argument \1 : \2 inconnu (choix : \3)"),
+    (r"argument (\S+): expected one argument", r"argument \1 : une valeur attendue"),
+    (r"unrecognized arguments: (.+)", r"argument(s) inconnu(s) : \1"),
+    (r"argument (\S+): ignored explicit argument (.+)", r"argument \1 : valeur inattendue \2"),
+    (r"argument (\S+): (.+)", r"argument \1 : \2"),  # the French messages of our own types
+)  # fmt: skip
+
+
 class _Parser(argparse.ArgumentParser):
     """ArgumentParser whose usage errors are a single line on stderr (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
+        for english, french in USAGE_ERRORS:
+            message, count = re.subn(f"^{english}$", french, message)
+            if count:
+                break
         self.exit(2, f"{self.prog} : erreur : {message} (voir --help)\n")
 
 
@@ -35,7 +51,7 @@ def _whole(minimum: int) -> Callable[[str], int]:
         except ValueError:
             raise argparse.ArgumentTypeError(f"nombre entier attendu : « {text} »") from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"{value} : au moins {minimum} attendu")
+            raise argparse.ArgumentTypeError(f"au moins {minimum} attendu, pas {value}")
         return value
 
     return parse
@@ -50,7 +66,7 @@ def _number(text: str, *, positive: bool = False) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text} n'est pas un nombre fini")
     if positive and value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} : nombre strictement positif attendu")
+        raise argparse.ArgumentTypeError(f"nombre strictement positif attendu, pas {text}")
     return value
 
 

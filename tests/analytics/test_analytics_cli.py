@@ -365,15 +365,15 @@ def test_output_files_are_all_or_nothing(args, failing, sim_file: Path, tmp_path
     ("args", "message"),
     [
         (["simulate", "--items", "3", "--attempts", "5", "--seed", "-1"],
-         "argument --seed: -1 : au moins 0 attendu"),
+         "argument --seed : au moins 0 attendu, pas -1"),
         (["simulate", "--items", "trois", "--attempts", "5"],
-         "argument --items: nombre entier attendu : « trois »"),
-        (["irt", "{sim}", "--max-iter", "0"], "argument --max-iter: 0 : au moins 1 attendu"),
-        (["irt", "{sim}", "--tol", "nan"], "argument --tol: nan n'est pas un nombre fini"),
+         "argument --items : nombre entier attendu : « trois »"),
+        (["irt", "{sim}", "--max-iter", "0"], "argument --max-iter : au moins 1 attendu, pas 0"),
+        (["irt", "{sim}", "--tol", "nan"], "argument --tol : nan n'est pas un nombre fini"),
         (["irt", "{sim}", "--tol", "-1"],
-         "argument --tol: -1 : nombre strictement positif attendu"),
+         "argument --tol : nombre strictement positif attendu, pas -1"),
         (["item-stats", "{sim}", "--too-easy", "inf"],
-         "argument --too-easy: inf n'est pas un nombre fini"),
+         "argument --too-easy : inf n'est pas un nombre fini"),
     ],
 )  # fmt: skip
 def test_numbers_are_checked_in_french(args, message, sim_file: Path, capsys) -> None:
@@ -398,3 +398,24 @@ def test_unreadable_csv_names_the_line(content: bytes, message: str, tmp_path: P
     code, out, err = _run(["item-stats", str(path)], capsys)
     assert code == 2 and out == ""
     assert err == f"python -m analytics item-stats : erreur : {message.format(path=path)}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope"], "python -m analytics : erreur : argument COMMANDE : 'nope' inconnu (choix : "
+         "'item-stats', 'test-stats', 'distractors', 'irt', 'dif', 'simulate')"),
+        (["dif", "x.csv"], "python -m analytics dif : erreur : argument(s) obligatoire(s) "
+         "manquant(s) : --group, --reference, --focal"),
+        (["irt", "x.csv", "--model", "3pl"], "python -m analytics irt : erreur : argument "
+         "--model : '3pl' inconnu (choix : 'rasch', '2pl')"),
+        (["irt", "x.csv", "--tol"], "python -m analytics irt : erreur : argument --tol : une "
+         "valeur attendue"),
+        (["irt", "x.csv", "--bogus", "1"], "python -m analytics : erreur : argument(s) "
+         "inconnu(s) : --bogus 1"),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_in_french(args: list[str], message: str, capsys) -> None:
+    code, out, err = _run(args, capsys)
+    assert code == 2 and out == ""
+    assert err == f"{message} (voir --help)\n"
