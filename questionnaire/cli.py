@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -176,6 +177,52 @@ def is_schema_behind(exc: DBAPIError) -> bool:
     )
 
 
+# click's usage errors (it words them in English) and their French; the first that matches.
+USAGE_ERRORS = (
+    (r"Missing option (.+)\.", r"option obligatoire manquante : \1."),
+    (r"Missing argument (.+)\.", r"argument obligatoire manquant : \1."),
+    (r"No such option:? '?([^' ]+)'?\.? Did you mean (.+)\?", r"option inconnue : '\1' (voulez-vous dire \2 ?)"),
+    (r"No such option:? '?([^' ]+)'?\.?", r"option inconnue : '\1'."),
+    (r"No such command '(.+)'\.", r"commande inconnue : « \1 »."),
+    (r"Got unexpected extra arguments? \((.+)\)", r"argument(s) en trop : \1."),
+    (r"Option '(.+)' requires an argument\.", r"l'option \1 demande une valeur."),
+    (r"Invalid value for (.+?): (.+)", r"valeur invalide pour \1 : \2"),
+)  # fmt: skip
+INVALID_VALUES = (
+    (r"'(.*)' is not a valid integer\.", r"« \1 » n'est pas un nombre entier."),
+    (r"'(.*)' is not a valid float\.", r"« \1 » n'est pas un nombre."),
+    (r"'(.*)' is not one of (.+)\.", r"« \1 » n'est pas parmi \2."),
+    (r"(.+) is not in the range (.+)\.", r"\1 est hors de l'intervalle \2."),
+    (r"(?:File|Directory|Path) '(.*)' does not exist\.", r"« \1 » n'existe pas."),
+    (r"File '(.*)' is a directory\.", r"« \1 » est un dossier."),
+    (r"(?:File|Path) '(.*)' is not readable\.", r"« \1 » n'est pas lisible (permission refusée)."),
+)  # fmt: skip
+
+
+def in_french(message: str, translations: tuple[tuple[str, str], ...] = USAGE_ERRORS) -> str:
+    """click's English usage error in French (an unknown wording is left as it is)."""
+    for english, french in translations:
+        translated, count = re.subn(f"^{english}$", french, message, flags=re.DOTALL)
+        if count:
+            if translations is USAGE_ERRORS and english.startswith("Invalid value"):
+                head, _, value = translated.partition(" : ")
+                return f"{head} : {in_french(value, INVALID_VALUES)}"
+            return translated
+    return message
+
+
+class FrenchUsageError(click.UsageError):
+    """A usage error shown in French: the usage line, where to find help, what is wrong."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        lines = []
+        if self.ctx is not None:
+            usage = self.ctx.get_usage().replace("Usage:", "Usage :", 1)
+            lines += [usage, f"Aide : {self.ctx.command_path} --help"]
+        lines.append(f"Erreur : {self.format_message()}")
+        click.echo("\n".join(lines), file=file or sys.stderr)
+
+
 class QuestionnaireGroup(FlaskGroup):
     """Flask's group, safe in production: no debugger, no development server, no tracebacks."""
 
@@ -218,6 +265,8 @@ class QuestionnaireGroup(FlaskGroup):
                 err=True,
             )
             sys.exit(EXIT_UNAVAILABLE)
+        except click.UsageError as exc:  # a missing option, a value of the wrong type…
+            raise FrenchUsageError(in_french(exc.format_message()), exc.ctx) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own: a usage error (2), --help, Ctrl-C
         except Exception as exc:

@@ -266,3 +266,37 @@ def test_the_console_script_itself_answers_bad_input_in_one_line(tmp_path):
         assert done.returncode == status, done.stderr
         assert done.stderr.startswith(start) and "Traceback" not in done.stderr
     assert not (tmp_path / "absent").exists() and not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["banks", "import", "x.csv"], "option obligatoire manquante : '--theme'."),
+        (["reports", "session", "abc", "-o", "r.pdf"],
+         "valeur invalide pour 'SESSION_ID' : « abc » n'est pas un nombre entier."),
+        (["demo", "--port", "99999"],
+         "valeur invalide pour '--port' : 99999 est hors de l'intervalle 1<=x<=65535."),
+        (["banks", "import", "absent.csv", "--theme", "x"],
+         "valeur invalide pour 'FILE' : « absent.csv » n'existe pas."),
+        (["banks", "export", "--theme", "x", "--format", "pdf", "-o", "x"],
+         "valeur invalide pour '--format' : « pdf » n'est pas parmi "
+         "'csv', 'gift', 'qti', 'qti3', 'xlsx', 'yaml'."),
+        (["privacy", "purge", "--dry-rnn"],
+         "option inconnue : '--dry-rnn' (voulez-vous dire '--dry-run' ?)"),
+        (["privacy", "purge", "en-trop"], "argument(s) en trop : en-trop."),
+        (["banks", "charger"], "commande inconnue : « charger »."),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_in_french(tmp_path, monkeypatch, args, message):
+    """click words its usage errors in English: the operator reads them in French, exit 2."""
+    from questionnaire.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("stem\n")
+    result = CliRunner().invoke(cli, args, env=command_env(tmp_path), prog_name="questionnaire")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    usage, help_line, error = result.stderr.splitlines()
+    assert usage.startswith("Usage : questionnaire ")
+    assert help_line.startswith("Aide : questionnaire ") and help_line.endswith(" --help")
+    assert error == f"Erreur : {message}"
