@@ -11,21 +11,26 @@ from sqlalchemy import event
 from tests.conftest import bank_yaml, login
 
 
-def _statements(app, db, client, url: str) -> int:
-    """Statements of one GET, in a fresh application context as in production."""
+def _statements_and_page(app, db, client, url: str) -> tuple[list[str], str]:
+    """The SQL of one GET, in a fresh application context as in production, and its page."""
     statements: list[str] = []
 
-    def count(*args) -> None:
+    def record(*args) -> None:
         statements.append(args[2])
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "before_cursor_execute", record)
     try:
         with app.app_context():
             response = client.get(url)
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        event.remove(db.engine, "before_cursor_execute", record)
     assert response.status_code == 200, url
-    return len(statements)
+    return statements, response.get_data(as_text=True)
+
+
+def _statements(app, db, client, url: str) -> int:
+    """How many statements one GET runs."""
+    return len(_statements_and_page(app, db, client, url)[0])
 
 
 def test_the_session_page_loads_its_candidates_with_their_enrolments(
@@ -123,17 +128,7 @@ def test_the_revalidation_queue_reads_no_options(app, db, client, make_user, loa
     login(client, make_user(Role.REVIEWER).email)
     loaded_bank(bank_yaml(topics={"alpha": 10, "beta": 10}))
     clock.advance(days=3650)
-    statements: list[str] = []
-
-    def record(*args) -> None:
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with app.app_context():
-            page = client.get("/atelier/a-revalider").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    statements, page = _statements_and_page(app, db, client, "/atelier/a-revalider")
     # deciding what is due needs no option: at 1,600 published versions, loading their options
     # was most of the page's 0.26 s and a quarter of the workshop's item list
     assert "20 item(s) à revalider" in page
