@@ -77,14 +77,11 @@ def test_the_revalidation_queue_loads_the_items_of_its_due_versions(
     assert _statements(app, db, client, "/atelier/a-revalider") == with_two
 
 
-def test_the_neutralisation_page_loads_the_items_of_the_session_versions(
-    app, db, client, make_session, loaded_bank, make_user
-):
-    from questionnaire.auth.models import Role
-
-    login(client, make_user(Role.JURY).email)  # the jury neutralises, not administrators
+def _sessions_of_2_and_20_items_sat(app, make_session, loaded_bank):
+    """Two sessions of one theme, of 2 and 20 items, each with an attempt started by its
+    candidate through the API: ``(item count, session)`` pairs."""
     theme = loaded_bank(bank_yaml(topics={"alpha": 12, "beta": 12}))
-    urls = []
+    sessions = []
     for count, blueprint in ((2, {"alpha": 1, "beta": 1}), (20, {"alpha": 10, "beta": 10})):
         session, candidate = make_session(item_count=count, blueprint=blueprint, theme=theme)
         other = app.test_client()
@@ -93,7 +90,20 @@ def test_the_neutralisation_page_loads_the_items_of_the_session_versions(
             f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token}
         )
         assert len(started.get_json()["items"]) == count
-        urls.append(f"/rapports/sessions/{session.id}/neutraliser")
+        sessions.append((count, session))
+    return sessions
+
+
+def test_the_neutralisation_page_loads_the_items_of_the_session_versions(
+    app, db, client, make_session, loaded_bank, make_user
+):
+    from questionnaire.auth.models import Role
+
+    login(client, make_user(Role.JURY).email)  # the jury neutralises, not administrators
+    urls = [
+        f"/rapports/sessions/{session.id}/neutraliser"
+        for _, session in _sessions_of_2_and_20_items_sat(app, make_session, loaded_bank)
+    ]
     with_two, with_twenty = (_statements(app, db, client, url) for url in urls)
     assert with_twenty == with_two
 
@@ -107,13 +117,8 @@ def test_the_angoff_rating_page_loads_the_items_of_the_panel_versions(
     judge = make_user(Role.JURY)
     facilitator = make_user(Role.ADMIN)
     login(client, judge.email)
-    theme = loaded_bank(bank_yaml(topics={"alpha": 12, "beta": 12}))
     urls = []
-    for count, blueprint in ((2, {"alpha": 1, "beta": 1}), (20, {"alpha": 10, "beta": 10})):
-        session, candidate = make_session(item_count=count, blueprint=blueprint, theme=theme)
-        other = app.test_client()
-        token = login(other, candidate.email)
-        other.post(f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token})
+    for count, session in _sessions_of_2_and_20_items_sat(app, make_session, loaded_bank):
         panel = create_panel(session, f"Panel {count}", [judge], facilitator, clock())
         db.session.commit()
         assert len(panel.item_version_ids) == count
