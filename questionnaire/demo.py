@@ -38,7 +38,6 @@ DEMO_ACCOUNTS = (
 )
 # the certification the demo candidate is registered to (seed 000, questionnaires C9–C22)
 DEMO_CERTIFICATION = "charge-clientele-particuliers"
-DEMO_ITEMS, DEMO_MINUTES = 20, 30
 
 
 def _ensure_user(email: str, name: str, roles, now: datetime):
@@ -115,8 +114,14 @@ def prepare_demo(now: datetime) -> str:
             .first()
         )
         if questionnaire is None:
+            plan = default_blueprint(theme)
             questionnaire = create_questionnaire(
-                theme, title, DEMO_ITEMS, DEMO_MINUTES, now, blueprint=default_blueprint(theme)
+                theme,
+                title,
+                sum(plan.values()),
+                theme.default_duration_minutes,
+                now,
+                blueprint=plan,
             )
         for prefix, purpose, release in DEMO_SESSIONS:
             session = _open_demo_session(

@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from questionnaire.banks.models import Theme
+from questionnaire.banks.models import DURATION_MINUTES_MAX, FORM_ITEMS_MAX, Theme
 from questionnaire.clock import PARIS
 from questionnaire.exams.models import ReleasePolicy, SessionPurpose
 from questionnaire.exams.services import IMMEDIATE_FOR_TRAINING_ONLY
@@ -150,11 +150,17 @@ class QuestionnaireForm(FrenchForm):
     )
     item_count = IntegerField(
         "Nombre de questions",
-        validators=[InputRequired("Indiquez un nombre."), NumberRange(1, 200, "Entre 1 et 200.")],
+        validators=[
+            InputRequired("Indiquez un nombre."),
+            NumberRange(1, FORM_ITEMS_MAX, f"Entre 1 et {FORM_ITEMS_MAX}."),
+        ],
     )
     duration_minutes = IntegerField(
         "Durée (minutes)",
-        validators=[InputRequired("Indiquez une durée."), NumberRange(1, 600, "Entre 1 et 600.")],
+        validators=[
+            InputRequired("Indiquez une durée."),
+            NumberRange(1, DURATION_MINUTES_MAX, f"Entre 1 et {DURATION_MINUTES_MAX}."),
+        ],
     )
     pass_mark = FrenchDecimalField(
         "Seuil de réussite (%)",

@@ -47,6 +47,7 @@ from questionnaire.exams.services import (
     ReleasePolicyRefused,
     attempts_still_answering,
     check_blueprint,
+    check_form_settings,
     check_release_policy,
     correction_may_be_public,
     enrol,
@@ -97,10 +98,7 @@ def update_questionnaire(
         raise ExamConfigError(
             "Des candidats ont déjà composé sur ce questionnaire : créez-en un nouveau."
         )
-    if item_count <= 0 or duration_minutes <= 0:
-        raise ExamConfigError("Le nombre d'items et la durée doivent être positifs.")
-    if not 0 < pass_mark_bp <= 10_000:
-        raise ExamConfigError("Le seuil de réussite doit être compris entre 0 et 100 %.")
+    check_form_settings(item_count, duration_minutes, pass_mark_bp)
     blueprint = {slug: n for slug, n in blueprint.items() if n}
     check_blueprint(questionnaire.theme, item_count, blueprint)
     questionnaire.title = title

@@ -96,7 +96,7 @@ def new_questionnaire():
         plan = default_blueprint(theme)
         form.title.data = f"Questionnaire — {theme.title}"
         form.item_count.data = sum(plan.values()) or None
-        form.duration_minutes.data = 30
+        form.duration_minutes.data = theme.default_duration_minutes
         for topic, field in form.topic_fields:
             field.data = plan.get(topic.slug, 0)
     if form.validate_on_submit():

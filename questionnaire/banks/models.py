@@ -59,6 +59,12 @@ class Volatility(enum.StrEnum):
         return {"stable": "stable", "annuelle": "annuelle", "recente": "récente"}[self.value]
 
 
+# Bounds of a form, shared by bank files, the questionnaire form and the exams service: a
+# form of more than 200 items or an exam of more than ten hours is a typing mistake.
+FORM_ITEMS_MAX = 200
+DURATION_MINUTES_MAX = 600
+
+
 class Theme(db.Model):
     """One of the four thematic questionnaires' subjects."""
 
@@ -69,6 +75,8 @@ class Theme(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     competencies: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
+    # the bank file's ``blueprint.duration_minutes``: what a new questionnaire's form proposes
+    default_duration_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
 
     topics: Mapped[list[Topic]] = relationship(
         back_populates="theme", order_by="Topic.position", lazy="selectin"

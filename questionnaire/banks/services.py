@@ -108,13 +108,11 @@ def _upsert_theme(bank: ParsedBank) -> tuple[Theme, dict[str, Topic]]:
     theme = db.session.execute(select(Theme).where(Theme.slug == bank.theme)).scalar_one_or_none()
     position = THEME_ORDER.index(bank.theme) if bank.theme in THEME_ORDER else len(THEME_ORDER)
     if theme is None:
-        theme = Theme(
-            slug=bank.theme, title=bank.title, competencies=bank.competencies, position=position
-        )
+        theme = Theme(slug=bank.theme)
         db.session.add(theme)
-        db.session.flush()
-    else:
-        theme.title, theme.competencies, theme.position = bank.title, bank.competencies, position
+    theme.title, theme.competencies, theme.position = bank.title, bank.competencies, position
+    theme.default_duration_minutes = bank.duration_minutes
+    db.session.flush()
     topics = {topic.slug: topic for topic in theme.topics}
     for index, parsed in enumerate(bank.topics):
         topic = topics.get(parsed.slug)

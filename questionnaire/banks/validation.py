@@ -19,7 +19,14 @@ from questionnaire.banks.fields import (
     without_controls,
 )
 from questionnaire.banks.findings import Finding, Severity
-from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
+from questionnaire.banks.models import (
+    DURATION_MINUTES_MAX,
+    FORM_ITEMS_MAX,
+    CognitiveLevel,
+    Difficulty,
+    ItemType,
+    Volatility,
+)
 from questionnaire.parse_errors import read_error, yaml_error
 
 REQUIRED_ITEM_FIELDS = (
@@ -218,6 +225,10 @@ def _positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _read(value: object) -> str:
+    return "absent" if value is None else f"lu : {value!r}"
+
+
 def _parse_header(data: dict, path: str, out: _Collector) -> ParsedBank | None:
     theme, title = data.get("theme"), data.get("title")
     ok = True
@@ -236,11 +247,21 @@ def _parse_header(data: dict, path: str, out: _Collector) -> ParsedBank | None:
         out.error(None, "blueprint", "« blueprint » (plan de tirage) est obligatoire.")
         return None
     form_items, duration = blueprint.get("form_items"), blueprint.get("duration_minutes")
-    if not _positive_int(form_items):
-        out.error(None, "blueprint", "« blueprint.form_items » doit être un entier positif.")
+    if not _positive_int(form_items) or form_items > FORM_ITEMS_MAX:
+        out.error(
+            None,
+            "blueprint",
+            f"« blueprint.form_items » doit être un entier entre 1 et {FORM_ITEMS_MAX} "
+            f"({_read(form_items)}).",
+        )
         ok = False
-    if not _positive_int(duration):
-        out.error(None, "blueprint", "« blueprint.duration_minutes » doit être un entier positif.")
+    if not _positive_int(duration) or duration > DURATION_MINUTES_MAX:
+        out.error(
+            None,
+            "blueprint",
+            f"« blueprint.duration_minutes » doit être un entier entre 1 et "
+            f"{DURATION_MINUTES_MAX} minutes ({_read(duration)}).",
+        )
         ok = False
     raw_topics = blueprint.get("topics")
     topics: list[ParsedTopic] = []

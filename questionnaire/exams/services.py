@@ -10,7 +10,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from questionnaire.auth.models import Role, User
-from questionnaire.banks.models import Item, ItemVersion, Theme, Topic, VersionStatus
+from questionnaire.banks.models import (
+    DURATION_MINUTES_MAX,
+    FORM_ITEMS_MAX,
+    Item,
+    ItemVersion,
+    Theme,
+    Topic,
+    VersionStatus,
+)
 from questionnaire.exams.models import (
     Enrolment,
     ExamSession,
@@ -98,6 +106,18 @@ def check_blueprint(theme: Theme, item_count: int, blueprint: dict[str, int]) ->
         )
 
 
+def check_form_settings(item_count: int, duration_minutes: int, pass_mark_bp: int) -> None:
+    """Refuse a questionnaire's length, duration or pass mark out of bounds."""
+    if not 0 < item_count <= FORM_ITEMS_MAX:
+        raise ExamConfigError(f"Le nombre d'items doit être compris entre 1 et {FORM_ITEMS_MAX}.")
+    if not 0 < duration_minutes <= DURATION_MINUTES_MAX:
+        raise ExamConfigError(
+            f"La durée doit être comprise entre 1 et {DURATION_MINUTES_MAX} minutes."
+        )
+    if not 0 < pass_mark_bp <= 10_000:
+        raise ExamConfigError("Le seuil de réussite doit être compris entre 0 et 100 %.")
+
+
 def create_questionnaire(
     theme: Theme,
     title: str,
@@ -111,10 +131,7 @@ def create_questionnaire(
     shuffle_options: bool = True,
 ) -> Questionnaire:
     """Create a questionnaire after checking that its blueprint can be drawn."""
-    if item_count <= 0 or duration_minutes <= 0:
-        raise ExamConfigError("Le nombre d'items et la durée doivent être positifs.")
-    if not 0 < pass_mark_bp <= 10_000:
-        raise ExamConfigError("Le seuil de réussite doit être compris entre 0 et 100 %.")
+    check_form_settings(item_count, duration_minutes, pass_mark_bp)
     blueprint = {slug: n for slug, n in (blueprint or {}).items() if n}
     check_blueprint(theme, item_count, blueprint)
     questionnaire = Questionnaire(

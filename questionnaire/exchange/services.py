@@ -312,7 +312,7 @@ def export_theme(
         title=theme.title,
         competencies=list(theme.competencies),
         form_items=theme.form_items,
-        duration_minutes=0,
+        duration_minutes=theme.default_duration_minutes,
         topics=[ParsedTopic(t.slug, t.title, t.default_draw) for t in theme.topics],
         items=parsed,
     )

@@ -12,8 +12,6 @@ from questionnaire.exchange.items import decode_text
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import check_size
 
-DEFAULT_DURATION_MINUTES = 30
-
 
 def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
     """A bank file; its header's structure is checked but only its items are imported."""
@@ -51,7 +49,7 @@ def write_yaml(bank: ParsedBank) -> bytes:
         "competencies": bank.competencies,
         "blueprint": {
             "form_items": sum(topic.draw for topic in bank.topics),
-            "duration_minutes": bank.duration_minutes or DEFAULT_DURATION_MINUTES,
+            "duration_minutes": bank.duration_minutes,
             "topics": topics,
         },
         "items": [

@@ -852,3 +852,41 @@ def test_irreversible_session_actions_ask_for_confirmation_first(
     client.post(f"{url}/publier-correction", data={"csrf_token": token})
     db.session.refresh(session)
     assert session.released_at is not None
+
+
+def test_a_new_questionnaire_proposes_the_bank_duration(client, admin, loaded_bank, db):
+    from tests.conftest import bank_yaml
+
+    loaded_bank(bank_yaml().replace("duration_minutes: 30", "duration_minutes: 45"))
+    page = client.get("/admin/questionnaires/nouveau?theme=fiscalite").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="duration_minutes"[^>]*value="45"', page)
+    assert re.search(r'<input[^>]*id="item_count"[^>]*value="2"', page)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("item_count", "201", "Entre 1 et 200."), ("duration_minutes", "601", "Entre 1 et 600.")],
+)
+def test_an_absurd_length_or_duration_is_refused_beside_its_field(
+    client, admin, loaded_bank, db, field, value, message
+):
+    theme = loaded_bank()
+    url = "/admin/questionnaires/nouveau?theme=fiscalite"
+    data = questionnaire_data(form_token(client, url), theme, alpha=1, beta=1)
+    data[field] = value
+    response = client.post(url, data=data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.execute(select(Questionnaire)).first() is None
+
+
+@pytest.mark.parametrize(("item_count", "minutes"), [(201, 30), (2, 601), (0, 30), (2, 0)])
+def test_the_exams_service_refuses_what_the_form_refuses(
+    db, clock, loaded_bank, item_count, minutes
+):
+    from questionnaire.exams.services import ExamConfigError, create_questionnaire
+
+    theme = loaded_bank()
+    with pytest.raises(ExamConfigError, match="compris"):
+        create_questionnaire(
+            theme, "Q", item_count, minutes, clock(), blueprint={"alpha": 1, "beta": 1}
+        )

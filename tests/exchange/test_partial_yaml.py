@@ -81,7 +81,7 @@ def test_a_malformed_header_is_refused_naming_the_field(db, clock, loaded_bank):
     with pytest.raises(ImportRejected) as caught:
         _import(clock, _partial(2, alpha=1).replace("form_items: 2", "form_items: vingt"))
     [error] = caught.value.report.errors
-    assert "« blueprint.form_items » doit être un entier positif" in error.message
+    assert "« blueprint.form_items » doit être un entier entre 1 et 200" in error.message
 
 
 def test_an_item_of_a_topic_the_header_does_not_declare_is_refused(db, clock, loaded_bank):

@@ -186,3 +186,21 @@ def test_incomplete_drafts_come_back_unchanged_in_every_format(db, clock, loaded
     report = _import(clock, data, f"export.{FORMATS[fmt].extension}", fmt)
     assert report.errors == [] and report.imported == []
     assert len(report.unchanged) == 2
+
+
+def test_a_yaml_export_carries_the_theme_duration_and_passes_bank_validation(
+    db, clock, loaded_bank, tmp_path
+):
+    import yaml
+
+    from questionnaire.banks.findings import Severity
+    from questionnaire.banks.services import validate_banks
+    from tests.conftest import bank_yaml
+
+    loaded_bank(bank_yaml().replace("duration_minutes: 30", "duration_minutes: 75"))
+    data, _ = export_theme("fiscalite", "yaml")
+    assert yaml.safe_load(data)["blueprint"]["duration_minutes"] == 75
+    (tmp_path / "fiscalite.yaml").write_bytes(data)
+    banks, findings = validate_banks(tmp_path, clock().date())
+    assert [bank.duration_minutes for bank in banks] == [75]
+    assert not [f for f in findings if f.severity is Severity.ERROR]

@@ -126,3 +126,65 @@ def test_loaded_text_is_sanitised(db, clock, write_bank):
         select(ItemVersion).join(Item).where(Item.external_id == "TST-0001")
     ).scalar_one()
     assert "<script" not in version.stem and "<em>net</em>" in version.stem
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "form_items",
+            201,
+            "« blueprint.form_items » doit être un entier entre 1 et 200 (lu : 201)",
+        ),
+        ("form_items", 0, "« blueprint.form_items » doit être un entier entre 1 et 200 (lu : 0)"),
+        ("form_items", True, "« blueprint.form_items » doit être un entier entre 1 et 200"),
+        (
+            "duration_minutes",
+            601,
+            "« blueprint.duration_minutes » doit être un entier entre 1 et 600 minutes (lu : 601)",
+        ),
+        (
+            "duration_minutes",
+            "30",
+            "« blueprint.duration_minutes » doit être un entier entre 1 et 600 minutes (lu : '30')",
+        ),
+        (
+            "duration_minutes",
+            None,
+            "« blueprint.duration_minutes » doit être un entier entre 1 et 600 minutes (absent)",
+        ),
+    ],
+)
+def test_an_absurd_form_length_or_duration_is_refused(field, value, message):
+    text = mutate(bank_yaml(), lambda d: d["blueprint"].update({field: value}))
+    _bank, findings = parse_bank_text(text, "fiscalite.yaml")
+    assert any(f.rule == "blueprint" and message in f.message for f in findings), findings
+
+
+def test_the_bounds_themselves_are_accepted():
+    topics = {f"t{n}": 1 for n in range(200)}
+    text = mutate(bank_yaml(topics=topics), lambda d: d["blueprint"].update(duration_minutes=600))
+    assert errors_of(text) == []
+
+
+def test_the_bank_duration_is_kept_by_the_theme_and_follows_the_file(db, clock, write_bank):
+    from questionnaire.banks.models import Theme
+
+    folder = write_bank(
+        {
+            "fiscalite.yaml": mutate(
+                bank_yaml(), lambda d: d["blueprint"].update(duration_minutes=45)
+            )
+        }
+    )
+    load_banks(folder, clock())
+    db.session.commit()
+    theme = db.session.execute(select(Theme)).scalar_one()
+    assert theme.default_duration_minutes == 45
+    (folder / "fiscalite.yaml").write_text(
+        mutate(bank_yaml(), lambda d: d["blueprint"].update(duration_minutes=90)), encoding="utf-8"
+    )
+    load_banks(folder, clock())
+    db.session.commit()
+    db.session.refresh(theme)
+    assert theme.default_duration_minutes == 90
