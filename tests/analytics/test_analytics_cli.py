@@ -419,3 +419,12 @@ def test_usage_errors_are_in_french(args: list[str], message: str, capsys) -> No
     code, out, err = _run(args, capsys)
     assert code == 2 and out == ""
     assert err == f"{message} (voir --help)\n"
+
+
+def test_an_oversized_simulation_writes_nothing(tmp_path: Path, capsys) -> None:
+    out_file = tmp_path / "sim.csv"
+    code, out, err = _run(
+        ["simulate", "--items", "200", "--attempts", "50001", "-o", str(out_file)], capsys
+    )
+    assert code == 2 and out == "" and not out_file.exists()
+    assert "200 items × 50001 tentatives" in err and "réduisez --items ou --attempts" in err

@@ -83,3 +83,22 @@ def test_incomplete_designs() -> None:
 def test_errors(kwargs: dict, message: str) -> None:
     with pytest.raises(AnalyticsInputError, match=message):
         simulate_responses(10, 20, **kwargs)
+
+
+def test_a_simulation_too_large_for_memory_is_refused_before_any_draw(monkeypatch) -> None:
+    # the limit is checked on items × attempts, before the matrices are drawn: numpy's
+    # generator is never built
+    monkeypatch.setattr("analytics.simulate.np.random.default_rng", None)
+    with pytest.raises(AnalyticsInputError) as caught:
+        simulate_responses(1000, 10_001)
+    assert str(caught.value) == (
+        "1000 items × 10001 tentatives = 10\u202f001\u202f000 réponses, au-delà de la limite de "
+        "10\u202f000\u202f000 : réduisez --items ou --attempts"
+    )
+
+
+def test_the_limit_itself_is_allowed(monkeypatch) -> None:
+    monkeypatch.setattr("analytics.simulate.MAX_SIMULATED_CELLS", 200)
+    assert len(simulate_responses(10, 20, seed=1).responses) == 200
+    with pytest.raises(AnalyticsInputError, match="au-delà de la limite de 200"):
+        simulate_responses(10, 21, seed=1)
