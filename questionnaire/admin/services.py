@@ -57,6 +57,7 @@ from questionnaire.exams.services import (
 )
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import statistics_on_close
+from questionnaire.paging import Page, paged
 from questionnaire.privacy.models import Erasure
 from questionnaire.web import paris_time
 
@@ -555,33 +556,15 @@ def update_user(
 USERS_PAGE_SIZE = 100
 
 
-@dataclass(frozen=True)
-class UsersPage:
-    users: list[User]
-    page: int
-    pages: int
-    total: int
-
-
-def list_users(role: Role | None = None, text: str = "", page: int = 1) -> UsersPage:
+def list_users(role: Role | None = None, text: str = "", page: int | None = 1) -> Page[User]:
     """One page of the accounts, by name: those holding ``role`` and whose name or address
     contains ``text`` (accents and case ignored, as the audit journal's search), when given."""
     from questionnaire.audit.services import matching_people
     from questionnaire.auth.models import UserRole
 
-    conditions = []
+    query = select(User).order_by(User.display_name, User.email)
     if role is not None:
-        conditions.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if text.strip():
-        conditions.append(User.id.in_([person.id for person in matching_people(text)]))
-    total = db.session.execute(select(func.count(User.id)).where(*conditions)).scalar_one()
-    pages = max(1, -(-total // USERS_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    users = db.session.execute(
-        select(User)
-        .where(*conditions)
-        .order_by(User.display_name, User.email)
-        .limit(USERS_PAGE_SIZE)
-        .offset((page - 1) * USERS_PAGE_SIZE)
-    ).scalars()
-    return UsersPage(list(users), page, pages, total)
+        query = query.where(User.id.in_([person.id for person in matching_people(text)]))
+    return paged(query, page, USERS_PAGE_SIZE)

@@ -29,6 +29,7 @@ from questionnaire.exams.services import (
     published_counts_by_topic,
 )
 from questionnaire.extensions import db
+from questionnaire.paging import filter_args
 from questionnaire.roles import ROLE_LABELS
 from questionnaire.security.lockout import (
     LockoutUnavailable,
@@ -175,7 +176,7 @@ def list_users():
     text = request.args.get("q", "")[:200]
     listing = services.list_users(role, text, request.args.get("page", 1, type=database_int))
     try:
-        locked = locked_accounts(listing.users, current_time())
+        locked = locked_accounts(listing.rows, current_time())
     except LockoutUnavailable:
         locked = None
     return render_template(
@@ -185,7 +186,7 @@ def list_users():
         q=text.strip(),
         roles=list(Role),
         locked=locked,
-        args={k: v for k, v in request.args.items() if k != "page" and v},
+        args=filter_args(request.args),
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
-from questionnaire.audit.services import record
+from questionnaire.audit.services import matching_people, record
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import find_user_by_email
 from questionnaire.banks.models import Theme
@@ -33,6 +34,7 @@ from questionnaire.clock import PARIS, paris_day
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
 from questionnaire.exams.services import is_erased
 from questionnaire.extensions import db
+from questionnaire.paging import Page, paged
 
 __all__ = ["CertificationError", "load_referentials"]
 
@@ -90,6 +92,26 @@ def enrolments_in(certification: Certification) -> list[CertificationEnrolment]:
         ).scalars(),
         key=lambda e: (e.user.display_name.lower(), e.user.email),
     )
+
+
+CANDIDATES_PAGE_SIZE = 100
+
+
+def candidates_page(
+    certification: Certification, text: str = "", page: int | None = 1
+) -> Page[CertificationEnrolment]:
+    """One page of the candidates registered to ``certification``, by name: those whose name or
+    address contains ``text`` (accents and case ignored, as the accounts list), when given."""
+    query = (
+        select(CertificationEnrolment)
+        .join(User, User.id == CertificationEnrolment.user_id)
+        .where(CertificationEnrolment.certification_id == certification.id)
+        .order_by(func.lower(User.display_name), User.email)
+        .options(contains_eager(CertificationEnrolment.user))
+    )
+    if text.strip():
+        query = query.where(User.id.in_([person.id for person in matching_people(text)]))
+    return paged(query, page, CANDIDATES_PAGE_SIZE)
 
 
 def can_view_transcript(user: User, enrolment: CertificationEnrolment) -> bool:

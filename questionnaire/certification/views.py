@@ -33,6 +33,7 @@ from questionnaire.certification.models import (
 from questionnaire.clock import current_time, today
 from questionnaire.extensions import db
 from questionnaire.i18n import _
+from questionnaire.paging import filter_args
 from questionnaire.web import database_int, render_form
 
 bp.add_app_template_filter(exports.format_score, "grid_score")
@@ -102,10 +103,15 @@ def candidates(certification_id: int):
             db.session.commit()
             flash(_("%(name)s est inscrit.", name=enrolment.user.display_name), "success")
             return redirect(url_for("certification.candidates", certification_id=certification.id))
+    text = request.args.get("q", "")[:200]
     return render_form(
         "certification/candidates.html",
         certification=certification,
-        enrolments=services.enrolments_in(certification),
+        listing=services.candidates_page(
+            certification, text, request.args.get("page", 1, type=database_int)
+        ),
+        q=text.strip(),
+        args={**filter_args(request.args), "certification_id": certification.id},
         form=form,
     )
 
