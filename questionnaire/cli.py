@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from questionnaire import create_app
 from questionnaire.banks.findings import Severity, has_errors
 from questionnaire.banks.services import BankLoadError, load_banks, validate_banks
+from questionnaire.cli_help import FrenchContext, describe_in_french
 from questionnaire.clock import current_time, today
 from questionnaire.config import ConfigurationError
 from questionnaire.extensions import db
@@ -226,6 +227,20 @@ class FrenchUsageError(click.UsageError):
 class QuestionnaireGroup(FlaskGroup):
     """Flask's group, safe in production: no debugger, no development server, no tracebacks."""
 
+    context_class = FrenchContext
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:  # the platform's, Flask-Migrate's, Flask-Limiter's (a plugin)
+            describe_in_french(command)
+        return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # the group's own options: ``questionnaire --bogus``
+            raise FrenchUsageError(in_french(exc.format_message()), exc.ctx or ctx) from None
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -291,6 +306,7 @@ cli = QuestionnaireGroup(
     set_debug_flag=False,
     help="Plateforme des questionnaires thématiques.",
 )
+describe_in_french(cli)  # Flask's own options and commands (run, shell, routes)
 
 
 def main() -> None:

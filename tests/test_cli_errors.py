@@ -285,6 +285,9 @@ def test_the_console_script_itself_answers_bad_input_in_one_line(tmp_path):
          "option inconnue : '--dry-rnn' (voulez-vous dire '--dry-run' ?)"),
         (["privacy", "purge", "en-trop"], "argument(s) en trop : en-trop."),
         (["banks", "charger"], "commande inconnue : « charger »."),
+        (["--bogus"], "option inconnue : '--bogus'."),
+        (["--app"], "l'option --app demande une valeur."),
+        (["db", "upgrade", "--bogus"], "option inconnue : '--bogus'."),
     ],
 )  # fmt: skip
 def test_usage_errors_are_in_french(tmp_path, monkeypatch, args, message):
