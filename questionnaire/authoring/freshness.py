@@ -8,6 +8,7 @@ validity date). Changing the content goes through a new draft and the review ins
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -121,8 +122,11 @@ def reference_changes() -> list[ReferenceChange]:
     )
 
 
-def revalidation_queue(today: date, theme_id: int | None = None) -> list[DueItem]:
-    """Every published version due for a legal check, oldest validity first."""
+def revalidation_queue(
+    today: date, theme_id: int | None = None, item_ids: Collection[int] | None = None
+) -> list[DueItem]:
+    """Every published version due for a legal check (of the theme, of those items, when
+    given), oldest validity first."""
     query = (
         select(ItemVersion)
         .join(Item, Item.id == ItemVersion.item_id)
@@ -134,6 +138,8 @@ def revalidation_queue(today: date, theme_id: int | None = None) -> list[DueItem
     )
     if theme_id is not None:
         query = query.where(Item.theme_id == theme_id)
+    if item_ids is not None:
+        query = query.where(Item.id.in_(item_ids))
     versions = list(db.session.execute(query).scalars())
     revalidations = latest_revalidations([v.id for v in versions])
     changes = reference_changes()

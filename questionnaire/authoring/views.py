@@ -22,16 +22,16 @@ from questionnaire.authoring.forms import (
     preview_of,
 )
 from questionnaire.authoring.lifecycle import TransitionError
-from questionnaire.authoring.search import FLAGS, LAST_REVIEW, ItemFilters, authors, search_items
+from questionnaire.authoring.search import FLAGS, LAST_REVIEW, ItemFilters, authors, items_page
 from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
 from questionnaire.banks.versions import open_version
 from questionnaire.clock import current_time, paris_day, today
 from questionnaire.extensions import db
 from questionnaire.itemstats.services import version_report
+from questionnaire.paging import filter_args
 from questionnaire.web import database_int, render_form
 
 STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
-PAGE_SIZE = 50
 
 
 def _item_or_404(external_id: str) -> Item:
@@ -69,16 +69,14 @@ def list_items():
         text=request.args.get("q", ""),
     )
     themes = _themes()
-    rows = search_items(filters, current_time())
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(1, _int_arg("page") or 1), pages)
+    listing = items_page(filters, current_time(), _int_arg("page"))
     return render_template(
         "authoring/list.html",
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(rows),
-        page=page,
-        pages=pages,
-        args={k: v for k, v in request.args.items() if k != "page" and v},
+        rows=listing.rows,
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
+        args=filter_args(request.args),
         filters=filters,
         themes=themes,
         topics=[(theme, topic) for theme in themes for topic in theme.topics],
