@@ -260,7 +260,7 @@ def item_stats(
     m = data.max_scores
     x0 = data.filled
     n = np.full(data.n_items, data.n_attempts) if mask is None else mask.sum(axis=0)
-    upper, lower = upper_lower_weights(data)
+    upper, lower = data.group_weights
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = x0.sum(axis=0) / n
         var = (col_dot(x0, x0) - n * mean**2) / (n - 1)

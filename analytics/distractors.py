@@ -60,11 +60,7 @@ def distractor_analysis(
     table = data.table
     if "option" not in table.columns:
         raise AnalyticsInputError("colonne obligatoire absente : option")
-    if weights is None:
-        from analytics.classical import upper_lower_weights
-
-        weights = upper_lower_weights(data)
-    upper, lower = weights
+    upper, lower = data.group_weights if weights is None else weights
 
     option = table["option"].array
     combos = [split_options(c) for c in option.categories]

@@ -8,7 +8,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import IO
 
@@ -472,6 +472,25 @@ class ResponseData:
             cov = (xc.T @ xc - s_pair * s_pair.T / n_pair) / (n_pair - 1)
         cov[n_pair < 2] = np.nan
         return cov
+
+    def with_column(self, name: str, values: Sequence | np.ndarray) -> ResponseData:
+        """The same data with one more text column (a value per row of ``table``), such as
+        the grouping `mh_dif` or `item_drift` compares, without validating the table again;
+        the matrices already computed are kept."""
+        column = _text(pd.DataFrame({name: np.asarray(values, dtype=object)}), name)
+        data = replace(self, table=self.table.assign(**{name: column}))
+        data.__dict__.update(
+            (key, value) for key, value in self.__dict__.items() if key not in data.__dict__
+        )
+        return data
+
+    @cached_property
+    def group_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Upper and lower 27 % group weights (``classical.upper_lower_weights``), computed
+        once for the item statistics and the distractor analysis of the same data."""
+        from analytics.classical import upper_lower_weights
+
+        return upper_lower_weights(self)
 
     @cached_property
     def totals(self) -> np.ndarray:

@@ -27,6 +27,7 @@ from questionnaire.reports.angoff_judges import NOT_A_JUDGE, is_judge, judge_lab
 from questionnaire.reports.models import AngoffPanel, AngoffRating
 from questionnaire.reports.services import (
     ReportError,
+    neutralised_version_ids,
     split_by_neutralisation,
 )
 from questionnaire.reports.tables import Column, Kind, Section, Table
@@ -155,7 +156,7 @@ def versions_of(panel: AngoffPanel) -> list[ItemVersion]:
 
 def scored_item_ids(panel: AngoffPanel) -> list[int]:
     """The panel's items still scored in the session (an item neutralised since leaves the cut)."""
-    neutralised = {v.id for v in split_by_neutralisation(panel.session)[1]}
+    neutralised = neutralised_version_ids(panel.session)
     return [i for i in panel.item_version_ids if i not in neutralised]
 
 

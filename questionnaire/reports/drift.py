@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from analytics import item_drift
+from analytics import ResponseData, item_drift, prepare
 from questionnaire.reports.dif import MIN_ITEM_COPIES, ets_label
 from questionnaire.reports.tables import Column, Kind, Table, finite
 
@@ -44,12 +44,16 @@ COLUMNS = (
 )
 
 
-def drift_table(table: pd.DataFrame, started: dict[str, datetime], middle: datetime) -> Table:
-    """Each item version seen in both halves of the period, its drift measured at equal score."""
-    first_half = table["attempt_id"].map({a: t < middle for a, t in started.items()}).astype(bool)
+def drift_table(
+    table: pd.DataFrame | ResponseData, started: dict[str, datetime], middle: datetime
+) -> Table:
+    """Each item version seen in both halves of the period, its drift measured at equal score
+    (``table`` already prepared by the period report: not validated again)."""
+    data = prepare(table)
+    first_half = np.array([started[a] < middle for a in data.attempt_ids], dtype=bool)
     rows: list[tuple] = []
     if first_half.any() and not first_half.all():
-        halves = table.assign(half=np.where(first_half, BEFORE, AFTER))
+        halves = data.with_column("half", np.where(first_half, BEFORE, AFTER)[data.row_attempt])
         drift = item_drift(halves, "half", BEFORE, AFTER)
         rows = sorted((_row(row) for row in drift.itertuples(index=False)), key=_by_size)
     return Table(

@@ -131,12 +131,15 @@ def comparability_table(parts: list[tuple[ResponseData, Summary]]) -> Table:
 
 
 def form_table(
-    table: pd.DataFrame,
+    table: pd.DataFrame | ResponseData,
     session_of: pd.Series,
     sessions: list[ExamSession],
     summaries: dict[int, Summary],
 ) -> Table:
-    """One row per questionnaire (form specification) over its sessions of the period."""
+    """One row per questionnaire (form specification) over its sessions of the period
+    (``table`` prepared: a questionnaire sat in every session is summarised on it as is)."""
+    data = prepare(table)
+    table = data.table
     questionnaire_of = {s.id: s.questionnaire for s in sessions}
     owner = session_of.map({s.id: s.questionnaire_id for s in sessions})
     rows = []
@@ -149,13 +152,13 @@ def form_table(
         if not graded:
             continue
         # a questionnaire sat in one session only: that session's summary is the form's
-        summary = (
-            summaries[graded[0]]
-            if len(graded) == 1
-            else summarise(
-                table[owner == questionnaire.id].reset_index(drop=True), questionnaire.pass_mark
-            )
-        )
+        mine = (owner == questionnaire.id).to_numpy()
+        if len(graded) == 1:
+            summary = summaries[graded[0]]
+        elif mine.all():  # the period's only questionnaire: the whole table, prepared once
+            summary = summarise(data, questionnaire.pass_mark)
+        else:
+            summary = summarise(table[mine].reset_index(drop=True), questionnaire.pass_mark)
         rows.append(
             (
                 questionnaire.title,
@@ -315,9 +318,10 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
     ]
     drift = None
     if not table.empty:
+        whole = prepare(table)  # validated once for the forms and the drift
         middle = first + (last - first) / 2
         started = {info.attempt_id: info.started_at for info in infos}
-        drift = drift_table(table, started, middle)
+        drift = drift_table(whole, started, middle)
         sections += [
             Section(
                 "comparabilite",
@@ -325,7 +329,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
                 ("Une valeur de p faible signale des sessions qui diffèrent plus que le hasard.",),
                 (
                     comparability_table([(prepared[i], summaries[i]) for i in prepared]),
-                    form_table(table, session_of, sessions, summaries),
+                    form_table(whole, session_of, sessions, summaries),
                 ),
             ),
             Section(

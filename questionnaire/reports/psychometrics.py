@@ -326,9 +326,20 @@ def forms_note(stats: TestStats) -> str | None:
     )
 
 
-def item_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> Table:
-    """Facility, discrimination and review flags (the author pages' thresholds) of each item."""
-    stats = item_stats(table, THRESHOLDS, options=declared_options(items))
+def item_statistics(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> pd.DataFrame:
+    """The library's item statistics and flags, with the author pages' thresholds and each
+    version's declared options: computed once for the item table and the items to review."""
+    return item_stats(table, THRESHOLDS, options=declared_options(items))
+
+
+def item_table(
+    table: pd.DataFrame | ResponseData,
+    items: dict[str, ItemInfo],
+    stats: pd.DataFrame | None = None,
+) -> Table:
+    """Facility, discrimination and review flags (the author pages' thresholds) of each item;
+    ``stats``: `item_statistics` of the same table, when already computed."""
+    stats = item_statistics(table, items) if stats is None else stats
     return Table(
         "items",
         "Statistiques d'items",

@@ -48,10 +48,14 @@ def reason(code: str) -> str:
 
 
 def flagged_items(
-    table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]
+    table: pd.DataFrame | ResponseData,
+    items: dict[str, ItemInfo],
+    stats: pd.DataFrame | None = None,
 ) -> list[tuple[int, str, int, str]]:
-    """(severity, item id, copies, reasons) of every flagged item, most serious first."""
-    stats = item_stats(table, THRESHOLDS, options=declared_options(items))
+    """(severity, item id, copies, reasons) of every flagged item, most serious first;
+    ``stats``: `psychometrics.item_statistics` of the same table, when already computed."""
+    if stats is None:
+        stats = item_stats(table, THRESHOLDS, options=declared_options(items))
     found = []
     for row in stats.itertuples(index=False):
         codes = [c for c in str(row.flags).split(";") if c]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from questionnaire.attempts.grading import RegradeReport, neutralise_item, scoring_rules
-from questionnaire.attempts.models import Attempt, AttemptItem
+from questionnaire.attempts.models import Attempt, AttemptItem, DecisionKind, ScoringDecision
 from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
 from questionnaire.exams.models import Enrolment, ExamSession
@@ -45,6 +45,24 @@ def split_by_neutralisation(session: ExamSession) -> tuple[list[ItemVersion], li
     return (
         [v for v in versions if not rules[v.id].neutralised],
         [v for v in versions if rules[v.id].neutralised],
+    )
+
+
+def neutralised_version_ids(session: ExamSession) -> set[int]:
+    """The ids of `split_by_neutralisation`'s neutralised versions, from the decisions alone:
+    presented in the session and neutralised there or in every session (a re-key leaves an
+    item scored). The Angoff cut asks it at every report, without loading the versions."""
+    presented = (
+        select(AttemptItem.item_version_id).join(Attempt).where(Attempt.session_id == session.id)
+    )
+    return set(
+        db.session.execute(
+            select(ScoringDecision.item_version_id).where(
+                ScoringDecision.kind == DecisionKind.NEUTRALISE,
+                or_(ScoringDecision.session_id == session.id, ScoringDecision.session_id.is_(None)),
+                ScoringDecision.item_version_id.in_(presented),
+            )
+        ).scalars()
     )
 
 

@@ -294,7 +294,8 @@ def build_session_report(
         warnings = tuple(filter(None, (psy.few_copies_note(stats.n_attempts), few_views)))
         few_copies = psy.FEW_COPIES_SHORT if stats.n_attempts < psy.FEW_ATTEMPTS else None
         dif_paragraphs, dif_tables = dif.dif_section_parts(prepared, reference, focal)
-        flagged = flagged_items(prepared, data.items)
+        item_statistics = psy.item_statistics(prepared, data.items)  # for two tables
+        flagged = flagged_items(prepared, data.items, item_statistics)
         synthesis = session_synthesis(
             summary, in_progress, len(data.neutralised), severity_counts(flagged), is_open
         )
@@ -345,7 +346,7 @@ def build_session_report(
                 "items",
                 "Items",
                 tuple(filter(None, (few_copies, few_views))),
-                (psy.item_table(prepared, data.items),),
+                (psy.item_table(prepared, data.items, item_statistics),),
             ),
             Section(
                 "distracteurs",

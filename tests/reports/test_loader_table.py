@@ -167,3 +167,47 @@ def test_responses_stored_as_json_null_count_as_unanswered(sit_session, db):
     assert info.not_reached == 1
     row = data.table[(data.table["attempt_id"] == info.attempt_id)].iloc[3]
     assert row["option"] == ""
+
+
+def test_neutralised_ids_are_those_of_the_versions_split_out(
+    sit_session, db, clock, make_user, loaded_bank
+):
+    """The Angoff cut reads the neutralised items from the decisions; the neutralisation page
+    splits the loaded versions: both must name the same items, whatever the decisions."""
+    from questionnaire.attempts.models import DecisionKind, ScoringDecision
+    from questionnaire.banks.models import ItemVersion
+    from questionnaire.reports.services import neutralised_version_ids, split_by_neutralisation
+    from tests.conftest import bank_yaml
+
+    session, _, attempts = sit_session()
+    other, _, _ = sit_session()
+    jury = make_user(Role.JURY, email="jury-split@example.org", name="Membre Jury")
+    by_position = {ai.position: ai.version for ai in attempts[0].items}
+    presented = {v.id for v in by_position.values()}
+    loaded_bank(bank_yaml("risques", prefix="RSK"), theme="risques")  # never presented here
+    unseen = db.session.execute(
+        select(ItemVersion).where(ItemVersion.id.not_in(presented)).limit(1)
+    ).scalar_one()
+
+    def decide(version, kind, session_id, keys=None):
+        db.session.add(
+            ScoringDecision(
+                item_version_id=version.id, session_id=session_id, kind=kind, correct_keys=keys,
+                reason="test", decided_by_id=jury.id, decided_at=clock(),
+            )
+        )  # fmt: skip
+        db.session.commit()
+
+    def both():
+        return neutralised_version_ids(session), {v.id for v in split_by_neutralisation(session)[1]}
+
+    assert both() == (set(), set())
+    decide(by_position[1], DecisionKind.REKEY, session.id, ["A", "B"])  # still scored
+    decide(by_position[2], DecisionKind.NEUTRALISE, other.id)  # another session's decision
+    decide(unseen, DecisionKind.NEUTRALISE, None)  # everywhere, but not presented here
+    assert both() == (set(), set())
+    decide(by_position[3], DecisionKind.NEUTRALISE, session.id)
+    decide(by_position[4], DecisionKind.NEUTRALISE, None)  # in every session
+    decide(by_position[1], DecisionKind.NEUTRALISE, session.id)  # after its re-key
+    found, split = both()
+    assert found == split == {by_position[i].id for i in (1, 3, 4)}
