@@ -211,3 +211,19 @@ def test_neutralised_ids_are_those_of_the_versions_split_out(
     decide(by_position[1], DecisionKind.NEUTRALISE, session.id)  # after its re-key
     found, split = both()
     assert found == split == {by_position[i].id for i in (1, 3, 4)}
+
+
+def test_the_garbage_collector_is_left_as_it_was_found(sit_session):
+    """The loader pauses Python's cyclic collector for its bulk read, and only that long."""
+    import gc
+
+    session, _, _ = sit_session()
+    assert gc.isenabled()
+    load_session(session)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_session(session)
+        assert not gc.isenabled()  # off before: not switched on behind the caller's back
+    finally:
+        gc.enable()
