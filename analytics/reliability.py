@@ -203,35 +203,54 @@ def huynh_consistency(
     return p, kappa, kr21, p_pass
 
 
-def form_reliability(data: ResponseData) -> list[FormStats]:
-    """Cronbach's alpha (Feldt CI, SEM) of each form, from its own attempts only."""
+def form_reliability(data: ResponseData, min_attempts: int = 0) -> list[FormStats]:
+    """Cronbach's alpha (Feldt CI, SEM) of each form, from its own attempts only.
+
+    A form of fewer than ``min_attempts`` attempts gets no alpha (`_hide_small_form`'s reason)
+    and its item variances are not computed: with random forms that is nearly every form.
+    """
     forms = data.forms
     n_forms = len(forms.counts)
-    mask = data.presented
-    x0 = data.filled
-    means = x0.sum(axis=0) / np.maximum(mask.sum(axis=0), 1)
-    xc = np.where(mask, x0 - means, 0.0) if not data.complete else x0 - means
+    n = forms.counts.astype(np.float64)
+    k = forms.patterns.sum(axis=1)
     tc = data.totals - data.totals.mean()
     g = sparse.csr_matrix(
         (np.ones(data.n_attempts), (forms.index, np.arange(data.n_attempts))),
         shape=(n_forms, data.n_attempts),
     )
-    n = forms.counts.astype(np.float64)
-    k = forms.patterns.sum(axis=1)
-    s1 = np.asarray(g @ xc)
-    s2 = np.asarray(g @ (xc * xc))
     st = g @ tc
     stt = g @ (tc * tc)
     with np.errstate(invalid="ignore", divide="ignore"):
-        item_var = ((s2 - s1 * s1 / n[:, None]) / (n[:, None] - 1)).sum(axis=1)
         total_var = (stt - st * st / n) / (n - 1)
-        alphas = k / (k - 1) * (1 - item_var / total_var)
     reasons = np.select(
         [n < 2, k < 2, ~(total_var > 1e-12)],
         ["moins de 2 tentatives", "moins de 2 items", "variance des scores totaux nulle"],
         default="",
     )
+    reasons = np.where(
+        (reasons == "") & (n < min_attempts), _small_form_reason(min_attempts), reasons
+    )
     ok = reasons == ""
+    alphas = np.full(n_forms, np.nan)
+    if ok.any():
+        # the item variances of the forms kept, from their attempts only (same sums, in the
+        # same order, as over every attempt)
+        rows = np.flatnonzero(ok[forms.index])
+        mask = data.presented[rows]
+        x0 = data.filled[rows]
+        means = data.filled.sum(axis=0) / np.maximum(data.presented.sum(axis=0), 1)
+        xc = np.where(mask, x0 - means, 0.0) if not data.complete else x0 - means
+        kept = np.flatnonzero(ok)
+        g = sparse.csr_matrix(
+            (np.ones(len(rows)), (np.searchsorted(kept, forms.index[rows]), np.arange(len(rows)))),
+            shape=(len(kept), len(rows)),
+        )
+        s1 = np.asarray(g @ xc)
+        s2 = np.asarray(g @ (xc * xc))
+        nk = n[kept][:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            item_var = ((s2 - s1 * s1 / nk) / (nk - 1)).sum(axis=1)
+            alphas[kept] = k[kept] / (k[kept] - 1) * (1 - item_var / total_var[kept])
     lo = np.full(n_forms, np.nan)
     hi = np.full(n_forms, np.nan)
     sem = np.full(n_forms, np.nan)
@@ -246,6 +265,10 @@ def form_reliability(data: ResponseData) -> list[FormStats]:
             zip(forms.counts, k, alphas, lo, hi, sem, reasons, strict=True)
         )
     ]
+
+
+def _small_form_reason(min_attempts: int) -> str:
+    return f"moins de {min_attempts} tentatives (alpha trop instable)"
 
 
 def _histogram(totals: np.ndarray, max_total: float) -> list[dict[str, float]]:
@@ -269,8 +292,9 @@ def test_stats(data: pd.DataFrame | ResponseData, cut: float | str | Fraction = 
     skew = float(stats.skew(totals, bias=False)) if n >= 3 and has_spread else None
     kurt = float(stats.kurtosis(totals, bias=False)) if n >= 4 and has_spread else None
 
-    forms = form_reliability(data)
     complete = data.complete
+    # random forms: an alpha only for the forms big enough to show one (see _hide_small_form)
+    forms = form_reliability(data, 0 if complete else MIN_FORM_ATTEMPTS)
     note = None
     pairwise = None
     if complete:
@@ -350,7 +374,7 @@ def _hide_small_form(form: FormStats) -> FormStats:
     """A form of fewer than MIN_FORM_ATTEMPTS attempts keeps its sizes but shows no alpha."""
     if form.alpha is None or form.n_attempts >= MIN_FORM_ATTEMPTS:
         return form
-    reason = f"moins de {MIN_FORM_ATTEMPTS} tentatives (alpha trop instable)"
+    reason = _small_form_reason(MIN_FORM_ATTEMPTS)
     return FormStats(form.form_id, form.n_attempts, form.n_items, None, None, None, reason)
 
 

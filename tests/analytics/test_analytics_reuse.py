@@ -69,3 +69,18 @@ def test_every_items_p_value_is_mantel_haenszels_own():
             np.isnan(row.mh_p) and np.isnan(mh.p)
         )
         assert row.mh_chi2 == mh.chi2 or (np.isnan(row.mh_chi2) and np.isnan(mh.chi2))
+
+
+def test_small_forms_skipped_early_give_the_forms_hidden_afterwards():
+    """With random forms, the alphas of forms too small to show are no longer computed: the
+    forms reported are those computed in full, then hidden, as before."""
+    from analytics.reliability import MIN_FORM_ATTEMPTS, _hide_small_form, form_reliability
+
+    for n_forms in (3, 12, 40):
+        sim = simulate_responses(10, 300, seed=n_forms, form_length=6, n_forms=n_forms)
+        data = prepare(sim.responses)
+        assert any(f.n_attempts >= MIN_FORM_ATTEMPTS for f in form_reliability(data)) or (
+            n_forms == 40
+        )
+        full = [_hide_small_form(f) for f in form_reliability(data)]
+        assert form_reliability(data, MIN_FORM_ATTEMPTS) == full
