@@ -401,13 +401,22 @@ def distractor_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemIn
     )
 
 
-def topic_table(table: pd.DataFrame, items: dict[str, ItemInfo]) -> Table:
-    """Mean proportion correct by topic (the library's proportions on each topic's items)."""
-    topic_of = table["item_id"].map({label: info.topic for label, info in items.items()})
+def topic_table(table: pd.DataFrame | ResponseData, items: dict[str, ItemInfo]) -> Table:
+    """Mean proportion correct by topic (the library's proportions on each topic's items).
+
+    Read from the prepared matrix: each topic's columns and the attempts that saw one of
+    them, the same cells in the same order as the topic's rows prepared on their own.
+    """
+    data = prepare(table)
+    topic_of = np.array([items[label].topic for label in data.item_ids], dtype=object)
     rows = []
     for topic in sorted(set(topic_of)):
-        data = prepare(table[topic_of == topic].reset_index(drop=True))
-        rows.append((topic, data.n_items, data.n_attempts, float(np.mean(data.proportions))))
+        columns = topic_of == topic
+        seen = data.presented[:, columns]
+        sat = seen.any(axis=1)
+        totals = data.filled[sat][:, columns].sum(axis=1)
+        proportions = totals / (seen[sat] @ data.max_scores[columns])
+        rows.append((topic, int(columns.sum()), int(sat.sum()), float(np.mean(proportions))))
     return Table(
         "sujets",
         "Score moyen par sujet",

@@ -312,7 +312,7 @@ def build_session_report(
                 psy.histogram(stats),
             ),
             Section(
-                "sujets", "Score moyen par sujet", tables=(psy.topic_table(data.table, data.items),)
+                "sujets", "Score moyen par sujet", tables=(psy.topic_table(prepared, data.items),)
             ),
             Section(
                 "fidelite",

@@ -97,3 +97,20 @@ def test_drift_equals_the_library_on_the_period_table_split_by_start(sit_session
         )  # fmt: skip
         for got, key in zip(row[6:10], ("mh_alpha", "mh_p", "mh_d", "mh_d_se"), strict=True):
             assert (got is None and not np.isfinite(want[key])) or got == want[key], (item, key)
+
+
+def test_topic_means_are_those_of_each_topics_rows_prepared_alone():
+    from analytics.simulate import simulate_responses
+    from questionnaire.reports.loader import ItemInfo
+    from questionnaire.reports.psychometrics import topic_table
+
+    table = simulate_responses(15, 250, seed=3, form_length=7).responses
+    names = sorted(table["item_id"].unique())
+    items = {n: ItemInfo(n, i, n, f"Sujet {i % 4}", "published") for i, n in enumerate(names)}
+    topic_of = table["item_id"].map({n: info.topic for n, info in items.items()})
+    expected = []
+    for topic in sorted(set(topic_of)):
+        part = prepare(table[topic_of == topic].reset_index(drop=True))
+        expected.append((topic, part.n_items, part.n_attempts, float(np.mean(part.proportions))))
+    assert topic_table(prepare(table), items).rows == tuple(expected)
+    assert topic_table(table, items).rows == tuple(expected)
