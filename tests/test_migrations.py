@@ -218,3 +218,41 @@ def _stored_texts(tables: sa.MetaData) -> tuple[dict, dict[int, list[str]]]:
         ).all()
     texts = {version: [o.text for o in options if o.version_id == version] for version in versions}
     return versions, texts
+
+
+def test_accounts_created_before_0024_get_their_sort_name(tmp_path, monkeypatch):
+    """0024: the accounts already there get their name as lists sort it, the same key the
+    model keeps for new ones (questionnaire.folding.folded)."""
+    from questionnaire.folding import folded
+
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = f"sqlite:///{tmp_path / 'accounts.db'}"
+    app = create_app({"CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    names = ["Émilie Œuvrard", "ZOÉ Martin", "bruno d’Arc"]
+    with app.app_context():
+        upgrade(revision="0023")
+        tables = sa.MetaData()
+        tables.reflect(db.engine)
+        now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        with db.engine.begin() as connection:
+            connection.execute(
+                tables.tables["user"].insert(),
+                [
+                    {"email": f"u{n}@example.org", "display_name": name, "password_hash": "x",
+                     "active": True, "created_at": now}
+                    for n, name in enumerate(names)
+                ],
+            )  # fmt: skip
+        upgrade(revision="0024")
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text('SELECT display_name, sort_name FROM "user" ORDER BY sort_name')
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            ("bruno d’Arc", "bruno d'arc"),
+            ("Émilie Œuvrard", "emilie oeuvrard"),
+            ("ZOÉ Martin", "zoe martin"),
+        ]
+        assert all(sort_name == folded(name) for name, sort_name in rows)
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -562,7 +562,7 @@ def list_users(role: Role | None = None, text: str = "", page: int | None = 1) -
     from questionnaire.audit.services import matching_people
     from questionnaire.auth.models import UserRole
 
-    query = select(User).order_by(User.display_name, User.email)
+    query = select(User).order_by(User.sort_name, User.email)
     if role is not None:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if text.strip():

@@ -153,7 +153,7 @@ def _render_session(
         select(Enrolment)
         .join(User)
         .where(Enrolment.session_id == session.id)
-        .order_by(User.display_name)
+        .order_by(User.sort_name, User.email)
         # every row shows its candidate: loaded by the join, not one query per enrolment
         .options(contains_eager(Enrolment.user))
     ).scalars()

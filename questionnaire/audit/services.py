@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, or_, select
 from questionnaire.audit.models import AuditEvent
 from questionnaire.clock import PARIS
 from questionnaire.extensions import db
+from questionnaire.folding import folded
 
 PAGE_SIZE = 50
 
@@ -125,13 +126,12 @@ def matching_people(text: str) -> list[Person]:
     to drop accents. One read of the accounts' names, for an administrator's search.
     """
     from questionnaire.auth.models import User  # the auth package imports this module
-    from questionnaire.authoring.search import folded
 
     sought = folded(" ".join(text.split()))
     if not sought:
         return []
     rows = db.session.execute(
-        select(User.id, User.display_name, User.email).order_by(User.display_name, User.id)
+        select(User.id, User.display_name, User.email).order_by(User.sort_name, User.id)
     ).all()
     people = [Person(row.id, row.display_name, row.email) for row in rows]
     exact = [p for p in people if folded(p.email) == sought]

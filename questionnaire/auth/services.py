@@ -188,6 +188,6 @@ def jury_members() -> list[User]:
             select(User)
             .join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == Role.JURY, User.active.is_(True))
-            .order_by(User.display_name, User.email)
+            .order_by(User.sort_name, User.email)
         ).scalars()
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,6 +16,7 @@ from questionnaire.banks.fields import shows_nothing
 from questionnaire.banks.models import Item, ItemOption, ItemVersion, VersionStatus
 from questionnaire.clock import paris_day
 from questionnaire.extensions import db
+from questionnaire.folding import folded
 from questionnaire.paging import Page, nearest_page, page_count
 
 FLAGS = {
@@ -59,19 +59,6 @@ class ItemRow:
     def excerpt(self) -> str:
         text = " ".join(words(self.version.stem))
         return text if len(text) <= 90 else text[:89].rsplit(" ", 1)[0] + " …"
-
-
-# typographic apostrophes and ligatures (Word, macOS) read as their plain spelling
-_PLAIN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "\u00a0": " "})
-
-
-def folded(text: str) -> str:
-    """Text as a search compares it: case, accents, ligatures and curly apostrophes ignored.
-
-    Capitals are often written without accents in French (« EPARGNE » for « épargne »).
-    """
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_PLAIN))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _last_reviews(item_ids: list[int] | None = None) -> dict[int, datetime]:
@@ -296,6 +283,6 @@ def authors() -> list[User]:
         db.session.execute(
             select(User)
             .where(User.id.in_(select(VersionAuthorship.author_id)))
-            .order_by(User.display_name)
+            .order_by(User.sort_name, User.email)
         ).scalars()
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
@@ -90,7 +90,7 @@ def enrolments_in(certification: Certification) -> list[CertificationEnrolment]:
                 CertificationEnrolment.certification_id == certification.id
             )
         ).scalars(),
-        key=lambda e: (e.user.display_name.lower(), e.user.email),
+        key=lambda e: (e.user.sort_name, e.user.email),
     )
 
 
@@ -106,7 +106,7 @@ def candidates_page(
         select(CertificationEnrolment)
         .join(User, User.id == CertificationEnrolment.user_id)
         .where(CertificationEnrolment.certification_id == certification.id)
-        .order_by(func.lower(User.display_name), User.email)
+        .order_by(User.sort_name, User.email)
         .options(contains_eager(CertificationEnrolment.user))
     )
     if text.strip():

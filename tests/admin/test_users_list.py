@@ -66,3 +66,57 @@ def test_the_list_is_paged_and_the_pages_keep_the_filters(client, admin, make_us
     assert "page 2 sur 2" in listed(client, "?page=99")
     assert "page 1 sur 2" in listed(client, "?page=abc")
     assert "page 1 sur 2" in listed(client, "?page=99999999999999999999")
+
+
+SORTED = ("Ada Admin", "Bruno Zidane", "Émilie Blanc", "eric Chevalier", "Œdipe Roi", "Zoé Arnaud")
+
+
+def in_page_order(text: str, among: tuple[str, ...]) -> list[str]:
+    return sorted((name for name in among if name in text), key=text.index)
+
+
+def test_names_sort_as_french_readers_expect_whatever_the_collation(
+    client, admin, make_user, make_session, db
+):
+    """A byte order (SQLite, PostgreSQL's C collation) put « Émilie » and « Œdipe » after
+    « Zoé » and « eric » after them all; lists sort on the name without accents or case."""
+    from questionnaire.exams.services import enrol
+
+    session, _ = make_session()
+    for n, name in enumerate(("Zoé Arnaud", "Œdipe Roi", "eric Chevalier", "Émilie Blanc")):
+        user = make_user(email=f"p{n}@example.org", name=name)
+        enrol(session, user, session.opens_at)
+    make_user(email="bruno@example.org", name="Bruno Zidane")
+    db.session.commit()
+    assert in_page_order(listed(client), SORTED) == list(SORTED)
+    page = page_text(client.get(f"/admin/sessions/{session.id}").get_data(as_text=True))
+    assert in_page_order(page, SORTED[2:]) == [
+        "Émilie Blanc",
+        "eric Chevalier",
+        "Œdipe Roi",
+        "Zoé Arnaud",
+    ]
+
+
+def test_the_sort_key_follows_the_name_through_every_write(db, make_user):
+    import sqlalchemy as sa
+
+    from questionnaire.auth.models import User
+
+    user = make_user(name="Élodie Ça")
+    assert user.sort_name == "elodie ca"
+    user.display_name = "ÀNNE Œil"
+    db.session.commit()
+    assert db.session.execute(sa.select(User.sort_name).where(User.id == user.id)).scalar_one() == (
+        "anne oeil"
+    )
+    # a bulk insert without the ORM gets it too
+    db.session.execute(
+        sa.insert(User),
+        [{"email": "bulk@example.org", "display_name": "Ève Core", "password_hash": "x",
+          "created_at": user.created_at}],
+    )  # fmt: skip
+    stored = db.session.execute(
+        sa.select(User.sort_name).where(User.email == "bulk@example.org")
+    ).scalar_one()
+    assert stored == "eve core"
