@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select
 
 from questionnaire.audit.models import AuditEvent
 from questionnaire.clock import PARIS
 from questionnaire.extensions import db
 from questionnaire.folding import folded
+from questionnaire.paging import paged
 
 PAGE_SIZE = 50
 
@@ -172,21 +173,17 @@ def _conditions(filters: JournalFilters, people: list[Person] | None) -> list:
     return conditions
 
 
-def events_page(filters: JournalFilters, page: int) -> JournalPage:
+def events_page(filters: JournalFilters, page: int | None) -> JournalPage:
     """One page of the events that match every filter, newest first, and the page count."""
     people = matching_people(filters.person) if filters.person else None
-    conditions = _conditions(filters, people)
-    total = db.session.execute(select(func.count(AuditEvent.id)).where(*conditions)).scalar_one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    events = db.session.execute(
+    shown = paged(
         select(AuditEvent)
-        .where(*conditions)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).scalars()
-    return JournalPage(list(events), page, pages, total, people)
+        .where(*_conditions(filters, people))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
+        page,
+        PAGE_SIZE,
+    )
+    return JournalPage(shown.rows, shown.page, shown.pages, shown.total, people)
 
 
 def events_about(user_id: int) -> list[AuditEvent]:

@@ -10,6 +10,7 @@ from questionnaire.audit.display import describe_events
 from questionnaire.audit.forms import JournalFilterForm
 from questionnaire.audit.services import events_page
 from questionnaire.roles import Role
+from questionnaire.web import database_int
 
 
 @bp.get("/admin/journal")
@@ -19,7 +20,7 @@ def index():
     if not form.validate():  # an impossible date or range: the form says so, no events
         return render_template("audit/index.html", form=form, journal=None, rows=[], query={})
     filters = form.filters()
-    journal = events_page(filters, request.args.get("page", 1, type=int) or 1)
+    journal = events_page(filters, request.args.get("page", 1, type=database_int))
     return render_template(
         "audit/index.html",
         form=form,

@@ -141,6 +141,13 @@ def test_the_log_is_paginated(client, make_user, db, clock):
     second = client.get("/admin/journal?action=privacy.export&page=2").get_data(as_text=True)
     assert "n59<" in first and "n0<" not in first
     assert "n0<" in second and "page 2 sur 2" in second
+    # a page past the end shows the last one, a page that is no number the first
+    for asked, shown, present in (("9", 2, "n0<"), ("0", 1, "n59<"), ("x", 1, "n59<")):
+        response = client.get(f"/admin/journal?action=privacy.export&page={asked}")
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and f"page {shown} sur 2" in text and present in text
+    huge = client.get("/admin/journal?action=privacy.export&page=" + "9" * 40)
+    assert huge.status_code == 200 and "page 1 sur 2" in huge.get_data(as_text=True)
 
 
 def test_candidates_cannot_read_the_log(client, make_user):
