@@ -129,3 +129,17 @@ def test_each_session_of_the_overview_leads_to_its_report(client, make_session, 
         in html
     )
     assert client.get(f"/rapports/sessions/{session.id}").status_code == 200
+
+
+def test_a_training_session_of_the_overview_links_to_no_report(client, make_session, make_user):
+    """Training copies stay out of the CPNE's reports: its report answers 404, so no link."""
+    from questionnaire.auth.models import Role
+    from questionnaire.exams.models import SessionPurpose
+    from tests.conftest import login
+
+    training, _ = make_session(purpose=SessionPurpose.TRAINING, release=ReleasePolicy.IMMEDIATE)
+    login(client, make_user(Role.JURY).email)
+    html = client.get("/gestion/sessions").get_data(as_text=True)
+    assert f'<th scope="row">{training.title}</th>' in html
+    assert f'href="/rapports/sessions/{training.id}"' not in html
+    assert client.get(f"/rapports/sessions/{training.id}").status_code == 404
