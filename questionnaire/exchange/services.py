@@ -24,7 +24,7 @@ from questionnaire.banks.versions import (
     write_content,
 )
 from questionnaire.clock import paris_day
-from questionnaire.exchange.formats import FORMATS
+from questionnaire.exchange.formats import FORMATS, guess_format
 from questionnaire.exchange.report import (
     Entry,
     ImportRejected,
@@ -217,6 +217,7 @@ def import_file(
     if not result.items and not report.is_rejected and not report.skipped:
         report.error(filename, "aucun item trouvé dans le fichier.")
     if report.is_rejected:
+        _hint_other_format(filename, fmt, report)
         raise ImportRejected(report)
     for source, item in pending:
         _write_draft(source, item, existing.get(item.id), theme, author, importer, now, report)
@@ -228,6 +229,23 @@ def import_file(
         now=now,
     )
     return report
+
+
+def _hint_other_format(filename: str, fmt: str, report: ImportReport) -> None:
+    """Name, first among the errors of a refused file, the format its extension suggests when
+    another was chosen: a CSV read as QTI (the web form's first choice) is otherwise refused as
+    « XML mal formé », which does not tell the author what to change."""
+    guessed = guess_format(filename)
+    if guessed is None or guessed == fmt or {guessed, fmt} <= {"qti", "qti3"}:
+        return
+    report.errors.insert(
+        0,
+        Entry(
+            filename,
+            f"son extension est celle du format {FORMATS[guessed].label}, mais il a été lu "
+            f"comme {FORMATS[fmt].label} : vérifiez le format choisi.",
+        ),
+    )
 
 
 def _needs_draft(

@@ -204,3 +204,31 @@ def test_a_yaml_export_carries_the_theme_duration_and_passes_bank_validation(
     banks, findings = validate_banks(tmp_path, clock().date())
     assert [bank.duration_minutes for bank in banks] == [75]
     assert not [f for f in findings if f.severity is Severity.ERROR]
+
+
+def test_a_refused_file_whose_extension_names_another_format_says_so(db, clock, loaded_bank):
+    """A CSV read as QTI (the upload form's first choice) is refused as malformed XML: the report
+    first names the format its extension suggests."""
+    loaded_bank()
+    data = b"stem,option_a,option_b,correct\nQ ?,a,b,A\n"
+    with pytest.raises(ImportRejected) as caught:
+        _import(clock, data, "items.csv", "qti")
+    first, *others = caught.value.report.errors
+    assert first.location == "items.csv"
+    assert first.message == (
+        "son extension est celle du format CSV, mais il a été lu comme IMS QTI 2.1 : "
+        "vérifiez le format choisi."
+    )
+    assert any("XML mal formé" in entry.message for entry in others)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("items.xml", "qti"), ("items.xml", "qti3"), ("items.dat", "gift")]
+)
+def test_no_format_hint_when_the_extension_agrees_or_says_nothing(
+    db, clock, loaded_bank, name, fmt
+):
+    loaded_bank()
+    with pytest.raises(ImportRejected) as caught:
+        _import(clock, b"Q ?{=a ~b\n", name, fmt)
+    assert not any("vérifiez le format" in e.message for e in caught.value.report.errors)

@@ -88,6 +88,20 @@ def test_rejected_upload_lists_errors_and_writes_nothing(client, db, make_user, 
     assert db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).first() is None
 
 
+def test_a_csv_uploaded_as_qti_is_refused_naming_the_format_to_choose(
+    client, make_user, loaded_bank
+):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = _upload(client, b"stem,option_a,option_b,correct\nQ ?,a,b,A\n", "q.csv", "qti")
+    assert response.status_code == 422
+    assert (
+        "son extension est celle du format CSV, mais il a été lu comme IMS QTI 2.1 : "
+        "vérifiez le format choisi." in response.get_data(as_text=True)
+    )
+
+
 def test_upload_without_file_redisplays_the_form(client, make_user, loaded_bank):
     loaded_bank()
     make_user(Role.AUTHOR, email="a@example.org")
