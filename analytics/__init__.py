@@ -18,6 +18,7 @@ from analytics.io import (
     ResponseData,
     prepare,
     read_responses,
+    select_rows,
     validate_responses,
 )
 from analytics.reliability import TestStats, feldt_ci, test_stats
@@ -44,6 +45,7 @@ __all__ = [
     "person_abilities",
     "prepare",
     "read_responses",
+    "select_rows",
     "simulate_responses",
     "test_stats",
     "validate_responses",

@@ -512,7 +512,47 @@ def prepare(data: pd.DataFrame | ResponseData) -> ResponseData:
     """Validate a long table once and pivot it to the attempts × items matrix."""
     if isinstance(data, ResponseData):
         return data
-    table = validate_responses(data)
+    return _pivot(validate_responses(data))
+
+
+def select_rows(data: ResponseData, rows: np.ndarray) -> ResponseData:
+    """The rows of ``data`` where the boolean mask ``rows`` is true, as `prepare` makes them
+    from the same rows of the table it was given, without validating them again.
+
+    Rows of a valid table are valid, so only the categories are made again, as validation
+    makes them from those rows: ids and texts in their order of first appearance (items in
+    natural order), "" last among the texts when absent. This holds for text columns given as
+    strings (as the application's loader gives them): validation puts the "" of a missing
+    value (None, NaN) last rather than where it first appears, and keeps the unused
+    categories of a categorical column.
+    """
+    table = data.table.loc[np.asarray(rows, dtype=bool)]
+    if table.empty:
+        raise AnalyticsInputError("table vide : aucune réponse")
+    columns: dict[str, object] = {}
+    for name in table.columns:
+        values = table[name].array
+        if not isinstance(values, pd.Categorical):
+            columns[name] = np.asarray(values)
+            continue
+        used = pd.unique(np.asarray(values.codes, dtype=np.int64))
+        categories = list(np.asarray(values.categories, dtype=object)[used])
+        if name == "item_id":
+            order = sorted(range(len(used)), key=lambda u: natural_key(categories[u]))
+            used, categories = used[order], [categories[u] for u in order]
+        elif name != "attempt_id" and "" not in categories:
+            categories.append("")
+        remap = np.full(len(values.categories), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        columns[name] = pd.Categorical.from_codes(
+            remap[np.asarray(values.codes, dtype=np.int64)],
+            categories=pd.Index(np.array(categories, dtype=object), dtype=object),
+        )
+    return _pivot(pd.DataFrame(columns))
+
+
+def _pivot(table: pd.DataFrame) -> ResponseData:
+    """The matrix of a validated table."""
     attempts = table["attempt_id"].array
     items = table["item_id"].array
     row_attempt = np.asarray(attempts.codes, dtype=np.int64)

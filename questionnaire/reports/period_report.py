@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.stats import chi2_contingency, kruskal
 from sqlalchemy import func, select
 
-from analytics import ResponseData, prepare
+from analytics import ResponseData, prepare, select_rows
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
 from questionnaire.clock import PARIS
@@ -269,13 +269,16 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
         ).all()
     )
     session_of = table["attempt_id"].map({info.attempt_id: info.session_id for info in infos})
-    parts = [(s, table[session_of == s.id].reset_index(drop=True)) for s in sessions]
-    # one validation and one summary per session, shared by the trend and the comparisons
-    prepared = {s.id: prepare(part) for s, part in parts if not part.empty}
-    summaries = {s.id: summarise(prepared[s.id], s.questionnaire.pass_mark) for s, _ in parts
+    # the period's rows validated once (for the forms and the drift too); each session's rows
+    # taken from them as validating them alone would make them, then summarised once for the
+    # trend and the comparisons
+    whole = None if table.empty else prepare(table)
+    masks = {s.id: (session_of == s.id).to_numpy() for s in sessions}
+    prepared = {s.id: select_rows(whole, masks[s.id]) for s in sessions if masks[s.id].any()}
+    summaries = {s.id: summarise(prepared[s.id], s.questionnaire.pass_mark) for s in sessions
                  if s.id in prepared}  # fmt: skip
     session_rows = tuple(
-        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id), now) for s, _ in parts
+        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id), now) for s in sessions
     )
     graded_rows = [row for row in session_rows if row[3]]  # the trend skips empty sessions
     scope = (
@@ -317,8 +320,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
         ),
     ]
     drift = None
-    if not table.empty:
-        whole = prepare(table)  # validated once for the forms and the drift
+    if whole is not None:
         middle = first + (last - first) / 2
         started = {info.attempt_id: info.started_at for info in infos}
         drift = drift_table(whole, started, middle)

@@ -29,9 +29,8 @@ from questionnaire.reports.forms import (
 )
 from questionnaire.reports.models import AngoffPanel
 from questionnaire.reports.period_report import build_period_report, find_theme
-from questionnaire.reports.render_html import render_report_html, transposed
+from questionnaire.reports.render_html import render_report_html, table_view
 from questionnaire.reports.session_report import build_session_report
-from questionnaire.reports.tables import format_value
 from questionnaire.web import render_form
 
 READERS = (Role.JURY, Role.ADMIN)
@@ -257,14 +256,12 @@ def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = 
         "reports/angoff_summary.html",
         panel=panel,
         result=result,
-        tables=tables,
+        tables=[table_view(table) for table in tables],
         withheld=withheld,
         judging=angoff_judges.is_judge(current_user, panel),
         anonymous=not angoff_judges.can_see_judge_names(current_user, panel),
         counted=angoff.counted_sentence(panel.title, result),
         rule=angoff.COMPLETE_JUDGES_RULE,
-        fmt=format_value,
-        transposed=transposed,
         facilitator=facilitator,
         judges_form=judges_form if facilitator else None,
         roster=[(j.judge, j.judge_id in rated) for j in panel.judges] if facilitator else [],

@@ -1,0 +1,65 @@
+"""The period report validates its table once and takes each session's rows from it: the same
+report as preparing each session's rows alone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import analytics.io
+from analytics import prepare
+from questionnaire.reports import period_report
+from questionnaire.reports.period_report import build_period_report
+from tests.reports.test_period_report import PATTERNS_LATER
+
+
+def _period(sit_session, clock):
+    early, _, _ = sit_session()
+    clock.advance(days=20)
+    sit_session(PATTERNS_LATER)
+    return early.questionnaire.theme
+
+
+def _build(theme, clock):
+    return build_period_report(theme, date(2026, 3, 1), date(2026, 3, 31), clock())
+
+
+def _count_validations(monkeypatch) -> list[int]:
+    calls = []
+    validate = analytics.io.validate_responses
+
+    def counted(table):
+        calls.append(len(table))
+        return validate(table)
+
+    monkeypatch.setattr(analytics.io, "validate_responses", counted)
+    return calls
+
+
+def test_the_period_table_is_validated_once(sit_session, clock, monkeypatch):
+    theme = _period(sit_session, clock)
+    calls = _count_validations(monkeypatch)
+    report = _build(theme, clock)
+    assert len(report.table("sessions").rows) == 2
+    assert len(calls) == 1  # the period's table; not each session's rows again
+
+
+def test_the_same_report_as_each_session_prepared_alone(sit_session, clock, monkeypatch):
+    theme = _period(sit_session, clock)
+    derived = _build(theme, clock)
+
+    loaded = []
+    load_attempts = period_report.load_attempts
+
+    def kept(*args, **kwargs):
+        loaded.append(load_attempts(*args, **kwargs))
+        return loaded[-1]
+
+    def alone(whole, rows):  # the session's raw rows, validated on their own
+        return prepare(loaded[-1].table[rows].reset_index(drop=True))
+
+    monkeypatch.setattr(period_report, "load_attempts", kept)
+    monkeypatch.setattr(period_report, "select_rows", alone)
+    calls = _count_validations(monkeypatch)
+    plain = _build(theme, clock)
+    assert len(calls) == 3  # the plain way: the period, then each of its 2 sessions
+    assert repr(derived) == repr(plain)
