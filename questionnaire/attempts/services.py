@@ -538,7 +538,11 @@ def attempt_for_user(attempt_id: int, user: User) -> Attempt | None:
 def sessions_state(
     user: User, now: datetime
 ) -> list[tuple[ExamSession, Enrolment, Attempt | None]]:
-    """Each enrolment's session with the attempt, if any."""
+    """Each enrolment's session with the attempt, if any.
+
+    A copy whose time is up is finalised first, as its own pages would (the cron job may not
+    have run yet): it is listed among the results, not offered to resume. The caller commits.
+    """
     enrolments = db.session.execute(
         select(Enrolment)
         .join(ExamSession)
@@ -549,4 +553,6 @@ def sessions_state(
         a.enrolment_id: a
         for a in db.session.execute(select(Attempt).where(Attempt.user_id == user.id)).scalars()
     }
+    for attempt in attempts.values():
+        close_if_time_up(attempt, now)
     return [(e.session, e, attempts.get(e.id)) for e in enrolments]

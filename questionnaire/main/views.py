@@ -20,6 +20,7 @@ from questionnaire.main import bp
 def dashboard():
     now = current_time()
     rows = sessions_state(current_user, now) if current_user.has_role(Role.CANDIDATE) else []
+    db.session.commit()  # copies whose time was up are finalised
     # a copy under way stays here after its session closes (extra time, an incident's minutes)
     open_rows = [
         r

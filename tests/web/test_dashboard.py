@@ -39,6 +39,25 @@ def test_a_closed_session_without_a_copy_leaves_the_open_list(client, db, clock,
     assert f'href="/sessions/{session.id}"' not in page
 
 
+def test_a_copy_whose_time_is_up_is_a_result_not_one_to_resume(client, db, clock, make_session):
+    """Before the cron job finalises it, a copy past its deadline is not offered to resume."""
+    session, candidate = make_session(duration=30)
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    clock.advance(minutes=31)
+
+    page = client.get("/").get_data(as_text=True)
+
+    still_open, results = page.split("Mes résultats")
+    assert "Reprendre" not in still_open
+    assert f'href="/sessions/{session.id}"' not in still_open
+    assert f'href="/copies/{attempt.id}/resultat"' in results
+    assert "(temps écoulé)" in results
+    db.session.refresh(attempt)
+    assert attempt.status.value == "expired"
+
+
 def _paris():
     from zoneinfo import ZoneInfo
 
