@@ -5,6 +5,7 @@ donnée (une semaine maximum) »; l. 49 (block 3) « 3 à 5 mises en situation s
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -556,3 +557,17 @@ def test_a_day_before_2000_is_refused_by_the_form(client, cqp, clock, db):
     assert "Indiquez une date à partir du 01/01/2000." in html
     assert "la période couvrirait" not in html
     assert enrolment.observations == []
+
+
+def test_the_observations_page_holds_each_id_once(client, cqp, clock, db):
+    """One delete form per interview, beside the recording form: no ``id="csrf_token"`` twice."""
+    enrolment, expert, _second = cqp
+    record(enrolment, expert, clock, days_ago=1)
+    record(enrolment, expert, clock, days_ago=0, channel="face_a_face")
+    db.session.commit()
+    logged_in(client, expert.email)
+    for page in (page_of(enrolment), f"/certifications/inscriptions/{enrolment.id}"):
+        html = client.get(page).get_data(as_text=True)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert sorted(ids) == sorted(set(ids)), page
+    assert client.get(page_of(enrolment)).get_data(as_text=True).count("/suppression") == 2

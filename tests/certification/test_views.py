@@ -648,3 +648,22 @@ def test_recording_the_deliberation_is_confirmed_first_with_what_it_capitalises(
     assert [v.block.code for v in mine.block_validations] == ["B1"]
     after = client.get(f"{url}/confirmer").get_data(as_text=True)
     assert "y a rien à enregistrer" in after and f'action="{url}"' not in after
+
+
+def test_the_transcript_holds_each_id_once_with_several_accommodations(client, setup, db):
+    """Each delete button's form and the add form carry their token without an id: a page
+    repeating ``id="csrf_token"`` is invalid HTML (RGAA 8.2) and confuses assistive tools."""
+    _certification, mine, _ = setup
+    login(client, "jury1@example.org")
+    transcript = f"/certifications/inscriptions/{mine.id}"
+    url = f"{transcript}/amenagements"
+    for description in ("Tiers temps à l'oral", "Salle au rez-de-chaussée"):
+        token = form_token(client, transcript)
+        assert (
+            client.post(url, data={"csrf_token": token, "description": description}).status_code
+            == 302
+        )
+    html = client.get(transcript).get_data(as_text=True)
+    assert html.count("/suppression") == 2
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted(ids) == sorted(set(ids))
