@@ -890,3 +890,23 @@ def test_the_exams_service_refuses_what_the_form_refuses(
         create_questionnaire(
             theme, "Q", item_count, minutes, clock(), blueprint={"alpha": 1, "beta": 1}
         )
+
+
+def test_a_csv_file_refused_before_its_lines_is_announced_first(client, admin, make_session):
+    """Not UTF-8 (or no file): the refusal is an error summary, announced and focused, not only
+    a message under the file field at the foot of a long page; the title says « Erreur »."""
+    session, _ = make_session()
+    url = f"/admin/sessions/{session.id}"
+    response = client.post(
+        f"{url}/inscriptions/csv",
+        data={
+            "csrf_token": form_token(client, url),
+            "file": (io.BytesIO("email\né@example.org\n".encode("latin-1")), "inscrits.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<title>Erreur : " in html
+    summary = html.split('<div class="error-summary" role="alert" tabindex="-1" autofocus')[1]
+    assert '<a href="#file">Fichier CSV : Le fichier doit être encodé en UTF-8.</a>' in summary
