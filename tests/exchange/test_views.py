@@ -110,8 +110,24 @@ def test_upload_without_file_redisplays_the_form(client, make_user, loaded_bank)
     response = client.post(
         "/echanges/import", data={"csrf_token": token, "theme": "fiscalite", "format": "gift"}
     )
+    html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Choisissez un fichier." in response.get_data(as_text=True)
+    assert "<title>Erreur : Import et export d" in html
+    # announced and focused first, linked to the field, not only written under it
+    summary = html.split('<div class="error-summary" role="alert" tabindex="-1" autofocus')[1]
+    assert '<a href="#file">Fichier : Choisissez un fichier.</a>' in summary
+
+
+def test_a_refused_export_is_announced_by_an_error_summary(client, make_user, loaded_bank):
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = client.get("/echanges/export?theme=fiscalite&format=pdf")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<title>Erreur : " in html
+    summary = html.split('<div class="error-summary" role="alert" tabindex="-1" autofocus')[1]
+    assert '<a href="#export-format">Format : ' in summary
 
 
 def test_upload_needs_csrf(client, make_user, loaded_bank):
