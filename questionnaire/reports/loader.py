@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -300,6 +300,8 @@ def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Lo
         )
         for i, v in versions.items()
     }
+    keys = np.array([";".join(sorted(rule.correct)) for rule in pair_rules], dtype=object)
+    pair_labels = _pair_labels(pairs, pair_rules, keys, versions, labels, items)
     codes: dict[int, str] = {}
     attempt_ids, groups, infos = [], [], []
     not_reached = rows.not_reached(len(attempt_rows))
@@ -330,19 +332,17 @@ def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Lo
                 group=group,
             )
         )
-    version_labels = np.array([labels[v] for v in rows.versions.tolist()], dtype=object)
     # a neutralised item, or one left ungraded, is presented but not scored
     skipped = np.array([rule.neutralised for rule in pair_rules], dtype=bool)[pair_of_row]
     skipped |= np.isnan(rows.score)
-    keys = np.array([";".join(sorted(rule.correct)) for rule in pair_rules], dtype=object)
     kept = ~skipped
-    shown = np.bincount(rows.version, minlength=len(rows.versions))
+    shown = np.bincount(pair_of_row, minlength=len(pairs))
     table = pd.DataFrame([], columns=list(TABLE_COLUMNS))
     if kept.any():
         table = pd.DataFrame(
             {
                 "attempt_id": np.array(attempt_ids, dtype=object)[rows.attempt[kept]],
-                "item_id": version_labels[rows.version[kept]],
+                "item_id": pair_labels[pair_of_row[kept]],
                 "score": rows.score[kept],
                 "max_score": np.ones(int(kept.sum())),
                 "option": rows.options[rows.selection[kept]],
@@ -354,10 +354,55 @@ def load_attempts(session_ids: list[int], *, prefix_session: bool = False) -> Lo
         table=table,
         items=items,
         attempts=tuple(infos),
-        neutralised=tuple(sorted(set(version_labels[rows.version[skipped]].tolist()))),
-        exposure={label: int(n) for label, n in zip(version_labels, shown, strict=True) if n},
+        neutralised=tuple(sorted(set(pair_labels[pair_of_row[skipped]].tolist()))),
+        exposure=_exposure(pairs, pair_labels, shown),
         versions=versions,
     )
+
+
+def _pair_labels(
+    pairs: list[tuple[int, int]],
+    pair_rules: list,
+    keys: np.ndarray,
+    versions: dict[int, ItemVersion],
+    labels: dict[int, str],
+    items: dict[str, ItemInfo],
+) -> np.ndarray:
+    """The item id of each (session, version) presented: the version's label, except where the
+    jury corrected its key for some sessions of the scope only.
+
+    Scored against different keys, those sessions' answers are not the same item's: pooled
+    together they would mix two scoring rules (and the table's one-key-per-item check refuses
+    them). The sessions scored against another key than the version's own get an item of
+    their own, « ID vN (clé B;C) », added to ``items``; a scope of one session, or where a
+    correction applies to every session, keeps the labels as they are.
+    """
+    scored_keys: dict[int, set[str]] = {}
+    for (_session_id, version_id), rule, key in zip(pairs, pair_rules, keys, strict=True):
+        if not rule.neutralised:
+            scored_keys.setdefault(version_id, set()).add(key)
+    pair_labels = np.array([labels[version_id] for _session_id, version_id in pairs], dtype=object)
+    for position, ((_session_id, version_id), key) in enumerate(zip(pairs, keys, strict=True)):
+        own_key = ";".join(sorted(versions[version_id].correct_keys))
+        if len(scored_keys.get(version_id, ())) > 1 and key != own_key:
+            label = f"{labels[version_id]} (clé {key})"
+            pair_labels[position] = label
+            items.setdefault(label, replace(items[labels[version_id]], item_id=label))
+    return pair_labels
+
+
+def _exposure(
+    pairs: list[tuple[int, int]], pair_labels: np.ndarray, shown: np.ndarray
+) -> dict[str, int]:
+    """How many copies presented each item id (a version's sessions added together), in the
+    order of the version ids."""
+    exposure: dict[str, int] = {}
+    by_version = sorted(range(len(pairs)), key=lambda position: pairs[position][::-1])
+    for position in by_version:
+        if shown[position]:
+            label = pair_labels[position]
+            exposure[label] = exposure.get(label, 0) + int(shown[position])
+    return exposure
 
 
 def load_session(session: ExamSession) -> SessionData:

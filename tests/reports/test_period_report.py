@@ -11,9 +11,12 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 from scipy.stats import chi2_contingency
+from sqlalchemy import select
 
 from analytics import item_stats, test_stats
+from questionnaire.attempts.grading import rekey_item
 from questionnaire.auth.models import Role
+from questionnaire.banks.models import Item, ItemVersion
 from questionnaire.banks.services import load_banks
 from questionnaire.reports.loader import load_session
 from questionnaire.reports.period_report import build_period_report
@@ -262,3 +265,38 @@ def test_the_period_report_reads_the_scoring_decisions_of_all_its_sessions_at_on
         sit_session(PATTERNS_LATER)
     with_ten = statements_of_the_page()
     assert with_ten == with_two
+
+
+def test_a_key_corrected_for_one_session_is_its_own_item_in_the_period(
+    client, make_user, two_sessions, db, clock
+):
+    """The jury corrects item 1's key (B) to A for the second session only: the period pools
+    the first session's answers under the version, the second's under an item of its own,
+    each scored as its session was (before: the period page failed, two keys for one item)."""
+    early, later = two_sessions
+    jury = make_user(Role.JURY, email="jury@example.org")
+    version = db.session.execute(
+        select(ItemVersion).join(Item).where(Item.external_id == "TST-0001")
+    ).scalar_one()
+    rekey_item(version, ["A"], jury, "Clé erronée", clock(), later)
+    db.session.commit()
+    report = build_period_report(
+        early.questionnaire.theme, date(2026, 3, 1), date(2026, 3, 31), clock()
+    )
+    before = item_stats(load_session(early).table).set_index("item_id")["facility"]
+    after = item_stats(load_session(later).table).set_index("item_id")["facility"]
+    exposure = {row[0]: row[1] for row in report.table("exposition").rows}
+    assert exposure == {
+        "TST-0001 v1": 10, "TST-0001 v1 (clé A)": 10,
+        "TST-0002 v1": 20, "TST-0003 v1": 20, "TST-0004 v1": 20,
+    }  # fmt: skip
+    drift = {row[0]: row for row in report.table("derive").rows}
+    assert drift["TST-0002 v1"][2] == before["TST-0002 v1"]
+    assert drift["TST-0002 v1"][4] == after["TST-0002 v1"]
+    # each of item 1's scorings was seen in one half of the period only: no drift to measure
+    assert "TST-0001 v1" not in drift and "TST-0001 v1 (clé A)" not in drift
+    login(client, jury.email)
+    page = client.get("/rapports/periode", query_string=MARCH)
+    assert page.status_code == 200 and "TST-0001 v1 (clé A)" in page.get_data(as_text=True)
+    # a single session keeps the version's label, whatever its key
+    assert "TST-0001 v1" in set(load_session(later).table["item_id"])
