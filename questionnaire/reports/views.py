@@ -9,7 +9,6 @@ from sqlalchemy import select
 from questionnaire.access import refuse_pending_candidates, roles_required
 from questionnaire.attempts.grading import GradingError
 from questionnaire.audit.services import record_action
-from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import jury_members
 from questionnaire.banks.models import Theme
@@ -265,7 +264,6 @@ def _render_summary(panel: AngoffPanel, judges_form=None, refusal: str | None = 
         facilitator=facilitator,
         judges_form=judges_form if facilitator else None,
         roster=[(j.judge, j.judge_id in rated) for j in panel.judges] if facilitator else [],
-        button_form=EmptyForm(formdata=None),
         refusal=refusal,
     )
 

@@ -127,16 +127,21 @@ def test_the_facilitator_names_and_removes_judges_audited(
     login(client, ada.email)
     page = client.get(summary_url).get_data(as_text=True)
     assert jury_choices(page) == [str(chloe.id)]  # the jury members not named yet
+    # one CSRF field id for the roster's removal buttons and the naming form (RGAA 8.2)
+    assert "Retirer Ada" in page and page.count('id="csrf_token"') == 1
     assert "Retirer Bruno Blanc" not in page  # he has estimated
     token = form_token(client, summary_url)
     empty = client.post(f"{summary_url}/juges", data={"csrf_token": token})
     assert empty.status_code == 422 and "Nommez au moins un juge" in empty.get_data(as_text=True)
+    assert "<title>Erreur : " in empty.get_data(as_text=True)
     named = client.post(f"{summary_url}/juges", data={"csrf_token": token, "judges": [chloe.id]})
     assert named.status_code == 302
     assert [j.judge_id for j in panel.judges] == [ada.id, bruno.id, chloe.id]
     refused = client.post(f"{summary_url}/juges/{bruno.id}/retrait", data={"csrf_token": token})
     assert refused.status_code == 422
     assert "a déjà enregistré des estimations" in refused.get_data(as_text=True)
+    assert "<title>Erreur : " in refused.get_data(as_text=True)
+    assert "<title>Erreur" not in client.get(summary_url).get_data(as_text=True)
     removed = client.post(f"{summary_url}/juges/{chloe.id}/retrait", data={"csrf_token": token})
     assert removed.status_code == 302
     db.session.expire_all()

@@ -82,6 +82,9 @@ def test_neutralisation_needs_a_reason_and_a_session_item(client, make_user, sit
     response = client.post(url, data={"csrf_token": token, "item": version.id, "reason": " "})
     assert response.status_code == 422
     assert "Indiquez le motif" in response.get_data(as_text=True)
+    # announced at the top of the page, each error linked to its field
+    summary = response.get_data(as_text=True).split("<h1")[1].split('method="post"')[0]
+    assert 'role="alert"' in summary and 'href="#reason"' in summary
     response = client.post(url, data={"csrf_token": token, "item": 9999, "reason": "x"})
     assert response.status_code == 422
     assert 'aria-describedby="item-errors"' in response.get_data(as_text=True)
