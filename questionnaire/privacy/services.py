@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text
 
 from questionnaire.accessibility.services import preferences_for
 from questionnaire.attempts.models import Attempt, GradeChange
+from questionnaire.attempts.services import close_if_time_up
 from questionnaire.audit.models import PURGE_OPTION, AuditEvent
 from questionnaire.audit.services import events_about, record
 from questionnaire.auth.models import User, UserRole
@@ -64,13 +65,21 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def export_user_data(user: User, now: datetime) -> dict:
-    """Everything the platform holds about a person, as a JSON-ready document (audited)."""
+    """Everything the platform holds about a person, as a JSON-ready document (audited).
+
+    A copy whose time is up is finalised first (the cron job may not have run yet), so the
+    document gives its status and score, not « in progress ». The caller commits.
+    """
     enrolments = db.session.execute(
         select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.id)
     ).scalars()
-    attempts = db.session.execute(
-        select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)
-    ).scalars()
+    attempts = list(
+        db.session.execute(
+            select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)
+        ).scalars()
+    )
+    for attempt in attempts:  # a copy whose time is up is shown as its own pages show it
+        close_if_time_up(attempt, now)
     grade_changes = db.session.execute(
         select(GradeChange)
         .join(Attempt, Attempt.id == GradeChange.attempt_id)

@@ -62,6 +62,21 @@ def test_a_candidate_downloads_their_own_data(client, make_session, db):
     assert export_event.subject_id == candidate.id
 
 
+def test_the_export_finalises_a_copy_whose_time_is_up(client, make_session, db, clock):
+    """Before the cron job runs, a copy past its deadline is exported as its pages show it:
+    expired and graded, not « in progress » (exploratory pass of 2026-12-06)."""
+    session, candidate = make_session()
+    attempt_id, _item_id = _start_and_answer(client, session, candidate)
+    (running,) = client.get("/mes-donnees/export.json").get_json()["attempts"]
+    assert running["status"] == "in_progress"
+    clock.advance(days=1)
+    (exported,) = client.get("/mes-donnees/export.json").get_json()["attempts"]
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.status.value == exported["status"] == "expired"
+    assert attempt.score is not None and exported["submitted_at"] is not None
+
+
 def test_the_export_needs_a_login(client):
     response = client.get("/mes-donnees/export.json")
     assert response.status_code == 302
