@@ -292,22 +292,29 @@ class EnrolmentImportError(AdminError):
 
 @dataclass(frozen=True)
 class EnrolmentRow:
+    """A line of an enrolment file; None where its cell is empty or its column absent (a new
+    enrolment gets no extra time, note nor group, an existing one keeps its own)."""
+
     line: int
     user: User
-    extra_time_percent: int
+    extra_time_percent: int | None
     note: str | None
     group: str | None = None
 
 
+_INVALID = -1
+
+
 def _parse_extra(value: str) -> int | None:
+    """The extra time of a cell (« 33 », « 33 % »), None for an empty cell, _INVALID else."""
     value = value.strip().rstrip("%").strip()
     if not value:
-        return 0
+        return None
     # « ² » is a digit to str.isdigit, not to int; nor are 5,000 digits (beyond 300 anyway)
     if not (value.isascii() and value.isdigit()) or len(value) > 6:
-        return None
+        return _INVALID
     number = int(value)
-    return number if 0 <= number <= 300 else None
+    return number if 0 <= number <= 300 else _INVALID
 
 
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
@@ -347,7 +354,7 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
             errors.append(LineError(number, f"adresse électronique invalide « {cell(EMAIL)} »."))
             continue
         extra = _parse_extra(cell(EXTRA_TIME))
-        if extra is None:
+        if extra == _INVALID:
             errors.append(
                 LineError(
                     number,
@@ -385,28 +392,40 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
 @dataclass(frozen=True)
 class EnrolmentImport:
     created: int
-    updated: int  # already enrolled: the file's accommodation and group replace theirs
+    updated: int  # already enrolled: the file's non-empty cells replace theirs
     already_enrolled: tuple[str, ...] = ()  # their names, in the file's order
 
 
 def import_enrolments(session: ExamSession, text: str, now: datetime) -> EnrolmentImport:
-    """Enrol every candidate of the CSV, or none of them."""
+    """Enrol every candidate of the CSV, or none of them.
+
+    A candidate already enrolled gets the file's extra time, note and group where its cells
+    are filled in, and keeps their own where they are empty (a list of addresses alone, sent to
+    add a few candidates, must not take anyone's extra time away); « 0 » removes extra time.
+    """
     if session.is_closed(now):  # the whole file is refused at once, not line by line
         raise EnrolmentImportError([LineError(0, CLOSED_SESSION_ENROLMENT)])
     rows = parse_enrolment_csv(text)
-    already = set(
-        db.session.execute(
-            select(Enrolment.user_id).where(Enrolment.session_id == session.id)
+    already = {
+        enrolment.user_id: enrolment
+        for enrolment in db.session.execute(
+            select(Enrolment).where(Enrolment.session_id == session.id)
         ).scalars()
-    )
+    }
     refused = []
     for row in rows:
+        current = already.get(row.user.id)
+        extra, note, group = row.extra_time_percent, row.note, row.group
+        if current is not None:  # an empty cell changes nothing
+            extra = current.extra_time_percent if extra is None else extra
+            note = current.accommodation_note if note is None else note
+            group = current.analysis_group if group is None else group
         try:
-            enrolment = enrol(session, row.user, now, row.extra_time_percent, row.note)
+            enrolment = enrol(session, row.user, now, extra or 0, note)
         except ExamConfigError as exc:  # e.g. they read, or may read, items this session draws
             refused.append(LineError(row.line, str(exc)))
         else:
-            enrolment.analysis_group = row.group
+            enrolment.analysis_group = group
     if refused:  # the whole file waits (the caller rolls back the lines already enrolled)
         raise EnrolmentImportError(refused)
     already_enrolled = tuple(row.user.display_name for row in rows if row.user.id in already)

@@ -243,7 +243,8 @@ def _import_summary(result: services.EnrolmentImport) -> str:
             names += f" et {len(result.already_enrolled) - NAMES_LISTED} autre(s)"
         message += (
             f" {result.updated} déjà inscrit(s), inscription conservée : temps supplémentaire, "
-            f"aménagement et groupe d'analyse remplacés par ceux du fichier ({names})."
+            f"aménagement et groupe d'analyse remplacés par ceux du fichier là où ses cellules "
+            f"sont remplies ({names})."
         )
     return message
 

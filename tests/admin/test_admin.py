@@ -487,9 +487,31 @@ def test_csv_import_counts_new_and_already_enrolled_candidates_apart(
     assert (
         "1 candidat(s) inscrit(s) depuis le fichier. 1 déjà inscrit(s), inscription conservée : "
         "temps supplémentaire, aménagement et groupe d&#39;analyse remplacés par ceux du fichier "
-        f"({first.display_name})." in page
+        f"là où ses cellules sont remplies ({first.display_name})." in page
     )
     assert enrolled(db, session) == {first.email: 50, "alice@example.org": 0}
+
+
+def test_a_csv_import_keeps_what_its_empty_cells_do_not_give(
+    client, admin, make_session, make_user, db
+):
+    """A list of addresses sent to add a few candidates takes nobody's extra time, note or
+    analysis group away (exploratory pass of 2026-12-06); « 0 » does remove extra time."""
+    first = make_user(email="camille@example.org", name="Camille Candidat")
+    session, _ = make_session(candidate=first, extra=33)
+    enrolment = db.session.execute(select(Enrolment)).scalar_one()
+    enrolment.accommodation_note, enrolment.analysis_group = "Tiers temps (MDPH)", "G1"
+    db.session.commit()
+    make_user(email="alice@example.org")
+    assert upload(client, session, f"{first.email}\nalice@example.org\n").status_code == 302
+    assert enrolled(db, session) == {first.email: 33, "alice@example.org": 0}
+    db.session.refresh(enrolment)
+    assert (enrolment.accommodation_note, enrolment.analysis_group) == ("Tiers temps (MDPH)", "G1")
+    header = "Courriel;Temps supplémentaire;Aménagement;Groupe\n"
+    assert upload(client, session, f"{header}{first.email};0;;G2\n").status_code == 302
+    db.session.refresh(enrolment)
+    assert enrolled(db, session)[first.email] == 0
+    assert (enrolment.accommodation_note, enrolment.analysis_group) == ("Tiers temps (MDPH)", "G2")
 
 
 def test_csv_errors_name_the_file_line_even_after_a_multiline_cell(
