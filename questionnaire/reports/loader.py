@@ -383,8 +383,9 @@ def _pair_labels(
             scored_keys.setdefault(version_id, set()).add(key)
     pair_labels = np.array([labels[version_id] for _session_id, version_id in pairs], dtype=object)
     for position, ((_session_id, version_id), key) in enumerate(zip(pairs, keys, strict=True)):
-        own_key = ";".join(sorted(versions[version_id].correct_keys))
-        if len(scored_keys.get(version_id, ())) > 1 and key != own_key:
+        if len(scored_keys.get(version_id, ())) < 2:
+            continue
+        if key != ";".join(sorted(versions[version_id].correct_keys)):
             label = f"{labels[version_id]} (clé {key})"
             pair_labels[position] = label
             items.setdefault(label, replace(items[labels[version_id]], item_id=label))
