@@ -39,7 +39,8 @@ def upgrade():
     if rows:
         bind.execute(
             user.update().where(user.c.id == sa.bindparam("row_id")),
-            [{"row_id": row.id, "sort_name": _folded(row.display_name or "")} for row in rows],
+            # cut to the column: folding may lengthen a name (« œ » → « oe »)
+            [{"row_id": row.id, "sort_name": _folded(row.display_name or "")[:200]} for row in rows],
         )
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_sort_name"), ["sort_name"], unique=False)

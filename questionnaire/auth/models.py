@@ -18,9 +18,19 @@ from questionnaire.roles import ROLE_LABELS, Role
 __all__ = ["ROLE_LABELS", "Role", "User", "UserRole"]
 
 
+#: ``User.sort_name``'s length: folding may lengthen a name (« œ » → « oe », a ligature's
+#: compatibility decomposition), so the key is cut to the column (a sort needs no more)
+SORT_NAME_LENGTH = 200
+
+
+def sort_name_of(display_name: str | None) -> str:
+    """The name as lists sort it: folded (`folded`), at most ``SORT_NAME_LENGTH`` characters."""
+    return folded(display_name or "")[:SORT_NAME_LENGTH]
+
+
 def _sort_name_of_row(context: DefaultExecutionContext) -> str:
     """A row inserted without the ORM (bulk inserts) gets its sort key all the same."""
-    return folded(context.get_current_parameters().get("display_name") or "")
+    return sort_name_of(context.get_current_parameters().get("display_name"))
 
 
 class User(UserMixin, db.Model):
@@ -34,7 +44,7 @@ class User(UserMixin, db.Model):
     #: The display name as lists sort it (accents and case ignored: « Émilie » among the E,
     #: whatever the database's collation); kept by ``display_name``'s validator.
     sort_name: Mapped[str] = mapped_column(
-        String(200), default=_sort_name_of_row, server_default="", index=True
+        String(SORT_NAME_LENGTH), default=_sort_name_of_row, server_default="", index=True
     )
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
@@ -52,7 +62,7 @@ class User(UserMixin, db.Model):
 
     @validates("display_name")
     def _keep_sort_name(self, _key: str, name: str) -> str:
-        self.sort_name = folded(name or "")
+        self.sort_name = sort_name_of(name)
         return name
 
     @property

@@ -120,3 +120,12 @@ def test_the_sort_key_follows_the_name_through_every_write(db, make_user):
         sa.select(User.sort_name).where(User.email == "bulk@example.org")
     ).scalar_one()
     assert stored == "eve core"
+
+
+def test_a_name_that_folding_lengthens_still_fits_its_sort_key(db, make_user):
+    """« œ » folds to « oe »: a name of the form's 200 characters must not overflow the
+    200-character column (PostgreSQL refuses the row)."""
+    name = "Cœur " + "œ" * 195
+    user = make_user(name=name)
+    assert len(name) == 200
+    assert len(user.sort_name) == 200 and user.sort_name.startswith("coeur oeoe")
