@@ -17,6 +17,6 @@ class ErasureForm(FrenchForm):
     )
     confirm = BooleanField(
         "Je confirme : le nom, l'adresse et le mot de passe seront remplacés définitivement.",
-        validators=[DataRequired("Cochez la confirmation.")],
+        validators=[DataRequired("Cochez la case de confirmation de l'effacement.")],
     )
     submit = SubmitField("Effacer (pseudonymiser) le compte")

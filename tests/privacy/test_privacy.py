@@ -136,7 +136,12 @@ def test_erasure_form_errors_are_shown_in_french(client, make_user):
         data={"email": "admin@example.org", "reason": "x", "csrf_token": token},
     )
     assert unconfirmed.status_code == 422
-    assert "Cochez la confirmation" in unconfirmed.get_data(as_text=True)
+    unconfirmed_page = unconfirmed.get_data(as_text=True)
+    # the summary names what to do and leads to the checkbox
+    assert (
+        '<a href="#confirm">Cochez la case de confirmation de l&#39;effacement.</a>'
+        in unconfirmed_page
+    )
     own = client.post(
         "/admin/rgpd/effacement",
         data={"email": "admin@example.org", "reason": "x", "confirm": "y", "csrf_token": token},
