@@ -29,7 +29,7 @@ from questionnaire.auth.services import (
     hash_password,
     password_policy_error,
 )
-from questionnaire.csvfiles import records_with_lines
+from questionnaire.csvfiles import UndecodableFile, decode_spreadsheet_text, records_with_lines
 from questionnaire.exams.models import (
     Enrolment,
     ExamSession,
@@ -53,6 +53,7 @@ from questionnaire.exams.services import (
     enrol,
     is_erased,
     pending_candidacy,
+    place_enrolment,
     writing_roles_phrase,
 )
 from questionnaire.extensions import db
@@ -317,6 +318,40 @@ def _parse_extra(value: str) -> int | None:
     return number if 0 <= number <= 300 else _INVALID
 
 
+def _cell(cells: list[str], positions: dict[str, int], key: str) -> str:
+    """The line's cell of that column, empty where the line is short or the column absent."""
+    index = positions.get(key)
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+#: Addresses looked up per query (SQLite's older versions bind at most 999 parameters).
+LOOKUP_CHUNK = 900
+
+
+def candidate_accounts(emails: Iterable[str]) -> tuple[dict[str, User], set[int]]:
+    """The accounts of these addresses (lower case), by address, and the ids of those erased:
+    two queries for a whole file, not two per line."""
+    emails = sorted(set(emails))
+    accounts: dict[str, User] = {}
+    for start in range(0, len(emails), LOOKUP_CHUNK):
+        chunk = emails[start : start + LOOKUP_CHUNK]
+        for user in db.session.execute(
+            select(User).where(func.lower(User.email).in_(chunk))
+        ).scalars():
+            accounts[user.email.lower()] = user
+    ids = [user.id for user in accounts.values()]
+    erased: set[int] = set()
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        erased.update(
+            db.session.execute(
+                select(Erasure.user_id).where(
+                    Erasure.user_id.in_(ids[start : start + LOOKUP_CHUNK])
+                )
+            ).scalars()
+        )
+    return accounts, erased
+
+
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse).
 
@@ -343,11 +378,13 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
             positions = locate_columns(cells)
         except HeaderError as exc:  # the other lines cannot be read without their columns
             raise EnrolmentImportError([LineError(number, str(exc))]) from exc
+    accounts, erased = candidate_accounts(
+        _cell(cells, positions, EMAIL).lower() for _, cells in rows
+    )
     for number, cells in rows:
 
         def cell(key: str, cells: list[str] = cells) -> str:
-            index = positions.get(key)
-            return cells[index] if index is not None and index < len(cells) else ""
+            return _cell(cells, positions, key)
 
         email = cell(EMAIL).lower()
         if "@" not in email:
@@ -366,8 +403,8 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
             errors.append(LineError(number, f"{email} figure déjà ligne {seen[email]}."))
             continue
         seen[email] = number
-        user = find_user_by_email(email)
-        if user is not None and is_erased(user):
+        user = accounts.get(email)
+        if user is not None and user.id in erased:
             errors.append(LineError(number, f"{email} : {ERASED_ACCOUNT_ENROLMENT}"))
             continue
         if user is None or not user.active or not user.has_role(Role.CANDIDATE):
@@ -394,17 +431,23 @@ class EnrolmentImport:
     created: int
     updated: int  # already enrolled: the file's non-empty cells replace theirs
     already_enrolled: tuple[str, ...] = ()  # their names, in the file's order
+    warning: str | None = None  # how the file was read, when it was not UTF-8
 
 
-def import_enrolments(session: ExamSession, text: str, now: datetime) -> EnrolmentImport:
-    """Enrol every candidate of the CSV, or none of them.
+def import_enrolments(session: ExamSession, data: bytes, now: datetime) -> EnrolmentImport:
+    """Enrol every candidate of the CSV file, or none of them.
 
     A candidate already enrolled gets the file's extra time, note and group where its cells
     are filled in, and keeps their own where they are empty (a list of addresses alone, sent to
     add a few candidates, must not take anyone's extra time away); « 0 » removes extra time.
+    A handful of queries for the whole file, whatever its length.
     """
     if session.is_closed(now):  # the whole file is refused at once, not line by line
         raise EnrolmentImportError([LineError(0, CLOSED_SESSION_ENROLMENT)])
+    try:
+        text, warning = decode_spreadsheet_text(data)
+    except UndecodableFile as exc:
+        raise EnrolmentImportError([LineError(0, str(exc))]) from exc
     rows = parse_enrolment_csv(text)
     already = {
         enrolment.user_id: enrolment
@@ -412,6 +455,12 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
             select(Enrolment).where(Enrolment.session_id == session.id)
         ).scalars()
     }
+    judged = {}
+    if not session.is_training:  # a training session has no barrier
+        from questionnaire.reports.angoff_judges import panels_judged_by
+
+        newcomers = [row.user.id for row in rows if row.user.id not in already]
+        judged = panels_judged_by(newcomers, session.questionnaire.theme)
     refused = []
     for row in rows:
         current = already.get(row.user.id)
@@ -421,7 +470,9 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
             note = current.accommodation_note if note is None else note
             group = current.analysis_group if group is None else group
         try:
-            enrolment = enrol(session, row.user, now, extra or 0, note)
+            enrolment = place_enrolment(
+                session, row.user, now, current, extra or 0, note, judged.get(row.user.id, [])
+            )
         except ExamConfigError as exc:  # e.g. they read, or may read, items this session draws
             refused.append(LineError(row.line, str(exc)))
         else:
@@ -436,7 +487,7 @@ def import_enrolments(session: ExamSession, text: str, now: datetime) -> Enrolme
         details={"rows": len(rows), "updated": updated},
         now=now,
     )
-    return EnrolmentImport(len(rows) - updated, updated, already_enrolled)
+    return EnrolmentImport(len(rows) - updated, updated, already_enrolled, warning)
 
 
 def update_enrolment(

@@ -215,14 +215,8 @@ def import_enrolments(session_id: int):
     form = EnrolmentImportForm()
     if not form.validate_on_submit():
         return _render_session(session, import_form=form)
-    raw = form.file.data.read()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        form.file.errors.append("Le fichier doit être encodé en UTF-8.")
-        return _render_session(session, import_form=form)
-    try:
-        result = services.import_enrolments(session, text, current_time())
+        result = services.import_enrolments(session, form.file.data.read(), current_time())
     except services.EnrolmentImportError as exc:
         db.session.rollback()
         return _render_session(session, import_form=form, import_errors=exc.errors)
@@ -246,6 +240,8 @@ def _import_summary(result: services.EnrolmentImport) -> str:
             f"aménagement et groupe d'analyse remplacés par ceux du fichier là où ses cellules "
             f"sont remplies ({names})."
         )
+    if result.warning:
+        message += f" Attention : {result.warning}"
     return message
 
 

@@ -395,19 +395,24 @@ def workspace_barrier(user: User, now: datetime) -> str | None:
     )
 
 
-def enrolment_barrier(user: User, session: ExamSession) -> str | None:
-    """Why the user may not be newly enrolled in the session as a candidate (None: they may)."""
-    return item_writer_barrier(user, session) or judged_panels_barrier(user, session)
+def enrolment_barrier(user: User, session: ExamSession, judged: list | None = None) -> str | None:
+    """Why the user may not be newly enrolled in the session as a candidate (None: they may).
+
+    `judged`: the Angoff panels of the theme they judge, when already looked up (an enrolment
+    file looks them up for all its candidates at once)."""
+    return item_writer_barrier(user, session) or judged_panels_barrier(user, session, judged)
 
 
-def judged_panels_barrier(user: User, session: ExamSession) -> str | None:
+def judged_panels_barrier(
+    user: User, session: ExamSession, judged: list | None = None
+) -> str | None:
     """Why the user may not be enrolled in the session as a candidate: they judge an Angoff
     panel of its theme whose items the bank can still draw (they have read their texts)."""
     if session.is_training:
         return None
     from questionnaire.reports.angoff_judges import panels_judged_on
 
-    panels = panels_judged_on(user, session.questionnaire.theme)
+    panels = panels_judged_on(user, session.questionnaire.theme) if judged is None else judged
     if not panels:
         return None
     names = ", ".join(f"« {panel.title} » (session « {panel.session.title} »)" for panel in panels)
@@ -442,8 +447,25 @@ def enrol(
     enrolment = db.session.execute(
         select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == user.id)
     ).scalar_one_or_none()
+    return place_enrolment(session, user, now, enrolment, extra_time_percent, note)
+
+
+def place_enrolment(
+    session: ExamSession,
+    user: User,
+    now: datetime,
+    enrolment: Enrolment | None,
+    extra_time_percent: int,
+    note: str | None,
+    judged: list | None = None,
+) -> Enrolment:
+    """The end of `enrol`, given the enrolment the user already has (None: a new one, whose
+    barrier is checked; `judged` as in `enrolment_barrier`).
+
+    The caller has checked the session, the account and the extra time: `enrol` for one
+    candidate, an enrolment file for all its lines at once."""
     if enrolment is None:
-        barrier = enrolment_barrier(user, session)
+        barrier = enrolment_barrier(user, session, judged)
         if barrier is not None:  # they read, or may read, the items this session may draw
             raise ExamConfigError(barrier)
         enrolment = Enrolment(session=session, user=user, created_at=now)

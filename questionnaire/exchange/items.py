@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from datetime import date
@@ -19,6 +18,7 @@ from questionnaire.banks.fields import (
 )
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
 from questionnaire.banks.validation import ParsedItem, ParsedOption
+from questionnaire.csvfiles import UndecodableFile, decode_spreadsheet_text
 from questionnaire.exchange.report import ImportReport
 
 # Fields an external file may carry besides the question itself (names as in the YAML banks).
@@ -204,29 +204,12 @@ def build_item(
 
 
 def decode_text(data: bytes, source: str, report: ImportReport) -> str | None:
-    """UTF-8 text (a byte-order mark is accepted), else Windows-1252 as spreadsheets save it.
-
-    A UTF-16 byte-order mark (Excel's « Texte Unicode ») is read as UTF-16.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            report.error(
-                source,
-                f"le fichier commence comme de l'UTF-16 mais n'en est pas (octet {exc.start}).",
-            )
-            return None
+    """The file's text (``decode_spreadsheet_text``), its warning or error in the report."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        position = exc.start
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        report.error(source, f"le fichier n'est ni en UTF-8 ni en Windows-1252 (octet {position}).")
+        text, warning = decode_spreadsheet_text(data)
+    except UndecodableFile as exc:
+        report.error(source, str(exc))
         return None
-    report.warn(
-        source, "fichier lu en Windows-1252 (il n'est pas en UTF-8) : vérifiez les accents."
-    )
+    if warning:
+        report.warn(source, warning)
     return text

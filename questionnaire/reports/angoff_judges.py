@@ -126,19 +126,39 @@ def panels_judged_on(user: User, theme: Theme) -> list[AngoffPanel]:
     """The Angoff panels of the theme the user judges (named, or with saved estimates) whose
     items the bank can still draw: one of their items still has a published version (a new
     version of an item keeps most of its text, so the item counts, not the version)."""
+    return panels_judged_by([user.id], theme).get(user.id, [])
+
+
+def panels_judged_by(user_ids: Iterable[int], theme: Theme) -> dict[int, list[AngoffPanel]]:
+    """``panels_judged_on`` for many users at once (an enrolment file): by user id, only the
+    users who judge such a panel."""
+    user_ids = list(user_ids)
     judged = (
-        select(AngoffJudge.panel_id)
-        .where(AngoffJudge.judge_id == user.id)
-        .union(select(AngoffRating.panel_id).where(AngoffRating.judge_id == user.id))
+        select(AngoffJudge.judge_id.label("judge_id"), AngoffJudge.panel_id.label("panel_id"))
+        .where(AngoffJudge.judge_id.in_(user_ids))
+        .union(
+            select(AngoffRating.judge_id, AngoffRating.panel_id).where(
+                AngoffRating.judge_id.in_(user_ids)
+            )
+        )
+        .subquery()
     )
-    panels = db.session.execute(
-        select(AngoffPanel)
+    rows = db.session.execute(
+        select(judged.c.judge_id, AngoffPanel)
+        .join(AngoffPanel, AngoffPanel.id == judged.c.panel_id)
         .join(ExamSession, ExamSession.id == AngoffPanel.session_id)
         .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
-        .where(Questionnaire.theme_id == theme.id, AngoffPanel.id.in_(judged))
+        .where(Questionnaire.theme_id == theme.id)
         .order_by(AngoffPanel.id)
-    ).scalars()
-    return [panel for panel in panels if _still_drawable(panel)]
+    ).all()
+    drawable: dict[int, bool] = {}
+    panels: dict[int, list[AngoffPanel]] = {}
+    for judge_id, panel in rows:
+        if panel.id not in drawable:
+            drawable[panel.id] = _still_drawable(panel)
+        if drawable[panel.id]:
+            panels.setdefault(judge_id, []).append(panel)
+    return panels
 
 
 def _still_drawable(panel: AngoffPanel) -> bool:

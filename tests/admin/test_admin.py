@@ -914,21 +914,72 @@ def test_the_exams_service_refuses_what_the_form_refuses(
         )
 
 
+def send_bytes(client, session, data: bytes):
+    url = f"/admin/sessions/{session.id}"
+    return client.post(
+        f"{url}/inscriptions/csv",
+        data={"csrf_token": form_token(client, url), "file": (io.BytesIO(data), "inscrits.csv")},
+        content_type="multipart/form-data",
+    )
+
+
 def test_a_csv_file_refused_before_its_lines_is_announced_first(client, admin, make_session):
-    """Not UTF-8 (or no file): the refusal is an error summary, announced and focused, not only
-    a message under the file field at the foot of a long page; the title says « Erreur »."""
+    """No file: the refusal is an error summary, announced and focused, not only a message
+    under the file field at the foot of a long page; the title says « Erreur »."""
     session, _ = make_session()
     url = f"/admin/sessions/{session.id}"
     response = client.post(
         f"{url}/inscriptions/csv",
-        data={
-            "csrf_token": form_token(client, url),
-            "file": (io.BytesIO("email\né@example.org\n".encode("latin-1")), "inscrits.csv"),
-        },
+        data={"csrf_token": form_token(client, url)},
         content_type="multipart/form-data",
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<title>Erreur : " in html
     summary = html.split('<div class="error-summary" role="alert" tabindex="-1" autofocus')[1]
-    assert '<a href="#file">Fichier CSV : Le fichier doit être encodé en UTF-8.</a>' in summary
+    assert '<a href="#file">Fichier CSV : ' in summary
+
+
+def test_an_undecodable_csv_file_is_refused_with_its_reason(
+    client, admin, make_session, make_user, db
+):
+    """Neither UTF-8 nor Windows-1252 (0x81 is no character in either): nobody is enrolled."""
+    session, _ = make_session()
+    make_user(email="alice@example.org")
+    before = enrolled(db, session)
+    response = send_bytes(client, session, b"alice@example.org;0;\x81\n")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<title>Erreur : " in html
+    errors = html.split('id="import-errors"')[1].split("</div>")[0]
+    assert "le fichier n&#39;est ni en UTF-8 ni en Windows-1252 (octet 20)." in errors
+    assert enrolled(db, session) == before
+
+
+def test_a_csv_file_saved_by_excel_in_windows_1252_is_read_with_a_warning(
+    client, admin, make_session, make_user, db
+):
+    """Excel's « CSV (séparateur : point-virgule) » on a French Windows writes Windows-1252:
+    the file is read, its accents kept, and the administrator is told to check them."""
+    session, _ = make_session()
+    alice = make_user(email="alice@example.org")
+    response = send_bytes(
+        client, session, "alice@example.org;33;Salle isolée, tiers temps\n".encode("cp1252")
+    )
+    assert response.status_code == 302
+    enrolment = db.session.execute(
+        select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.user_id == alice.id)
+    ).scalar_one()
+    assert (enrolment.extra_time_percent, enrolment.accommodation_note) == (
+        33,
+        "Salle isolée, tiers temps",
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        "1 candidat(s) inscrit(s) depuis le fichier. Attention : fichier lu en Windows-1252 "
+        "(il n&#39;est pas en UTF-8) : vérifiez les accents."
+    ) in page
+    # a UTF-8 file gets no such warning
+    assert "fichier lu en Windows-1252" not in client.get(
+        send_bytes(client, session, b"alice@example.org;0\n").headers["Location"]
+    ).get_data(as_text=True)
