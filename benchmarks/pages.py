@@ -12,7 +12,8 @@ milliseconds of ``--repeat`` requests. Run by hand, never in the test suite.
 
 Rerunnable: the tables are dropped and rebuilt, unless ``--reuse`` finds the data of an earlier
 run (then only the pages are measured). The database must exist (``createdb``); SQLite works too
-(``sqlite:////tmp/pages.db``), at a smaller scale.
+(``sqlite:////tmp/pages.db``), at a smaller scale. ``--query flag=texte-vide`` with
+``--only authoring.list_items`` measures a filtered list.
 """
 
 from __future__ import annotations
@@ -603,6 +604,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="requests per page (median)")
     parser.add_argument("--reuse", action="store_true", help="keep an earlier run's data")
     parser.add_argument("--only", help="measure only the endpoints containing this text")
+    parser.add_argument(
+        "--query", help="a query string added to every measured page, e.g. flag=texte-vide"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
@@ -625,7 +629,13 @@ def main() -> None:
         if not (args.reuse and _has_data(app)):
             build(app, args)
         print("rows:", ", ".join(f"{table} {n:,}" for table, n in counts(app).items()))
-        results = measure(app, pages(app, parameters(app)), args.repeat, args.only)
+        urls = pages(app, parameters(app))
+        if args.query:
+            urls = [
+                (endpoint, f"{url}{'&' if '?' in url else '?'}{args.query}")
+                for endpoint, url in urls
+            ]
+        results = measure(app, urls, args.repeat, args.only)
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # the instance folder; the database stays
     print(f"\n{args.repeat} requests per page, medians; SQL = statements of the costliest")

@@ -6,6 +6,7 @@ sanitiser leaves (a lone script shows nothing), and which characters no export c
 
 from __future__ import annotations
 
+import html
 import re
 
 from questionnaire.banks.models import Item, ItemVersion
@@ -78,14 +79,18 @@ def one_line(text: str) -> str:
 
 
 def shows_text(text: str) -> bool:
-    """Whether any text is left once sanitised: a lone ``<script>`` or ``<img>`` leaves none."""
-    return bool(plain(sanitise(text)))
+    """Whether any text is left once sanitised: a lone ``<script>`` or ``<img>`` leaves none,
+    nor do white space and its entities (``&nbsp;``, which the sanitiser writes for U+00A0)."""
+    return bool(html.unescape(plain(sanitise(text))).strip())
 
 
 def shows_nothing(text: str) -> bool:
     """Whether a stored text shows nothing: sanitised and without its control characters (an
     import before they were refused may have stored a lone ``<img>`` or a ``\\x01``)."""
-    return not shows_text(without_controls(text))
+    text = without_controls(text)
+    if "<" not in text and "&" not in text:  # no markup: the sanitiser would keep every character
+        return not text.strip()  # (the fast path of the workshop's « texte vide » filter)
+    return not shows_text(text)
 
 
 def id_problem(item_id: str) -> str | None:

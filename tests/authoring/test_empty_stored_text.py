@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from questionnaire.authoring import services
@@ -76,3 +78,35 @@ def test_a_draft_with_an_empty_option_cannot_go_to_review(db, clock, loaded_bank
     ]
     with pytest.raises(services.AuthoringError, match="option B vide"):
         services.submit(version, author, clock())
+
+
+# characters that matter to the check: markup, entities, white space of every kind, controls
+_TRICKY = "<>&;/ \t\n\r\x00\x01\x0b\x0c\x1c\x85\x92\xa0\u2028\u3000aé€"
+
+
+@given(st.text(alphabet=st.sampled_from(_TRICKY), max_size=12) | st.text(max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_the_fast_empty_text_check_agrees_with_the_sanitiser(text):
+    """A text without « < » nor « & » skips the sanitiser: it must say what the sanitiser says."""
+    from questionnaire.banks.fields import shows_nothing, shows_text, without_controls
+
+    assert shows_nothing(text) == (not shows_text(without_controls(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "empty"),
+    [
+        ("\u00a0\u3000 \n", True),  # white space of other scripts shows nothing
+        ("\x01\x85", True),  # controls removed, a line-breaking one becomes a new line
+        ("\x92", False),  # the Windows-1252 apostrophe an old import stored
+        ("<img src=x>", True),
+        ("&nbsp;", True),
+        ("<b>&#160;</b>&#x3000;", True),
+        ("&amp;", False),
+        ("Taux ?", False),
+    ],
+)
+def test_what_shows_nothing(text, empty):
+    from questionnaire.banks.fields import shows_nothing
+
+    assert shows_nothing(text) is empty
