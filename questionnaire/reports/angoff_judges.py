@@ -131,14 +131,21 @@ def panels_judged_on(user: User, theme: Theme) -> list[AngoffPanel]:
 
 def panels_judged_by(user_ids: Iterable[int], theme: Theme) -> dict[int, list[AngoffPanel]]:
     """``panels_judged_on`` for many users at once (an enrolment file): by user id, only the
-    users who judge such a panel."""
-    user_ids = list(user_ids)
+    users who judge such a panel. The theme's few panels are read with all their judges, so
+    that thousands of ids are never bound to a query."""
+    wanted = set(user_ids)
+    of_theme = (
+        select(AngoffPanel.id)
+        .join(ExamSession, ExamSession.id == AngoffPanel.session_id)
+        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
+        .where(Questionnaire.theme_id == theme.id)
+    )
     judged = (
         select(AngoffJudge.judge_id.label("judge_id"), AngoffJudge.panel_id.label("panel_id"))
-        .where(AngoffJudge.judge_id.in_(user_ids))
+        .where(AngoffJudge.panel_id.in_(of_theme))
         .union(
             select(AngoffRating.judge_id, AngoffRating.panel_id).where(
-                AngoffRating.judge_id.in_(user_ids)
+                AngoffRating.panel_id.in_(of_theme)
             )
         )
         .subquery()
@@ -146,14 +153,13 @@ def panels_judged_by(user_ids: Iterable[int], theme: Theme) -> dict[int, list[An
     rows = db.session.execute(
         select(judged.c.judge_id, AngoffPanel)
         .join(AngoffPanel, AngoffPanel.id == judged.c.panel_id)
-        .join(ExamSession, ExamSession.id == AngoffPanel.session_id)
-        .join(Questionnaire, Questionnaire.id == ExamSession.questionnaire_id)
-        .where(Questionnaire.theme_id == theme.id)
         .order_by(AngoffPanel.id)
     ).all()
     drawable: dict[int, bool] = {}
     panels: dict[int, list[AngoffPanel]] = {}
     for judge_id, panel in rows:
+        if judge_id not in wanted:
+            continue
         if panel.id not in drawable:
             drawable[panel.id] = _still_drawable(panel)
         if drawable[panel.id]:
