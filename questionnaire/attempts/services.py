@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
@@ -265,11 +265,21 @@ def resume_position(attempt: Attempt) -> int | None:
     return next((ai.position for ai in attempt.items if not ai.is_answered), None)
 
 
-def _finalise(attempt: Attempt, status: AttemptStatus, now: datetime) -> bool:
-    """Move an in-progress attempt to a final status once, even under concurrency."""
+def _finalise(
+    attempt: Attempt, status: AttemptStatus, now: datetime, overdue: ColumnElement | None = None
+) -> bool:
+    """Move an in-progress attempt to a final status once, even under concurrency.
+
+    ``overdue``: for an expiry, the deadline test again on the row as stored at the update: the
+    attempt was read earlier, and extra time granted meanwhile (an incident) has moved its
+    deadline, so the copy must stay open.
+    """
+    conditions = [Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS]
+    if overdue is not None:
+        conditions.append(overdue)
     claimed = db.session.execute(
         update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .where(*conditions)
         .values(status=status, submitted_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -290,10 +300,15 @@ def _finalise(attempt: Attempt, status: AttemptStatus, now: datetime) -> bool:
     return True
 
 
+def _past_grace(now: datetime, grace_seconds: int) -> ColumnElement:
+    """``Attempt.is_expired`` in SQL: past the deadline and its grace."""
+    return Attempt.deadline < now - timedelta(seconds=grace_seconds)
+
+
 def finalise_if_expired(attempt: Attempt, now: datetime, grace_seconds: int) -> bool:
     """Finalise with what was saved when past the deadline and grace; True if it did."""
     if attempt.status is AttemptStatus.IN_PROGRESS and attempt.is_expired(now, grace_seconds):
-        return _finalise(attempt, AttemptStatus.EXPIRED, now)
+        return _finalise(attempt, AttemptStatus.EXPIRED, now, _past_grace(now, grace_seconds))
     return False
 
 
@@ -304,26 +319,29 @@ def close_if_time_up(attempt: Attempt, now: datetime) -> bool:
     more to answer, and an answer saved within grace is the copy's last one.
     """
     if attempt.status is AttemptStatus.IN_PROGRESS and attempt.is_time_up(now):
-        return _finalise(attempt, AttemptStatus.EXPIRED, now)
+        return _finalise(attempt, AttemptStatus.EXPIRED, now, Attempt.deadline <= now)
     return False
 
 
 def finalise_expired(now: datetime, grace_seconds: int) -> int:
     """Finalise every overdue attempt (cron-safe, idempotent); returns how many."""
-    limit = now - timedelta(seconds=grace_seconds)
+    past_grace = _past_grace(now, grace_seconds)
     overdue = db.session.execute(
-        select(Attempt).where(Attempt.status == AttemptStatus.IN_PROGRESS, Attempt.deadline < limit)
+        select(Attempt).where(Attempt.status == AttemptStatus.IN_PROGRESS, past_grace)
     ).scalars()
-    return sum(_finalise(attempt, AttemptStatus.EXPIRED, now) for attempt in list(overdue))
+    return sum(
+        _finalise(attempt, AttemptStatus.EXPIRED, now, past_grace) for attempt in list(overdue)
+    )
 
 
 def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> Attempt:
     """Submit and grade; submitting again returns the same result."""
-    if attempt.status is AttemptStatus.IN_PROGRESS:
-        if attempt.is_expired(now, grace_seconds):
-            _finalise(attempt, AttemptStatus.EXPIRED, now)
-        else:
-            _finalise(attempt, AttemptStatus.SUBMITTED, now)
+    # an expiry read from a deadline that extra time has moved since leaves the copy open: it is
+    # then submitted
+    if attempt.status is AttemptStatus.IN_PROGRESS and not finalise_if_expired(
+        attempt, now, grace_seconds
+    ):
+        _finalise(attempt, AttemptStatus.SUBMITTED, now)
     return attempt
 
 

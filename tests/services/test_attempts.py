@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from questionnaire.attempts import services
 from questionnaire.attempts.grading import neutralise_item, rekey_item
-from questionnaire.attempts.models import AttemptStatus, GradeChange
+from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange
 from questionnaire.auth.models import Role
 from questionnaire.banks.models import FrozenVersionError, ItemVersion
 
@@ -355,3 +355,52 @@ def test_the_rules_of_several_sessions_are_those_of_each_session(
     assert together[first.id][versions[1].id].correct == {"B"}
     assert together[second.id][versions[1].id].correct == {"C"}
     assert versions[0].id not in together[second.id]
+
+
+def _extended_meanwhile(db, attempt, minutes: int) -> None:
+    """Extra time granted by another request after this one read the attempt: the row moves,
+    the attempt loaded here keeps its old deadline."""
+    db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(deadline=attempt.deadline + timedelta(minutes=minutes))
+        .execution_options(synchronize_session=False)
+    )
+
+
+@pytest.mark.parametrize(
+    ("late", "close"),
+    [
+        (timedelta(0), lambda attempt, now: services.close_if_time_up(attempt, now)),
+        (
+            timedelta(seconds=GRACE + 1),
+            lambda attempt, now: services.finalise_if_expired(attempt, now, GRACE),
+        ),
+    ],
+    ids=["page at the deadline", "save after the grace"],
+)
+def test_a_copy_extended_after_it_was_read_is_not_closed_at_its_old_deadline(
+    make_session, clock, db, late, close
+):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    db.session.commit()
+    old_deadline = attempt.deadline
+    clock.now = old_deadline + late
+    _extended_meanwhile(db, attempt, 10)
+    assert not close(attempt, clock())
+    db.session.refresh(attempt)
+    assert attempt.status is AttemptStatus.IN_PROGRESS
+    assert attempt.deadline == old_deadline + timedelta(minutes=10)
+
+
+def test_a_submission_read_as_late_is_taken_when_the_deadline_moved_meanwhile(
+    make_session, clock, db
+):
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    db.session.commit()
+    clock.now = attempt.deadline + timedelta(seconds=GRACE + 1)
+    _extended_meanwhile(db, attempt, 10)
+    services.submit_attempt(attempt, clock(), GRACE)
+    assert attempt.status is AttemptStatus.SUBMITTED
