@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -91,10 +93,27 @@ def _hour(moment: datetime) -> str:
     return moment.strftime("%H h %M")
 
 
+def shown_in_form(moment: datetime) -> datetime:
+    """A stored instant as a time field shows it: Paris wall-clock time, to the minute."""
+    return to_local(moment).replace(second=0, microsecond=0)
+
+
+def _stored_instant(form, field) -> datetime | None:
+    """The instant the field showed when the form was filled, if it was sent back unchanged."""
+    stored = getattr(form, "stored_instants", {}).get(field.name)
+    if stored is not None and field.data == shown_in_form(stored):
+        return stored
+    return None
+
+
 def paris_time(form, field) -> None:
     """Refuse a year nobody means (and UTC cannot hold), or an hour the clocks skip in spring
-    or show twice in autumn: the session would open or close at another instant than meant."""
-    if field.data is None:
+    or show twice in autumn: the session would open or close at another instant than meant.
+
+    A time sent back as the form showed it names the instant already stored (a session closed
+    « now » in the autumn night): it is not typed, so not refused.
+    """
+    if field.data is None or _stored_instant(form, field) is not None:
         return
     local = field.data
     if not FIRST_YEAR <= local.year <= LAST_YEAR:
@@ -240,6 +259,18 @@ class SessionForm(FrenchForm):
             "les copies terminées (temps supplémentaire et incidents compris)."
         ),
     )
+
+    #: when editing, the session's times as stored (``keep_times``); none for a new session
+    stored_instants: Mapping[str, datetime] = MappingProxyType({})
+
+    def keep_times(self, opens_at: datetime, closes_at: datetime) -> None:
+        """Editing: a time left as shown keeps the stored instant (its seconds, and its side of
+        the autumn clock change), instead of being read again from the minutes shown."""
+        self.stored_instants = {"opens_at": opens_at, "closes_at": closes_at}
+
+    def instant(self, field) -> datetime:
+        """The UTC instant of ``opens_at`` or ``closes_at`` as typed (or kept)."""
+        return _stored_instant(self, field) or to_utc(field.data)
 
     def validate_release_policy(self, field) -> None:
         if (

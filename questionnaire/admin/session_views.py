@@ -107,6 +107,7 @@ def edit_session(session_id: int):
     session = db.get_or_404(ExamSession, session_id)
     form = _session_form(obj=session)
     del form.questionnaire
+    form.keep_times(session.opens_at, session.closes_at)
     if not form.is_submitted():
         form.opens_at.data, form.closes_at.data = (
             to_local(session.opens_at),
@@ -120,8 +121,8 @@ def edit_session(session_id: int):
             services.reschedule(
                 session,
                 form.title.data.strip(),
-                to_utc(form.opens_at.data),
-                to_utc(form.closes_at.data),
+                form.instant(form.opens_at),
+                form.instant(form.closes_at),
                 ReleasePolicy(form.release_policy.data),
                 current_time(),
                 SessionPurpose(form.purpose.data),

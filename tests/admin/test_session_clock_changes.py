@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -119,3 +120,63 @@ def test_rescheduling_to_an_hour_shown_twice_is_refused(client, admin, make_sess
     assert TWICE in errors_of(response, "closes_at")
     db.session.refresh(session)
     assert session.closes_at == original
+
+
+def edit_as_shown(client, session, **changes):
+    """Send the session's edit form back with what it shows, but for ``changes``."""
+    url = f"/admin/sessions/{session.id}/modifier"
+    page = client.get(url).get_data(as_text=True)
+    data = {
+        name: value
+        for name in ("opens_at", "closes_at")
+        for value in re.findall(rf'name="{name}"[^>]*value="([^"]+)"', page)
+    }
+    data |= {
+        "csrf_token": form_token(client, url),
+        "title": session.title,
+        "release_policy": "after_close",
+        "purpose": "certification",
+    }
+    return client.post(url, data=data | changes)
+
+
+@pytest.mark.parametrize(
+    "closed_at",
+    [
+        datetime(2026, 10, 25, 0, 30, 17, tzinfo=UTC),  # 02 h 30 CEST, the first time
+        datetime(2026, 10, 25, 1, 30, 17, tzinfo=UTC),  # 02 h 30 CET, the second time
+        datetime(2026, 3, 2, 9, 0, 42, tzinfo=UTC),  # a plain day, 42 seconds past the minute
+    ],
+)
+def test_a_session_closed_now_keeps_its_closing_instant_when_edited(
+    client, admin, make_session, db, clock, closed_at
+):
+    from questionnaire.admin.services import close_session
+
+    clock.now = closed_at - timedelta(hours=3)
+    session, _ = make_session()
+    opened_at = session.opens_at
+    clock.now = closed_at
+    close_session(session, clock())
+    db.session.commit()
+    clock.advance(hours=5)
+    response = edit_as_shown(client, session, title="Session renommée")
+    assert response.status_code == 302, errors_of(response, "closes_at")
+    db.session.refresh(session)
+    assert session.title == "Session renommée"
+    assert (session.opens_at, session.closes_at) == (opened_at, closed_at)
+
+
+def test_an_hour_shown_twice_typed_in_place_of_the_stored_one_is_refused(
+    client, admin, make_session, db, clock
+):
+    from questionnaire.admin.services import close_session
+
+    clock.now = datetime(2026, 10, 25, 0, 30, 17, tzinfo=UTC) - timedelta(hours=3)
+    session, _ = make_session()
+    clock.now = datetime(2026, 10, 25, 0, 30, 17, tzinfo=UTC)
+    close_session(session, clock())
+    db.session.commit()
+    response = edit_as_shown(client, session, closes_at="2026-10-25T02:20")
+    assert response.status_code == 422
+    assert TWICE in errors_of(response, "closes_at")
