@@ -270,3 +270,42 @@ def test_d27_is_undefined_for_one_attempt() -> None:
     stats = item_stats(pd.DataFrame(rows, columns=["attempt_id", "item_id", "score"]))
     d27 = stats.set_index("item_id")["d27"]
     assert math.isnan(d27["Q2"]) and d27["Q1"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("presented_share", [0.05, 0.3])
+def test_sparse_and_dense_pairwise_covariances_agree(presented_share) -> None:
+    """The two ways of computing the pairwise covariances (sparse products for a large and
+    sparse matrix, dense ones otherwise) give pandas' pairwise-complete covariances."""
+    from analytics.io import _pairwise_cov_dense, _pairwise_cov_sparse
+
+    rng = np.random.default_rng(5)
+    matrix = (rng.random((400, 30)) < 0.6).astype(float)
+    matrix[rng.random((400, 30)) >= presented_share] = np.nan
+    presented = ~np.isnan(matrix)
+    expected = pd.DataFrame(matrix).cov(min_periods=2).to_numpy()
+    for computed in (
+        _pairwise_cov_dense(matrix, presented),
+        _pairwise_cov_sparse(matrix, presented),
+    ):
+        np.testing.assert_array_equal(np.isnan(computed), np.isnan(expected))
+        np.testing.assert_allclose(computed, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_a_large_sparse_period_takes_the_sparse_products(monkeypatch) -> None:
+    """2,000 attempts of 20 items drawn from 400: the sparse products, same result."""
+    import analytics.io as io_module
+
+    rng = np.random.default_rng(6)
+    matrix = np.full((2_000, 400), np.nan)
+    rows = np.repeat(np.arange(2_000), 20)
+    cols = np.argsort(rng.random((2_000, 400)), axis=1)[:, :20].ravel()
+    matrix[rows, cols] = rng.random(len(rows)) < 0.7
+    calls = []
+    sparse = io_module._pairwise_cov_sparse
+    monkeypatch.setattr(io_module, "_pairwise_cov_sparse", lambda *a: calls.append(1) or sparse(*a))
+    data = prepare(long_from_matrix(matrix))
+    cov = pairwise_covariance(data)
+    assert calls == [1]
+    presented = ~np.isnan(matrix)
+    dense = io_module._pairwise_cov_dense(matrix, presented)
+    np.testing.assert_allclose(cov, dense, rtol=1e-9, atol=1e-12)
