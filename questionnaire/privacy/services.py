@@ -427,7 +427,11 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
 
 
 def _stale_candidates(limit: datetime) -> list[User]:
-    """Candidate-only accounts, not yet erased, without activity since ``limit``."""
+    """Candidate-only accounts, not yet erased, without activity since ``limit``.
+
+    An enrolment (in a session or a certification) is activity: an account found again by an
+    administrator and enrolled for next week's session is not dormant, whatever its last login.
+    """
     last_attempt = (
         select(Attempt.user_id, func.max(Attempt.started_at).label("last_start"))
         .group_by(Attempt.user_id)
@@ -444,6 +448,15 @@ def _stale_candidates(limit: datetime) -> list[User]:
             User.created_at < limit,
             (User.last_login_at.is_(None)) | (User.last_login_at < limit),
             (last_attempt.c.last_start.is_(None)) | (last_attempt.c.last_start < limit),
+            ~select(Enrolment.id)
+            .where(Enrolment.user_id == User.id, Enrolment.created_at >= limit)
+            .exists(),
+            ~select(CertificationEnrolment.id)
+            .where(
+                CertificationEnrolment.user_id == User.id,
+                CertificationEnrolment.created_at >= limit,
+            )
+            .exists(),
         )
         .order_by(User.id)
     )

@@ -255,3 +255,14 @@ def test_the_deliberation_capitalises_what_the_erased_record_had_validated(
     result = services.transcript(enrolment)
     assert result.blocks[0].capitalised and result.blocks[0].validated_at == validated_on
     assert result.blocks[0].status is Status.VALIDATED
+
+
+def test_the_purge_spares_a_dormant_account_registered_to_a_certification(
+    referentials, enrol_candidate, make_user, clock
+):
+    from questionnaire.privacy.services import purge
+
+    returning = make_user(email="retour@example.org")
+    clock.advance(days=2000)
+    enrol_candidate(referentials[RECEPTION], returning)
+    assert purge(clock(), audit_days=365, account_days=1825).accounts_pseudonymised == 0

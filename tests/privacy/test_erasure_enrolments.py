@@ -157,3 +157,17 @@ def test_the_enrolment_service_refuses_an_erased_account(erased, clock):
     session, candidate = erased
     with pytest.raises(ExamConfigError, match="effacé"):
         enrol(session, candidate, clock())
+
+
+def test_the_purge_spares_a_dormant_account_enrolled_again(make_session, make_user, db, clock):
+    """Found again by an administrator after five years and enrolled for next week: the
+    enrolment is activity, the account is not pseudonymised the night after."""
+    returning = make_user(email="retour@example.org")
+    clock.advance(days=2000)
+    session, _ = make_session(candidate=returning, opens_in=timedelta(days=7))
+    report = purge(clock(), audit_days=365, account_days=1825)
+    assert (report.accounts_pseudonymised, report.enrolments_withdrawn) == (0, 0)
+    assert enrolled_sessions(db, returning) == {session.id}
+    # five more years without anything: dormant again
+    clock.advance(days=1826)
+    assert purge(clock(), audit_days=365, account_days=1825).accounts_pseudonymised == 1
