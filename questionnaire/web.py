@@ -32,10 +32,18 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 def paris_time(moment: datetime | None, fmt: str = "%d/%m/%Y à %H h %M") -> str:
-    """A UTC datetime shown in French local time."""
+    """A UTC datetime shown in French local time.
+
+    An hour the clocks show twice (2 h to 3 h on the night of the autumn change) names its
+    side: a copy started at 2 h 50 summer time that ends at « 2 h 20 » seems already over.
+    """
     if moment is None:
         return ""
-    return moment.astimezone(PARIS).strftime(fmt)
+    local = moment.astimezone(PARIS)
+    text = local.strftime(fmt)
+    if "%H" in fmt and local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        text += " heure d'été" if local.dst() else " heure d'hiver"
+    return text
 
 
 def french_percent(value: float | None) -> str:

@@ -1,14 +1,14 @@
 """Candidate pages after the acceptance review: time up, durations, the result and its correction."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from questionnaire.attempts.models import AttemptStatus
 from questionnaire.exams.models import ReleasePolicy
-from questionnaire.web import french_duration, french_minutes
-from tests.conftest import form_token, login
+from questionnaire.web import french_duration, french_minutes, paris_time
+from tests.conftest import form_token, login, page_text
 from tests.web.test_candidate_pages import html_login, only_attempt, start_attempt
 
 FLASH = "Le temps imparti est écoulé"
@@ -212,3 +212,28 @@ def test_the_topic_breakdown_is_withheld_with_the_correction(client, make_sessio
     assert "Le détail par sujet sera consultable" not in html
     api_result = client.get(f"/api/v1/attempts/{attempt.id}").get_json()["result"]
     assert {topic["title"] for topic in api_result["topics"]} == {"Sujet alpha", "Sujet beta"}
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2026, 10, 24, 23, 59, tzinfo=UTC), "25/10/2026 à 01 h 59"),
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "25/10/2026 à 02 h 30 heure d'été"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "25/10/2026 à 02 h 30 heure d'hiver"),
+        (datetime(2026, 10, 25, 2, 0, tzinfo=UTC), "25/10/2026 à 03 h 00"),
+        (datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "29/03/2026 à 01 h 59"),
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "29/03/2026 à 03 h 00"),
+    ],
+)
+def test_an_hour_the_clocks_show_twice_names_its_side(moment, text):
+    assert paris_time(moment) == text
+    assert paris_time(moment, "%d/%m/%Y") == text[:10]  # a day alone is never ambiguous
+
+
+def test_a_deadline_in_the_autumn_clock_change_does_not_seem_past(client, make_session, db, clock):
+    clock.now = datetime(2026, 10, 25, 0, 50, tzinfo=UTC)  # 02 h 50, summer time
+    session, attempt = started(client, db, make_session, duration=30)
+    assert attempt.deadline == datetime(2026, 10, 25, 1, 20, tzinfo=UTC)  # 02 h 20, winter time
+    for url in (f"/copies/{attempt.id}/questions/1", f"/sessions/{session.id}", "/"):
+        page = page_text(client.get(url).get_data(as_text=True))
+        assert "02 h 20 heure d'hiver (heure de Paris)" in page, url

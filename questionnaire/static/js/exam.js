@@ -23,11 +23,19 @@
     timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
   });
 
-  /* "19 h 03", Paris time, as the server writes the deadline. */
-  function parisTime(date) {
+  function clockTime(date) {
     var parts = {};
     parisFormat.formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
     return parts.hour + " h " + parts.minute;
+  }
+
+  /* "19 h 03", Paris time, as the server writes the deadline; an hour the clocks show twice
+     (the autumn change) names its side, "02 h 20 heure d'hiver", as the server does too. */
+  function parisTime(date) {
+    var text = clockTime(date), hour = 3600 * 1000;
+    if (clockTime(new Date(date.getTime() - hour)) === text) { return text + " heure d'hiver"; }
+    if (clockTime(new Date(date.getTime() + hour)) === text) { return text + " heure d'été"; }
+    return text;
   }
 
   var shown = null;  // what the status region says now
