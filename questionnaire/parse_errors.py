@@ -55,6 +55,20 @@ def technical_detail(text: object) -> str:
     return f" (détail technique : {text})"
 
 
+def shown_value(value: object, limit: int = 60) -> str:
+    """A value read from a file as a message quotes it: short whatever its size (a YAML alias
+    can make a list of millions of elements from a few lines, and Python refuses to write an
+    integer of more than 4,300 digits)."""
+    if isinstance(value, dict):
+        return "un dictionnaire"
+    if isinstance(value, list | tuple | set):
+        return "une liste"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"un nombre de plus de {limit} chiffres"
+    text = repr(value[: limit + 1]) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _where(line: int, column: int) -> str:
     return f"ligne {line}, colonne {column}"
 
@@ -149,6 +163,15 @@ _YAML_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"found undefined alias (.+)", "alias {0} sans ancre « & » correspondante"),
         (r"second occurrence", "ancre « & » définie deux fois"),
         (
+            r"found an impossible date (.+)",
+            "date impossible {0} : vérifiez le jour et le mois (AAAA-MM-JJ)",
+        ),
+        (r"found an integer too long", "nombre trop long (plus de 4 300 chiffres)"),
+        (
+            r"document nested too deeply",
+            "listes ou dictionnaires imbriqués trop profondément les uns dans les autres",
+        ),
+        (
             r"could not determine a constructor for the tag",
             "étiquette « !! » non permise : seules des données simples sont acceptées",
         ),
@@ -168,7 +191,11 @@ def _translate_yaml(problem: str) -> str:
     for pattern, message in _YAML_MESSAGES:
         match = pattern.search(problem)
         if match:
-            return message.format(*(_token(group) for group in match.groups()))
+            # not str.format: the messages quote « } » and « { » as they are
+            tokens = [_token(group) for group in match.groups()]
+            return re.sub(
+                r"\{(\d)\}", lambda ref, tokens=tokens: tokens[int(ref.group(1))], message
+            )
     return "syntaxe YAML incorrecte" + technical_detail(problem)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from questionnaire import yamlfiles
 from questionnaire.banks.fields import (
     EMPTIED,
     competency_problem,
@@ -27,7 +28,7 @@ from questionnaire.banks.models import (
     ItemType,
     Volatility,
 )
-from questionnaire.parse_errors import read_error, yaml_error
+from questionnaire.parse_errors import read_error, shown_value, yaml_error
 
 REQUIRED_ITEM_FIELDS = (
     "id",
@@ -146,7 +147,7 @@ def parse_bank_text(
     """
     out = _Collector(path, drafts, partial)
     try:
-        data = yaml.safe_load(text)
+        data = yamlfiles.load(text)
     except yaml.YAMLError as exc:
         out.error(None, "yaml", yaml_error(exc, text))
         return None, out.findings
@@ -226,7 +227,7 @@ def _positive_int(value: object) -> bool:
 
 
 def _read(value: object) -> str:
-    return "absent" if value is None else f"lu : {value!r}"
+    return "absent" if value is None else f"lu : {shown_value(value)}"
 
 
 def _parse_header(data: dict, path: str, out: _Collector) -> ParsedBank | None:
@@ -305,10 +306,15 @@ def _parse_header(data: dict, path: str, out: _Collector) -> ParsedBank | None:
 
 def _enum_value(enum_cls, value, item_id: str, name: str, out: _Collector):
     try:
-        return enum_cls(value)
+        # the values are all text; anything else is refused before Enum writes its repr
+        if isinstance(value, str):
+            return enum_cls(value)
+        raise ValueError(name)
     except ValueError:
         allowed = ", ".join(member.value for member in enum_cls)
-        out.error(item_id, "invalid-value", f"« {name} » vaut {value!r} ; attendu : {allowed}.")
+        out.error(
+            item_id, "invalid-value", f"« {name} » vaut {shown_value(value)} ; attendu : {allowed}."
+        )
         return None
 
 
@@ -431,7 +437,7 @@ def _parse_options(
             out.error(
                 item_id,
                 "option-key",
-                f"option n° {position + 1} : clé {key!r}, attendu « {expected} ».",
+                f"option n° {position + 1} : clé {shown_value(key)}, attendu « {expected} ».",
             )
             return None
         if (

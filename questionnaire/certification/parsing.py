@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from questionnaire import yamlfiles
 from questionnaire.banks.services import THEME_ORDER
 from questionnaire.certification.models import (
     GRID_MAX,
@@ -16,7 +17,7 @@ from questionnaire.certification.models import (
     ObservationChannel,
     ObservationRule,
 )
-from questionnaire.parse_errors import read_error, yaml_error
+from questionnaire.parse_errors import read_error, shown_value, yaml_error
 
 DATA_PATH = Path(__file__).resolve().parent / "data"
 CERTIFICATION_KEYS = {
@@ -41,8 +42,6 @@ SEAT_KEYS = {"code", "label", "source_line"}
 OBSERVATION_KEYS = {"min", "max", "within_days", "distinct_channels", "source_line"}
 #: The longest seat code (``certification_jury_seat.code``).
 SEAT_CODE_MAX = 40
-# libyaml's safe loader when available (several times faster), the pure-Python one otherwise.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ class _Reader:
         The document is composed again only when a problem needs its line.
         """
         if self._root is None:
-            self._root = yaml.compose(self.text_source, Loader=SAFE_LOADER)
+            self._root = yamlfiles.compose(self.text_source, yamlfiles.FastSafeLoader)
         node, mark = self._root, None
         for step in path:
             if isinstance(node, yaml.MappingNode):
@@ -260,10 +259,14 @@ def _modality(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> Parsed
         return None
     reader.known_keys(entry, {"kind", "label", "weight", "theme", "observations"}, where)
     try:
-        kind = ModalityKind(entry.get("kind"))
+        # text only: for a list, Enum would write its repr, however long an alias makes it
+        kind = ModalityKind(entry.get("kind") if isinstance(entry.get("kind"), str) else None)
     except ValueError:
         allowed = ", ".join(k.value for k in ModalityKind)
-        reader.fail(where, f"modalité inconnue « {entry.get('kind')} » (attendu : {allowed}).")
+        reader.fail(
+            where,
+            f"modalité inconnue « {shown_value(entry.get('kind'))} » (attendu : {allowed}).",
+        )
         return None
     weight = entry.get("weight")
     if weight is not None and (
@@ -424,7 +427,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     """Parse and check one referential file."""
     reader = _Reader(file, text)
     try:
-        data = yaml.load(text, Loader=SAFE_LOADER)
+        data = yamlfiles.load(text, yamlfiles.FastSafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
@@ -436,8 +439,9 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     reader.known_keys(data, CERTIFICATION_KEYS, "certification")
     slug = reader.text(data, "slug", "certification")
     title = reader.text(data, "title", "certification")
+    raw_grading = data.get("grading", "binary")
     try:
-        grading = Grading(data.get("grading", "binary"))
+        grading = Grading(raw_grading if isinstance(raw_grading, str) else "")
     except ValueError:
         reader.fail("certification", "« grading » vaut binary ou grid.")
         grading = Grading.BINARY
