@@ -63,6 +63,10 @@ from questionnaire.privacy.models import Erasure
 from questionnaire.web import paris_time
 
 MAX_CSV_LINES = 5000
+NUL_IN_CSV = (
+    "caractère nul (U+0000) : ce n'est pas un fichier CSV en texte (un fichier UTF-16 sans "
+    "marque d'ordre des octets en est plein) ; enregistrez-le en « CSV UTF-8 »."
+)
 
 
 class AdminError(ValueError):
@@ -358,6 +362,9 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     A first line without any address is a header: its columns, named in French or English, may
     then come in any order (``enrolment_headers``).
     """
+    if "\x00" in text:  # no address holds one, and PostgreSQL refuses it in any query
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise EnrolmentImportError([LineError(line, NUL_IN_CSV)])
     delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:

@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -953,6 +954,28 @@ def test_an_undecodable_csv_file_is_refused_with_its_reason(
     assert "<title>Erreur : " in html
     errors = html.split('id="import-errors"')[1].split("</div>")[0]
     assert "le fichier n&#39;est ni en UTF-8 ni en Windows-1252 (octet 20)." in errors
+    assert enrolled(db, session) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"alice@example.org;10\nbob@example.org;0;salle\x00 2\n", 2),
+        ("alice@example.org;10\n".encode("utf-16-le"), 1),  # « Texte Unicode » without its BOM
+    ],
+)
+def test_a_csv_file_holding_a_nul_character_is_refused_with_its_line(
+    client, admin, make_session, make_user, db, data, line
+):
+    """PostgreSQL refuses U+0000 in any query: let through, it was a server error there."""
+    session, _ = make_session()
+    make_user(email="alice@example.org")
+    make_user(email="bob@example.org")
+    before = enrolled(db, session)
+    response = send_bytes(client, session, data)
+    assert response.status_code == 422
+    errors = unescape(response.get_data(as_text=True).split('id="import-errors"')[1])
+    assert f"Ligne {line} : caractère nul (U+0000) : ce n'est pas un fichier CSV" in errors
     assert enrolled(db, session) == before
 
 
