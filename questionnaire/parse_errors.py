@@ -168,7 +168,7 @@ _YAML_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
         ),
         (r"found an integer too long", "nombre trop long (plus de 4 300 chiffres)"),
         (
-            r"document nested too deeply",
+            r"document nested too deeply|exceeded maximum nesting depth",  # ours | libyaml
             "listes ou dictionnaires imbriqués trop profondément les uns dans les autres",
         ),
         (
