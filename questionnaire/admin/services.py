@@ -21,6 +21,7 @@ from questionnaire.admin.enrolment_headers import (
     locate_columns,
 )
 from questionnaire.attempts.models import Attempt
+from questionnaire.attempts.services import RunningCopyChange, follow_extra_time
 from questionnaire.audit.services import record_action
 from questionnaire.auth.models import Role, User
 from questionnaire.auth.services import (
@@ -439,14 +440,18 @@ class EnrolmentImport:
     updated: int  # already enrolled: the file's non-empty cells replace theirs
     already_enrolled: tuple[str, ...] = ()  # their names, in the file's order
     warning: str | None = None  # how the file was read, when it was not UTF-8
+    extended: tuple[str, ...] = ()  # whose copy being written got the extra time added
 
 
-def import_enrolments(session: ExamSession, data: bytes, now: datetime) -> EnrolmentImport:
+def import_enrolments(
+    session: ExamSession, data: bytes, now: datetime, grace_seconds: int = 0
+) -> EnrolmentImport:
     """Enrol every candidate of the CSV file, or none of them.
 
     A candidate already enrolled gets the file's extra time, note and group where its cells
     are filled in, and keeps their own where they are empty (a list of addresses alone, sent to
     add a few candidates, must not take anyone's extra time away); « 0 » removes extra time.
+    More extra time lengthens the copy a candidate is writing, as `update_enrolment` does.
     A handful of queries for the whole file, whatever its length.
     """
     if session.is_closed(now):  # the whole file is refused at once, not line by line
@@ -469,8 +474,10 @@ def import_enrolments(session: ExamSession, data: bytes, now: datetime) -> Enrol
         newcomers = [row.user.id for row in rows if row.user.id not in already]
         judged = panels_judged_by(newcomers, session.questionnaire.theme)
     refused = []
+    extended = []
     for row in rows:
         current = already.get(row.user.id)
+        previous = current.extra_time_percent if current is not None else None
         extra, note, group = row.extra_time_percent, row.note, row.group
         if current is not None:  # an empty cell changes nothing
             extra = current.extra_time_percent if extra is None else extra
@@ -484,6 +491,10 @@ def import_enrolments(session: ExamSession, data: bytes, now: datetime) -> Enrol
             refused.append(LineError(row.line, str(exc)))
         else:
             enrolment.analysis_group = group
+            if previous is not None and enrolment.extra_time_percent > previous:
+                change = follow_extra_time(enrolment, previous, now, grace_seconds)
+                if change is not None and change.added:
+                    extended.append(row.user.display_name)
     if refused:  # the whole file waits (the caller rolls back the lines already enrolled)
         raise EnrolmentImportError(refused)
     already_enrolled = tuple(row.user.display_name for row in rows if row.user.id in already)
@@ -491,28 +502,45 @@ def import_enrolments(session: ExamSession, data: bytes, now: datetime) -> Enrol
     record_action(
         "admin.enrolment_import",
         target=f"session:{session.id}",
-        details={"rows": len(rows), "updated": updated},
+        details={"rows": len(rows), "updated": updated, "running_copies_extended": len(extended)},
         now=now,
     )
-    return EnrolmentImport(len(rows) - updated, updated, already_enrolled, warning)
+    return EnrolmentImport(len(rows) - updated, updated, already_enrolled, warning, tuple(extended))
 
 
 def update_enrolment(
-    enrolment: Enrolment, extra_time_percent: int, note: str, group: str | None = None
-) -> None:
-    """Accommodation and (when given) the analysis group used by the DIF of the reports."""
+    enrolment: Enrolment,
+    extra_time_percent: int,
+    note: str,
+    group: str | None = None,
+    *,
+    now: datetime,
+    grace_seconds: int,
+) -> RunningCopyChange | None:
+    """Accommodation and (when given) the analysis group used by the DIF of the reports.
+
+    More extra time also lengthens the copy the candidate is writing (`follow_extra_time`):
+    what that did, or None when they have no copy being written.
+    """
     if not 0 <= extra_time_percent <= 300:
         raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
+    previous = enrolment.extra_time_percent
     enrolment.extra_time_percent = extra_time_percent
     enrolment.accommodation_note = note.strip() or None
     if group is not None:
         enrolment.analysis_group = group.strip()[:60] or None
+    change = follow_extra_time(enrolment, previous, now, grace_seconds)
+    details = {"extra_time_percent": extra_time_percent}
+    if change is not None and change.added:
+        details["running_copy_added_seconds"] = int(change.added.total_seconds())
     record_action(
         "admin.enrolment_update",
         target=f"session:{enrolment.session_id}",
         subject_id=enrolment.user_id,
-        details={"extra_time_percent": extra_time_percent},
+        details=details,
+        now=now,
     )
+    return change
 
 
 def has_started(enrolment: Enrolment) -> bool:

@@ -36,7 +36,7 @@ from questionnaire.exams.services import (
     create_session,
 )
 from questionnaire.extensions import db
-from questionnaire.web import render_form
+from questionnaire.web import french_duration, paris_time, render_form
 
 ADMIN = Role.ADMIN
 
@@ -217,7 +217,9 @@ def import_enrolments(session_id: int):
     if not form.validate_on_submit():
         return _render_session(session, import_form=form)
     try:
-        result = services.import_enrolments(session, form.file.data.read(), current_time())
+        result = services.import_enrolments(
+            session, form.file.data.read(), current_time(), _grace()
+        )
     except services.EnrolmentImportError as exc:
         db.session.rollback()
         return _render_session(session, import_form=form, import_errors=exc.errors)
@@ -241,6 +243,11 @@ def _import_summary(result: services.EnrolmentImport) -> str:
             f"aménagement et groupe d'analyse remplacés par ceux du fichier là où ses cellules "
             f"sont remplies ({names})."
         )
+    if result.extended:
+        message += (
+            f" Copie en cours prolongée du temps supplémentaire ajouté : "
+            f"{', '.join(result.extended)}."
+        )
     if result.warning:
         message += f" Attention : {result.warning}"
     return message
@@ -262,19 +269,38 @@ def update_enrolment(session_id: int, enrolment_id: int):
     if not form.validate_on_submit():
         return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id)
     try:
-        services.update_enrolment(
-            enrolment, form.extra_time_percent.data, form.note.data or "", form.group.data or ""
+        change = services.update_enrolment(
+            enrolment,
+            form.extra_time_percent.data,
+            form.note.data or "",
+            form.group.data or "",
+            now=current_time(),
+            grace_seconds=_grace(),
         )
     except services.AdminError as exc:
         db.session.rollback()
         form.extra_time_percent.errors.append(str(exc))
         return _render_session(session, enrolment_form=form, enrolment_id=enrolment.id)
     db.session.commit()
-    flash(f"Aménagement de {enrolment.user.display_name} enregistré.", "success")
-    if services.has_started(enrolment):
+    name = enrolment.user.display_name
+    flash(f"Aménagement de {name} enregistré.", "success")
+    if change is not None and change.added:
         flash(
-            f"{enrolment.user.display_name} a déjà commencé : sa copie garde l'échéance "
-            "fixée au début de l'épreuve (un incident se compense par la page « Incidents »).",
+            f"La copie en cours de {name} est prolongée de "
+            f"{french_duration(change.added.total_seconds())} : nouvelle fin le "
+            f"{paris_time(change.deadline)}.",
+            "success",
+        )
+    elif change is not None:
+        flash(
+            f"{name} compose déjà : sa copie garde sa fin, le {paris_time(change.deadline)} "
+            "(moins de temps supplémentaire ne raccourcit pas une copie commencée).",
+            "warning",
+        )
+    elif services.has_started(enrolment):
+        flash(
+            f"{name} a déjà terminé sa copie : le temps supplémentaire ne la rouvre pas (un "
+            "incident se compense par la page « Incidents »).",
             "warning",
         )
     return redirect(url_for(".show_session", session_id=session.id))

@@ -121,6 +121,43 @@ def time_allowed(enrolment: Enrolment) -> TimeAllowed:
     )
 
 
+@dataclass(frozen=True)
+class RunningCopyChange:
+    """What a change of a candidate's extra time did to the copy they are writing."""
+
+    added: timedelta  # zero when the copy kept its deadline
+    deadline: datetime  # the copy's deadline afterwards
+
+
+def follow_extra_time(
+    enrolment: Enrolment, previous_percent: int, now: datetime, grace_seconds: int
+) -> RunningCopyChange | None:
+    """Give the copy being written the extra time the candidate has just been given.
+
+    A tiers temps forgotten at the enrolment and entered once the candidate has started moves
+    the deadline of their copy by the difference, as if entered before the start; a copy past
+    its deadline and grace is not reopened (as for an incident's grant), and a decrease does
+    not shorten a copy already started (the candidate was told the time when they began).
+    None when the candidate has no copy still being written. The caller records the change
+    (``admin.enrolment_update`` names the seconds added).
+    """
+    attempt = db.session.execute(
+        select(Attempt)
+        .where(Attempt.enrolment_id == enrolment.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if attempt is None or attempt.is_expired(now, grace_seconds):
+        return None
+    duration = enrolment.session.questionnaire.duration_minutes
+    added = allowed_seconds(duration, enrolment.extra_time_percent) - allowed_seconds(
+        duration, previous_percent
+    )
+    if added <= 0:
+        return RunningCopyChange(timedelta(0), attempt.deadline)
+    attempt.deadline = attempt.deadline + timedelta(seconds=added)
+    return RunningCopyChange(timedelta(seconds=added), attempt.deadline)
+
+
 def find_enrolment(user: User, session_id: int) -> Enrolment:
     enrolment = db.session.execute(
         select(Enrolment).where(Enrolment.session_id == session_id, Enrolment.user_id == user.id)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from questionnaire.audit.models import AuditEvent
 from questionnaire.extensions import db
 from questionnaire.roles import ROLE_LABELS, Role
-from questionnaire.web import french_percent, paris_time
+from questionnaire.web import french_duration, french_percent, paris_time
 
 NONE = "—"
 
@@ -68,6 +68,10 @@ def _minutes(value: object) -> str:
     return (
         f"{french_value(value)}\u00a0min" if isinstance(value, int | float) else french_value(value)
     )
+
+
+def _seconds(value: object) -> str:
+    return french_duration(value) if isinstance(value, int) else french_value(value)
 
 
 def _percent(value: object) -> str:
@@ -173,6 +177,8 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "extra_time_percent": ("Temps supplémentaire", _percent),
     "rows": ("Candidats dans le fichier", french_value),
     "updated": ("Déjà inscrits (aménagement remplacé)", french_value),
+    "running_copy_added_seconds": ("Ajouté à la copie en cours", _seconds),
+    "running_copies_extended": ("Copies en cours prolongées", french_value),
     "roles": ("Rôles", _roles),
     "active": ("Compte actif", french_value),
     "password_changed": ("Mot de passe changé", french_value),

@@ -545,27 +545,6 @@ def test_questionnaire_list_names_blueprint_topics_by_their_title(client, admin,
     assert "Sujet alpha : 1, Sujet beta : 1" in html
 
 
-def test_extra_time_changed_after_the_start_warns_that_the_attempt_keeps_its_deadline(
-    client, admin, make_session, db, clock
-):
-    from questionnaire.attempts.services import start_attempt
-
-    session, candidate = make_session()
-    enrolment = session.enrolments[0]
-    attempt, _ = start_attempt(enrolment, clock(), 30)
-    db.session.commit()
-    deadline = attempt.deadline
-    url = f"/admin/sessions/{session.id}"
-    page = client.post(
-        f"{url}/inscriptions/{enrolment.id}",
-        data={"csrf_token": form_token(client, url), "extra_time_percent": "33"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    assert f"{candidate.display_name} a déjà commencé : sa copie garde l&#39;échéance" in page
-    db.session.refresh(attempt)
-    assert attempt.deadline == deadline
-
-
 def test_a_closed_session_takes_no_enrolment_and_says_so(
     client, admin, make_session, make_user, db, clock
 ):

@@ -44,7 +44,7 @@ def test_administrative_actions_name_the_acting_administrator(
         )
         admin_services.enrol_candidate(session, other.email, 25, "", clock())
         enrolment = session.enrolments[0]
-        admin_services.update_enrolment(enrolment, 33, "tiers temps")
+        admin_services.update_enrolment(enrolment, 33, "tiers temps", now=clock(), grace_seconds=0)
         admin_services.close_session(session, clock())
     db.session.commit()
     update = _events(db, "admin.user_update")[0]
