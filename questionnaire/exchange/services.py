@@ -214,8 +214,16 @@ def import_file(
         for source, item in prepared
         if _needs_draft(source, item, existing.get(item.id), theme, report)
     ]
-    if not result.items and not report.is_rejected and not report.skipped:
-        report.error(filename, "aucun item trouvé dans le fichier.")
+    if not result.items and not report.is_rejected:
+        # a file of which nothing could be imported is refused, even when parts of it were
+        # ignored: a CSV or a zip read as GIFT is « ignored » as one description without question
+        report.error(
+            filename,
+            f"aucun item importable dans le fichier ({len(report.skipped)} élément(s) ignoré(s), "
+            "détaillés ci-dessous)."
+            if report.skipped
+            else "aucun item trouvé dans le fichier.",
+        )
     if report.is_rejected:
         _hint_other_format(filename, fmt, report)
         raise ImportRejected(report)

@@ -45,6 +45,11 @@ def test_import_format_is_guessed_and_a_rejected_file_exits_1(app, db, loaded_ba
     assert result.exit_code == 1
     assert "[erreur] ligne 3 : accolade fermante « } » manquante : " in result.output
     assert "Aucun item importé : 1 erreur(s)." in result.output
+    garbage = tmp_path / "rien.gift"  # nothing GIFT can import: refused, not « 0 importé(s) »
+    garbage.write_bytes(b"PK\x03\x04 not a question")
+    refused = runner.invoke(args=["banks", "import", str(garbage), "--theme", "fiscalite"])
+    assert refused.exit_code == 1
+    assert "aucun item importable dans le fichier (1 élément(s) ignoré(s)" in refused.output
     unknown = tmp_path / "items.txt.bak"
     unknown.write_text("x", encoding="utf-8")
     assert (

@@ -183,3 +183,19 @@ def test_each_export_has_its_own_name_and_one_charset(
     assert response.status_code == 200
     assert response.headers["Content-Type"] == media_type
     assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+
+
+def test_a_file_of_which_nothing_could_be_imported_is_refused(client, db, make_user, loaded_bank):
+    """A CSV read as GIFT is one « description » without a question, ignored: the import used
+    to answer « 0 importé(s), 1 ignoré(s) » as a success; it is refused, the ignored part shown."""
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = _upload(client, b"stem;option_a;option_b;correct\nQ ?;a;b;A\n", "q.csv", "gift")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Aucun item importé : le fichier contient 2 erreur(s)." in html
+    assert "aucun item importable dans le fichier (1 élément(s) ignoré(s), détaillés" in html
+    assert "mais il a été lu comme Moodle GIFT" in html  # and the format its name suggests
+    assert "<caption>Ignorés (1)</caption>" in html
+    assert db.session.execute(select(Item).where(Item.external_id.like("IMP-%"))).first() is None
