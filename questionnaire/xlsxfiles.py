@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -76,13 +77,19 @@ class SheetNames:
         return name
 
 
+def _storable(value: object) -> object:
+    """A string without the control characters a worksheet cannot hold (openpyxl refuses
+    them): an analysis group or a note stored with one made the whole export fail."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def append_text_row(sheet: Worksheet, values: Iterable[object]) -> None:
     """Add a row whose strings stay text: openpyxl reads « =… » as a formula, « #N/A » as an error.
 
     A display name or a jury's reason is typed by a user; as a live formula it would run in
     the reader's spreadsheet (formula injection).
     """
-    sheet.append(list(values))
+    sheet.append([_storable(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -30,6 +30,7 @@ from questionnaire.auth.services import (
     hash_password,
     password_policy_error,
 )
+from questionnaire.banks.fields import one_line
 from questionnaire.csvfiles import UndecodableFile, decode_spreadsheet_text, records_with_lines
 from questionnaire.exams.models import (
     Enrolment,
@@ -271,7 +272,7 @@ def enrol_candidate(
             f"{user.display_name} est déjà inscrit(e) à cette session : rien n'a été modifié. "
             "Son aménagement se change dans la liste des candidats inscrits."
         )
-    enrolment = enrol(session, user, now, extra_time_percent, note.strip() or None)
+    enrolment = enrol(session, user, now, extra_time_percent, one_line(note) or None)
     record_action(
         "admin.enrol",
         target=f"session:{session.id}",
@@ -418,11 +419,11 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
         if user is None or not user.active or not user.has_role(Role.CANDIDATE):
             errors.append(LineError(number, f"aucun compte candidat actif pour {email}."))
             continue
-        note = cell(NOTE) or None
+        note = one_line(cell(NOTE)) or None
         if note and len(note) > 500:
             errors.append(LineError(number, "aménagement trop long (500 caractères au plus)."))
             continue
-        group = cell(GROUP) or None
+        group = one_line(cell(GROUP)) or None
         if group and len(group) > 60:
             errors.append(LineError(number, "groupe d'analyse trop long (60 caractères au plus)."))
             continue
@@ -526,9 +527,9 @@ def update_enrolment(
         raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
     previous = enrolment.extra_time_percent
     enrolment.extra_time_percent = extra_time_percent
-    enrolment.accommodation_note = note.strip() or None
+    enrolment.accommodation_note = one_line(note) or None
     if group is not None:
-        enrolment.analysis_group = group.strip()[:60] or None
+        enrolment.analysis_group = one_line(group)[:60] or None
     change = follow_extra_time(enrolment, previous, now, grace_seconds)
     details = {"extra_time_percent": extra_time_percent}
     if change is not None and change.added:

@@ -138,3 +138,50 @@ def test_groups_come_from_the_enrolment_csv_and_the_admin_form(client, make_user
         content_type="multipart/form-data",
     )
     assert "groupe d&#39;analyse trop long" in response.get_data(as_text=True)
+
+
+def test_a_group_stored_with_a_control_character_does_not_break_the_exports(
+    client, make_user, sit_session, db
+):
+    """Groups were stored as the enrolment file had them: a « \\x01 » made openpyxl refuse the
+    whole workbook (a server error on the XLSX export); the sheet now leaves it out."""
+    import openpyxl
+
+    session, _users, attempts = sit_session(PATTERNS + PATTERNS[:5])
+    for attempt, group in zip(attempts, GROUPS, strict=True):
+        attempt.enrolment.analysis_group = group and f"{group[0]}\x01{group[1:]}"
+    db.session.commit()
+    login(client, make_user(Role.JURY, email="jury@example.org").email)
+    url = f"/rapports/sessions/{session.id}"
+    for fmt in ("xlsx", "pdf", "csv"):
+        assert client.get(f"{url}/export/{fmt}").status_code == 200, fmt
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{url}/export/xlsx").data))
+    texts = [
+        str(cell)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
+    assert any("référence « Nord »" in text for text in texts)
+    assert not any("\x01" in text for text in texts)
+
+
+def test_control_characters_of_an_enrolment_file_are_not_stored(
+    client, make_user, make_session, db
+):
+    session, _ = make_session()
+    make_user(email="ana@example.org")
+    login(client, make_user(Role.ADMIN, email="admin@example.org").email)
+    url = f"/admin/sessions/{session.id}"
+    text = "email;temps;amenagement;groupe\nana@example.org;0;salle\x0b isolée;Pro\x01s\n"
+    client.post(
+        f"{url}/inscriptions/csv",
+        data={"csrf_token": form_token(client, url), "file": (io.BytesIO(text.encode()), "i.csv")},
+        content_type="multipart/form-data",
+    )
+    enrolment = db.session.execute(
+        select(Enrolment).join(Enrolment.user).where(Enrolment.session_id == session.id)
+    ).scalars()
+    stored = {e.user.email: (e.accommodation_note, e.analysis_group) for e in enrolment}
+    assert stored["ana@example.org"] == ("salle isolée", "Pros")
