@@ -504,10 +504,12 @@ class ResponseData:
 
 #: An incomplete matrix whose dense products would cost at least this much (attempts × items²)
 #: and of which at most this share was presented takes the sparse products: a period drawing
-#: 20 items from a bank of 400 (5 %) over 2,000 attempts, 205 → 20 ms, over 20,000, 712 → 145
-#: ms; a smaller or denser one the dense products (BLAS), faster there (2,000 × 100 at 20 %:
-#: 3 ms dense, 9 ms sparse). Measured by hand on the 2-core machine, 2026-12-06.
-SPARSE_MIN_WORK = 10_000_000
+#: 20 items from a bank of 400 (5 %) over 2,000 attempts, 21 → 15 ms, over 20,000, 181 → 87 ms
+#: (and the dense products slow down several times when other work shares the cores, the
+#: sparse ones much less); a smaller or denser matrix keeps the dense products (BLAS), faster
+#: there (500 × 400 at 5 %: 4.8 ms dense, 7.8 sparse; 5,000 × 100 at 40 %: 11 and 40 ms).
+#: Measured by hand on the quiet 2-core machine, 2026-12-06 21:28 UTC (BENCHMARKS.md).
+SPARSE_MIN_WORK = 200_000_000
 SPARSE_MAX_DENSITY = 0.1
 
 
