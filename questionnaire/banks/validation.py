@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -388,6 +388,8 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
             valid_as_of = date.fromisoformat(valid_as_of)
         except ValueError:
             valid_as_of = None
+    if isinstance(valid_as_of, datetime):  # « 2026-01-01 10:00:00 »: its day, as the imports
+        valid_as_of = valid_as_of.date()
     if not isinstance(valid_as_of, date):
         out.error(item_id, "invalid-value", "« valid_as_of » doit être une date AAAA-MM-JJ.")
         valid_as_of = None

@@ -188,3 +188,16 @@ def test_the_bank_duration_is_kept_by_the_theme_and_follows_the_file(db, clock, 
     db.session.commit()
     db.session.refresh(theme)
     assert theme.default_duration_minutes == 90
+
+
+def test_a_timestamp_as_valid_as_of_keeps_its_day():
+    """YAML reads « 2026-01-01 10:00:00 » as a datetime, which is a date to isinstance: the item
+    kept a datetime where a day is stored; it gets the day, as the exchange imports do."""
+    from datetime import date, datetime
+
+    text = mutate(bank_yaml(), lambda d: d["items"][0].update(valid_as_of=datetime(2026, 1, 1, 10)))
+    assert "valid_as_of: 2026-01-01 10:00:00" in text  # the case under test
+    bank, findings = parse_bank_text(text, "fiscalite.yaml")
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    first = bank.items[0].valid_as_of
+    assert type(first) is date and first == date(2026, 1, 1)
