@@ -144,7 +144,7 @@ def follow_extra_time(
     attempt = db.session.execute(
         select(Attempt)
         .where(Attempt.enrolment_id == enrolment.id, Attempt.status == AttemptStatus.IN_PROGRESS)
-        .with_for_update()
+        .with_for_update(of=Attempt)  # not the eagerly joined session (see grant_extra_time)
     ).scalar_one_or_none()
     if attempt is None or attempt.is_expired(now, grace_seconds):
         return None
@@ -255,6 +255,16 @@ def start_attempt(
             exc.detail,
         )
         raise
+    # the session's row shared before its incident minutes are read (PostgreSQL; FOR KEY SHARE,
+    # which the attempt's foreign key takes anyway, and which starts do not contend for): a
+    # grant, which locks it for update, waits for this start to commit and then extends its
+    # copy, or this start waits for the grant and counts its minutes; without it a grant landing
+    # between the read and the commit missed the copy
+    db.session.execute(
+        select(ExamSession.id)
+        .where(ExamSession.id == session.id)
+        .with_for_update(read=True, key_share=True)
+    )
     attempt = Attempt(
         enrolment_id=enrolment.id,
         session_id=session.id,

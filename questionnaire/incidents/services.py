@@ -86,19 +86,19 @@ def grant_extra_time(
         raise IncidentError(f"Entre 1 et {MAX_EXTRA_MINUTES} minutes.")
     if not reason.strip():
         raise IncidentError("Indiquez le motif (l'incident).")
-    if grants_seen is not None:
-        # the session's row locked (PostgreSQL): a second sending waits for the first to commit,
-        # then counts its grant
-        db.session.execute(
-            select(ExamSession.id).where(ExamSession.id == session.id).with_for_update()
-        )
-        if grant_count(session.id) != grants_seen:
-            raise GrantedMeanwhile(GRANTED_MEANWHILE)
+    # the session's row locked (PostgreSQL): a second sending waits for the first to commit, then
+    # counts its grant; a start in progress (which shares the row, see start_attempt) commits
+    # first, so that its copy is among those extended below
+    db.session.execute(select(ExamSession.id).where(ExamSession.id == session.id).with_for_update())
+    if grants_seen is not None and grant_count(session.id) != grants_seen:
+        raise GrantedMeanwhile(GRANTED_MEANWHILE)
     running = db.session.execute(
         select(Attempt)
         .where(Attempt.session_id == session.id, Attempt.status == AttemptStatus.IN_PROGRESS)
         .order_by(Attempt.id)
-        .with_for_update()
+        # OF attempt: the copy's session is joined (eagerly loaded), and PostgreSQL refuses to
+        # lock the nullable side of that outer join: without it every grant failed there
+        .with_for_update(of=Attempt)
     ).scalars()
     moved = 0
     for attempt in running:

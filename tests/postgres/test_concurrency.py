@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -145,3 +146,77 @@ def test_huge_ids_and_nul_characters_never_reach_postgresql(pg_app, live_server,
         tab.http.post(f"{live_server}/api/v1/auth/login", json={"email": "a\0@b", "password": "x"}),
     ]
     assert [(r.status_code, r.json()["error"]["code"]) for r in nul] == [(400, "bad_request")] * 3
+
+
+def test_a_grant_landing_during_a_start_extends_the_new_copy(pg_app, tmp_path, monkeypatch):
+    """An incident's grant committed while a start has read the session's granted minutes but
+    not yet committed its copy: the copy must get the grant (it used to keep the old deadline,
+    the grant's update not seeing the copy, the start not seeing the grant)."""
+    from questionnaire.attempts import services as attempts
+    from questionnaire.auth.models import Role
+    from questionnaire.auth.services import create_user
+    from questionnaire.clock import now_utc
+    from questionnaire.exams.models import Enrolment, ExamSession
+    from questionnaire.incidents.services import grant_extra_time
+
+    exam = seed_exam(tmp_path, candidates=1)
+    admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now_utc())
+    db.session.commit()
+    admin_id = admin.id
+    read = threading.Event()  # the start has read the session's granted minutes
+    resume = threading.Event()
+    granted = threading.Event()
+    errors: list[BaseException] = []
+    original = attempts.session_extra_minutes
+
+    def paused_after_reading(session_id):
+        minutes = original(session_id)
+        read.set()
+        assert resume.wait(timeout=20)
+        return minutes
+
+    monkeypatch.setattr(attempts, "session_extra_minutes", paused_after_reading)
+
+    def start() -> None:
+        try:
+            with pg_app.app_context():
+                enrolment = db.session.execute(sa.select(Enrolment)).scalar_one()
+                attempts.start_attempt(enrolment, now_utc(), 30)
+                db.session.commit()
+        except BaseException as exc:
+            errors.append(exc)
+            read.set()
+
+    def grant() -> None:
+        try:
+            with pg_app.app_context():
+                session = db.session.get(ExamSession, exam.session_id)
+                actor = db.session.get(type(admin), admin_id)
+                grant_extra_time(session, 10, "panne réseau", actor, now_utc())
+                db.session.commit()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            granted.set()
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    assert read.wait(timeout=20)
+    granter = threading.Thread(target=grant)
+    granter.start()
+    # let the grant either finish (the race) or wait for the start's lock (the fix)
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    for _ in range(400):
+        if granted.wait(timeout=0.05):
+            break
+        with db.engine.connect() as connection:
+            if connection.execute(waiting).scalar_one():
+                break
+    resume.set()
+    starter.join(timeout=30)
+    granter.join(timeout=30)
+    assert not errors, errors
+    db.session.remove()
+    attempt = db.session.execute(sa.select(Attempt)).scalar_one()
+    # 30 minutes of the questionnaire and the 10 granted
+    assert attempt.deadline - attempt.started_at == timedelta(minutes=40)
