@@ -57,7 +57,13 @@ def _forget_cached_user() -> None:
 @pytest.fixture
 def app(clock, tmp_path, monkeypatch):
     monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"CONFIG": "testing", "CLOCK": clock})
+    settings = {"CONFIG": "testing", "CLOCK": clock}
+    suite_database = os.environ.get("QUESTIONNAIRE_TEST_SUITE_DATABASE_URL")
+    if suite_database:  # the whole suite on that database (PostgreSQL), by hand: README
+        settings["SQLALCHEMY_DATABASE_URI"] = suite_database.replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    app = create_app(settings)
     # Requests reuse this test's application context, hence its ``g``: forget the user that
     # Flask-Login cached there, so that each request is authenticated by its own cookies only.
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
@@ -66,6 +72,7 @@ def app(clock, tmp_path, monkeypatch):
         yield app
         _db.session.remove()
         _db.drop_all()
+        _db.engine.dispose()  # a server database: its connections closed with the test
 
 
 @pytest.fixture
