@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PRODUCTION = ROOT / "docs" / "production.md"
 # Read outside the application, by the test suite only.
-TEST_VARIABLES = {"QUESTIONNAIRE_TEST_POSTGRES_URL", "QUESTIONNAIRE_E2E_CHROMIUM"}
+TEST_VARIABLES = {
+    "QUESTIONNAIRE_TEST_POSTGRES_URL",
+    "QUESTIONNAIRE_TEST_SUITE_DATABASE_URL",
+    "QUESTIONNAIRE_E2E_CHROMIUM",
+}
 # Flask's own commands and Flask-Migrate's, which app.cli does not hold.
 BUILT_IN_COMMANDS = {
     "db": migrate_group,
