@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import math
@@ -86,24 +87,46 @@ WRITE_ERRORS = {
 }
 
 
-def _write_files(files: dict[str, str]) -> None:
+def _write_files(files: Sequence[tuple[str, str]]) -> None:
     """Write every output file, all or none: each goes to a temporary file beside it, renamed
-    once all are written, so a failure (missing folder, disk full) leaves no file half done."""
-    written: list[Path] = []
+    once all are written, so a failure (missing folder, disk full) leaves no file half done.
+
+    Two outputs naming the same file are refused (the second would silently replace the
+    first). A symbolic link is followed (the file it names is replaced, the link kept), and
+    an output that exists but is no regular file (/dev/null, /dev/stdout, a named pipe) is
+    written in place: renaming onto it would replace the device or pipe itself."""
+    seen: dict[str, str] = {}
+    for path, _ in files:
+        real = os.path.realpath(path)
+        if real in seen:
+            both = path if seen[real] == path else f"{seen[real]} et {path}"
+            raise AnalyticsInputError(f"deux sorties dans le même fichier ({both})")
+        seen[real] = path
+    written: list[tuple[Path, Path]] = []
+    streams: list[tuple[str, str]] = []
     try:
-        for path in files:
-            if Path(path).is_dir():
+        for path, text in files:
+            if os.path.isdir(path):
                 raise IsADirectoryError(path)
-            temporary = Path(path).with_name(f".{Path(path).name}.partiel")
-            written.append(temporary)
-            temporary.write_text(files[path], encoding="utf-8")
+            if os.path.exists(path) and not os.path.isfile(path):
+                streams.append((path, text))
+                continue
+            real = Path(os.path.realpath(path))
+            temporary = real.with_name(f".{real.name}.partiel")
+            written.append((temporary, real))
+            temporary.write_text(text, encoding="utf-8")
+        for path, text in streams:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
     except OSError as exc:
-        for temporary in written:
+        for temporary, _ in written:
             temporary.unlink(missing_ok=True)
         reason = WRITE_ERRORS.get(type(exc), f"erreur du système ({exc.strerror or exc})")
+        if exc.errno == errno.ENOSPC:
+            reason = "disque plein"
         raise AnalyticsInputError(f"impossible d'écrire {path} : {reason}") from exc
-    for path, temporary in zip(files, written, strict=True):
-        os.replace(temporary, path)
+    for temporary, real in written:
+        os.replace(temporary, real)
 
 
 def _csv(df: pd.DataFrame, **kwargs: object) -> str:
@@ -112,7 +135,7 @@ def _csv(df: pd.DataFrame, **kwargs: object) -> str:
 
 def _write_table(df: pd.DataFrame, out: str | None, stdout: TextIO, **kwargs: object) -> None:
     if out:
-        _write_files({out: _csv(df, **kwargs)})
+        _write_files([(out, _csv(df, **kwargs))])
     else:
         df.to_csv(stdout, index=False, **kwargs)
 
@@ -196,12 +219,12 @@ def _cmd_irt(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise AnalyticsInputError(f"module IRT indisponible (analytics.irt) : {exc}") from exc
     table = read_responses(args.file)
     result = irt.calibrate(table, args.model, max_iter=args.max_iter, tol=args.tol)
-    files = {}
+    files = []
     if args.output:
-        files[args.output] = _csv(result.items, float_format=FLOAT_FORMAT)
+        files.append((args.output, _csv(result.items, float_format=FLOAT_FORMAT)))
     if args.persons:
         persons = irt.person_abilities(table, result)
-        files[args.persons] = _csv(persons, float_format=FLOAT_FORMAT)
+        files.append((args.persons, _csv(persons, float_format=FLOAT_FORMAT)))
     _write_files(files)  # both or neither, before anything is said to have worked
     if not args.output:
         result.items.to_csv(stdout, index=False, float_format=FLOAT_FORMAT)
@@ -232,6 +255,8 @@ def _cmd_dif(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def persons_path(truth: str) -> str:
     """Where `simulate --truth OUT` writes the person thetas: OUT_persons.csv."""
     path = Path(truth)
+    if path.name in ("", ".", "..") or path.is_dir():  # no file name to add "_persons" to
+        raise AnalyticsInputError(f"impossible d'écrire {truth} : c'est un dossier")
     return str(path.with_name(f"{path.stem}_persons{path.suffix or '.csv'}"))
 
 
@@ -250,10 +275,10 @@ def _cmd_simulate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
         n_forms=args.forms,
         omit_rate=args.omit_rate,
     )
-    files = {args.output: _csv(sim.responses)} if args.output else {}
+    files = [(args.output, _csv(sim.responses))] if args.output else []
     if args.truth:
-        files[args.truth] = _csv(sim.items)
-        files[persons_path(args.truth)] = _csv(sim.persons)
+        files.append((args.truth, _csv(sim.items)))
+        files.append((persons_path(args.truth), _csv(sim.persons)))
     _write_files(files)  # all three or none
     if not args.output:
         sim.responses.to_csv(stdout, index=False)

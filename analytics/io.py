@@ -22,6 +22,17 @@ STRING_COLUMNS = ("attempt_id", "item_id", "option", "key", "group")
 
 _NATURAL = re.compile(r"(\d+)")
 
+#: A file is refused beyond this many rows, or attempts × items cells: the analyses work on
+#: several attempts × items arrays (item-stats on 50,000 attempts × 2,000 items, 1 million
+#: rows, peaked at 9.4 GB and took 36 s; 1 million attempts × 1 million items asked for
+#: 931 GB), so a larger file is split first (by period, by bank). It is the largest table
+#: `simulate` writes (MAX_SIMULATED_CELLS).
+MAX_CELLS = 10_000_000
+#: Bounds of `max_score`: beyond the upper one sums of squares overflow (1e308 gave inf and
+#: NaN totals); below the lower one the 1e-6 grid on which totals meet the cut, and the
+#: histogram's 1e-9 rounding, no longer tell scores apart.
+MAX_SCORE_RANGE = (0.001, 1_000_000)
+
 
 class AnalyticsInputError(ValueError):
     """Malformed input table; the message names the line (header = line 1) and column.
@@ -49,8 +60,13 @@ class AnalyticsInputError(ValueError):
 
 
 def natural_key(text: str) -> tuple:
-    """Sort key putting 'Item 2' before 'Item 10'."""
-    return tuple(int(p) if p.isdigit() else p for p in _NATURAL.split(str(text)))
+    """Sort key putting 'Item 2' before 'Item 10'.
+
+    The split alternates text and runs of decimal digits, so only the odd parts are numbers:
+    a text part may still pass ``str.isdigit`` ('²', '①') without being one ``int`` reads.
+    """
+    parts = _NATURAL.split(str(text))
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
 def _line(position: int) -> int:
@@ -159,6 +175,7 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
                 na_values=na_values,
                 skipinitialspace=True,
                 index_col=False,
+                nrows=MAX_CELLS + 1,  # one more tells a file too large, without reading it all
             )
     except pd.errors.ParserWarning as exc:
         if text is None:
@@ -182,8 +199,13 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
     except pd.errors.EmptyDataError as exc:
         raise AnalyticsInputError("table vide") from exc
     df.columns = [str(c).strip() for c in df.columns]
+    if len(df) > MAX_CELLS:
+        raise AnalyticsInputError(
+            f"plus de {_count(MAX_CELLS)} lignes, la limite : analysez le fichier par parties "
+            "(par période, par banque d'items)"
+        )
     try:
-        return validate_responses(df)
+        return validate_responses(df, max_cells=MAX_CELLS)
     except AnalyticsInputError as exc:
         if not exc.parts:
             raise
@@ -315,8 +337,16 @@ def _canonical_names(columns: Sequence[str]) -> dict[str, str]:
     }
 
 
-def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
-    """Check a long table and return a canonical copy (categorical ids, float scores)."""
+def _count(n: int) -> str:
+    """A count as French writes it: 10 000 000 (narrow no-break spaces)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def validate_responses(df: pd.DataFrame, *, max_cells: int | None = None) -> pd.DataFrame:
+    """Check a long table and return a canonical copy (categorical ids, float scores).
+
+    With ``max_cells``, a table of more attempts × items than that is refused before any
+    matrix is made (`read_responses` gives MAX_CELLS)."""
     if not isinstance(df, pd.DataFrame):
         raise AnalyticsInputError("une table (DataFrame) est attendue")
     df = df.rename(columns=lambda c: str(c).strip())
@@ -335,6 +365,13 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
     a_codes = np.asarray(attempts.codes, dtype=np.int64)
     i_codes = np.asarray(items.codes, dtype=np.int64)
     n_items = len(items.categories)
+    n_cells = len(attempts.categories) * n_items
+    if max_cells is not None and n_cells > max_cells:
+        raise AnalyticsInputError(
+            f"{len(attempts.categories)} tentatives × {n_items} items = {_count(n_cells)} "
+            f"cellules, au-delà de la limite de {_count(max_cells)} : analysez le fichier par "
+            "parties (par période, par banque d'items)"
+        )
     out["attempt_id"] = attempts
     out["item_id"] = items
 
@@ -345,6 +382,15 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
         if nonpos.any():
             pos = int(np.flatnonzero(nonpos)[0])
             raise _fail(pos, "max_score", f"doit être > 0 (lu « {df['max_score'].iloc[pos]} »)")
+        low, high = MAX_SCORE_RANGE
+        outside = (max_score < low) | (max_score > high)
+        if outside.any():
+            pos = int(np.flatnonzero(outside)[0])
+            raise _fail(
+                pos,
+                "max_score",
+                f"{max_score[pos]:g} hors de l'intervalle [{low:g}, {_count(high)}]",
+            )
         _check_constant(max_score, max_score, i_codes, "max_score")
     else:
         max_score = np.ones(len(df))
@@ -358,7 +404,7 @@ def validate_responses(df: pd.DataFrame) -> pd.DataFrame:
     out["max_score"] = max_score
 
     cell = a_codes * n_items + i_codes
-    seen = np.zeros(len(attempts.categories) * n_items, dtype=bool)
+    seen = np.zeros(n_cells, dtype=bool)
     seen[cell] = True
     if np.count_nonzero(seen) < len(cell):  # fewer distinct cells than rows: a duplicate
         pos = int(np.flatnonzero(pd.Series(cell).duplicated(keep="first").to_numpy())[0])

@@ -16,6 +16,9 @@ from analytics.io import AnalyticsInputError, ResponseData, prepare
 
 #: Scores are compared on a 1e-6 grid so that float noise never moves a total across the cut.
 _GRID = 1_000_000
+#: Integer totals get one histogram entry per score from 0 up to this maximum; above it (a test
+#: of 100 items worth 1,000 points each), only the scores observed, as for fractional totals.
+MAX_HISTOGRAM_SCORES = 10_000
 #: Below this many attempts, statistics are returned with a warning: they may move a lot (the
 #: app's author pages and reports use the same threshold).
 FEW_ATTEMPTS = 30
@@ -119,18 +122,27 @@ def sem_from(sd: float | None, reliability: float | None) -> float | None:
     return sd * math.sqrt(1 - min(max(reliability, 0.0), 1.0))
 
 
+def _exact(text: str) -> Fraction:
+    """A decimal or a ratio written as text, exactly ('0,6', '3/5'); a number with an exponent
+    goes through float: Fraction('1e999999999') would build 10**999999999 (minutes, gigabytes)."""
+    text = text.strip().replace(",", ".")
+    if "e" in text.lower() and "/" not in text:
+        return Fraction(repr(float(text)))
+    return Fraction(text)
+
+
 def parse_cut(cut: float | str | Fraction) -> Fraction:
     """Cut as an exact fraction of the maximum: 0.6, '0.6', '3/5' or '60%'."""
     try:
         if isinstance(cut, Fraction):
             value = cut
         elif isinstance(cut, str) and cut.strip().endswith("%"):
-            value = Fraction(cut.strip()[:-1].strip().replace(",", ".")) / 100
+            value = _exact(cut.strip()[:-1]) / 100
         elif isinstance(cut, str):
-            value = Fraction(cut.strip().replace(",", "."))
+            value = _exact(cut)
         else:
             value = Fraction(repr(float(cut)))
-    except (ValueError, ZeroDivisionError) as exc:
+    except (ValueError, ZeroDivisionError, OverflowError) as exc:
         raise AnalyticsInputError(f"seuil illisible : « {cut} »") from exc
     if not 0 <= value <= 1:
         raise AnalyticsInputError(f"seuil {cut} hors de [0, 1]")
@@ -139,9 +151,14 @@ def parse_cut(cut: float | str | Fraction) -> Fraction:
 
 def pass_mask(totals: np.ndarray, max_totals: np.ndarray, cut: Fraction) -> np.ndarray:
     """total / max ≥ cut, compared exactly (integers on a 1e-6 grid, no float division)."""
-    t = np.rint(np.asarray(totals) * _GRID).astype(np.int64)
-    m = np.rint(np.asarray(max_totals) * _GRID).astype(np.int64)
-    return t * cut.denominator >= cut.numerator * m
+    t = np.rint(np.asarray(totals, dtype=np.float64) * _GRID)
+    m = np.rint(np.asarray(max_totals, dtype=np.float64) * _GRID)
+    largest = max(float(np.abs(t).max(initial=0)), float(np.abs(m).max(initial=0)))
+    if largest * max(cut.numerator, cut.denominator, 1) < 2**62:
+        return t.astype(np.int64) * cut.denominator >= cut.numerator * m.astype(np.int64)
+    # int64 would wrap (a total of 10 million points at a cut of 0.333333): Python integers
+    exact = np.frompyfunc(int, 1, 1)
+    return np.asarray(exact(t) * cut.denominator >= cut.numerator * exact(m), dtype=bool)
 
 
 def feldt_ci(
@@ -274,7 +291,11 @@ def _small_form_reason(min_attempts: int) -> str:
 def _histogram(totals: np.ndarray, max_total: float) -> list[dict[str, float]]:
     rounded = np.round(totals, 9)
     values, counts = np.unique(rounded, return_counts=True)
-    if np.all(rounded == np.round(rounded)) and float(max_total).is_integer():
+    if (
+        np.all(rounded == np.round(rounded))
+        and float(max_total).is_integer()
+        and max_total <= MAX_HISTOGRAM_SCORES
+    ):
         full = np.zeros(int(max_total) + 1, dtype=np.int64)
         full[values.astype(np.int64)] = counts
         return [{"score": s, "count": int(c)} for s, c in enumerate(full)]

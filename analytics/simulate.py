@@ -91,6 +91,12 @@ def simulate_responses(
             f"{n_items} items × {n_attempts} tentatives = {cells} réponses, au-delà de la "
             f"limite de {limit} : réduisez --items ou --attempts"
         )
+    if n_forms * n_items > MAX_SIMULATED_CELLS:  # each form draws its items: n_forms × n_items
+        limit = f"{MAX_SIMULATED_CELLS:,}".replace(",", "\u202f")
+        raise AnalyticsInputError(
+            f"--forms : {n_forms} formes × {n_items} items, au-delà de la limite de {limit} "
+            "(chaque tentative reçoit une forme : --forms ≤ --attempts suffit)"
+        )
     if not 0 <= omit_rate <= 1:  # a probability: 2 or -1 would be silently clipped
         raise AnalyticsInputError(f"--omit-rate : {omit_rate:g} hors de [0, 1]")
     if not np.isfinite(dif_shift):
