@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from analytics.io import AnalyticsInputError
+from analytics.io import AnalyticsInputError, _count
 
 from . import _mml
 from ._data import Patterns, build_patterns
@@ -16,6 +16,9 @@ from ._data import Patterns, build_patterns
 MODELS = ("rasch", "2pl")
 N_QUADRATURE = 61
 QUADRATURE_BOUND = 6.0
+#: Items calibrated at once: an incomplete design needs nodes × items² floats (61 × 1,000² × 8
+#: bytes = 0.5 GB); 10,000 items, which the reader's cell limit admits, would need 49 GB.
+MAX_ITEMS = 1_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +113,12 @@ def calibrate(
     if not usable.any():
         raise AnalyticsInputError(
             "aucun item n'a à la fois des réponses justes et fausses : rien à calibrer"
+        )
+    if usable.sum() > MAX_ITEMS:  # before the nodes × items² information arrays are built
+        raise AnalyticsInputError(
+            f"{_count(int(usable.sum()))} items à calibrer : au plus {_count(MAX_ITEMS)} à la "
+            "fois (l'information en demande le carré à chacun des 61 points de quadrature) ; "
+            "calibrez le thème ou la période par parties"
         )
     rasch = model == "rasch"
     nodes, weights = _mml.quadrature(N_QUADRATURE, QUADRATURE_BOUND)

@@ -430,3 +430,21 @@ def test_input_errors(lsat6):
         calibrate(lsat6.assign(score=1.0))
     with pytest.raises(AnalyticsInputError, match="aucune réponse notée"):
         calibrate(lsat6.head(0))
+
+
+def test_more_items_than_can_be_calibrated_at_once_are_refused_before_any_array(monkeypatch):
+    """1,000 attempts over 10,000 items (10 per attempt, within the reader's cell limit) would
+    need 49 GB for the information; more than MAX_ITEMS usable items are refused first."""
+    from analytics.irt import _api
+
+    monkeypatch.setattr(_api, "MAX_ITEMS", 5)
+    rows = [
+        {"attempt_id": f"a{n}", "item_id": f"i{item}", "score": float((n + item) % 2)}
+        for n in range(12)
+        for item in range(6)
+    ]
+    built = []
+    monkeypatch.setattr(_mml, "Problem", lambda *a, **k: built.append(1))
+    with pytest.raises(AnalyticsInputError, match="6 items à calibrer : au plus 5 à la fois"):
+        calibrate(pd.DataFrame(rows))
+    assert built == []
