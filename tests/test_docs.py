@@ -30,7 +30,7 @@ BUILT_IN_COMMANDS = {
     "shell": shell_command,
     "routes": routes_command,
 }
-FILE_PATHS = ("/etc/", "/srv/", "/usr/", "/bin/", "/static/", "/tmp/", "/nonexistent")
+FILE_PATHS = ("/etc/", "/srv/", "/usr/", "/bin/", "/dev/", "/static/", "/tmp/", "/nonexistent")
 
 
 def _text(path: Path) -> str:
