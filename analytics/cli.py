@@ -43,8 +43,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog} : erreur : {message} (voir --help)\n")
 
 
-def _whole(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number at least ``minimum``, refused in French otherwise."""
+#: The most EM iterations `irt --max-iter` may ask for (500 by default; converging fits take
+#: a few dozen).
+MAX_ITERATIONS = 10_000
+
+
+def _whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` (to ``maximum``), refused in French
+    otherwise."""
 
     def parse(text: str) -> int:
         try:
@@ -53,6 +59,8 @@ def _whole(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"nombre entier attendu : « {text} »") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"au moins {minimum} attendu, pas {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"au plus {maximum} attendu, pas {value}")
         return value
 
     return parse
@@ -354,7 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", choices=("rasch", "2pl"), default="2pl")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--persons", metavar="OUT", help="CSV des aptitudes EAP des tentatives")
-    p.add_argument("--max-iter", type=_whole(1), default=500)
+    # bounded: data that never converges would otherwise run for days
+    p.add_argument("--max-iter", type=_whole(1, MAX_ITERATIONS), default=500)
     p.add_argument("--tol", type=_positive, default=1e-4)
     p.set_defaults(run=_cmd_irt)
 

@@ -155,6 +155,15 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
         header = text[: text.find("\n")] if "\n" in text else text
     if not header.strip():
         raise AnalyticsInputError("table vide : aucune ligne d'en-tête")
+    if "\x00" in header:  # « colonne obligatoire absente » would not say what to change
+        raise AnalyticsInputError(
+            "octets nuls dans l'en-tête : le fichier semble en UTF-16 sans marque d'ordre ; "
+            "enregistrez-le en UTF-8"
+        )
+    if sep is None and "\t" in header and "," not in header and ";" not in header:
+        raise AnalyticsInputError(
+            "en-tête séparé par des tabulations : la virgule ou le point-virgule sont attendus"
+        )
     sep = sep or _sniff_sep(header)
     header_fields = csv.reader([header.rstrip("\r\n")], delimiter=sep, skipinitialspace=True)
     names = [c.strip() for c in next(header_fields)]

@@ -187,3 +187,26 @@ def test_simulate_refuses_more_forms_than_it_can_draw(capsys: pytest.CaptureFixt
         "de la limite de 10 000 000 (chaque tentative reçoit une forme : --forms ≤ "
         "--attempts suffit)\n"
     )
+
+
+def test_a_utf16_file_without_its_mark_or_a_tab_separated_one_says_what_to_change(
+    tmp_path: Path, capsys
+) -> None:
+    """Both used to say « colonne obligatoire absente : attempt_id », which tells nothing."""
+    text = "attempt_id,item_id,score\nT1,Q1,1\nT2,Q1,0\n"
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(text.encode("utf-16-le"))  # no byte-order mark: NULs between the letters
+    code, out, err = _run(["item-stats", str(utf16)], capsys)
+    assert code == 2 and out == ""
+    assert "le fichier semble en UTF-16 sans marque d'ordre ; enregistrez-le en UTF-8" in err
+    tabs = _write(tmp_path / "tabs.csv", text.replace(",", "\t"))
+    code, out, err = _run(["item-stats", tabs], capsys)
+    assert code == 2 and out == ""
+    assert "en-tête séparé par des tabulations : la virgule ou le point-virgule" in err
+
+
+def test_max_iter_is_bounded(tmp_path: Path, capsys) -> None:
+    text = "attempt_id,item_id,score\nT1,Q1,1\nT2,Q1,0\n"
+    code, out, err = _run(["irt", _write(tmp_path / "r.csv", text), "--max-iter", "10001"], capsys)
+    assert code == 2 and out == ""
+    assert "au plus 10000 attendu, pas 10001" in err
