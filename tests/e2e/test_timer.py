@@ -139,3 +139,32 @@ def test_a_threshold_the_extra_time_pushed_back_is_not_announced(page, make_exam
     )
     assert "Il reste 5 minutes." not in page.evaluate("window.said")
     expect(page.locator("#timer")).not_to_have_class(re.compile("timer-warning"))
+
+
+def test_extra_time_granted_as_the_copy_is_handed_in_offers_the_questions_again(
+    page, make_exam, live_app
+):
+    """The countdown reached zero, the server did not move the end, and the page hands the copy
+    in; the grant lands then: the page loads again with the new end instead of waiting, the
+    questions closed, for the new deadline to hand the copy in."""
+    # 30 s left: both warnings are past, so the page asks for its deadline only at zero
+    exam = start_with_seconds_left(page, make_exam, live_app, 30)
+    asked: list[str] = []
+
+    def grant_as_the_copy_is_handed_in(route):
+        asked.append(route.request.url)
+        if len(asked) == 2:  # the end found unchanged at zero, now the copy is handed in
+            set_deadline(live_app, exam.user_id, 600)  # ten minutes granted meanwhile
+        route.continue_()
+
+    page.route("**/deadline", grant_as_the_copy_is_handed_in)
+    page.clock.run_for(31_000)
+    expect(page.locator("#time-up-alert")).to_contain_text("Temps écoulé")
+    page.clock.run_for(5_000)  # the last saves answered, the page hands the copy in
+
+    # loaded again: ten minutes left by the server's clock, the questions offered
+    expect(page.locator(".timer-value")).to_have_text(re.compile(r"^(10 min 00|9 min \d\d) s$"))
+    expect(page).to_have_title(re.compile("^Question 1 sur 2"))
+    expect(page.locator('input[name="answer"]').first).to_be_enabled()
+    assert len(asked) == 2
+    assert attempt_status(live_app, exam.user_id) is AttemptStatus.IN_PROGRESS

@@ -372,6 +372,10 @@
 
   function leave() { window.location.assign(resultUrl); }
 
+  /* More time left than this, by the server's own clock, once this page's countdown reached
+     zero: not a clock running a little ahead, but extra time just granted. */
+  var GRANTED_WHILE_HANDING_IN = 5000;
+
   /* Hand in as the server closes a copy whose time is up: once the saves are answered, the
      result page closes it as expired. Go there only when the server answers, so that an
      outage keeps this page (and its unsent answers) open. */
@@ -381,6 +385,12 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok && body.status === "in_progress" && body.deadline && body.server_time) {
           var left = Date.parse(body.deadline) - Date.parse(body.server_time);
+          if (left > GRANTED_WHILE_HANDING_IN) {
+            // extra time granted (an incident) as the copy was being handed in: the answers are
+            // saved, so the page is loaded again and offers the questions with the new end
+            window.location.reload();
+            return;
+          }
           if (left > 0) {  // this page's clock ran a little ahead of the server's
             window.setTimeout(handIn, left + 250);
             return;
