@@ -228,6 +228,35 @@ def lint(theme: Theme, parsed: ParsedItem, today: date) -> list[Finding]:
 # ---------------------------------------------------------------- actions
 
 
+def _lock_item(item: Item) -> None:
+    """Serialise the life-cycle actions on one item, then read its versions again.
+
+    Two reviewers, or an author and a reviewer, acting on the same item at once each passed
+    their check on the state they had read first: a version sent back and published at once
+    ended up published without its approval (or back in draft with the old version
+    superseded), one approved while its author withdrew it kept an approval the next content
+    never had. The row lock waits for the other action's commit; the fresh read lets the
+    checks below see what it did. (The item row, not the version: its eagerly joined topic
+    would put the lock on an outer join, which PostgreSQL refuses.)
+    """
+    if item.id is None:
+        return
+    db.session.execute(select(Item.id).where(Item.id == item.id).with_for_update())
+    fresh = (
+        select(ItemVersion)
+        .where(ItemVersion.item_id == item.id)
+        .execution_options(populate_existing=True)
+    )
+    db.session.execute(fresh).scalars().all()
+    db.session.execute(
+        select(VersionAuthorship)
+        .join(ItemVersion, ItemVersion.id == VersionAuthorship.version_id)
+        .where(ItemVersion.item_id == item.id)
+        .execution_options(populate_existing=True)
+    ).scalars().all()
+    db.session.expire(item, ["versions"])
+
+
 def _event(
     item: Item, version: ItemVersion | None, user: User | None, kind: EventKind, now, text=None
 ):
@@ -258,6 +287,8 @@ def save_item(
     item: Item | None, theme: Theme, parsed: ParsedItem, user: User, now: datetime
 ) -> ItemVersion:
     """Write the author's content: into their open draft, or into a new draft version."""
+    if item is not None:
+        _lock_item(item)
     if item is not None and not can_edit(item, user):
         raise NotAllowed("Cet item a une version en cours chez un autre auteur ou en relecture.")
     if item is None and not user.has_role(Role.AUTHOR):
@@ -280,6 +311,7 @@ def take_over(version: ItemVersion, user: User, now: datetime) -> None:
 
     Whoever takes a draft over counts as one of its writers: they cannot approve it.
     """
+    _lock_item(version.item)
     if not can_take_over(version, user):
         raise NotAllowed("Seul un auteur peut prendre en charge un brouillon importé sans auteur.")
     db.session.add(VersionAuthorship(version=version, author_id=user.id))
@@ -294,6 +326,7 @@ def record_import(version: ItemVersion, user: User | None, source: str, now: dat
 
 def submit(version: ItemVersion, user: User, now: datetime) -> None:
     """The author sends a draft without lint errors to review."""
+    _lock_item(version.item)
     if is_ownerless_draft(version):
         raise NotAllowed(
             "Ce brouillon importé n'a pas d'auteur : prenez-le en charge avant de le soumettre."
@@ -322,6 +355,7 @@ def _clear_approval(version: ItemVersion) -> None:
 
 def withdraw(version: ItemVersion, user: User, now: datetime) -> None:
     """The author takes a version back from review to change it."""
+    _lock_item(version.item)
     if not is_author(version, user):
         raise NotAllowed("Seul l'auteur peut retirer sa version de la relecture.")
     transition(version, VersionStatus.DRAFT)
@@ -331,6 +365,7 @@ def withdraw(version: ItemVersion, user: User, now: datetime) -> None:
 
 def approve(version: ItemVersion, user: User, now: datetime, comment: str = "") -> None:
     """A reviewer other than the author approves the version (it may then be published)."""
+    _lock_item(version.item)
     if not can_review(version, user):
         raise NotAllowed(
             "Approbation refusée : il faut être relecteur, et n'avoir ni écrit, ni importé, "
@@ -346,6 +381,7 @@ def approve(version: ItemVersion, user: User, now: datetime, comment: str = "") 
 
 def send_back(version: ItemVersion, user: User, comment: str, now: datetime) -> None:
     """A reviewer other than the author returns the version to draft, saying why."""
+    _lock_item(version.item)
     if not can_review(version, user):
         raise NotAllowed("Renvoi refusé : il faut être relecteur, et ne pas être l'auteur.")
     if not comment.strip():
@@ -357,6 +393,7 @@ def send_back(version: ItemVersion, user: User, comment: str, now: datetime) -> 
 
 def publish(version: ItemVersion, user: User, now: datetime) -> None:
     """Publish an approved version; the version it replaces becomes « remplacée »."""
+    _lock_item(version.item)
     if not can_publish(version, user):
         raise NotAllowed("Seule une version approuvée par un relecteur peut être publiée.")
     for other in version.item.versions:
@@ -377,6 +414,7 @@ def publish(version: ItemVersion, user: User, now: datetime) -> None:
 
 def retire(version: ItemVersion, user: User, comment: str, now: datetime) -> None:
     """Withdraw a published version from future forms (attempts keep what they showed)."""
+    _lock_item(version.item)
     if not can_retire(version, user):
         raise NotAllowed("Seul un relecteur ou un administrateur retire une version publiée.")
     if not comment.strip():

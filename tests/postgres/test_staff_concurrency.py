@@ -1,0 +1,187 @@
+"""Concurrency of staff workflows on PostgreSQL: two staff members acting on the same thing."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import create_user
+from questionnaire.authoring import services as authoring
+from questionnaire.authoring.models import EventKind, ReviewEvent, VersionAuthorship
+from questionnaire.banks.models import (
+    CognitiveLevel,
+    Difficulty,
+    ItemType,
+    ItemVersion,
+    Theme,
+    VersionStatus,
+    Volatility,
+)
+from questionnaire.banks.validation import ParsedItem, ParsedOption
+from questionnaire.clock import now_utc
+from questionnaire.extensions import db
+from tests.postgres.conftest import seed_exam
+
+pytestmark = pytest.mark.postgres
+
+
+def _parsed() -> ParsedItem:
+    return ParsedItem(
+        id="",
+        topic="alpha",
+        competency="C9",
+        type=ItemType.SINGLE,
+        stem="Quel est le plafond du livret A pour un particulier ?",
+        options=[
+            ParsedOption(key, text, key == "B")
+            for key, text in zip(
+                "ABCD", ("15 300 €", "22 950 €", "12 000 €", "10 000 €"), strict=True
+            )
+        ],
+        rationale="Le plafond est de 22 950 €.",
+        reference="Art. R221-2 CMF",
+        cognitive_level=CognitiveLevel.CONNAISSANCE,
+        difficulty=Difficulty.FACILE,
+        valid_as_of=date(2026, 2, 1),
+        volatility=Volatility.STABLE,
+    )
+
+
+def _version_in_review(tmp_path, *, approved: bool) -> tuple[int, dict[str, int]]:
+    """A version in review (approved or not) and the ids of its author and two reviewers."""
+    seed_exam(tmp_path, candidates=0)
+    now = now_utc()
+    people = {
+        "author": create_user("auteur@example.org", "x" * 16, "Alix Auteur", [Role.AUTHOR], now),
+        "first": create_user("r1@example.org", "x" * 16, "Robin Un", [Role.REVIEWER], now),
+        "second": create_user("r2@example.org", "x" * 16, "Sacha Deux", [Role.REVIEWER], now),
+    }
+    theme = db.session.execute(sa.select(Theme)).scalar_one()
+    version = authoring.save_item(None, theme, _parsed(), people["author"], now)
+    authoring.submit(version, people["author"], now)
+    if approved:
+        authoring.approve(version, people["first"], now)
+    db.session.commit()
+    return version.id, {role: user.id for role, user in people.items()}
+
+
+def _race(pg_app, monkeypatch, first, second) -> list[BaseException | None]:
+    """Run ``first(version_getter, user_getter)`` paused at its status change, ``second`` while
+    it is paused, then let ``first`` go on; return what each raised (None when it succeeded).
+
+    Without a lock ``second`` completes during the pause (the race); with one it waits for
+    ``first``'s commit, seen as a lock not granted.
+    """
+    paused, resume, second_done = threading.Event(), threading.Event(), threading.Event()
+    outcomes: list[BaseException | None] = [None, None]
+    original = authoring.transition
+
+    def pausing_transition(version, target):
+        if threading.current_thread().name == "first":
+            paused.set()
+            assert resume.wait(timeout=20)
+        return original(version, target)
+
+    monkeypatch.setattr(authoring, "transition", pausing_transition)
+
+    def run(index, action, done=None):
+        try:
+            with pg_app.app_context():
+                action()
+                db.session.commit()
+        except BaseException as exc:
+            outcomes[index] = exc
+        finally:
+            paused.set()
+            if done is not None:
+                done.set()
+
+    one = threading.Thread(target=run, args=(0, first), name="first")
+    one.start()
+    assert paused.wait(timeout=20)
+    two = threading.Thread(target=run, args=(1, second, second_done), name="second")
+    two.start()
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    for _ in range(400):
+        if second_done.wait(timeout=0.05):
+            break
+        with db.engine.connect() as connection:
+            if connection.execute(waiting).scalar_one():
+                break
+    resume.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+    return outcomes
+
+
+def _acting(version_id: int, user_id: int, service, **kwargs):
+    def action():
+        version = db.session.get(ItemVersion, version_id)
+        service(version, db.session.get(User, user_id), now=now_utc(), **kwargs)
+
+    return action
+
+
+def _events(version_id: int, kind: EventKind) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count(ReviewEvent.id)).where(
+            ReviewEvent.version_id == version_id, ReviewEvent.kind == kind
+        )
+    ).scalar_one()
+
+
+def test_a_send_back_racing_a_publication_leaves_one_of_them(pg_app, tmp_path, monkeypatch):
+    """It used to leave both: a version published without its approval, with a send-back in
+    its thread (or, the other way round, a draft whose previous version was superseded)."""
+    version_id, ids = _version_in_review(tmp_path, approved=True)
+    outcomes = _race(
+        pg_app,
+        monkeypatch,
+        _acting(version_id, ids["first"], authoring.publish),
+        _acting(version_id, ids["second"], authoring.send_back, comment="À revoir."),
+    )
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], authoring.NotAllowed)
+    db.session.remove()
+    version = db.session.get(ItemVersion, version_id)
+    assert version.status is VersionStatus.PUBLISHED
+    authorship = db.session.execute(sa.select(VersionAuthorship)).scalar_one()
+    assert authorship.approved_by_id == ids["first"]
+    assert _events(version_id, EventKind.SENT_BACK) == 0
+
+
+def test_two_reviewers_publishing_at_once_publish_once(pg_app, tmp_path, monkeypatch):
+    version_id, ids = _version_in_review(tmp_path, approved=True)
+    outcomes = _race(
+        pg_app,
+        monkeypatch,
+        _acting(version_id, ids["first"], authoring.publish),
+        _acting(version_id, ids["second"], authoring.publish),
+    )
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], authoring.NotAllowed)
+    db.session.remove()
+    assert _events(version_id, EventKind.PUBLISHED) == 1
+
+
+def test_an_approval_racing_a_withdrawal_does_not_outlive_it(pg_app, tmp_path, monkeypatch):
+    """The author withdraws the version while a reviewer approves it: the draft used to keep
+    the approval, so the author could change it, submit it again and have it published
+    without anyone reviewing the new content."""
+    version_id, ids = _version_in_review(tmp_path, approved=False)
+    outcomes = _race(
+        pg_app,
+        monkeypatch,
+        _acting(version_id, ids["author"], authoring.withdraw),
+        _acting(version_id, ids["second"], authoring.approve),
+    )
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], authoring.NotAllowed)
+    db.session.remove()
+    assert db.session.get(ItemVersion, version_id).status is VersionStatus.DRAFT
+    authorship = db.session.execute(sa.select(VersionAuthorship)).scalar_one()
+    assert authorship.approved_by_id is None
