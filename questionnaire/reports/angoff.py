@@ -23,7 +23,13 @@ from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import BASIS_POINTS, ExamSession
 from questionnaire.extensions import db
-from questionnaire.reports.angoff_judges import NOT_A_JUDGE, is_judge, judge_labels, name_judges
+from questionnaire.reports.angoff_judges import (
+    NOT_A_JUDGE,
+    is_judge,
+    judge_labels,
+    lock_judge,
+    name_judges,
+)
 from questionnaire.reports.models import AngoffPanel, AngoffRating
 from questionnaire.reports.services import (
     ReportError,
@@ -215,6 +221,7 @@ def save_ratings(
     judge's earlier rating of it (the saved ratings are what the judge's form shows). Only the
     panel's named judges estimate.
     """
+    lock_judge(panel, judge)
     if not is_judge(judge, panel):
         raise ReportError(NOT_A_JUDGE)
     existing = {r.item_version_id: r for r in panel.ratings if r.judge_id == judge.id}

@@ -190,10 +190,30 @@ def name_judges(
     return added
 
 
+def lock_judge(panel: AngoffPanel, judge: User) -> None:
+    """Serialise a judge's saves on a panel (two tabs) and their removal, then read again.
+
+    Two tabs of the same judge saving at once each changed the ratings they had read: one
+    clearing an estimate while the other changed it made the second's UPDATE find no row
+    (an error page); a judge removed while saving kept estimates without being named. The
+    judge's row on the panel is locked until the commit; the panel's judges and ratings are
+    then read afresh, so the later save applies on what the earlier one stored.
+    """
+    if panel.id is None:
+        return
+    db.session.execute(
+        select(AngoffJudge.id)
+        .where(AngoffJudge.panel_id == panel.id, AngoffJudge.judge_id == judge.id)
+        .with_for_update()
+    )
+    db.session.expire(panel, ["ratings", "judges"])
+
+
 def remove_judge(panel: AngoffPanel, judge: User, actor: User, now: datetime) -> None:
     """Take a judge off the panel, unless they have saved estimates (the cut may rest on them)."""
     if not is_facilitator(actor, panel):
         raise ReportError(NOT_FACILITATOR)
+    lock_judge(panel, judge)
     link = next((j for j in panel.judges if j.judge_id == judge.id), None)
     if link is None:
         raise ReportError("Ce compte n'est pas juge du panel.")

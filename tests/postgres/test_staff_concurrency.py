@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -185,3 +186,67 @@ def test_an_approval_racing_a_withdrawal_does_not_outlive_it(pg_app, tmp_path, m
     assert db.session.get(ItemVersion, version_id).status is VersionStatus.DRAFT
     authorship = db.session.execute(sa.select(VersionAuthorship)).scalar_one()
     assert authorship.approved_by_id is None
+
+
+def test_two_tabs_of_a_judge_clearing_and_changing_an_estimate(pg_app, tmp_path):
+    """One tab clears an estimate while the other changes it: the second used to find its row
+    deleted under its UPDATE (StaleDataError, an error page); it now waits and stores it."""
+    from questionnaire.exams.models import ExamSession
+    from questionnaire.reports.angoff import create_panel, save_ratings
+    from questionnaire.reports.models import AngoffPanel, AngoffRating
+
+    exam = seed_exam(tmp_path, candidates=0)
+    now = now_utc()
+    admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now)
+    judge = create_user("juge@example.org", "x" * 16, "Juge", [Role.JURY], now)
+    panel = create_panel(db.session.get(ExamSession, exam.session_id), "Panel", [judge], admin, now)
+    item = panel.item_version_ids[0]
+    save_ratings(panel, judge, {item: Decimal("0.6")}, now)
+    db.session.commit()
+    panel_id, judge_id = panel.id, judge.id
+    cleared, resume, changed = threading.Event(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def tab(value, before_commit=None, done=None):
+        try:
+            with pg_app.app_context():
+                save_ratings(
+                    db.session.get(AngoffPanel, panel_id),
+                    db.session.get(User, judge_id),
+                    {item: value},
+                    now_utc(),
+                )
+                db.session.flush()
+                if before_commit is not None:
+                    before_commit()
+                db.session.commit()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            cleared.set()
+            if done is not None:
+                done.set()
+
+    def paused():
+        cleared.set()
+        assert resume.wait(timeout=20)
+
+    first = threading.Thread(target=tab, args=(None, paused))
+    first.start()
+    assert cleared.wait(timeout=20)
+    second = threading.Thread(target=tab, args=(Decimal("0.7"), None, changed))
+    second.start()
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    for _ in range(400):
+        if changed.wait(timeout=0.05):
+            break
+        with db.engine.connect() as connection:
+            if connection.execute(waiting).scalar_one():
+                break
+    resume.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert not errors, errors
+    db.session.remove()
+    stored = db.session.execute(sa.select(AngoffRating)).scalars().all()
+    assert [(r.item_version_id, r.value_bp) for r in stored] == [(item, 7000)]
