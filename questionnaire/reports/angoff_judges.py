@@ -213,6 +213,9 @@ def remove_judge(panel: AngoffPanel, judge: User, actor: User, now: datetime) ->
     """Take a judge off the panel, unless they have saved estimates (the cut may rest on them)."""
     if not is_facilitator(actor, panel):
         raise ReportError(NOT_FACILITATOR)
+    # the panel's row first (PostgreSQL): two facilitators removing two different judges at
+    # once each saw the other judge still named, and could leave the panel with none
+    db.session.execute(select(AngoffPanel.id).where(AngoffPanel.id == panel.id).with_for_update())
     lock_judge(panel, judge)
     link = next((j for j in panel.judges if j.judge_id == judge.id), None)
     if link is None:

@@ -250,3 +250,73 @@ def test_two_tabs_of_a_judge_clearing_and_changing_an_estimate(pg_app, tmp_path)
     db.session.remove()
     stored = db.session.execute(sa.select(AngoffRating)).scalars().all()
     assert [(r.item_version_id, r.value_bp) for r in stored] == [(item, 7000)]
+
+
+def test_two_facilitators_removing_both_judges_leave_one(pg_app, tmp_path):
+    """Each removal locked only its own judge's row: both saw the other judge still named and
+    passed the « seul juge du panel » check, leaving a panel without a judge."""
+    from questionnaire.exams.models import ExamSession
+    from questionnaire.reports.angoff import create_panel
+    from questionnaire.reports.angoff_judges import remove_judge
+    from questionnaire.reports.models import AngoffJudge, AngoffPanel
+    from questionnaire.reports.services import ReportError
+
+    exam = seed_exam(tmp_path, candidates=0)
+    now = now_utc()
+    admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now)
+    other = create_user("admin2@example.org", "x" * 16, "Admin 2", [Role.ADMIN], now)
+    judges = [
+        create_user(f"juge{n}@example.org", "x" * 16, f"Juge {n}", [Role.JURY], now) for n in (1, 2)
+    ]
+    panel = create_panel(db.session.get(ExamSession, exam.session_id), "Panel", judges, admin, now)
+    db.session.commit()
+    panel_id = panel.id
+    pairs = [(admin.id, judges[0].id), (other.id, judges[1].id)]
+    removed, resume, second_done = threading.Event(), threading.Event(), threading.Event()
+    outcomes: list[object] = [None, None]
+
+    def remove(index, before_commit=None, done=None):
+        actor_id, judge_id = pairs[index]
+        try:
+            with pg_app.app_context():
+                remove_judge(
+                    db.session.get(AngoffPanel, panel_id),
+                    db.session.get(User, judge_id),
+                    db.session.get(User, actor_id),
+                    now_utc(),
+                )
+                db.session.flush()
+                if before_commit is not None:
+                    before_commit()
+                db.session.commit()
+        except BaseException as exc:
+            outcomes[index] = exc
+        finally:
+            removed.set()
+            if done is not None:
+                done.set()
+
+    def paused():
+        removed.set()
+        assert resume.wait(timeout=20)
+
+    first = threading.Thread(target=remove, args=(0, paused))
+    first.start()
+    assert removed.wait(timeout=20)
+    second = threading.Thread(target=remove, args=(1, None, second_done))
+    second.start()
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    for _ in range(400):
+        if second_done.wait(timeout=0.05):
+            break
+        with db.engine.connect() as connection:
+            if connection.execute(waiting).scalar_one():
+                break
+    resume.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    db.session.remove()
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], ReportError) and "seul juge du panel" in str(outcomes[1])
+    left = db.session.execute(sa.select(AngoffJudge.judge_id)).scalars().all()
+    assert left == [judges[1].id]
