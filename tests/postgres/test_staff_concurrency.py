@@ -271,7 +271,8 @@ def test_two_facilitators_removing_both_judges_leave_one(pg_app, tmp_path):
     panel = create_panel(db.session.get(ExamSession, exam.session_id), "Panel", judges, admin, now)
     db.session.commit()
     panel_id = panel.id
-    pairs = [(admin.id, judges[0].id), (other.id, judges[1].id)]
+    # the later-named judge first: removing the first-named would also update the other's row
+    pairs = [(admin.id, judges[1].id), (other.id, judges[0].id)]
     removed, resume, second_done = threading.Event(), threading.Event(), threading.Event()
     outcomes: list[object] = [None, None]
 
@@ -316,7 +317,8 @@ def test_two_facilitators_removing_both_judges_leave_one(pg_app, tmp_path):
     first.join(timeout=30)
     second.join(timeout=30)
     db.session.remove()
+    print("OUTCOMES", outcomes)
     assert outcomes[0] is None
     assert isinstance(outcomes[1], ReportError) and "seul juge du panel" in str(outcomes[1])
     left = db.session.execute(sa.select(AngoffJudge.judge_id)).scalars().all()
-    assert left == [judges[1].id]
+    assert left == [pairs[1][1]]
