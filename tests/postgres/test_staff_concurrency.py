@@ -317,7 +317,6 @@ def test_two_facilitators_removing_both_judges_leave_one(pg_app, tmp_path):
     first.join(timeout=30)
     second.join(timeout=30)
     db.session.remove()
-    print("OUTCOMES", outcomes)
     assert outcomes[0] is None
     assert isinstance(outcomes[1], ReportError) and "seul juge du panel" in str(outcomes[1])
     left = db.session.execute(sa.select(AngoffJudge.judge_id)).scalars().all()
