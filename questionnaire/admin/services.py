@@ -56,6 +56,7 @@ from questionnaire.exams.services import (
     is_erased,
     pending_candidacy,
     place_enrolment,
+    share_accounts,
     writing_roles_phrase,
 )
 from questionnaire.extensions import db
@@ -192,8 +193,21 @@ def reschedule(
         )
 
 
+def lock_session(session: ExamSession) -> None:
+    """Lock the session's row (PostgreSQL, FOR NO KEY UPDATE) and read it again.
+
+    A second administrator closing, releasing or importing into the same session waits for the
+    first to commit, then decides on what it did; candidates starting (FOR KEY SHARE) never wait.
+    """
+    db.session.execute(
+        select(ExamSession.id).where(ExamSession.id == session.id).with_for_update(key_share=True)
+    )
+    db.session.refresh(session)
+
+
 def close_session(session: ExamSession, now: datetime) -> None:
     """Close an open session now (attempts already started keep their own deadline)."""
+    lock_session(session)  # two administrators closing at once: the second is told it is closed
     if session.is_closed(now):
         raise AdminError("La session est déjà close.")
     if not session.is_open(now):
@@ -237,6 +251,7 @@ def can_release_correction(session: ExamSession, now: datetime, grace_seconds: i
 
 def release_correction(session: ExamSession, now: datetime, grace_seconds: int) -> None:
     """Publish the correction of a closed session whose release is manual, once nobody composes."""
+    lock_session(session)  # two administrators releasing at once: the second is told it is done
     if session.release_policy is not ReleasePolicy.MANUAL:
         raise AdminError("La correction de cette session est publiée automatiquement.")
     if session.released_at is not None:
@@ -263,6 +278,8 @@ def enrol_candidate(
 ) -> Enrolment:
     """Enrol one candidate; one already enrolled is refused and their accommodation kept."""
     user = find_user_by_email(email)
+    if user is not None:
+        share_accounts([user.id])  # an erasure under way is waited for (see share_accounts)
     if user is not None and is_erased(user):
         raise AdminError(f"{email.strip()} : {ERASED_ACCOUNT_ENROLMENT}")
     if user is None or not user.active or not user.has_role(Role.CANDIDATE):
@@ -346,6 +363,7 @@ def candidate_accounts(emails: Iterable[str]) -> tuple[dict[str, User], set[int]
         ).scalars():
             accounts[user.email.lower()] = user
     ids = [user.id for user in accounts.values()]
+    share_accounts(ids)  # an erasure under way is waited for, then seen (see share_accounts)
     erased: set[int] = set()
     for start in range(0, len(ids), LOOKUP_CHUNK):
         erased.update(
@@ -455,6 +473,10 @@ def import_enrolments(
     More extra time lengthens the copy a candidate is writing, as `update_enrolment` does.
     A handful of queries for the whole file, whatever its length.
     """
+    # two files sent at once into this session: the second waits, then finds the first's
+    # enrolments (updated, not created twice, a running copy extended once); a close meanwhile
+    # is seen
+    lock_session(session)
     if session.is_closed(now):  # the whole file is refused at once, not line by line
         raise EnrolmentImportError([LineError(0, CLOSED_SESSION_ENROLMENT)])
     try:

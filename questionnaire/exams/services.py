@@ -430,6 +430,22 @@ def is_erased(user: User) -> bool:
     return db.session.scalar(select(Erasure.id).where(Erasure.user_id == user.id)) is not None
 
 
+def share_accounts(user_ids: Iterable[int]) -> None:
+    """Share the accounts' rows (PostgreSQL, FOR KEY SHARE) before asking whether they are erased.
+
+    An erasure locks its account for update (`erase_user`): an enrolment then waits for it and
+    finds the account erased, or the erasure waits for the enrolment and withdraws it. Without
+    it each saw the other's work uncommitted and an erased account stayed enrolled.
+    """
+    ids = sorted(set(user_ids))
+    for start in range(0, len(ids), 900):  # SQLite's older versions bind at most 999 parameters
+        db.session.execute(
+            select(User.id)
+            .where(User.id.in_(ids[start : start + 900]))
+            .with_for_update(read=True, key_share=True)
+        )
+
+
 def enrol(
     session: ExamSession,
     user: User,
@@ -440,6 +456,7 @@ def enrol(
     """Enrol a candidate (idempotent: an existing enrolment gets the new accommodation)."""
     if session.is_closed(now):  # enrolled after the close, the candidate could never compose
         raise ExamConfigError(CLOSED_SESSION_ENROLMENT)
+    share_accounts([user.id])
     if is_erased(user):  # the erasure withdrew them from the sessions ahead: for good
         raise ExamConfigError(f"{user.display_name} : {ERASED_ACCOUNT_ENROLMENT}")
     if not 0 <= extra_time_percent <= 300:

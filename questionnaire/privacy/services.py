@@ -375,6 +375,11 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         raise ErasureError("Indiquez le motif de l'effacement (demande, date).")
     if actor is not None and actor.id == user.id:
         raise ErasureError("Un administrateur ne peut pas effacer son propre compte.")
+    # the account's row locked (PostgreSQL): an enrolment under way, which shares it
+    # (`share_accounts`), commits first and is withdrawn below; one starting later waits for
+    # this erasure and is refused. The UPDATE of the (unique) email takes this lock too, but
+    # only at the flush: taken first, it does not hang on the order of the statements below
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     if erasure_of(user) is not None:
         raise ErasureError("Ce compte a déjà été effacé.")
     pseudonym = f"ANON-{secrets.token_hex(5).upper()}"
