@@ -277,6 +277,7 @@ def enrol_candidate(
     session: ExamSession, email: str, extra_time_percent: int, note: str, now: datetime
 ) -> Enrolment:
     """Enrol one candidate; one already enrolled is refused and their accommodation kept."""
+    lock_session(session)  # a close under way is waited for, then seen
     user = find_user_by_email(email)
     if user is not None:
         share_accounts([user.id])  # an erasure under way is waited for (see share_accounts)
@@ -547,6 +548,10 @@ def update_enrolment(
     """
     if not 0 <= extra_time_percent <= 300:
         raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
+    # two edits (or an edit and a file) at once each read the old extra time and extended the
+    # running copy twice: the session's row serialises them, then the enrolment is read again
+    lock_session(enrolment.session)
+    db.session.refresh(enrolment)
     previous = enrolment.extra_time_percent
     enrolment.extra_time_percent = extra_time_percent
     enrolment.accommodation_note = one_line(note) or None

@@ -203,3 +203,41 @@ def test_two_enrolment_files_at_once_extend_a_running_copy_once(pg_app, tmp_path
     duration = db.session.get(ExamSession, exam.session_id).questionnaire.duration_minutes
     assert added == timedelta(seconds=allowed_seconds(duration, 33) - allowed_seconds(duration, 0))
     assert _events("admin.enrolment_import") == 2
+
+
+def test_two_edits_of_a_running_candidates_extra_time_extend_the_copy_once(pg_app, tmp_path):
+    """Two administrators give the same candidate, writing their copy, a tiers temps at once:
+    each read 0 % before the other's commit and the copy got the 33 % twice."""
+    seed_exam(tmp_path, candidates=1)
+    enrolment = db.session.execute(sa.select(Enrolment)).scalar_one()
+    attempt, _ = start_attempt(enrolment, now_utc(), 0, random.Random(1))
+    db.session.commit()
+    attempt_id, enrolment_id, deadline = attempt.id, enrolment.id, attempt.deadline
+
+    def editing():
+        admin.update_enrolment(
+            db.session.get(Enrolment, enrolment_id), 33, "", now=now_utc(), grace_seconds=0
+        )
+
+    outcomes = _race(pg_app, editing, editing)
+    assert outcomes == [None, None]
+    # the seeded questionnaire lasts 30 minutes: 33 % of it is 9 min 54 s, given once
+    added = db.session.get(Attempt, attempt_id).deadline - deadline
+    assert added == timedelta(minutes=9, seconds=54)
+
+
+def test_an_enrolment_during_a_close_is_refused(pg_app, tmp_path):
+    exam = seed_exam(tmp_path, candidates=0)
+    create_user("tard@example.org", "x" * 16, "Tara Tard", [Role.CANDIDATE], now_utc())
+    db.session.commit()
+    close = _session_action(exam.session_id, admin.close_session)
+
+    def enrolling():
+        admin.enrol_candidate(
+            db.session.get(ExamSession, exam.session_id), "tard@example.org", 0, "", now_utc()
+        )
+
+    outcomes = _race(pg_app, close, enrolling)
+    assert outcomes[0] is None
+    assert outcomes[1] is not None and "close" in str(outcomes[1])
+    assert db.session.execute(sa.select(Enrolment)).first() is None
