@@ -150,3 +150,57 @@ def run_together(functions) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+def race(pg_app, first, second, *, pause_at=None) -> list[BaseException | None]:
+    """Two actions racing on PostgreSQL, each in its own thread and application context:
+    ``first`` runs until its pause, ``second`` runs meanwhile, then ``first`` goes on; returns
+    what each raised (None when it succeeded).
+
+    ``first`` pauses after its flush, before its commit, unless ``pause_at(checkpoint)`` hooks
+    ``checkpoint`` somewhere earlier (a monkeypatched service that calls it). Without a lock
+    ``second`` completes during the pause (the race); with one it is seen waiting for a lock
+    (``pg_locks``), and ``first`` is let go so that ``second`` proceeds after its commit.
+    """
+    paused, resume, second_done = threading.Event(), threading.Event(), threading.Event()
+    outcomes: list[BaseException | None] = [None, None]
+
+    def checkpoint() -> None:
+        if threading.current_thread().name == "first" and not paused.is_set():
+            paused.set()
+            assert resume.wait(timeout=20)
+
+    if pause_at is not None:
+        pause_at(checkpoint)
+
+    def run(index, action, done=None) -> None:
+        try:
+            with pg_app.app_context():
+                action()
+                db.session.flush()
+                checkpoint()  # no-op when paused earlier, or in ``second``
+                db.session.commit()
+        except BaseException as exc:  # reported to the test
+            outcomes[index] = exc
+        finally:
+            paused.set()
+            if done is not None:
+                done.set()
+
+    one = threading.Thread(target=run, args=(0, first), name="first")
+    one.start()
+    assert paused.wait(timeout=20)
+    two = threading.Thread(target=run, args=(1, second, second_done), name="second")
+    two.start()
+    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    for _ in range(400):  # up to 20 s for the second to finish or to wait for a lock
+        if second_done.wait(timeout=0.05):
+            break
+        with db.engine.connect() as connection:
+            if connection.execute(waiting).scalar_one():
+                break
+    resume.set()
+    one.join(timeout=30)
+    two.join(timeout=30)
+    db.session.remove()
+    return outcomes

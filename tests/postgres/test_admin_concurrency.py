@@ -4,7 +4,6 @@ against another administrator or an RGPD erasure."""
 from __future__ import annotations
 
 import random
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,54 +19,9 @@ from questionnaire.clock import now_utc
 from questionnaire.exams.models import Enrolment, ExamSession, ReleasePolicy
 from questionnaire.extensions import db
 from questionnaire.privacy.services import erase_user
-from tests.postgres.conftest import seed_exam
+from tests.postgres.conftest import race, seed_exam
 
 pytestmark = pytest.mark.postgres
-
-
-def _race(pg_app, first, second) -> list[BaseException | None]:
-    """Run ``first`` up to its flush and pause it before its commit, run ``second`` meanwhile,
-    then let ``first`` commit; return what each raised (None when it succeeded).
-
-    Without a lock ``second`` completes during the pause (the race); with one it waits for
-    ``first``'s commit, seen as a lock not granted.
-    """
-    paused, resume, second_done = threading.Event(), threading.Event(), threading.Event()
-    outcomes: list[BaseException | None] = [None, None]
-
-    def run(index, action, pause=False, done=None):
-        try:
-            with pg_app.app_context():
-                action()
-                db.session.flush()
-                if pause:
-                    paused.set()
-                    assert resume.wait(timeout=20)
-                db.session.commit()
-        except BaseException as exc:
-            outcomes[index] = exc
-        finally:
-            paused.set()
-            if done is not None:
-                done.set()
-
-    one = threading.Thread(target=run, args=(0, first, True))
-    one.start()
-    assert paused.wait(timeout=20)
-    two = threading.Thread(target=run, args=(1, second, False, second_done))
-    two.start()
-    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-    for _ in range(400):
-        if second_done.wait(timeout=0.05):
-            break
-        with db.engine.connect() as connection:
-            if connection.execute(waiting).scalar_one():
-                break
-    resume.set()
-    one.join(timeout=30)
-    two.join(timeout=30)
-    db.session.remove()
-    return outcomes
 
 
 def _events(action: str) -> int:
@@ -88,7 +42,7 @@ def test_two_administrators_closing_at_once_close_once(pg_app, tmp_path):
     the second). The second now waits and is told it is already closed."""
     exam = seed_exam(tmp_path, candidates=0)
     close = _session_action(exam.session_id, admin.close_session)
-    outcomes = _race(pg_app, close, close)
+    outcomes = race(pg_app, close, close)
     assert outcomes[0] is None
     assert isinstance(outcomes[1], admin.AdminError) and "déjà close" in str(outcomes[1])
     assert _events("admin.session_close") == 1
@@ -101,7 +55,7 @@ def test_two_administrators_releasing_at_once_release_once(pg_app, tmp_path):
     session.closes_at = now_utc() - timedelta(minutes=5)
     db.session.commit()
     release = _session_action(exam.session_id, admin.release_correction, 0)
-    outcomes = _race(pg_app, release, release)
+    outcomes = race(pg_app, release, release)
     assert outcomes[0] is None
     assert isinstance(outcomes[1], admin.AdminError) and "déjà publiée" in str(outcomes[1])
     assert _events("admin.correction_release") == 1
@@ -145,7 +99,7 @@ def test_an_enrolment_during_an_erasure_is_refused(pg_app, tmp_path):
         session = db.session.get(ExamSession, session_id)
         admin.enrol_candidate(session, "cible@example.org", 0, "", now_utc())
 
-    outcomes = _race(pg_app, _erasing(user_id, actor_id), enrolling)
+    outcomes = race(pg_app, _erasing(user_id, actor_id), enrolling)
     assert outcomes[0] is None
     assert isinstance(outcomes[1], admin.AdminError), outcomes[1]
     assert not _enrolled(session_id, user_id)
@@ -160,7 +114,7 @@ def test_an_erasure_during_an_enrolment_withdraws_it(pg_app, tmp_path):
         session = db.session.get(ExamSession, session_id)
         admin.enrol_candidate(session, "cible@example.org", 0, "", now_utc())
 
-    outcomes = _race(pg_app, enrolling, _erasing(user_id, actor_id))
+    outcomes = race(pg_app, enrolling, _erasing(user_id, actor_id))
     assert outcomes == [None, None]
     assert not _enrolled(session_id, user_id)
 
@@ -172,7 +126,7 @@ def test_an_enrolment_file_during_an_erasure_is_refused(pg_app, tmp_path):
         session = db.session.get(ExamSession, session_id)
         admin.import_enrolments(session, b"cible@example.org\n", now_utc())
 
-    outcomes = _race(pg_app, _erasing(user_id, actor_id), importing)
+    outcomes = race(pg_app, _erasing(user_id, actor_id), importing)
     assert outcomes[0] is None
     assert isinstance(outcomes[1], admin.EnrolmentImportError), outcomes[1]
     assert not _enrolled(session_id, user_id)
@@ -197,7 +151,7 @@ def test_two_enrolment_files_at_once_extend_a_running_copy_once(pg_app, tmp_path
     def importing():
         admin.import_enrolments(db.session.get(ExamSession, exam.session_id), data, now_utc())
 
-    outcomes = _race(pg_app, importing, importing)
+    outcomes = race(pg_app, importing, importing)
     assert outcomes == [None, None]
     added = db.session.get(Attempt, attempt_id).deadline - deadline
     duration = db.session.get(ExamSession, exam.session_id).questionnaire.duration_minutes
@@ -219,7 +173,7 @@ def test_two_edits_of_a_running_candidates_extra_time_extend_the_copy_once(pg_ap
             db.session.get(Enrolment, enrolment_id), 33, "", now=now_utc(), grace_seconds=0
         )
 
-    outcomes = _race(pg_app, editing, editing)
+    outcomes = race(pg_app, editing, editing)
     assert outcomes == [None, None]
     # the seeded questionnaire lasts 30 minutes: 33 % of it is 9 min 54 s, given once
     added = db.session.get(Attempt, attempt_id).deadline - deadline
@@ -237,7 +191,7 @@ def test_an_enrolment_during_a_close_is_refused(pg_app, tmp_path):
             db.session.get(ExamSession, exam.session_id), "tard@example.org", 0, "", now_utc()
         )
 
-    outcomes = _race(pg_app, close, enrolling)
+    outcomes = race(pg_app, close, enrolling)
     assert outcomes[0] is None
     assert outcomes[1] is not None and "close" in str(outcomes[1])
     assert db.session.execute(sa.select(Enrolment)).first() is None

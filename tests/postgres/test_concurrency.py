@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from questionnaire.attempts.models import Attempt, AttemptStatus, Response
 from questionnaire.audit.models import AuditEvent
 from questionnaire.extensions import db
-from tests.postgres.conftest import Candidate, run_together, seed_exam
+from tests.postgres.conftest import Candidate, race, run_together, seed_exam
 
 pytestmark = pytest.mark.postgres
 
@@ -153,7 +153,7 @@ def test_a_grant_landing_during_a_start_extends_the_new_copy(pg_app, tmp_path, m
     not yet committed its copy: the copy must get the grant (it used to keep the old deadline,
     the grant's update not seeing the copy, the start not seeing the grant)."""
     from questionnaire.attempts import services as attempts
-    from questionnaire.auth.models import Role
+    from questionnaire.auth.models import Role, User
     from questionnaire.auth.services import create_user
     from questionnaire.clock import now_utc
     from questionnaire.exams.models import Enrolment, ExamSession
@@ -163,60 +163,26 @@ def test_a_grant_landing_during_a_start_extends_the_new_copy(pg_app, tmp_path, m
     admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now_utc())
     db.session.commit()
     admin_id = admin.id
-    read = threading.Event()  # the start has read the session's granted minutes
-    resume = threading.Event()
-    granted = threading.Event()
-    errors: list[BaseException] = []
     original = attempts.session_extra_minutes
 
-    def paused_after_reading(session_id):
-        minutes = original(session_id)
-        read.set()
-        assert resume.wait(timeout=20)
-        return minutes
+    def pause_at(checkpoint):
+        def paused_after_reading(session_id):
+            minutes = original(session_id)
+            checkpoint()  # the start has read the session's granted minutes
+            return minutes
 
-    monkeypatch.setattr(attempts, "session_extra_minutes", paused_after_reading)
+        monkeypatch.setattr(attempts, "session_extra_minutes", paused_after_reading)
 
     def start() -> None:
-        try:
-            with pg_app.app_context():
-                enrolment = db.session.execute(sa.select(Enrolment)).scalar_one()
-                attempts.start_attempt(enrolment, now_utc(), 30)
-                db.session.commit()
-        except BaseException as exc:
-            errors.append(exc)
-            read.set()
+        enrolment = db.session.execute(sa.select(Enrolment)).scalar_one()
+        attempts.start_attempt(enrolment, now_utc(), 30)
 
     def grant() -> None:
-        try:
-            with pg_app.app_context():
-                session = db.session.get(ExamSession, exam.session_id)
-                actor = db.session.get(type(admin), admin_id)
-                grant_extra_time(session, 10, "panne réseau", actor, now_utc())
-                db.session.commit()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            granted.set()
+        session = db.session.get(ExamSession, exam.session_id)
+        actor = db.session.get(User, admin_id)
+        grant_extra_time(session, 10, "panne réseau", actor, now_utc())
 
-    starter = threading.Thread(target=start)
-    starter.start()
-    assert read.wait(timeout=20)
-    granter = threading.Thread(target=grant)
-    granter.start()
-    # let the grant either finish (the race) or wait for the start's lock (the fix)
-    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-    for _ in range(400):
-        if granted.wait(timeout=0.05):
-            break
-        with db.engine.connect() as connection:
-            if connection.execute(waiting).scalar_one():
-                break
-    resume.set()
-    starter.join(timeout=30)
-    granter.join(timeout=30)
-    assert not errors, errors
-    db.session.remove()
+    assert race(pg_app, start, grant, pause_at=pause_at) == [None, None]
     attempt = db.session.execute(sa.select(Attempt)).scalar_one()
     # 30 minutes of the questionnaire and the 10 granted
     assert attempt.deadline - attempt.started_at == timedelta(minutes=40)

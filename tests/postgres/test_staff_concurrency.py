@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,42 +12,16 @@ from questionnaire.auth.services import create_user
 from questionnaire.authoring import services as authoring
 from questionnaire.authoring.models import EventKind, ReviewEvent, VersionAuthorship
 from questionnaire.banks.models import (
-    CognitiveLevel,
-    Difficulty,
-    ItemType,
     ItemVersion,
     Theme,
     VersionStatus,
-    Volatility,
 )
-from questionnaire.banks.validation import ParsedItem, ParsedOption
 from questionnaire.clock import now_utc
 from questionnaire.extensions import db
-from tests.postgres.conftest import seed_exam
+from tests.authoring.test_lifecycle import parsed
+from tests.postgres.conftest import race, seed_exam
 
 pytestmark = pytest.mark.postgres
-
-
-def _parsed() -> ParsedItem:
-    return ParsedItem(
-        id="",
-        topic="alpha",
-        competency="C9",
-        type=ItemType.SINGLE,
-        stem="Quel est le plafond du livret A pour un particulier ?",
-        options=[
-            ParsedOption(key, text, key == "B")
-            for key, text in zip(
-                "ABCD", ("15 300 €", "22 950 €", "12 000 €", "10 000 €"), strict=True
-            )
-        ],
-        rationale="Le plafond est de 22 950 €.",
-        reference="Art. R221-2 CMF",
-        cognitive_level=CognitiveLevel.CONNAISSANCE,
-        difficulty=Difficulty.FACILE,
-        valid_as_of=date(2026, 2, 1),
-        volatility=Volatility.STABLE,
-    )
 
 
 def _version_in_review(tmp_path, *, approved: bool) -> tuple[int, dict[str, int]]:
@@ -62,7 +34,7 @@ def _version_in_review(tmp_path, *, approved: bool) -> tuple[int, dict[str, int]
         "second": create_user("r2@example.org", "x" * 16, "Sacha Deux", [Role.REVIEWER], now),
     }
     theme = db.session.execute(sa.select(Theme)).scalar_one()
-    version = authoring.save_item(None, theme, _parsed(), people["author"], now)
+    version = authoring.save_item(None, theme, parsed(), people["author"], now)
     authoring.submit(version, people["author"], now)
     if approved:
         authoring.approve(version, people["first"], now)
@@ -71,52 +43,18 @@ def _version_in_review(tmp_path, *, approved: bool) -> tuple[int, dict[str, int]
 
 
 def _race(pg_app, monkeypatch, first, second) -> list[BaseException | None]:
-    """Run ``first(version_getter, user_getter)`` paused at its status change, ``second`` while
-    it is paused, then let ``first`` go on; return what each raised (None when it succeeded).
-
-    Without a lock ``second`` completes during the pause (the race); with one it waits for
-    ``first``'s commit, seen as a lock not granted.
-    """
-    paused, resume, second_done = threading.Event(), threading.Event(), threading.Event()
-    outcomes: list[BaseException | None] = [None, None]
+    """``race`` with ``first`` paused at its status change (``authoring.transition``), after
+    its checks: without the item's lock ``second`` decided on the state ``first`` had read."""
     original = authoring.transition
 
-    def pausing_transition(version, target):
-        if threading.current_thread().name == "first":
-            paused.set()
-            assert resume.wait(timeout=20)
-        return original(version, target)
+    def pause_at(checkpoint):
+        def pausing_transition(version, target):
+            checkpoint()
+            return original(version, target)
 
-    monkeypatch.setattr(authoring, "transition", pausing_transition)
+        monkeypatch.setattr(authoring, "transition", pausing_transition)
 
-    def run(index, action, done=None):
-        try:
-            with pg_app.app_context():
-                action()
-                db.session.commit()
-        except BaseException as exc:
-            outcomes[index] = exc
-        finally:
-            paused.set()
-            if done is not None:
-                done.set()
-
-    one = threading.Thread(target=run, args=(0, first), name="first")
-    one.start()
-    assert paused.wait(timeout=20)
-    two = threading.Thread(target=run, args=(1, second, second_done), name="second")
-    two.start()
-    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-    for _ in range(400):
-        if second_done.wait(timeout=0.05):
-            break
-        with db.engine.connect() as connection:
-            if connection.execute(waiting).scalar_one():
-                break
-    resume.set()
-    one.join(timeout=30)
-    two.join(timeout=30)
-    return outcomes
+    return race(pg_app, first, second, pause_at=pause_at)
 
 
 def _acting(version_id: int, user_id: int, service, **kwargs):
@@ -204,50 +142,20 @@ def test_two_tabs_of_a_judge_clearing_and_changing_an_estimate(pg_app, tmp_path)
     save_ratings(panel, judge, {item: Decimal("0.6")}, now)
     db.session.commit()
     panel_id, judge_id = panel.id, judge.id
-    cleared, resume, changed = threading.Event(), threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
-    def tab(value, before_commit=None, done=None):
-        try:
-            with pg_app.app_context():
-                save_ratings(
-                    db.session.get(AngoffPanel, panel_id),
-                    db.session.get(User, judge_id),
-                    {item: value},
-                    now_utc(),
-                )
-                db.session.flush()
-                if before_commit is not None:
-                    before_commit()
-                db.session.commit()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            cleared.set()
-            if done is not None:
-                done.set()
+    def tab(value):
+        def save():
+            save_ratings(
+                db.session.get(AngoffPanel, panel_id),
+                db.session.get(User, judge_id),
+                {item: value},
+                now_utc(),
+            )
 
-    def paused():
-        cleared.set()
-        assert resume.wait(timeout=20)
+        return save
 
-    first = threading.Thread(target=tab, args=(None, paused))
-    first.start()
-    assert cleared.wait(timeout=20)
-    second = threading.Thread(target=tab, args=(Decimal("0.7"), None, changed))
-    second.start()
-    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-    for _ in range(400):
-        if changed.wait(timeout=0.05):
-            break
-        with db.engine.connect() as connection:
-            if connection.execute(waiting).scalar_one():
-                break
-    resume.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
+    errors = [outcome for outcome in race(pg_app, tab(None), tab(Decimal("0.7"))) if outcome]
     assert not errors, errors
-    db.session.remove()
     stored = db.session.execute(sa.select(AngoffRating)).scalars().all()
     assert [(r.item_version_id, r.value_bp) for r in stored] == [(item, 7000)]
 
@@ -273,50 +181,19 @@ def test_two_facilitators_removing_both_judges_leave_one(pg_app, tmp_path):
     panel_id = panel.id
     # the later-named judge first: removing the first-named would also update the other's row
     pairs = [(admin.id, judges[1].id), (other.id, judges[0].id)]
-    removed, resume, second_done = threading.Event(), threading.Event(), threading.Event()
-    outcomes: list[object] = [None, None]
 
-    def remove(index, before_commit=None, done=None):
-        actor_id, judge_id = pairs[index]
-        try:
-            with pg_app.app_context():
-                remove_judge(
-                    db.session.get(AngoffPanel, panel_id),
-                    db.session.get(User, judge_id),
-                    db.session.get(User, actor_id),
-                    now_utc(),
-                )
-                db.session.flush()
-                if before_commit is not None:
-                    before_commit()
-                db.session.commit()
-        except BaseException as exc:
-            outcomes[index] = exc
-        finally:
-            removed.set()
-            if done is not None:
-                done.set()
+    def removing(actor_id, judge_id):
+        def remove():
+            remove_judge(
+                db.session.get(AngoffPanel, panel_id),
+                db.session.get(User, judge_id),
+                db.session.get(User, actor_id),
+                now_utc(),
+            )
 
-    def paused():
-        removed.set()
-        assert resume.wait(timeout=20)
+        return remove
 
-    first = threading.Thread(target=remove, args=(0, paused))
-    first.start()
-    assert removed.wait(timeout=20)
-    second = threading.Thread(target=remove, args=(1, None, second_done))
-    second.start()
-    waiting = sa.text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-    for _ in range(400):
-        if second_done.wait(timeout=0.05):
-            break
-        with db.engine.connect() as connection:
-            if connection.execute(waiting).scalar_one():
-                break
-    resume.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
-    db.session.remove()
+    outcomes = race(pg_app, removing(*pairs[0]), removing(*pairs[1]))
     assert outcomes[0] is None
     assert isinstance(outcomes[1], ReportError) and "seul juge du panel" in str(outcomes[1])
     left = db.session.execute(sa.select(AngoffJudge.judge_id)).scalars().all()
