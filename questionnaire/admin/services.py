@@ -348,32 +348,22 @@ def _cell(cells: list[str], positions: dict[str, int], key: str) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
 
-#: Addresses looked up per query (SQLite's older versions bind at most 999 parameters).
-LOOKUP_CHUNK = 900
-
-
 def candidate_accounts(emails: Iterable[str]) -> tuple[dict[str, User], set[int]]:
     """The accounts of these addresses (lower case), by address, and the ids of those erased:
-    two queries for a whole file, not two per line."""
+    two queries for a whole file, not two per line (at most MAX_CSV_LINES addresses, well within
+    the parameters a query may bind)."""
     emails = sorted(set(emails))
-    accounts: dict[str, User] = {}
-    for start in range(0, len(emails), LOOKUP_CHUNK):
-        chunk = emails[start : start + LOOKUP_CHUNK]
+    accounts = {
+        user.email.lower(): user
         for user in db.session.execute(
-            select(User).where(func.lower(User.email).in_(chunk))
-        ).scalars():
-            accounts[user.email.lower()] = user
+            select(User).where(func.lower(User.email).in_(emails))
+        ).scalars()
+    }
     ids = [user.id for user in accounts.values()]
     share_accounts(ids)  # an erasure under way is waited for, then seen (see share_accounts)
-    erased: set[int] = set()
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        erased.update(
-            db.session.execute(
-                select(Erasure.user_id).where(
-                    Erasure.user_id.in_(ids[start : start + LOOKUP_CHUNK])
-                )
-            ).scalars()
-        )
+    erased = set(
+        db.session.execute(select(Erasure.user_id).where(Erasure.user_id.in_(ids))).scalars()
+    )
     return accounts, erased
 
 

@@ -437,13 +437,11 @@ def share_accounts(user_ids: Iterable[int]) -> None:
     finds the account erased, or the erasure waits for the enrolment and withdraws it. Without
     it each saw the other's work uncommitted and an erased account stayed enrolled.
     """
-    ids = sorted(set(user_ids))
-    for start in range(0, len(ids), 900):  # SQLite's older versions bind at most 999 parameters
-        db.session.execute(
-            select(User.id)
-            .where(User.id.in_(ids[start : start + 900]))
-            .with_for_update(read=True, key_share=True)
-        )
+    db.session.execute(
+        select(User.id)
+        .where(User.id.in_(sorted(set(user_ids))))
+        .with_for_update(read=True, key_share=True)
+    )
 
 
 def enrol(
