@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -120,6 +121,8 @@ class ItemForm(FrenchForm):
         "Volatilité",
         choices=[SelectChoice(v.value, VOLATILITY_LABELS[v.value]) for v in Volatility],
     )
+    # the version and content the page was filled from (services.edit_base): a stale save is refused
+    base = HiddenField()
 
     option_errors: list[ErrorLink]
     allowed_competencies: list[str]

@@ -42,6 +42,10 @@ class MissingComment(AuthoringError):
     """The action needs a comment (a send-back, a retirement, a thread message)."""
 
 
+class StaleEdit(AuthoringError):
+    """The item changed after the editor was opened (another tab, another author's version)."""
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -81,6 +85,17 @@ def find_item(external_id: str) -> Item | None:
 
 def find_version(item: Item, number: int) -> ItemVersion | None:
     return next((v for v in item.versions if v.number == number), None)
+
+
+def editor_source(item: Item) -> ItemVersion | None:
+    """The version the editor shows: the open one, else the published one, else the latest."""
+    return open_version(item) or item.published_version or item.latest_version
+
+
+def edit_base(item: Item) -> str:
+    """What an editor page was filled from (version and content), sent back with its save."""
+    version = editor_source(item)
+    return f"{version.id}:{version.content_hash}" if version is not None else ""
 
 
 # ---------------------------------------------------------------- predicates
@@ -284,13 +299,33 @@ def _audit(action: str, version: ItemVersion, user: User, now, details: dict | N
 
 
 def save_item(
-    item: Item | None, theme: Theme, parsed: ParsedItem, user: User, now: datetime
+    item: Item | None,
+    theme: Theme,
+    parsed: ParsedItem,
+    user: User,
+    now: datetime,
+    base: str | None = None,
 ) -> ItemVersion:
-    """Write the author's content: into their open draft, or into a new draft version."""
+    """Write the author's content: into their open draft, or into a new draft version.
+
+    ``base`` (``edit_base`` when the editor was opened): a save from a page that showed other
+    content is refused, or it would silently undo what was saved meanwhile (the same draft
+    saved from another tab, a new version published since).
+    """
     if item is not None:
         _lock_item(item)
     if item is not None and not can_edit(item, user):
         raise NotAllowed("Cet item a une version en cours chez un autre auteur ou en relecture.")
+    if item is not None and base and base != edit_base(item):
+        current = editor_source(item)
+        raise StaleEdit(
+            f"L'item {item.external_id} a changé depuis l'ouverture de cette page : la version "
+            f"{current.number} ({current.status.label}) a été enregistrée entre-temps (dans un "
+            "autre onglet, ou par un autre auteur). Rien n'a été enregistré ; votre saisie est "
+            "conservée ci-dessous. Comparez-la à la version "
+            f"{current.number} (« Voir l'item et son historique »), puis enregistrez à nouveau "
+            "pour que votre saisie l'emporte."
+        )
     if item is None and not user.has_role(Role.AUTHOR):
         raise NotAllowed("Seuls les auteurs créent des items.")
     try:

@@ -101,7 +101,13 @@ def _editor(form: ItemForm, theme: Theme, item: Item | None):
         saving = request.form.get("action") == "save"
         if saving and valid:
             try:
-                version = services.save_item(item, theme, form.to_parsed(), current_user, now)
+                version = services.save_item(
+                    item, theme, form.to_parsed(), current_user, now, form.base.data
+                )
+            except services.StaleEdit as exc:
+                flash(str(exc), "error")
+                # the author has now seen that the item moved on: saving again goes through
+                form.base.data = services.edit_base(item)
             except services.AuthoringError as exc:
                 flash(str(exc), "error")
             else:
@@ -152,7 +158,8 @@ def edit_item(external_id: str):
     form = ItemForm()
     form.set_theme(item.theme)
     if not form.is_submitted():
-        form.fill_from(open_version(item) or item.published_version or item.latest_version)
+        form.fill_from(services.editor_source(item))
+        form.base.data = services.edit_base(item)
     return _editor(form, item.theme, item)
 
 
