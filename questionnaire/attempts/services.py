@@ -392,14 +392,31 @@ def submit_attempt(attempt: Attempt, now: datetime, grace_seconds: int) -> Attem
     return attempt
 
 
+def _closed(attempt: Attempt) -> AttemptClosed:
+    return AttemptClosed(
+        "Le temps imparti est écoulé : la copie a été remise automatiquement."
+        if attempt.status is AttemptStatus.EXPIRED
+        else "La copie a déjà été remise."
+    )
+
+
 def _check_open(attempt: Attempt, now: datetime, grace_seconds: int) -> None:
     if finalise_if_expired(attempt, now, grace_seconds) or attempt.status.is_final:
-        reason = (
-            "Le temps imparti est écoulé : la copie a été remise automatiquement."
-            if attempt.status is AttemptStatus.EXPIRED
-            else "La copie a déjà été remise."
-        )
-        raise AttemptClosed(reason)
+        raise _closed(attempt)
+
+
+def _hold_open(attempt: Attempt, now: datetime, grace_seconds: int) -> None:
+    """Share the attempt's row until the commit, then check again that it takes answers.
+
+    As the autosave's check does: a finalisation (a submission from another tab, the cron at
+    the end of the grace period) claims the row by an update, so it waits for this save's
+    commit and grades the answer, or this save waits for it and sees the copy closed. Without
+    it, an answer written while a submission graded the copy was acknowledged and never
+    counted. After ``_check_open``, which may itself finalise an expired copy.
+    """
+    db.session.refresh(attempt, ["status", "deadline"], with_for_update={"read": True})
+    if not attempt.accepts_answers(now, grace_seconds):
+        raise _closed(attempt)
 
 
 def attempt_item_for(attempt: Attempt, external_id: str) -> AttemptItem:
@@ -445,6 +462,7 @@ def save_response(
     """
     _check_open(attempt, now, grace_seconds)
     keys = normalise_selection(attempt_item, selected)
+    _hold_open(attempt, now, grace_seconds)
     if seq is None:
         seq = attempt_item.seq + 1
     if not 0 <= seq < MAX_SEQ:

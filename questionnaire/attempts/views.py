@@ -136,6 +136,9 @@ def question(attempt_id: int, position: int):
                 db.session.rollback()
                 form.answer.errors = [str(exc)]
             else:
+                # the save first, releasing its share of the attempt's row: two posts closing
+                # the copy at once while holding it would deadlock
+                db.session.commit()
                 # saved within the grace period: that was the last answer, the copy closes
                 time_up = services.close_if_time_up(attempt, now)
                 db.session.commit()
