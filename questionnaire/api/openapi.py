@@ -505,7 +505,14 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Ce document (utilisateur connecté)",
                     "security": COOKIE,
-                    "responses": {"200": {"description": "OpenAPI 3"}, "401": unauth},
+                    "responses": {
+                        "200": {"description": "OpenAPI 3"},
+                        "401": unauth,
+                        "403": _error_response(
+                            "Mot de passe fixé par un administrateur à remplacer d'abord sur la "
+                            "page /mot-de-passe (password_change_required)"
+                        ),
+                    },
                 }
             },
         },

@@ -289,3 +289,28 @@ def test_the_login_page_says_what_to_do_with_a_forgotten_password(client):
     page = client.get("/connexion").get_data(as_text=True)
     assert "Mot de passe oublié ?" in page
     assert "il vous donne un nouveau mot de passe" in page
+
+
+def test_the_api_document_declares_the_403_of_every_call_a_password_to_replace_refuses(
+    client, db, make_user
+):
+    """Only /auth/me and /auth/logout answer such an account (and /auth/login, public): every
+    other operation answers 403, so the document declares it; /openapi.json did not."""
+    reader = make_user(email="reader@example.org")
+    login(client, reader.email)
+    document = client.get("/api/v1/openapi.json").get_json()
+    client.post(
+        "/api/v1/auth/logout",
+        headers={"X-CSRFToken": client.get("/api/v1/auth/me").get_json()["csrf_token"]},
+    )
+    user = make_user(email="cand@example.org")
+    _must_change(db, user)
+    login(client, user.email)
+    refused = client.get("/api/v1/openapi.json")
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "password_change_required"
+    open_to_it = {"/auth/login", "/auth/me", "/auth/logout"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if path not in open_to_it:
+                assert "403" in operation["responses"], f"{method.upper()} {path}"
