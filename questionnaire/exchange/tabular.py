@@ -109,6 +109,20 @@ def _rows(
     if missing:
         report.error("ligne 1", f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.")
         return []
+    # one of two columns of the same name would be read and the other dropped without a word
+    # (two « correct » columns: the key of the last one)
+    twice = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+    if twice:
+        report.error(
+            "ligne 1",
+            "colonne(s) présente(s) plusieurs fois dans l'en-tête : "
+            + " ; ".join(
+                f"« {name} » en colonnes {' et '.join(_column_letters(names, name))}"
+                for name in twice
+            )
+            + ". Gardez-en une seule de chaque.",
+        )
+        return []
     unknown = [name for name in names if name and name not in COLUMNS]
     if unknown:
         report.warn("ligne 1", f"colonne(s) inconnue(s) ignorée(s) : {', '.join(unknown)}.")
@@ -134,6 +148,19 @@ def _rows(
         if item is not None:
             items.append(SourceItem(location, item))
     return items
+
+
+def _column_letters(names: list[str], name: str) -> list[str]:
+    """Where ``name`` stands in the header, as a spreadsheet names columns (A, B… AA)."""
+    return [_letters(index) for index, n in enumerate(names, start=1) if n == name]
+
+
+def _letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _row_item(row: dict[str, str], location: str, report: ImportReport, today: date):

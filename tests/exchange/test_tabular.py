@@ -197,3 +197,25 @@ def test_csv_takes_up_to_ten_options():
     result = _csv(f"{header}\nQ ?,{','.join('0123456789')},J\n")
     assert result.report.errors == [] and result.report.warnings[0].message.startswith("10")
     assert [o.text for o in result.items[0].item.options if o.correct] == ["9"]
+
+
+def test_a_column_named_twice_is_refused_not_half_read():
+    """Two « correct » columns: the key of one of them was taken and the other dropped unseen."""
+    result = _csv("stem,option_a,option_b,option_c,correct,Correct\nQ ?,a,b,c,A,B\n")
+    assert result.items == []
+    assert [entry.format() for entry in result.report.errors] == [
+        "ligne 1 : colonne(s) présente(s) plusieurs fois dans l'en-tête : « correct » en "
+        "colonnes E et F. Gardez-en une seule de chaque."
+    ]
+
+
+def test_an_xlsx_column_named_twice_is_refused():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["stem", "option_a", "option_b", "option_c", "correct", "stem"])
+    sheet.append(["Q ?", "a", "b", "c", "A", "Autre énoncé ?"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = parse_xlsx(buffer.getvalue(), "bulk.xlsx", TODAY)
+    assert result.items == []
+    assert "« stem » en colonnes A et F" in result.report.errors[0].message
