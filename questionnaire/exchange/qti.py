@@ -22,6 +22,8 @@ from questionnaire.exchange.safety import ZIP_MAGIC, SafeZip, UnsafeArchive, che
 METADATA_NS = "urn:questionnaire:exchange:1"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _DROPPED = {"feedbackInline", "feedbackBlock", "templateBlock", "templateInline", "rubricBlock"}
+# code, not text: written out, a script or a style sheet would show as words in the question
+_CODE = {"script", "style"}
 _VOID = {"br", "hr"}
 _HTML_BLOCK = frozenset(
     ["p", "div", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre"]
@@ -99,7 +101,7 @@ class _Html:
         if name == "feedbackInline":
             self.feedback.append(self.inner(element).strip())
             return ""
-        if name in _DROPPED:
+        if name in _DROPPED or name in _CODE:
             return ""
         if name == "img":
             self.report.warn(

@@ -446,3 +446,23 @@ def test_shared_stimulus_is_not_lost_silently():
     [warning] = [w for w in result.report.warnings if "An Unbelievable Night" in w.message]
     assert warning.location == "night3.xml (night3)"
     assert "non importé" in warning.message
+
+
+def test_scripts_and_style_sheets_are_dropped_not_shown_as_text():
+    """XHTML of an authoring tool may carry a script or a style sheet: their code is no text
+    of the question (it used to reach the stem as « Intro alert(1)p{color:red} »)."""
+    xml = b"""<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="Q1"
+        adaptive="false" timeDependent="false"><responseDeclaration identifier="RESPONSE"
+        cardinality="single" baseType="identifier"><correctResponse><value>B</value>
+        </correctResponse></responseDeclaration><itemBody><p>Intro <script>alert(1)</script>
+        <style>p { color: red }</style>suite</p><choiceInteraction responseIdentifier="RESPONSE"
+        maxChoices="1"><prompt>Quelle r\xc3\xa9ponse ?</prompt>
+        <simpleChoice identifier="A">a<script>steal()</script></simpleChoice>
+        <simpleChoice identifier="B">b</simpleChoice><simpleChoice identifier="C">c</simpleChoice>
+        </choiceInteraction></itemBody></assessmentItem>"""
+    [source] = parse_qti(xml, "q.xml", TODAY).items
+    # the spaces around the dropped elements stay (a browser shows them as one)
+    assert " ".join(sanitise(source.item.stem).split()) == (
+        "<p>Intro suite</p><p>Quelle réponse ?</p>"
+    )
+    assert [o.text for o in source.item.options] == ["a", "b", "c"]
