@@ -89,6 +89,19 @@ def same_site_referrer() -> str | None:
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
+def form_sent_after_session_end():
+    """A form sent once its session had ended: to the login, then back to the form's page,
+    told that what was sent was not saved."""
+    flash(
+        _(
+            "Votre session a pris fin : ce que vous venez d'envoyer n'a pas été "
+            "enregistré. Reconnectez-vous, puis envoyez-le de nouveau."
+        ),
+        "warning",
+    )
+    return redirect(url_for("auth.login", next=same_site_referrer()), 303)
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for HTTP errors, CSRF failures and unexpected exceptions."""
 
@@ -117,14 +130,7 @@ def init_app(app: Flask) -> None:
                     "warning",
                 )
                 return redirect(url_for("auth.login", next=request.args.get("next")), 303)
-            flash(
-                _(
-                    "Votre session a pris fin : ce que vous venez d'envoyer n'a pas été "
-                    "enregistré. Reconnectez-vous, puis envoyez-le de nouveau."
-                ),
-                "warning",
-            )
-            return redirect(url_for("auth.login", next=same_site_referrer()), 303)
+            return form_sent_after_session_end()
         return render_template("errors/error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)

@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from questionnaire.access import PUBLIC, is_api_request
 from questionnaire.clock import PARIS, current_time
-from questionnaire.errors import json_error, same_site_referrer
+from questionnaire.errors import form_sent_after_session_end, json_error, same_site_referrer
 from questionnaire.extensions import db, login_manager
 from questionnaire.i18n import _, ngettext
 from questionnaire.richtext import has_blocks, render, render_inline
@@ -143,6 +143,10 @@ def init_app(app: Flask) -> None:
     def unauthorized():
         if is_api_request():
             return json_error(401, "unauthenticated", _("Authentification requise."))
+        if request.method not in ("GET", "HEAD") and request.endpoint != "auth.logout":
+            # its CSRF token outlived the login (a logout in another tab, sessions ended by a
+            # password change elsewhere): the form passed that check, not this one
+            return form_sent_after_session_end()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.before_request
