@@ -161,6 +161,11 @@ _YAML_MESSAGES: tuple[tuple[re.Pattern, str], ...] = tuple(
             "séquence d'échappement inconnue « \\{0} » entre guillemets doubles",
         ),
         (r"found undefined alias (.+)", "alias {0} sans ancre « & » correspondante"),
+        (
+            r"found duplicate key (.+)",
+            "clé {0} écrite deux fois dans le même dictionnaire : seule la dernière serait lue, "
+            "gardez-en une",
+        ),
         (r"second occurrence", "ancre « & » définie deux fois"),
         (
             r"found an impossible date (.+)",

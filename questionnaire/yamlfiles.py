@@ -29,7 +29,48 @@ def _checked(construct, problem: str):
     return construct_checked
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def check_unique_keys(root: yaml.Node) -> None:
+    """A ConstructorError at the second of two equal keys of one mapping: PyYAML keeps the last
+    without a word (a second ``items:`` would drop every item above it)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: its node is checked once
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[tuple[str, str], yaml.Node] = {}
+            for key, _value in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+                    continue
+                if keys.setdefault((key.tag, key.value), key) is not key:
+                    raise ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"found duplicate key '{str(key.value)[:40]}'",
+                        key.start_mark,
+                    )
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            continue
+        stack.extend(reversed(children))  # document order: the first duplicate is reported
+
+
+def _single_data(loader: SafeConstructor):
+    node = loader.get_single_node()
+    if node is None:
+        return None
+    check_unique_keys(node)
+    return loader.construct_document(node)
+
+
 def _register(loader: type) -> type:
+    loader.get_single_data = _single_data
     loader.add_constructor(
         "tag:yaml.org,2002:int",
         _checked(SafeConstructor.construct_yaml_int, "found an integer too long"),

@@ -80,7 +80,10 @@ def test_an_unclosed_brace_uploaded_as_yaml_is_reported(client, make_user, loade
     [
         (lambda text: text + "\nx-note: {a: b\n", "dictionnaire entre accolades non fermé"),
         (lambda text: text + "\nx-date: 2026-02-30\n", "date impossible « 2026-02-30 »"),
-        (lambda text: ALIAS_BOMB + text + "\ngrading: *l7\n", "« grading » vaut binary ou grid."),
+        (
+            lambda text: ALIAS_BOMB + text.replace("\ngrading: binary\n", "\ngrading: *l7\n"),
+            "« grading » vaut binary ou grid.",
+        ),
         (
             lambda text: "x-deep: " + "[" * 5000,
             "imbriqués trop profondément les uns dans les autres",
