@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.access import login_required, public
-from questionnaire.attempts.services import sessions_state
+from questionnaire.attempts.services import sessions_state, time_allowed
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
@@ -32,6 +32,10 @@ def dashboard():
     return render_template(
         "main/dashboard.html",
         open_rows=open_rows,
+        # the time a copy started now gets, as the session page states it
+        times={
+            enrolment.id: time_allowed(enrolment) for _session, enrolment, _attempt in open_rows
+        },
         finished=finished,
         upcoming=upcoming,
         now=now,

@@ -121,7 +121,7 @@ def test_extra_time_is_shown_on_the_dashboard_and_the_session_page(client, make_
     session, candidate = make_session(extra=33, duration=30)
     login(client, candidate.email)
     dashboard = client.get("/").get_data(as_text=True)
-    assert "+ 33 % de temps supplémentaire" in dashboard
+    assert "30 minutes, portée à 39 min 54 s avec votre temps supplémentaire de 33 %" in dashboard
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
     # 30 min × 1.33 = 39.9 min: the time the server enforces, not a rounded-down figure
     assert "portée à 39 min 54 s avec votre temps supplémentaire de 33 %" in page

@@ -33,7 +33,7 @@ def test_main_pages_have_no_wcag_violation(
     audit.check(page, axe_source, "Connexion (erreurs de saisie)", "/connexion")
 
     log_in(page, exam.email)
-    expect(page.locator(".card")).to_contain_text("25 % de temps supplémentaire")
+    expect(page.locator(".card")).to_contain_text("temps supplémentaire de 25 %")
     audit.check(page, axe_source, "Accueil du candidat", "/")
 
     page.goto(f"/sessions/{exam.session_id}")

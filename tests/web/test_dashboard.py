@@ -62,3 +62,36 @@ def _paris():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo("Europe/Paris")
+
+
+def test_the_dashboard_states_the_time_the_server_will_enforce(
+    client, db, clock, make_session, make_user
+):
+    """As the session page: the candidate's extra time and the minutes granted to the session
+    after an incident, which a copy started now gets (the card said « 30 minutes » alone)."""
+    from questionnaire.auth.models import Role
+    from questionnaire.incidents.services import grant_extra_time
+    from tests.conftest import page_text
+
+    session, candidate = make_session(duration=30, extra=33)
+    grant_extra_time(session, 10, "Panne du réseau", make_user(Role.ADMIN), clock())
+    db.session.commit()
+    html_login(client, candidate.email)
+
+    card = page_text(client.get("/").get_data(as_text=True)).split("Mes résultats")[0]
+
+    assert (
+        "2 questions · 30 minutes, portée à 49 min 54 s avec votre temps supplémentaire de 33 % "
+        "et les 10 minutes accordées à la session après un incident · seuil de réussite 60 %"
+    ) in card
+
+
+def test_without_extra_time_the_dashboard_states_the_duration_alone(client, make_session):
+    from tests.conftest import page_text
+
+    _session, candidate = make_session(duration=30)
+    html_login(client, candidate.email)
+
+    card = page_text(client.get("/").get_data(as_text=True)).split("Mes résultats")[0]
+
+    assert "2 questions · 30 minutes · seuil de réussite 60 %" in card
