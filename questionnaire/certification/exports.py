@@ -11,7 +11,6 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -30,6 +29,7 @@ from questionnaire.certification.models import (
 from questionnaire.certification.rules import Status, TitleResult
 from questionnaire.clock import paris_day
 from questionnaire.csvfiles import neutralise_formula
+from questionnaire.reports.pdf_fonts import BOLD, REGULAR, pdf_stylesheet
 from questionnaire.web import paris_time
 from questionnaire.xlsxfiles import (
     SheetNames,
@@ -185,7 +185,7 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
     provisional); the title is attested only once every block is capitalised.
     """
     certification = enrolment.certification
-    styles = getSampleStyleSheet()
+    styles = pdf_stylesheet()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -247,7 +247,8 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
         table.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
                     ("GRID", (0, 0), (-1, -1), 0.5, "#555555"),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]

@@ -12,7 +12,6 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -28,6 +27,7 @@ from reportlab.platypus import (
     Table as PdfTable,
 )
 
+from questionnaire.reports.pdf_fonts import BOLD, REGULAR, pdf_stylesheet
 from questionnaire.reports.tables import (
     Column,
     Histogram,
@@ -48,11 +48,11 @@ KEEP_ROOM, SHORT_TABLE = 45 * mm, 25
 #: Longer cell texts wrap (a Paragraph); shorter ones are plain strings, much faster to lay out.
 WRAP_FROM = 24
 #: Table cells: font size, header font, left + right padding (reportlab's default 6 pt each).
-CELL_FONT_SIZE, HEADER_FONT, CELL_PADDING = 7, "Helvetica-Bold", 12.5
+CELL_FONT_SIZE, HEADER_FONT, CELL_PADDING = 7, BOLD, 12.5
 
 
 def _styles() -> dict:
-    sheet = getSampleStyleSheet()
+    sheet = pdf_stylesheet()
     cell = sheet["BodyText"].clone("cell", fontSize=CELL_FONT_SIZE, leading=8.5)
     return {
         "title": sheet["Title"],
@@ -140,7 +140,7 @@ def _pdf_table(table: Table, styles: dict) -> PdfTable:
         [caption, *data], colWidths=widths, repeatRows=1 + header_rows, hAlign="LEFT"
     )
     style = [
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 7, 8.5),
+        ("FONT", (0, 0), (-1, -1), REGULAR, 7, 8.5),
         ("SPAN", (0, 0), (-1, 0)),
         ("LEFTPADDING", (0, 0), (-1, 0), 0),
         ("TOPPADDING", (0, 0), (-1, 0), 6),
@@ -333,7 +333,7 @@ def _height(flowables: list) -> float:
 def _footer(report: Report):
     def draw(canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
+        canvas.setFont(REGULAR, 7)
         canvas.drawString(
             15 * mm,
             6 * mm,

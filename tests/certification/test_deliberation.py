@@ -628,8 +628,8 @@ def test_the_exports_and_the_attestation_name_the_jury(client, cqp, clock, db):
     text = pdf_prose(
         client.get(f"/certifications/inscriptions/{enrolment.id}/attestation.pdf").get_data()
     )
-    assert "Jury de la délibération du 02/03/2026 \\(blocs RNCP38026BC01\\)" in text
-    assert f"{NAMES[2]} \\(Permanent de la Confédération" in text
+    assert "Jury de la délibération du 02/03/2026 (blocs RNCP38026BC01)" in text
+    assert f"{NAMES[2]} (Permanent de la Confédération" in text
 
 
 def test_the_deliberation_is_audited_and_reads_in_french(app, cqp, clock, db):

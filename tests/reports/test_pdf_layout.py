@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -12,7 +14,9 @@ from reportlab.graphics.shapes import String
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from questionnaire.reports.pdf_fonts import BOLD, BOLD_ITALIC, FONT_FOLDER, ITALIC, REGULAR
 from questionnaire.reports.render_pdf import (
+    HEADER_FONT,
     PAGE,
     SHORT_TABLE,
     _widths,
@@ -104,7 +108,7 @@ def test_a_header_wraps_between_words_never_inside_one():
     widths = _widths(columns, text)
     assert sum(widths) == pytest.approx(PAGE[0] - 30 * mm)
     for label, width in zip(labels, widths, strict=True):
-        longest = max(stringWidth(word, "Helvetica-Bold", 7) for word in label.split())
+        longest = max(stringWidth(word, HEADER_FONT, 7) for word in label.split())
         assert width >= longest + 12, label  # reportlab's cell padding: 6 pt on each side
 
 
@@ -171,3 +175,36 @@ def test_a_table_continued_on_a_following_page_repeats_its_header_under_a_suite_
         assert sum("(suite)" in line for line in lines) == 1  # never « (suite) (suite) »
     rows = [line for page in (first, *continued) for line in page if line.startswith("L")]
     assert [row.split()[0] for row in rows] == [f"L{n}" for n in range(130)]  # each row once
+
+
+#: Names a French candidate may have, whose letters Helvetica (Windows-1252) cannot draw.
+#: (Right-to-left scripts are drawn letter by letter, left to right: not covered here.)
+WIDE_NAMES = ("Nguyễn Thị Hằng", "Dvořák Łukasz", "Ștefan Căpățână", "Ξανθή Жуков")
+
+
+def test_names_outside_windows_1252_print_in_every_part_of_the_pdf():
+    # with the built-in Helvetica, « Nguyễn » printed as « Nguy■n » (a black square per letter)
+    columns = (Column("code", "Code candidat"), Column("name", "Nom"))
+    rows = tuple((f"C-{n}", name) for n, name in enumerate(WIDE_NAMES))
+    title = "Session « Ștefan » — Nguyễn"
+    report = Report(
+        "session", title, "Dvořák", datetime(2026, 3, 2, 9, tzinfo=UTC), "0" * 64,
+        (Section("candidats", "Łódź", ("Paragraphe Ș",), (Table("c", "Tableau Ț", columns, rows),)),),
+    )  # fmt: skip
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(report))).pages)
+    assert "\u25a0" not in text  # reportlab's « ■ » for a letter the font lacks
+    for expected in (*WIDE_NAMES, title, "Dvořák", "Łódź", "Paragraphe Ș", "Tableau Ț"):
+        assert expected in text, expected
+    assert f"{title} — empreinte" in text  # the footer too
+
+
+def test_the_embedded_fonts_are_package_data():
+    """A non-editable install (wheel) must carry the font files every PDF embeds."""
+    root = Path(__file__).resolve().parents[2]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["questionnaire.reports"]
+    package = root / "questionnaire" / "reports"
+    declared = {path for pattern in patterns for path in package.glob(pattern)}
+    needed = {FONT_FOLDER / f"{face}.ttf" for face in (REGULAR, BOLD, ITALIC, BOLD_ITALIC)}
+    assert needed | {FONT_FOLDER / "LICENSE"} <= declared
+    assert all(path.is_file() for path in needed)
