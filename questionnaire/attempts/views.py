@@ -33,6 +33,11 @@ EXPIRED_MESSAGE = _(
     "enregistrées."
 )
 
+SUBMITTED_MEANWHILE_MESSAGE = _(
+    "Votre copie avait déjà été remise : la réponse que vous venez d'envoyer n'a pas été "
+    "enregistrée."
+)
+
 
 def _grace() -> int:
     return current_app.config["GRACE_SECONDS"]
@@ -130,7 +135,10 @@ def question(attempt_id: int, position: int):
                 services.set_flag(attempt, attempt_item, bool(form.flagged.data), now, _grace())
             except services.AttemptClosed:
                 db.session.commit()
-                flash(EXPIRED_MESSAGE, "warning")
+                if attempt.status is AttemptStatus.EXPIRED:
+                    flash(EXPIRED_MESSAGE, "warning")
+                else:  # handed in from another tab while this answer was on its way
+                    flash(SUBMITTED_MEANWHILE_MESSAGE, "warning")
                 return redirect(url_for("attempts.result", attempt_id=attempt.id))
             except services.InvalidSelection as exc:
                 db.session.rollback()

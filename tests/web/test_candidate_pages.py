@@ -239,3 +239,48 @@ def test_enter_in_an_answer_moves_forward_never_back(client, make_session):
         form = html[start : html.index("</form>", start)]
         default_button = re.search(r'<button type="submit" name="action" value="([^"]+)"', form)
         assert default_button.group(1) == expected, position
+
+
+def test_an_answer_arriving_as_another_tab_hands_the_copy_in_is_said_not_saved(
+    client, make_session, db, clock, monkeypatch
+):
+    """The copy is handed in from another tab between the page's check and the save: the save
+    sees it closed (it shares the attempt's row, then reads it again) and says so, not that the
+    time is up."""
+    from sqlalchemy import update
+
+    from questionnaire.attempts import services
+
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    url = start_attempt(client, session)
+    token = form_token(client, url)
+    page = client.get(url).get_data(as_text=True)
+    key = re.search(r'name="answer" id="option-1" value="([A-E])"', page)[1]
+    original = services.save_response
+
+    def handed_in_meanwhile(attempt, *args):
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id)
+            .values(
+                status=AttemptStatus.SUBMITTED,
+                submitted_at=clock(),
+                graded_at=clock(),
+                score=0,
+                max_score=2,
+                passed=False,
+            )
+        )  # as a submission in another request, which this one's loaded copy does not see
+        return original(attempt, *args)
+
+    monkeypatch.setattr(services, "save_response", handed_in_meanwhile)
+    sent = client.post(url, data={"csrf_token": token, "answer": key, "action": "next"})
+    assert sent.status_code == 302
+    assert sent.headers["Location"].endswith("/resultat")
+    monkeypatch.undo()
+    db.session.expire_all()
+    assert only_attempt(db).items[0].response is None
+    shown = client.get(sent.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "la réponse que vous venez d&#39;envoyer n&#39;a pas été enregistrée" in shown
+    assert "Le temps imparti est écoulé" not in shown
