@@ -270,6 +270,12 @@ def _escape(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\\n")
 
 
+def _keep(text: str, marker: str = "") -> str:
+    """A format marker written before a text that starts like one (« [html] … »), which a
+    reader takes off once: the text's own stays."""
+    return (marker or "[moodle]") if _FORMAT.match(text) else ""
+
+
 def _weight(count: int) -> str:
     return f"{100 / count:.7f}".rstrip("0").rstrip(".")
 
@@ -290,15 +296,17 @@ def write_gift(bank: ParsedBank) -> bytes:
             lines.append(f"// @{name}: {' '.join(value.split())}")
         texts = [item.stem, item.rationale, *(option.text for option in item.options)]
         marker = "[html]" if any("<" in text or "&" in text for text in texts) else ""
-        lines.append(f"::{item.id}::{marker}{_escape(item.stem)} {{")
+        lines.append(f"::{item.id}::{marker or _keep(item.stem)}{_escape(item.stem)} {{")
         n_correct = len(item.correct_keys)
         for option in item.options:
             if item.type is ItemType.SINGLE:
                 prefix = "=" if option.correct else "~"
+                if option.text.startswith("%"):  # « %50% des revenus » would read as a weight
+                    prefix += "%100%" if option.correct else "%0%"
             else:
                 prefix = f"~%{_weight(n_correct)}%" if option.correct else "~%-100%"
-            lines.append(f"\t{prefix}{_escape(option.text)}")
+            lines.append(f"\t{prefix}{_keep(option.text, marker)}{_escape(option.text)}")
         if item.rationale:
-            lines.append(f"\t####{_escape(item.rationale)}")
+            lines.append(f"\t####{_keep(item.rationale, marker)}{_escape(item.rationale)}")
         lines += ["}", ""]
     return "\n".join(lines).encode("utf-8")

@@ -227,3 +227,30 @@ def test_moodle_export_layout():
         "Les intérêts",
         "Les salaires",
     ]
+
+
+def test_texts_that_start_like_a_weight_or_a_format_marker_round_trip(bank):
+    """« %50% des revenus » was read back as a weight (text « des revenus »), and an option or a
+    feedback starting « [markdown] » as a marker: the export lost their first words."""
+    from questionnaire.banks.validation import ParsedOption
+
+    first, second = bank.items
+    first.stem = "[markdown] *pas* de mise en forme : quelle part ?"
+    first.options = [
+        ParsedOption("A", "%50% des revenus", False),
+        ParsedOption("B", "%100% des revenus", True),
+        ParsedOption("C", "[html] littéral", False),
+    ]
+    first.rationale = "[plain] la moitié ne suffit pas."
+    second.options[2] = ParsedOption("C", "%30% des salaires", False)
+    result = parse_gift(write_gift(bank), "export.gift", TODAY)
+    assert result.report.errors == [] and result.report.warnings == []
+    read = {source.item.id: source.item for source in result.items}
+    assert read["FISC-0001"].stem == "[markdown] *pas* de mise en forme : quelle part ?"
+    assert [(o.text, o.correct) for o in read["FISC-0001"].options] == [
+        ("%50% des revenus", False),
+        ("%100% des revenus", True),
+        ("[html] littéral", False),
+    ]
+    assert read["FISC-0001"].rationale == "[plain] la moitié ne suffit pas."
+    assert read["FISC-0002"].options[2].text == "%30% des salaires"
