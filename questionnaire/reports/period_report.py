@@ -72,7 +72,7 @@ def _session_row(
     session: ExamSession, enrolled: int, summary: Summary | None, now: datetime
 ) -> tuple:
     head = (session.title, session.opens_at, enrolled)
-    state = "provisoire (ouverte)" if session.is_open(now) else ""
+    state = "provisoires (session ouverte)" if session.is_open(now) else ""  # « Chiffres … »
     if summary is None:
         return (*head, 0) + (None,) * 7 + (state,)
     stats = summary.stats

@@ -300,3 +300,14 @@ def test_a_key_corrected_for_one_session_is_its_own_item_in_the_period(
     assert page.status_code == 200 and "TST-0001 v1 (clé A)" in page.get_data(as_text=True)
     # a single session keeps the version's label, whatever its key
     assert "TST-0001 v1" in set(load_session(later).table["item_id"])
+
+
+def test_an_open_session_reads_provisional_figures_in_agreement(two_sessions, clock):
+    # the column « Chiffres » read « provisoire (ouverte) »: « Chiffres provisoire » in the page
+    early, _ = two_sessions
+    theme = early.questionnaire.theme
+    # the first session (2 March) is closed by now (22 March), the second still open
+    report = build_period_report(theme, date(2026, 3, 1), date(2026, 3, 31), clock())
+    table = report.table("sessions")
+    assert table.columns[-1].label == "Chiffres"
+    assert [row[-1] for row in table.rows] == ["", "provisoires (session ouverte)"]
