@@ -458,13 +458,16 @@ def save_response(
 ) -> SaveResult:
     """Save a selection unless a newer one (higher seq) is already stored.
 
-    ``seq=None`` (plain HTML form) means "after whatever is stored".
+    ``seq=None`` (plain HTML form) means "after whatever is stored", and no lower than the
+    server's clock in milliseconds, which the exam page's autosaves number by: an autosave of a
+    selection made before the post, still in flight (a save can take seconds on an exam
+    morning), arrives after it and must not overwrite it.
     """
     _check_open(attempt, now, grace_seconds)
     keys = normalise_selection(attempt_item, selected)
     _hold_open(attempt, now, grace_seconds)
     if seq is None:
-        seq = attempt_item.seq + 1
+        seq = max(attempt_item.seq + 1, int(now.timestamp() * 1000))
     if not 0 <= seq < MAX_SEQ:
         raise InvalidSeq("Numéro de séquence invalide.")
     if _upsert_response(attempt.id, attempt_item, keys, seq, now):

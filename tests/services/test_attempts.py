@@ -101,9 +101,30 @@ def test_form_save_without_seq_goes_after_the_stored_one(make_session, clock):
     session, candidate = make_session()
     attempt, _ = start(session, candidate, clock)
     ai = attempt.items[0]
-    services.save_response(attempt, ai, [ai.option_order[0]], 41, clock(), GRACE)
+    # the exam page's autosaves number by the server's clock in milliseconds
+    far_ahead = 1_772_438_400_000 + 10**9  # T0 in ms, and then some
+    services.save_response(attempt, ai, [ai.option_order[0]], far_ahead, clock(), GRACE)
     result = services.save_response(attempt, ai, [ai.option_order[1]], None, clock(), GRACE)
-    assert result.applied and result.seq == 42
+    assert result.applied and result.seq == far_ahead + 1
+
+
+def test_form_save_without_seq_goes_after_autosaves_sent_before_it(make_session, clock, db):
+    """A form post follows the server's clock in milliseconds, as the page's autosaves do: an
+    autosave of the selection made before the post, still in flight, arrives after it and
+    must not overwrite it (with « stored + 1 » it did, its seq being far larger)."""
+    session, candidate = make_session()
+    attempt, _ = start(session, candidate, clock)
+    ai = attempt.items[0]
+    before, chosen = ai.option_order[0], ai.option_order[1]
+    sent_before = 1_772_438_400_500  # T0 (08:00 UTC, 2 March 2026) + 0.5 s, in ms
+    clock.advance(seconds=2)
+    posted = services.save_response(attempt, ai, [chosen], None, clock(), GRACE)
+    assert posted.applied and posted.seq == 1_772_438_402_000
+    late = services.save_response(attempt, ai, [before], sent_before, clock(), GRACE)
+    assert late.applied is False
+    db.session.commit()
+    db.session.expire_all()
+    assert ai.selected == [chosen]
 
 
 def test_invalid_selections_are_refused(make_session, clock):
