@@ -152,10 +152,12 @@ def new_item():
 @roles_required(Role.AUTHOR)
 def edit_item(external_id: str):
     item = _item_or_404(external_id)
-    if not services.can_edit(item, current_user):
+    form = ItemForm()
+    # a save sent from an editor opened before the version went to review (or to another
+    # author) is refused by the service, on this page, with the text typed kept
+    if not form.is_submitted() and not services.can_edit(item, current_user):
         flash("Cet item a une version en relecture ou un brouillon d'un autre auteur.", "error")
         return redirect(url_for(".show_item", external_id=external_id))
-    form = ItemForm()
     form.set_theme(item.theme)
     if not form.is_submitted():
         form.fill_from(services.editor_source(item))
