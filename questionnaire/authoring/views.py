@@ -273,6 +273,11 @@ def _act(
         return _render_item(item, version, CommentError(comment_field, str(exc), typed))
     except (services.AuthoringError, TransitionError, freshness.FreshnessError) as exc:
         db.session.rollback()
+        if comment_field is not None and typed.strip():
+            # the version moved on while the comment was typed (withdrawn by its author,
+            # approved or sent back by another reviewer): the text waits in the thread's box
+            kept = CommentError("thread-comment", f"{exc} {COMMENT_KEPT}", typed)
+            return _render_item(item, version, kept)
         flash(str(exc), "error")
     else:
         db.session.commit()
@@ -305,6 +310,10 @@ COMMENT_OFFERED: dict[str, Callable[..., bool]] = {
     "review-comment": services.can_review,
     "retire-comment": services.can_retire,
 }
+COMMENT_KEPT = (
+    "Votre commentaire n'a pas été enregistré : il est reporté dans « Ajouter un commentaire », "
+    "à publier dans le fil de l'item si vous le souhaitez."
+)
 NO_LONGER_OFFERED = (
     "Cette action ne vous est pas ou plus ouverte sur cette version (« {status} ») : "
     "rien n'a été enregistré."
