@@ -138,6 +138,8 @@ def dif_section_parts(
     """Paragraphs and tables of the DIF section (DifChoiceError for an impossible choice)."""
     sizes = group_sizes(data)
     if not any(sizes.get(g) for g in sizes if g):
+        if reference or focal:  # groups asked for where there is none: refused, not ignored
+            choose_groups(sizes, reference, focal)
         return (NO_GROUP,), ()
     pair = choose_groups(sizes, reference, focal)
     if pair is None:

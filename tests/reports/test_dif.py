@@ -185,3 +185,18 @@ def test_control_characters_of_an_enrolment_file_are_not_stored(
     ).scalars()
     stored = {e.user.email: (e.accommodation_note, e.analysis_group) for e in enrolment}
     assert stored["ana@example.org"] == ("salle isolée", "Pros")
+
+
+def test_groups_asked_of_a_session_without_any_are_refused(sit_session, clock, app, tmp_path):
+    # the command wrote the report and exited 0, the choice silently ignored
+    session, _, _ = sit_session()
+    paragraphs = build_session_report(session, clock()).section("dif").paragraphs
+    assert paragraphs[0].startswith("Aucun groupe d'analyse")
+    with pytest.raises(DifChoiceError, match="« Nord » inconnu ou de moins de 5 copies"):
+        build_session_report(session, clock(), reference="Nord", focal="Sud")
+    output = tmp_path / "r.pdf"
+    args = ["reports", "session", str(session.id), "-o", str(output)]
+    result = app.test_cli_runner().invoke(args=[*args, "--reference", "Nord", "--focal", "Sud"])
+    assert result.exit_code == 1
+    assert result.output == "Groupe « Nord » inconnu ou de moins de 5 copies.\n"
+    assert not output.exists()
