@@ -101,6 +101,7 @@
   var lastSaved = null;    // Paris time of the last answer the server confirmed from this page
   var waiters = [];
   var timeUp = false;
+  var leaving = false;     // the page is being left on purpose: nothing to ask
   var seq = form ? parseInt(form.getAttribute("data-seq") || "0", 10) : 0;
 
   function isPending() { return Boolean(queue.answer || queue.flag || inFlight); }
@@ -264,6 +265,17 @@
       }
     });
     window.addEventListener("online", retryNow);
+
+    /* Leaving by a link or closing the tab while a change waits to be sent (behind a save in
+       flight, or for a retry after a network or server failure) would lose it without a word:
+       the browser asks first. The page's own buttons post the answer and the mark with the
+       form, so they leave without asking; so does the page itself once the time is up. */
+    form.addEventListener("submit", function () { leaving = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if (leaving || halted || !(queue.answer || queue.flag || retryTimer)) { return; }
+      event.preventDefault();
+      event.returnValue = "";
+    });
   }
 
   /* ---- countdown ---- */
@@ -370,7 +382,7 @@
     }
   }
 
-  function leave() { window.location.assign(resultUrl); }
+  function leave() { leaving = true; window.location.assign(resultUrl); }
 
   /* More time left than this, by the server's own clock, once this page's countdown reached
      zero: not a clock running a little ahead, but extra time just granted. */
@@ -388,6 +400,7 @@
           if (left > GRANTED_WHILE_HANDING_IN) {
             // extra time granted (an incident) as the copy was being handed in: the answers are
             // saved, so the page is loaded again and offers the questions with the new end
+            leaving = true;
             window.location.reload();
             return;
           }
