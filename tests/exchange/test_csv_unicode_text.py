@@ -58,3 +58,36 @@ def test_broken_utf16_is_an_error():
     assert [e.message for e in result.report.errors] == [
         f"le fichier commence comme de l'UTF-16 mais n'en est pas (octet {2 * len(text)})."
     ]
+
+
+def test_a_utf8_file_with_one_stray_byte_is_refused_not_read_as_windows_1252():
+    """One Windows apostrophe (0x92) pasted into a UTF-8 file: read as Windows-1252, every
+    accent of the file was imported as two letters (« rÃ©ponse », « peut-Ãªtre »)."""
+    from questionnaire.exchange.gift import parse_gift
+    from questionnaire.exchange.tabular import parse_csv
+
+    gift = "// Banque\n::Q1:: Quelle réponse à l’énoncé ? {=oui ~non ~peut-être}\n"
+    data = gift.encode("utf-8").replace("’".encode(), b"\x92")
+    result = parse_gift(data, "banque.gift", TODAY)
+    assert result.items == []
+    assert [entry.format() for entry in result.report.errors] == [
+        "banque.gift : fichier en UTF-8 (ses accents le montrent) contenant un octet qui n'est "
+        "pas de l'UTF-8 : ligne 2, colonne 26 (octet 0x92, souvent une apostrophe ou un "
+        "guillemet collé depuis Windows). Lu en Windows-1252, chaque accent du fichier "
+        "deviendrait deux caractères (« Ã© ») : corrigez ce caractère, puis enregistrez le "
+        "fichier en UTF-8."
+    ]
+    csv_data = "stem,option_a,option_b,correct\nL’énoncé ?,oui,non,A\n".encode()
+    result = parse_csv(csv_data.replace("’".encode(), b"\x92"), "items.csv", TODAY)
+    assert (
+        result.items == [] and "ligne 2, colonne 2 (octet 0x92" in result.report.errors[0].message
+    )
+
+
+def test_a_windows_1252_file_is_still_read_with_its_warning():
+    from questionnaire.exchange.tabular import parse_csv
+
+    data = "stem,option_a,option_b,correct\nL’énoncé à lire ?,oui,non,A\n".encode("cp1252")
+    result = parse_csv(data, "items.csv", TODAY)
+    assert result.report.errors == []
+    assert result.items[0].item.stem == "L’énoncé à lire ?"
