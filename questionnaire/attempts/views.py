@@ -118,7 +118,11 @@ def _set_choices(form: AnswerForm, attempt_item) -> None:
 def question(attempt_id: int, position: int):
     now = current_time()
     attempt = _own_attempt(attempt_id)
-    closed = _closed_redirect(attempt, now, posted=request.method == "POST")
+    posted = request.method == "POST"
+    if posted and attempt.status is AttemptStatus.SUBMITTED:
+        # an answer from a page left open (another tab, the back button) after the hand-in
+        flash(SUBMITTED_MEANWHILE_MESSAGE, "warning")
+    closed = _closed_redirect(attempt, now, posted=posted)
     if closed:
         return closed
     if not 1 <= position <= len(attempt.items):

@@ -284,3 +284,24 @@ def test_an_answer_arriving_as_another_tab_hands_the_copy_in_is_said_not_saved(
     shown = client.get(sent.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert "la réponse que vous venez d&#39;envoyer n&#39;a pas été enregistrée" in shown
     assert "Le temps imparti est écoulé" not in shown
+
+
+def test_an_answer_posted_to_a_copy_already_handed_in_is_said_not_saved(client, make_session, db):
+    """A question page left open (another tab, the back button) after the hand-in: its answer
+    leads to the result, which says it was not saved (it said nothing)."""
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    url = start_attempt(client, session)
+    token = form_token(client, url)
+    page = client.get(url).get_data(as_text=True)
+    key = re.search(r'name="answer" id="option-1" value="([A-E])"', page)[1]
+    review = url.rsplit("/questions/", 1)[0] + "/revue"
+    client.post(review, data={"csrf_token": token, "confirm": "y"})
+
+    sent = client.post(url, data={"csrf_token": token, "answer": key, "action": "next"})
+
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/resultat")
+    shown = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "la réponse que vous venez d&#39;envoyer n&#39;a pas été enregistrée" in shown
+    db.session.expire_all()
+    assert only_attempt(db).items[0].response is None
