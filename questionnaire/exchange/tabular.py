@@ -251,15 +251,44 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
         if header is None:
             report.error(source, "fichier vide.")
             return ParseResult([], report)
-        # a cell this platform's export kept from running as a formula reads as it was written
-        records = [
-            (f"ligne {line}", [restore_formula(value) for value in values])
-            for line, values in records_with_lines(reader)
-        ]
+        numbered = list(records_with_lines(reader))
     except csv.Error as exc:
         report.error(f"ligne {reader.line_num}", csv_error(exc))
         return ParseResult([], report)
+    if numbered and _ends_in_open_quote(text, delimiter, numbered[-1][0]):
+        start, end = numbered[-1][0], reader.line_num
+        swallowed = (
+            f" : les lignes {start} à {end} seraient lues comme une seule, une cellule prenant "
+            "toute la fin du fichier (ses items perdus)"
+            if end > start
+            else ""
+        )
+        report.error(
+            f"ligne {start}",
+            f"guillemet ouvert et jamais fermé{swallowed} ; fermez le guillemet, et doublez un "
+            'guillemet écrit dans un texte (« "" »).',
+        )
+        return ParseResult([], report)
+    # a cell this platform's export kept from running as a formula reads as it was written
+    records = [
+        (f"ligne {line}", [restore_formula(value) for value in values]) for line, values in numbered
+    ]
     return ParseResult(_rows(header, records, report, today), report)
+
+
+def _ends_in_open_quote(text: str, delimiter: str, last_line: int) -> bool:
+    """Whether the file ends inside a quoted cell, which the lenient reader closes unseen.
+
+    Only the last record is read again, strictly: a quote opened there and never closed takes
+    every following line into one cell (a stray quote earlier is not this reader's concern).
+    """
+    lines = io.StringIO(text, newline="").readlines()[last_line - 1 :]
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:

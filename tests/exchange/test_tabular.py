@@ -219,3 +219,32 @@ def test_an_xlsx_column_named_twice_is_refused():
     result = parse_xlsx(buffer.getvalue(), "bulk.xlsx", TODAY)
     assert result.items == []
     assert "« stem » en colonnes A et F" in result.report.errors[0].message
+
+
+def test_a_quote_never_closed_is_refused_not_left_to_swallow_the_rows_after_it():
+    """Q2 and Q3 became the rationale of Q1: one item imported, two lost without a word."""
+    result = _csv(
+        "stem,option_a,option_b,option_c,correct,rationale\n"
+        'Q1 ?,a,b,c,A,"Justification un\n'
+        "Q2 ?,a,b,c,B,Justification deux\n"
+        "Q3 ?,a,b,c,C,Justification trois\n"
+    )
+    assert result.items == []
+    assert [entry.format() for entry in result.report.errors] == [
+        "ligne 2 : guillemet ouvert et jamais fermé : les lignes 2 à 4 seraient lues comme une "
+        "seule, une cellule prenant toute la fin du fichier (ses items perdus) ; fermez le "
+        'guillemet, et doublez un guillemet écrit dans un texte (« "" »).'
+    ]
+
+
+def test_quoted_cells_over_several_lines_are_still_read():
+    result = _csv(
+        "stem,option_a,option_b,option_c,correct,rationale\n"
+        'Q1 ?,a,b,c,A,"Justification\nsur deux lignes, avec ""guillemets"""\n'
+        'Q2 ?,a,b,"c",B,"fin"'
+    )
+    assert result.report.errors == []
+    assert [source.item.rationale for source in result.items] == [
+        'Justification\nsur deux lignes, avec "guillemets"',
+        "fin",
+    ]
