@@ -32,8 +32,30 @@ USAGE_ERRORS = (
 )  # fmt: skip
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help written the French way: « Usage : », « Options : » (the headings'
+    words are set by `_Parser`)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "Usage : " if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(f"{heading} " if heading else heading)  # argparse adds the « : »
+
+
 class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose usage errors are a single line on stderr (exit status 2)."""
+    """ArgumentParser whose help is in French and whose usage errors are a single line on
+    stderr (exit status 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "Arguments"
+        self._optionals.title = "Options"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS,
+            help="affiche cette aide et quitte",
+        )  # fmt: skip
 
     def error(self, message: str) -> NoReturn:
         for english, french in USAGE_ERRORS:

@@ -171,6 +171,21 @@ def test_usage_errors(capsys: pytest.CaptureFixture) -> None:
     assert code == 0 and "item-stats" in out
 
 
+@pytest.mark.parametrize(
+    "command", [[], ["item-stats"], ["test-stats"], ["distractors"], ["irt"], ["dif"], ["simulate"]]
+)
+def test_help_is_in_french(command: list[str], capsys: pytest.CaptureFixture) -> None:
+    # argparse wrote « usage: », « positional arguments: », « options: » and « show this help
+    # message and exit » around the French descriptions
+    code, out, _ = _run([*command, "--help"], capsys)
+    assert code == 0
+    assert out.startswith(f"Usage : python -m analytics {' '.join(command)}".rstrip())
+    assert "Options :\n  -h, --help" in out and "affiche cette aide et quitte" in out
+    assert ("Arguments :\n" in out) == (command != ["simulate"])  # simulate reads no file
+    for english in ("usage:", "positional arguments", "options:", "show this help message"):
+        assert english not in out
+
+
 def test_module_entry_point() -> None:
     """`python -m analytics --help` in a subprocess."""
     done = subprocess.run(
