@@ -221,7 +221,16 @@ def parse_item_element(
         report.skip(location, "aucune bonne réponse déclarée (item de sondage ?) : ignoré.")
         return None
     choices = _children(interaction, "simpleChoice")
-    unknown = correct_ids - {_attr(choice, "identifier") for choice in choices}
+    identifiers = [_attr(choice, "identifier") for choice in choices]
+    doubled = sorted({str(i) for i in identifiers if identifiers.count(i) > 1})
+    if doubled:  # the key would mark every choice of that identifier right
+        report.error(
+            location,
+            f"identifiant de choix en double : {', '.join(doubled)} ; chaque simpleChoice "
+            "a le sien, que la bonne réponse désigne.",
+        )
+        return None
+    unknown = correct_ids - set(identifiers)
     if unknown:
         report.error(location, f"bonne(s) réponse(s) inconnue(s) : {', '.join(sorted(unknown))}.")
         return None

@@ -466,3 +466,21 @@ def test_scripts_and_style_sheets_are_dropped_not_shown_as_text():
         "<p>Intro suite</p><p>Quelle réponse ?</p>"
     )
     assert [o.text for o in source.item.options] == ["a", "b", "c"]
+
+
+def test_two_choices_with_one_identifier_are_refused_not_both_keyed():
+    """Key A, C over choices A, A, B, C: the second « A » was imported as a right answer too."""
+    xml = b"""<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="Q2"
+        adaptive="false" timeDependent="false"><responseDeclaration identifier="RESPONSE"
+        cardinality="multiple" baseType="identifier"><correctResponse><value>A</value>
+        <value>C</value></correctResponse></responseDeclaration><itemBody>
+        <choiceInteraction responseIdentifier="RESPONSE" maxChoices="0"><prompt>Lesquels ?</prompt>
+        <simpleChoice identifier="A">un</simpleChoice><simpleChoice identifier="A">deux</simpleChoice>
+        <simpleChoice identifier="B">trois</simpleChoice><simpleChoice identifier="C">quatre</simpleChoice>
+        </choiceInteraction></itemBody></assessmentItem>"""
+    result = parse_qti(xml, "q.xml", TODAY)
+    assert result.items == []
+    assert [entry.format() for entry in result.report.errors] == [
+        "q.xml (Q2) : identifiant de choix en double : A ; chaque simpleChoice a le sien, que la "
+        "bonne réponse désigne."
+    ]
