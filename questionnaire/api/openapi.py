@@ -98,7 +98,11 @@ SCHEMAS: dict = {
         "properties": {
             "id": {"type": "integer"},
             "title": {"type": "string"},
-            "theme": {"type": "string", "enum": ["fiscalite", "risques", "reglementation", "rgpd"]},
+            "theme": {
+                "type": "string",
+                "description": "Slug du thème : fiscalite, risques, reglementation et rgpd pour "
+                "les banques livrées ; une banque importée peut en apporter un autre",
+            },
             "purpose": {
                 "type": "string",
                 "enum": ["certification", "training"],

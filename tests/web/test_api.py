@@ -393,3 +393,20 @@ def test_after_close_keys_wait_for_the_last_copy(client, api, make_session, make
 
 def app_grace(client) -> int:
     return client.application.config["GRACE_SECONDS"]
+
+
+def test_the_sessions_of_a_theme_outside_the_shipped_four_conform_to_the_document(
+    client, api, make_session, loaded_bank
+):
+    """Banks may bring any theme (its slug is the file's name): the document listed only the
+    four shipped ones, so a session of another theme broke a client checking its schema."""
+    import jsonschema
+
+    from questionnaire.api.openapi import SCHEMAS
+    from tests.conftest import bank_yaml
+
+    _session, candidate = make_session(theme=loaded_bank(bank_yaml("credit"), theme="credit"))
+    api.token = login(client, candidate.email)
+    sessions = api.call("GET", "/api/v1/sessions").get_json()
+    assert [s["theme"] for s in sessions] == ["credit"]
+    jsonschema.validate(sessions[0], SCHEMAS["Session"])
