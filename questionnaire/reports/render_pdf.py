@@ -330,14 +330,27 @@ def _height(flowables: list) -> float:
     )
 
 
+FOOTER_FONT_SIZE = 7
+
+
+def footer_text(title: str, fingerprint: str, page: int) -> str:
+    """« <titre> — empreinte <16 chiffres>… — page N » within the page's margins: a long title
+    (a session's may have 200 characters) is shortened with « … », never the page number."""
+    tail = f" — empreinte {fingerprint[:16]}… — page {page}"
+    room = PAGE[0] - 30 * mm - stringWidth(tail, REGULAR, FOOTER_FONT_SIZE)
+    if stringWidth(title, REGULAR, FOOTER_FONT_SIZE) > room:
+        while title and stringWidth(f"{title}…", REGULAR, FOOTER_FONT_SIZE) > room:
+            title = title[:-1]
+        title = f"{title.rstrip()}…"
+    return title + tail
+
+
 def _footer(report: Report):
     def draw(canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont(REGULAR, 7)
+        canvas.setFont(REGULAR, FOOTER_FONT_SIZE)
         canvas.drawString(
-            15 * mm,
-            6 * mm,
-            f"{report.title} — empreinte {report.fingerprint[:16]}… — page {document.page}",
+            15 * mm, 6 * mm, footer_text(report.title, report.fingerprint, document.page)
         )
         canvas.restoreState()
 

@@ -208,3 +208,24 @@ def test_the_embedded_fonts_are_package_data():
     needed = {FONT_FOLDER / f"{face}.ttf" for face in (REGULAR, BOLD, ITALIC, BOLD_ITALIC)}
     assert needed | {FONT_FOLDER / "LICENSE"} <= declared
     assert all(path.is_file() for path in needed)
+
+
+def test_a_long_title_is_shortened_in_the_footer_never_the_page_number():
+    # a 200-character session title pushed « — page N » off the page
+    title = "Rapport psychométrique — " + ("Session de certification du printemps, salle B " * 5)
+    title = title[:225]
+    report = Report(
+        "session", title, "Périmètre", datetime(2026, 3, 2, 9, tzinfo=UTC), "0" * 64,
+        (Section("items", "Items", tables=(_table("t", 3),)),),
+    )  # fmt: skip
+    drawn: list[tuple[str, float]] = []
+
+    def visit(text, _cm, tm, _font, _size):
+        if "— page" in text:
+            drawn.append((text, tm[4]))
+
+    PdfReader(io.BytesIO(render_pdf(report))).pages[0].extract_text(visitor_text=visit)
+    [(footer, x)] = [(text.strip(), x) for text, x in drawn]
+    assert footer.startswith("Rapport psychométrique — Session de certification du printemps")
+    assert footer.endswith("… — empreinte 0000000000000000… — page 1")
+    assert x + stringWidth(footer, REGULAR, 7) <= PAGE[0] - 15 * mm  # within the right margin
