@@ -315,7 +315,16 @@ def save_item(
     if item is not None:
         _lock_item(item)
     if item is not None and not can_edit(item, user):
-        raise NotAllowed("Cet item a une version en cours chez un autre auteur ou en relecture.")
+        current = open_version(item)
+        if current is not None and current.status is VersionStatus.IN_REVIEW:
+            raise NotAllowed(
+                f"La version {current.number} de cet item est en relecture : elle ne se modifie "
+                "plus (son auteur peut la reprendre en brouillon). Rien n'a été enregistré."
+            )
+        raise NotAllowed(
+            "Cet item a un brouillon d'un autre auteur : lui seul le modifie. Rien n'a été "
+            "enregistré."
+        )
     if item is not None and base and base != edit_base(item):
         current = editor_source(item)
         raise StaleEdit(

@@ -35,9 +35,10 @@ def test_a_draft_sent_to_review_meanwhile_keeps_the_text_typed(client, loaded_ba
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert TYPED in page_text(html).replace("&#39;", "'")
-    assert "Cet item a une version en cours chez un autre auteur ou en relecture." in (
-        page_text(html).replace("&#39;", "'")
-    )
+    assert (
+        "La version 2 de cet item est en relecture : elle ne se modifie plus (son auteur peut la "
+        "reprendre en brouillon). Rien n'a été enregistré."
+    ) in page_text(html).replace("&#39;", "'")
     assert _item(db).latest_version.status is VersionStatus.IN_REVIEW
     assert _item(db).latest_version.stem != TYPED
 
@@ -61,6 +62,8 @@ def test_a_draft_taken_over_by_another_author_keeps_the_text_typed(
     response = client.post(URL, data=editor_data(token, stem=TYPED))
 
     assert response.status_code == 422
-    assert TYPED in page_text(response.get_data(as_text=True)).replace("&#39;", "'")
+    text = page_text(response.get_data(as_text=True)).replace("&#39;", "'")
+    assert TYPED in text
+    assert "Cet item a un brouillon d'un autre auteur : lui seul le modifie." in text
     assert _item(db).latest_version.stem != TYPED
     assert services.is_author(_item(db).latest_version, other)
