@@ -196,7 +196,7 @@ def submit(attempt_id: int):
             "status": attempt.status.value,
             "score": attempt.score,
             "max_score": attempt.max_score,
-            "percent": attempt.percent,
+            "percent": attempt.percent or 0.0,  # as the result says of 0 out of 0
             "passed": attempt.passed,
             "pass_mark": float(attempt.pass_mark),
         }

@@ -410,3 +410,30 @@ def test_the_sessions_of_a_theme_outside_the_shipped_four_conform_to_the_documen
     sessions = api.call("GET", "/api/v1/sessions").get_json()
     assert [s["theme"] for s in sessions] == ["credit"]
     jsonschema.validate(sessions[0], SCHEMAS["Session"])
+
+
+def test_a_copy_whose_every_question_was_neutralised_answers_its_percent_as_a_number(
+    client, api, make_session, make_user, clock, db
+):
+    """0 out of 0: the submission said « percent: null », which the document does not allow,
+    where the copy's state says 0.0."""
+    import jsonschema
+
+    from questionnaire.api.openapi import SCHEMAS
+    from questionnaire.attempts.grading import neutralise_item
+    from questionnaire.attempts.models import Attempt
+    from questionnaire.auth.models import Role
+
+    session, candidate = make_session()
+    api.token = login(client, candidate.email)
+    attempt_id = api.call("POST", f"/api/v1/sessions/{session.id}/attempt").get_json()["attempt_id"]
+    for attempt_item in db.session.get(Attempt, attempt_id).items:
+        neutralise_item(attempt_item.version, session, make_user(Role.ADMIN), "Erreur", clock())
+    db.session.commit()
+
+    submitted = api.call("POST", f"/api/v1/attempts/{attempt_id}/submit").get_json()
+
+    assert (submitted["score"], submitted["max_score"], submitted["percent"]) == (0, 0, 0.0)
+    jsonschema.validate(submitted, SCHEMAS["SubmitResult"])
+    state = api.call("GET", f"/api/v1/attempts/{attempt_id}").get_json()
+    assert state["result"]["percent"] == 0.0
