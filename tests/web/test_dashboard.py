@@ -95,3 +95,26 @@ def test_without_extra_time_the_dashboard_states_the_duration_alone(client, make
     card = page_text(client.get("/").get_data(as_text=True)).split("Mes résultats")[0]
 
     assert "2 questions · 30 minutes · seuil de réussite 60 %" in card
+
+
+def test_a_copy_whose_every_question_was_neutralised_reads_0_percent(
+    client, db, clock, make_session, make_user
+):
+    """0 out of 0 reads « 0 / 0 (0 %) », as on the result page, not « 0 / 0 () »."""
+    from questionnaire.attempts.grading import neutralise_item
+    from questionnaire.auth.models import Role
+    from tests.conftest import page_text
+
+    session, candidate = make_session()
+    html_login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    admin = make_user(Role.ADMIN)
+    for attempt_item in attempt.items:
+        neutralise_item(attempt_item.version, session, admin, "Erreur", clock())
+    db.session.commit()
+    clock.advance(minutes=31)  # the copy closes with its time
+
+    results = page_text(client.get("/").get_data(as_text=True)).split("Mes résultats")[1]
+
+    assert "0 / 0 (0\u00a0%)" in results
