@@ -10,7 +10,7 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from analytics import ResponseData, distractor_analysis, item_stats, prepare, test_stats
-from analytics.reliability import MIN_FORM_ATTEMPTS, TestStats
+from analytics.reliability import MIN_FORM_ATTEMPTS, TestStats, pass_mask
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS
 from questionnaire.reports.loader import ItemInfo
 from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite
@@ -139,29 +139,63 @@ def results_table(summary: Summary, pass_mark: Fraction) -> Table:
     )
 
 
-def histogram(stats: TestStats) -> Histogram:
+#: A score that passes on some copies and fails on others (their maximum scores differ).
+DEPENDS_ON_COPY = "selon la copie"
+
+
+def mixed_maximum(data: ResponseData | None) -> bool:
+    """Copies out of different maximum scores (random forms, one of whose items was
+    neutralised): a raw score then passes on some copies and fails on others."""
+    return data is not None and bool(np.ptp(data.max_totals) > 0)
+
+
+def histogram(stats: TestStats, data: ResponseData | None = None) -> Histogram:
     """The library's histogram with the raw cut score on the same scale."""
+    label = "Distribution des scores (le trait marque le seuil)"
+    if mixed_maximum(data):
+        label = (
+            "Distribution des scores (le trait marque le seuil au score maximal moyen ; "
+            "le seuil de chaque copie dépend de son score maximal)"
+        )
     return Histogram(
         scores=tuple(float(bar["score"]) for bar in stats.histogram),
         counts=tuple(int(bar["count"]) for bar in stats.histogram),
         cut_score=stats.csem_at_cut.score,
-        label="Distribution des scores (le trait marque le seuil)",
+        label=label,
     )
 
 
-def histogram_table(stats: TestStats) -> Table:
-    """The histogram's counts, each score marked as reaching the cut or not (as in the chart)."""
+def histogram_table(
+    stats: TestStats, data: ResponseData | None = None, pass_mark: Fraction | None = None
+) -> Table:
+    """The histogram's counts, each score marked as reaching the cut or not (as in the chart).
+
+    When the copies are out of different maximum scores, whether a score reaches the cut is
+    read on the copies themselves (the library's exact pass rule): « oui », « non », or
+    « selon la copie » when that score passes on some and fails on others.
+    """
     cut = stats.csem_at_cut.score
+    label = f"Atteint le seuil ({cut:g} points)".replace(".", ",")
+    reaches = {float(bar["score"]): float(bar["score"]) >= cut - 1e-9 for bar in stats.histogram}
+    if mixed_maximum(data) and pass_mark is not None:
+        label = f"Atteint le seuil ({float(pass_mark):.0%} du score maximal de la copie)"
+        label = label.replace("%", "\u00a0%")
+        passed = pass_mask(data.totals, data.max_totals, pass_mark)
+        scores = np.round(data.totals, 9)
+        for score in reaches:
+            outcomes = set(passed[scores == score].tolist())
+            if outcomes:
+                reaches[score] = outcomes.pop() if len(outcomes) == 1 else DEPENDS_ON_COPY
     return Table(
         "distribution",
         "Distribution des scores",
         (
             Column("score", "Score", Kind.DECIMAL, 0),
             Column("count", "Copies", Kind.INT),
-            Column("reaches_cut", f"Atteint le seuil ({cut:g} points)".replace(".", ",")),
+            Column("reaches_cut", label),
         ),
         tuple(
-            (float(bar["score"]), int(bar["count"]), float(bar["score"]) >= cut - 1e-9)
+            (float(bar["score"]), int(bar["count"]), reaches[float(bar["score"])])
             for bar in stats.histogram
         ),
     )

@@ -308,8 +308,11 @@ def build_session_report(
                     f"Intervalle de confiance à 95 % du taux de réussite : méthode de "
                     f"{psy.CI_METHOD} (score de Wilson).",
                 ),
-                (psy.results_table(summary, pass_mark), psy.histogram_table(stats)),
-                psy.histogram(stats),
+                (
+                    psy.results_table(summary, pass_mark),
+                    psy.histogram_table(stats, prepared, pass_mark),
+                ),
+                psy.histogram(stats, prepared),
             ),
             Section(
                 "sujets", "Score moyen par sujet", tables=(psy.topic_table(prepared, data.items),)

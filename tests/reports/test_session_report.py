@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from fractions import Fraction
 
 import pytest
@@ -152,3 +153,52 @@ def test_library_totals_agree_with_the_platform_grading(sit_session, clock):
     for attempt in attempts:
         row = by_code[pseudonym(attempt.user_id)]
         assert (row[2], row[3], row[5]) == (attempt.score, attempt.max_score, attempt.passed)
+
+
+def test_score_distribution_with_copies_out_of_different_maxima(
+    db, clock, make_session, make_user, loaded_bank, bank_yaml_text
+):
+    # random forms of 2 items out of 4, one item neutralised: a copy that drew it is out of 1
+    # point, the others out of 2. The distribution said « Atteint le seuil (0,9375 points) :
+    # oui » for a score of 1, though 1 point out of 2 fails (8 copies passed, 14 « reached »)
+    from questionnaire.attempts.grading import neutralise_item
+    from questionnaire.attempts.models import Response
+    from questionnaire.attempts.services import find_enrolment, submit_attempt
+    from questionnaire.auth.models import Role
+    from tests.reports.conftest import answer_for
+
+    session, first = make_session(item_count=2, theme=loaded_bank(bank_yaml_text))
+    users = [first] + [make_user(email=f"c{i}@example.org") for i in range(1, 16)]
+    attempts = []
+    for i, user in enumerate(users):
+        if i:
+            enrol(session, user, clock())
+            db.session.flush()
+        attempt, _ = start_attempt(find_enrolment(user, session.id), clock(), 30, random.Random(i))
+        for position, attempt_item in enumerate(attempt.items):  # first right, second if i % 3 == 0
+            keys = answer_for(attempt_item.version, position == 0 or i % 3 == 0)
+            attempt_item.response = Response(
+                attempt_id=attempt.id, selected=keys, seq=1, saved_at=clock()
+            )
+        clock.advance(minutes=1)
+        submit_attempt(attempt, clock(), 30)
+        attempts.append(attempt)
+    jury = make_user(Role.JURY, email="jury@example.org")
+    neutralise_item(attempts[0].items[1].version, session, jury, "Énoncé ambigu", clock())
+    db.session.commit()
+    assert {a.max_score for a in attempts} == {1, 2}
+    outcomes: dict[float, set[bool]] = {}  # the platform's own grading, score by score
+    for attempt in attempts:
+        outcomes.setdefault(float(attempt.score), set()).add(attempt.passed)
+    assert outcomes[1.0] == {True, False}  # 1 / 1 passes, 1 / 2 fails
+
+    report = build_session_report(session, clock())
+    table = report.table("distribution")
+    assert table.columns[2].label == "Atteint le seuil (60\u00a0% du score maximal de la copie)"
+    shown = {score: reaches for score, _, reaches in table.rows}
+    for score, passed in outcomes.items():
+        expected = passed.pop() if len(passed) == 1 else "selon la copie"
+        assert shown[score] == expected, score
+    assert sum(count for _, count, _ in table.rows) == len(attempts)
+    assert report.table("resultats").rows[0][6] == sum(a.passed for a in attempts)
+    assert "dépend de son score maximal" in report.section("resultats").histogram.label
