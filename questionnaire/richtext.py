@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -45,6 +46,17 @@ def render(text: str) -> Markup:
         paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", clean) if p.strip()]
         clean = "".join(f"<p>{p}</p>" for p in paragraphs)
     return Markup(clean)
+
+
+def editable(text: str) -> str:
+    """Stored (sanitised) text as its author typed it: « &amp; », « &lt; », « &nbsp; » that the
+    sanitiser wrote become « & », « < » and a non-breaking space again, for the editor's text
+    areas. Kept as stored when that would change what is shown: « &lt;em&gt; » typed to show
+    the tag itself would become emphasis on the next save."""
+    if "&" not in text:
+        return text
+    typed = html.unescape(text)
+    return typed if sanitise(typed) == sanitise(text) else text
 
 
 def plain(text: str) -> str:

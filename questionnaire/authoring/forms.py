@@ -32,7 +32,7 @@ from questionnaire.banks.models import (
 from questionnaire.banks.validation import DRAFT_OPTION_KEYS, ParsedItem, ParsedOption
 from questionnaire.clock import today
 from questionnaire.forms import FrenchForm, FrenchSubForm
-from questionnaire.richtext import sanitise
+from questionnaire.richtext import editable, sanitise
 
 VOLATILITY_LABELS = {
     "stable": "stable (revue tous les 3 ans)",
@@ -267,14 +267,15 @@ class ItemForm(FrenchForm):
                 *self.competency.choices,
             ]
         self.item_type.data = version.item_type.value
-        self.stem.data = version.stem
+        # the text areas show what the author typed, not the entities the sanitiser stored
+        self.stem.data = editable(version.stem)
         while len(self.options.entries) < len(version.options):
             self.options.append_entry()
         for entry, key in zip(self.options.entries, DRAFT_OPTION_KEYS, strict=False):
             option = version.option(key)
-            entry.form.text.data = option.text if option else ""
+            entry.form.text.data = editable(option.text) if option else ""
             entry.form.correct.data = bool(option and option.is_correct)
-        self.rationale.data = version.rationale
+        self.rationale.data = editable(version.rationale)
         self.reference.data = version.reference
         self.cognitive_level.data = version.cognitive_level.value
         self.difficulty.data = version.difficulty.value
