@@ -70,6 +70,9 @@ class PanelForm(JudgesForm):
 
 PLAIN_DECIMAL = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 NOT_A_PROBABILITY = "Indiquez un nombre entre 0 et 1 (par exemple 0,65)."
+#: Decimals an estimate keeps (it is stored in basis points).
+RATING_DIGITS = 4
+TOO_MANY_DIGITS = "Indiquez au plus 4 décimales (par exemple 0,6667)."
 
 
 class ProbabilityField(OneNumberMessage, DecimalField):
@@ -106,6 +109,10 @@ class ProbabilityField(OneNumberMessage, DecimalField):
         if self.data is not None and not self.data.is_finite():
             self.data = None  # « NaN », « sNaN », « Infinity » are not probabilities
             raise ValueError(NOT_A_PROBABILITY)
+        if self.data is not None and self.data.normalize().as_tuple().exponent < -RATING_DIGITS:
+            # stored in basis points: « 0,66667 » was saved, and shown back, as « 0,6667 »
+            self.data = None
+            raise ValueError(TOO_MANY_DIGITS)
 
 
 def rating_form(versions: list, current: dict[int, Decimal]) -> FrenchForm:

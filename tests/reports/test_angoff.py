@@ -502,3 +502,23 @@ def test_a_judge_sees_the_other_judges_anonymously_the_administrator_by_name(
         assert _judges_rows(summary, "juges") == ["Alice Martin", "Bruno Petit"]
         assert _judges_rows(summary, "avancement") == sorted(names)
         assert "(vous)" not in summary and "sans leur nom" not in summary
+
+
+def test_an_estimate_with_more_than_four_decimals_is_refused_not_rounded(
+    client, make_user, sit_session, db
+):
+    # estimates are kept in basis points: « 0,66667 » was saved, and shown back, as « 0,6667 »
+    session, _, _ = sit_session()
+    judge = make_user(Role.JURY, email="juge@example.org")
+    login(client, judge.email)
+    panel = new_panel(client, db, session)
+    response, names = _rate(client, panel.id, ["0,66667", "0,50000", "0,1234", "1"])
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.count("Indiquez au plus 4 décimales (par exemple 0,6667).") == 2  # + summary
+    assert re.search(rf'<input[^>]*name="{names[0]}"[^>]*value="0,66667"', html)  # kept as typed
+    assert _ratings(db, judge) == {}  # nothing saved
+    response, _ = _rate(client, panel.id, ["0,6667", "0,50000", "0,1234", "1"])
+    assert response.status_code == 302
+    ids = [int(name.removeprefix("item_")) for name in names]
+    assert _ratings(db, judge) == {ids[0]: 6667, ids[1]: 5000, ids[2]: 1234, ids[3]: 10000}
