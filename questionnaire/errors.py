@@ -131,6 +131,20 @@ def init_app(app: Flask) -> None:
                 )
                 return redirect(url_for("auth.login", next=request.args.get("next")), 303)
             return form_sent_after_session_end()
+        back = same_site_referrer()
+        if back is not None:
+            # a page of ours older than the session's token (logged out and in again in another
+            # tab): back to it, told the entry was not saved; reloading the 400 page would only
+            # send the same stale form again
+            flash(
+                _(
+                    "Cette page avait expiré (vous vous êtes reconnecté depuis, dans un autre "
+                    "onglet par exemple) : ce que vous venez d'envoyer n'a pas été enregistré. "
+                    "Envoyez-le de nouveau."
+                ),
+                "warning",
+            )
+            return redirect(back, 303)
         return render_template("errors/error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)

@@ -67,3 +67,29 @@ def test_a_logout_sent_twice_just_leads_to_the_login(client, make_session):
     again = client.post("/deconnexion", data={"csrf_token": token})
     assert again.headers["Location"].startswith("/connexion")
     assert NOT_SAVED not in page_text(client.get("/connexion").get_data(as_text=True))
+
+
+def test_an_answer_sent_with_a_token_renewed_by_a_login_in_another_tab_leads_back(
+    client, make_session, db
+):
+    """Logged out and in again in another tab: the page's token is no longer the session's.
+    The answer leads back to its question, told it was not saved; it led to a 400 page whose
+    advice, « rechargez la page », sent the same stale form again."""
+    candidate, url, token, key = _question_page(client, make_session)
+    client.post("/deconnexion", data={"csrf_token": token})  # the other tab
+    login(client, candidate.email)  # a new token in the session
+    sent = post_from_page(client, url, {"csrf_token": token, "answer": key, "action": "next"})
+    assert sent.status_code == 303
+    assert sent.headers["Location"] == url
+    page = page_text(client.get(url).get_data(as_text=True))
+    assert "ce que vous venez d'envoyer n'a pas été enregistré" in page
+    assert only_attempt(db).items[0].response is None
+
+
+def test_a_stale_token_without_a_page_of_ours_behind_it_is_still_a_400(client, make_session):
+    candidate, url, token, key = _question_page(client, make_session)
+    login(client, candidate.email)
+    sent = post_from_page(
+        client, url, {"csrf_token": token, "answer": key}, referer="https://example.net/x"
+    )
+    assert sent.status_code == 400
