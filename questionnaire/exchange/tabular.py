@@ -141,7 +141,9 @@ def _rows(
                 "(séparateur en trop ou colonne sans nom).",
             )
             continue
-        row = {name: _cell(value).strip() for name, value in zip(names, values, strict=False)}
+        # a row may stop before the last columns (a spreadsheet drops trailing empty cells)
+        row = dict.fromkeys(names, "")
+        row.update((name, _cell(value).strip()) for name, value in zip(names, values, strict=False))
         if not any(row.values()):
             continue
         item = _row_item(row, location, report, today)

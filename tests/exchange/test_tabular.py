@@ -248,3 +248,29 @@ def test_quoted_cells_over_several_lines_are_still_read():
         'Justification\nsur deux lignes, avec "guillemets"',
         "fin",
     ]
+
+
+def test_a_row_that_stops_before_the_stem_is_an_error_not_a_crash():
+    """« FISC-0950,alpha » and nothing after: the missing « stem » cell raised a KeyError (a
+    server error on the import page) instead of naming the line."""
+    result = _csv("id,topic,stem,option_a,option_b,correct\nFISC-0950,alpha\n,beta\n")
+    assert [entry.format() for entry in result.report.errors] == [
+        "ligne 2 : énoncé vide.",
+        "ligne 3 : énoncé vide.",
+    ]
+    assert result.items == []
+
+
+def test_a_short_row_uploaded_is_reported_on_the_page(client, make_user, loaded_bank):
+    from questionnaire.auth.models import Role
+    from tests.conftest import login
+    from tests.exchange.test_views import _upload
+
+    loaded_bank()
+    make_user(Role.AUTHOR, email="a@example.org")
+    login(client, "a@example.org")
+    response = _upload(
+        client, b"id,topic,stem,option_a,option_b,correct\nFISC-0950,alpha\n", "items.csv", "csv"
+    )
+    assert response.status_code == 422
+    assert "énoncé vide." in response.get_data(as_text=True)
