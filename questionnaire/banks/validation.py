@@ -304,6 +304,11 @@ def _parse_header(data: dict, path: str, out: _Collector) -> ParsedBank | None:
     )
 
 
+def _field_names(keys: set) -> str:
+    """Keys YAML read as they were written: « ~: … » or « 1: … » are not text (None, 1)."""
+    return ", ".join(sorted("(clé vide)" if key is None else str(key) for key in keys))
+
+
 def _enum_value(enum_cls, value, item_id: str, name: str, out: _Collector):
     try:
         # the values are all text; anything else is refused before Enum writes its repr
@@ -347,9 +352,7 @@ def _parse_item(raw: object, index: int, topics: set[str], out: _Collector) -> P
             out.error(item_id, rule, f"« {name} » est obligatoire.")
     unknown = set(raw) - set(REQUIRED_ITEM_FIELDS)
     if unknown:
-        out.warning(
-            item_id, "unknown-field", f"champs inconnus ignorés : {', '.join(sorted(unknown))}."
-        )
+        out.warning(item_id, "unknown-field", f"champs inconnus ignorés : {_field_names(unknown)}.")
     if len(out.findings) > before and any(
         f.item_id == item_id for f in out.findings[before:] if f.severity is Severity.ERROR
     ):
@@ -466,7 +469,7 @@ def _parse_options(
             out.warning(
                 item_id,
                 "unknown-field",
-                f"option {key} : champs ignorés {', '.join(sorted(unknown))}.",
+                f"option {key} : champs ignorés {_field_names(unknown)}.",
             )
         options.append(ParsedOption(key, str(text).strip(), correct))
     n_correct = sum(option.correct for option in options)

@@ -80,3 +80,20 @@ def test_a_referential_key_written_twice_is_refused():
         f"YAML illisible (ligne {line}, colonne 1) : clé « grading » écrite deux fois dans le "
         "même dictionnaire : seule la dernière serait lue, gardez-en une."
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [("~: oubli", "(clé vide)"), ("1: oubli", "1"), ("2026-01-01: x", "2026-01-01")],
+)
+def test_a_key_that_is_not_text_is_named_not_a_crash(line, named):
+    """« ~: … », « 1: … » in an item: sorting them with the text keys raised a TypeError (a
+    server error on the import page, « Erreur interne » for banks validate)."""
+    text = bank_yaml().replace("    competency: C9\n", f"    competency: C9\n    {line}\n", 1)
+    assert _messages(text) == [f"champs inconnus ignorés : {named}."]
+    option = bank_yaml().replace(
+        '{key: A, text: "Réponse A de la question 1"}',
+        '{key: A, text: "Réponse A de la question 1", ' + line + "}",
+        1,
+    )
+    assert _messages(option) == [f"option A : champs ignorés {named}."]
