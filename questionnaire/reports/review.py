@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import nh3
 import pandas as pd
 
 from analytics import ResponseData, item_stats
@@ -67,9 +71,16 @@ def flagged_items(
     return sorted(found, key=lambda f: (f[0], f[1]))
 
 
+#: Tags that end a line or a cell of a question (its text is stored as sanitised HTML).
+_BREAK = re.compile(r"<(?=/?(?:p|br|li|ul|ol|table|caption|tr|th|td)\b)", re.IGNORECASE)
+
+
 def stem_start(text: str) -> str:
-    """The first STEM_LENGTH characters of a question, on one line, « … » when cut."""
-    flat = " ".join(text.split())
+    """The first STEM_LENGTH characters of a question as its reader sees them: without its
+    formatting tags and entities (« <strong>PEA</strong> », « &amp; »), on one line, « … »
+    when cut."""
+    words = html.unescape(nh3.clean(_BREAK.sub(" <", text), tags=set()))
+    flat = " ".join(words.split())
     return flat if len(flat) <= STEM_LENGTH else flat[:STEM_LENGTH].rstrip() + "…"
 
 

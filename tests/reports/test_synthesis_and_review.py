@@ -70,6 +70,28 @@ def test_review_reasons_and_stem():
     assert stem_start("Quel  est\nle taux ?") == "Quel est le taux ?"
 
 
+@pytest.mark.parametrize(
+    ("stored", "quoted"),
+    [  # a question's text as the bank stores it (sanitised HTML), as the report must quote it
+        (
+            "<p>Un client <strong>fortuné</strong> &amp; sa femme</p><p>Quel taux ?</p>",
+            "Un client fortuné & sa femme Quel taux ?",
+        ),
+        ("Le taux <em>normal</em> : x &lt; 3 &amp; y &gt; 2 ?", "Le taux normal : x < 3 & y > 2 ?"),
+        (
+            "<table><tbody><tr><th>Revenu</th><td>30 000</td></tr></tbody></table><p>Tranche ?</p>",
+            "Revenu 30 000 Tranche ?",
+        ),
+        ("Ligne 1<br>Ligne 2", "Ligne 1 Ligne 2"),
+        ("<p>" + "é" * 70 + "</p>", "é" * 60 + "…"),  # cut on the text, not on the markup
+    ],
+)
+def test_the_stem_is_quoted_without_its_markup(stored, quoted):
+    # the jury read « <table><tbody><tr><th>Revenu</th><td>30 000</td></tr></tbody… » and
+    # « x &lt; 3 &amp; y » in « Items à revoir », in every format
+    assert stem_start(stored) == quoted
+
+
 def test_items_to_review_precede_the_item_table_sorted_by_severity(sit_session, clock):
     session, _, _ = sit_session()
     report = build_session_report(session, clock())
