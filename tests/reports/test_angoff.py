@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from questionnaire.auth.models import Role
 from questionnaire.reports.angoff import angoff_cut
 from questionnaire.reports.models import AngoffPanel, AngoffRating
 from questionnaire.reports.session_report import build_session_report
-from tests.conftest import form_token, login
+from tests.conftest import bank_yaml, form_token, login
 
 RATINGS = {
     "J1": {1: 0.5, 2: 0.6, 3: 0.7, 4: 0.8},  # 2.6 / 4 = 0.65
@@ -522,3 +523,37 @@ def test_an_estimate_with_more_than_four_decimals_is_refused_not_rounded(
     assert response.status_code == 302
     ids = [int(name.removeprefix("item_")) for name in names]
     assert _ratings(db, judge) == {ids[0]: 6667, ids[1]: 5000, ids[2]: 1234, ids[3]: 10000}
+
+
+def test_a_judge_reads_a_formatted_question_with_its_paragraphs_and_table(
+    client, make_user, make_session, loaded_bank, db
+):
+    # the rating page kept only inline formatting: « Revenu30 000Quelle tranche ? » for a
+    # question holding a table, « sa femmeQuel taux ? » for two paragraphs
+    table = "<table><tbody><tr><th>Revenu</th><td>30 000</td></tr></tbody></table>"
+    stems = iter(
+        [
+            f"{table}<p>Quelle tranche ?</p>",
+            "<p>Un client <strong>fortuné</strong></p><p>Quel taux ?</p>",
+        ]
+    )
+    text = re.sub(
+        r'stem: "[^"]*"',
+        lambda m: f"stem: {json.dumps(next(stems, m.group(0)[7:-1]))}",  # the others as they are
+        bank_yaml(topics={"alpha": 2, "beta": 2}),
+    )
+    session, _ = make_session(
+        item_count=4, blueprint={"alpha": 2, "beta": 2}, theme=loaded_bank(text)
+    )
+    login(client, make_user(Role.JURY, email="juge@example.org").email)
+    panel = new_panel(client, db, session)
+    html = client.get(f"/rapports/angoff/{panel.id}/estimations").get_data(as_text=True)
+    assert re.search(
+        rf'<div id="item_\d+-stem" class="stem">{table}<p>Quelle tranche \?</p></div>', html
+    )
+    assert re.search(
+        r'<div id="item_\d+-stem" class="stem"><p>Un client <strong>fortuné</strong></p>'
+        r"<p>Quel taux \?</p></div>",
+        html,
+    )
+    assert re.search(r'aria-describedby="item_\d+-stem"', html)  # still the field's description
