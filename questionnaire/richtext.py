@@ -69,7 +69,14 @@ def has_blocks(text: str) -> bool:
     return bool(_BLOCK.search(sanitise(text)))
 
 
+# where a block ends, a label goes on a new line (a cell: a space), or its words would run on
+_BLOCK_END = re.compile(r"</(?:p|li|tr|caption|ul|ol|table)\s*>", re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
+
+
 def render_inline(text: str) -> Markup:
-    """Phrasing-only HTML (for a legend or a label): line breaks become <br>."""
+    """Phrasing-only HTML (for a legend or a label): line breaks become <br>, and so do the
+    ends of paragraphs, list items and table rows, whose tags a label cannot hold."""
+    text = _CELL_END.sub(" ", _BLOCK_END.sub("\n", sanitise(text)))
     clean = nh3.clean(text, tags={"em", "strong", "br"}, strip_comments=True).strip()
-    return Markup(re.sub(r"\n+", "<br>", clean))
+    return Markup(re.sub(r"\s*\n\s*", "<br>", clean))
