@@ -1,4 +1,4 @@
-"""Forms of the report pages: neutralising an item, Angoff panels and ratings."""
+"""Forms of the report pages: neutralising an item, correcting a key, Angoff panels and ratings."""
 
 from __future__ import annotations
 
@@ -38,6 +38,39 @@ class NeutraliseForm(FrenchForm):
             raise ValidationError("Cet item est déjà neutralisé dans cette session.")
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choisissez un item présenté dans cette session.")
+
+
+class RekeyChoiceForm(FrenchForm):
+    """The item whose key to correct (a read-only query: its options come on the next form)."""
+
+    class Meta:
+        csrf = False
+
+    item = SelectField(
+        "Item dont la clé est à corriger", choices=[], coerce=int, validate_choice=False
+    )
+
+    def validate_item(self, field) -> None:
+        if field.process_errors:
+            return  # not a number: WTForms already says so
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez un item noté dans cette session.")
+
+
+class RekeyForm(FrenchForm):
+    """The corrected key of the chosen item (choices: its options) and the reason."""
+
+    keys = MultiCheckboxField("Bonne(s) réponse(s) après correction", validate_choice=False)
+    reason = TextAreaField(
+        "Motif de la correction",
+        validators=[DataRequired("Indiquez le motif de la correction."), Length(max=1000)],
+    )
+
+    def validate_keys(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Cochez au moins une bonne réponse.")
+        if not set(field.data) <= {value for value, _ in field.choices}:
+            raise ValidationError("Choisissez parmi les options de l'item.")
 
 
 class JudgesForm(FrenchForm):

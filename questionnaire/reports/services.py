@@ -1,13 +1,20 @@
-"""Report services: the items of a session, neutralisation with re-grading, exports."""
+"""Report services: the items of a session, neutralisation and key correction with re-grading,
+exports."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from questionnaire.attempts.grading import RegradeReport, neutralise_item, scoring_rules
+from questionnaire.attempts.grading import (
+    RegradeReport,
+    neutralise_item,
+    rekey_item,
+    scoring_rules,
+)
 from questionnaire.attempts.models import Attempt, AttemptItem, DecisionKind, ScoringDecision
 from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
@@ -91,6 +98,30 @@ def neutralise_in_session(
     if version is None:
         raise ReportError("Cet item n'est pas noté dans cette session (absent ou déjà neutralisé).")
     return neutralise_item(version, session, actor, reason, now)
+
+
+def key_in_effect(session: ExamSession, version: ItemVersion) -> frozenset[str]:
+    """The keys the session's copies are scored with: the bank's, or its latest correction."""
+    return scoring_rules([version], session.id)[version.id].correct
+
+
+def rekey_in_session(
+    session: ExamSession,
+    version_id: int,
+    keys: Iterable[str],
+    actor: User,
+    reason: str,
+    now: datetime,
+) -> RegradeReport:
+    """Correct the key of an item scored in the session (audited decision, this session only)
+    and re-grade its attempts; the key already in effect is refused (a second tab, say)."""
+    versions = scorable_versions(session)
+    version = next((v for v in versions if v.id == version_id), None)
+    if version is None:
+        raise ReportError("Cet item n'est pas noté dans cette session (absent ou neutralisé).")
+    if frozenset(keys) == key_in_effect(session, version):
+        raise ReportError("C'est déjà la clé en vigueur dans cette session : rien n'a été modifié.")
+    return rekey_item(version, keys, actor, reason, now, session=session)
 
 
 def export_bytes(report: Report, fmt: str) -> bytes:

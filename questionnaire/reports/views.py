@@ -24,6 +24,8 @@ from questionnaire.reports.forms import (
     NeutraliseForm,
     PanelForm,
     PeriodForm,
+    RekeyChoiceForm,
+    RekeyForm,
     rating_form,
 )
 from questionnaire.reports.models import AngoffPanel
@@ -147,6 +149,53 @@ def neutralise(session_id: int):
             )
             return redirect(url_for("reports.session_report", session_id=session.id))
     return render_form("reports/neutralise.html", session=session, form=form)
+
+
+@bp.route("/sessions/<int:session_id>/corriger-cle", methods=["GET", "POST"])
+@roles_required(Role.JURY)
+def rekey(session_id: int):
+    """Correct an item's key for this session: choose the item (a GET form), then its keys."""
+    session = _session_or_404(session_id)
+    versions = services.scorable_versions(session)
+    choice = RekeyChoiceForm(request.args)
+    choice.item.choices = [
+        (v.id, f"{v.item.external_id} v{v.number} — {v.topic.title}") for v in versions
+    ]
+    if "item" not in request.args or not choice.validate():
+        refused = "item" in request.args or request.method == "POST"
+        return render_form("reports/rekey.html", session=session, choice=choice, refused=refused)
+    version = next(v for v in versions if v.id == choice.item.data)
+    in_effect = services.key_in_effect(session, version)
+    form = RekeyForm(data={"keys": sorted(in_effect)} if request.method == "GET" else None)
+    form.keys.choices = [(option.key, option.key) for option in version.options]
+    if form.validate_on_submit():
+        try:
+            result = services.rekey_in_session(
+                session, version.id, form.keys.data, current_user, form.reason.data,
+                current_time(),
+            )  # fmt: skip
+        except (services.ReportError, GradingError) as exc:
+            db.session.rollback()
+            form.keys.errors = [*form.keys.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Clé corrigée : %(n)s copie(s) recalculée(s), %(c)s note(s) modifiée(s).",
+                    n=result.attempts_regraded,
+                    c=len(result.changes),
+                ),
+                "success",
+            )
+            return redirect(url_for("reports.session_report", session_id=session.id))
+    return render_form(
+        "reports/rekey.html",
+        session=session,
+        choice=choice,
+        version=version,
+        in_effect=sorted(in_effect),
+        form=form,
+    )
 
 
 @bp.route("/sessions/<int:session_id>/angoff", methods=["GET", "POST"])

@@ -115,6 +115,7 @@ ROUTES = {
     "reports.angoff_rate": (Role.JURY, None),
     "reports.angoff_remove_judge": (Role.JURY, "/rapports/angoff/{panel_id}"),
     "reports.neutralise": (Role.JURY, None),
+    "reports.rekey": (Role.JURY, None),
 }
 MEMBERS = {
     key: value
@@ -159,6 +160,7 @@ VALID = {
     },
     "reports.angoff_panels": {"title": "Panel bis", "judges": "{jury_id}"},
     "reports.neutralise": {"reason": "Item ambigu."},
+    "reports.rekey": {"keys": "{new_key}", "reason": "Clé erronée."},
 }
 # forms a page offers only to a locked account, an ownerless draft
 HIDDEN_FORMS = {"admin.unlock_user", "authoring.take_over_version"}
@@ -353,6 +355,10 @@ def url_values(world: World, endpoint: str, arguments) -> dict:
         values["position"] = 1
         values["enrolment_id"] = world._cache["enrolment"].id
         values["questionnaire_id"] = world.session.questionnaire_id
+    if endpoint == "reports.rekey":  # the item whose key is corrected, and an option not its key
+        version = world._cache["attempt"].items[0].version
+        values["item_id"] = version.id
+        values["new_key"] = next(o.key for o in version.options if not o.is_correct)
     if "questionnaire_id" in arguments:
         values["questionnaire_id"] = world.session.questionnaire_id
     if "user_id" in arguments:
@@ -563,6 +569,8 @@ def open_form(app, client, world: World, endpoint: str) -> tuple[str, str, FormF
     url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
     if endpoint in ("authoring.new_item", "admin.new_questionnaire"):
         url += "?theme=fiscalite"
+    if endpoint == "reports.rekey":  # the options shown are those of the item in the query
+        url += f"?item={values['item_id']}"
     page = (page or url).format(**values)
     if role is not None:
         login(client, world.users[role].email)

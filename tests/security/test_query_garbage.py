@@ -19,7 +19,7 @@ from tests.security.test_form_garbage import World, postgres_refusals, url_value
 ARGUMENTS = [
     "page", "version", "priorite", "q", "theme", "topic", "status", "flag", "author",
     "last_review", "sujet", "role", "next", "action", "person", "involvement", "start", "end",
-    "reference", "focal", "a", "de", "format", "kind", "session",
+    "reference", "focal", "a", "de", "format", "kind", "session", "item",
 ]  # fmt: skip
 GARBAGE = [
     "99999999999999999999999",
