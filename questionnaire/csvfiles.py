@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 
 #: Said when a file was read as Windows-1252 (what Excel's « CSV (séparateur : point-virgule) »
@@ -19,7 +20,9 @@ def decode_spreadsheet_text(data: bytes) -> tuple[str, str | None]:
     """The text of an uploaded file and, when it was not UTF-8, a warning to show.
 
     UTF-8 (a byte-order mark is accepted), else Windows-1252 as spreadsheets save it; a UTF-16
-    byte-order mark (Excel's « Texte Unicode ») is read as UTF-16.
+    byte-order mark (Excel's « Texte Unicode ») is read as UTF-16. A UTF-8 file with one stray
+    byte (a Windows apostrophe pasted in) is refused: read as Windows-1252, each of its accents
+    would become two letters (« rÃ©ponse », « HÃ©lÃ¨ne »).
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
@@ -32,12 +35,33 @@ def decode_spreadsheet_text(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         position = exc.start
+    if _UTF8_SEQUENCE.search(data):
+        raise UndecodableFile(_stray_byte(data, position))
     try:
         return data.decode("cp1252"), READ_AS_CP1252
     except UnicodeDecodeError as exc:
         raise UndecodableFile(
             f"le fichier n'est ni en UTF-8 ni en Windows-1252 (octet {position})."
         ) from exc
+
+
+# a UTF-8 sequence of two to four bytes (« é » is C3 A9), which Windows-1252 text hardly has
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _stray_byte(data: bytes, position: int) -> str:
+    line = data.count(b"\n", 0, position) + 1
+    start = data.rfind(b"\n", 0, position) + 1
+    column = len(data[start:position].decode("utf-8", "replace")) + 1  # in characters
+    return (
+        "fichier en UTF-8 (ses accents le montrent) contenant un octet qui n'est pas de "
+        f"l'UTF-8 : ligne {line}, colonne {column} (octet 0x{data[position]:02X}, souvent une "
+        "apostrophe ou un guillemet collé depuis Windows). Lu en Windows-1252, chaque accent "
+        "du fichier deviendrait deux caractères (« Ã© ») : corrigez ce caractère, puis "
+        "enregistrez le fichier en UTF-8."
+    )
 
 
 def records_with_lines(reader: csv.reader) -> Iterator[tuple[int, list[str]]]:

@@ -204,44 +204,12 @@ def build_item(
 
 
 def decode_text(data: bytes, source: str, report: ImportReport) -> str | None:
-    """The file's text (``decode_spreadsheet_text``), its warning or error in the report.
-
-    A UTF-8 file with one stray byte (a Windows apostrophe pasted in) is refused: read as
-    Windows-1252, each of its accents would be imported as two letters (« rÃ©ponse »).
-    """
+    """The file's text (``decode_spreadsheet_text``), its warning or error in the report."""
     try:
         text, warning = decode_spreadsheet_text(data)
     except UndecodableFile as exc:
         report.error(source, str(exc))
         return None
-    if warning and _UTF8_SEQUENCE.search(data):
-        report.error(source, _stray_byte(data))
-        return None
     if warning:
         report.warn(source, warning)
     return text
-
-
-# a UTF-8 sequence of two to four bytes (« é » is C3 A9), which Windows-1252 text hardly has
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-
-
-def _stray_byte(data: bytes) -> str:
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        position = exc.start
-    else:  # pragma: no cover - only called for data that is not UTF-8
-        position = 0
-    line = data.count(b"\n", 0, position) + 1
-    start = data.rfind(b"\n", 0, position) + 1
-    column = len(data[start:position].decode("utf-8", "replace")) + 1  # in characters
-    return (
-        "fichier en UTF-8 (ses accents le montrent) contenant un octet qui n'est pas de "
-        f"l'UTF-8 : ligne {line}, colonne {column} (octet 0x{data[position]:02X}, souvent une "
-        "apostrophe ou un guillemet collé depuis Windows). Lu en Windows-1252, chaque accent "
-        "du fichier deviendrait deux caractères (« Ã© ») : corrigez ce caractère, puis "
-        "enregistrez le fichier en UTF-8."
-    )

@@ -985,3 +985,20 @@ def test_a_csv_file_saved_by_excel_in_windows_1252_is_read_with_a_warning(
     assert "fichier lu en Windows-1252" not in client.get(
         send_bytes(client, session, b"alice@example.org;0\n").headers["Location"]
     ).get_data(as_text=True)
+
+
+def test_a_utf8_csv_file_with_one_stray_windows_byte_is_refused_with_its_place(
+    client, admin, make_session, make_user, db
+):
+    """Read as Windows-1252, a UTF-8 file's accents would become two letters each (« isolÃ©e »):
+    one apostrophe pasted from Windows (0x92) is named at its line and column instead."""
+    session, _ = make_session()
+    make_user(email="alice@example.org")
+    make_user(email="bob@example.org")
+    before = enrolled(db, session)
+    data = "alice@example.org;33;Salle isolée\n".encode() + b"bob@example.org;0;l\x92accueil\n"
+    response = send_bytes(client, session, data)
+    assert response.status_code == 422
+    errors = unescape(response.get_data(as_text=True).split('id="import-errors"')[1])
+    assert "ligne 2, colonne 20 (octet 0x92" in errors
+    assert enrolled(db, session) == before
