@@ -37,6 +37,8 @@ def test_the_editor_shows_every_option_and_refuses_to_drop_one_silently(
     login(client, author.email)
     html = client.get(url).get_data(as_text=True)
     assert ">Option F</label>" in html and SIXTH.search(html)
+    # the preview letters every option, up to the ten an import accepts
+    assert '<span class="option-letter" aria-hidden="true">f.</span> six</label>' in html
 
     six = {f"options-{i}-text": text for i, text in enumerate(SIX)}
     response = client.post(url, data=editor_data(form_token(client, url), **six))
