@@ -130,25 +130,32 @@ def neutralise(session_id: int):
         (v.id, f"{v.item.external_id} v{v.number} — {v.topic.title}") for v in versions
     ]
     if form.validate_on_submit():
-        try:
-            result = services.neutralise_in_session(
+        decided = _regrade(
+            session,
+            form.reason,
+            lambda: services.neutralise_in_session(
                 session, form.item.data, current_user, form.reason.data, current_time()
-            )
-        except (services.ReportError, GradingError) as exc:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Item neutralisé : %(n)s copie(s) recalculée(s), %(c)s note(s) modifiée(s).",
-                    n=result.attempts_regraded,
-                    c=len(result.changes),
-                ),
-                "success",
-            )
-            return redirect(url_for("reports.session_report", session_id=session.id))
+            ),
+            _("Item neutralisé : %(n)s copie(s) recalculée(s), %(c)s note(s) modifiée(s)."),
+        )
+        if decided:
+            return decided
     return render_form("reports/neutralise.html", session=session, form=form)
+
+
+def _regrade(session: ExamSession, field, decide, done: str):
+    """Apply a scoring decision (``decide``): committed and ``done`` flashed with its counts
+    (%(n)s copies re-graded, %(c)s grades changed), then back to the session report; refused,
+    rolled back and its reason added to ``field``'s errors (None returned)."""
+    try:
+        result = decide()
+    except (services.ReportError, GradingError) as exc:
+        db.session.rollback()
+        field.errors = [*field.errors, str(exc)]
+        return None
+    db.session.commit()
+    flash(done % {"n": result.attempts_regraded, "c": len(result.changes)}, "success")
+    return redirect(url_for("reports.session_report", session_id=session.id))
 
 
 @bp.route("/sessions/<int:session_id>/corriger-cle", methods=["GET", "POST"])
@@ -169,25 +176,21 @@ def rekey(session_id: int):
     form = RekeyForm(data={"keys": sorted(in_effect)} if request.method == "GET" else None)
     form.keys.choices = [(option.key, option.key) for option in version.options]
     if form.validate_on_submit():
-        try:
-            result = services.rekey_in_session(
-                session, version.id, form.keys.data, current_user, form.reason.data,
+        decided = _regrade(
+            session,
+            form.keys,
+            lambda: services.rekey_in_session(
+                session,
+                version.id,
+                form.keys.data,
+                current_user,
+                form.reason.data,
                 current_time(),
-            )  # fmt: skip
-        except (services.ReportError, GradingError) as exc:
-            db.session.rollback()
-            form.keys.errors = [*form.keys.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Clé corrigée : %(n)s copie(s) recalculée(s), %(c)s note(s) modifiée(s).",
-                    n=result.attempts_regraded,
-                    c=len(result.changes),
-                ),
-                "success",
-            )
-            return redirect(url_for("reports.session_report", session_id=session.id))
+            ),
+            _("Clé corrigée : %(n)s copie(s) recalculée(s), %(c)s note(s) modifiée(s)."),
+        )
+        if decided:
+            return decided
     return render_form(
         "reports/rekey.html",
         session=session,

@@ -50,6 +50,8 @@ def test_correcting_a_key_regrades_the_session_and_is_reported(
             "reason": "Clé erronée signalée par l'analyse"}  # fmt: skip
     response = client.post(_url(session, version), data=data)
     assert response.status_code == 302
+    shown = client.get(response.headers["Location"]).text
+    assert "Clé corrigée : 10 copie(s) recalculée(s), 7 note(s) modifiée(s)." in shown
     decision = db.session.execute(select(ScoringDecision)).scalar_one()
     assert (decision.kind, decision.session_id, decision.correct_keys) == (
         DecisionKind.REKEY, session.id, ["B"],
