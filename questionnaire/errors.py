@@ -86,6 +86,10 @@ def same_site_referrer() -> str | None:
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc != request.host or not referrer.path.startswith("/"):
         return None
+    if referrer.path.startswith("//") or "\\" in referrer.path:  # read as another host
+        return None
+    if any(ch <= " " or ch == "\x7f" for ch in referrer.path):  # browsers drop tabs: « /\t/x »
+        return None
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 

@@ -93,3 +93,19 @@ def test_a_stale_token_without_a_page_of_ours_behind_it_is_still_a_400(client, m
         client, url, {"csrf_token": token, "answer": key}, referer="https://example.net/x"
     )
     assert sent.status_code == 400
+    # a referrer of our host whose path reads as another host (« //evil.example/x ») is not
+    # followed either: a browser would take the redirect to that other site
+    for path in ("//evil.example/x", "/\\evil.example/x", "/\t/evil.example/x"):
+        sent = post_from_page(
+            client, url, {"csrf_token": token, "answer": key}, referer=f"http://localhost{path}"
+        )
+        assert sent.status_code == 400, path
+    # after the login too, the « next » stays off other sites
+    client.post("/deconnexion", data={"csrf_token": form_token(client, url)})
+    sent = post_from_page(
+        client,
+        url,
+        {"csrf_token": token, "answer": key},
+        referer="http://localhost//evil.example/x",
+    )
+    assert "evil.example" not in sent.headers["Location"]
