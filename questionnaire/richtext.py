@@ -64,6 +64,16 @@ def plain(text: str) -> str:
     return nh3.clean(text, tags=set()).strip()
 
 
+#: Tags that end a line or a cell of a text: its words are kept apart from the next ones.
+_BREAK = re.compile(r"<(?=/?(?:p|br|li|ul|ol|table|caption|tr|th|td)\b)", re.IGNORECASE)
+
+
+def one_line(text: str) -> str:
+    """The text a reader sees, on one line: without its formatting tags and entities
+    (« <strong>PEA</strong> », « &amp; »), paragraphs, list items and cells kept apart."""
+    return " ".join(html.unescape(plain(_BREAK.sub(" <", text))).split())
+
+
 def has_blocks(text: str) -> bool:
     """Whether the text carries block markup (lists, tables), which cannot sit in a legend."""
     return bool(_BLOCK.search(sanitise(text)))

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
-
-import nh3
 import pandas as pd
 
 from analytics import ResponseData, item_stats
@@ -13,6 +9,7 @@ from questionnaire.itemstats.flags import THRESHOLDS
 from questionnaire.reports.loader import ItemInfo
 from questionnaire.reports.psychometrics import declared_options
 from questionnaire.reports.tables import Column, Kind, Table
+from questionnaire.richtext import one_line
 
 #: Below this many copies an item's flags are only indicative.
 INDICATIVE_COPIES = 30
@@ -71,16 +68,10 @@ def flagged_items(
     return sorted(found, key=lambda f: (f[0], f[1]))
 
 
-#: Tags that end a line or a cell of a question (its text is stored as sanitised HTML).
-_BREAK = re.compile(r"<(?=/?(?:p|br|li|ul|ol|table|caption|tr|th|td)\b)", re.IGNORECASE)
-
-
 def stem_start(text: str) -> str:
-    """The first STEM_LENGTH characters of a question as its reader sees them: without its
-    formatting tags and entities (« <strong>PEA</strong> », « &amp; »), on one line, « … »
-    when cut."""
-    words = html.unescape(nh3.clean(_BREAK.sub(" <", text), tags=set()))
-    flat = " ".join(words.split())
+    """The first STEM_LENGTH characters of a question as its reader sees them (its text is
+    stored as sanitised HTML: ``richtext.one_line``), « … » when cut."""
+    flat = one_line(text)
     return flat if len(flat) <= STEM_LENGTH else flat[:STEM_LENGTH].rstrip() + "…"
 
 
