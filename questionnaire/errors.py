@@ -81,14 +81,24 @@ def _transient(error: DBAPIError) -> bool:
     return isinstance(error, OperationalError)
 
 
+def is_local_path(target: str) -> bool:
+    """A path of this site that a redirect may follow (no open redirect).
+
+    Refused: a scheme or host, a protocol-relative ``//host`` however many slashes, a backslash,
+    and any control character or space (browsers drop tabs and newlines: ``/\t/host``).
+    """
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ch <= " " or ch == "\x7f" for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
 def same_site_referrer() -> str | None:
     """The page a form was sent from, when it is one of ours (its path and query)."""
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host or not referrer.path.startswith("/"):
-        return None
-    if referrer.path.startswith("//") or "\\" in referrer.path:  # read as another host
-        return None
-    if any(ch <= " " or ch == "\x7f" for ch in referrer.path):  # browsers drop tabs: « /\t/x »
+    if referrer.netloc != request.host or not is_local_path(referrer.path):
         return None
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -19,6 +17,7 @@ from questionnaire.auth.services import (
     log_out_everywhere,
 )
 from questionnaire.clock import current_time
+from questionnaire.errors import is_local_path
 from questionnaire.extensions import db
 from questionnaire.i18n import _
 from questionnaire.security.limits import (
@@ -31,17 +30,8 @@ from questionnaire.web import render_form
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a same-site path (no open redirect).
-
-    Refused: a scheme or host, a protocol-relative ``//host`` however many slashes, a backslash,
-    and any control character or space (browsers drop tabs and newlines: ``/\t/host``).
-    """
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        clean = all(ch > " " and ch != "\x7f" for ch in target) and "\\" not in target
-        if clean and not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.dashboard")
+    """Only follow a same-site path (``is_local_path``), else the dashboard."""
+    return target if target and is_local_path(target) else url_for("main.dashboard")
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
