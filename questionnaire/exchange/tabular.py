@@ -25,6 +25,7 @@ from questionnaire.exchange.items import (
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import SafeZip, UnsafeArchive, check_size
 from questionnaire.parse_errors import csv_error, technical_detail
+from questionnaire.richtext import editable
 
 # option_a … option_j are read (as many options as any import takes); an export writes the
 # bank's option_a … option_e, and further columns only for a draft that has more options.
@@ -339,18 +340,18 @@ def _table(bank: ParsedBank) -> list[list[str]]:
     width = max([len(BANK_OPTION_COLUMNS), *(len(item.options) for item in bank.items)])
     rows = [[*_BEFORE_OPTIONS, *OPTION_COLUMNS[:width], *_AFTER_OPTIONS]]
     for item in bank.items:
-        texts = [option.text for option in item.options]
+        texts = [editable(option.text) for option in item.options]
         rows.append(
             [
                 item.id,
                 item.topic,
                 item.competency,
                 item.type.value,
-                item.stem,
+                editable(item.stem),
                 *texts,
                 *[""] * (width - len(texts)),
                 ",".join(item.correct_keys),
-                item.rationale,
+                editable(item.rationale),
                 item.reference,
                 item.cognitive_level.value,
                 item.difficulty.value,

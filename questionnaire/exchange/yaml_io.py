@@ -11,6 +11,7 @@ from questionnaire.banks.validation import ParsedBank, parse_bank_text
 from questionnaire.exchange.items import decode_text
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import check_size
+from questionnaire.richtext import editable
 
 
 def parse_yaml(data: bytes, source: str, today: date) -> ParseResult:
@@ -58,12 +59,16 @@ def write_yaml(bank: ParsedBank) -> bytes:
                 "topic": item.topic,
                 "competency": item.competency,
                 "type": item.type.value,
-                "stem": item.stem,
+                "stem": editable(item.stem),
                 "options": [
-                    {"key": o.key, "text": o.text, **({"correct": True} if o.correct else {})}
+                    {
+                        "key": o.key,
+                        "text": editable(o.text),
+                        **({"correct": True} if o.correct else {}),
+                    }
                     for o in item.options
                 ],
-                "rationale": item.rationale,
+                "rationale": editable(item.rationale),
                 "reference": item.reference,
                 "cognitive_level": item.cognitive_level.value,
                 "difficulty": item.difficulty.value,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from questionnaire.banks.models import CognitiveLevel, Difficulty, ItemType, Volatility
 from questionnaire.banks.validation import ParsedBank, ParsedItem, ParsedOption, ParsedTopic
+from questionnaire.richtext import sanitise
 
 SAMPLES = Path(__file__).parent / "samples"
 TODAY = date(2026, 3, 2)
@@ -74,3 +76,16 @@ def reference_bank() -> ParsedBank:
 @pytest.fixture
 def bank() -> ParsedBank:
     return reference_bank()
+
+
+def as_stored(items: list[ParsedItem]) -> list[ParsedItem]:
+    """Items with their texts as an import stores them (sanitised: « & » is « &amp; »)."""
+    return [
+        replace(
+            item,
+            stem=sanitise(item.stem),
+            rationale=sanitise(item.rationale),
+            options=[replace(option, text=sanitise(option.text)) for option in item.options],
+        )
+        for item in items
+    ]

@@ -17,7 +17,7 @@ from questionnaire.exchange.tabular import (
     write_csv,
     write_xlsx,
 )
-from tests.exchange.conftest import TODAY, sample
+from tests.exchange.conftest import TODAY, as_stored, sample
 
 
 def _csv(text: str):
@@ -89,13 +89,13 @@ def test_csv_round_trip(bank):
     assert data.startswith(b"\xef\xbb\xbf" + ",".join(BANK_COLUMNS).encode())
     result = parse_csv(data, "export.csv", TODAY)
     assert result.report.errors == []
-    assert [source.item for source in result.items] == bank.items
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
 
 
 def test_xlsx_round_trip(bank):
     result = parse_xlsx(write_xlsx(bank), "export.xlsx", TODAY)
     assert result.report.errors == []
-    assert [source.item for source in result.items] == bank.items
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
     assert result.items[1].location == "feuille « items », ligne 3"
 
 
@@ -121,7 +121,7 @@ def test_csv_keeps_formulas_from_running_and_reads_them_back(bank):
     assert {"'" + text for text in formulas} <= set(cells)
     result = parse_csv(data, "export.csv", TODAY)
     assert result.report.errors == []
-    assert [source.item for source in result.items] == bank.items
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
 
 
 def test_xlsx_row_errors_and_dates():
@@ -181,7 +181,7 @@ def test_csv_round_trip_keeps_options_beyond_e(bank):
     assert header[5:12] == [f"option_{letter}" for letter in "abcdefg"]
     result = parse_csv(data, "export.csv", TODAY)
     assert result.report.errors == []
-    assert [source.item for source in result.items] == bank.items
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
     assert result.items[1].item.correct_keys == ["A", "B", "G"]
 
 
@@ -189,7 +189,7 @@ def test_xlsx_round_trip_keeps_options_beyond_e(bank):
     bank = _with_seven_options(bank)
     result = parse_xlsx(write_xlsx(bank), "export.xlsx", TODAY)
     assert result.report.errors == []
-    assert [source.item for source in result.items] == bank.items
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
 
 
 def test_csv_takes_up_to_ten_options():

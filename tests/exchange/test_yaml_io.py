@@ -5,17 +5,17 @@ from __future__ import annotations
 from questionnaire.banks.validation import parse_bank_text
 from questionnaire.exchange.yaml_io import parse_yaml, write_yaml
 from tests.conftest import bank_yaml
-from tests.exchange.conftest import TODAY
+from tests.exchange.conftest import TODAY, as_stored
 
 
 def test_write_is_a_valid_bank_and_reads_back(bank):
     data = write_yaml(bank)
     parsed, findings = parse_bank_text(data.decode("utf-8"), "export.yaml")
     assert [f for f in findings if f.severity.value == "erreur"] == []
-    assert parsed.items == bank.items
+    assert as_stored(parsed.items) == as_stored(bank.items)
     result = parse_yaml(data, "export.yaml", TODAY)
     assert result.theme == "fiscalite"
-    assert [source.item for source in result.items] == bank.items
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
 
 
 def test_item_errors_are_reported_by_identifier():
