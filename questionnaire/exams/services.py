@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from questionnaire.auth.models import Role, User
 from questionnaire.banks.models import (
@@ -507,22 +507,33 @@ def open_enrolments(user: User, now: datetime) -> list[Enrolment]:
     return [e for e in enrolments_for(user) if e.session.is_open(now)]
 
 
-def session_overview() -> list[tuple[ExamSession, int, dict[str, int]]]:
-    """Each session with its enrolment count and attempts per status."""
-    from questionnaire.attempts.models import Attempt
+def session_overview(
+    now: datetime, grace_seconds: int
+) -> list[tuple[ExamSession, int, dict[str, int]]]:
+    """Each session with its enrolment count and attempts per status.
+
+    A copy past its deadline and grace that the cron has not finalised yet takes no answer any
+    more: it counts as expired, which it becomes (``finalise_expired``), not as in progress.
+    """
+    from questionnaire.attempts.models import Attempt, AttemptStatus
 
     enrolled = dict(
         db.session.execute(
             select(Enrolment.session_id, func.count()).group_by(Enrolment.session_id)
         ).all()
     )
+    overdue = and_(
+        Attempt.status == AttemptStatus.IN_PROGRESS,
+        Attempt.deadline < now - timedelta(seconds=grace_seconds),
+    )
+    counted = case((overdue, AttemptStatus.EXPIRED.value), else_=Attempt.status)
     by_status: dict[int, dict[str, int]] = {}
     for session_id, status, count in db.session.execute(
-        select(Attempt.session_id, Attempt.status, func.count()).group_by(
-            Attempt.session_id, Attempt.status
-        )
+        select(Attempt.session_id, counted, func.count()).group_by(Attempt.session_id, counted)
     ):
-        by_status.setdefault(session_id, {})[status.value] = count
+        counts = by_status.setdefault(session_id, {})
+        key = AttemptStatus(status).value
+        counts[key] = counts.get(key, 0) + count
     sessions = db.session.execute(
         select(ExamSession).order_by(ExamSession.opens_at.desc())
     ).scalars()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 
 from questionnaire.access import roles_required
 from questionnaire.auth.models import Role
@@ -15,4 +15,8 @@ from questionnaire.exams.services import session_overview
 @roles_required(Role.ADMIN, Role.JURY)
 def overview():
     now = current_time()
-    return render_template("exams/overview.html", rows=session_overview(), now=now)
+    return render_template(
+        "exams/overview.html",
+        rows=session_overview(now, current_app.config["GRACE_SECONDS"]),
+        now=now,
+    )
