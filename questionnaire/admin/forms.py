@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -339,10 +340,26 @@ class UserForm(FrenchForm):
     )
 
 
+#: one « @ » between a name and a domain of two labels at least, none empty; no space
+ADDRESS = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def mail_address(form, field) -> None:
+    """Refuse an address no message can reach (« @ », « camille@ », a space or an invisible
+    character pasted inside): the account would be created, and its holder never found by it.
+    Surrounding spaces are dropped and case ignored when the account is stored."""
+    address = (field.data or "").strip()
+    if address and not (address.isprintable() and ADDRESS.fullmatch(address)):
+        raise ValidationError(
+            "Adresse électronique invalide : une adresse s'écrit sans espace, sous la forme "
+            "prenom.nom@banque.fr."
+        )
+
+
 class NewUserForm(UserForm):
     email = EmailField(
         "Adresse électronique",
-        validators=[DataRequired("L'adresse est obligatoire."), at_most(254)],
+        validators=[DataRequired("L'adresse est obligatoire."), at_most(254), mail_address],
     )
     password = PasswordField(
         "Mot de passe initial (l'utilisateur devra le remplacer à sa première connexion)",
