@@ -161,7 +161,7 @@ def form_table(
             summary = summarise(table[mine].reset_index(drop=True), questionnaire.pass_mark)
         rows.append(
             (
-                questionnaire.title,
+                questionnaire,
                 sum(1 for q in questionnaire_of.values() if q.id == questionnaire.id),
                 summary.stats.n_attempts,
                 summary.mean_proportion,
@@ -180,8 +180,17 @@ def form_table(
             Column("pass_rate", "Taux de réussite", Kind.PERCENT),
             Column("alpha", "Alpha (par paires si formes aléatoires)", Kind.DECIMAL),
         ),
-        tuple(rows),
+        tuple((_form_name(row[0], rows), *row[1:]) for row in rows),
         sheet="Comparabilité des formes",
+    )
+
+
+def _form_name(questionnaire, rows: list[tuple]) -> str:
+    """The questionnaire's title, with its number when another row bears the same title (a
+    form rebuilt or copied): the rows stay apart for a reader."""
+    namesakes = sum(1 for row in rows if row[0].title == questionnaire.title)
+    return (
+        f"{questionnaire.title} (n° {questionnaire.id})" if namesakes > 1 else questionnaire.title
     )
 
 

@@ -114,3 +114,16 @@ def test_topic_means_are_those_of_each_topics_rows_prepared_alone():
         expected.append((topic, part.n_items, part.n_attempts, float(np.mean(part.proportions))))
     assert topic_table(prepare(table), items).rows == tuple(expected)
     assert topic_table(table, items).rows == tuple(expected)
+
+
+def test_forms_of_one_title_are_told_apart_by_their_number(sit_session, clock):
+    """Two questionnaires titled alike (a form rebuilt) gave two rows of the same name."""
+    sessions = _sat(sit_session, clock)
+    for session, title in zip(sessions, ["Forme", "Forme", "Autre"], strict=True):
+        session.questionnaire.title = title
+    db.session.commit()
+    first, second, third = (s.questionnaire for s in sessions)
+    assert len({first.id, second.id, third.id}) == 3
+    _, rows = _form_rows(sessions, clock)
+    assert sorted(rows) == sorted(["Autre", f"Forme (n° {first.id})", f"Forme (n° {second.id})"])
+    _check(rows[f"Forme (n° {second.id})"], sessions[1:2])
