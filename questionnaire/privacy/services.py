@@ -114,7 +114,10 @@ def export_user_data(user: User, now: datetime) -> dict:
                 "new_score": c.new_score,
                 "old_max": c.old_max,
                 "new_max": c.new_max,
+                "old_passed": c.old_passed,
+                "new_passed": c.new_passed,
                 "reason": c.reason,
+                "changed_by": c.changed_by.display_name,
                 "changed_at": _iso(c.changed_at),
             }
             for c in grade_changes
@@ -164,7 +167,8 @@ def _attempt_data(attempt: Attempt) -> dict:
 
 
 def _certification_data(enrolment: CertificationEnrolment) -> dict:
-    """The title, the jury's evaluations, the accommodations, prerequisites and validated blocks."""
+    """The title, the jury's evaluations, the accommodations, prerequisites and validated blocks,
+    each with who recorded it (as the candidate's transcript names them)."""
     evaluations = db.session.execute(
         select(JuryEvaluation)
         .where(JuryEvaluation.enrolment_id == enrolment.id)
@@ -178,6 +182,7 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
                 "description": a.description,
                 "replaced_questionnaire": a.replaced_theme,
                 "replaced_by": a.replacement.value if a.replacement else None,
+                "recorded_by": a.recorded_by.display_name,
                 "recorded_at": _iso(a.recorded_at),
             }
             for a in enrolment.accommodations
@@ -186,6 +191,7 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
             {
                 "prerequisite": r.prerequisite.label,
                 "met_on": r.met_on.isoformat(),
+                "recorded_by": r.recorded_by.display_name,
                 "recorded_at": _iso(r.recorded_at),
             }
             for r in enrolment.prerequisite_records
@@ -217,6 +223,8 @@ def _certification_data(enrolment: CertificationEnrolment) -> dict:
         "jury_evaluations": [
             {
                 "competency": e.competency.code,
+                # two evaluators grade each competency of some referentials: whose grade it is
+                "evaluator": e.evaluator.display_name,
                 "acquired": e.acquired,
                 "grid_score": e.grid_score,
                 "comment": e.comment,
