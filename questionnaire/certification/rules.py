@@ -116,11 +116,14 @@ def questionnaire_outcomes(
     """Per theme: the first qualifying pass; for a theme never passed, its last failed sitting.
 
     The date a competency was acquired by questionnaire is the first pass: a retake must not move
-    it (nor the block's). A later failure does not erase a pass.
+    it (nor the block's). A later failure does not erase a pass. A copy whose every question was
+    neutralised (0 / 0) measured nothing: it is neither a pass nor a failure.
     """
     passes: dict[str, datetime] = {}
     failures: dict[str, datetime] = {}
     for sitting in sittings:
+        if sitting.max_score <= 0:
+            continue
         if sitting.qualifies:
             if sitting.theme not in passes or sitting.ended_at < passes[sitting.theme]:
                 passes[sitting.theme] = sitting.ended_at

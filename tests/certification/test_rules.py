@@ -316,6 +316,21 @@ def test_a_sitting_qualifies_at_60_percent_exactly():
     assert not Sitting("rgpd", T, 0, 0).qualifies
 
 
+def test_a_copy_whose_every_question_was_neutralised_is_no_failure():
+    """0 / 0 (every question neutralised) measured nothing: the theme stays to be passed, never
+    « questionnaire échoué le … », and a real failure keeps its own date."""
+    passes, failures = questionnaire_outcomes([Sitting("rgpd", at(3), 0, 0)])
+    assert passes == {} and failures == {}
+    passes, failures = questionnaire_outcomes(
+        [Sitting("rgpd", at(1), 1, 5), Sitting("rgpd", at(3), 0, 0)]
+    )
+    assert passes == {} and failures == {"rgpd": at(1)}
+    spec = CompetencySpec("C22", themes=("rgpd",), jury_evaluated=False)
+    passes, failures = questionnaire_outcomes([Sitting("rgpd", at(3), 0, 0)])
+    result = competency_status(spec, [], passes, None, 1, failures)
+    assert result.status is Status.PENDING and result.failed_themes == ()
+
+
 def test_the_first_pass_dates_a_theme_and_a_later_failure_does_not_erase_it():
     passes, failures = questionnaire_outcomes(
         [
