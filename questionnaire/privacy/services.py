@@ -16,6 +16,7 @@ from questionnaire.audit.services import events_about, record
 from questionnaire.auth.models import User, UserRole
 from questionnaire.certification.models import (
     Accommodation,
+    BlockValidation,
     Certification,
     CertificationEnrolment,
     Deliberation,
@@ -23,6 +24,7 @@ from questionnaire.certification.models import (
     DesignatedEvaluator,
     JuryEvaluation,
     ObservedInterview,
+    PrerequisiteRecord,
 )
 from questionnaire.certification.services import enrolments_of
 from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
@@ -439,11 +441,30 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     return ErasureReport(erasure, withdrawn)
 
 
+def _certification_work_since(limit: datetime) -> list:
+    """For each kind of record the jury or an administrator adds to a certification file, the
+    records of the account's files dated since ``limit`` (correlated on ``User``)."""
+    dated = [
+        (model, model.recorded_at)
+        for model in (Accommodation, PrerequisiteRecord, DesignatedEvaluator, ObservedInterview)
+    ]
+    dated += [(JuryEvaluation, JuryEvaluation.recorded_at)]
+    dated += [(BlockValidation, BlockValidation.validated_at)]
+    return [
+        select(model.id)
+        .join(CertificationEnrolment, CertificationEnrolment.id == model.enrolment_id)
+        .where(CertificationEnrolment.user_id == User.id, moment >= limit)
+        for model, moment in dated
+    ]
+
+
 def _stale_candidates(limit: datetime) -> list[User]:
     """Candidate-only accounts, not yet erased, without activity since ``limit``.
 
     An enrolment (in a session or a certification) is activity: an account found again by an
     administrator and enrolled for next week's session is not dormant, whatever its last login.
+    So is the jury's work on the person's certification file (an evaluation, an accommodation,
+    an attestation…): an erased file takes no more of it, and the certification would stop there.
     """
     last_attempt = (
         select(Attempt.user_id, func.max(Attempt.started_at).label("last_start"))
@@ -470,6 +491,7 @@ def _stale_candidates(limit: datetime) -> list[User]:
                 CertificationEnrolment.created_at >= limit,
             )
             .exists(),
+            *(~recorded.exists() for recorded in _certification_work_since(limit)),
         )
         .order_by(User.id)
     )
