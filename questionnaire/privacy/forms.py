@@ -12,7 +12,7 @@ class ErasureForm(FrenchForm):
         validators=[DataRequired("Saisissez l'adresse du compte."), Length(max=254)],
     )
     reason = TextAreaField(
-        "Motif (demande de la personne, date)",
+        "Motif (nature et date de la demande, sans le nom de la personne)",
         validators=[DataRequired("Indiquez le motif."), Length(max=500)],
     )
     confirm = BooleanField(

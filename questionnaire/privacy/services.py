@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from questionnaire.certification.models import (
 from questionnaire.certification.services import enrolments_of
 from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
 from questionnaire.extensions import db
+from questionnaire.folding import folded
 from questionnaire.privacy.models import Erasure
 from questionnaire.reports.models import AngoffJudge
 from questionnaire.roles import Role
@@ -40,7 +42,29 @@ UNUSABLE_PASSWORD = "!erased"
 
 
 class ErasureError(ValueError):
-    """The account cannot be erased as asked."""
+    """The account cannot be erased as asked; ``field`` is the form field the message is about."""
+
+    def __init__(self, message: str, field: str = "email") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+#: Words of a name shorter than this (« Le », « Da ») are too common to be refused in a reason.
+NAME_WORD_MIN = 3
+
+
+def identity_named_in(text: str, user: User) -> str | None:
+    """The part of the account's identity that ``text`` names (its e-mail address, or a word of
+    its name or of its address's local part), accents and case ignored; None if none."""
+    said = folded(text)
+    if folded(user.email) in said:
+        return user.email
+    words = set(re.findall(r"\w+", said))
+    local_part = user.email.partition("@")[0]
+    for part in re.findall(r"\w+", f"{user.display_name} {local_part}"):
+        if len(part) >= NAME_WORD_MIN and folded(part) in words:
+            return part
+    return None
 
 
 @dataclass(frozen=True)
@@ -382,7 +406,16 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     more than account numbers, now pseudonymous.
     """
     if not reason.strip():
-        raise ErasureError("Indiquez le motif de l'effacement (demande, date).")
+        raise ErasureError("Indiquez le motif de l'effacement (demande, date).", "reason")
+    # an administrator's reason is kept with the pseudonym for good (erasure table, journal):
+    # naming the person there would undo the erasure (the purge writes its own reason)
+    if actor is not None and (named := identity_named_in(reason, user)) is not None:
+        raise ErasureError(
+            f"Le motif ne doit pas nommer la personne (« {named} ») : il est conservé avec le "
+            "pseudonyme et le relierait à son identité. Indiquez la nature et la date de la "
+            "demande, par exemple « Demande écrite du 3 mars ».",
+            "reason",
+        )
     if actor is not None and actor.id == user.id:
         raise ErasureError("Un administrateur ne peut pas effacer son propre compte.")
     # the account's row locked (PostgreSQL): an enrolment under way, which shares it

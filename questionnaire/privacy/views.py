@@ -65,7 +65,7 @@ def erase():
             try:
                 report = erase_user(user, current_user, form.reason.data, current_time())
             except ErasureError as exc:
-                form.email.errors.append(str(exc))
+                getattr(form, exc.field).errors.append(str(exc))
             else:
                 db.session.commit()
                 flash(_erasure_summary(report), "success")
