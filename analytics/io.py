@@ -160,6 +160,13 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
             "octets nuls dans l'en-tête : le fichier semble en UTF-16 sans marque d'ordre ; "
             "enregistrez-le en UTF-8"
         )
+    hint = header.strip()
+    if re.fullmatch(r"sep=.", hint, flags=re.IGNORECASE):  # Excel's hint, before the header
+        raise AnalyticsInputError(
+            f"ligne 1 : « {hint} » indique le séparateur à Excel, ce n'est pas l'en-tête attendu "
+            "(attempt_id, item_id, score…) : supprimez cette ligne (le séparateur , ou ; est "
+            "reconnu sur l'en-tête)"
+        )
     if sep is None and "\t" in header and "," not in header and ";" not in header:
         raise AnalyticsInputError(
             "en-tête séparé par des tabulations : la virgule ou le point-virgule sont attendus"

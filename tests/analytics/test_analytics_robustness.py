@@ -210,3 +210,22 @@ def test_max_iter_is_bounded(tmp_path: Path, capsys) -> None:
     code, out, err = _run(["irt", _write(tmp_path / "r.csv", text), "--max-iter", "10001"], capsys)
     assert code == 2 and out == ""
     assert "au plus 10000 attendu, pas 10001" in err
+
+
+@pytest.mark.parametrize("first_line", ["sep=;", "sep=,", "SEP=;"])
+def test_an_excel_separator_line_is_named_not_read_as_the_header(
+    tmp_path: Path, capsys, first_line: str
+) -> None:
+    """« sep=; » first (a hint some exports write for Excel) read as a one-column header: the
+    error was « ligne 2 : 3 champs au lieu de 2 », about a line that is right."""
+    sep = first_line[-1]
+    text = f"{first_line}\nattempt_id{sep}item_id{sep}score\nT1{sep}Q1{sep}1\n"
+    code, out, err = _run(["item-stats", _write(tmp_path / "excel.csv", text)], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"python -m analytics item-stats : erreur : ligne 1 : « {first_line} » indique le "
+        "séparateur à Excel, ce n'est pas l'en-tête attendu (attempt_id, item_id, score…) : "
+        "supprimez cette ligne (le séparateur , ou ; est reconnu sur l'en-tête)\n"
+    )
+    with pytest.raises(AnalyticsInputError, match="ligne 1 : « sep=; » indique le séparateur"):
+        read_responses(io.StringIO("\ufeffsep=;\nattempt_id;item_id;score\nT1;Q1;1\n"))
