@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import or_, select
+from sqlalchemy import BigInteger, cast, func, or_, select
 
 from questionnaire.attempts.models import (
     Attempt,
@@ -25,6 +25,41 @@ from questionnaire.extensions import db
 
 class GradingError(ValueError):
     """A scoring decision is not valid for the item."""
+
+
+#: First half of the advisory lock key of a session's scoring (PostgreSQL), the session's id
+#: being the second: a number no other lock of the application uses.
+SCORING_LOCK = 0x5C0_0000
+
+
+def _scoring_lock(session_id: int, shared: bool) -> None:
+    """PostgreSQL's advisory lock of the session's scoring, held until the commit.
+
+    Not the session's row: a hand-in may already share its copy's row (an autosave that finds
+    the copy expired), and an incident's grant, which locks the session's row and then the
+    running copies, would deadlock with it. SQLite, which lets one writer at a time, has none.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    take = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    db.session.execute(select(take(cast((SCORING_LOCK << 32) | session_id, BigInteger))))
+
+
+def lock_scoring(session_id: int) -> None:
+    """Hold the session's scoring until the commit (exclusive).
+
+    Taken by a key correction or a neutralisation before its checks: a second decision waits,
+    then decides on what the first did; hand-ins (``share_scoring``) wait too, so that every
+    copy is graded either before the correction, and re-graded by it, or after it, with the
+    new key.
+    """
+    _scoring_lock(session_id, shared=False)
+
+
+def share_scoring(session_id: int) -> None:
+    """Grade a copy under the session's scoring as it stands: copies handed in at once share
+    the lock; a correction in progress is waited for."""
+    _scoring_lock(session_id, shared=True)
 
 
 def item_score(selected: Iterable[str], correct: frozenset[str]) -> int:
@@ -194,6 +229,8 @@ def rekey_item(
     if not reason.strip():
         raise GradingError("Indiquez le motif de la correction.")
     keys = _validate_keys(version, correct_keys)
+    if session is not None:
+        lock_scoring(session.id)
     decision = ScoringDecision(
         version=version,
         session_id=session.id if session else None,
@@ -214,6 +251,7 @@ def neutralise_item(
     """Remove an item from scoring for one session and re-grade that session's attempts."""
     if not reason.strip():
         raise GradingError("Indiquez le motif de la neutralisation.")
+    lock_scoring(session.id)
     decision = ScoringDecision(
         version=version,
         session_id=session.id,

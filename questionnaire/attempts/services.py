@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
-from questionnaire.attempts.grading import grade_attempt
+from questionnaire.attempts.grading import grade_attempt, share_scoring
 from questionnaire.attempts.models import Attempt, AttemptItem, AttemptStatus, Response
 from questionnaire.audit.services import record
 from questionnaire.auth.models import User
@@ -321,6 +321,10 @@ def _finalise(
     attempt was read earlier, and extra time granted meanwhile (an incident) has moved its
     deadline, so the copy must stay open.
     """
+    # graded under the session's scoring as it stands: a key correction in progress is waited
+    # for, then applied (without it the copy kept the old key: the correction's re-grading had
+    # listed the graded copies before this one committed)
+    share_scoring(attempt.session_id)
     conditions = [Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS]
     if overdue is not None:
         conditions.append(overdue)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from questionnaire.attempts.grading import (
     RegradeReport,
+    lock_scoring,
     neutralise_item,
     rekey_item,
     scoring_rules,
@@ -94,6 +95,7 @@ def neutralise_in_session(
     session: ExamSession, version_id: int, actor: User, reason: str, now: datetime
 ) -> RegradeReport:
     """Neutralise an item of the session (audited decision) and re-grade its attempts."""
+    lock_scoring(session.id)  # a second jury member sending it too is told it is done
     version = next((v for v in scorable_versions(session) if v.id == version_id), None)
     if version is None:
         raise ReportError("Cet item n'est pas noté dans cette session (absent ou déjà neutralisé).")
@@ -115,6 +117,7 @@ def rekey_in_session(
 ) -> RegradeReport:
     """Correct the key of an item scored in the session (audited decision, this session only)
     and re-grade its attempts; the key already in effect is refused (a second tab, say)."""
+    lock_scoring(session.id)  # the same correction sent at once by two: the second is refused
     versions = scorable_versions(session)
     version = next((v for v in versions if v.id == version_id), None)
     if version is None:
