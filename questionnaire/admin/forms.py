@@ -35,7 +35,7 @@ from questionnaire.banks.models import DURATION_MINUTES_MAX, FORM_ITEMS_MAX, The
 from questionnaire.clock import PARIS
 from questionnaire.exams.models import ReleasePolicy, SessionPurpose
 from questionnaire.exams.services import IMMEDIATE_FOR_TRAINING_ONLY
-from questionnaire.forms import FrenchForm, MultiCheckboxField
+from questionnaire.forms import FrenchForm, MultiCheckboxField, OneNumberMessage
 from questionnaire.roles import Role
 
 
@@ -50,6 +50,22 @@ def to_local(moment: datetime) -> datetime:
 
 # NumberRange formats its message with ``%``: a literal per cent sign must be written ``%%``.
 EXTRA_TIME_RANGE = NumberRange(0, 300, "Entre 0 et 300 %%.")
+NOT_A_PERCENTAGE = "Indiquez un nombre entier de 0 à 300 (par exemple 33)."
+
+
+class PercentField(OneNumberMessage, IntegerField):
+    """A whole percentage, its sign allowed (« 33 % », as in the enrolment file); one French
+    message for what is not a whole number (not WTForms' own followed by the range's)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [valuelist[0].strip().removesuffix("%").strip()]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(NOT_A_PERCENTAGE) from exc
+
+
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
@@ -286,7 +302,7 @@ class EnrolForm(FrenchForm):
         "Adresse du candidat",
         validators=[DataRequired("Indiquez l'adresse du candidat."), at_most(254)],
     )
-    extra_time_percent = IntegerField(
+    extra_time_percent = PercentField(
         "Temps supplémentaire (%)",
         default=0,
         validators=[
@@ -298,7 +314,7 @@ class EnrolForm(FrenchForm):
 
 
 class EnrolmentForm(FrenchForm):
-    extra_time_percent = IntegerField(
+    extra_time_percent = PercentField(
         "Temps supplémentaire (%)",
         validators=[
             InputRequired("Indiquez 0 s'il n'y en a pas."),

@@ -622,7 +622,7 @@ def enrolment_row(client, session, enrolment, **fields):
 @pytest.mark.parametrize(
     ("extra", "group", "field", "message"),
     [
-        ("abc", "Réseau Sud", "extra", "N&#39;est pas un entier valide."),
+        ("abc", "Réseau Sud", "extra", "Indiquez un nombre entier de 0 à 300"),
         ("25", "G" * 61, "group", "60 caractères au plus."),
     ],
 )
