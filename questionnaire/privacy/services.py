@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, text
 
 from questionnaire.accessibility.services import preferences_for
-from questionnaire.attempts.models import Attempt, GradeChange
+from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange
 from questionnaire.attempts.services import close_if_time_up
 from questionnaire.audit.models import PURGE_OPTION, AuditEvent
 from questionnaire.audit.services import events_about, record
@@ -34,6 +34,7 @@ from questionnaire.folding import folded
 from questionnaire.privacy.models import Erasure
 from questionnaire.reports.models import AngoffJudge
 from questionnaire.roles import Role
+from questionnaire.web import paris_time
 
 ERASED_DOMAIN = "efface.invalid"
 ERASED_ACCOMMODATION = "Description supprimée (effacement des données personnelles)."
@@ -391,6 +392,28 @@ def withdraw_from_sessions_ahead(
     return tuple(withdrawn)
 
 
+def _refuse_while_composing(user: User, now: datetime) -> None:
+    """Refuse to erase a person while one of their copies takes answers.
+
+    Erasing ends their sessions at once: a candidate composing (or another person than meant,
+    the address mistyped) would be thrown out mid-exam, the copy left to expire. A copy whose
+    time is up is finalised here, as the cron job would (``close_if_time_up``).
+    """
+    running = db.session.execute(
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .order_by(Attempt.deadline)
+    ).scalars()
+    composing = [attempt for attempt in running if not close_if_time_up(attempt, now)]
+    if composing:
+        attempt = composing[-1]
+        raise ErasureError(
+            f"Ce compte a une copie en cours (« {attempt.session.title} », jusqu'au "
+            f"{paris_time(attempt.deadline)}) : effacez-le après sa remise ou son échéance ; "
+            "l'effacer maintenant fermerait la session de la personne en pleine épreuve."
+        )
+
+
 def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> ErasureReport:
     """Replace identity and credentials by a stable pseudonym and disable the login.
 
@@ -403,7 +426,8 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     longer log in). Designations of
     evaluators stay, whether the person is the candidate or the evaluator: they decide which
     jury evaluations count, so removing one would change a certification's result; they hold no
-    more than account numbers, now pseudonymous.
+    more than account numbers, now pseudonymous. Refused while a copy of the person takes
+    answers (``_refuse_while_composing``).
     """
     if not reason.strip():
         raise ErasureError("Indiquez le motif de l'effacement (demande, date).", "reason")
@@ -425,6 +449,7 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     if erasure_of(user) is not None:
         raise ErasureError("Ce compte a déjà été effacé.")
+    _refuse_while_composing(user, now)
     pseudonym = f"ANON-{secrets.token_hex(5).upper()}"
     user.email = f"{pseudonym.lower()}@{ERASED_DOMAIN}"
     user.display_name = pseudonym

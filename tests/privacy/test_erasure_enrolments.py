@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from questionnaire.attempts.models import Attempt
-from questionnaire.attempts.services import start_attempt
+from questionnaire.attempts.services import start_attempt, submit_attempt
 from questionnaire.audit.models import AuditEvent
 from questionnaire.auth.models import Role
 from questionnaire.exams.models import Enrolment
@@ -22,7 +22,7 @@ from tests.conftest import form_token
 @pytest.fixture
 def four_sessions(make_session, make_user, loaded_bank, db, clock):
     """A candidate enrolled in an open session (no copy), a future one, an open one where they
-    have a copy, and a closed one they missed."""
+    have handed in a copy, and a closed one they missed."""
     theme = loaded_bank()
     candidate = make_user(email="camille@example.org", name="Camille Martin")
     sessions = {}
@@ -35,7 +35,8 @@ def four_sessions(make_session, make_user, loaded_bank, db, clock):
         session, _ = make_session(theme=theme, candidate=candidate, opens_in=opens_in)
         session.title = f"Session {name}"
         sessions[name] = session
-    start_attempt(sessions["started"].enrolments[0], clock(), 30)
+    copy, _started = start_attempt(sessions["started"].enrolments[0], clock(), 30)
+    submit_attempt(copy, clock(), 30)  # a copy in progress would refuse the erasure
     sessions["closed"].closes_at = clock() - timedelta(minutes=1)
     db.session.commit()
     return candidate, sessions

@@ -90,7 +90,9 @@ def test_erasure_pseudonymises_the_account_and_keeps_the_answers(
     enrolment.accommodation_note = "Tiers temps (dossier médical)"
     db.session.commit()
     attempt_id, _item = _start_and_answer(client, session, candidate)
-    client.post("/api/v1/auth/logout", headers={"X-CSRFToken": login(client, candidate.email)})
+    token = login(client, candidate.email)
+    client.post(f"/api/v1/attempts/{attempt_id}/submit", headers={"X-CSRFToken": token})
+    client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token})
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, admin.email)
     token = form_token(client, "/admin/rgpd/effacement")
