@@ -571,6 +571,10 @@ def has_started(enrolment: Enrolment) -> bool:
 
 def unenrol(enrolment: Enrolment) -> None:
     """Remove an enrolment nobody has used yet."""
+    # the enrolment's row locked (PostgreSQL) before the check: a start under way holds it
+    # shared through its copy's foreign key, so the removal waits for it, then finds the copy
+    # (instead of deleting a row the copy references, a server error)
+    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update())
     if has_started(enrolment):
         raise AdminError("Le candidat a déjà commencé : son inscription est conservée.")
     record_action(
