@@ -367,6 +367,26 @@ def candidate_accounts(emails: Iterable[str]) -> tuple[dict[str, User], set[int]
     return accounts, erased
 
 
+DELIMITERS = (";", "\t", ",")  # in this order when lines split as well with either
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits the most lines of the file (quoted cells read as such).
+
+    Not merely the first one present: a comma-separated file whose note reads « Salle calme;
+    pause » would otherwise be read with semicolons, every line then one unreadable cell.
+    """
+
+    def lines_split(delimiter: str) -> int:
+        try:
+            return sum(len(row) > 1 for row in csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error:  # reported by the reading itself
+            return -1
+
+    counts = {delimiter: lines_split(delimiter) for delimiter in DELIMITERS}
+    return max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+
+
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse).
 
@@ -376,8 +396,7 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     if "\x00" in text:  # no address holds one, and PostgreSQL refuses it in any query
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise EnrolmentImportError([LineError(line, NUL_IN_CSV)])
-    delimiter = ";" if ";" in text else "\t" if "\t" in text else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         rows = list(records_with_lines(reader))
     except csv.Error as exc:
