@@ -446,6 +446,10 @@ def designate_evaluators(
 
 
 OWN_CANDIDACY = "Un membre du jury n'évalue pas sa propre candidature."
+OWN_GRID = (
+    "Un membre du jury n'évalue pas sa propre candidature, ni ne lit les évaluations qui la "
+    "concernent : votre relevé de compétences montre où elle en est."
+)
 NONE_DESIGNATED = (
     "Le référentiel demande deux évaluateurs désignés pour ce candidat, et aucun ne l'est "
     "encore : désignez-les au relevé du candidat avant d'évaluer."
@@ -685,11 +689,17 @@ def transcript(enrolment: CertificationEnrolment) -> rules.TitleResult:
     return results_for(enrolment.certification, [enrolment])[0][1]
 
 
+def reads_as_staff(viewer: User, enrolment: CertificationEnrolment) -> bool:
+    """Whether ``viewer`` reads the candidate's results as the jury does (disagreements shown):
+    jury and administrators, except on their own candidacy, read as any candidate does."""
+    return viewer.id != enrolment.user_id and viewer.has_any_role((Role.JURY, Role.ADMIN))
+
+
 def transcript_for(enrolment: CertificationEnrolment, viewer: User) -> rules.TitleResult:
     """The transcript as ``viewer`` may read it: jury and administrators see disagreements,
-    the candidate sees them as decisions pending."""
+    the candidate (a jury member on their own candidacy too) sees them as decisions pending."""
     result = transcript(enrolment)
-    if viewer.has_any_role((Role.JURY, Role.ADMIN)):
+    if reads_as_staff(viewer, enrolment):
         return result
     return rules.as_seen_by_candidate(result)
 

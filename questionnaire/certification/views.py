@@ -278,18 +278,27 @@ def _error_links(competency: Competency, form) -> list[dict]:
     return links
 
 
+def _graded_enrolment(enrolment_id: int) -> CertificationEnrolment:
+    """The enrolment whose grid the jury member opens; 403 on their own candidacy, whose grid
+    shows the other members' evaluations and disagreements (the candidate's transcript hides
+    them until the deliberation)."""
+    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    if enrolment.user_id == current_user.id:
+        abort(403, description=services.OWN_GRID)
+    return enrolment
+
+
 @bp.get("/certifications/inscriptions/<int:enrolment_id>/evaluation")
 @roles_required(Role.JURY)
 def grid(enrolment_id: int):
-    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
-    return _render_grid(enrolment)
+    return _render_grid(_graded_enrolment(enrolment_id))
 
 
 @bp.post("/certifications/inscriptions/<int:enrolment_id>/evaluation")
 @roles_required(Role.JURY)
 def evaluate(enrolment_id: int):
     """One competency's line of the grid, posted to the grid's own address (a refusal stays there)."""
-    enrolment = db.get_or_404(CertificationEnrolment, enrolment_id)
+    enrolment = _graded_enrolment(enrolment_id)
     competency_id = request.form.get("competency", type=database_int)
     if competency_id is None:
         abort(400)
