@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from xml.sax.saxutils import escape
 
@@ -41,10 +42,16 @@ from questionnaire.xlsxfiles import (
 
 
 def format_score(score: Fraction | None) -> str:
-    """2.6 → « 2,6 / 4 »; nothing when there is no score."""
+    """2.6 → « 2,6 / 4 »; nothing when there is no score.
+
+    Rounded half up on the exact value (81/40 = 2.025 → « 2,03 »), as the XLSX cell's
+    « 0.00 » shows it: the float 2.02499… would print « 2,02 »."""
     if score is None:
         return ""
-    text = f"{float(score):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    score = Fraction(score)
+    exact = Decimal(score.numerator) / Decimal(score.denominator)
+    text = f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    text = text.rstrip("0").rstrip(".").replace(".", ",")
     return f"{text} / {GRID_MAX}"
 
 
