@@ -169,6 +169,11 @@ def mh_dif(
     total score and, with incomplete designs, on their maximum possible total (same score
     out of the same maximum); with ``exclude_item`` on the rest score (total minus the item).
     """
+    if str(reference) == str(focal):  # every attempt would be reference, none focal
+        raise AnalyticsInputError(
+            f"groupe de référence et groupe focal identiques (« {reference} ») : indiquez deux "
+            f"groupes différents de la colonne {group}"
+        )
     data = prepare(data)
     per_attempt, labels = _attempt_groups(data, group)
     is_ref = _in_group(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.dif import _attempt_groups, _in_group, mh_dif
-from analytics.io import ResponseData, prepare
+from analytics.io import AnalyticsInputError, ResponseData, prepare
 
 DRIFT_COLUMNS = (
     "item_id",
@@ -52,6 +52,11 @@ def item_drift(
     (Robins, Breslow & Greenland 1986); ``ets_class`` A (negligible), B (moderate), C (large)
     by the ETS rules of DIF (Zwick 2012).
     """
+    if str(before) == str(after):
+        raise AnalyticsInputError(
+            f"période « {before} » comparée à elle-même : indiquez deux périodes différentes de "
+            f"la colonne {period}"
+        )
     data = prepare(data)
     per_attempt, labels = _attempt_groups(data, period)
     in_before = _in_group(per_attempt, labels, before, f"période « {before} » absente", period)

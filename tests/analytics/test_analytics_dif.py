@@ -129,3 +129,29 @@ def test_group_errors() -> None:
     out = mh_dif(df, "sex", "F", "H")
     assert out["ets_class"].tolist() == ["", ""]  # no informative stratum
     assert np.isnan(out["mh_alpha"]).all()
+
+
+def test_the_same_group_as_reference_and_focal_is_refused(tmp_path, capsys) -> None:
+    """« --reference a --focal a » gave a table of empty statistics with n_focal = 0, exit 0."""
+    from analytics.cli import main
+    from analytics.drift import item_drift
+
+    rows = [
+        {"attempt_id": f"T{a}", "item_id": f"Q{i}", "score": (a + i) % 2, "group": "ab"[a % 2]}
+        for a in range(8)
+        for i in range(3)
+    ]
+    table = pd.DataFrame(rows)
+    with pytest.raises(AnalyticsInputError, match="groupe de référence et groupe focal identiques"):
+        mh_dif(table, "group", "a", "a")
+    with pytest.raises(AnalyticsInputError, match="période « a » comparée à elle-même"):
+        item_drift(table, "group", "a", "a")
+    path = tmp_path / "r.csv"
+    table.to_csv(path, index=False)
+    code = main(["dif", str(path), "--group", "group", "--reference", "a", "--focal", "a"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (
+        "python -m analytics dif : erreur : groupe de référence et groupe focal identiques "
+        "(« a ») : indiquez deux groupes différents de la colonne group\n"
+    )
