@@ -33,7 +33,7 @@ from questionnaire.extensions import db
 from questionnaire.folding import folded
 from questionnaire.privacy.models import Erasure
 from questionnaire.reports.models import AngoffJudge
-from questionnaire.roles import Role
+from questionnaire.roles import ROLE_LABELS, Role
 from questionnaire.web import paris_time
 
 ERASED_DOMAIN = "efface.invalid"
@@ -358,6 +358,19 @@ def erasure_of(user: User) -> Erasure | None:
     ).scalar_one_or_none()
 
 
+def _enrolments_ahead(user: User, now: datetime) -> list[Enrolment]:
+    """The account's enrolments in sessions not closed yet where it has no copy."""
+    has_copy = select(Attempt.id).where(Attempt.enrolment_id == Enrolment.id).exists()
+    return list(
+        db.session.execute(
+            select(Enrolment)
+            .join(ExamSession, ExamSession.id == Enrolment.session_id)
+            .where(Enrolment.user_id == user.id, ExamSession.closes_at > now, ~has_copy)
+            .order_by(ExamSession.opens_at, ExamSession.id)
+        ).scalars()
+    )
+
+
 def withdraw_from_sessions_ahead(
     user: User, actor: User | None, now: datetime
 ) -> tuple[ExamSession, ...]:
@@ -367,19 +380,8 @@ def withdraw_from_sessions_ahead(
     count among its absentees. Enrolments with a copy, and those of closed sessions, stay: they
     carry the pseudonymised psychometric data.
     """
-    has_copy = select(Attempt.id).where(Attempt.enrolment_id == Enrolment.id).exists()
-    enrolments = (
-        db.session.execute(
-            select(Enrolment)
-            .join(ExamSession, ExamSession.id == Enrolment.session_id)
-            .where(Enrolment.user_id == user.id, ExamSession.closes_at > now, ~has_copy)
-            .order_by(ExamSession.opens_at, ExamSession.id)
-        )
-        .scalars()
-        .all()
-    )
     withdrawn = []
-    for enrolment in enrolments:
+    for enrolment in _enrolments_ahead(user, now):
         withdrawn.append(enrolment.session)
         record(
             "privacy.unenrol",
@@ -414,6 +416,58 @@ def _refuse_while_composing(user: User, now: datetime) -> None:
         )
 
 
+def check_erasure(
+    user: User, actor: User | None, reason: str, now: datetime, *, lock: bool = False
+) -> None:
+    """Refuse (``ErasureError``) an erasure that must not happen: no reason, a reason naming the
+    person, one's own account, an account already erased, a copy in progress.
+
+    ``lock``: take the account's row first (PostgreSQL), as the erasure itself does.
+    """
+    if not reason.strip():
+        raise ErasureError("Indiquez le motif de l'effacement (demande, date).", "reason")
+    # an administrator's reason is kept with the pseudonym for good (erasure table, journal):
+    # naming the person there would undo the erasure (the purge writes its own reason)
+    if actor is not None and (named := identity_named_in(reason, user)) is not None:
+        raise ErasureError(
+            f"Le motif ne doit pas nommer la personne (« {named} ») : il est conservé avec le "
+            "pseudonyme et le relierait à son identité. Indiquez la nature et la date de la "
+            "demande, par exemple « Demande écrite du 3 mars ».",
+            "reason",
+        )
+    if actor is not None and actor.id == user.id:
+        raise ErasureError("Un administrateur ne peut pas effacer son propre compte.")
+    if lock:
+        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    if erasure_of(user) is not None:
+        raise ErasureError("Ce compte a déjà été effacé.")
+    _refuse_while_composing(user, now)
+
+
+@dataclass(frozen=True)
+class ErasurePreview:
+    """What an administrator checks before erasing: whose account, and what will change."""
+
+    user: User
+    #: its roles, in French
+    roles: tuple[str, ...]
+    copies: int
+    #: the sessions not closed yet the account will be withdrawn from
+    sessions_ahead: tuple[ExamSession, ...]
+
+
+def preview_erasure(user: User, actor: User | None, reason: str, now: datetime) -> ErasurePreview:
+    """The account an erasure would apply to, once ``check_erasure`` accepts it (nothing written
+    but the finalisation of a copy whose time is up)."""
+    check_erasure(user, actor, reason, now)
+    copies = db.session.execute(
+        select(func.count(Attempt.id)).where(Attempt.user_id == user.id)
+    ).scalar_one()
+    ahead = tuple(enrolment.session for enrolment in _enrolments_ahead(user, now))
+    roles = tuple(sorted(ROLE_LABELS[role] for role in user.roles))
+    return ErasurePreview(user, roles, copies, ahead)
+
+
 def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> ErasureReport:
     """Replace identity and credentials by a stable pseudonym and disable the login.
 
@@ -429,27 +483,11 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     more than account numbers, now pseudonymous. Refused while a copy of the person takes
     answers (``_refuse_while_composing``).
     """
-    if not reason.strip():
-        raise ErasureError("Indiquez le motif de l'effacement (demande, date).", "reason")
-    # an administrator's reason is kept with the pseudonym for good (erasure table, journal):
-    # naming the person there would undo the erasure (the purge writes its own reason)
-    if actor is not None and (named := identity_named_in(reason, user)) is not None:
-        raise ErasureError(
-            f"Le motif ne doit pas nommer la personne (« {named} ») : il est conservé avec le "
-            "pseudonyme et le relierait à son identité. Indiquez la nature et la date de la "
-            "demande, par exemple « Demande écrite du 3 mars ».",
-            "reason",
-        )
-    if actor is not None and actor.id == user.id:
-        raise ErasureError("Un administrateur ne peut pas effacer son propre compte.")
     # the account's row locked (PostgreSQL): an enrolment under way, which shares it
     # (`share_accounts`), commits first and is withdrawn below; one starting later waits for
     # this erasure and is refused. The UPDATE of the (unique) email takes this lock too, but
     # only at the flush: taken first, it does not hang on the order of the statements below
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    if erasure_of(user) is not None:
-        raise ErasureError("Ce compte a déjà été effacé.")
-    _refuse_while_composing(user, now)
+    check_erasure(user, actor, reason, now, lock=True)
     pseudonym = f"ANON-{secrets.token_hex(5).upper()}"
     user.email = f"{pseudonym.lower()}@{ERASED_DOMAIN}"
     user.display_name = pseudonym

@@ -13,12 +13,13 @@ from questionnaire.clock import current_time
 from questionnaire.extensions import db
 from questionnaire.i18n import _, ngettext
 from questionnaire.privacy import bp
-from questionnaire.privacy.forms import ErasureForm
+from questionnaire.privacy.forms import CONFIRM_MISSING, ErasureForm
 from questionnaire.privacy.services import (
     ErasureError,
     ErasureReport,
     erase_user,
     export_user_data,
+    preview_erasure,
 )
 from questionnaire.roles import Role
 from questionnaire.web import render_form
@@ -56,21 +57,37 @@ def export():
 @bp.route("/admin/rgpd/effacement", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def erase():
+    """First the account is shown (name, roles, copies, sessions it leaves), then erased: a
+    mistyped address must not erase someone else for good."""
     form = ErasureForm()
+    preview = None
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
+        now = current_time()
         if user is None:
             form.email.errors.append(_("Aucun compte avec cette adresse."))
+        elif form.account.data != str(user.id) or not form.confirm.data:
+            # first submission, another address since, or the box left unchecked
+            if form.account.data == str(user.id):
+                form.confirm.errors.append(CONFIRM_MISSING)
+            try:
+                preview = preview_erasure(user, current_user, form.reason.data, now)
+            except ErasureError as exc:
+                getattr(form, exc.field).errors.append(str(exc))
+            else:
+                form.account.data = str(user.id)
+                form.confirm.data = False
+            db.session.rollback()  # a copy whose time is up is finalised by the erasure itself
         else:
             try:
-                report = erase_user(user, current_user, form.reason.data, current_time())
+                report = erase_user(user, current_user, form.reason.data, now)
             except ErasureError as exc:
                 getattr(form, exc.field).errors.append(str(exc))
             else:
                 db.session.commit()
                 flash(_erasure_summary(report), "success")
                 return redirect(url_for("privacy.erase"))
-    return render_form("privacy/erase.html", form=form)
+    return render_form("privacy/erase.html", refused=bool(form.errors), form=form, preview=preview)
 
 
 def _erasure_summary(report: ErasureReport) -> str:

@@ -16,7 +16,7 @@ from questionnaire.exams.models import Enrolment
 from questionnaire.exams.services import ExamConfigError, enrol
 from questionnaire.privacy.services import erase_user, purge
 from tests.admin.test_admin import enrol_one, upload
-from tests.conftest import form_token
+from tests.privacy.test_erasure_shows_the_account_first import erase_through_the_form
 
 
 @pytest.fixture
@@ -52,19 +52,9 @@ def enrolled_sessions(db, user) -> set[int]:
 
 def test_erasure_withdraws_from_sessions_ahead_without_a_copy(client, admin, four_sessions, db):
     candidate, sessions = four_sessions
-    url = "/admin/rgpd/effacement"
-    response = client.post(
-        url,
-        data={
-            "csrf_token": form_token(client, url),
-            "email": candidate.email,
-            "reason": "Demande écrite du 01/03/2026",
-            "confirm": "y",
-        },
-        follow_redirects=True,
-    )
-    page = html.unescape(response.get_data(as_text=True))
-    assert response.status_code == 200
+    response = erase_through_the_form(client, candidate.email, "Demande écrite du 01/03/2026")
+    assert response.status_code == 302
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert (
         "Il a été désinscrit de 2 sessions pas encore closes où il n'avait pas de copie : "
         "« Session open », « Session future »."

@@ -9,15 +9,11 @@ from sqlalchemy import select
 from questionnaire.auth.models import Role, User
 from questionnaire.privacy.models import Erasure
 from questionnaire.privacy.services import ErasureError, erase_user
-from tests.conftest import form_token
+from tests.privacy.test_erasure_shows_the_account_first import erase_through_the_form
 
 
 def _erase(client, email: str, reason: str):
-    token = form_token(client, "/admin/rgpd/effacement")
-    return client.post(
-        "/admin/rgpd/effacement",
-        data={"email": email, "reason": reason, "confirm": "y", "csrf_token": token},
-    )
+    return erase_through_the_form(client, email, reason)
 
 
 @pytest.mark.parametrize(

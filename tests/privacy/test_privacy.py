@@ -15,6 +15,7 @@ from questionnaire.exams.models import Enrolment
 from questionnaire.privacy.models import Erasure
 from questionnaire.privacy.services import erase_user, purge
 from tests.conftest import PASSWORD, form_token, login
+from tests.privacy.test_erasure_shows_the_account_first import erase_through_the_form
 
 
 def _start_and_answer(client, session, candidate):
@@ -95,18 +96,9 @@ def test_erasure_pseudonymises_the_account_and_keeps_the_answers(
     client.post("/api/v1/auth/logout", headers={"X-CSRFToken": token})
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, admin.email)
-    token = form_token(client, "/admin/rgpd/effacement")
-    response = client.post(
-        "/admin/rgpd/effacement",
-        data={
-            "email": candidate.email,
-            "reason": "Demande écrite du 1er mars",
-            "confirm": "y",
-            "csrf_token": token,
-        },
-        follow_redirects=True,
-    )
-    assert response.status_code == 200
+    response = erase_through_the_form(client, candidate.email, "Demande écrite du 1er mars")
+    assert response.status_code == 302
+    response = client.get(response.headers["Location"])
     erasure = db.session.execute(select(Erasure)).scalar_one()
     assert erasure.pseudonym in response.get_data(as_text=True)
     user = db.session.get(User, candidate.id)
@@ -133,9 +125,15 @@ def test_erasure_form_errors_are_shown_in_french(client, make_user):
     )
     assert unknown.status_code == 422
     assert "Aucun compte avec cette adresse" in unknown.get_data(as_text=True)
-    unconfirmed = client.post(
+    candidate = make_user(email="cand@example.org")
+    unconfirmed = client.post(  # the account shown, the box left unchecked
         "/admin/rgpd/effacement",
-        data={"email": "admin@example.org", "reason": "x", "csrf_token": token},
+        data={
+            "email": candidate.email,
+            "reason": "x",
+            "account": str(candidate.id),
+            "csrf_token": token,
+        },
     )
     assert unconfirmed.status_code == 422
     unconfirmed_page = unconfirmed.get_data(as_text=True)
