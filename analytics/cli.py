@@ -105,6 +105,32 @@ def _positive(text: str) -> float:
     return _number(text, positive=True)
 
 
+def _share(text: str) -> float:
+    """An argparse type: a proportion from 0 to 1 (a facility, a choice share, a p-value); a
+    percentage typed instead (« 5 » for 5 %) would silently flag every item or none."""
+    value = _number(text)
+    if not 0 <= value <= 1:
+        hint = f" ({text} % s'écrit {value / 100:g})" if 1 < value <= 100 else ""
+        raise argparse.ArgumentTypeError(f"proportion de 0 à 1 attendue, pas {text}{hint}")
+    return value
+
+
+def _correlation(text: str) -> float:
+    """An argparse type: a correlation threshold, from −1 to 1."""
+    value = _number(text)
+    if not -1 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"corrélation de −1 à 1 attendue, pas {text}")
+    return value
+
+
+def _gap(text: str) -> float:
+    """An argparse type: a difference of two proportions, from −1 to 1."""
+    value = _number(text)
+    if not -1 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"écart de proportions de −1 à 1 attendu, pas {text}")
+    return value
+
+
 def _ids(values: Sequence[str] | None) -> list[str]:
     """Repeated and/or comma-separated ids: ['A,B', 'C'] -> ['A', 'B', 'C']."""
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
@@ -332,36 +358,40 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("item-stats", "statistiques classiques par item et alertes (CSV)")
     p.add_argument("file", metavar="FILE", help="fichier de réponses CSV (format long)")
     p.add_argument("-o", "--output", metavar="OUT", help="CSV de sortie (défaut : stdout)")
+    p.add_argument("--too-easy", metavar="X", type=_share, default=0.95, help="facility > X (0.95)")
+    p.add_argument("--too-hard", metavar="X", type=_share, default=0.20, help="facility < X (0.20)")
     p.add_argument(
-        "--too-easy", metavar="X", type=_number, default=0.95, help="facility > X (0.95)"
+        "--low-discrimination",
+        metavar="X",
+        type=_correlation,
+        default=0.20,
+        help="r_rest < X (0.20)",
     )
     p.add_argument(
-        "--too-hard", metavar="X", type=_number, default=0.20, help="facility < X (0.20)"
-    )
-    p.add_argument(
-        "--low-discrimination", metavar="X", type=_number, default=0.20, help="r_rest < X (0.20)"
-    )
-    p.add_argument(
-        "--negative-discrimination", metavar="X", type=_number, default=0.0, help="r_rest < X (0)"
+        "--negative-discrimination",
+        metavar="X",
+        type=_correlation,
+        default=0.0,
+        help="r_rest < X (0)",
     )
     p.add_argument(
         "--unused-distractor",
         metavar="X",
-        type=_number,
+        type=_share,
         default=0.05,
         help="distracteur choisi < X (0.05)",
     )
     p.add_argument(
         "--second-key-margin",
         metavar="X",
-        type=_number,
+        type=_gap,
         default=0.0,
         help="seconde clé possible : p_upper − p_lower > X (0)",
     )
     p.add_argument(
         "--second-key-alpha",
         metavar="X",
-        type=_number,
+        type=_share,
         default=1.0,
         help="…et corrélation distracteur-total > 0 au seuil unilatéral X (1 = sans test)",
     )

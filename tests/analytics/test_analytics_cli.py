@@ -389,6 +389,19 @@ def test_output_files_are_all_or_nothing(args, failing, sim_file: Path, tmp_path
          "argument --tol : nombre strictement positif attendu, pas -1"),
         (["item-stats", "{sim}", "--too-easy", "inf"],
          "argument --too-easy : inf n'est pas un nombre fini"),
+        # a percentage typed for a proportion flagged every distractor (or none), exit 0
+        (["item-stats", "{sim}", "--unused-distractor", "5"],
+         "argument --unused-distractor : proportion de 0 à 1 attendue, pas 5 (5 % s'écrit 0.05)"),
+        (["item-stats", "{sim}", "--too-easy", "95"],
+         "argument --too-easy : proportion de 0 à 1 attendue, pas 95 (95 % s'écrit 0.95)"),
+        (["item-stats", "{sim}", "--too-hard", "-0.2"],
+         "argument --too-hard : proportion de 0 à 1 attendue, pas -0.2"),
+        (["item-stats", "{sim}", "--second-key-alpha", "20"],
+         "argument --second-key-alpha : proportion de 0 à 1 attendue, pas 20 (20 % s'écrit 0.2)"),
+        (["item-stats", "{sim}", "--low-discrimination", "2"],
+         "argument --low-discrimination : corrélation de −1 à 1 attendue, pas 2"),
+        (["item-stats", "{sim}", "--second-key-margin", "5"],
+         "argument --second-key-margin : écart de proportions de −1 à 1 attendu, pas 5"),
     ],
 )  # fmt: skip
 def test_numbers_are_checked_in_french(args, message, sim_file: Path, capsys) -> None:
