@@ -33,13 +33,16 @@ def notice():
         "privacy/notice.html",
         audit_days=config["RETENTION_AUDIT_DAYS"],
         account_days=config["RETENTION_ACCOUNT_DAYS"],
+        contact_email=config.get("PRIVACY_CONTACT_EMAIL"),
     )
 
 
 @bp.get("/mes-donnees")
 @login_required
 def my_data():
-    return render_template("privacy/my_data.html")
+    return render_template(
+        "privacy/my_data.html", contact_email=current_app.config.get("PRIVACY_CONTACT_EMAIL")
+    )
 
 
 @bp.get("/mes-donnees/export.json")
