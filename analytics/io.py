@@ -99,8 +99,28 @@ def _record_lines(source: str | os.PathLike | None, text: str | None, sep: str) 
         return [
             start
             for start, row in _records(fh, sep)
-            if start > 1 and row and not (len(row) == 1 and not row[0].strip())
+            if start > 1 and any(field.strip() for field in row)
         ]
+
+
+def _drop_blank_records(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of separators alone (« ;; », a spreadsheet's formatted empty rows) are blank lines.
+
+    Only rows whose first cell is empty are looked at, so a large file pays one comparison."""
+    if df.empty:
+        return df
+    first = df.iloc[:, 0]
+    maybe = np.flatnonzero((first.isna() | (first == "")).to_numpy())
+    if not len(maybe):
+        return df
+    rows = df.iloc[maybe]
+    blank = np.ones(len(rows), dtype=bool)
+    for column in rows.columns:
+        values = rows[column]
+        blank &= (values.isna() | (values.astype(str).str.strip() == "")).to_numpy()
+    if not blank.any():
+        return df
+    return df.drop(index=df.index[maybe[blank]]).reset_index(drop=True)
 
 
 def _sniff_sep(header: str) -> str:
@@ -174,7 +194,8 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
     sep = sep or _sniff_sep(header)
     header_fields = csv.reader([header.rstrip("\r\n")], delimiter=sep, skipinitialspace=True)
     names = [c.strip() for c in next(header_fields)]
-    doubled = [c for i, c in enumerate(names) if c in names[:i]]
+    # empty names are a spreadsheet's empty formatted columns (« ;; » at the end of each line)
+    doubled = [c for i, c in enumerate(names) if c and c in names[:i]]
     if doubled:  # pandas would silently rename the second one "score.1"
         raise AnalyticsInputError(f"colonne en double : {doubled[0]}")
     dtype = {c: str for c in names if c.lower() not in NUMERIC_COLUMNS}
@@ -215,6 +236,7 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
     except pd.errors.EmptyDataError as exc:
         raise AnalyticsInputError("table vide") from exc
     df.columns = [str(c).strip() for c in df.columns]
+    df = _drop_blank_records(df)
     if len(df) > MAX_CELLS:
         raise AnalyticsInputError(
             f"plus de {_count(MAX_CELLS)} lignes, la limite : analysez le fichier par parties "

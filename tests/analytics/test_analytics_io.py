@@ -106,6 +106,25 @@ def test_blank_lines_in_a_file_keep_its_line_numbers(write_csv) -> None:
         read_responses(path)
 
 
+def test_rows_of_separators_alone_are_blank_lines(write_csv) -> None:
+    """A spreadsheet writes « ;; » for formatted empty rows, and « ; » for empty formatted
+    columns: they were refused (« ligne 4, colonne attempt_id : valeur manquante », « colonne
+    en double : » with no name) although they hold nothing."""
+    text = "attempt_id;item_id;score;;\na1;Q1;1;;\n;;;;\na2;Q1;0;;\n ; ; ; ;\n;;;;\n"
+    table = read_responses(write_csv(text))
+    assert list(zip(table["attempt_id"], table["score"], strict=True)) == [("a1", 1.0), ("a2", 0.0)]
+    assert read_responses(io.StringIO(text)).shape == table.shape
+    # an error further down still names the file's own line
+    path = write_csv(HEADER + "a1,Q1,1\n,,\n\n,,\na2,Q1,x\n")
+    with pytest.raises(AnalyticsInputError, match="ligne 6, colonne score"):
+        read_responses(path)
+    # a row holding anything is no blank line
+    with pytest.raises(AnalyticsInputError, match="ligne 3, colonne attempt_id : valeur manquante"):
+        read_responses(write_csv(HEADER + "a1,Q1,1\n,,0\n"))
+    with pytest.raises(AnalyticsInputError, match="table vide"):
+        read_responses(write_csv(HEADER + ",,\n,,\n"))
+
+
 def test_error_from_a_file_path(write_csv) -> None:
     path = write_csv(HEADER + "a1,Q1,1\n" * 1 + "a2,Q1,x\n")
     with pytest.raises(AnalyticsInputError, match="ligne 3, colonne score"):
