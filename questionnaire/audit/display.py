@@ -14,7 +14,7 @@ from datetime import date, datetime
 from flask import url_for
 from sqlalchemy import select
 
-from questionnaire.audit.models import AuditEvent
+from questionnaire.audit.models import ACTION_LABELS, AuditEvent
 from questionnaire.extensions import db
 from questionnaire.roles import ROLE_LABELS, Role
 from questionnaire.web import french_duration, french_percent, paris_time
@@ -151,6 +151,16 @@ def _lockout_kind(value: object) -> str:
     )
 
 
+def _action(value: object) -> str:
+    return ACTION_LABELS.get(value, french_value(value)) if isinstance(value, str) else str(value)
+
+
+def _involvement(value: object) -> str:
+    from questionnaire.audit.services import INVOLVEMENTS
+
+    return INVOLVEMENTS.get(value, french_value(value)) if isinstance(value, str) else str(value)
+
+
 # key → (label, how its value reads); every key some ``record``/``record_action`` call writes
 DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     # attempts
@@ -229,6 +239,14 @@ DETAILS: dict[str, tuple[str, Callable[[object], str]]] = {
     "addresses": ("Bloqué depuis les adresses", french_value),
     "device": ("Appareil reconnu (navigateur déjà connecté au compte)", french_value),
     "blocked_unrecorded": ("Connexions refusées depuis, non journalisées", french_value),
+    # journal exports: the filters used (the person filter as a count of accounts, never the
+    # text typed, which may be an e-mail address)
+    "events": ("Événements exportés", french_value),
+    "action": ("Filtre : action", _action),
+    "person": ("Filtre : comptes correspondant à la personne cherchée", french_value),
+    "involvement": ("Filtre : rôle de la personne", _involvement),
+    "start": ("Filtre : du", _day),
+    "end": ("Filtre : au", _day),
 }
 
 

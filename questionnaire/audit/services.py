@@ -173,16 +173,20 @@ def _conditions(filters: JournalFilters, people: list[Person] | None) -> list:
     return conditions
 
 
+def selected_events(filters: JournalFilters, people: list[Person] | None):
+    """The events that match every filter (``people``: those the person filter found), newest
+    first."""
+    return (
+        select(AuditEvent)
+        .where(*_conditions(filters, people))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+
+
 def events_page(filters: JournalFilters, page: int | None) -> JournalPage:
     """One page of the events that match every filter, newest first, and the page count."""
     people = matching_people(filters.person) if filters.person else None
-    shown = paged(
-        select(AuditEvent)
-        .where(*_conditions(filters, people))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
-        page,
-        PAGE_SIZE,
-    )
+    shown = paged(selected_events(filters, people), page, PAGE_SIZE)
     return JournalPage(shown.rows, shown.page, shown.pages, shown.total, people)
 
 
