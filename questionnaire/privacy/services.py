@@ -32,6 +32,7 @@ from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
 from questionnaire.extensions import db
 from questionnaire.folding import folded
 from questionnaire.privacy.models import Erasure
+from questionnaire.privacy.staff_export import item_work
 from questionnaire.reports.models import AngoffJudge
 from questionnaire.roles import ROLE_LABELS, Role
 from questionnaire.web import paris_time
@@ -153,6 +154,7 @@ def export_user_data(user: User, now: datetime) -> dict:
         "designated_as_evaluator": _designations_as_evaluator(user),
         "deliberations_sat": _deliberations_sat(user),
         "angoff_panels_judged": _angoff_panels_judged(user),
+        "item_work": item_work(user, now),
         "display_preferences": _preference_data(user),
         "audit_events": [
             {
