@@ -1,9 +1,9 @@
-"""The extra-time form."""
+"""The extra-time forms: for a whole session, for some candidates' copies."""
 
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from questionnaire.forms import FrenchForm, OneNumberMessage
+from questionnaire.forms import FrenchForm, MultiCheckboxField, OneNumberMessage
 from questionnaire.incidents.models import MAX_EXTRA_MINUTES
 
 
@@ -17,18 +17,26 @@ class MinutesField(OneNumberMessage, IntegerField):
             raise ValueError("Indiquez un nombre entier de minutes (par exemple 15).") from exc
 
 
-class ExtraTimeForm(FrenchForm):
-    minutes = MinutesField(
+def minutes_field() -> MinutesField:
+    return MinutesField(
         "Minutes supplémentaires",
         validators=[
             InputRequired("Indiquez un nombre de minutes."),
             NumberRange(1, MAX_EXTRA_MINUTES, f"Entre 1 et {MAX_EXTRA_MINUTES} minutes."),
         ],
     )
-    reason = TextAreaField(
+
+
+def reason_field() -> TextAreaField:
+    return TextAreaField(
         "Motif (incident)",
         validators=[DataRequired("Indiquez le motif."), Length(max=500)],
     )
+
+
+class ExtraTimeForm(FrenchForm):
+    minutes = minutes_field()
+    reason = reason_field()
     # how many grants the page showed: a second sending of the same form (double click, reload,
     # two administrators on the same incident) then finds one more and is refused
     grants_seen = HiddenField()
@@ -39,3 +47,19 @@ class ExtraTimeForm(FrenchForm):
         value = (self.grants_seen.data or "").strip()
         # bounded: past 4,300 digits int() refuses what str.isdigit accepts
         return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+class CopyExtraTimeForm(FrenchForm):
+    """Extra time for the copies ticked; the choices are the copies being written when shown."""
+
+    copies = MultiCheckboxField(
+        "Copies en cours à prolonger",
+        coerce=int,
+        # a copy handed in since the page was shown gets the service's message, not WTForms'
+        validate_choice=False,
+    )
+    minutes = minutes_field()
+    reason = reason_field()
+    grants_seen = HiddenField()
+    submit = SubmitField("Prolonger les copies choisies")
+    seen_count = ExtraTimeForm.seen_count

@@ -1,4 +1,5 @@
-"""Extra time granted to a session: moves running deadlines and applies to later starts."""
+"""Extra time granted after an incident: to a session (running deadlines and later starts), or
+to some candidates' copies being written (a computer that froze, a candidate taken ill)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from questionnaire.attempts.models import Attempt
 from questionnaire.auth.models import User
 from questionnaire.extensions import db
 
@@ -42,3 +44,26 @@ def session_extra_minutes(session_id: int) -> int:
             SessionTimeExtension.session_id == session_id
         )
     ).scalar_one()
+
+
+class CopyTimeExtension(db.Model):
+    """Minutes added to one candidate's copy being written, with who decided it and why.
+
+    Not counted for later starts (``session_extra_minutes``): the incident was that copy's own.
+    """
+
+    __tablename__ = "copy_time_extension"
+    __table_args__ = (
+        CheckConstraint(f"minutes > 0 AND minutes <= {MAX_EXTRA_MINUTES}", name="minutes_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    minutes: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(500))
+    deadline: Mapped[datetime]  # the copy's deadline once extended
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    granted_at: Mapped[datetime]
+
+    attempt: Mapped[Attempt] = relationship()
+    granted_by: Mapped[User] = relationship()

@@ -1,4 +1,4 @@
-"""Administrators grant a session extra time after an incident."""
+"""Administrators grant extra time after an incident: to a session, or to some copies."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
 from questionnaire.i18n import ngettext
 from questionnaire.incidents import bp
-from questionnaire.incidents.forms import ExtraTimeForm
+from questionnaire.incidents.forms import CopyExtraTimeForm, ExtraTimeForm
 from questionnaire.incidents.services import (
+    CopyRefused,
     GrantedMeanwhile,
     IncidentError,
     can_extend,
+    copy_extensions_for,
     extensions_for,
+    grant_copies_extra_time,
     grant_extra_time,
+    running_copies,
     sessions_for_incidents,
 )
 from questionnaire.roles import Role
@@ -64,10 +68,57 @@ def extra_time(session_id: int):
             )
             flash(f"{granted} ; {moved}.", "success")
             return redirect(url_for("incidents.extra_time", session_id=session.id))
+    return _render(session, form=form)
+
+
+COPY_PREFIX = "copie"
+
+
+def _render(session: ExamSession, *, form=None, copy_form=None):
+    """The session's incident page; a refused form comes back with what was typed."""
+    now = current_time()
     return render_form(
         "incidents/extra_time.html",
         session=session,
-        form=form,
+        form=form or ExtraTimeForm(formdata=None),
+        copy_form=copy_form or CopyExtraTimeForm(prefix=COPY_PREFIX, formdata=None),
         extensions=extensions_for(session.id),
-        can_extend=can_extend(session, current_time()),
+        copy_extensions=copy_extensions_for(session.id),
+        copies=running_copies(session, now, current_app.config["GRACE_SECONDS"]),
+        can_extend=can_extend(session, now),
     )
+
+
+@bp.post("/admin/incidents/sessions/<int:session_id>/copies")
+@roles_required(Role.ADMIN)
+def copies_extra_time(session_id: int):
+    """Extra time for the copies ticked only (an incident that touched some candidates)."""
+    session = db.session.get(ExamSession, session_id) or abort(404)
+    form = CopyExtraTimeForm(prefix=COPY_PREFIX)
+    if not form.validate_on_submit():
+        return _render(session, copy_form=form)
+    try:
+        extensions = grant_copies_extra_time(
+            session,
+            form.copies.data or [],
+            form.minutes.data,
+            form.reason.data,
+            current_user,
+            current_time(),
+            current_app.config["GRACE_SECONDS"],
+            grants_seen=form.seen_count(),
+        )
+    except IncidentError as exc:
+        db.session.rollback()
+        if isinstance(exc, GrantedMeanwhile):
+            form.form_errors.append(str(exc))
+        elif isinstance(exc, CopyRefused):
+            form.copies.errors.append(str(exc))
+        else:
+            form.minutes.errors.append(str(exc))
+        return _render(session, copy_form=form)
+    db.session.commit()
+    granted = ngettext("%(num)d minute accordée", "%(num)d minutes accordées", form.minutes.data)
+    names = ", ".join(extension.attempt.user.display_name for extension in extensions)
+    flash(f"{granted} à la copie en cours de : {names}.", "success")
+    return redirect(url_for("incidents.extra_time", session_id=session.id))

@@ -64,6 +64,7 @@ ROUTES = {
     "admin.remove_enrolment": (Role.ADMIN, None),
     "admin.unlock_user": (Role.ADMIN, "/admin/utilisateurs/{user_id}"),
     "admin.update_enrolment": (Role.ADMIN, "/admin/sessions/{session_id}"),
+    "incidents.copies_extra_time": (Role.ADMIN, "/admin/incidents/sessions/{session_id}"),
     "incidents.extra_time": (Role.ADMIN, None),
     "privacy.erase": (Role.ADMIN, None),
     "accessibility.preferences": (Role.CANDIDATE, None),
@@ -152,6 +153,11 @@ VALID = {
     "certification.correct_composition": MEMBERS,
     "certification.record_observation": {"observed_on": "2026-03-01", "channel": "telephone"},
     "certification.record_prerequisite": {"p{prerequisite_id}-met_on": "2026-03-01"},
+    "incidents.copies_extra_time": {
+        "copie-copies": "{attempt_id}",
+        "copie-minutes": "10",
+        "copie-reason": "Poste figé.",
+    },
     "incidents.extra_time": {"minutes": "10", "reason": "Panne du réseau."},
     "privacy.erase": {
         "email": "candidate@example.org",
