@@ -129,25 +129,33 @@ def pairwise_covariance(data: ResponseData) -> np.ndarray:
 def _pattern_alphas(
     patterns: np.ndarray, cov: np.ndarray, *, deleted: bool = True
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Alpha of each item pattern (F,) and alpha of the pattern without item i (F × k)."""
+    """Alpha of each item pattern (F,) and alpha of the pattern without item i (F × k).
+
+    A pattern holding a variance or covariance that is unknown (a pair seen together by fewer
+    than 2 attempts) has no alpha: counting the unknown as 0 gave such a form an alpha of 0.
+    """
     p = patterns.astype(np.float64)
+    unknown = np.isnan(cov).astype(np.float64)
     cov0 = np.nan_to_num(cov)
-    c_ii = np.diag(cov)[None, :]
+    c_ii = np.diag(cov0)[None, :]
     k = p.sum(axis=1)[:, None]
-    diag = (p @ np.nan_to_num(np.diag(cov)))[:, None]
+    diag = (p @ np.diag(cov0))[:, None]
     q = p @ cov0  # [f, i]: sum over the pattern's items j of cov(i, j)
     total = (q * p).sum(axis=1)[:, None]
+    u = p @ unknown  # [f, i]: unknown entries between i and the pattern's items
+    known = ((u * p).sum(axis=1) == 0)[:, None]
     if not deleted:
         with np.errstate(invalid="ignore", divide="ignore"):
             base = k / (k - 1) * (1 - diag / total)
-        return np.where((k >= 2) & (total > 0), base, np.nan)[:, 0], None
+        return np.where((k >= 2) & (total > 0) & known, base, np.nan)[:, 0], None
     k_del = k - 1
     total_del = total - 2 * q + c_ii
+    known_del = (u * p).sum(axis=1)[:, None] - 2 * u + np.diag(unknown)[None, :] == 0
     with np.errstate(invalid="ignore", divide="ignore"):
         base = k / (k - 1) * (1 - diag / total)
         deleted = k_del / (k_del - 1) * (1 - (diag - c_ii) / total_del)
-    base = np.where((k >= 2) & (total > 0), base, np.nan)[:, 0]
-    deleted = np.where(patterns & (k_del >= 2) & (total_del > 0), deleted, np.nan)
+    base = np.where((k >= 2) & (total > 0) & known, base, np.nan)[:, 0]
+    deleted = np.where(patterns & (k_del >= 2) & (total_del > 0) & known_del, deleted, np.nan)
     return base, deleted
 
 

@@ -307,3 +307,33 @@ def test_partial_credit_histogram_and_max_total() -> None:
         {"score": 2.5, "count": 1},
     ]
     assert result.pass_rate == pytest.approx(2 / 3)  # 2.5/3 and 2/3 pass, 0.5/3 fails
+
+
+def _sparse_forms() -> pd.DataFrame:
+    """Form {Q1, Q2} seen by A, B, C; form {Q2, Q3} by D alone (Q3's variance and its
+    covariance with Q2 rest on one attempt: unknown)."""
+    rows = [("A", "Q1", 1), ("A", "Q2", 1), ("B", "Q1", 0), ("B", "Q2", 0), ("C", "Q1", 1),
+            ("C", "Q2", 0), ("D", "Q2", 1), ("D", "Q3", 0)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["attempt_id", "item_id", "score"])
+
+
+def test_a_form_whose_covariances_are_unknown_has_no_alpha_rather_than_zero() -> None:
+    """By hand: var(Q1) = 1/3 (1, 0, 1), var(Q2) = 1/3 (1, 0, 0, 1), cov(Q1, Q2) = 1/6 over
+    A, B, C, so alpha{Q1, Q2} = 2 (1 − (2/3) / (2/3 + 2/6)) = 2/3. D's form has no alpha (its
+    covariances are unknown): it was counted as 0, giving (3 × 2/3 + 0) / 4 = 0.5."""
+    from analytics.classical import alpha_pairwise, item_stats
+
+    table = _sparse_forms()
+    assert alpha_pairwise(prepare(table)) == pytest.approx(2 / 3)
+    assert reliability.test_stats(table).to_dict()["alpha"] == pytest.approx(2 / 3)
+    deleted = dict(zip(*item_stats(table)[["item_id", "alpha_if_deleted"]].T.values, strict=True))
+    # without Q1 no form has two items of known covariances; without Q3, {Q1, Q2} is left
+    assert math.isnan(deleted["Q1"]) and math.isnan(deleted["Q2"])
+    assert deleted["Q3"] == pytest.approx(2 / 3)
+    # no pair seen by two attempts: no alpha at all (it read 0.0)
+    only_once = pd.DataFrame(
+        [("T1", "Q1", 1), ("T1", "Q2", 0), ("T2", "Q1", 0), ("T3", "Q2", 1), ("T3", "Q3", 1),
+         ("T4", "Q3", 0), ("T4", "Q1", 1)],
+        columns=["attempt_id", "item_id", "score"],
+    )  # fmt: skip
+    assert reliability.test_stats(only_once).to_dict()["alpha"] is None
