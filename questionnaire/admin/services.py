@@ -193,6 +193,17 @@ def reschedule(
         )
 
 
+def check_new_session_closing(closes_at: datetime, now: datetime) -> None:
+    """Refuse a new session closed at birth (a year mistyped): it would take no enrolment, and
+    its dates could not be corrected, a closed session being never reopened (``reschedule``)."""
+    if closes_at <= now:
+        raise ExamConfigError(
+            f"La clôture ({paris_time(closes_at)}) est déjà passée : la session serait close dès "
+            "sa création, sans inscription possible, et ne pourrait plus être rouverte. "
+            "Vérifiez la date (l'année notamment)."
+        )
+
+
 def lock_session(session: ExamSession) -> None:
     """Lock the session's row (PostgreSQL, FOR NO KEY UPDATE) and read it again.
 

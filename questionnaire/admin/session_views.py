@@ -70,6 +70,7 @@ def new_session():
     if form.validate_on_submit():
         questionnaire = db.get_or_404(Questionnaire, form.questionnaire.data)
         try:
+            services.check_new_session_closing(to_utc(form.closes_at.data), current_time())
             session = create_session(
                 questionnaire,
                 form.title.data.strip(),
