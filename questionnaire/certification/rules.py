@@ -110,26 +110,39 @@ class Sitting:
         )
 
 
-def questionnaire_outcomes(
+def outcome_sittings(
     sittings: Iterable[Sitting],
-) -> tuple[dict[str, datetime], dict[str, datetime]]:
-    """Per theme: the first qualifying pass; for a theme never passed, its last failed sitting.
+) -> tuple[dict[str, Sitting], dict[str, Sitting]]:
+    """Per theme: the first qualifying sitting (the evidence); for a theme never passed, its
+    last failed sitting.
 
     The date a competency was acquired by questionnaire is the first pass: a retake must not move
     it (nor the block's). A later failure does not erase a pass. A copy whose every question was
     neutralised (0 / 0) measured nothing: it is neither a pass nor a failure.
     """
-    passes: dict[str, datetime] = {}
-    failures: dict[str, datetime] = {}
+    passes: dict[str, Sitting] = {}
+    failures: dict[str, Sitting] = {}
     for sitting in sittings:
         if sitting.max_score <= 0:
             continue
         if sitting.qualifies:
-            if sitting.theme not in passes or sitting.ended_at < passes[sitting.theme]:
-                passes[sitting.theme] = sitting.ended_at
-        elif sitting.theme not in failures or sitting.ended_at > failures[sitting.theme]:
-            failures[sitting.theme] = sitting.ended_at
-    return passes, {t: when for t, when in failures.items() if t not in passes}
+            if sitting.theme not in passes or sitting.ended_at < passes[sitting.theme].ended_at:
+                passes[sitting.theme] = sitting
+        elif sitting.theme not in failures or sitting.ended_at > failures[sitting.theme].ended_at:
+            failures[sitting.theme] = sitting
+    return passes, {t: sitting for t, sitting in failures.items() if t not in passes}
+
+
+def questionnaire_outcomes(
+    sittings: Iterable[Sitting],
+) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """Per theme: the date of the first qualifying pass; for a theme never passed, the date of
+    its last failed sitting (see `outcome_sittings`)."""
+    passes, failures = outcome_sittings(sittings)
+    return (
+        {theme: sitting.ended_at for theme, sitting in passes.items()},
+        {theme: sitting.ended_at for theme, sitting in failures.items()},
+    )
 
 
 @dataclass(frozen=True)

@@ -617,6 +617,13 @@ def questionnaire_sittings(user_ids: list[int]) -> dict[int, list[rules.Sitting]
     return sittings
 
 
+def questionnaire_evidence(enrolment: CertificationEnrolment) -> dict[str, rules.Sitting]:
+    """Per theme passed, the sitting that passed it first (its day and score, shown as the
+    evidence of the questionnaire modality)."""
+    sittings = questionnaire_sittings([enrolment.user_id]).get(enrolment.user_id, [])
+    return rules.outcome_sittings(sittings)[0]
+
+
 def questionnaire_passes(user_ids: list[int]) -> dict[int, dict[str, datetime]]:
     """Per candidate, per theme: the date of the first pass at the referential's 60 %.
 

@@ -165,6 +165,7 @@ def _render_transcript(
         block_deliberations=deliberations.deliberations_by_block(enrolment),
         juries=deliberations.juries_of(enrolment),
         observed_blocks=observations.observed_blocks(enrolment),
+        evidence=services.questionnaire_evidence(enrolment),
     )
 
 
@@ -256,6 +257,7 @@ def _render_grid(
         exam_accommodations=services.exam_accommodations(enrolment.user_id),
         block_deliberations=deliberations.deliberations_by_block(enrolment),
         juries=deliberations.juries_of(enrolment),
+        evidence=services.questionnaire_evidence(enrolment),
     )
 
 
