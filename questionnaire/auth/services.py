@@ -40,10 +40,57 @@ MIN_PASSWORD_LENGTH = 12
 LAST_SEEN = "_seen"
 
 
-def password_policy_error(password: str) -> str | None:
-    """Why a new password is refused (the same rule for every way of setting one), or None."""
+#: Fewer different characters than this (« abababababab ») leave a few thousand guesses.
+MIN_DISTINCT_CHARACTERS = 5
+#: Runs an attacker tries first: the alphabet, the digits, and the letter rows of the AZERTY and
+#: QWERTY keyboards read one after the other, each in both directions (NIST SP 800-63B 5.1.1.2).
+RUNS = (
+    "abcdefghijklmnopqrstuvwxyz",
+    "1234567890",
+    "azertyuiopqsdfghjklmwxcvbn",
+    "qwertyuiopasdfghjklzxcvbnm",
+)
+#: Digits or signs added around a run (« azertyuiop12 », « !abcdefghijk ») still leave a run.
+RUN_DECORATION = 4
+GUESSABLE = (
+    "Ce mot de passe est trop facile à deviner : il répète quelques caractères ou suit "
+    "l'alphabet, les chiffres ou une rangée du clavier. Une phrase de plusieurs mots est "
+    "facile à retenir et difficile à deviner."
+)
+
+
+def _is_run(text: str) -> bool:
+    """The whole text is a stretch of one of ``RUNS``, either way, wrapping around."""
+    for run in RUNS:
+        for direction in (run, run[::-1]):
+            if text in direction * (len(text) // len(direction) + 2):
+                return True
+    return False
+
+
+def _is_guessable(password: str) -> bool:
+    lowered = password.casefold()
+    if len(set(lowered)) < MIN_DISTINCT_CHARACTERS or _is_run(lowered):
+        return True
+    core = lowered.strip("0123456789" + "".join(ch for ch in lowered if not ch.isalnum()))
+    return len(lowered) - len(core) <= RUN_DECORATION and len(core) >= 8 and _is_run(core)
+
+
+def password_policy_error(password: str, email: str | None = None) -> str | None:
+    """Why a new password is refused (the same rule for every way of setting one), or None.
+
+    ``email``: the account's address, which the password must not contain (nor the part before
+    the « @ », when it has 4 characters or more).
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
+    if _is_guessable(password):
+        return GUESSABLE
+    if email:
+        local_part = normalise_email(email).partition("@")[0]
+        said = password.casefold()
+        if normalise_email(email) in said or (len(local_part) >= 4 and local_part in said):
+            return "Le mot de passe ne doit pas contenir votre adresse électronique."
     return None
 
 
@@ -95,7 +142,7 @@ def create_user(
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("Adresse électronique invalide.")
-    if (refused := password_policy_error(password)) is not None:
+    if (refused := password_policy_error(password, email)) is not None:
         raise AccountError(refused)
     if find_user_by_email(email) is not None:
         raise AccountError(f"Un compte existe déjà pour {email}.")
@@ -142,16 +189,12 @@ def change_password(user: User, current: str, new: str) -> None:
         hasher.verify(user.password_hash, current or "")
     except (VerificationError, InvalidHashError):
         raise PasswordChangeError("current_password", "Mot de passe actuel incorrect.") from None
-    if (refused := password_policy_error(new)) is not None:
-        raise PasswordChangeError("new_password", refused)
     if new == current:
         raise PasswordChangeError(
             "new_password", "Le nouveau mot de passe doit être différent de l'actuel."
         )
-    if normalise_email(new) == user.email:
-        raise PasswordChangeError(
-            "new_password", "Le mot de passe ne peut pas être votre adresse électronique."
-        )
+    if (refused := password_policy_error(new, user.email)) is not None:
+        raise PasswordChangeError("new_password", refused)
     user.password_hash = hasher.hash(new)
     user.must_change_password = False
     user.end_sessions()
