@@ -54,6 +54,10 @@ def test_the_first_submission_shows_the_account_and_erases_nothing(
     assert "Nom Hélène Dupond" in text and "Adresse électronique h.dupond@example.org" in text
     assert "Rôles Candidat" in text and "Copies (conservées sous le pseudonyme) 0" in text
     assert "dont le compte sera désinscrit « Session test »" in text
+    # focused on load (no script needed), as an error summary is: the next thing to read
+    assert (
+        '<section aria-labelledby="account-title" class="notice" tabindex="-1" autofocus>' in page
+    )
     assert f'value="{candidate.id}"' in page
     assert 'id="confirm"' in page and "checked" not in unescape(page).split('id="confirm"')[1][:40]
     db.session.expire_all()
