@@ -645,6 +645,34 @@ def writing_role_refusal(user: User, granted: Iterable[Role], pending: ExamSessi
     )
 
 
+LAST_ADMINISTRATOR = (
+    "Il doit rester au moins un administrateur actif : ce compte est désormais le dernier. "
+    "Donnez d'abord le rôle d'administrateur à un autre compte actif."
+)
+
+
+def keep_an_administrator(user: User) -> None:
+    """Refuse to withdraw the last active administrator (role taken away or account closed).
+
+    The active administrators' rows are locked first (PostgreSQL): two administrators
+    withdrawing each other at once both saw the other one remain; the second now waits for the
+    first, then counts again.
+    """
+    from questionnaire.auth.models import UserRole
+
+    administrators = select(UserRole.user_id).where(UserRole.role == Role.ADMIN)
+    db.session.execute(
+        select(User.id).where(User.active, User.id.in_(administrators)).with_for_update()
+    )
+    others = db.session.execute(
+        select(func.count(User.id)).where(
+            User.active, User.id.in_(administrators), User.id != user.id
+        )
+    ).scalar_one()
+    if not others:
+        raise AccountError(LAST_ADMINISTRATOR)
+
+
 def erasure_date(user: User) -> datetime | None:
     """When the account was erased (RGPD), or None."""
     return db.session.execute(
@@ -676,6 +704,8 @@ def update_user(
         raise AccountError("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
     if user.id == acting.id and not active:
         raise SelfDeactivation("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.active and Role.ADMIN in user.roles and not (active and Role.ADMIN in roles):
+        keep_an_administrator(user)
     if (granted := roles.intersection(WRITING_ROLES) - set(user.roles)) and (
         pending := pending_candidacy(user, None, now)
     ) is not None:
