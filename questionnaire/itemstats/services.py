@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pandas as pd
 from markupsafe import Markup
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import BigInteger, cast, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from analytics import AnalyticsInputError, distractor_analysis, item_stats
@@ -115,10 +115,31 @@ def _store_session(session: ExamSession, now: datetime) -> LoadedResponses:
     return loaded
 
 
+#: First half of the advisory lock key of a theme's cumulated statistics (PostgreSQL), the
+#: theme's id being the second: a number no other lock of the application uses.
+CUMULATED_LOCK = 0x57A_0000
+
+
+def _lock_cumulated(theme_id: int) -> None:
+    """Hold the theme's cumulated statistics until the commit (PostgreSQL advisory lock).
+
+    Their rows have no session, which the unique constraint does not cover (NULLs are
+    distinct): two computations at once (two sessions of the theme closed together, a close
+    during the cron's refresh) each deleted what was committed and inserted theirs, leaving
+    every version twice. The second now waits, then replaces the first's rows. SQLite lets one
+    writer at a time.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    key = cast((CUMULATED_LOCK << 32) | theme_id, BigInteger)
+    db.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
 def _store_cumulated(
     theme_id: int, now: datetime, cache: dict[int, LoadedResponses] | None = None
 ) -> int:
     """Replace the cumulated statistics of a theme's versions from all its computed sessions."""
+    _lock_cumulated(theme_id)
     cache = cache or {}
     sessions = db.session.execute(
         select(ExamSession)
