@@ -599,8 +599,16 @@ def has_started(enrolment: Enrolment) -> bool:
     )
 
 
-def unenrol(enrolment: Enrolment) -> None:
-    """Remove an enrolment nobody has used yet."""
+CLOSED_SESSION_UNENROLMENT = (
+    "La session est close : ses inscriptions font partie de son bilan (inscrits, présents, "
+    "absents, dans les rapports de la session et de la période) et ne se suppriment plus."
+)
+
+
+def unenrol(enrolment: Enrolment, now: datetime) -> None:
+    """Remove an enrolment nobody has used yet, while its session is not closed."""
+    if enrolment.session.is_closed(now):  # an absent candidate is part of the session's record
+        raise AdminError(CLOSED_SESSION_UNENROLMENT)
     # the enrolment's row locked (PostgreSQL) before the check: a start under way holds it
     # shared through its copy's foreign key, so the removal waits for it, then finds the copy
     # (instead of deleting a row the copy references, a server error)

@@ -343,7 +343,10 @@ def remove_enrolment(session_id: int, enrolment_id: int):
     session = db.get_or_404(ExamSession, session_id)
     enrolment = _enrolment_or_404(session, enrolment_id)
     return _session_action(
-        session, EmptyForm(), lambda: services.unenrol(enrolment), "Inscription supprimée."
+        session,
+        EmptyForm(),
+        lambda: services.unenrol(enrolment, current_time()),
+        "Inscription supprimée.",
     )
 
 

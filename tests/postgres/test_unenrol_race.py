@@ -29,7 +29,7 @@ def test_an_unenrolment_during_the_start_is_refused_not_a_server_error(pg_app, t
         start_attempt(db.session.get(Enrolment, enrolment_id), now_utc(), 0, random.Random(1))
 
     def removing():
-        admin.unenrol(db.session.get(Enrolment, enrolment_id))
+        admin.unenrol(db.session.get(Enrolment, enrolment_id), now_utc())
 
     outcomes = race(pg_app, starting, removing)
     assert outcomes[0] is None
@@ -42,6 +42,6 @@ def test_an_unenrolment_during_the_start_is_refused_not_a_server_error(pg_app, t
 def test_an_enrolment_nobody_uses_is_still_removed(pg_app, tmp_path):
     seed_exam(tmp_path, candidates=1)
     enrolment_id = db.session.execute(sa.select(Enrolment.id)).scalar_one()
-    admin.unenrol(db.session.get(Enrolment, enrolment_id))
+    admin.unenrol(db.session.get(Enrolment, enrolment_id), now_utc())
     db.session.commit()
     assert db.session.get(Enrolment, enrolment_id) is None
