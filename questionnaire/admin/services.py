@@ -681,6 +681,34 @@ def keep_an_administrator(user: User) -> None:
         raise AccountError(LAST_ADMINISTRATOR)
 
 
+def session_still_to_sit(user: User, now: datetime) -> ExamSession | None:
+    """The soonest session where the user is enrolled and still has to compose: not closed and
+    not started, or with a copy in progress (which may run past the close)."""
+    from questionnaire.attempts.models import AttemptStatus
+
+    rows = db.session.execute(
+        select(ExamSession, Attempt.status)
+        .join(Enrolment, Enrolment.session_id == ExamSession.id)
+        .outerjoin(Attempt, Attempt.enrolment_id == Enrolment.id)
+        .where(Enrolment.user_id == user.id)
+        .order_by(ExamSession.opens_at, ExamSession.id)
+    ).all()
+    for session, status in rows:
+        if status is AttemptStatus.IN_PROGRESS or (status is None and not session.is_closed(now)):
+            return session
+    return None
+
+
+def candidate_role_refusal(user: User, session: ExamSession) -> str:
+    """Why the candidate's role may not be taken away yet: the candidate pages need it."""
+    return (
+        f"{user.display_name} est inscrit(e) à la session « {session.title} » (clôture le "
+        f"{paris_time(session.closes_at)}) et n'y a pas encore remis de copie : sans le rôle de "
+        "candidat, cette personne ne pourrait plus y composer, ni finir une copie commencée. "
+        "Désinscrivez-la d'abord, ou retirez ce rôle après son épreuve."
+    )
+
+
 def erasure_date(user: User) -> datetime | None:
     """When the account was erased (RGPD), or None."""
     return db.session.execute(
@@ -714,6 +742,12 @@ def update_user(
         raise SelfDeactivation("Vous ne pouvez pas désactiver votre propre compte.")
     if user.active and Role.ADMIN in user.roles and not (active and Role.ADMIN in roles):
         keep_an_administrator(user)
+    if (
+        Role.CANDIDATE in user.roles
+        and Role.CANDIDATE not in roles
+        and (still_to_sit := session_still_to_sit(user, now)) is not None
+    ):
+        raise AccountError(candidate_role_refusal(user, still_to_sit))
     if (granted := roles.intersection(WRITING_ROLES) - set(user.roles)) and (
         pending := pending_candidacy(user, None, now)
     ) is not None:
