@@ -346,6 +346,19 @@ def deliberations_by_block(enrolment: CertificationEnrolment) -> dict[str, Delib
     return {v.block.code: v.deliberation for v in enrolment.block_validations}
 
 
+def title_awarded_on(enrolment: CertificationEnrolment, result: rules.TitleResult) -> date | None:
+    """The day the title was obtained (None until it is): that of the deliberation that
+    capitalised the last of its blocks, or the day its last block or prerequisite was met if
+    later (a block capitalised before deliberations were recorded has only its own day).
+
+    The blocks keep the days they were validated; the title is the jury's decision and is never
+    obtained before the jury deliberated."""
+    if not result.is_awarded or result.validated_at is None:
+        return None
+    held = [d.held_on for d in deliberations_by_block(enrolment).values() if d is not None]
+    return max([paris_day(result.validated_at), *held])
+
+
 def juries_of(enrolment: CertificationEnrolment) -> list[tuple[Deliberation | None, list[str]]]:
     """Each deliberation that capitalised some of the candidate's blocks, by day, with the codes
     of those blocks; None first gathers the blocks capitalised before deliberations were kept."""

@@ -20,6 +20,7 @@ from questionnaire.certification.deliberation import (
     deliberations_by_block,
     juries_of,
     member_text,
+    title_awarded_on,
 )
 from questionnaire.certification.models import (
     GRID_MAX,
@@ -231,7 +232,7 @@ def attestation_pdf(enrolment: CertificationEnrolment, result: TitleResult, now:
             Paragraph(
                 escape(
                     "Tous les blocs sont capitalisés par la délibération du jury : le titre est "
-                    f"obtenu le {paris_time(result.validated_at, '%d/%m/%Y')}."
+                    f"obtenu le {title_awarded_on(enrolment, result):%d/%m/%Y}."
                 ),
                 styles["Normal"],
             )

@@ -141,11 +141,13 @@ def _render_transcript(
             prerequisite_forms[failed_prerequisite[0]] = failed_prerequisite[1]
         if designation_form is None and editable and enrolment.certification.two_evaluators:
             designation_form = _designation_form(enrolment, formdata=None)
+    result = services.transcript_for(enrolment, current_user)
     return render_form(
         "certification/transcript.html",
         enrolment=enrolment,
         certification=enrolment.certification,
-        result=services.transcript_for(enrolment, current_user),
+        result=result,
+        awarded_on=deliberations.title_awarded_on(enrolment, result),
         competencies={c.code: c for c in enrolment.certification.competencies},
         is_staff=is_staff,
         exam_accommodations=services.exam_accommodations(enrolment.user_id),
