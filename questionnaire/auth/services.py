@@ -53,9 +53,9 @@ RUNS = (
 #: Digits or signs added around a run (« azertyuiop12 », « !abcdefghijk ») still leave a run.
 RUN_DECORATION = 4
 GUESSABLE = (
-    "Ce mot de passe est trop facile à deviner : il répète quelques caractères ou suit "
-    "l'alphabet, les chiffres ou une rangée du clavier. Une phrase de plusieurs mots est "
-    "facile à retenir et difficile à deviner."
+    "Ce mot de passe est trop facile à deviner : il répète quelques caractères ou un court "
+    "morceau, ou suit l'alphabet, les chiffres ou une rangée du clavier. Une phrase de "
+    "plusieurs mots est facile à retenir et difficile à deviner."
 )
 
 
@@ -68,9 +68,21 @@ def _is_run(text: str) -> bool:
     return False
 
 
+#: A piece this short said again and again (« azertyazerty ») is one short password.
+REPEATED_PIECE = 7
+
+
+def _is_repeated(text: str) -> bool:
+    """The text is one piece of ``REPEATED_PIECE`` characters at most, said twice or more."""
+    return any(
+        len(text) >= 2 * size and text == (text[:size] * (len(text) // size + 1))[: len(text)]
+        for size in range(1, REPEATED_PIECE + 1)
+    )
+
+
 def _is_guessable(password: str) -> bool:
     lowered = password.casefold()
-    if len(set(lowered)) < MIN_DISTINCT_CHARACTERS or _is_run(lowered):
+    if len(set(lowered)) < MIN_DISTINCT_CHARACTERS or _is_run(lowered) or _is_repeated(lowered):
         return True
     core = lowered.strip("0123456789" + "".join(ch for ch in lowered if not ch.isalnum()))
     return len(lowered) - len(core) <= RUN_DECORATION and len(core) >= 8 and _is_run(core)

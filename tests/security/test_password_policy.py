@@ -32,6 +32,9 @@ from tests.conftest import PASSWORD
         "AZERTYUIOP12",
         "qwertyuiopas",
         "0987654321098",
+        "azertyazerty",  # a short piece said again and again
+        "abc123abc123abc",
+        "soleil!soleil!",
     ],
 )
 def test_repeated_and_sequential_passwords_are_refused(password):
