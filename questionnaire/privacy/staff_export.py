@@ -41,7 +41,8 @@ def _version(version: ItemVersion | None) -> dict:
 
 def item_work(user: User, now: datetime) -> dict:
     """The person's work on the items, with the texts they wrote unless a certification
-    sitting of theirs is still ahead (``texts_withheld_until`` then names it)."""
+    sitting of theirs is still ahead (``texts_withheld_until`` then names it, when they wrote
+    any)."""
     pending = pending_candidacy(user, None, now)
 
     def text(value: str | None) -> str | None:
@@ -78,8 +79,7 @@ def item_work(user: User, now: datetime) -> dict:
         .where(ScoringDecision.decided_by_id == user.id)
         .order_by(ScoringDecision.id)
     ).scalars()
-    return {
-        "texts_withheld_until": pending.title if pending is not None else None,
+    work = {
         "versions_written": written,
         "versions_approved": approved,
         "review_events": [
@@ -121,3 +121,8 @@ def item_work(user: User, now: datetime) -> dict:
             for d in decisions
         ],
     }
+    written = ("review_events", "revalidations", "reference_changes", "scoring_decisions")
+    wrote = any(work[kind] for kind in written)
+    # named only when texts were held back: a candidate who wrote nothing reads no session here
+    withheld = pending.title if pending is not None and wrote else None
+    return {"texts_withheld_until": withheld, **work}

@@ -89,3 +89,18 @@ def test_a_pending_candidate_gets_no_text_they_wrote(
     assert work["texts_withheld_until"] == session.title
     assert [e["comment"] for e in work["review_events"]] == [None, None]
     assert "La clé B" not in str(work)
+
+
+def test_a_candidate_who_wrote_nothing_reads_no_withheld_session(client, make_session, db):
+    _session, candidate = make_session()
+    login(client, candidate.email)
+    work = client.get("/mes-donnees/export.json").get_json()["item_work"]
+    assert work == {
+        "texts_withheld_until": None,
+        "versions_written": [],
+        "versions_approved": [],
+        "review_events": [],
+        "revalidations": [],
+        "reference_changes": [],
+        "scoring_decisions": [],
+    }
