@@ -161,6 +161,8 @@ def read_responses(source: str | os.PathLike | IO, *, sep: str | None = None) ->
             raise AnalyticsInputError(f"fichier introuvable : {source}") from exc
         except IsADirectoryError as exc:
             raise AnalyticsInputError(f"pas un fichier : {source}") from exc
+        except PermissionError as exc:
+            raise AnalyticsInputError(f"lecture refusée : {source} (permission refusée)") from exc
         except UnicodeDecodeError as exc:
             raise _not_utf8(source) from exc
         text = None

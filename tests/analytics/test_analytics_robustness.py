@@ -229,3 +229,21 @@ def test_an_excel_separator_line_is_named_not_read_as_the_header(
     )
     with pytest.raises(AnalyticsInputError, match="ligne 1 : « sep=; » indique le séparateur"):
         read_responses(io.StringIO("\ufeffsep=;\nattempt_id;item_id;score\nT1;Q1;1\n"))
+
+
+def test_a_file_the_user_may_not_read_is_said_in_french(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """It read « PermissionError: [Errno 13] Permission denied: '…' » (tests run as root, who
+    reads any file: the refusal is simulated)."""
+    path = _write(tmp_path / "secret.csv", "attempt_id,item_id,score\nT1,Q1,1\n")
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(analytics.io, "open", refused, raising=False)
+    code, out, err = _run(["item-stats", path], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"python -m analytics item-stats : erreur : lecture refusée : {path} (permission refusée)\n"
+    )
