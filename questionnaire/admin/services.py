@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from questionnaire.admin.enrolment_headers import (
     EMAIL,
@@ -795,5 +795,11 @@ def list_users(role: Role | None = None, text: str = "", page: int | None = 1) -
     if role is not None:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if text.strip():
-        query = query.where(User.id.in_([person.id for person in matching_people(text)]))
+        matched = [person.id for person in matching_people(text)]
+        # written into the statement, not bound one by one: a search matching most of a large
+        # register (« agent », tens of thousands of candidates over the years) passed the
+        # 65,535 values PostgreSQL takes in one statement, a server error
+        query = query.where(
+            User.id.in_(bindparam("matched", matched, expanding=True, literal_execute=True))
+        )
     return paged(query, page, USERS_PAGE_SIZE)
