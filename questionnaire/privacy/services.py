@@ -53,6 +53,8 @@ class ErasureError(ValueError):
 
 #: Words of a name shorter than this (« Le », « Da ») are too common to be refused in a reason.
 NAME_WORD_MIN = 3
+#: Particles of names that are also everyday words of a reason (« demande des ayants droit »).
+NAME_PARTICLES = frozenset({"des", "les", "del", "della", "van", "von", "der", "den", "dos", "das"})
 
 
 def identity_named_in(text: str, user: User) -> str | None:
@@ -64,7 +66,8 @@ def identity_named_in(text: str, user: User) -> str | None:
     words = set(re.findall(r"\w+", said))
     local_part = user.email.partition("@")[0]
     for part in re.findall(r"\w+", f"{user.display_name} {local_part}"):
-        if len(part) >= NAME_WORD_MIN and folded(part) in words:
+        word = folded(part)
+        if len(word) >= NAME_WORD_MIN and word not in NAME_PARTICLES and word in words:
             return part
     return None
 

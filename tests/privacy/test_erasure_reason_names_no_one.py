@@ -63,3 +63,12 @@ def test_the_service_says_which_field_to_correct(make_user, clock):
     with pytest.raises(ErasureError, match="Martin") as refused:
         erase_user(candidate, make_user(Role.ADMIN), "Appel de M. Martin", clock())
     assert refused.value.field == "reason"
+
+
+def test_the_particles_of_a_name_are_no_identity(client, admin, make_user, db):
+    """« Des », « Van » in « Jean Des Forêts Van Dam » are everyday words of a reason: the name
+    is its other words."""
+    candidate = make_user(email="jdf@example.org", name="Jean Des Forêts Van Dam")
+    response = _erase(client, candidate.email, "Demande des ayants droit, courrier du 3 mars")
+    assert response.status_code == 302
+    assert db.session.execute(select(Erasure.user_id)).scalar_one() == candidate.id
