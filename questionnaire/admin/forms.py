@@ -211,6 +211,12 @@ class QuestionnaireForm(FrenchForm):
     shuffle_items = BooleanField("Mélanger l'ordre des questions", default=True)
     shuffle_options = BooleanField("Mélanger l'ordre des options", default=True)
 
+    def validate_pass_mark(self, field) -> None:
+        """Stored in hundredths of a per cent: a finer value would be rounded unseen."""
+        # out of range (1E+50, which quantize cannot even hold): the range's message only
+        if field.data is not None and 0 <= field.data <= 100 and field.data % Decimal("0.01"):
+            raise ValidationError("Indiquez au plus 2 décimales (par exemple 62,5).")
+
 
 def questionnaire_form(theme: Theme, **kwargs) -> QuestionnaireForm:
     """The questionnaire form with one « items drawn » field per topic of the theme."""
