@@ -30,7 +30,7 @@ from questionnaire.web import render_form
 @roles_required(Role.JURY, Role.ADMIN)
 def deliberation(certification_id: int):
     certification = db.get_or_404(Certification, certification_id)
-    results = services.results_for(certification, services.enrolments_in(certification))
+    results = services.results_seen_by(certification, current_user)
     listed = deliberations.deliberations_of(certification)
     return render_template(
         "certification/deliberation.html",
@@ -141,7 +141,7 @@ def correct_composition(certification_id: int, deliberation_id: int):
 
 def _export(certification_id: int, fmt: str) -> Response:
     certification = db.get_or_404(Certification, certification_id)
-    results = services.results_for(certification, services.enrolments_in(certification))
+    results = services.results_seen_by(certification, current_user)
     if fmt == "csv":
         body = exports.to_csv(exports.deliberation_table(certification, results))
         mimetype = "text/csv"

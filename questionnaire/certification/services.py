@@ -711,6 +711,21 @@ def transcript_for(enrolment: CertificationEnrolment, viewer: User) -> rules.Tit
     return rules.as_seen_by_candidate(result)
 
 
+def results_seen_by(
+    certification: Certification, viewer: User
+) -> list[tuple[CertificationEnrolment, rules.TitleResult]]:
+    """Every candidate's results as ``viewer`` reads them on the deliberation and its exports:
+    as the jury does, except a jury member's own candidacy, read as any candidate does (a
+    disagreement on it is a decision still pending)."""
+    return [
+        (
+            enrolment,
+            result if reads_as_staff(viewer, enrolment) else rules.as_seen_by_candidate(result),
+        )
+        for enrolment, result in results_for(certification, enrolments_in(certification))
+    ]
+
+
 def evaluations_by_competency(enrolment: CertificationEnrolment) -> dict[int, list[JuryEvaluation]]:
     """Every jury member's evaluation of the candidate, grouped by competency id."""
     grouped: dict[int, list[JuryEvaluation]] = defaultdict(list)

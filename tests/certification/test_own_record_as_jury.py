@@ -55,3 +55,40 @@ def test_a_juror_candidate_sees_neither_the_disagreement_nor_the_grid_of_their_c
     # the jury's view of other candidates is unchanged
     other = enrol_candidate(certification)
     assert client.get(f"/certifications/inscriptions/{other.id}/evaluation").status_code == 200
+
+
+def test_the_deliberation_shows_a_juror_candidate_their_own_row_as_a_candidate(
+    client, db, clock, referentials, enrol_candidate, make_user
+):
+    import csv
+    import io
+
+    certification = referentials["charge-clientele-particuliers"]
+    juror = make_user(Role.JURY, Role.CANDIDATE, email="jc@example.org", name="Juré Candidat")
+    own = enrol_candidate(certification, juror)
+    other = enrol_candidate(certification, make_user(Role.CANDIDATE, name="Autre Candidat"))
+    jeanne = make_user(Role.JURY, email="jeanne@example.org")
+    paul = make_user(Role.JURY, email="paul@example.org")
+    competency = certification.competencies[0]
+    for enrolment in (own, other):
+        services.record_evaluation(enrolment, competency, jeanne, clock(), acquired=True)
+        services.record_evaluation(enrolment, competency, paul, clock(), acquired=False)
+    db.session.commit()
+    deliberation = f"/certifications/{certification.id}/deliberation"
+
+    def disputed_rows(email: str) -> tuple[dict[str, str], str]:
+        login(client, email)
+        export = client.get(f"{deliberation}.csv").get_data().decode("utf-8-sig")
+        header, *rows = list(csv.reader(io.StringIO(export), delimiter=";"))
+        column = header.index("Compétences en désaccord")
+        return {row[0]: row[column] for row in rows}, client.get(deliberation).get_data(True)
+
+    disputed, page = disputed_rows("paul@example.org")
+    assert disputed == {"Autre Candidat": competency.code, "Juré Candidat": competency.code}
+    assert page.count('class="status status-disagreement"') >= 2
+    disputed, page = disputed_rows("jc@example.org")
+    assert disputed == {"Autre Candidat": competency.code, "Juré Candidat": ""}
+    own_row = page[page.index("Juré Candidat") :].split("</tr>")[0]
+    assert "disagreement" not in own_row and "désaccord" not in own_row
+    other_row = page[page.index("Autre Candidat") :].split("</tr>")[0]
+    assert f'class="status status-disagreement">{competency.code}<' in other_row
