@@ -155,6 +155,14 @@ def reschedule(
             "Une session close ne peut pas être rouverte (sa correction a pu être publiée) : "
             "créez une nouvelle session pour les candidats qui n'ont pas composé."
         )
+    if session.is_closed(now) and (opens_at, closes_at) != (session.opens_at, session.closes_at):
+        # moved to other past dates, its copies would fall outside its window and the period
+        # reports (which take a session by its dates) would count it elsewhere
+        raise ExamConfigError(
+            "Les dates d'une session close ne changent plus : elles font partie de son bilan "
+            "(copies, absents, rapports de la période). Son titre et la publication de sa "
+            "correction se corrigent encore."
+        )
     started = bool(
         db.session.scalar(select(func.count(Attempt.id)).where(Attempt.session_id == session.id))
     )
@@ -753,7 +761,7 @@ def update_user(
     ) is not None:
         raise AccountError(writing_role_refusal(user, granted, pending))
     if new_password:
-        if (refused := password_policy_error(new_password)) is not None:
+        if (refused := password_policy_error(new_password, user.email)) is not None:
             raise AccountError(refused)
         user.password_hash = hash_password(new_password)
         # a password chosen for somebody else is known to the administrator: its holder
