@@ -53,6 +53,17 @@ EXTRA_TIME_RANGE = NumberRange(0, 300, "Entre 0 et 300 %%.")
 NOT_A_PERCENTAGE = "Indiquez un nombre entier de 0 à 300 (par exemple 33)."
 
 
+class WholeNumberField(OneNumberMessage, IntegerField):
+    """A whole number; one French message for what is not one (not WTForms' own followed by
+    the range's)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Indiquez un nombre entier, sans décimale (par exemple 40).") from exc
+
+
 class PercentField(OneNumberMessage, IntegerField):
     """A whole percentage, its sign allowed (« 33 % », as in the enrolment file); one French
     message for what is not a whole number (not WTForms' own followed by the range's)."""
@@ -184,14 +195,14 @@ class QuestionnaireForm(FrenchForm):
     title = StringField(
         "Titre", validators=[DataRequired("Le titre est obligatoire."), at_most(200)]
     )
-    item_count = IntegerField(
+    item_count = WholeNumberField(
         "Nombre de questions",
         validators=[
             InputRequired("Indiquez un nombre."),
             NumberRange(1, FORM_ITEMS_MAX, f"Entre 1 et {FORM_ITEMS_MAX}."),
         ],
     )
-    duration_minutes = IntegerField(
+    duration_minutes = WholeNumberField(
         "Durée (minutes)",
         validators=[
             InputRequired("Indiquez une durée."),
@@ -228,7 +239,7 @@ def questionnaire_form(theme: Theme, **kwargs) -> QuestionnaireForm:
         setattr(
             ThemedQuestionnaireForm,
             f"draw_{topic.id}",
-            IntegerField(
+            WholeNumberField(
                 topic.title,
                 validators=[Optional(), NumberRange(0, 200, "Entre 0 et 200.")],
             ),
