@@ -19,6 +19,7 @@ from questionnaire.clock import now_utc
 from questionnaire.exams.models import Enrolment, ExamSession, ReleasePolicy
 from questionnaire.extensions import db
 from questionnaire.privacy.services import erase_user
+from tests.conftest import PASSWORD
 from tests.postgres.conftest import race, seed_exam
 
 pytestmark = pytest.mark.postgres
@@ -65,8 +66,8 @@ def _candidate_to_erase(tmp_path) -> tuple[int, int, int]:
     """An open session without enrolment, a candidate and an administrator: their ids."""
     exam = seed_exam(tmp_path, candidates=0)
     now = now_utc()
-    candidate = create_user("cible@example.org", "x" * 16, "Camille Cible", [Role.CANDIDATE], now)
-    actor = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now)
+    candidate = create_user("cible@example.org", PASSWORD, "Camille Cible", [Role.CANDIDATE], now)
+    actor = create_user("admin@example.org", PASSWORD, "Admin", [Role.ADMIN], now)
     db.session.commit()
     return exam.session_id, candidate.id, actor.id
 
@@ -144,7 +145,7 @@ def test_two_enrolment_files_at_once_extend_a_running_copy_once(pg_app, tmp_path
     db.session.commit()
     attempt_id, deadline = attempt.id, attempt.deadline
     # a new candidate too: the second file used to create them again (a conflict, 409)
-    create_user("nouveau@example.org", "x" * 16, "Noé Nouveau", [Role.CANDIDATE], now_utc())
+    create_user("nouveau@example.org", PASSWORD, "Noé Nouveau", [Role.CANDIDATE], now_utc())
     db.session.commit()
     data = f"{exam.emails[0]};33\nnouveau@example.org;\n".encode()
 
@@ -182,7 +183,7 @@ def test_two_edits_of_a_running_candidates_extra_time_extend_the_copy_once(pg_ap
 
 def test_an_enrolment_during_a_close_is_refused(pg_app, tmp_path):
     exam = seed_exam(tmp_path, candidates=0)
-    create_user("tard@example.org", "x" * 16, "Tara Tard", [Role.CANDIDATE], now_utc())
+    create_user("tard@example.org", PASSWORD, "Tara Tard", [Role.CANDIDATE], now_utc())
     db.session.commit()
     close = _session_action(exam.session_id, admin.close_session)
 

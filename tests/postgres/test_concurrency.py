@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from questionnaire.attempts.models import Attempt, AttemptStatus, Response
 from questionnaire.audit.models import AuditEvent
 from questionnaire.extensions import db
+from tests.conftest import PASSWORD
 from tests.postgres.conftest import Candidate, race, run_together, seed_exam
 
 pytestmark = pytest.mark.postgres
@@ -160,7 +161,7 @@ def test_a_grant_landing_during_a_start_extends_the_new_copy(pg_app, tmp_path, m
     from questionnaire.incidents.services import grant_extra_time
 
     exam = seed_exam(tmp_path, candidates=1)
-    admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now_utc())
+    admin = create_user("admin@example.org", PASSWORD, "Admin", [Role.ADMIN], now_utc())
     db.session.commit()
     admin_id = admin.id
     original = attempts.session_extra_minutes

@@ -19,6 +19,7 @@ from questionnaire.clock import now_utc
 from questionnaire.exams.models import Enrolment, ExamSession
 from questionnaire.extensions import db
 from questionnaire.reports.services import ReportError, neutralise_in_session, rekey_in_session
+from tests.conftest import PASSWORD
 from tests.postgres.conftest import race, seed_exam
 
 pytestmark = pytest.mark.postgres
@@ -31,7 +32,7 @@ def _sitting(tmp_path) -> tuple[int, int, int, int, str]:
     member, the open copy, the item version and the option the copy chose."""
     exam = seed_exam(tmp_path, candidates=2)
     now = now_utc()
-    jury = create_user("jury@example.org", "x" * 16, "Jules Jury", [Role.JURY], now)
+    jury = create_user("jury@example.org", PASSWORD, "Jules Jury", [Role.JURY], now)
     copies = []
     for enrolment in db.session.execute(sa.select(Enrolment).order_by(Enrolment.id)).scalars():
         copies.append(start_attempt(enrolment, now, GRACE)[0])

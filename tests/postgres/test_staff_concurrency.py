@@ -19,6 +19,7 @@ from questionnaire.banks.models import (
 from questionnaire.clock import now_utc
 from questionnaire.extensions import db
 from tests.authoring.test_lifecycle import parsed
+from tests.conftest import PASSWORD
 from tests.postgres.conftest import race, seed_exam
 
 pytestmark = pytest.mark.postgres
@@ -29,9 +30,9 @@ def _version_in_review(tmp_path, *, approved: bool) -> tuple[int, dict[str, int]
     seed_exam(tmp_path, candidates=0)
     now = now_utc()
     people = {
-        "author": create_user("auteur@example.org", "x" * 16, "Alix Auteur", [Role.AUTHOR], now),
-        "first": create_user("r1@example.org", "x" * 16, "Robin Un", [Role.REVIEWER], now),
-        "second": create_user("r2@example.org", "x" * 16, "Sacha Deux", [Role.REVIEWER], now),
+        "author": create_user("auteur@example.org", PASSWORD, "Alix Auteur", [Role.AUTHOR], now),
+        "first": create_user("r1@example.org", PASSWORD, "Robin Un", [Role.REVIEWER], now),
+        "second": create_user("r2@example.org", PASSWORD, "Sacha Deux", [Role.REVIEWER], now),
     }
     theme = db.session.execute(sa.select(Theme)).scalar_one()
     version = authoring.save_item(None, theme, parsed(), people["author"], now)
@@ -135,8 +136,8 @@ def test_two_tabs_of_a_judge_clearing_and_changing_an_estimate(pg_app, tmp_path)
 
     exam = seed_exam(tmp_path, candidates=0)
     now = now_utc()
-    admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now)
-    judge = create_user("juge@example.org", "x" * 16, "Juge", [Role.JURY], now)
+    admin = create_user("admin@example.org", PASSWORD, "Admin", [Role.ADMIN], now)
+    judge = create_user("juge@example.org", PASSWORD, "Juge", [Role.JURY], now)
     panel = create_panel(db.session.get(ExamSession, exam.session_id), "Panel", [judge], admin, now)
     item = panel.item_version_ids[0]
     save_ratings(panel, judge, {item: Decimal("0.6")}, now)
@@ -171,10 +172,10 @@ def test_two_facilitators_removing_both_judges_leave_one(pg_app, tmp_path):
 
     exam = seed_exam(tmp_path, candidates=0)
     now = now_utc()
-    admin = create_user("admin@example.org", "x" * 16, "Admin", [Role.ADMIN], now)
-    other = create_user("admin2@example.org", "x" * 16, "Admin 2", [Role.ADMIN], now)
+    admin = create_user("admin@example.org", PASSWORD, "Admin", [Role.ADMIN], now)
+    other = create_user("admin2@example.org", PASSWORD, "Admin 2", [Role.ADMIN], now)
     judges = [
-        create_user(f"juge{n}@example.org", "x" * 16, f"Juge {n}", [Role.JURY], now) for n in (1, 2)
+        create_user(f"juge{n}@example.org", PASSWORD, f"Juge {n}", [Role.JURY], now) for n in (1, 2)
     ]
     panel = create_panel(db.session.get(ExamSession, exam.session_id), "Panel", judges, admin, now)
     db.session.commit()
