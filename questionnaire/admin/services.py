@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -282,6 +283,21 @@ def release_correction(session: ExamSession, now: datetime, grace_seconds: int) 
     record_action("admin.correction_release", target=f"session:{session.id}", now=now)
 
 
+#: « Camille Martin <camille@example.org> », as a mail client copies a recipient
+_MAILBOX = re.compile(r"<\s*([^<>\s]+)\s*>\s*$")
+
+
+def mailbox_address(text: str) -> str:
+    """The address of a recipient pasted from a mail client (« Nom <adresse> »,
+    « mailto:adresse »); the text itself, stripped, otherwise."""
+    text = text.strip()
+    if match := _MAILBOX.search(text):
+        text = match.group(1)
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text.strip()
+
+
 class AlreadyEnrolled(AdminError):
     """The candidate is already enrolled: their enrolment is left as it is."""
 
@@ -297,6 +313,7 @@ def enrol_candidate(
 ) -> Enrolment:
     """Enrol one candidate; one already enrolled is refused and their accommodation kept."""
     lock_session(session)  # a close under way is waited for, then seen
+    email = mailbox_address(email)
     user = find_user_by_email(email)
     if user is not None:
         share_accounts([user.id])  # an erasure under way is waited for (see share_accounts)
@@ -435,14 +452,14 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
         except HeaderError as exc:  # the other lines cannot be read without their columns
             raise EnrolmentImportError([LineError(number, str(exc))]) from exc
     accounts, erased = candidate_accounts(
-        _cell(cells, positions, EMAIL).lower() for _, cells in rows
+        mailbox_address(_cell(cells, positions, EMAIL)).lower() for _, cells in rows
     )
     for number, cells in rows:
 
         def cell(key: str, cells: list[str] = cells) -> str:
             return _cell(cells, positions, key)
 
-        email = cell(EMAIL).lower()
+        email = mailbox_address(cell(EMAIL)).lower()
         if "@" not in email:
             errors.append(LineError(number, f"adresse électronique invalide « {cell(EMAIL)} »."))
             continue

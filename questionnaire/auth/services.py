@@ -102,7 +102,7 @@ def password_policy_error(password: str, email: str | None = None) -> str | None
         local_part = normalise_email(email).partition("@")[0]
         said = password.casefold()
         if normalise_email(email) in said or (len(local_part) >= 4 and local_part in said):
-            return "Le mot de passe ne doit pas contenir votre adresse électronique."
+            return "Le mot de passe ne doit pas contenir l'adresse électronique du compte."
     return None
 
 

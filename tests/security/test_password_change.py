@@ -49,7 +49,7 @@ def _actions(db) -> list[str]:
         ("pas le bon mot de passe", NEW, "current_password", "Mot de passe actuel incorrect."),
         (PASSWORD, "court", "new_password", "au moins 12 caractères"),
         (PASSWORD, PASSWORD, "new_password", "différent de l'actuel"),
-        (PASSWORD, "CAND@example.org ", "new_password", "votre adresse électronique"),
+        (PASSWORD, "CAND@example.org ", "new_password", "l'adresse électronique du compte"),
     ],
 )
 def test_a_refused_change_names_its_field_and_keeps_the_password(
@@ -266,12 +266,12 @@ def test_a_password_reset_by_an_administrator_must_be_replaced_but_not_their_own
                 "display_name": account.display_name,
                 "roles": [role.value for role in account.roles],
                 "active": "y",
-                "password": "remis-par-l-administrateur",
+                "password": "remis-par-le-service-RH",
             },
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         if account is admin:  # their own password: they chose it, and keep their session
-            login(admin_client, admin.email, "remis-par-l-administrateur")
+            login(admin_client, admin.email, "remis-par-le-service-RH")
     db.session.refresh(user)
     db.session.refresh(admin)
     assert user.must_change_password is True
