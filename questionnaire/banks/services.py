@@ -147,8 +147,8 @@ def _load_bank(bank: ParsedBank, now: datetime, report: LoadReport) -> None:
             raise BankLoadError(
                 [Finding(bank.path, parsed.id, "theme-change", Severity.ERROR, message)]
             )
-        # content already known (or an item maintained in the workspace since): keep what is there
-        if any(version.content_hash == digest for version in item.versions):
+        # file unchanged since the last load (the workspace may have moved on since): keep it
+        if _file_unchanged(item, digest):
             report.unchanged[bank.theme] += 1
             continue
         for version in item.versions:
@@ -164,6 +164,29 @@ def _load_bank(bank: ParsedBank, now: datetime, report: LoadReport) -> None:
             db.session.flush()
             db.session.expire(item, ["versions"])
         report.new_versions[bank.theme] += 1
+
+
+def _file_unchanged(item: Item, digest: str) -> bool:
+    """Whether the file still holds what the item got from it: a version with this content and,
+    after it, only versions written in the workspace. A file rolled back to an earlier content
+    (a fix reverted) matches an old version with a later load above it: it is a change."""
+    from questionnaire.authoring.models import CONTENT_EVENTS, ReviewEvent
+
+    matching = [version.number for version in item.versions if version.content_hash == digest]
+    if not matching:
+        return False
+    later = [version.id for version in item.versions if version.number > max(matching)]
+    if not later:
+        return True
+    written = set(
+        db.session.execute(
+            select(ReviewEvent.version_id).where(
+                ReviewEvent.version_id.in_(later), ReviewEvent.kind.in_(CONTENT_EVENTS)
+            )
+        ).scalars()
+    )
+    # a version without a creation, import or take-over in its thread came from a bank load
+    return all(version_id in written for version_id in later)
 
 
 def _add_version(
