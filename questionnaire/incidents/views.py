@@ -31,7 +31,8 @@ from questionnaire.web import render_form
 @bp.get("/admin/incidents")
 @roles_required(Role.ADMIN)
 def index():
-    return render_template("incidents/index.html", sessions=sessions_for_incidents(current_time()))
+    now = current_time()
+    return render_template("incidents/index.html", sessions=sessions_for_incidents(now), now=now)
 
 
 @bp.route("/admin/incidents/sessions/<int:session_id>", methods=["GET", "POST"])
