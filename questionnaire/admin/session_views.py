@@ -300,8 +300,8 @@ def update_enrolment(session_id: int, enrolment_id: int):
         )
     elif services.has_started(enrolment):
         flash(
-            f"{name} a déjà terminé sa copie : le temps supplémentaire ne la rouvre pas (un "
-            "incident se compense par la page « Incidents »).",
+            f"{name} a déjà terminé sa copie : le temps supplémentaire ne la rouvre pas, pas "
+            "plus qu'un incident (la page « Incidents » ne prolonge que les copies en cours).",
             "warning",
         )
     return redirect(url_for(".show_session", session_id=session.id))
