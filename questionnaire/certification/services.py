@@ -165,6 +165,11 @@ def register_candidate(
         raise CertificationError(f"{email.strip()} : {ERASED_ACCOUNT_REGISTRATION}")
     if user is None or not user.has_role(Role.CANDIDATE):
         raise CertificationError("Aucun compte candidat ne correspond à cette adresse.")
+    if not user.active:  # as for a session: a closed account sits nothing
+        raise CertificationError(
+            f"Le compte de {email.strip()} est désactivé : réactivez-le (Administration, "
+            "Comptes) avant de l'inscrire."
+        )
     if _find_enrolment(certification, user) is not None:
         raise CertificationError("Ce candidat est déjà inscrit à cette certification.")
     enrolment = CertificationEnrolment(

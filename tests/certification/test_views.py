@@ -679,3 +679,34 @@ def test_the_transcript_holds_each_id_once_with_several_accommodations(client, s
     assert html.count("/suppression") == 2
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert sorted(ids) == sorted(set(ids))
+
+
+def test_a_deactivated_account_is_not_registered(client, setup, make_user, db, clock):
+    """A session refuses to enrol a closed account (« aucun compte candidat actif »); the
+    certification registered it, a file then kept for someone who cannot log in."""
+    from questionnaire.admin.services import update_user
+    from questionnaire.certification.services import enrolments_in
+
+    certification, _, _ = setup
+    gone = make_user(Role.CANDIDATE, email="parti@example.org", name="Paul Parti")
+    admin = make_user(Role.ADMIN, email="chef@example.org")
+    update_user(
+        gone,
+        admin,
+        display_name=gone.display_name,
+        roles=[Role.CANDIDATE],
+        active=False,
+        now=clock(),
+    )
+    db.session.commit()
+    login(client, "jury1@example.org")
+    url = f"/certifications/{certification.id}/candidats"
+    refused = client.post(
+        url, data={"csrf_token": form_token(client, url), "email": "parti@example.org"}
+    )
+    assert refused.status_code == 422
+    assert (
+        "Le compte de parti@example.org est désactivé : réactivez-le (Administration, Comptes) "
+        "avant de l&#39;inscrire." in refused.get_data(as_text=True)
+    )
+    assert gone.id not in [e.user_id for e in enrolments_in(certification)]
