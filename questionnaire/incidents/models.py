@@ -4,13 +4,16 @@ to some candidates' copies being written (a computer that froze, a candidate tak
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from questionnaire.attempts.models import Attempt
 from questionnaire.auth.models import User
 from questionnaire.extensions import db
+
+if TYPE_CHECKING:  # the attempts' services read session_extra_minutes from this module
+    from questionnaire.attempts.models import Attempt
 
 MAX_EXTRA_MINUTES = 240
 
