@@ -15,6 +15,7 @@ RULE_LABELS = {
     "future-check": "date de vérification future",
     "implausible-check": "date de vérification invraisemblable",
     "key-position": "position des bonnes réponses",
+    "key-longest": "bonne réponse souvent la plus longue",
     "key-too-long": "bonne réponse trop longue",
     "near-duplicate-stem": "énoncé presque identique",
     "negative-stem": "énoncé négatif",

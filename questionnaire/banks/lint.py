@@ -13,10 +13,13 @@ from difflib import SequenceMatcher
 
 from questionnaire.banks.fields import shows_nothing
 from questionnaire.banks.findings import Finding, Severity
-from questionnaire.banks.models import Volatility
+from questionnaire.banks.models import ItemType, Volatility
 from questionnaire.banks.validation import ParsedBank, ParsedItem
 
 KEY_POSITION_LIMIT = 0.40
+#: Share of single-answer items whose key may be strictly the longest option (chance: a quarter
+#: with four options): above it, picking the longest option scores without knowing the subject.
+KEY_LONGEST_LIMIT = 0.30
 KEY_LENGTH_RATIO = 1.5
 NEAR_DUPLICATE_RATIO = 0.92
 RECENT_REVIEW_DAYS = 183
@@ -329,6 +332,40 @@ def rule_key_positions(bank: ParsedBank) -> list[Finding]:
     ]
 
 
+def _percent(share: float) -> str:
+    """0.333 → « 33 % » (a no-break space before the sign, as French writes it)."""
+    return f"{share:.0%}".replace("%", "\u00a0%")
+
+
+def _key_is_strictly_longest(item: ParsedItem) -> bool:
+    key = next(option for option in item.options if option.correct)
+    return all(len(key.text) > len(option.text) for option in item.options if option is not key)
+
+
+def rule_key_longest(bank: ParsedBank) -> list[Finding]:
+    """The key is the longest option in too many single-answer items of the bank."""
+    single = [item for item in bank.items if item.type is ItemType.SINGLE]
+    if len(single) < 10:
+        return []
+    longest = [item.id for item in single if _key_is_strictly_longest(item)]
+    share = len(longest) / len(single)
+    if share <= KEY_LONGEST_LIMIT:
+        return []
+    shown = ", ".join(longest[:12]) + (" …" if len(longest) > 12 else "")
+    return [
+        _finding(
+            bank,
+            None,
+            "key-longest",
+            Severity.WARNING,
+            f"la bonne réponse est l'option la plus longue dans {len(longest)} des "
+            f"{len(single)} items à réponse unique ({_percent(share)}, maximum "
+            f"{_percent(KEY_LONGEST_LIMIT)}) : choisir la plus longue rapporte des points ; "
+            f"allonger un distracteur ou resserrer la clé ({shown}).",
+        )
+    ]
+
+
 def rule_blueprint_depth(bank: ParsedBank) -> list[Finding]:
     counts = Counter(item.topic for item in bank.items)
     return [
@@ -355,7 +392,7 @@ ITEM_RULES = (
     rule_undated_volatile,
     rule_competency,
 )
-BANK_RULES = (rule_duplicate_stems, rule_key_positions, rule_blueprint_depth)
+BANK_RULES = (rule_duplicate_stems, rule_key_positions, rule_key_longest, rule_blueprint_depth)
 
 
 def lint_item(bank: ParsedBank, item: ParsedItem, today: date) -> list[Finding]:
