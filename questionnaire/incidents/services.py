@@ -63,11 +63,20 @@ INCIDENT_WINDOW = timedelta(days=1)
 
 
 def can_extend(session: ExamSession, now: datetime) -> bool:
-    """Open, or closed for less than a day."""
-    return session.closes_at > now - INCIDENT_WINDOW
+    """Open, or closed for less than a day (a session not open yet has had no incident)."""
+    return session.opens_at <= now and session.closes_at > now - INCIDENT_WINDOW
+
+
+NOT_OPEN_YET = (
+    "Cette session n'est pas encore ouverte : aucun incident n'a pu la toucher, et du temps "
+    "accordé maintenant s'ajouterait à chacune de ses copies sans pouvoir être repris. Si sa "
+    "durée doit changer, modifiez le questionnaire avant l'ouverture."
+)
 
 
 def _check_grant(session: ExamSession, minutes: int, reason: str, now: datetime) -> None:
+    if session.opens_at > now:
+        raise IncidentError(NOT_OPEN_YET)
     if not can_extend(session, now):
         raise IncidentError(
             "Cette session est close depuis plus d'un jour : "
@@ -143,11 +152,11 @@ def grant_extra_time(
 
 
 def sessions_for_incidents(now: datetime) -> list[ExamSession]:
-    """Sessions an administrator may still extend: not closed for more than a day."""
+    """Sessions an administrator may still extend: open, or closed for less than a day."""
     return list(
         db.session.execute(
             select(ExamSession)
-            .where(ExamSession.closes_at > now - INCIDENT_WINDOW)
+            .where(ExamSession.opens_at <= now, ExamSession.closes_at > now - INCIDENT_WINDOW)
             .order_by(ExamSession.opens_at)
         ).scalars()
     )

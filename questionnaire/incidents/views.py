@@ -87,6 +87,7 @@ def _render(session: ExamSession, *, form=None, copy_form=None):
         copy_extensions=copy_extensions_for(session.id),
         copies=running_copies(session, now, current_app.config["GRACE_SECONDS"]),
         can_extend=can_extend(session, now),
+        not_open_yet=session.opens_at > now,
     )
 
 
