@@ -121,6 +121,11 @@ def _upsert_theme(bank: ParsedBank) -> tuple[Theme, dict[str, Topic]]:
             db.session.add(topic)
             topics[parsed.slug] = topic
         topic.title, topic.position, topic.default_draw = parsed.title, index, parsed.draw
+    # a topic the file no longer declares stays (versions name it) but leaves the plan
+    declared = {parsed.slug for parsed in bank.topics}
+    for slug, topic in topics.items():
+        if slug not in declared:
+            topic.default_draw = 0
     db.session.flush()
     return theme, topics
 
