@@ -37,3 +37,16 @@ def test_the_key_is_not_the_longest_option_too_often(theme):
     single = [item for item in items if item["type"] == "single"]
     longest = [item["id"] for item in single if key_is_strictly_longest(item)]
     assert len(longest) / len(single) <= LONGEST_KEY_TOLERANCE, (len(longest), len(single))
+
+
+@pytest.mark.parametrize("theme", ["fiscalite", "risques", "reglementation", "rgpd"])
+def test_multiple_answer_items_do_not_all_have_the_same_number_of_keys(theme):
+    """« Three boxes to tick » in every multiple-answer item is a rule a candidate learns."""
+    items = yaml.safe_load((BANKS / f"{theme}.yaml").read_text(encoding="utf-8"))["items"]
+    counts = [
+        sum(bool(option.get("correct")) for option in item["options"])
+        for item in items
+        if item["type"] == "multiple"
+    ]
+    assert len(counts) >= 5, counts
+    assert len(set(counts)) > 1, counts
