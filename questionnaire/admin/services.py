@@ -423,6 +423,19 @@ def _delimiter(text: str) -> str:
     return max(DELIMITERS, key=lambda delimiter: counts[delimiter])
 
 
+_SEPARATOR_LINE = re.compile(r"sep=(.)[ \t]*(?:\r\n|\r|\n|$)", re.IGNORECASE)
+
+
+def _excel_separator_line(text: str) -> tuple[str, str | None]:
+    """A first line « sep=; », which some exports write for Excel, names the separator: it is
+    followed, and blanked (not removed: the other lines keep their numbers)."""
+    match = _SEPARATOR_LINE.match(text.lstrip("\ufeff"))
+    if match is None:
+        return text, None
+    newline = text.index(match.group(0)) + len(match.group(0))
+    return "\n" + text[newline:], match.group(1)
+
+
 def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     """Check every line (email ; temps supplémentaire % ; aménagement ; groupe d'analyse).
 
@@ -432,7 +445,8 @@ def parse_enrolment_csv(text: str) -> list[EnrolmentRow]:
     if "\x00" in text:  # no address holds one, and PostgreSQL refuses it in any query
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise EnrolmentImportError([LineError(line, NUL_IN_CSV)])
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    text, delimiter = _excel_separator_line(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or _delimiter(text))
     try:
         rows = list(records_with_lines(reader))
     except csv.Error as exc:
