@@ -11,6 +11,7 @@ RULE_LABELS = {
     "blueprint-depth": "plan de tirage",
     "double-negation": "double négation",
     "duplicate-stem": "énoncé en double",
+    "duplicate-theme": "thème en double",
     "empty-text": "texte vide",
     "future-check": "date de vérification future",
     "implausible-check": "date de vérification invraisemblable",

@@ -201,11 +201,27 @@ def validate_paths(paths: list[Path]) -> tuple[list[ParsedBank], list[Finding]]:
     banks: list[ParsedBank] = []
     findings: list[Finding] = []
     owner: dict[str, str] = {}
+    theme_files: dict[str, str] = {}
     for path in paths:
         bank, file_findings = parse_bank_file(path)
         findings.extend(file_findings)
         if bank is None:
             continue
+        if bank.theme in theme_files:
+            # two files of one theme (« rgpd.yaml » and a left-over « rgpd.yml ») would be
+            # merged into it: items twice under other ids, the plan of the last one read
+            findings.append(
+                Finding(
+                    bank.path,
+                    None,
+                    "duplicate-theme",
+                    Severity.ERROR,
+                    f"le thème « {bank.theme} » est déjà celui de {theme_files[bank.theme]} : "
+                    "un seul fichier par thème.",
+                )
+            )
+            continue
+        theme_files[bank.theme] = bank.path
         for item in bank.items:
             if item.id in owner and owner[item.id] != bank.path:
                 findings.append(
