@@ -109,6 +109,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from questionnaire.admin.cli import users_cli
     from questionnaire.certification.cli import referentials_cli
     from questionnaire.exchange.cli import export_command, import_command
     from questionnaire.itemstats.cli import analytics_cli
@@ -124,6 +125,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(analytics_cli)
     app.cli.add_command(referentials_cli)
+    app.cli.add_command(users_cli)
 
 
 def write_output(path: str | Path, content: bytes) -> bool:
