@@ -202,6 +202,29 @@ def reschedule(
         )
 
 
+class UndrawableQuestionnaire(ExamConfigError):
+    """The published bank can no longer fill the questionnaire's blueprint."""
+
+
+def draw_blocker(questionnaire: Questionnaire) -> str | None:
+    """Why no copy of the questionnaire can be drawn now (items retired since it was made), or
+    None: every candidate's start would fail with « copie impossible à tirer »."""
+    try:
+        check_blueprint(questionnaire.theme, questionnaire.item_count, questionnaire.blueprint)
+    except ExamConfigError as exc:
+        return str(exc)
+    return None
+
+
+def check_drawable(questionnaire: Questionnaire) -> None:
+    """Refuse a new session on a questionnaire the bank can no longer fill."""
+    if (blocker := draw_blocker(questionnaire)) is not None:
+        raise UndrawableQuestionnaire(
+            f"Ce questionnaire ne peut plus être tiré : {blocker} Des items ont été retirés "
+            "depuis sa création : choisissez-en un autre, ou créez-en un que la banque peut remplir."
+        )
+
+
 def check_new_session_closing(closes_at: datetime, now: datetime) -> None:
     """Refuse a new session closed at birth (a year mistyped): it would take no enrolment, and
     its dates could not be corrected, a closed session being never reopened (``reschedule``)."""

@@ -71,6 +71,7 @@ def new_session():
         questionnaire = db.get_or_404(Questionnaire, form.questionnaire.data)
         try:
             services.check_new_session_closing(to_utc(form.closes_at.data), current_time())
+            services.check_drawable(questionnaire)
             session = create_session(
                 questionnaire,
                 form.title.data.strip(),
@@ -82,6 +83,8 @@ def new_session():
             )
         except ReleasePolicyRefused as exc:
             form.release_policy.errors.append(str(exc))
+        except services.UndrawableQuestionnaire as exc:
+            form.questionnaire.errors.append(str(exc))
         except ExamConfigError as exc:
             form.closes_at.errors.append(str(exc))
         else:
@@ -177,6 +180,10 @@ def _render_session(
         if session.is_training
         else [],
         button_form=EmptyForm(),
+        # items retired since: every start would fail on exam day, the administrator is told
+        draw_blocker=None
+        if session.is_closed(now)
+        else services.draw_blocker(session.questionnaire),
         now=now,
     )
 
