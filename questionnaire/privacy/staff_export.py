@@ -39,6 +39,13 @@ def _version(version: ItemVersion | None) -> dict:
     return {"item": version.item.external_id, "version": version.number}
 
 
+def _done_by(model, column, user: User) -> list:
+    """The rows of ``model`` whose ``column`` names the user, in the order they were written."""
+    return list(
+        db.session.execute(select(model).where(column == user.id).order_by(model.id)).scalars()
+    )
+
+
 def item_work(user: User, now: datetime) -> dict:
     """The person's work on the items, with the texts they wrote unless a certification
     sitting of theirs is still ahead (``texts_withheld_until`` then names it, when they wrote
@@ -61,24 +68,10 @@ def item_work(user: User, now: datetime) -> dict:
             written.append({**_version(link.version), "written_at": _iso(link.version.created_at)})
         if link.approved_by_id == user.id:
             approved.append({**_version(link.version), "approved_at": _iso(link.approved_at)})
-    events = db.session.execute(
-        select(ReviewEvent).where(ReviewEvent.actor_id == user.id).order_by(ReviewEvent.id)
-    ).scalars()
-    revalidations = db.session.execute(
-        select(Revalidation)
-        .where(Revalidation.validated_by_id == user.id)
-        .order_by(Revalidation.id)
-    ).scalars()
-    references = db.session.execute(
-        select(ReferenceChange)
-        .where(ReferenceChange.recorded_by_id == user.id)
-        .order_by(ReferenceChange.id)
-    ).scalars()
-    decisions = db.session.execute(
-        select(ScoringDecision)
-        .where(ScoringDecision.decided_by_id == user.id)
-        .order_by(ScoringDecision.id)
-    ).scalars()
+    events = _done_by(ReviewEvent, ReviewEvent.actor_id, user)
+    revalidations = _done_by(Revalidation, Revalidation.validated_by_id, user)
+    references = _done_by(ReferenceChange, ReferenceChange.recorded_by_id, user)
+    decisions = _done_by(ScoringDecision, ScoringDecision.decided_by_id, user)
     work = {
         "versions_written": written,
         "versions_approved": approved,
