@@ -614,6 +614,16 @@ def import_enrolments(
     return EnrolmentImport(len(rows) - updated, updated, already_enrolled, warning, tuple(extended))
 
 
+class EnrolmentGone(AdminError):
+    """The enrolment was removed (by another administrator) while it was being edited."""
+
+
+ENROLMENT_GONE = (
+    "Cette inscription vient d'être supprimée (par un autre administrateur) : l'aménagement n'a "
+    "pas été enregistré."
+)
+
+
 def update_enrolment(
     enrolment: Enrolment,
     extra_time_percent: int,
@@ -631,8 +641,17 @@ def update_enrolment(
     if not 0 <= extra_time_percent <= 300:
         raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
     # two edits (or an edit and a file) at once each read the old extra time and extended the
-    # running copy twice: the session's row serialises them, then the enrolment is read again
+    # running copy twice: the session's row serialises them, then the enrolment is read again,
+    # its row locked: a removal under way is waited for, then seen (its UPDATE would else match
+    # no row, a server error)
     lock_session(enrolment.session)
+    if (
+        db.session.execute(
+            select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update()
+        ).first()
+        is None
+    ):
+        raise EnrolmentGone(ENROLMENT_GONE)
     db.session.refresh(enrolment)
     previous = enrolment.extra_time_percent
     enrolment.extra_time_percent = extra_time_percent

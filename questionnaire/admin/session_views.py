@@ -285,6 +285,10 @@ def update_enrolment(session_id: int, enrolment_id: int):
             now=current_time(),
             grace_seconds=_grace(),
         )
+    except services.EnrolmentGone as exc:
+        db.session.rollback()
+        flash(str(exc), "error")  # no row left to show the error in
+        return redirect(url_for(".show_session", session_id=session.id))
     except services.AdminError as exc:
         db.session.rollback()
         form.extra_time_percent.errors.append(str(exc))
