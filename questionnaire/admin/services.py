@@ -688,12 +688,22 @@ CLOSED_SESSION_UNENROLMENT = (
 
 def unenrol(enrolment: Enrolment, now: datetime) -> None:
     """Remove an enrolment nobody has used yet, while its session is not closed."""
+    # the session's row first, as an edit, a file or a close take it: a file under way is
+    # waited for, and one sent meanwhile waits and finds the enrolment gone (it updated a row
+    # deleted under it, a server error); a close under way is seen
+    lock_session(enrolment.session)
     if enrolment.session.is_closed(now):  # an absent candidate is part of the session's record
         raise AdminError(CLOSED_SESSION_UNENROLMENT)
     # the enrolment's row locked (PostgreSQL) before the check: a start under way holds it
     # shared through its copy's foreign key, so the removal waits for it, then finds the copy
     # (instead of deleting a row the copy references, a server error)
-    db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update())
+    if (
+        db.session.execute(
+            select(Enrolment.id).where(Enrolment.id == enrolment.id).with_for_update()
+        ).first()
+        is None
+    ):
+        raise EnrolmentGone("Cette inscription a déjà été supprimée (par un autre administrateur).")
     if has_started(enrolment):
         raise AdminError("Le candidat a déjà commencé : son inscription est conservée.")
     record_action(
