@@ -64,8 +64,7 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 @click.argument("email")
 def grant_admin(email: str) -> None:
     """Donne le rôle d'administrateur à un compte existant et le réactive (accès retrouvé)."""
-    from questionnaire.admin.services import erasure_date
-    from questionnaire.audit.services import record_action
+    from questionnaire.admin.services import erasure_date, record_account_update
     from questionnaire.auth.models import Role
     from questionnaire.auth.services import find_user_by_email
 
@@ -82,16 +81,6 @@ def grant_admin(email: str) -> None:
         user.end_sessions()  # cookies issued under the old roles or before the deactivation
     user.set_roles(roles)
     user.active = True
-    record_action(
-        "admin.user_update",
-        target=f"user:{user.id}",
-        subject_id=user.id,
-        details={
-            "roles": sorted(role.value for role in roles),
-            "active": True,
-            "password_changed": False,
-            "must_change_password": user.must_change_password,
-        },
-    )
+    record_account_update(user, password_changed=False)
     db.session.commit()
     click.echo(f"{user.display_name} ({user.email}) est administrateur, compte actif.")

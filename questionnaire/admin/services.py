@@ -860,14 +860,19 @@ def update_user(
     user.display_name = display_name.strip()
     user.set_roles(roles)
     user.active = active
+    record_account_update(user, password_changed=bool(new_password))
+
+
+def record_account_update(user: User, *, password_changed: bool) -> None:
+    """Journal an account's roles and state as they now are (the form, ``users grant-admin``)."""
     record_action(
         "admin.user_update",
         target=f"user:{user.id}",
         subject_id=user.id,
         details={
-            "roles": sorted(role.value for role in roles),
-            "active": active,
-            "password_changed": bool(new_password),
+            "roles": sorted(role.value for role in user.roles),
+            "active": user.active,
+            "password_changed": password_changed,
             "must_change_password": user.must_change_password,
         },
     )
