@@ -31,6 +31,7 @@ from questionnaire.certification.services import enrolments_of
 from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
 from questionnaire.extensions import db
 from questionnaire.folding import folded
+from questionnaire.incidents.models import CopyTimeExtension
 from questionnaire.privacy.models import Erasure
 from questionnaire.privacy.staff_export import item_work
 from questionnaire.reports.models import AngoffJudge
@@ -117,6 +118,12 @@ def export_user_data(user: User, now: datetime) -> dict:
         .where(Attempt.user_id == user.id)
         .order_by(GradeChange.id)
     ).scalars()
+    copy_grants = db.session.execute(
+        select(CopyTimeExtension)
+        .join(Attempt, Attempt.id == CopyTimeExtension.attempt_id)
+        .where(Attempt.user_id == user.id)
+        .order_by(CopyTimeExtension.granted_at, CopyTimeExtension.id)
+    ).scalars()
     document = {
         "exported_at": _iso(now),
         "account": {
@@ -152,6 +159,19 @@ def export_user_data(user: User, now: datetime) -> dict:
                 "changed_at": _iso(c.changed_at),
             }
             for c in grade_changes
+        ],
+        # extra time granted to one of the person's copies after an incident, with its reason
+        "copy_extra_time": [
+            {
+                "attempt_id": g.attempt_id,
+                "session": g.attempt.session.title,
+                "minutes": g.minutes,
+                "reason": g.reason,
+                "new_deadline": _iso(g.deadline),
+                "granted_by": g.granted_by.display_name,
+                "granted_at": _iso(g.granted_at),
+            }
+            for g in copy_grants
         ],
         "certifications": [_certification_data(e) for e in enrolments_of(user)],
         "designated_as_evaluator": _designations_as_evaluator(user),
