@@ -40,6 +40,7 @@ from questionnaire.web import paris_time
 
 ERASED_DOMAIN = "efface.invalid"
 ERASED_ACCOMMODATION = "Description supprimée (effacement des données personnelles)."
+ERASED_GRANT_REASON = "Motif supprimé (effacement des données personnelles)."
 # Not an argon2 hash: no password can ever match it.
 UNUSABLE_PASSWORD = "!erased"
 
@@ -499,7 +500,9 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     Attempts, responses and grades stay, attached to the pseudonymous account, so the item and
     test statistics remain valid; enrolments in sessions not closed yet without a copy are
     withdrawn (``withdraw_from_sessions_ahead``). Accommodation notes and descriptions
-    (possibly health data) are removed, and so are the descriptions of observed interviews
+    (possibly health data) are removed, and so are the reasons of the extra time granted to one
+    of the person's copies after an incident (their minutes and deadline stay: the copy's
+    timing rests on them), and the descriptions of observed interviews
     (their day and channel stay: the grid's evaluations rest on them) and the display
     preferences (they may hint at an accessibility need and serve an account that can no
     longer log in). Designations of
@@ -537,6 +540,13 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         .where(CertificationEnrolment.user_id == user.id)
     ).scalars():
         observation.description = None  # free text about the candidate; day and channel stay
+    for grant in db.session.execute(
+        select(CopyTimeExtension)
+        .join(Attempt, Attempt.id == CopyTimeExtension.attempt_id)
+        .where(Attempt.user_id == user.id)
+    ).scalars():
+        # typed about this candidate alone (« malaise », a name); minutes and deadline stay
+        grant.reason = ERASED_GRANT_REASON
     preference = preferences_for(user.id)
     if preference is not None:  # may hint at an accessibility need; no one displays them now
         db.session.delete(preference)
