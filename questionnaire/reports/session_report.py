@@ -12,11 +12,17 @@ from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange, S
 from questionnaire.auth.models import User
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
-from questionnaire.incidents.services import extensions_for
+from questionnaire.incidents.services import copy_extensions_for, extensions_for
 from questionnaire.reports import dif
 from questionnaire.reports import psychometrics as psy
 from questionnaire.reports.angoff import standard_setting_section
-from questionnaire.reports.loader import SessionData, fingerprint, item_label, load_session
+from questionnaire.reports.loader import (
+    SessionData,
+    fingerprint,
+    item_label,
+    load_session,
+    pseudonym,
+)
 from questionnaire.reports.review import (
     INDICATIVE_COPIES,
     flagged_items,
@@ -107,42 +113,74 @@ def accommodation_table(data: SessionData) -> Table:
     )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
 def incident_section(session: ExamSession, data: SessionData) -> Section:
-    """Individual accommodations, then the extra time granted to the whole session after an
-    incident: it lengthens every copy still running and every later start, so it weighs on the
-    speededness and on the comparison with other sessions (the grantor is not named)."""
+    """Individual accommodations, then the extra time granted after an incident: to the whole
+    session (it lengthens every copy still running and every later start) or to some copies
+    only (a frozen computer, a candidate taken ill). Both weigh on the speededness and on the
+    comparison with other sessions. The grantor is not named; a copy is named by its
+    candidate's code, as in the candidates' table, never by a name."""
     extensions = extensions_for(session.id)
-    if not extensions:
-        return Section("amenagements", "Aménagements", tables=(accommodation_table(data),))
-    total = sum(e.minutes for e in extensions)
-    table = Table(
-        "incidents",
-        "Temps supplémentaire accordé à toute la session (incidents)",
-        (
-            Column("granted_at", "Date", Kind.DATETIME),
-            Column("minutes", "Minutes", Kind.INT),
-            Column("attempts_moved", "Copies en cours prolongées", Kind.INT),
-            Column("reason", "Motif"),
-        ),
-        tuple((e.granted_at, e.minutes, e.attempts_moved, e.reason) for e in extensions),
-        sheet="Temps ajouté après incident",
+    copy_extensions = copy_extensions_for(session.id)
+    tables = [accommodation_table(data)]
+    sentences = []
+    speed_note = (
+        " ; le temps utilisé de la section Rapidité se rapporte au temps ainsi accordé."
+        if data.attempts
+        else "."
     )
-    return Section(
-        "amenagements",
-        "Aménagements",
-        (
+    if extensions:
+        total = sum(e.minutes for e in extensions)
+        tables.append(
+            Table(
+                "incidents",
+                "Temps supplémentaire accordé à toute la session (incidents)",
+                (
+                    Column("granted_at", "Date", Kind.DATETIME),
+                    Column("minutes", "Minutes", Kind.INT),
+                    Column("attempts_moved", "Copies en cours prolongées", Kind.INT),
+                    Column("reason", "Motif"),
+                ),
+                tuple((e.granted_at, e.minutes, e.attempts_moved, e.reason) for e in extensions),
+                sheet="Temps ajouté après incident",
+            )
+        )
+        sentences.append(
             f"Après incident, {total} minute{'s' if total > 1 else ''} de temps supplémentaire "
             f"{'ont' if total > 1 else 'a'} été accordée{'s' if total > 1 else ''} à toute la "
             "session (tableau « Temps supplémentaire accordé à toute la session ») : les copies "
             "en cours ont été prolongées et les copies commencées ensuite en ont bénéficié"
-            + (
-                " ; le temps utilisé de la section Rapidité se rapporte au temps ainsi accordé."
-                if data.attempts
-                else "."
-            ),
-        ),
-        (accommodation_table(data), table),
-    )
+            + speed_note
+        )
+    if copy_extensions:
+        copies = len({e.attempt_id for e in copy_extensions})
+        tables.append(
+            Table(
+                "incidents_copies",
+                "Temps supplémentaire accordé à certaines copies (incidents)",
+                (
+                    Column("granted_at", "Date", Kind.DATETIME),
+                    Column("code", "Code candidat"),
+                    Column("minutes", "Minutes", Kind.INT),
+                    Column("reason", "Motif"),
+                ),
+                tuple(
+                    (e.granted_at, pseudonym(e.attempt.user_id), e.minutes, e.reason)
+                    for e in copy_extensions
+                ),
+                sheet="Temps ajouté à des copies",
+            )
+        )
+        sentences.append(
+            f"Après incident, {_plural(copies, 'copie')} "
+            f"{'ont' if copies > 1 else 'a'} reçu du temps supplémentaire, "
+            f"les autres non (tableau « Temps supplémentaire accordé à certaines copies », "
+            "par code candidat)" + speed_note
+        )
+    return Section("amenagements", "Aménagements", tuple(sentences), tuple(tables))
 
 
 def decision_table(session: ExamSession, data: SessionData) -> Table:
