@@ -44,6 +44,13 @@ class NotEnrolled(AttemptError):
     code, status = "not_enrolled", 404
 
 
+ENROLMENT_REMOVED = (
+    "Vous n'êtes plus inscrit à cette session : votre inscription vient d'être retirée par "
+    "l'administration, la copie n'a pas été commencée. Adressez-vous au surveillant ou à "
+    "l'administrateur de la session."
+)
+
+
 class SessionNotOpen(AttemptError):
     code, status = "session_not_open", 409
 
@@ -286,9 +293,16 @@ def start_attempt(
     except IntegrityError:
         # a simultaneous start won the race: resume its attempt
         existing = attempt_for_enrolment(enrolment)
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        # or an administrator removed the enrolment after it was read: the copy's foreign key
+        # broke (checked here only, the start itself reads nothing more)
+        if (
+            db.session.execute(select(Enrolment.id).where(Enrolment.id == enrolment.id)).first()
+            is None
+        ):
+            raise NotEnrolled(ENROLMENT_REMOVED) from None
+        raise
     first_uses = [version.id for version, _ in form if version.first_used_at is None]
     if first_uses:  # only the first starts write (and lock) item versions
         db.session.execute(
