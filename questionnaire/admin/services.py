@@ -719,6 +719,17 @@ class SelfDeactivation(AccountError):
     """An administrator tried to deactivate their own account."""
 
 
+class PasswordRefused(AccountError):
+    """The new password of the account form is refused (the rule, or one's own)."""
+
+
+#: One's own password is changed where the current one is asked (and wrong ones are limited).
+OWN_PASSWORD = (
+    "Votre propre mot de passe se change sur la page « Changer de mot de passe » (menu du "
+    "compte), qui demande l'actuel : rien n'a été modifié."
+)
+
+
 class ErasedAccount(AccountError):
     """An erased account cannot get back a name, a password or the right to log in."""
 
@@ -844,12 +855,14 @@ def update_user(
     ) is not None:
         raise AccountError(writing_role_refusal(user, granted, pending))
     if new_password:
+        if user.id == acting.id:
+            raise PasswordRefused(OWN_PASSWORD)
         if (refused := password_policy_error(new_password, user.email)) is not None:
-            raise AccountError(refused)
+            raise PasswordRefused(refused)
         user.password_hash = hash_password(new_password)
         # a password chosen for somebody else is known to the administrator: its holder
         # replaces it at the next login
-        user.must_change_password = user.id != acting.id
+        user.must_change_password = True
         user.end_sessions()  # whoever held the old password is signed out
     deactivated = user.active and not active
     # a reactivated account must not find its old cookies valid again, nor a cookie issued

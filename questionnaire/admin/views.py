@@ -18,7 +18,7 @@ from questionnaire.admin.forms import (
 from questionnaire.audit.services import record_action
 from questionnaire.auth.forms import EmptyForm
 from questionnaire.auth.models import Role, User
-from questionnaire.auth.services import AccountError, create_user, log_in
+from questionnaire.auth.services import AccountError, create_user
 from questionnaire.banks.models import Theme
 from questionnaire.clock import current_time
 from questionnaire.exams.models import Questionnaire
@@ -254,15 +254,14 @@ def edit_user(user_id: int):
         except services.ErasedAccount as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
+        except services.PasswordRefused as exc:
+            db.session.rollback()
+            form.password.errors.append(str(exc))
         except AccountError as exc:
             db.session.rollback()
             form.roles.errors.append(str(exc))
         else:
             db.session.commit()
-            if user.id == current_user.id and form.password.data:
-                # their own new password ended every session of the account, this one too: it
-                # stays open, as on « Changer de mot de passe »
-                log_in(user)
             flash(f"Compte de {user.email} modifié.", "success")
             return redirect(url_for(".list_users"))
     try:

@@ -252,37 +252,31 @@ def test_an_account_created_by_an_administrator_must_replace_its_password(
     assert holder.get("/").status_code == 200
 
 
-def test_a_password_reset_by_an_administrator_must_be_replaced_but_not_their_own(
-    app, db, make_user
-):
-    admin_client, admin = _admin_client(app, make_user)
+def test_a_password_reset_by_an_administrator_must_be_replaced(app, db, make_user):
+    """Their own is changed on the password page (tests/admin/test_own_password.py)."""
+    admin_client, _ = _admin_client(app, make_user)
     user = make_user(email="cand@example.org")
-    for account in (user, admin):
-        url = f"/admin/utilisateurs/{account.id}"
-        response = admin_client.post(
-            url,
-            data={
-                "csrf_token": form_token(admin_client, url),
-                "display_name": account.display_name,
-                "roles": [role.value for role in account.roles],
-                "active": "y",
-                "password": "remis-par-le-service-RH",
-            },
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        if account is admin:  # their own password: they chose it, and keep their session
-            login(admin_client, admin.email, "remis-par-le-service-RH")
+    url = f"/admin/utilisateurs/{user.id}"
+    response = admin_client.post(
+        url,
+        data={
+            "csrf_token": form_token(admin_client, url),
+            "display_name": user.display_name,
+            "roles": [role.value for role in user.roles],
+            "active": "y",
+            "password": "remis-par-le-service-RH",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(user)
-    db.session.refresh(admin)
     assert user.must_change_password is True
-    assert admin.must_change_password is False
     details = [
         event.details
         for event in db.session.execute(
             select(AuditEvent).where(AuditEvent.action == "admin.user_update")
         ).scalars()
     ]
-    assert [d["must_change_password"] for d in details] == [True, False]
+    assert [d["must_change_password"] for d in details] == [True]
 
 
 def test_the_login_page_says_what_to_do_with_a_forgotten_password(client):
