@@ -264,7 +264,10 @@ def grant_copies_extra_time(
             actor_id=actor.id,
             subject_id=attempt.user_id,
             target=f"attempt:{attempt.id}",
-            # the copy's new deadline is kept with the grant (CopyTimeExtension.deadline)
-            details={"session_id": session.id, "minutes": minutes, "reason": reason.strip()},
+            # the copy's new deadline and the reason are kept with the grant (CopyTimeExtension),
+            # not in the journal, which is never rewritten: a reason about one candidate
+            # (« malaise de … ») is replaced there when the person is erased, as an
+            # accommodation's description is
+            details={"session_id": session.id, "minutes": minutes},
         )
     return extensions
