@@ -204,3 +204,28 @@ def race(pg_app, first, second, *, pause_at=None) -> list[BaseException | None]:
     two.join(timeout=30)
     db.session.remove()
     return outcomes
+
+
+#: past the 65,535 values one statement may bind (PostgreSQL's protocol)
+MANY_ACCOUNTS = 70_000
+
+
+def insert_agents(now, count: int = MANY_ACCOUNTS) -> None:
+    """``count`` accounts « Agent NNNNN » (agentNNNNN@example.org), inserted in one statement:
+    a broad search (« agent ») matches more of them than a statement may bind."""
+    from questionnaire.auth.models import User
+
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "email": f"agent{n:05d}@example.org",
+                "display_name": f"Agent {n:05d}",
+                "sort_name": f"agent {n:05d}",
+                "password_hash": "x",
+                "active": True,
+                "created_at": now,
+            }
+            for n in range(count)
+        ],
+    )

@@ -18,29 +18,14 @@ from questionnaire.auth.services import create_user
 from questionnaire.clock import now_utc
 from questionnaire.extensions import db
 from tests.conftest import PASSWORD, login
+from tests.postgres.conftest import insert_agents
 
 pytestmark = pytest.mark.postgres
-
-#: past the 65,535 values one statement may bind (PostgreSQL's protocol)
-ACCOUNTS = 70_000
 
 
 def test_the_journal_and_its_export_filter_by_a_person_matching_70000_accounts(pg_app):
     now = now_utc()
-    db.session.execute(
-        sa.insert(User),
-        [
-            {
-                "email": f"agent{n:05d}@example.org",
-                "display_name": f"Agent {n:05d}",
-                "sort_name": f"agent {n:05d}",
-                "password_hash": "x",
-                "active": True,
-                "created_at": now,
-            }
-            for n in range(ACCOUNTS)
-        ],
-    )
+    insert_agents(now)
     first, second = db.session.execute(sa.select(User.id).order_by(User.id).limit(2)).scalars()
     # the first agent logged in; an administrator unlocked the second
     db.session.execute(

@@ -9,31 +9,16 @@ from questionnaire.admin import services as admin
 from questionnaire.auth.models import Role, User, UserRole
 from questionnaire.clock import now_utc
 from questionnaire.extensions import db
+from tests.postgres.conftest import MANY_ACCOUNTS, insert_agents
 
 pytestmark = pytest.mark.postgres
-
-#: past the 65,535 values one statement may bind (PostgreSQL's protocol)
-ACCOUNTS = 70_000
 
 
 def test_a_search_matching_more_accounts_than_a_query_may_bind_is_paged(pg_app):
     """Five years of candidates: « agent » matches them all. Their ids were bound one by one
     in the page's query, which PostgreSQL refused past 65,535 (a server error)."""
     now = now_utc()
-    db.session.execute(
-        sa.insert(User),
-        [
-            {
-                "email": f"agent{n:05d}@example.org",
-                "display_name": f"Agent {n:05d}",
-                "sort_name": f"agent {n:05d}",
-                "password_hash": "x",
-                "active": True,
-                "created_at": now,
-            }
-            for n in range(ACCOUNTS)
-        ],
-    )
+    insert_agents(now)
     ids = db.session.execute(sa.select(User.id).order_by(User.id)).scalars().all()
     db.session.execute(
         sa.insert(UserRole),
@@ -41,7 +26,7 @@ def test_a_search_matching_more_accounts_than_a_query_may_bind_is_paged(pg_app):
     )
     db.session.commit()
     listing = admin.list_users(None, "agent", 2)
-    assert listing.total == ACCOUNTS
+    assert listing.total == MANY_ACCOUNTS
     assert [user.email for user in listing.rows[:2]] == [
         "agent00100@example.org",
         "agent00101@example.org",
