@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from questionnaire.access import refuse_pending_candidates, roles_required
 from questionnaire.auth.models import Role
 from questionnaire.banks.models import Theme
 from questionnaire.banks.services import find_item_version
+from questionnaire.clock import current_time
+from questionnaire.exams.services import pending_candidacy
 from questionnaire.extensions import db
 from questionnaire.itemstats import bp
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, SEVERITY_LABELS, decimal_fr, percent_fr
@@ -58,6 +61,11 @@ def review():
     up_to = request.args.get("priorite", type=int)
     if (slug and theme is None) or (up_to is not None and up_to not in SEVERITY_LABELS):
         abort(404)
+    # the flags name options that are not keys beside the item's bank id, which the
+    # candidate's question page carries too: closed until the user's certification sitting
+    pending = pending_candidacy(current_user, theme, current_time())
+    if pending is not None:
+        refuse_pending_candidates(pending.questionnaire.theme)
     return render_template(
         "itemstats/review.html",
         entries=review_queue(theme, up_to),
