@@ -81,6 +81,39 @@ def _transient(error: DBAPIError) -> bool:
     return isinstance(error, OperationalError)
 
 
+# SQLSTATE (PostgreSQL) and extended result codes (SQLite) of the integrity errors that a
+# race between two requests explains
+_UNIQUE_STATES = {"23505"}
+_FOREIGN_KEY_STATES = {"23503"}
+_SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+_SQLITE_FOREIGN_KEY = {"SQLITE_CONSTRAINT_FOREIGNKEY"}
+
+
+def integrity_kind(error: IntegrityError) -> str:
+    """``unique``, ``foreign_key`` or ``other``: which constraint an IntegrityError broke,
+    from PostgreSQL's SQLSTATE or SQLite's extended result code."""
+    orig = error.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state:
+        if state in _UNIQUE_STATES:
+            return "unique"
+        return "foreign_key" if state in _FOREIGN_KEY_STATES else "other"
+    if isinstance(orig, sqlite3.Error):
+        name = getattr(orig, "sqlite_errorname", "")
+        if name in _SQLITE_UNIQUE:
+            return "unique"
+        if name in _SQLITE_FOREIGN_KEY:
+            return "foreign_key"
+        if name:
+            return "other"
+        text = str(orig)
+        if text.startswith("UNIQUE constraint failed"):
+            return "unique"
+        return "foreign_key" if text.startswith("FOREIGN KEY constraint failed") else "other"
+    # an unknown driver: keep the former reading (a race between two requests)
+    return "unique"
+
+
 def is_local_path(target: str) -> bool:
     """A path of this site that a redirect may follow (no open redirect).
 
@@ -183,9 +216,23 @@ def init_app(app: Flask) -> None:
     def handle_integrity(error: IntegrityError):
         # Two requests raced to create the same row (a double click, two tabs): the first won,
         # nothing of the second was written. Services check their rules first, so only such
-        # races reach here; they are conflicts to retry, not server errors.
+        # races reach here; they are conflicts to retry, not server errors. A row referred to
+        # that another request just deleted is a conflict too, told as such; any other broken
+        # constraint (a check, a missing value) is a rule no service checked: a server bug.
         db.session.rollback()
-        log.warning("integrity conflict: %s", error.orig)
+        kind = integrity_kind(error)
+        if kind not in ("unique", "foreign_key"):
+            return handle_unexpected(error)
+        log.warning("integrity conflict (%s): %s", kind, error.orig)
+        if kind == "foreign_key":
+            return _render(
+                409,
+                _(
+                    "Cette action n'a pas pu être enregistrée : une donnée qu'elle concerne "
+                    "vient d'être modifiée ou supprimée par une autre requête. Rien n'a été "
+                    "enregistré : rechargez la page pour voir l'état à jour."
+                ),
+            )
         return _render(
             409,
             _(

@@ -167,3 +167,61 @@ def test_a_form_sent_after_the_session_ended_leads_to_the_login(app, client, mak
     # from another site, the referrer is not followed
     other = post_from_page(client, "/preferences-affichage", referer="https://example.net/x")
     assert other.headers["Location"] == "/connexion"
+
+
+@pytest.fixture
+def probe_app(failing_app):
+    """Routes that break the constraints of a probe table: unique, check, not null."""
+    from sqlalchemy import text
+
+    from questionnaire.extensions import db
+
+    db.session.execute(
+        text(
+            "CREATE TABLE probe (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, n INTEGER CHECK (n > 0))"
+        )
+    )
+    db.session.execute(text("INSERT INTO probe (id, code, n) VALUES (1, 'a', 1)"))
+    db.session.commit()
+    statements = {
+        "unique": "INSERT INTO probe (id, code, n) VALUES (2, 'a', 1)",
+        "check": "INSERT INTO probe (id, code, n) VALUES (3, 'b', 0)",
+        "notnull": "INSERT INTO probe (id, code, n) VALUES (4, NULL, 1)",
+    }
+    for name, statement in statements.items():
+
+        def view(statement=statement):
+            db.session.execute(text(statement))
+            db.session.commit()
+            return "jamais"
+
+        view.access_rule = "public"
+        failing_app.add_url_rule(f"/api/v1/probe-{name}", f"api_probe_{name}", view)
+        failing_app.add_url_rule(f"/probe-{name}", f"probe_{name}", view)
+    return failing_app
+
+
+def test_only_a_unique_violation_is_announced_as_a_double_send(probe_app):
+    """A check or not-null constraint broken is a server bug (a rule the service did not
+    check): a logged 500, not « enregistrée par une autre requête », which sends the user to
+    reload and send again what will fail again."""
+    client = probe_app.test_client()
+    unique = client.get("/probe-unique")
+    assert unique.status_code == 409 and "double envoi" in unique.get_data(as_text=True)
+    for name in ("check", "notnull"):
+        api = client.get(f"/api/v1/probe-{name}")
+        assert api.status_code == 500, name
+        assert api.get_json()["error"]["code"] == "server_error"
+        page = client.get(f"/probe-{name}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 500 and "erreur interne" in html
+        assert "autre requête" not in html and "probe" not in html and "INSERT" not in html
+
+
+def test_a_broken_check_constraint_is_logged_as_an_error(probe_app, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="questionnaire.errors"):
+        probe_app.test_client().get("/probe-check")
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    assert caplog.records[0].exc_info is not None
