@@ -143,3 +143,14 @@ def test_statistics_tables_scroll_in_named_regions(client, make_user, analysed):
     for caption in ("option-choices-caption-", "version-sessions-caption-"):
         assert_caption_in_a_region(page, caption)
     assert_caption_in_a_region(_page(client, "/statistiques/a-revoir"), "review-caption")
+
+
+def test_the_queue_filters_are_a_named_group(client, make_user, analysed):
+    login(client, make_user(Role.REVIEWER).email)
+    html = _page(client, "/statistiques/a-revoir")
+    start = html.index('action="/statistiques/a-revoir"')
+    form = html[start : html.index("</form>", start)]
+    assert '<fieldset class="version-picker">' in form
+    assert "<legend>Filtrer les items à revoir</legend>" in form
+    assert '<label for="theme">Thème</label>' in form
+    assert '<label for="priorite">Priorité</label>' in form
