@@ -42,6 +42,8 @@ SEAT_KEYS = {"code", "label", "source_line"}
 OBSERVATION_KEYS = {"min", "max", "within_days", "distinct_channels", "source_line"}
 #: The longest seat code (``certification_jury_seat.code``).
 SEAT_CODE_MAX = 40
+#: The longest values the columns hold: slug, codes (and level, RNCP code), titles, source.
+SLUG_MAX, CODE_MAX, TITLE_MAX, SOURCE_MAX = 80, 40, 300, 200
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,16 @@ class _Reader:
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.file, where, message))
 
-    def text(self, data: dict, key: str, where: str, required: bool = True) -> str | None:
+    def text(
+        self,
+        data: dict,
+        key: str,
+        where: str,
+        required: bool = True,
+        max_length: int | None = None,
+    ) -> str | None:
+        """The key's text, spaces collapsed; ``max_length`` is its column's (PostgreSQL refuses
+        a longer value with an error that names neither the file nor the field)."""
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -186,7 +197,11 @@ class _Reader:
         if not isinstance(value, str | int):
             self.fail(where, f"« {key} » doit être un texte.")
             return None
-        return " ".join(str(value).split())
+        text = " ".join(str(value).split())
+        if max_length is not None and len(text) > max_length:
+            self.fail(where, f"« {key} » a {max_length} caractères au plus.")
+            return None
+        return text
 
     def known_keys(self, data: dict, allowed: set[str], where: str) -> None:
         """Refuse misspelt keys (a silent typo could change a rule); ``x-…`` keys are free."""
@@ -294,7 +309,7 @@ def _competency(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> Pars
             where, "une compétence est un dictionnaire {code, title, modalities, criteria}."
         )
         return None
-    code = reader.text(raw, "code", where)
+    code = reader.text(raw, "code", where, max_length=CODE_MAX)
     where = f"{where} ({code})" if code else where
     reader.known_keys(raw, {"code", "title", "modalities", "criteria"}, where)
     title = reader.text(raw, "title", where)
@@ -323,12 +338,12 @@ def _block(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> ParsedBlo
     if not isinstance(raw, dict):
         reader.fail(where, "un bloc est un dictionnaire {code, title, competencies}.")
         return None
-    code = reader.text(raw, "code", where)
+    code = reader.text(raw, "code", where, max_length=CODE_MAX)
     where = f"bloc {code}" if code else where
     reader.known_keys(
         raw, {"code", "title", "competencies", "comments_required", "incomplete"}, where
     )
-    title = reader.text(raw, "title", where)
+    title = reader.text(raw, "title", where, max_length=TITLE_MAX)
     comments_required = raw.get("comments_required", False)
     if not isinstance(comments_required, bool):
         reader.fail(where, "« comments_required » vaut true ou false.")
@@ -359,7 +374,8 @@ def _prerequisites(reader: _Reader, raw: Any) -> tuple[ParsedPrerequisite, ...]:
             reader.fail(where, "un prérequis est un dictionnaire {code, label}.")
             continue
         reader.known_keys(entry, {"code", "label"}, where)
-        code, label = reader.text(entry, "code", where), reader.text(entry, "label", where)
+        code = reader.text(entry, "code", where, max_length=CODE_MAX)
+        label = reader.text(entry, "label", where)
         if code and label:
             parsed.append(ParsedPrerequisite(code, label))
     codes = [p.code for p in parsed]
@@ -437,8 +453,8 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
             Problem(file, "", "le fichier doit décrire une certification (dictionnaire).")
         ]
     reader.known_keys(data, CERTIFICATION_KEYS, "certification")
-    slug = reader.text(data, "slug", "certification")
-    title = reader.text(data, "title", "certification")
+    slug = reader.text(data, "slug", "certification", max_length=SLUG_MAX)
+    title = reader.text(data, "title", "certification", max_length=TITLE_MAX)
     raw_grading = data.get("grading", "binary")
     try:
         grading = Grading(raw_grading if isinstance(raw_grading, str) else "")
@@ -480,16 +496,20 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     ]
     if weighted and grading is not Grading.GRID:
         reader.fail("certification", "des modalités pondérées demandent une notation sur grille.")
+    level = reader.text(data, "level", "certification", False, CODE_MAX)
+    rncp_code = reader.text(data, "rncp_code", "certification", False, CODE_MAX)
+    certifier = reader.text(data, "certifier", "certification", False, TITLE_MAX)
+    source = reader.text(data, "source", "certification", False, SOURCE_MAX)
     if reader.problems:
         return None, reader.problems
     return (
         ParsedCertification(
             slug=slug,
             title=title,
-            level=reader.text(data, "level", "certification", required=False),
-            rncp_code=reader.text(data, "rncp_code", "certification", required=False),
-            certifier=reader.text(data, "certifier", "certification", required=False),
-            source=reader.text(data, "source", "certification", required=False),
+            level=level,
+            rncp_code=rncp_code,
+            certifier=certifier,
+            source=source,
             grading=grading,
             grid_threshold=threshold if grading is Grading.GRID else None,
             two_evaluators=two_evaluators,
