@@ -70,14 +70,22 @@ def _render(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, message=message or default), status
 
 
+# What psycopg refuses before sending a statement, raised as an OperationalError although the
+# database is fine: a server bug (an unbounded IN list), which a retry would only repeat.
+_CLIENT_REFUSALS = ("number of parameters must be between",)
+
+
 def _transient(error: DBAPIError) -> bool:
     """A database error that passes: a lost connection, PostgreSQL's operational errors (server
     shutting down, connection terminated, statement timeout), SQLite's busy database. Not
-    SQLite's other "operational" errors (a missing table), which no retry mends."""
+    SQLite's other "operational" errors (a missing table), nor a statement psycopg refuses to
+    send (more than 65,535 parameters), which no retry mends."""
     if error.connection_invalidated:
         return True
     if isinstance(error.orig, sqlite3.Error):
         return "locked" in str(error.orig) or "busy" in str(error.orig)
+    if any(marker in str(error.orig) for marker in _CLIENT_REFUSALS):
+        return False
     return isinstance(error, OperationalError)
 
 

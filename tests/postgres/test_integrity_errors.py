@@ -1,5 +1,6 @@
 """Integrity errors on PostgreSQL: a unique violation is a double send (409), a foreign key
-whose row was just deleted is a conflict told as such (409), a check is a server bug (500)."""
+whose row was just deleted is a conflict told as such (409), a check is a server bug (500); so is
+a statement psycopg refuses to send (too many parameters), not the database out of reach."""
 
 from __future__ import annotations
 
@@ -67,3 +68,21 @@ def test_other_integrity_errors_are_server_errors(probe_client, name):
     assert page.status_code == 500 and "autre requête" not in html and "probe" not in html
     # the session was rolled back: the next request works
     assert db.session.execute(sa.text("SELECT count(*) FROM probe")).scalar_one() == 1
+
+
+def test_a_statement_with_too_many_parameters_is_a_500_not_unavailable(pg_app):
+    """More than 65,535 bound parameters: psycopg's OperationalError is a server bug, not the
+    database out of reach (503 « indisponible », retried for nothing)."""
+
+    def view():
+        ids = sa.bindparam("ids", expanding=True)
+        statement = sa.text('SELECT count(*) FROM "user" WHERE id IN :ids').bindparams(ids)
+        db.session.execute(statement, {"ids": list(range(70_000))})
+        return "jamais"
+
+    view.access_rule = "public"
+    pg_app.add_url_rule("/api/v1/probe-params", "api_probe_params", view)
+    response = pg_app.test_client().get("/api/v1/probe-params")
+    assert response.status_code == 500 and "Retry-After" not in response.headers
+    assert response.get_json()["error"]["code"] == "server_error"
+    assert db.session.execute(sa.text("SELECT 1")).scalar_one() == 1

@@ -225,3 +225,28 @@ def test_a_broken_check_constraint_is_logged_as_an_error(probe_app, caplog):
         probe_app.test_client().get("/probe-check")
     assert [r.levelno for r in caplog.records] == [logging.ERROR]
     assert caplog.records[0].exc_info is not None
+
+
+def test_too_many_query_parameters_is_a_logged_500_not_a_database_down(failing_app, caplog):
+    """psycopg refuses a statement of more than 65,535 parameters with an OperationalError,
+    which is a server bug (an unbounded IN list), not the database out of reach: no 503 telling
+    people to retry what will fail again."""
+    import logging
+
+    import psycopg
+
+    refused = _operational(
+        psycopg.OperationalError(
+            "sending query and params failed: number of parameters must be between 0 and 65535"
+        )
+    )
+    _raising(failing_app, "params", refused)
+    client = failing_app.test_client()
+    with caplog.at_level(logging.WARNING, logger="questionnaire.errors"):
+        response = client.get("/api/v1/params")
+    assert response.status_code == 500 and "Retry-After" not in response.headers
+    assert response.get_json()["error"]["code"] == "server_error"
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    page = client.get("/params")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and "indisponible" not in html and "65535" not in html
