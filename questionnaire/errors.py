@@ -7,7 +7,17 @@ import logging
 import sqlite3
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -269,6 +279,10 @@ def init_app(app: Flask) -> None:
         with contextlib.suppress(DBAPIError):
             db.session.rollback()
         log.warning("database unavailable: %s", cause)
+        # the page is shown without the user's menu: loading the user (or reloading it, expired
+        # by the rollback) would fail again inside this handler, or wait pool_timeout again,
+        # and the server's bare error would replace this page; the session itself is kept
+        g._login_user = login_manager.anonymous_user()
         response = make_response(_render(503))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -250,3 +250,69 @@ def test_too_many_query_parameters_is_a_logged_500_not_a_database_down(failing_a
     page = client.get("/params")
     html = page.get_data(as_text=True)
     assert page.status_code == 500 and "indisponible" not in html and "65535" not in html
+
+
+@pytest.fixture
+def database_down(failing_app):
+    """From the moment it is called, every statement fails as if the database were locked."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from questionnaire.extensions import db
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    def cut():
+        event.listen(db.engine, "before_cursor_execute", refuse)
+
+    yield cut
+    if event.contains(db.engine, "before_cursor_execute", refuse):
+        event.remove(db.engine, "before_cursor_execute", refuse)
+
+
+def test_the_database_down_gives_a_logged_in_user_the_french_503_page(
+    failing_app, make_user, database_down
+):
+    """The 503 page must not need the database: loading the user for its menu failed again
+    inside the error handler, and a logged-in candidate got the server's bare English error."""
+    from tests.conftest import login
+
+    user = make_user(email="cand@example.org")
+    client = failing_app.test_client()
+    login(client, user.email)
+    database_down()
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 503 and page.headers["Retry-After"] == "1"
+    assert 'lang="fr"' in html and "momentanément indisponible" in html
+    assert "locked" not in html and "Traceback" not in html
+    api = client.get("/api/v1/sessions")
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "unavailable"
+
+
+def test_the_database_lost_during_a_page_still_gives_the_503_page(
+    failing_app, make_user, database_down
+):
+    """The user loaded, then the database lost: the rollback expires the user, whose reload
+    for the page's menu must not be attempted."""
+    from flask_login import current_user
+
+    from tests.conftest import login
+
+    def view():
+        assert current_user.display_name  # the user is loaded
+        database_down()
+        from questionnaire.extensions import db
+
+        db.session.execute(db.text("SELECT 1"))
+        return "jamais"
+
+    failing_app.add_url_rule("/coupure", "coupure", view)
+    user = make_user(email="cand@example.org")
+    client = failing_app.test_client()
+    login(client, user.email)
+    page = client.get("/coupure")
+    assert page.status_code == 503
+    assert "momentanément indisponible" in page.get_data(as_text=True)
