@@ -1,0 +1,57 @@
+"""What each role's dashboard promises: only what that role may do, administration first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from questionnaire.auth.models import Role
+from tests.conftest import page_text
+from tests.web.test_candidate_pages import html_login
+
+
+def dashboard(client, make_user, *roles: Role) -> str:
+    user = make_user(*roles)
+    html_login(client, user.email)
+    return client.get("/").get_data(as_text=True)
+
+
+def headings(page: str) -> list[str]:
+    return [page_text(h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.S)]
+
+
+@pytest.mark.parametrize(
+    ("roles", "wording"),
+    [
+        # only an author writes (« Nouvel item », « Modifier ») ; only a reviewer approves or
+        # sends back ; a reviewer or an administrator publishes
+        ((Role.AUTHOR,), "Rechercher et écrire les items"),
+        ((Role.REVIEWER,), "Rechercher, relire et publier les items"),
+        ((Role.ADMIN,), "Rechercher et publier les items"),
+        ((Role.AUTHOR, Role.REVIEWER), "Rechercher, écrire, relire et publier les items"),
+        ((Role.AUTHOR, Role.ADMIN), "Rechercher, écrire et publier les items"),
+    ],
+)
+def test_the_workspace_link_names_only_what_the_role_may_do(client, make_user, roles, wording):
+    text = page_text(dashboard(client, make_user, *roles))
+    assert wording in text
+    assert "Rechercher, écrire et relire les items" not in text
+
+
+def test_an_administrator_sees_the_administration_first(client, make_user):
+    page = dashboard(client, make_user, Role.ADMIN)
+    assert headings(page)[0] == "Administration"
+    section = page.split('id="administration-title"')[1].split("</section>")[0]
+    assert 'href="/admin/"' in section and 'href="/admin/journal"' in section
+    # not filed under the question workspace any more
+    workspace = page.split('id="workspace-title"')[1].split("</section>")[0]
+    assert 'href="/admin/"' not in workspace
+
+
+@pytest.mark.parametrize(("role", "promised"), [(Role.JURY, True), (Role.ADMIN, False)])
+def test_item_neutralisation_is_promised_to_the_jury_only(client, make_user, role, promised):
+    # neutralising an item and correcting a key are the jury's (reports.neutralise: JURY)
+    text = page_text(dashboard(client, make_user, role))
+    assert "Rapports psychométriques" in text
+    assert ("neutralisation d'items" in text) is promised
