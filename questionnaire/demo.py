@@ -17,7 +17,13 @@ from questionnaire.banks.models import Theme
 from questionnaire.banks.services import load_banks
 from questionnaire.certification.loader import DATA_PATH, load_referentials
 from questionnaire.certification.services import ensure_enrolment
-from questionnaire.exams.models import ExamSession, Questionnaire, ReleasePolicy, SessionPurpose
+from questionnaire.exams.models import (
+    Enrolment,
+    ExamSession,
+    Questionnaire,
+    ReleasePolicy,
+    SessionPurpose,
+)
 from questionnaire.exams.services import (
     create_questionnaire,
     create_session,
@@ -90,6 +96,17 @@ def _open_demo_session(
     return session
 
 
+def _is_enrolled(session: ExamSession, user) -> bool:
+    return (
+        db.session.execute(
+            select(Enrolment.id).where(
+                Enrolment.session_id == session.id, Enrolment.user_id == user.id
+            )
+        ).first()
+        is not None
+    )
+
+
 def prepare_demo(now: datetime) -> str:
     """Migrate, load the shipped banks, create accounts and open sessions; returns a summary."""
     upgrade()
@@ -128,7 +145,10 @@ def prepare_demo(now: datetime) -> str:
                 questionnaire, f"{prefix} — {theme.title}", purpose, release, now
             )
             db.session.flush()
-            enrol(session, candidate, now)
+            # enrol() gives an existing enrolment the accommodation it is passed (none): the
+            # extra time an administrator granted the demo candidate would be lost on each run
+            if not _is_enrolled(session, candidate):
+                enrol(session, candidate, now)
             lines.append(f"- {session.title} ({purpose.label}, session {session.id})")
     history = simulate_history(
         now, current_app.config.get("DEMO_HISTORY_ATTEMPTS", 0 if current_app.testing else 300)
