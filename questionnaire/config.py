@@ -258,6 +258,12 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
         if env_name == "production":
             raise ConfigurationError("SECRET_KEY est obligatoire en production.")
         app_config["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    if env_name == "production" and _weak_secret(str(app_config["SECRET_KEY"])):
+        # whoever guesses the key signs a session cookie as any user (an administrator)
+        raise ConfigurationError(
+            f"SECRET_KEY trop faible : au moins {SECRET_KEY_MIN_LENGTH} caractères aléatoires, "
+            "propres à ce déploiement (par ex. la sortie de « openssl rand -hex 32 »)."
+        )
     if env_name == "production" and app_config.get("DEBUG"):
         raise ConfigurationError("Le mode debug est interdit en production.")
     if env_name == "production" and app_config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
@@ -266,6 +272,14 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
             "QUESTIONNAIRE_REDIS_URL n'est pas défini : les compteurs de connexion restent propres "
             "à chaque processus, le verrouillage après échecs n'est pas garanti en production."
         )
+
+
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def _weak_secret(secret: str) -> bool:
+    """Too short to resist guessing, or a key published with the code (the test suite's)."""
+    return len(secret) < SECRET_KEY_MIN_LENGTH or secret == TestingConfig.SECRET_KEY
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -132,3 +132,23 @@ def test_production_with_redis_or_development_does_not_warn(monkeypatch, caplog,
         monkeypatch.delenv("QUESTIONNAIRE_REDIS_URL")
         create_app("development")
     assert not [r for r in caplog.records if "QUESTIONNAIRE_REDIS_URL" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    "weak",
+    ["secret", "…", "changeme", "test-secret-key-not-for-production"],
+)
+def test_production_refuses_a_weak_secret_key(monkeypatch, weak):
+    """A guessable key lets anyone sign a session cookie as any user: « SECRET_KEY=… » copied
+    from the documentation, « secret », the test suite's own key are refused at start."""
+    monkeypatch.setenv("SECRET_KEY", weak)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgresql://u@db/questionnaire")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY trop faible") as refused:
+        create_app("production")
+    assert "openssl rand -hex 32" in str(refused.value) and weak not in str(refused.value)
+
+
+def test_production_accepts_a_generated_secret_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "3f" * 32)  # what « openssl rand -hex 32 » gives: 64 hex
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgresql://u@db/questionnaire")
+    assert create_app("production").config["SECRET_KEY"] == "3f" * 32
