@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from questionnaire.auth.models import User
 from questionnaire.banks.models import ItemVersion
 from questionnaire.exams.models import ExamSession
 from questionnaire.extensions import db
@@ -52,3 +53,26 @@ class ItemStatistics(db.Model):
     @property
     def is_cumulated(self) -> bool:
         return self.session_id is None
+
+
+class FlagReview(db.Model):
+    """A reviewer's decision to keep a version as it is despite one of its statistics flags.
+
+    The flag (``unused_distractor:D``…) leaves the « Items à revoir » queue for that version only:
+    a new version starts from zero. The item page keeps showing it, with who decided and why.
+    """
+
+    __tablename__ = "flag_review"
+    __table_args__ = (UniqueConstraint("item_version_id", "flag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id"), index=True)
+    flag: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(1000))
+    #: copies behind the cumulated statistics the reviewer read
+    attempts: Mapped[int]
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime]
+
+    version: Mapped[ItemVersion] = relationship()
+    reviewed_by: Mapped[User] = relationship()

@@ -18,13 +18,13 @@ from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
 from questionnaire.exams.models import ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.itemstats.charts import option_chart, trend_chart
-from questionnaire.itemstats.flags import THRESHOLDS, FlagExplanation, explain_all, severity
+from questionnaire.itemstats.flags import THRESHOLDS, FlagExplanation, explain_all
 from questionnaire.itemstats.loader import (
     LoadedResponses,
     combine,
     load_session_responses,
 )
-from questionnaire.itemstats.models import ItemStatistics, SessionStatistics
+from questionnaire.itemstats.models import FlagReview, ItemStatistics, SessionStatistics
 from questionnaire.web import paris_time
 
 STAT_COLUMNS = ("facility", "sd", "r_total", "r_rest", "d27", "alpha_if_deleted")
@@ -256,6 +256,8 @@ class VersionReport:
     flags: list[FlagExplanation]
     #: the item's other versions with statistics, newest first, and their number of attempts
     other_versions: list[tuple[ItemVersion, int]] = ()
+    #: flags a reviewer decided to keep the version despite, with their decision
+    kept: list[tuple[FlagExplanation, FlagReview]] = ()
 
     @property
     def has_statistics(self) -> bool:
@@ -301,13 +303,76 @@ def version_report(version: ItemVersion) -> VersionReport:
         else:
             sessions.append(SessionRow(row.session, row))
     flags = explain_all(cumulated) if cumulated is not None else []
+    reviews = flag_reviews([version.id]).get(version.id, {})
     attempts = attempts_by_version(version.item)
     others = [
         (other, attempts[other.id])
         for other in reversed(version.item.versions)
         if other.id != version.id and other.id in attempts
     ]
-    return VersionReport(version, cumulated, sessions, flags, others)
+    return VersionReport(
+        version,
+        cumulated,
+        sessions,
+        [flag for flag in flags if flag_name(flag) not in reviews],
+        others,
+        [(flag, reviews[flag_name(flag)]) for flag in flags if flag_name(flag) in reviews],
+    )
+
+
+def flag_name(flag: FlagExplanation) -> str:
+    """The stored form of an explained flag: 'unused_distractor:D', 'too_easy'."""
+    return flag.code if flag.option is None else f"{flag.code}:{flag.option}"
+
+
+def flag_reviews(version_ids: list[int]) -> dict[int, dict[str, FlagReview]]:
+    """The reviewers' decisions on the versions' flags, by version id then flag."""
+    found: dict[int, dict[str, FlagReview]] = {}
+    if not version_ids:
+        return found
+    for review in db.session.execute(
+        select(FlagReview).where(FlagReview.item_version_id.in_(version_ids))
+    ).scalars():
+        found.setdefault(review.item_version_id, {})[review.flag] = review
+    return found
+
+
+class FlagReviewRefused(ValueError):
+    """The decision on a flag cannot be recorded (the message says why, in French)."""
+
+
+def keep_despite_flag(
+    version: ItemVersion, flag: str, reason: str, reviewer, now: datetime
+) -> FlagReview:
+    """Record that ``reviewer`` keeps ``version`` as it is despite ``flag``, and why.
+
+    The flag must be one of the version's current cumulated flags, not decided yet.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise FlagReviewRefused("Donnez le motif : pourquoi la version peut rester telle quelle.")
+    cumulated = db.session.execute(
+        select(ItemStatistics).where(
+            ItemStatistics.item_version_id == version.id, ItemStatistics.session_id.is_(None)
+        )
+    ).scalar_one_or_none()
+    if cumulated is None or flag not in cumulated.flags:
+        raise FlagReviewRefused(
+            "Ce signalement ne figure plus dans les statistiques de cette version : rechargez la "
+            "page."
+        )
+    if flag in flag_reviews([version.id]).get(version.id, {}):
+        raise FlagReviewRefused("Ce signalement a déjà été examiné : rechargez la page.")
+    review = FlagReview(
+        item_version_id=version.id,
+        flag=flag,
+        reason=reason,
+        attempts=cumulated.n,
+        reviewed_by=reviewer,
+        reviewed_at=now,
+    )
+    db.session.add(review)
+    return review
 
 
 def attempts_by_version(item: Item) -> dict[int, int]:
@@ -349,10 +414,14 @@ def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[Q
     if theme is not None:
         query = query.where(Item.theme_id == theme.id)
     entries = []
-    for stats in db.session.execute(query).scalars():
-        rank = severity(stats.flags)
+    rows = db.session.execute(query).scalars().all()
+    reviews = flag_reviews([stats.item_version_id for stats in rows if stats.flags])
+    for stats in rows:
+        kept = reviews.get(stats.item_version_id, {})
+        flags = [flag for flag in explain_all(stats) if flag_name(flag) not in kept]
+        rank = min((flag.severity for flag in flags), default=None)
         if rank is not None and (up_to is None or rank <= up_to):
-            entries.append(QueueEntry(stats.version, stats, explain_all(stats), rank))
+            entries.append(QueueEntry(stats.version, stats, flags, rank))
     return sorted(
         entries,
         key=lambda e: (

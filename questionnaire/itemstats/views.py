@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,9 +15,20 @@ from questionnaire.exams.services import pending_candidacy
 from questionnaire.extensions import db
 from questionnaire.itemstats import bp
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, SEVERITY_LABELS, decimal_fr, percent_fr
-from questionnaire.itemstats.services import attempts_by_version, review_queue, version_report
+from questionnaire.itemstats.forms import KeepFlagForm
+from questionnaire.itemstats.services import (
+    FlagReviewRefused,
+    attempts_by_version,
+    flag_name,
+    keep_despite_flag,
+    review_queue,
+    version_report,
+)
+from questionnaire.web import render_form
 
 STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
+#: who may keep a version despite a flag: a second pair of eyes, not the item's author alone
+DECIDERS = (Role.REVIEWER, Role.ADMIN)
 
 
 @bp.app_template_filter("decimal_fr")
@@ -43,13 +54,45 @@ def item(external_id: str):
         abort(404)
     item, version = found
     refuse_pending_candidates(item.theme)  # the page shows the item's text
-    return render_template(
+    return _render_item(item, version)
+
+
+def _render_item(item, version, form: KeepFlagForm | None = None, error: str | None = None):
+    report = version_report(version)
+    can_decide = current_user.has_any_role(DECIDERS)
+    open_flags = {flag_name(flag) for flag in report.flags} if can_decide else set()
+    return render_form(
         "itemstats/item.html",
         item=item,
         version=version,
         attempts=attempts_by_version(item),
-        item_stats=version_report(version),
+        item_stats=report,
+        can_decide=can_decide,
+        keep_form=form or KeepFlagForm(formdata=None),
+        keep_error=error,
+        keep_error_beside_flag=bool(error) and form is not None and form.flag.data in open_flags,
     )
+
+
+@bp.post("/items/<external_id>/versions/<int:number>/signalements")
+@roles_required(*DECIDERS)
+def keep_flag(external_id: str, number: int):
+    found = find_item_version(external_id, number)
+    if found is None:
+        abort(404)
+    item, version = found
+    refuse_pending_candidates(item.theme)
+    form = KeepFlagForm()
+    if not form.validate():
+        message = next(iter(form.reason.errors or form.flag.errors), None)
+        return _render_item(item, version, form, message or "Signalement manquant.")
+    try:
+        keep_despite_flag(version, form.flag.data, form.reason.data, current_user, current_time())
+    except FlagReviewRefused as refused:
+        return _render_item(item, version, form, str(refused))
+    db.session.commit()
+    flash("Décision enregistrée : le signalement quitte la file « Items à revoir ».", "success")
+    return redirect(url_for(".item", external_id=external_id, version=number))
 
 
 @bp.get("/a-revoir")

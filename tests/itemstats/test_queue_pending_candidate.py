@@ -9,7 +9,9 @@ import html
 
 from questionnaire.auth.models import Role
 from tests.conftest import login, page_text
-from tests.itemstats.test_views import analysed  # noqa: F401  (fixture)
+from tests.itemstats import test_views
+
+analysed = test_views.analysed  # the fixture
 
 
 def _text(response) -> str:
@@ -20,7 +22,7 @@ def test_the_queue_is_closed_to_a_pending_candidate_of_the_theme(
     client,
     make_user,
     make_session,
-    analysed,  # noqa: F811
+    analysed,
 ):
     boss = make_user(Role.ADMIN, Role.CANDIDATE, email="boss@example.org")
     make_session(theme=analysed, candidate=boss, item_count=3, blueprint={"alpha": 3})
@@ -35,7 +37,7 @@ def test_the_queue_is_closed_to_a_pending_candidate_of_the_theme(
         assert "Distracteur D" not in text
 
 
-def test_the_queue_stays_open_to_staff_who_sat_nothing(client, make_user, analysed):  # noqa: F811
+def test_the_queue_stays_open_to_staff_who_sat_nothing(client, make_user, analysed):
     login(client, make_user(Role.ADMIN).email)
     response = client.get("/statistiques/a-revoir")
     assert response.status_code == 200

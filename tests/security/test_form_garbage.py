@@ -111,6 +111,7 @@ ROUTES = {
         "/certifications/inscriptions/{enrolment_id}",
     ),
     "exchange.import_items": (Role.AUTHOR, "/echanges/"),
+    "itemstats.keep_flag": (Role.REVIEWER, "/statistiques/items/{external_id}"),
     "reports.angoff_name_judges": (Role.JURY, "/rapports/angoff/{panel_id}"),
     "reports.angoff_panels": (Role.JURY, None),
     "reports.angoff_rate": (Role.JURY, None),
@@ -139,6 +140,7 @@ VALID = {
     },
     "attempts.review": {"confirm": "y"},
     "authoring.approve_version": {"comment": "Relu."},
+    "itemstats.keep_flag": {"reason": "Piège voulu."},
     "authoring.comment_item": {"comment": "Un commentaire."},
     "authoring.edit_item": {"action": "save"},
     "authoring.new_item": {
@@ -241,6 +243,25 @@ class World:
         self.session  # noqa: B018 (the bank, loaded)
         if endpoint in ("authoring.retire_version", "authoring.revalidate_version"):
             return "TST-0001"  # published by the bank's load
+        if endpoint == "itemstats.keep_flag":  # a flag on its cumulated statistics to decide
+            from questionnaire.banks.models import Item
+            from questionnaire.itemstats.models import ItemStatistics
+
+            item = self.db.session.execute(
+                sa.select(Item).where(Item.external_id == "TST-0001")
+            ).scalar_one()
+            self.db.session.add(
+                ItemStatistics(
+                    version=item.latest_version,
+                    n=40,
+                    facility=0.97,
+                    flags=["too_easy"],
+                    options=[],
+                    computed_at=self.now(),
+                )
+            )
+            self.db.session.commit()
+            return "TST-0001"
         author = self.users[Role.AUTHOR]
         theme = self.session.questionnaire.theme
         version = authoring.save_item(None, theme, parsed(), author, self.now())

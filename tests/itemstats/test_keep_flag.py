@@ -1,0 +1,127 @@
+"""A reviewer keeps a version despite a statistics flag: the flag leaves the « Items à revoir »
+queue for that version, stays on the item page with who decided, when and why, and a new
+version starts with no decision."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, select
+
+from questionnaire.auth.models import Role
+from questionnaire.itemstats.models import FlagReview
+from tests.conftest import form_token, login, page_text
+from tests.itemstats import test_views
+
+BANK = test_views.BANK
+analysed = test_views.analysed  # the fixture
+
+URL = "/statistiques/items/TST-0002/versions/1/signalements"
+REASON = "Distracteur piège voulu : il vise une confusion fréquente, on le garde."
+
+
+def _text(response) -> str:
+    return html.unescape(page_text(response.get_data(as_text=True)))
+
+
+def _queue_row(client, external_id: str) -> str | None:
+    """The text of the item's row in the queue (None when it is not listed)."""
+    page = client.get("/statistiques/a-revoir").get_data(as_text=True)
+    start = page.find(f">{external_id}</a>")
+    if start < 0:
+        return None
+    return html.unescape(page_text(page[start : page.index("</tr>", start)]))
+
+
+def _keep(client, flag="unused_distractor:D", reason=REASON):
+    token = form_token(client, "/statistiques/items/TST-0002")
+    return client.post(URL, data={"csrf_token": token, "flag": flag, "reason": reason})
+
+
+def test_a_reviewer_keeps_the_version_and_the_flag_leaves_the_queue(
+    client,
+    db,
+    make_user,
+    analysed,
+):
+    reviewer = make_user(Role.REVIEWER, name="Camille Roux")
+    login(client, reviewer.email)
+    page = client.get("/statistiques/items/TST-0002").get_data(as_text=True)
+    assert "<legend>Distracteur D jamais choisi</legend>" in page
+    assert "Distracteur D jamais choisi" in _queue_row(client, "TST-0002")
+
+    response = _keep(client)
+
+    assert response.status_code == 302
+    row = _queue_row(client, "TST-0002")
+    assert "Distracteur D jamais choisi" not in row
+    assert "Distracteur B jamais choisi" in row  # its other flag is still to decide
+    assert _keep(client, flag="unused_distractor:B").status_code == 302
+    assert _queue_row(client, "TST-0002") is None
+    text = _text(client.get(response.headers["Location"]))
+    assert "Signalements examinés : version conservée" in text
+    assert "Examiné par Camille Roux le" in text and "sur 10 copie(s) ; version conservée" in text
+    assert f"« {REASON} »" in text
+    assert "<legend>Distracteur D jamais choisi</legend>" not in text
+    review = db.session.execute(
+        select(FlagReview).where(FlagReview.flag == "unused_distractor:D")
+    ).scalar_one()
+    assert (review.flag, review.attempts, review.reviewed_by_id) == (
+        "unused_distractor:D",
+        10,
+        reviewer.id,
+    )
+
+
+def test_a_reason_is_required_and_the_typed_text_is_kept(client, db, make_user, analysed):
+    login(client, make_user(Role.ADMIN).email)
+    response = _keep(client, reason="   ")
+    assert response.status_code == 422
+    assert "Donnez le motif : pourquoi la version peut rester telle quelle." in _text(response)
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(FlagReview.id))) == 0
+
+
+def test_a_flag_the_version_does_not_have_is_refused(client, db, make_user, analysed):
+    login(client, make_user(Role.REVIEWER).email)
+    response = _keep(client, flag="negative_discrimination")
+    assert response.status_code == 422
+    assert "Ce signalement ne figure plus dans les statistiques de cette version" in _text(response)
+    assert _keep(client).status_code == 302
+    again = _keep(client)
+    assert again.status_code == 422
+    assert "Ce signalement a déjà été examiné" in _text(again)
+    assert db.session.scalar(select(func.count(FlagReview.id))) == 1
+
+
+def test_an_author_reads_the_flags_but_cannot_dismiss_them(app, client, make_user, analysed):
+    login(client, make_user(Role.AUTHOR).email)
+    page = client.get("/statistiques/items/TST-0002").get_data(as_text=True)
+    assert "Conserver la version malgré ce signalement" not in page
+    assert "/atelier/items/TST-0002?version=1" in page  # where a new version is written
+    token = form_token(client, "/statistiques/items/TST-0002")
+    response = client.post(URL, data={"csrf_token": token, "flag": "unused_distractor:D"})
+    assert response.status_code == 403
+
+
+def test_without_csrf_token_nothing_is_recorded(client, db, make_user, analysed):
+    login(client, make_user(Role.REVIEWER).email)
+    response = client.post(URL, data={"flag": "unused_distractor:D", "reason": REASON})
+    assert response.status_code in (400, 403)
+    assert db.session.scalar(select(func.count(FlagReview.id))) == 0
+
+
+def test_a_new_version_does_not_inherit_the_decision(
+    client,
+    make_user,
+    analysed,
+    loaded_bank,
+):
+    login(client, make_user(Role.REVIEWER).email)
+    assert _keep(client).status_code == 302
+    loaded_bank(BANK.replace("Justification de la question 2.", "Justification revue."))
+    text = _text(client.get("/statistiques/items/TST-0002"))
+    assert "Statistiques de la version 2" in text
+    assert "Signalements examinés" not in text
+    old = _text(client.get("/statistiques/items/TST-0002?version=1"))
+    assert f"« {REASON} »" in old
