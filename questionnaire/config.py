@@ -112,8 +112,13 @@ CONFIGS: dict[str, type[Config]] = {
 
 
 def _hash_params(value: str) -> tuple[int, int, int]:
-    """argon2 ``time_cost,memory_cost_kib,parallelism`` (e.g. ``2,19456,1``)."""
+    """argon2 ``time_cost,memory_cost_kib,parallelism`` (e.g. ``2,19456,1``).
+
+    What argon2 itself refuses, only when it hashes (every login would then fail), is refused
+    here: a time or a parallelism under 1, a memory under 8 KiB per lane."""
     time_cost, memory_cost, parallelism = (int(part) for part in value.split(","))
+    if time_cost < 1 or parallelism < 1 or memory_cost < 8 * parallelism:
+        raise ValueError(value)
     return time_cost, memory_cost, parallelism
 
 
@@ -157,7 +162,10 @@ EXPECTED_FORMS = {
     positive_int: "un nombre entier supérieur ou égal à 1",
     non_negative_int: "un nombre entier positif ou nul (0 : désactivé)",
     _rate_limit: "une limite comme « 50 per 5 minutes »",
-    _hash_params: "trois entiers séparés par des virgules, par ex. 2,19456,1",
+    _hash_params: (
+        "trois entiers séparés par des virgules, temps ≥ 1, mémoire en Kio ≥ 8 × parallélisme, "
+        "parallélisme ≥ 1, par ex. 2,19456,1"
+    ),
 }
 
 # Optional settings read from the environment: (variable, configuration key, type).

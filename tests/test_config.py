@@ -152,3 +152,18 @@ def test_production_accepts_a_generated_secret_key(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "3f" * 32)  # what « openssl rand -hex 32 » gives: 64 hex
     monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgresql://u@db/questionnaire")
     assert create_app("production").config["SECRET_KEY"] == "3f" * 32
+
+
+@pytest.mark.parametrize("value", ["0,0,0", "2,7,1", "-1,65536,4", "2,19456,0"])
+def test_impossible_argon2_parameters_are_refused_at_start(monkeypatch, tmp_path, value):
+    """argon2 refuses them only when it hashes: every login of the exam morning would fail."""
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", value)
+    with pytest.raises(ConfigurationError, match="QUESTIONNAIRE_PASSWORD_HASH_PARAMS invalide"):
+        create_app("testing")
+
+
+def test_the_owasp_minimum_argon2_parameters_are_accepted(monkeypatch, tmp_path):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "2,19456,1")
+    assert create_app("testing").config["PASSWORD_HASH_PARAMS"] == (2, 19456, 1)
