@@ -395,6 +395,12 @@ class QueueEntry:
     flags: list[FlagExplanation]
     severity: int
 
+    @property
+    def newer_version(self) -> ItemVersion | None:
+        """A later version already being written or reviewed, which will replace this one."""
+        latest = self.version.item.latest_version
+        return latest if latest is not None and latest.number > self.version.number else None
+
 
 def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[QueueEntry]:
     """Published versions with flags on their cumulated statistics, most severe first.

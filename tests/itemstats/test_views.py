@@ -154,3 +154,32 @@ def test_the_queue_filters_are_a_named_group(client, make_user, analysed):
     assert "<legend>Filtrer les items à revoir</legend>" in form
     assert '<label for="theme">Thème</label>' in form
     assert '<label for="priorite">Priorité</label>' in form
+
+
+def test_the_queue_says_when_a_newer_version_is_being_written(
+    client, db, clock, make_user, analysed
+):
+    from questionnaire.authoring import services as authoring
+    from tests.authoring.test_lifecycle import parsed
+
+    author = make_user(Role.AUTHOR)
+    item = version_of_item(db, "TST-0002")
+    authoring.save_item(item, item.theme, parsed(), author, clock())
+    db.session.commit()
+
+    login(client, make_user(Role.REVIEWER).email)
+    html = _page(client, "/statistiques/a-revoir")
+    start = html.index(">TST-0002</a>")
+    row = html[start : html.index("</tr>", start)]
+    assert "Version 2 en cours d'écriture (brouillon)" in row
+    assert "/atelier/items/TST-0002?version=2" in row
+    start = html.index(">TST-0001</a>")
+    assert "en cours" not in html[start : html.index("</tr>", start)]
+
+
+def version_of_item(db, external_id):
+    from sqlalchemy import select
+
+    from questionnaire.banks.models import Item
+
+    return db.session.execute(select(Item).where(Item.external_id == external_id)).scalar_one()
