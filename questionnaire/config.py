@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import logging
 import os
@@ -192,6 +193,43 @@ ENVIRONMENT_SETTINGS = (
 )
 
 
+# Every QUESTIONNAIRE_* variable something reads: the application (above and below), gunicorn
+# (gunicorn_conf.py), the legal pages' contacts, the test suite; any other is a misspelling.
+KNOWN_VARIABLES = frozenset(
+    {name for name, _key, _cast in ENVIRONMENT_SETTINGS}
+    | {
+        "QUESTIONNAIRE_CONFIG",
+        "QUESTIONNAIRE_DATABASE_URL",
+        "QUESTIONNAIRE_INSTANCE_PATH",
+        "QUESTIONNAIRE_ACCESSIBILITY_CONTACT",
+        "QUESTIONNAIRE_PRIVACY_CONTACT",
+        "QUESTIONNAIRE_BIND",
+        "QUESTIONNAIRE_WORKERS",
+        "QUESTIONNAIRE_THREADS",
+        "QUESTIONNAIRE_WORKER_CLASS",
+        "QUESTIONNAIRE_WORKER_TIMEOUT",
+        "QUESTIONNAIRE_MAX_REQUESTS",
+        "QUESTIONNAIRE_FORWARDED_ALLOW_IPS",
+        "QUESTIONNAIRE_ACCESS_LOG",
+        "QUESTIONNAIRE_LOG_LEVEL",
+        "QUESTIONNAIRE_TEST_POSTGRES_URL",
+        "QUESTIONNAIRE_TEST_SUITE_DATABASE_URL",
+        "QUESTIONNAIRE_E2E_CHROMIUM",
+    }
+)
+
+
+def report_unknown_variables() -> None:
+    """Warn of each QUESTIONNAIRE_* variable nothing reads (a misspelling leaves the default in
+    force without anyone knowing), with the known name it most resembles."""
+    for name in sorted(os.environ):
+        if not name.startswith("QUESTIONNAIRE_") or name in KNOWN_VARIABLES:
+            continue
+        close = difflib.get_close_matches(name, KNOWN_VARIABLES, n=1)
+        hint = f" (vouliez-vous dire {close[0]} ?)" if close else ""
+        logger.warning("Variable d'environnement inconnue, ignorée : %s%s", name, hint)
+
+
 class ConfigurationError(RuntimeError):
     """The configuration cannot run safely (e.g. no SECRET_KEY in production)."""
 
@@ -247,6 +285,7 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
         app_config["SQLALCHEMY_DATABASE_URI"] = app_config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
+    report_unknown_variables()
     for name, key, cast in ENVIRONMENT_SETTINGS:
         if name in os.environ:
             app_config[key] = environment_setting(name, cast)

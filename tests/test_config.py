@@ -1,6 +1,7 @@
 """Configuration: secrets, database URL, debug, cookies."""
 
 import logging
+import os
 
 import pytest
 
@@ -167,3 +168,42 @@ def test_the_owasp_minimum_argon2_parameters_are_accepted(monkeypatch, tmp_path)
     monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "2,19456,1")
     assert create_app("testing").config["PASSWORD_HASH_PARAMS"] == (2, 19456, 1)
+
+
+def test_an_unknown_questionnaire_variable_is_reported_at_start(monkeypatch, tmp_path, caplog):
+    """A misspelt variable was ignored in silence: the default applied without anyone knowing
+    (« QUESTIONNAIRE_SESSION_IDLE_MINUTE=15 » left shared computers logged in for 2 hours)."""
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_SESSION_IDLE_MINUTE", "15")
+    with caplog.at_level(logging.WARNING, logger="questionnaire.config"):
+        create_app("testing")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "Variable d'environnement inconnue, ignorée : QUESTIONNAIRE_SESSION_IDLE_MINUTE "
+        "(vouliez-vous dire QUESTIONNAIRE_SESSION_IDLE_MINUTES ?)"
+    ]
+
+
+def test_every_variable_the_code_reads_is_known(monkeypatch, tmp_path, caplog):
+    """No warning for the variables the application, gunicorn or the test suite read."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    names = set()
+    for folder in ("questionnaire", "tests"):
+        for path in (root / folder).rglob("*.py"):
+            names |= set(re.findall(r"\"(QUESTIONNAIRE_[A-Z0-9_]+)\"", path.read_text("utf-8")))
+    names -= {"QUESTIONNAIRE_SESSION_IDLE_MINUTE"}  # the misspelling of the test above
+    for name in names - {"QUESTIONNAIRE_CONFIG", "QUESTIONNAIRE_DATABASE_URL"}:
+        monkeypatch.setenv(name, os.environ.get(name, "1"))
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_PASSWORD_HASH_PARAMS", "1,1024,1")
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_FAILURES_PER_ADDRESS", "5 per minute")
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_CENTRE_FAILURES_PER_ADDRESS", "5 per minute")
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_CENTRE_NETWORKS", "192.0.2.0/24")
+    monkeypatch.setenv("QUESTIONNAIRE_REDIS_URL", "memory://")
+    monkeypatch.setenv("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "20")
+    with caplog.at_level(logging.WARNING, logger="questionnaire.config"):
+        create_app("testing")
+    assert [r.getMessage() for r in caplog.records] == []
