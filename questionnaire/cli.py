@@ -92,12 +92,16 @@ def attempts_finalize_expired() -> None:
 @click.option("--no-serve", is_flag=True, help="Préparer les données sans lancer le serveur.")
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Prépare les données de démonstration (idempotent) et sert l'application."""
-    from questionnaire.demo import DEMO_PASSWORD, prepare_demo
+    from questionnaire.demo import DEMO_PASSWORD, listen_problem, prepare_demo
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["ENV_NAME"] == "production":
         click.echo("La démonstration est refusée avec la configuration de production.", err=True)
         sys.exit(2)
+    problem = None if no_serve else listen_problem(host, port)
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(1)
     summary = prepare_demo(current_time())
     click.echo(summary)
     click.echo(f"Mot de passe des comptes de démonstration : {DEMO_PASSWORD}")

@@ -5,6 +5,8 @@ Idempotent: a second run finds the demo's own rows by theme and title.
 
 from __future__ import annotations
 
+import errno
+import socket
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -167,3 +169,35 @@ def prepare_demo(now: datetime) -> str:
             "Comptes : " + ", ".join(email for email, _n, _r in DEMO_ACCOUNTS),
         ]
     )
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why the demo server could not listen on host:port, in French (None: it can).
+
+    Checked before the data is prepared and the address announced: werkzeug would otherwise
+    print its English message after « Ouvrez http://… »."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except (socket.gaierror, UnicodeError):
+        return f"Adresse d'écoute inconnue : « {host} »."
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug's server
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"Le port {port} est déjà utilisé par un autre programme : arrêtez-le ou "
+                    "choisissez un autre port avec --port."
+                )
+            if exc.errno == errno.EACCES:
+                return (
+                    f"Le port {port} est réservé à l'administrateur du système : choisissez-en "
+                    "un au-dessus de 1023 avec --port."
+                )
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"« {host} » n'est pas une adresse de cette machine : vérifiez --host."
+            return f"Impossible d'écouter sur {host}:{port} ({exc.strerror})."
+    return None

@@ -73,3 +73,38 @@ def test_a_second_run_keeps_the_candidates_extra_time_and_accommodation(demo_app
     assert [e.id for e in again] == ids  # nothing new
     assert (again[0].extra_time_percent, again[0].accommodation_note) == (33, "Tiers temps (MDPH)")
     assert [e.extra_time_percent for e in again[1:]] == [0] * 7
+
+
+def test_a_port_already_in_use_is_said_in_french_before_anything_is_announced(
+    demo_app, monkeypatch
+):
+    import socket
+
+    def must_not_serve(*args, **kwargs):
+        raise AssertionError("the server must not be started")
+
+    monkeypatch.setattr("werkzeug.serving.run_simple", must_not_serve)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = demo_app.test_cli_runner().invoke(args=["demo", "--port", str(port)])
+    assert result.exit_code == 1
+    assert (
+        f"Le port {port} est déjà utilisé par un autre programme : arrêtez-le ou choisissez "
+        "un autre port avec --port." in result.output
+    )
+    assert "Ouvrez" not in result.output
+
+
+def test_an_unknown_listening_address_is_said_in_french(demo_app, monkeypatch):
+    import socket
+
+    def unknown(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr("socket.getaddrinfo", unknown)
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--host", "serveur.invalid"])
+    assert result.exit_code == 1
+    assert "Adresse d'écoute inconnue : « serveur.invalid »." in result.output
+    assert "Ouvrez" not in result.output
