@@ -25,6 +25,7 @@ from questionnaire.itemstats.loader import (
     load_session_responses,
 )
 from questionnaire.itemstats.models import FlagReview, ItemStatistics, SessionStatistics
+from questionnaire.paging import Page, nearest_page, page_count
 from questionnaire.web import paris_time
 
 STAT_COLUMNS = ("facility", "sd", "r_total", "r_rest", "d27", "alpha_if_deleted")
@@ -436,3 +437,16 @@ def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[Q
             e.version.item.external_id,
         ),
     )
+
+
+#: entries per page of the « Items à revoir » queue
+QUEUE_PAGE_SIZE = 50
+
+
+def review_queue_page(theme: Theme | None, up_to: int | None, page: int | None) -> Page[QueueEntry]:
+    """One page of the review queue (the nearest page when ``page`` is out of range)."""
+    entries = review_queue(theme, up_to)
+    pages = page_count(len(entries), QUEUE_PAGE_SIZE)
+    page = nearest_page(page, pages)
+    shown = entries[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]
+    return Page(shown, page, pages, len(entries))

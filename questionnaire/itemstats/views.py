@@ -21,10 +21,10 @@ from questionnaire.itemstats.services import (
     attempts_by_version,
     flag_name,
     keep_despite_flag,
-    review_queue,
+    review_queue_page,
     version_report,
 )
-from questionnaire.web import render_form
+from questionnaire.web import database_int, render_form
 
 STAFF = (Role.AUTHOR, Role.REVIEWER, Role.ADMIN)
 #: who may keep a version despite a flag: a second pair of eyes, not the item's author alone
@@ -109,9 +109,12 @@ def review():
     pending = pending_candidacy(current_user, theme, current_time())
     if pending is not None:
         refuse_pending_candidates(pending.questionnaire.theme)
+    listing = review_queue_page(theme, up_to, request.args.get("page", type=database_int))
     return render_template(
         "itemstats/review.html",
-        entries=review_queue(theme, up_to),
+        listing=listing,
+        entries=listing.rows,
+        args={"theme": slug or None, "priorite": up_to},
         themes=themes,
         theme=theme,
         up_to=up_to,
