@@ -18,7 +18,7 @@ from questionnaire.banks.models import Item, ItemVersion, Theme, VersionStatus
 from questionnaire.exams.models import ExamSession, Questionnaire, SessionPurpose
 from questionnaire.extensions import db
 from questionnaire.itemstats.charts import option_chart, trend_chart
-from questionnaire.itemstats.flags import THRESHOLDS, FlagExplanation, explain_all
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS, FlagExplanation, explain_all
 from questionnaire.itemstats.loader import (
     LoadedResponses,
     combine,
@@ -406,6 +406,8 @@ class QueueEntry:
 def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[QueueEntry]:
     """Published versions with flags on their cumulated statistics, most severe first.
 
+    Entries on fewer than ``FEW_ATTEMPTS`` copies come after all the others, to be confirmed.
+
     ``up_to`` keeps the entries of that priority or a more urgent one (1 = most urgent).
     """
     query = (
@@ -432,6 +434,7 @@ def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[Q
     return sorted(
         entries,
         key=lambda e: (
+            e.statistics.n < FEW_ATTEMPTS,  # a few copies make the figures swing: to confirm
             e.severity,
             math.inf if e.statistics.r_rest is None else e.statistics.r_rest,
             e.version.item.external_id,

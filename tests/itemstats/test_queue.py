@@ -60,3 +60,25 @@ def test_queue_orders_by_severity_then_discrimination(db, clock, loaded_bank, ma
         "TST-0007",
         "TST-0003",
     ]
+
+
+def test_few_copies_come_after_the_entries_with_enough_copies(db, clock, loaded_bank):
+    """Twelve copies make r_rest swing widely: such an entry is to confirm, not the most urgent."""
+    loaded_bank(bank_yaml(topics={"alpha": 3}))
+    versions = {
+        item.external_id: item.latest_version for item in db.session.execute(select(Item)).scalars()
+    }
+    _add(db, clock, versions["TST-0001"], ["negative_discrimination"], r_rest=-0.6)
+    _add(db, clock, versions["TST-0002"], ["unused_distractor:C"], r_rest=0.4)
+    _add(db, clock, versions["TST-0003"], ["negative_discrimination"], r_rest=-0.1)
+    db.session.flush()
+    for row in db.session.execute(select(ItemStatistics)).scalars():
+        if row.item_version_id == versions["TST-0001"].id:
+            row.n = 12
+    db.session.commit()
+
+    assert [e.version.item.external_id for e in review_queue()] == [
+        "TST-0003",
+        "TST-0002",
+        "TST-0001",
+    ]
