@@ -10,6 +10,9 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 logger = logging.getLogger(__name__)
 
 
@@ -267,6 +270,30 @@ def resolve_config(config: str | type[Config] | dict | None) -> tuple[type[Confi
     return config, overrides
 
 
+EXPECTED_DATABASE_URL = "postgresql://utilisateur:mot-de-passe@hôte:5432/base"
+
+
+def database_url(url: str) -> str:
+    """The database URL with psycopg 3, the supported driver, for PostgreSQL (« postgresql:// »
+    or libpq's other spelling « postgres:// »); a URL SQLAlchemy cannot read, or of another
+    database, is a ConfigurationError that never repeats the URL (it may hold a password)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            url = "postgresql+psycopg://" + url[len(scheme) :]
+    try:
+        backend = make_url(url).get_backend_name()
+    except (ArgumentError, ValueError):
+        raise ConfigurationError(
+            f"QUESTIONNAIRE_DATABASE_URL invalide : illisible (attendu : {EXPECTED_DATABASE_URL})"
+        ) from None
+    if backend not in ("postgresql", "sqlite"):
+        raise ConfigurationError(
+            f"QUESTIONNAIRE_DATABASE_URL invalide : base « {backend} » non prise en charge "
+            f"(attendu : {EXPECTED_DATABASE_URL})"
+        )
+    return url
+
+
 def apply_environment(app_config: dict, instance_path: str) -> None:
     """Fill database URL and secret key from the environment or the instance folder."""
     env_name = app_config["ENV_NAME"]
@@ -280,11 +307,7 @@ def apply_environment(app_config: dict, instance_path: str) -> None:
         app_config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(instance_path) / 'questionnaire.db'}"
         )
-    if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
-        # psycopg 3 is the supported driver
-        app_config["SQLALCHEMY_DATABASE_URI"] = app_config["SQLALCHEMY_DATABASE_URI"].replace(
-            "postgresql://", "postgresql+psycopg://", 1
-        )
+    app_config["SQLALCHEMY_DATABASE_URI"] = database_url(app_config["SQLALCHEMY_DATABASE_URI"])
     report_unknown_variables()
     for name, key, cast in ENVIRONMENT_SETTINGS:
         if name in os.environ:

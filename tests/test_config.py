@@ -207,3 +207,31 @@ def test_every_variable_the_code_reads_is_known(monkeypatch, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="questionnaire.config"):
         create_app("testing")
     assert [r.getMessage() for r in caplog.records] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql//u:s3cretpw@db/q",
+        "postgresql://u:s3cretpw@db:port/q",
+        "mysql://u:s3cretpw@db/q",
+        "db.interne/questionnaire",
+    ],
+)
+def test_a_malformed_database_url_is_refused_clearly_without_its_password(monkeypatch, url):
+    """It ended in a SQLAlchemy or driver traceback (« Could not parse SQLAlchemy URL »,
+    « No module named 'MySQLdb' »), naming neither the variable nor what was expected."""
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", url)
+    with pytest.raises(ConfigurationError, match="QUESTIONNAIRE_DATABASE_URL invalide") as refused:
+        create_app("production")
+    assert "postgresql://" in str(refused.value) and "s3cretpw" not in str(refused.value)
+
+
+def test_the_postgres_scheme_is_read_as_postgresql(monkeypatch):
+    """« postgres:// » (libpq's other spelling, that of many hosting services) failed with
+    « Can't load plugin: sqlalchemy.dialects:postgres »."""
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgres://u:pw@db/questionnaire")
+    app = create_app("production")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:pw@db/questionnaire"
