@@ -11,6 +11,7 @@ from questionnaire.access import login_required, public
 from questionnaire.attempts.services import sessions_state, time_allowed
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
+from questionnaire.exams.services import workspace_barrier
 from questionnaire.extensions import db
 from questionnaire.main import bp
 
@@ -29,6 +30,7 @@ def dashboard():
     ]
     finished = [r for r in rows if r[2] is not None and r[2].status.is_final]
     upcoming = [r for r in rows if r[0].opens_at > now and r[2] is None]
+    staff = current_user.has_any_role([Role.AUTHOR, Role.REVIEWER, Role.ADMIN])
     return render_template(
         "main/dashboard.html",
         open_rows=open_rows,
@@ -39,6 +41,8 @@ def dashboard():
         finished=finished,
         upcoming=upcoming,
         now=now,
+        # a certification still to sit closes the workspace (403): say why instead of its links
+        workspace_closed=workspace_barrier(current_user, now) if staff else None,
         Role=Role,
     )
 

@@ -55,3 +55,22 @@ def test_item_neutralisation_is_promised_to_the_jury_only(client, make_user, rol
     text = page_text(dashboard(client, make_user, role))
     assert "Rapports psychométriques" in text
     assert ("neutralisation d'items" in text) is promised
+
+
+def test_an_administrator_with_a_certification_to_sit_is_told_why_the_workspace_is_closed(
+    client, db, make_user, make_session
+):
+    # an administrator may be enrolled (only authors and reviewers may not); the workspace
+    # shows every bank's items and answer keys: closed to them (403) until their sitting
+    admin = make_user(Role.CANDIDATE, Role.ADMIN)
+    session, _ = make_session(candidate=admin)
+    html_login(client, admin.email)
+    page = client.get("/").get_data(as_text=True)
+    workspace = page.split('id="workspace-title"')[1].split("</section>")[0]
+    assert "/atelier/" not in workspace
+    assert (
+        f"Vous êtes inscrit comme candidat à la session de certification « {session.title} »"
+        in page_text(workspace)
+    )
+    for href in set(re.findall(r'href="([^"#]+)"', page.split('id="contenu"')[1])):
+        assert client.get(href.replace("&amp;", "&")).status_code == 200, href
