@@ -214,6 +214,7 @@ def _render_item(item: Item, version: ItemVersion, comment_error: CommentError |
         review_form=ReviewForm(),
         button_form=EmptyForm(),
         item_stats=version_report(version),
+        item_stats_endpoint="authoring.show_item",
         comment_error=comment_error,
     )
 

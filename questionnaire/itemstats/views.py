@@ -67,6 +67,7 @@ def _render_item(item, version, form: KeepFlagForm | None = None, error: str | N
         version=version,
         attempts=attempts_by_version(item),
         item_stats=report,
+        item_stats_endpoint="itemstats.item",
         can_decide=can_decide,
         keep_form=form or KeepFlagForm(formdata=None),
         keep_error=error,

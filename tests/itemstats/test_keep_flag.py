@@ -125,3 +125,36 @@ def test_a_new_version_does_not_inherit_the_decision(
     assert "Signalements examinés" not in text
     old = _text(client.get("/statistiques/items/TST-0002?version=1"))
     assert f"« {REASON} »" in old
+
+
+def test_a_refused_decision_on_an_item_with_other_versions_is_shown_again(
+    client, db, clock, make_user, analysed, loaded_bank, sit, make_session
+):
+    """The statistics fragment links the other versions from the page's own address: on the
+    page a refused post renders, that address is the post's, which has no GET."""
+    from questionnaire.itemstats.services import refresh_statistics
+
+    loaded_bank(BANK.replace("Justification de la question 2.", "Justification revue."))
+    session, _ = make_session(theme=analysed, item_count=3, blueprint={"alpha": 3}, shuffle=False)
+    for answers in test_views.ANSWERS:
+        sit(session, answers)
+    clock.advance(days=2)
+    refresh_statistics(clock())
+    db.session.commit()
+    reviewer = make_user(Role.REVIEWER)
+    login(client, reviewer.email)
+
+    response = _keep(client, reason="")
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Donnez le motif" in _text(response)
+    assert 'href="/statistiques/items/TST-0002?version=2"' in page
+
+    # the workspace's item page, shown again after a refused (empty) comment
+    token = form_token(client, "/atelier/items/TST-0002")
+    refused = client.post("/atelier/items/TST-0002/commentaires", data={"csrf_token": token})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'href="/atelier/items/TST-0002?version=1"' in page
+    assert "/commentaires?version=" not in page
