@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -151,6 +152,17 @@ def _rate_limit(value: str) -> str:
     return value
 
 
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster", "memory")
+
+
+def _redis_url(value: str) -> str:
+    """A storage URL flask-limiter reads (checked now: a malformed one ended the start in its
+    traceback, which prints the whole URL, password included)."""
+    if urlsplit(value).scheme not in REDIS_SCHEMES or "://" not in value:
+        raise ValueError("storage URL")
+    return value
+
+
 def _networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """IP networks separated by commas or spaces (« 192.0.2.0/24, 2001:db8:5::/48 »); an
     address alone is its own network."""
@@ -166,16 +178,20 @@ EXPECTED_FORMS = {
     positive_int: "un nombre entier supérieur ou égal à 1",
     non_negative_int: "un nombre entier positif ou nul (0 : désactivé)",
     _rate_limit: "une limite comme « 50 per 5 minutes »",
+    _redis_url: "redis://hôte:6379/0 (ou rediss://, redis+sentinel://…)",
     _hash_params: (
         "trois entiers séparés par des virgules, temps ≥ 1, mémoire en Kio ≥ 8 × parallélisme, "
         "parallélisme ≥ 1, par ex. 2,19456,1"
     ),
 }
 
+# Values that may hold a password, which an error message must not repeat.
+SECRET_BEARING = frozenset({_redis_url})
+
 # Optional settings read from the environment: (variable, configuration key, type).
 ENVIRONMENT_SETTINGS = (
     ("QUESTIONNAIRE_GRACE_SECONDS", "GRACE_SECONDS", non_negative_int),
-    ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", str),
+    ("QUESTIONNAIRE_REDIS_URL", "RATELIMIT_STORAGE_URI", _redis_url),
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_ATTEMPTS", positive_int),
     ("QUESTIONNAIRE_LOGIN_LOCKOUT_MINUTES", "LOGIN_LOCKOUT_MINUTES", positive_int),
     ("QUESTIONNAIRE_LOGIN_ACCOUNT_CEILING", "LOGIN_ACCOUNT_CEILING", positive_int),
@@ -246,10 +262,12 @@ def environment_setting(name: str, cast, default=None):
         return default
     try:
         return cast(value)
-    except ValueError as exc:
+    except ValueError:
+        # a URL may hold a password: never repeated, nor chained
+        shown = "illisible" if cast in SECRET_BEARING else repr(value)
         raise ConfigurationError(
-            f"{name} invalide : {value!r} (attendu : {EXPECTED_FORMS[cast]})"
-        ) from exc
+            f"{name} invalide : {shown} (attendu : {EXPECTED_FORMS[cast]})"
+        ) from None
 
 
 def resolve_config(config: str | type[Config] | dict | None) -> tuple[type[Config], dict]:

@@ -235,3 +235,23 @@ def test_the_postgres_scheme_is_read_as_postgresql(monkeypatch):
     monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", "postgres://u:pw@db/questionnaire")
     app = create_app("production")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:pw@db/questionnaire"
+
+
+@pytest.mark.parametrize("url", ["localhost:6379", "redis//:s3cretpw@cache:6379/0"])
+def test_a_malformed_redis_url_is_refused_clearly_without_its_password(monkeypatch, tmp_path, url):
+    """It ended in flask-limiter's traceback « unknown storage scheme : redis//:s3cretpw@… »,
+    the whole URL with its password printed in the service's log."""
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_REDIS_URL", url)
+    with pytest.raises(ConfigurationError, match="QUESTIONNAIRE_REDIS_URL invalide") as refused:
+        create_app("testing")
+    assert "redis://" in str(refused.value) and "s3cretpw" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://cache:6379/0", "rediss://:pw@cache:6380/1", "redis+sentinel://s:26379/m"]
+)
+def test_a_redis_url_is_accepted(monkeypatch, tmp_path, url):
+    monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("QUESTIONNAIRE_REDIS_URL", url)
+    assert create_app("testing").config["RATELIMIT_STORAGE_URI"] == url
