@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from questionnaire.certification.models import (
     Block,
+    BlockValidation,
     Certification,
     Competency,
     Criterion,
@@ -17,6 +18,7 @@ from questionnaire.certification.models import (
     JurySeat,
     Modality,
     ObservationRule,
+    ObservedInterview,
     Prerequisite,
     PrerequisiteRecord,
 )
@@ -156,6 +158,7 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         for c in dropped
         if c.id in evaluated
     ]
+    problems += _referenced_blocks(certification, spec)
     kept = {p.code for p in spec.prerequisites}
     gone = [p for p in certification.prerequisites if p.code not in kept]
     recorded = set(
@@ -170,6 +173,31 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         for p in gone
         if p.id in recorded
     ]
+    return problems
+
+
+def _referenced_blocks(certification: Certification, spec: ParsedCertification) -> list[Problem]:
+    """Blocks the file drops (or renames) although interviews or capitalisations point to them."""
+    wanted = {b.code for b in spec.blocks}
+    dropped = {b.id: b for b in certification.blocks if b.code not in wanted}
+    problems = []
+    for model, reason in (
+        (BlockValidation, "bloc déjà capitalisé : il ne peut pas être retiré."),
+        (
+            ObservedInterview,
+            "bloc où des entretiens observés sont enregistrés : il ne peut pas être retiré.",
+        ),
+    ):
+        referenced = set(
+            db.session.execute(
+                select(model.block_id).where(model.block_id.in_(list(dropped)))
+            ).scalars()
+        )
+        problems += [
+            Problem(spec.slug, f"bloc {block.code}", reason)
+            for block_id, block in dropped.items()
+            if block_id in referenced
+        ]
     return problems
 
 
