@@ -154,7 +154,7 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         ).scalars()
     )
     problems = [
-        Problem(spec.slug, c.code, "compétence déjà évaluée : elle ne peut pas être retirée.")
+        Problem(spec.file, c.code, "compétence déjà évaluée : elle ne peut pas être retirée.")
         for c in dropped
         if c.id in evaluated
     ]
@@ -169,7 +169,7 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         ).scalars()
     )
     problems += [
-        Problem(spec.slug, p.code, "prérequis déjà attesté : il ne peut pas être retiré.")
+        Problem(spec.file, p.code, "prérequis déjà attesté : il ne peut pas être retiré.")
         for p in gone
         if p.id in recorded
     ]
@@ -194,7 +194,7 @@ def _referenced_blocks(certification: Certification, spec: ParsedCertification) 
             ).scalars()
         )
         problems += [
-            Problem(spec.slug, f"bloc {block.code}", reason)
+            Problem(spec.file, f"bloc {block.code}", reason)
             for block_id, block in dropped.items()
             if block_id in referenced
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +141,8 @@ class ParsedCertification:
     incomplete_reason: str | None = None
     #: The jury's declared composition, or None when the referential declares none.
     jury: ParsedJury | None = None
+    #: The file it was read from, to place the problems found against the database.
+    file: str = field(default="", compare=False)
 
 
 class _Reader:
@@ -504,6 +506,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
         return None, reader.problems
     return (
         ParsedCertification(
+            file=file,
             slug=slug,
             title=title,
             level=level,
@@ -569,5 +572,8 @@ def validate_referentials(path: str | Path) -> tuple[list[ParsedCertification], 
             parsed.append(certification)
     slugs = [c.slug for c in parsed]
     for duplicate in sorted({s for s in slugs if slugs.count(s) > 1}):
-        problems.append(Problem(str(path), "", f"certification « {duplicate} » décrite deux fois."))
+        files = ", ".join(c.file for c in parsed if c.slug == duplicate)
+        problems.append(
+            Problem(str(path), "", f"certification « {duplicate} » décrite deux fois ({files}).")
+        )
     return parsed, problems

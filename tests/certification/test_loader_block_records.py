@@ -39,7 +39,7 @@ def test_a_block_with_observed_interviews_cannot_be_dropped(cqp, clock, db, tmp_
 
     assert [(p.file, p.where, p.message) for p in caught.value.problems] == [
         (
-            RECEPTION,
+            SHIPPED[RECEPTION].name,
             "bloc B1",
             "bloc où des entretiens observés sont enregistrés : il ne peut pas être retiré.",
         )
