@@ -106,6 +106,9 @@ class ProductionConfig(Config):
         "pool_pre_ping": True,
         "pool_size": 5,
         "max_overflow": 5,
+        # a failing statement's message, logged with the 500's trace, names the statement but
+        # not its values (e-mail addresses, password hashes, candidates' answers)
+        "hide_parameters": True,
     }
 
 

@@ -241,7 +241,8 @@ def init_app(app: Flask) -> None:
         kind = integrity_kind(error)
         if kind not in ("unique", "foreign_key"):
             return handle_unexpected(error)
-        log.warning("integrity conflict (%s): %s", kind, error.orig)
+        # the first line names the constraint; PostgreSQL's DETAIL quotes the values (an e-mail)
+        log.warning("integrity conflict (%s): %s", kind, (str(error.orig).splitlines() or [""])[0])
         if kind == "foreign_key":
             return _render(
                 409,

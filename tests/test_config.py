@@ -255,3 +255,18 @@ def test_a_redis_url_is_accepted(monkeypatch, tmp_path, url):
     monkeypatch.setenv("QUESTIONNAIRE_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("QUESTIONNAIRE_REDIS_URL", url)
     assert create_app("testing").config["RATELIMIT_STORAGE_URI"] == url
+
+
+def test_production_keeps_sql_parameters_out_of_error_messages(monkeypatch, tmp_path):
+    """A failing statement's message (logged with the 500's trace) listed its parameters: an
+    e-mail, a password hash, a candidate's answers in the service's log."""
+    import sqlalchemy as sa
+
+    from questionnaire.extensions import db
+
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("QUESTIONNAIRE_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    app = create_app("production")
+    with app.app_context(), pytest.raises(sa.exc.OperationalError) as failed:
+        db.session.execute(sa.text("SELECT * FROM nowhere WHERE x = :p"), {"p": "jean@banque.fr"})
+    assert "nowhere" in str(failed.value) and "jean@banque.fr" not in str(failed.value)

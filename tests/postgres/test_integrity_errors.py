@@ -86,3 +86,14 @@ def test_a_statement_with_too_many_parameters_is_a_500_not_unavailable(pg_app):
     assert response.status_code == 500 and "Retry-After" not in response.headers
     assert response.get_json()["error"]["code"] == "server_error"
     assert db.session.execute(sa.text("SELECT 1")).scalar_one() == 1
+
+
+def test_the_conflict_log_names_the_constraint_not_the_values(probe_client, caplog):
+    """PostgreSQL's DETAIL « Key (code)=(a) already exists » put the duplicated value (an
+    e-mail address) in the service's log."""
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="questionnaire.errors"):
+        assert probe_client.get("/api/v1/probe-unique").status_code == 409
+    [record] = caplog.records
+    assert "probe_code_key" in record.getMessage() and "(a)" not in record.getMessage()
