@@ -26,6 +26,7 @@ from questionnaire.itemstats.loader import (
 )
 from questionnaire.itemstats.models import FlagReview, ItemStatistics, SessionStatistics
 from questionnaire.paging import Page, nearest_page, page_count
+from questionnaire.roles import Role
 from questionnaire.web import paris_time
 
 STAT_COLUMNS = ("facility", "sd", "r_total", "r_rest", "d27", "alpha_if_deleted")
@@ -336,6 +337,13 @@ def flag_reviews(version_ids: list[int]) -> dict[int, dict[str, FlagReview]]:
     ).scalars():
         found.setdefault(review.item_version_id, {})[review.flag] = review
     return found
+
+
+def can_decide_flags(version: ItemVersion, user) -> bool:
+    """Four eyes: a reviewer or an administrator who neither wrote nor took over the version."""
+    from questionnaire.authoring.services import contributors  # authoring imports this module
+
+    return user.has_any_role((Role.REVIEWER, Role.ADMIN)) and user.id not in contributors(version)
 
 
 class FlagReviewRefused(ValueError):

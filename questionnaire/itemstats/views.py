@@ -19,6 +19,7 @@ from questionnaire.itemstats.forms import KeepFlagForm
 from questionnaire.itemstats.services import (
     FlagReviewRefused,
     attempts_by_version,
+    can_decide_flags,
     flag_name,
     keep_despite_flag,
     review_queue_page,
@@ -59,7 +60,7 @@ def item(external_id: str):
 
 def _render_item(item, version, form: KeepFlagForm | None = None, error: str | None = None):
     report = version_report(version)
-    can_decide = current_user.has_any_role(DECIDERS)
+    can_decide = can_decide_flags(version, current_user)
     open_flags = {flag_name(flag) for flag in report.flags} if can_decide else set()
     return render_form(
         "itemstats/item.html",
@@ -83,6 +84,8 @@ def keep_flag(external_id: str, number: int):
         abort(404)
     item, version = found
     refuse_pending_candidates(item.theme)
+    if not can_decide_flags(version, current_user):
+        abort(403)
     form = KeepFlagForm()
     if not form.validate():
         message = next(iter(form.reason.errors or form.flag.errors), None)

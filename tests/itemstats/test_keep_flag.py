@@ -158,3 +158,21 @@ def test_a_refused_decision_on_an_item_with_other_versions_is_shown_again(
     page = refused.get_data(as_text=True)
     assert 'href="/atelier/items/TST-0002?version=1"' in page
     assert "/commentaires?version=" not in page
+
+
+def test_the_versions_own_author_cannot_dismiss_its_flags_even_as_a_reviewer(
+    client, db, make_user, analysed
+):
+    from questionnaire.authoring.models import VersionAuthorship
+    from questionnaire.banks.models import Item
+
+    writer = make_user(Role.AUTHOR, Role.REVIEWER)
+    item = db.session.execute(select(Item).where(Item.external_id == "TST-0002")).scalar_one()
+    db.session.add(VersionAuthorship(version=item.latest_version, author_id=writer.id))
+    db.session.commit()
+    login(client, writer.email)
+
+    page = client.get("/statistiques/items/TST-0002").get_data(as_text=True)
+    assert "Conserver la version malgré ce signalement" not in page
+    assert _keep(client).status_code == 403
+    assert db.session.scalar(select(func.count(FlagReview.id))) == 0
