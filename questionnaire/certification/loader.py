@@ -73,7 +73,9 @@ def load_referentials(path: str | Path, now: datetime) -> LoadReport:
     if problems:
         raise ReferentialLoadError(problems)
     report = LoadReport()
-    for position, spec in enumerate(parsed):
+    positions = _positions(parsed, existing)
+    for spec in parsed:
+        position = positions[spec.slug]
         certification = existing.get(spec.slug)
         if certification is None:
             certification = Certification(slug=spec.slug, created_at=now)
@@ -88,6 +90,20 @@ def load_referentials(path: str | Path, now: datetime) -> LoadReport:
         certification.updated_at = now
     db.session.flush()
     return report
+
+
+def _positions(parsed: list[ParsedCertification], existing: dict) -> dict[str, int]:
+    """Slug → place in the list of certifications: the files' order when they hold every
+    certification; otherwise (one file loaded alone) the others keep their place, so an
+    unchanged file stays unchanged, and a new certification comes last."""
+    if set(existing) <= {spec.slug for spec in parsed}:
+        return {spec.slug: position for position, spec in enumerate(parsed)}
+    after = max((c.position for c in existing.values()), default=-1) + 1
+    new = [spec.slug for spec in parsed if spec.slug not in existing]
+    return {
+        **{spec.slug: existing[spec.slug].position for spec in parsed if spec.slug in existing},
+        **{slug: after + i for i, slug in enumerate(new)},
+    }
 
 
 def _fingerprint(certification: Certification) -> ParsedCertification:
