@@ -292,5 +292,6 @@ def init_app(app: Flask) -> None:
     def handle_unexpected(error: Exception):
         if app.testing and app.config.get("PROPAGATE_UNEXPECTED", True):
             raise error
-        log.exception("unexpected error")
+        # the address, not its query string (a search may hold a name or an e-mail)
+        log.exception("unexpected error on %s %s", request.method, request.path)
         return _render(500)

@@ -316,3 +316,15 @@ def test_the_database_lost_during_a_page_still_gives_the_503_page(
     page = client.get("/coupure")
     assert page.status_code == 503
     assert "momentanément indisponible" in page.get_data(as_text=True)
+
+
+def test_an_unexpected_error_is_logged_with_its_request(failing_app, caplog):
+    """« elle a été enregistrée », the page says: the log held the trace but not which address
+    failed, so an operator could not tell one user's 500 from another's."""
+    import logging
+
+    with caplog.at_level(logging.ERROR, logger="questionnaire.errors"):
+        failing_app.test_client().get("/api/v1/explode?email=jean@banque.fr")
+    [record] = caplog.records
+    assert "GET /api/v1/explode" in record.getMessage() and record.exc_info is not None
+    assert "jean@banque.fr" not in record.getMessage()  # the query string may be personal
