@@ -43,3 +43,16 @@ forwarded_allow_ips = os.environ.get("QUESTIONNAIRE_FORWARDED_ALLOW_IPS", "127.0
 accesslog = os.environ.get("QUESTIONNAIRE_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("QUESTIONNAIRE_LOG_LEVEL", "info")
+
+
+def on_starting(server) -> None:
+    """Gunicorn serves users: a configuration other than production (an environment file
+    without QUESTIONNAIRE_CONFIG=production) is said at start, not discovered later."""
+    config = os.environ.get("QUESTIONNAIRE_CONFIG", "development")
+    if config != "production":
+        server.log.warning(
+            "QUESTIONNAIRE_CONFIG vaut « %s » et non « production » : cookies sans l'attribut "
+            "Secure, clé secrète non vérifiée, paramètres SQL dans les journaux. Pour servir des "
+            "utilisateurs, ajoutez QUESTIONNAIRE_CONFIG=production à l'environnement du service.",
+            config,
+        )

@@ -270,3 +270,45 @@ def test_production_keeps_sql_parameters_out_of_error_messages(monkeypatch, tmp_
     with app.app_context(), pytest.raises(sa.exc.OperationalError) as failed:
         db.session.execute(sa.text("SELECT * FROM nowhere WHERE x = :p"), {"p": "jean@banque.fr"})
     assert "nowhere" in str(failed.value) and "jean@banque.fr" not in str(failed.value)
+
+
+class _Log:
+    def __init__(self):
+        self.warnings: list[str] = []
+
+    def warning(self, message, *args):
+        self.warnings.append(message % args if args else message)
+
+
+class _Server:
+    def __init__(self):
+        self.log = _Log()
+
+
+@pytest.mark.parametrize("config", [None, "development"])
+def test_gunicorn_warns_when_not_started_in_production(monkeypatch, config):
+    """An environment file without QUESTIONNAIRE_CONFIG=production served the development
+    configuration in silence: cookies without Secure, no check of the secret key."""
+    import importlib
+
+    import questionnaire.gunicorn_conf as conf
+
+    if config is None:
+        monkeypatch.delenv("QUESTIONNAIRE_CONFIG", raising=False)
+    else:
+        monkeypatch.setenv("QUESTIONNAIRE_CONFIG", config)
+    server = _Server()
+    importlib.reload(conf).on_starting(server)
+    [warning] = server.log.warnings
+    assert "QUESTIONNAIRE_CONFIG=production" in warning and "development" in warning
+
+
+def test_gunicorn_says_nothing_in_production(monkeypatch):
+    import importlib
+
+    import questionnaire.gunicorn_conf as conf
+
+    monkeypatch.setenv("QUESTIONNAIRE_CONFIG", "production")
+    server = _Server()
+    importlib.reload(conf).on_starting(server)
+    assert server.log.warnings == []
