@@ -117,7 +117,9 @@ def prepare_demo(now: datetime) -> str:
     candidate = users["candidat@example.org"]
     db.session.flush()
     referentials = load_referentials(DATA_PATH, now)
-    ensure_enrolment(DEMO_CERTIFICATION, candidate, users["admin@example.org"], now)
+    certification = ensure_enrolment(
+        DEMO_CERTIFICATION, candidate, users["admin@example.org"], now
+    ).certification
     lines = []
     for theme in db.session.execute(select(Theme).order_by(Theme.position)).scalars():
         title = f"Démonstration — {theme.title}"
@@ -165,7 +167,7 @@ def prepare_demo(now: datetime) -> str:
             history,
             f"Référentiels : {len(referentials.created)} créé(s), "
             f"{len(referentials.updated)} mis à jour, {len(referentials.unchanged)} inchangé(s) ; "
-            f"candidat inscrit à « {DEMO_CERTIFICATION} ».",
+            f"candidat inscrit à « {certification.title} ».",
             "Comptes : " + ", ".join(email for email, _n, _r in DEMO_ACCOUNTS),
         ]
     )

@@ -108,3 +108,11 @@ def test_an_unknown_listening_address_is_said_in_french(demo_app, monkeypatch):
     assert result.exit_code == 1
     assert "Adresse d'écoute inconnue : « serveur.invalid »." in result.output
     assert "Ouvrez" not in result.output
+
+
+def test_the_summary_names_the_certification_as_the_readme_does(demo_app, clock):
+    from questionnaire.demo import prepare_demo
+
+    summary = prepare_demo(clock())
+    assert "candidat inscrit à « Chargé de clientèle particuliers »." in summary
+    assert "charge-clientele-particuliers" not in summary
