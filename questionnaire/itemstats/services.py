@@ -411,8 +411,12 @@ class QueueEntry:
         return latest if latest is not None and latest.number > self.version.number else None
 
 
-def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[QueueEntry]:
+def review_queue(
+    theme: Theme | None = None, up_to: int | None = None, author_id: int | None = None
+) -> list[QueueEntry]:
     """Published versions with flags on their cumulated statistics, most severe first.
+
+    ``author_id`` keeps the versions that user wrote (their authorship record).
 
     Entries on fewer than ``FEW_ATTEMPTS`` copies come after all the others, to be confirmed.
 
@@ -430,6 +434,14 @@ def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[Q
     )
     if theme is not None:
         query = query.where(Item.theme_id == theme.id)
+    if author_id is not None:
+        from questionnaire.authoring.models import VersionAuthorship
+
+        query = query.where(
+            ItemVersion.id.in_(
+                select(VersionAuthorship.version_id).where(VersionAuthorship.author_id == author_id)
+            )
+        )
     entries = []
     rows = db.session.execute(query).scalars().all()
     reviews = flag_reviews([stats.item_version_id for stats in rows if stats.flags])
@@ -454,9 +466,11 @@ def review_queue(theme: Theme | None = None, up_to: int | None = None) -> list[Q
 QUEUE_PAGE_SIZE = 50
 
 
-def review_queue_page(theme: Theme | None, up_to: int | None, page: int | None) -> Page[QueueEntry]:
+def review_queue_page(
+    theme: Theme | None, up_to: int | None, page: int | None, author_id: int | None = None
+) -> Page[QueueEntry]:
     """One page of the review queue (the nearest page when ``page`` is out of range)."""
-    entries = review_queue(theme, up_to)
+    entries = review_queue(theme, up_to, author_id)
     pages = page_count(len(entries), QUEUE_PAGE_SIZE)
     page = nearest_page(page, pages)
     shown = entries[(page - 1) * QUEUE_PAGE_SIZE : page * QUEUE_PAGE_SIZE]

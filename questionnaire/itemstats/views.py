@@ -113,12 +113,19 @@ def review():
     pending = pending_candidacy(current_user, theme, current_time())
     if pending is not None:
         refuse_pending_candidates(pending.questionnaire.theme)
-    listing = review_queue_page(theme, up_to, request.args.get("page", type=database_int))
+    mine = request.args.get("mine") == "1"
+    listing = review_queue_page(
+        theme,
+        up_to,
+        request.args.get("page", type=database_int),
+        current_user.id if mine else None,
+    )
     return render_template(
         "itemstats/review.html",
         listing=listing,
         entries=listing.rows,
-        args={"theme": slug or None, "priorite": up_to},
+        args={"theme": slug or None, "priorite": up_to, "mine": "1" if mine else None},
+        mine=mine,
         themes=themes,
         theme=theme,
         up_to=up_to,

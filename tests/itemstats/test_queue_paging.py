@@ -40,3 +40,30 @@ def test_the_queue_shows_fifty_items_a_page_and_keeps_its_filters(
     assert 'href="/statistiques/a-revoir?page=2"' in page  # no empty filter in the link
     beyond = client.get("/statistiques/a-revoir?page=7").get_data(as_text=True)
     assert beyond.count('<th scope="row">') == 5  # past the end: the last page
+
+
+def test_an_author_narrows_the_queue_to_the_versions_they_wrote(
+    client, db, clock, make_user, loaded_bank
+):
+    from questionnaire.authoring.models import VersionAuthorship
+
+    loaded_bank(bank_yaml(topics={"alpha": 3}))
+    author = make_user(Role.AUTHOR)
+    versions = {
+        item.external_id: item.latest_version for item in db.session.execute(select(Item)).scalars()
+    }
+    for version in versions.values():
+        _add(db, clock, version, ["unused_distractor:C"])
+    db.session.add(VersionAuthorship(version=versions["TST-0002"], author_id=author.id))
+    db.session.commit()
+    login(client, author.email)
+
+    everything = client.get("/statistiques/a-revoir").get_data(as_text=True)
+    assert everything.count('<th scope="row">') == 3
+    assert '<input type="checkbox" id="mine" name="mine" value="1">' in everything
+    assert '<label for="mine">Seulement les versions que j\'ai écrites</label>' in everything
+
+    mine = client.get("/statistiques/a-revoir?mine=1").get_data(as_text=True)
+    assert mine.count('<th scope="row">') == 1
+    assert ">TST-0002</a>" in mine
+    assert "checked" in mine[mine.index('id="mine"') - 30 : mine.index('id="mine"') + 60]
