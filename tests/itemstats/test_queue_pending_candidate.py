@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 
 from questionnaire.auth.models import Role
-from tests.conftest import login, page_text
+from tests.conftest import form_token, login, page_text
 from tests.itemstats import test_views
 
 analysed = test_views.analysed  # the fixture
@@ -42,3 +42,16 @@ def test_the_queue_stays_open_to_staff_who_sat_nothing(client, make_user, analys
     response = client.get("/statistiques/a-revoir")
     assert response.status_code == 200
     assert "Distracteur D jamais choisi" in _text(response)
+
+
+def test_a_pending_candidate_cannot_decide_on_a_flag(client, make_user, make_session, analysed):
+    boss = make_user(Role.ADMIN, Role.CANDIDATE, email="boss@example.org")
+    login(client, boss.email)
+    token = form_token(client, "/statistiques/a-revoir")  # read before the enrolment
+    make_session(theme=analysed, candidate=boss, item_count=3, blueprint={"alpha": 3})
+    response = client.post(
+        "/statistiques/items/TST-0002/versions/1/signalements",
+        data={"csrf_token": token, "flag": "unused_distractor:D", "reason": "Voulu."},
+    )
+    assert response.status_code == 403
+    assert "Vous êtes inscrit comme candidat à la session" in _text(response)
