@@ -358,6 +358,21 @@ def _block(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> ParsedBlo
         _competency(reader, c, f"{where}, compétence {i + 1}", (*path, "competencies", i))
         for i, c in enumerate(reader.items(raw, "competencies", where))
     ]
+    # the block's weighted note reads one weight per modality (rules.weighted_score)
+    weights: dict[str, list[int]] = {}
+    for competency in competencies:
+        for modality in competency.modalities if competency else ():
+            if modality.weight is not None:
+                seen = weights.setdefault(modality.kind.value, [])
+                if modality.weight not in seen:
+                    seen.append(modality.weight)
+    for kind, given in weights.items():
+        if len(given) > 1:
+            reader.fail(
+                where,
+                f"« {kind} » a plusieurs poids dans ce bloc ({', '.join(map(str, given))}) : "
+                "une épreuve a un seul poids par bloc.",
+            )
     if code is None or title is None or None in competencies:
         return None
     return ParsedBlock(
