@@ -328,3 +328,23 @@ def test_an_unexpected_error_is_logged_with_its_request(failing_app, caplog):
     [record] = caplog.records
     assert "GET /api/v1/explode" in record.getMessage() and record.exc_info is not None
     assert "jean@banque.fr" not in record.getMessage()  # the query string may be personal
+
+
+def test_an_oversized_form_says_the_limit_and_that_nothing_was_saved(client, make_user):
+    """« La requête est trop volumineuse. » alone: neither the limit, nor that the entry was
+    lost, nor that the browser's Back button still holds it."""
+    from tests.conftest import form_token, login, page_text
+
+    make_user(email="cand@example.org")
+    login(client, "cand@example.org")
+    token = form_token(client, "/preferences-affichage")
+    response = client.post(
+        "/preferences-affichage", data={"csrf_token": token, "x": "x" * (3 * 1024 * 1024)}
+    )
+    text = page_text(response.get_data(as_text=True)).replace("&#39;", "'")
+    assert response.status_code == 413
+    assert "2 Mio au plus" in text and "n'a pas été enregistré" in text and "Retour" in text
+    # a route of its own limit says that one (the login form: 8 Kio)
+    anonymous = client.application.test_client()
+    login_page = anonymous.post("/connexion", data={"email": "x" * 20_000})
+    assert "8 Kio au plus" in page_text(login_page.get_data(as_text=True))
