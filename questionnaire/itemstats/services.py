@@ -247,6 +247,11 @@ class SessionRow:
     session: ExamSession
     statistics: ItemStatistics
 
+    @property
+    def flags(self) -> list[FlagExplanation]:
+        """The flags this session's copies alone raised, most severe first."""
+        return explain_all(self.statistics)
+
 
 @dataclass(frozen=True)
 class VersionReport:

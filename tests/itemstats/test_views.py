@@ -183,3 +183,15 @@ def version_of_item(db, external_id):
     from questionnaire.banks.models import Item
 
     return db.session.execute(select(Item).where(Item.external_id == external_id)).scalar_one()
+
+
+def test_the_per_session_table_names_each_sessions_flags(client, make_user, analysed):
+    login(client, make_user(Role.AUTHOR).email)
+    html = _page(client, "/statistiques/items/TST-0002")
+    start = html.index("session par session</caption>")
+    table = html[start : html.index("</table>", start)]
+    rows = table.split('<th scope="row">Session test</th>')[1:]
+    assert len(rows) == 2
+    for row in rows:
+        assert "Distracteur D jamais choisi" in row
+        assert "Distracteur B jamais choisi" in row
