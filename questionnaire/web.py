@@ -3,6 +3,7 @@ of a page holding a form."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from flask import Flask, flash, redirect, render_template, request, session, url_for
@@ -17,6 +18,8 @@ from questionnaire.errors import form_sent_after_session_end, json_error, same_s
 from questionnaire.extensions import db, login_manager
 from questionnaire.i18n import _, ngettext
 from questionnaire.richtext import has_blocks, render, render_inline
+
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -148,6 +151,22 @@ def init_app(app: Flask) -> None:
             # password change elsewhere): the form passed that check, not this one
             return form_sent_after_session_end()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    if app.config["ENV_NAME"] == "production" and not app.config.get("PROXY_COUNT"):
+        reported: list[bool] = []
+
+        @app.before_request
+        def report_undeclared_proxy():
+            """A reverse proxy not declared: every request seems to come from its address, and
+            the per-address login limits count every candidate together. Said once."""
+            if not reported and "X-Forwarded-For" in request.headers:
+                reported.append(True)
+                log.warning(
+                    "Requête transmise par un mandataire (en-tête X-Forwarded-For) alors que "
+                    "QUESTIONNAIRE_PROXY_COUNT vaut 0 : toutes les requêtes semblent venir du "
+                    "mandataire, et les limites de connexion par adresse comptent tous les "
+                    "candidats ensemble. Derrière nginx, réglez QUESTIONNAIRE_PROXY_COUNT=1."
+                )
 
     @app.before_request
     def end_idle_session():
