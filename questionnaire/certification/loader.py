@@ -175,6 +175,16 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         if c.id in evaluated
     ]
     problems += _referenced_blocks(certification, spec)
+    if spec.grading is not certification.grading and _has_evaluations(certification):
+        problems.append(
+            Problem(
+                spec.file,
+                "certification",
+                f"« grading » ne peut plus changer ({certification.grading.value} → "
+                f"{spec.grading.value}) : le jury a déjà évalué des compétences dans l'ancienne "
+                "notation.",
+            )
+        )
     kept = {p.code for p in spec.prerequisites}
     gone = [p for p in certification.prerequisites if p.code not in kept]
     recorded = set(
@@ -190,6 +200,17 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         if p.id in recorded
     ]
     return problems
+
+
+def _has_evaluations(certification: Certification) -> bool:
+    """Whether the jury evaluated any competency (in the certification's current grading)."""
+    ids = [c.id for block in certification.blocks for c in block.competencies]
+    return (
+        db.session.execute(
+            select(JuryEvaluation.id).where(JuryEvaluation.competency_id.in_(ids)).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _referenced_blocks(certification: Certification, spec: ParsedCertification) -> list[Problem]:
