@@ -61,7 +61,8 @@ def item(external_id: str):
 def _render_item(item, version, form: KeepFlagForm | None = None, error: str | None = None):
     report = version_report(version)
     can_decide = can_decide_flags(version, current_user)
-    open_flags = {flag_name(flag) for flag in report.flags} if can_decide else set()
+    open_flags = [flag_name(flag) for flag in report.flags] if can_decide else []
+    beside = bool(error) and form is not None and form.flag.data in open_flags
     return render_form(
         "itemstats/item.html",
         item=item,
@@ -72,7 +73,9 @@ def _render_item(item, version, form: KeepFlagForm | None = None, error: str | N
         can_decide=can_decide,
         keep_form=form or KeepFlagForm(formdata=None),
         keep_error=error,
-        keep_error_beside_flag=bool(error) and form is not None and form.flag.data in open_flags,
+        keep_error_beside_flag=beside,
+        # the textarea the error summary links to: one per open flag, in the page's order
+        keep_error_target=f"reason-{open_flags.index(form.flag.data) + 1}" if beside else None,
     )
 
 

@@ -78,7 +78,12 @@ def test_a_reason_is_required_and_the_typed_text_is_kept(client, db, make_user, 
     response = _keep(client, reason="   ")
     assert response.status_code == 422
     assert "Donnez le motif : pourquoi la version peut rester telle quelle." in _text(response)
-    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in page
+    assert "<title>Erreur : Statistiques de l'item TST-0002" in html.unescape(page)
+    # the summary links to the flag's own textarea (D is the second open flag: B, then D)
+    assert 'class="error-summary"' in page and 'href="#reason-2"' in page
+    assert 'id="reason-2" name="reason"' in page
     assert db.session.scalar(select(func.count(FlagReview.id))) == 0
 
 
