@@ -345,10 +345,15 @@ def flag_reviews(version_ids: list[int]) -> dict[int, dict[str, FlagReview]]:
 
 
 def can_decide_flags(version: ItemVersion, user) -> bool:
-    """Four eyes: a reviewer or an administrator who neither wrote nor took over the version."""
+    """Four eyes: a reviewer or an administrator who neither wrote nor took over the version,
+    which is published (the queue's versions)."""
     from questionnaire.authoring.services import contributors  # authoring imports this module
 
-    return user.has_any_role((Role.REVIEWER, Role.ADMIN)) and user.id not in contributors(version)
+    return (
+        version.status is VersionStatus.PUBLISHED
+        and user.has_any_role((Role.REVIEWER, Role.ADMIN))
+        and user.id not in contributors(version)
+    )
 
 
 class FlagReviewRefused(ValueError):
@@ -362,6 +367,11 @@ def keep_despite_flag(
 
     The flag must be one of the version's current cumulated flags, not decided yet.
     """
+    if version.status is not VersionStatus.PUBLISHED:  # out of the queue already
+        raise FlagReviewRefused(
+            "Seule une version publiée se conserve malgré un signalement : la version "
+            f"{version.number} est {version.status.label}."
+        )
     reason = reason.strip()
     if not reason:
         raise FlagReviewRefused("Donnez le motif : pourquoi la version peut rester telle quelle.")

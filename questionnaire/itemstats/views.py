@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from questionnaire.access import refuse_pending_candidates, roles_required
 from questionnaire.auth.models import Role
-from questionnaire.banks.models import Theme
+from questionnaire.banks.models import Theme, VersionStatus
 from questionnaire.banks.services import find_item_version
 from questionnaire.clock import current_time
 from questionnaire.exams.services import pending_candidacy
@@ -87,8 +87,8 @@ def keep_flag(external_id: str, number: int):
         abort(404)
     item, version = found
     refuse_pending_candidates(item.theme)
-    if not can_decide_flags(version, current_user):
-        abort(403)
+    if version.status is VersionStatus.PUBLISHED and not can_decide_flags(version, current_user):
+        abort(403)  # a version no longer published is refused by the service, with its reason
     form = KeepFlagForm()
     if not form.validate():
         message = next(iter(form.reason.errors or form.flag.errors), None)

@@ -181,3 +181,18 @@ def test_the_versions_own_author_cannot_dismiss_its_flags_even_as_a_reviewer(
     assert "Conserver la version malgré ce signalement" not in page
     assert _keep(client).status_code == 403
     assert db.session.scalar(select(func.count(FlagReview.id))) == 0
+
+
+def test_only_a_published_version_takes_a_decision(client, db, make_user, analysed, loaded_bank):
+    loaded_bank(BANK.replace("Justification de la question 2.", "Justification revue."))
+    login(client, make_user(Role.REVIEWER).email)
+    page = client.get("/statistiques/items/TST-0002?version=1").get_data(as_text=True)
+    assert "Distracteur D jamais choisi" in page  # the superseded version's statistics
+    assert "Conserver la version malgré ce signalement" not in page
+    response = _keep(client)
+    assert response.status_code == 422
+    assert (
+        "Seule une version publiée se conserve malgré un signalement : la version 1 est "
+        "remplacée." in _text(response)
+    )
+    assert db.session.scalar(select(func.count(FlagReview.id))) == 0
