@@ -119,7 +119,12 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _("Veuillez vous connecter pour accéder à cette page.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # « basic », not « strong »: « strong » ended the session as soon as the client's address
+    # changed, so a candidate whose bank network leaves by a pool of addresses, or who moved
+    # from Wi-Fi to 4G, was logged out in the middle of the exam. The cookie stays HttpOnly,
+    # Secure and SameSite, renewed at login, closed after SESSION_IDLE_MINUTES of inactivity
+    # and by a password change; « basic » marks a session seen from elsewhere as not fresh.
+    login_manager.session_protection = "basic"
 
     # Every authenticated request runs it: built once (``session.get`` with options rebuilds its
     # query and cache key each call, 0.15 ms of a 2.2 ms autosave), roles in the same statement,
