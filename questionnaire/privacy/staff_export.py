@@ -25,6 +25,7 @@ from questionnaire.authoring.models import (
 from questionnaire.banks.models import ItemVersion
 from questionnaire.exams.services import pending_candidacy
 from questionnaire.extensions import db
+from questionnaire.itemstats.models import FlagReview
 
 WITHHELD = None
 
@@ -72,6 +73,7 @@ def item_work(user: User, now: datetime) -> dict:
     revalidations = _done_by(Revalidation, Revalidation.validated_by_id, user)
     references = _done_by(ReferenceChange, ReferenceChange.recorded_by_id, user)
     decisions = _done_by(ScoringDecision, ScoringDecision.decided_by_id, user)
+    kept = _done_by(FlagReview, FlagReview.reviewed_by_id, user)
     work = {
         "versions_written": written,
         "versions_approved": approved,
@@ -113,8 +115,25 @@ def item_work(user: User, now: datetime) -> dict:
             }
             for d in decisions
         ],
+        # versions kept despite a statistics flag (the « Items à revoir » queue)
+        "flags_kept": [
+            {
+                **_version(f.version),
+                "flag": f.flag,
+                "reason": text(f.reason),
+                "attempts": f.attempts,
+                "at": _iso(f.reviewed_at),
+            }
+            for f in kept
+        ],
     }
-    written = ("review_events", "revalidations", "reference_changes", "scoring_decisions")
+    written = (
+        "review_events",
+        "revalidations",
+        "reference_changes",
+        "scoring_decisions",
+        "flags_kept",
+    )
     wrote = any(work[kind] for kind in written)
     # named only when texts were held back: a candidate who wrote nothing reads no session here
     withheld = pending.title if pending is not None and wrote else None

@@ -103,4 +103,42 @@ def test_a_candidate_who_wrote_nothing_reads_no_withheld_session(client, make_se
         "revalidations": [],
         "reference_changes": [],
         "scoring_decisions": [],
+        "flags_kept": [],
     }
+
+
+def test_a_version_kept_despite_a_flag_is_listed_with_its_reason(
+    client, loaded_bank, make_user, clock, db
+):
+    """The decisions of the « Items à revoir » queue (4501210) name their reviewer: theirs."""
+    from questionnaire.itemstats.models import FlagReview
+
+    theme = loaded_bank()
+    author = make_user(Role.AUTHOR, email="auteur@example.org")
+    reviewer = make_user(Role.REVIEWER, email="relecteur@example.org")
+    version = _reviewed_item(theme, author, reviewer, clock, db)
+    db.session.add(
+        FlagReview(
+            version=version,
+            flag="unused_distractor:D",
+            reason="Piège voulu.",
+            attempts=120,
+            reviewed_by=reviewer,
+            reviewed_at=clock(),
+        )
+    )
+    db.session.commit()
+    login(client, reviewer.email)
+    work = client.get("/mes-donnees/export.json").get_json()["item_work"]
+    assert work["flags_kept"] == [
+        {
+            "item": version.item.external_id,
+            "version": version.number,
+            "flag": "unused_distractor:D",
+            "reason": "Piège voulu.",
+            "attempts": 120,
+            "at": clock().isoformat(),
+        }
+    ]
+    login(client, author.email)
+    assert client.get("/mes-donnees/export.json").get_json()["item_work"]["flags_kept"] == []
