@@ -109,6 +109,15 @@ def render_form(template: str, /, *, refused: bool | None = None, **context) -> 
     return render_template(template, **context), REFUSED if refused else 200
 
 
+def _workspace_barred() -> bool:
+    """Whether the item workspace, the exchanges and the item statistics are closed to the user
+    (a certification sitting still ahead, ``workspace_barrier``): the menu leaves their links
+    out rather than lead to a 403. Asked by the menu of staff users only."""
+    from questionnaire.exams.services import workspace_barrier
+
+    return workspace_barrier(current_user, current_time()) is not None
+
+
 def init_app(app: Flask) -> None:
     from questionnaire.auth.models import User
     from questionnaire.auth.services import LAST_SEEN
@@ -234,6 +243,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["minutes"] = french_minutes
     app.jinja_env.filters["duration"] = french_duration
     app.jinja_env.globals["app_name"] = "Questionnaires thématiques"
+    app.jinja_env.globals["workspace_barred"] = _workspace_barred
 
     @app.after_request
     def security_headers(response):

@@ -74,3 +74,23 @@ def test_an_administrator_with_a_certification_to_sit_is_told_why_the_workspace_
     )
     for href in set(re.findall(r'href="([^"#]+)"', page.split('id="contenu"')[1])):
         assert client.get(href.replace("&amp;", "&")).status_code == 200, href
+
+
+def test_the_menu_of_an_administrator_with_a_certification_to_sit_leads_to_no_403(
+    client, db, make_user, make_session, clock
+):
+    """The top menu still offered the workspace, the item statistics and the exchanges, each
+    answering 403 until the sitting; they come back once it is over."""
+    admin = make_user(Role.CANDIDATE, Role.ADMIN)
+    make_session(candidate=admin)
+    html_login(client, admin.email)
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('aria-label="Navigation principale"')[1].split("</nav>")[0]
+    for href in re.findall(r'href="([^"#]+)"', menu):
+        assert client.get(href).status_code == 200, href
+    assert "Atelier des questions" not in menu and "Import et export" not in menu
+    assert "Administration" in menu
+    clock.advance(days=2)  # the session (one day long) has closed: nothing ahead any more
+    menu = client.get("/").get_data(as_text=True).split("</nav>")[0]
+    assert "Atelier des questions" in menu and "Statistiques des items" in menu
+    assert "Import et export" in menu
