@@ -52,11 +52,7 @@ def extra_time(session_id: int):
                 grants_seen=form.seen_count(),
             )
         except IncidentError as exc:
-            db.session.rollback()
-            if isinstance(exc, GrantedMeanwhile):
-                form.form_errors.append(str(exc))
-            else:
-                form.minutes.errors.append(str(exc))
+            _refused(form, exc)
         else:
             db.session.commit()
             granted = ngettext(
@@ -73,6 +69,18 @@ def extra_time(session_id: int):
 
 
 COPY_PREFIX = "copie"
+
+
+def _refused(form, exc: IncidentError) -> None:
+    """A grant refused: nothing kept, the reason beside what to change (the whole form for a
+    grant recorded meanwhile, the copies ticked, otherwise the minutes)."""
+    db.session.rollback()
+    if isinstance(exc, GrantedMeanwhile):
+        form.form_errors.append(str(exc))
+    elif isinstance(exc, CopyRefused):
+        form.copies.errors.append(str(exc))
+    else:
+        form.minutes.errors.append(str(exc))
 
 
 def _render(session: ExamSession, *, form=None, copy_form=None):
@@ -111,13 +119,7 @@ def copies_extra_time(session_id: int):
             grants_seen=form.seen_count(),
         )
     except IncidentError as exc:
-        db.session.rollback()
-        if isinstance(exc, GrantedMeanwhile):
-            form.form_errors.append(str(exc))
-        elif isinstance(exc, CopyRefused):
-            form.copies.errors.append(str(exc))
-        else:
-            form.minutes.errors.append(str(exc))
+        _refused(form, exc)
         return _render(session, copy_form=form)
     db.session.commit()
     granted = ngettext("%(num)d minute accordée", "%(num)d minutes accordées", form.minutes.data)
