@@ -225,12 +225,12 @@ def rekey_item(
     now: datetime,
     session: ExamSession | None = None,
 ) -> RegradeReport:
-    """Correct an item's key (everywhere, or in one session) and re-grade the attempts concerned."""
+    """Correct an item's key (everywhere, or in one session) and re-grade the attempts concerned.
+
+    The caller holds ``lock_scoring`` from before its own checks (``rekey_in_session``)."""
     if not reason.strip():
         raise GradingError("Indiquez le motif de la correction.")
     keys = _validate_keys(version, correct_keys)
-    if session is not None:
-        lock_scoring(session.id)
     decision = ScoringDecision(
         version=version,
         session_id=session.id if session else None,
@@ -248,10 +248,11 @@ def rekey_item(
 def neutralise_item(
     version: ItemVersion, session: ExamSession, actor: User, reason: str, now: datetime
 ) -> RegradeReport:
-    """Remove an item from scoring for one session and re-grade that session's attempts."""
+    """Remove an item from scoring for one session and re-grade that session's attempts.
+
+    The caller holds ``lock_scoring`` from before its own checks (``neutralise_in_session``)."""
     if not reason.strip():
         raise GradingError("Indiquez le motif de la neutralisation.")
-    lock_scoring(session.id)
     decision = ScoringDecision(
         version=version,
         session_id=session.id,
