@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, cast, func, select
 
 from questionnaire.certification.models import (
     Block,
@@ -50,6 +50,11 @@ __all__ = [
 ]
 
 
+#: The advisory lock key of the referentials' load (PostgreSQL): a number no other lock of the
+#: application uses (theirs are a constant shifted by 32 bits, plus an id).
+REFERENTIALS_LOCK = 0x2EF_0000 << 32
+
+
 @dataclass
 class LoadReport:
     created: list[str] = field(default_factory=list)
@@ -66,6 +71,7 @@ def load_referentials(path: str | Path, now: datetime) -> LoadReport:
     parsed, problems = validate_referentials(path)
     if problems:
         raise ReferentialLoadError(problems)
+    _lock_referentials()
     existing = {c.slug: c for c in db.session.execute(select(Certification)).scalars()}
     for spec in parsed:
         if spec.slug in existing:
@@ -90,6 +96,19 @@ def load_referentials(path: str | Path, now: datetime) -> LoadReport:
         certification.updated_at = now
     db.session.flush()
     return report
+
+
+def _lock_referentials() -> None:
+    """Hold the referentials until the commit (PostgreSQL advisory lock, taken before reading).
+
+    Two loads at once (a deployment script and an operator) both found the certifications
+    missing and both inserted them: the second ended in an integrity error, « Erreur interne ».
+    The second now waits for the first's commit, then compares with its work. SQLite lets one
+    writer at a time.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(select(func.pg_advisory_xact_lock(cast(REFERENTIALS_LOCK, BigInteger))))
 
 
 def _positions(parsed: list[ParsedCertification], existing: dict) -> dict[str, int]:
