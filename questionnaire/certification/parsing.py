@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ OBSERVATION_KEYS = {"min", "max", "within_days", "distinct_channels", "source_li
 SEAT_CODE_MAX = 40
 #: The longest values the columns hold: slug, codes (and level, RNCP code), titles, source.
 SLUG_MAX, CODE_MAX, TITLE_MAX, SOURCE_MAX = 80, 40, 300, 200
+#: A certification's slug, as the shipped seeds write it (« charge-clientele-particuliers »):
+#: it names the attestation's file in a header and the journal's entries.
+SLUG_FORMAT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -470,7 +474,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
             Problem(file, "", "le fichier doit décrire une certification (dictionnaire).")
         ]
     reader.known_keys(data, CERTIFICATION_KEYS, "certification")
-    slug = reader.text(data, "slug", "certification", max_length=SLUG_MAX)
+    slug = _slug(reader, data)
     title = reader.text(data, "title", "certification", max_length=TITLE_MAX)
     raw_grading = data.get("grading", "binary")
     try:
@@ -539,6 +543,20 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
         ),
         [],
     )
+
+
+def _slug(reader: _Reader, data: dict) -> str | None:
+    """The certification's ``slug``, in the seeds' format (lowercase, digits, single hyphens)."""
+    slug = reader.text(data, "slug", "certification", max_length=SLUG_MAX)
+    if slug is None or SLUG_FORMAT.fullmatch(slug):
+        return slug
+    line = reader.line("slug")
+    reader.fail(
+        f"certification (ligne {line})" if line else "certification",
+        "« slug » s'écrit en lettres minuscules sans accent, chiffres et tirets simples "
+        f"(ex. « charge-clientele-particuliers ») : « {slug} » ne convient pas.",
+    )
+    return None
 
 
 def _incompleteness(reader: _Reader, data: dict, blocks: list) -> str | None:
