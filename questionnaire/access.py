@@ -65,13 +65,27 @@ def refuse_pending_candidates(theme: Theme | None = None) -> None:
     if not current_user.is_authenticated:
         return
     from questionnaire.clock import current_time
-    from questionnaire.exams.services import pending_candidacy_barrier, workspace_barrier
+    from questionnaire.exams.services import pending_candidacy_barrier
 
-    now = current_time()
     barrier = (
-        workspace_barrier(current_user, now)
+        current_workspace_barrier()
         if theme is None
-        else pending_candidacy_barrier(current_user, theme, now)
+        else pending_candidacy_barrier(current_user, theme, current_time())
     )
     if barrier is not None:
         abort(403, description=barrier)
+
+
+WORKSPACE_BARRIER = "questionnaire.workspace_barrier"
+
+
+def current_workspace_barrier() -> str | None:
+    """``workspace_barrier`` for the logged-in user, looked up once per request: the guard of
+    the workspace pages, the dashboard's notice and the menu all ask it on one page. Kept in
+    the request's environ, not ``g``: an application context may outlive one request."""
+    if WORKSPACE_BARRIER not in request.environ:
+        from questionnaire.clock import current_time
+        from questionnaire.exams.services import workspace_barrier
+
+        request.environ[WORKSPACE_BARRIER] = workspace_barrier(current_user, current_time())
+    return request.environ[WORKSPACE_BARRIER]

@@ -113,9 +113,9 @@ def _workspace_barred() -> bool:
     """Whether the item workspace, the exchanges and the item statistics are closed to the user
     (a certification sitting still ahead, ``workspace_barrier``): the menu leaves their links
     out rather than lead to a 403. Asked by the menu of staff users only."""
-    from questionnaire.exams.services import workspace_barrier
+    from questionnaire.access import current_workspace_barrier
 
-    return workspace_barrier(current_user, current_time()) is not None
+    return current_workspace_barrier() is not None
 
 
 def init_app(app: Flask) -> None:

@@ -7,11 +7,10 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from questionnaire.access import login_required, public
+from questionnaire.access import current_workspace_barrier, login_required, public
 from questionnaire.attempts.services import sessions_state, time_allowed
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
-from questionnaire.exams.services import workspace_barrier
 from questionnaire.extensions import db
 from questionnaire.main import bp
 
@@ -42,7 +41,7 @@ def dashboard():
         upcoming=upcoming,
         now=now,
         # a certification still to sit closes the workspace (403): say why instead of its links
-        workspace_closed=workspace_barrier(current_user, now) if staff else None,
+        workspace_closed=current_workspace_barrier() if staff else None,
         Role=Role,
     )
 

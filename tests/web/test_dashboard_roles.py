@@ -94,3 +94,26 @@ def test_the_menu_of_an_administrator_with_a_certification_to_sit_leads_to_no_40
     menu = client.get("/").get_data(as_text=True).split("</nav>")[0]
     assert "Atelier des questions" in menu and "Statistiques des items" in menu
     assert "Import et export" in menu
+
+
+@pytest.mark.parametrize("url", ["/", "/atelier/"])
+def test_a_staff_page_asks_whether_the_workspace_is_closed_once(
+    client, db, make_user, monkeypatch, url
+):
+    """The dashboard (its notice) and the workspace's guard each asked, and the menu asked
+    again: two lookups of the user's certification sittings for one page."""
+    from questionnaire.exams import services as exam_services
+
+    calls = []
+    real = exam_services.pending_candidacy
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exam_services, "pending_candidacy", counted)
+    author = make_user(Role.AUTHOR)
+    html_login(client, author.email)
+    calls.clear()
+    assert client.get(url).status_code == 200
+    assert len(calls) == 1
