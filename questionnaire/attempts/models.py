@@ -94,9 +94,15 @@ class Attempt(db.Model):
 
     @property
     def percent(self) -> float | None:
+        """The share of right answers in per cent, rounded down to the hundredth.
+
+        Down, not to the nearest: the pass mark is set to the hundredth, so a failed copy never
+        reads as reaching it (2 out of 3 under a 66,67 % mark is 66,66 %, not 66,67 %), and a
+        passed one always does.
+        """
         if self.score is None or not self.max_score:
             return None
-        return round(100 * self.score / self.max_score, 2)
+        return 10_000 * self.score // self.max_score / 100
 
 
 class AttemptItem(db.Model):
