@@ -130,18 +130,22 @@ def percent_pair(value: float | None, threshold: float) -> tuple[str, str]:
     return percent_fr(value, _digits_apart(value, threshold, 0, 100)), percent_fr(threshold, shown)
 
 
-def decimal_pair(value: float | None, threshold: float) -> tuple[str, str]:
-    """A correlation and its threshold, with enough digits to tell them apart.
+def decimal_pair(value: float | None, threshold: float, digits: int = 2) -> tuple[str, str]:
+    """A correlation and its threshold, with enough digits (``digits`` at least) to tell them
+    apart.
 
     >>> decimal_pair(0.1996, 0.2)
     ('0,1996', '0,20')
     >>> decimal_pair(-0.001, 0.0)
     ('−0,001', '0,00')
+    >>> decimal_pair(0.049996, 0.05, 4)
+    ('0,049996', '0,0500')
     """
-    shown = _threshold_digits(threshold, 2, 1)
+    shown = _threshold_digits(threshold, digits, 1)
     if _missing(value):
-        return decimal_fr(value), decimal_fr(threshold, shown)
-    return decimal_fr(value, _digits_apart(value, threshold, 2, 1)), decimal_fr(threshold, shown)
+        return decimal_fr(value, digits), decimal_fr(threshold, shown)
+    apart = _digits_apart(value, threshold, digits, 1)
+    return decimal_fr(value, apart), decimal_fr(threshold, shown)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from scipy.stats import chi2_contingency
 
 from analytics import ResponseData
 from questionnaire.exams.models import ExamSession
-from questionnaire.itemstats.flags import FEW_ATTEMPTS, decimal_fr
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, decimal_fr, decimal_pair
 from questionnaire.reports.psychometrics import Summary, pass_interval
 from questionnaire.reports.synthesis import (
     ALPHA_TARGET,
@@ -97,7 +97,9 @@ def period_synthesis(
     p, differ = differing_sessions(sessions, summaries)
     if p is not None:
         lines.append(
-            f"Taux de réussite des sessions : p = {decimal_fr(p, 4)} (khi-deux d'homogénéité) : "
+            # p just below the level keeps the digits that show it (« 0,049996 », not « 0,0500 »)
+            f"Taux de réussite des sessions : p = {decimal_pair(p, LEVEL, 4)[0]} (khi-deux "
+            "d'homogénéité) : "
             + (
                 "les sessions diffèrent plus que le hasard"
                 + (

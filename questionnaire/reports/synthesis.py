@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questionnaire.itemstats.flags import FEW_ATTEMPTS, decimal_fr
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, decimal_fr, decimal_pair
 from questionnaire.reports.psychometrics import Summary
 from questionnaire.reports.review import SEVERITY_LABELS
 from questionnaire.reports.tables import Column, Kind, Section, Table, finite
@@ -12,17 +12,21 @@ ALPHA_TARGET = 0.80
 
 
 def alpha_reading(alpha: float | None) -> str:
-    """One line reading the alpha against the certification target."""
+    """One line reading the alpha against the certification target.
+
+    An alpha just below the target keeps the digits that tell it apart (« 0,7996 < 0,80 »,
+    never « 0,80 < 0,80 »)."""
     target = decimal_fr(ALPHA_TARGET, 2)
     if alpha is None:
         return f"Alpha non calculable : fidélité non établie (cible ≥ {target})."
+    shown, target = decimal_pair(alpha, ALPHA_TARGET)
     if alpha >= ALPHA_TARGET:
         return (
-            f"Alpha {decimal_fr(alpha, 2)} ≥ {target} (cible pour une décision de certification) : "
+            f"Alpha {shown} ≥ {target} (cible pour une décision de certification) : "
             "fidélité suffisante."
         )
     return (
-        f"Alpha {decimal_fr(alpha, 2)} < {target} (cible pour une décision de certification) : "
+        f"Alpha {shown} < {target} (cible pour une décision de certification) : "
         "fidélité insuffisante pour une décision individuelle."
     )
 

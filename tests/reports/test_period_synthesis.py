@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 from scipy.stats import chi2_contingency
 
-from questionnaire.reports.period_synthesis import differing_sessions
+from questionnaire.reports import period_synthesis as period_synthesis_module
+from questionnaire.reports.period_synthesis import differing_sessions, period_synthesis
 
 
 def _session(sid: int, title: str):
@@ -43,3 +45,26 @@ def test_no_session_is_named_when_the_rates_do_not_differ():
 def test_a_single_graded_session_has_nothing_to_compare():
     sessions = [_session(1, "A"), _session(2, "B")]
     assert differing_sessions(sessions, {1: _summary(25, 50, 0.37, 0.63)}) == (None, [])
+
+
+def _graded(passed: int, n: int, alpha: float):
+    summary = _summary(passed, n, 0.0, 1.0)
+    summary.reliability = alpha
+    return summary
+
+
+def test_a_p_value_just_below_the_level_does_not_read_as_the_level(monkeypatch):
+    """p = 0.049996 printed with four digits is « 0,0500 »: « p = 0,0500 : les sessions
+    diffèrent plus que le hasard » contradicted the 5 % level the reader knows."""
+    sessions = [
+        SimpleNamespace(id=i, title=t, is_open=lambda now: False) for i, t in ((1, "A"), (2, "B"))
+    ]
+    summaries = {1: _graded(40, 50, 0.85), 2: _graded(30, 50, 0.86)}
+    prepared = {i: SimpleNamespace(proportions=np.array([0.5, 0.7])) for i in (1, 2)}
+    monkeypatch.setattr(period_synthesis_module, "differing_sessions", lambda s, m: (0.049996, []))
+    section = period_synthesis(sessions, prepared, summaries, {}, None)
+    text = " ".join(section.paragraphs)
+    assert "p = 0,049996 (khi-deux d'homogénéité) : les sessions diffèrent" in text, text
+    monkeypatch.setattr(period_synthesis_module, "differing_sessions", lambda s, m: (0.0123, []))
+    text = " ".join(period_synthesis(sessions, prepared, summaries, {}, None).paragraphs)
+    assert "p = 0,0123 (khi-deux" in text, text  # four digits as before when they suffice

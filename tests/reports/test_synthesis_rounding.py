@@ -6,6 +6,7 @@ import pytest
 
 from questionnaire.auth.models import Role
 from questionnaire.reports.session_report import build_session_report
+from questionnaire.reports.synthesis import alpha_reading
 from questionnaire.reports.tables import Column, Kind, format_value
 from tests.conftest import login
 
@@ -56,3 +57,19 @@ def test_one_copy_is_singular_in_the_small_sample_alert(sit_session, clock):
     session, _, _ = sit_session([[True, True, True, False]])
     text = " ".join(build_session_report(session, clock()).section("synthese").paragraphs)
     assert "petit échantillon (1 copie, moins de 30)" in text
+
+
+@pytest.mark.parametrize(
+    ("alpha", "shown"),
+    [
+        (0.7996, "Alpha 0,7996 < 0,80"),
+        (0.79951, "Alpha 0,7995 < 0,80"),
+        (0.62, "Alpha 0,62 < 0,80"),
+    ],
+)
+def test_an_alpha_just_below_the_target_does_not_read_as_the_target(alpha, shown):
+    """0.7996 printed with two digits is « 0,80 »: « Alpha 0,80 < 0,80 … insuffisante » told
+    the board a reliability at the target was not enough."""
+    text = alpha_reading(alpha)
+    assert text.startswith(shown), text
+    assert text.endswith("fidélité insuffisante pour une décision individuelle.")
