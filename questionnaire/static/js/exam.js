@@ -440,6 +440,8 @@
         // said once the server confirms the end: extra time may have pushed the mark back
         refreshDeadlineWithin(3000).then(function () {
           if (expired || secondsLeft() > pair[0] || secondsLeft() <= 0) { return; }
+          // a later mark passed too (the computer slept through both): only it is true
+          if (thresholds.some(function (other) { return other[0] < pair[0] && secondsLeft() <= other[0]; })) { return; }
           if (announcer) { announcer.textContent = pair[1]; }
           timer.classList.add("timer-warning");
         });
