@@ -45,6 +45,9 @@ COLUMNS = [*_BEFORE_OPTIONS, *OPTION_COLUMNS, *_AFTER_OPTIONS]
 BANK_COLUMNS = [*_BEFORE_OPTIONS, *BANK_OPTION_COLUMNS, *_AFTER_OPTIONS]
 REQUIRED_COLUMNS = ("stem", "option_a", "option_b", "correct")
 SHEET_NAME = "items"
+#: What an XLSX import reads of its sheet: 20 000 rows (header included) and columns A to BL.
+MAX_SHEET_ROWS = 20_000
+MAX_SHEET_COLUMNS = 64
 #: Columns of free text, where a cell Excel turned into a number or a date must be checked.
 TEXT_COLUMNS = frozenset({"stem", "rationale", "reference", *OPTION_COLUMNS})
 _PERCENT_DECIMALS = re.compile(r"\.([0#]+)")
@@ -319,21 +322,45 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         )
-        rows = sheet.iter_rows()
+        # the size a workbook declares (<dimension>) may be stale: read what the sheet holds,
+        # within bounds (openpyxl pads every row up to the farthest cell it is told of)
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=MAX_SHEET_COLUMNS)
         header = [_cell(cell.value) for cell in next(rows, ())]
-        if not header:
+        if not any(name.strip() for name in header):
             report.error(source, "feuille vide.")
             return ParseResult([], report)
         names = [name.strip().casefold() for name in header]
         records = []
+        padding = None
         for number, cells in enumerate(rows, start=2):
+            if cells is padding:  # openpyxl fills a gap of rows with one same empty row
+                continue
+            padding = cells
             location = f"feuille « {sheet.title} », ligne {number}"
+            if number > MAX_SHEET_ROWS:
+                if _beyond_last_row(cells, location, report):
+                    return ParseResult([], report)
+                continue
             values = [_sheet_value(cell) for cell in cells]
             _typed_cells(names, values, location, report)
             records.append((location, values))
     finally:
         workbook.close()
     return ParseResult(_rows(header, records, report, today), report)
+
+
+def _beyond_last_row(cells, location: str, report: ImportReport) -> bool:
+    """Whether a row past the last one read holds a value (an error: it is never dropped)."""
+    text = next((_cell(cell.value).strip() for cell in cells if _cell(cell.value).strip()), "")
+    if text:
+        report.error(
+            location,
+            f"valeur au-delà de la ligne {MAX_SHEET_ROWS}, la dernière lue : « {text[:60]} ». "
+            f"Un import prend au plus {MAX_SHEET_ROWS - 1} items par feuille ; supprimez les "
+            "lignes en trop, ou découpez le classeur.",
+        )
+    return bool(text)
 
 
 def _table(bank: ParsedBank) -> list[list[str]]:
