@@ -418,6 +418,13 @@ def approve(version: ItemVersion, user: User, now: datetime, comment: str = "") 
     record = authorship_of(version)
     if record is None:
         raise AuthoringError("Version sans auteur enregistré : elle ne peut pas être approuvée.")
+    if record.is_approved:  # a page left open, a double click, two reviewers at once
+        from questionnaire.web import paris_time
+
+        raise AuthoringError(
+            f"Cette version est déjà approuvée (par {record.approved_by.display_name}, le "
+            f"{paris_time(record.approved_at)}) : rien n'a été enregistré."
+        )
     record.approved_by_id, record.approved_at = user.id, now
     _event(version.item, version, user, EventKind.APPROVED, now, comment)
     _audit("item.approve", version, user, now)

@@ -108,6 +108,24 @@ def test_two_reviewers_publishing_at_once_publish_once(pg_app, tmp_path, monkeyp
     assert _events(version_id, EventKind.PUBLISHED) == 1
 
 
+def test_two_reviewers_approving_at_once_approve_once(pg_app, tmp_path):
+    """Both approvals used to succeed: the second replaced the first approver on record and
+    the thread showed two approvals; the second now waits for the first and is refused."""
+    version_id, ids = _version_in_review(tmp_path, approved=False)
+    outcomes = race(
+        pg_app,
+        _acting(version_id, ids["first"], authoring.approve),
+        _acting(version_id, ids["second"], authoring.approve),
+    )
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], authoring.AuthoringError)
+    assert "déjà approuvée" in str(outcomes[1])
+    db.session.remove()
+    authorship = db.session.execute(sa.select(VersionAuthorship)).scalar_one()
+    assert authorship.approved_by_id == ids["first"]
+    assert _events(version_id, EventKind.APPROVED) == 1
+
+
 def test_an_approval_racing_a_withdrawal_does_not_outlive_it(pg_app, tmp_path, monkeypatch):
     """The author withdraws the version while a reviewer approves it: the draft used to keep
     the approval, so the author could change it, submit it again and have it published
