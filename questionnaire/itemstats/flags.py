@@ -116,6 +116,18 @@ def _threshold_digits(threshold: float, digits: int, scale: int) -> int:
     return max(digits, -exponent) if isinstance(exponent, int) else digits
 
 
+def percent_as_set(value: float) -> str:
+    """A set proportion (a threshold, a pass mark) as a percentage with the digits it was set
+    with, at most two decimals.
+
+    >>> percent_as_set(0.625)
+    '62,5\xa0%'
+    >>> percent_as_set(0.6)
+    '60\xa0%'
+    """
+    return percent_fr(value, min(_threshold_digits(value, 0, 100), 2))
+
+
 def percent_pair(value: float | None, threshold: float) -> tuple[str, str]:
     """A proportion and its threshold as percentages that differ when they differ.
 

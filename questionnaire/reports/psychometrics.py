@@ -11,7 +11,7 @@ from scipy.stats import binomtest
 
 from analytics import ResponseData, distractor_analysis, item_stats, prepare, test_stats
 from analytics.reliability import MIN_FORM_ATTEMPTS, TestStats, pass_mask
-from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS
+from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS, percent_as_set
 from questionnaire.reports.loader import ItemInfo
 from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite
 
@@ -178,8 +178,9 @@ def histogram_table(
     label = f"Atteint le seuil ({cut:g} points)".replace(".", ",")
     reaches = {float(bar["score"]): float(bar["score"]) >= cut - 1e-9 for bar in stats.histogram}
     if mixed_maximum(data) and pass_mark is not None:
-        label = f"Atteint le seuil ({float(pass_mark):.0%} du score maximal de la copie)"
-        label = label.replace("%", "\u00a0%")
+        label = (
+            f"Atteint le seuil ({percent_as_set(float(pass_mark))} du score maximal de la copie)"
+        )
         passed = pass_mask(data.totals, data.max_totals, pass_mark)
         scores = np.round(data.totals, 9)
         for score in reaches:

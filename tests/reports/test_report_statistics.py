@@ -121,3 +121,28 @@ def test_angoff_without_items_gives_no_cut_and_no_judge():
     result = angoff_cut({"Juge A": {1: 0.5, 2: 0.7}}, [])
     assert result.cut is None and result.n_judges == 0 and result.incomplete_judges == 0
     assert result.standard_error is None and result.judge_cuts == ()
+
+
+@pytest.mark.parametrize(
+    ("pass_mark", "shown"),
+    [
+        (Fraction(5, 8), "62,5\u00a0%"),
+        (Fraction(6667, 10000), "66,67\u00a0%"),
+        (Fraction(3, 5), "60\u00a0%"),
+    ],
+)
+def test_the_distribution_names_the_pass_mark_as_set_when_maxima_differ(pass_mark, shown):
+    """Copies out of 4 and out of 3 points (an item neutralised on one form): the column said
+    « Atteint le seuil (62% du score maximal de la copie) » for a pass mark of 62,5 %, rounded
+    half to even and with no comma, unlike the « Seuil de réussite » of the results table."""
+    rows = []
+    for a, total in enumerate([4, 3, 2, 1, 0, 3, 2, 1]):
+        items = 4 if a < 5 else 3
+        rows += [(f"C{a}", f"Q{i + 1}", float(i < total), "A" if i < total else "B", "A")
+                 for i in range(items)]  # fmt: skip
+    table = pd.DataFrame(rows, columns=["attempt_id", "item_id", "score", "option", "key"])
+    stats = test_stats(table, cut=pass_mark)
+    shown_table = psy.histogram_table(stats, psy.prepare(table), pass_mark)
+    assert (
+        shown_table.columns[2].label == f"Atteint le seuil ({shown} du score maximal de la copie)"
+    )
