@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
 from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.http import parse_set_header
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaire.i18n import _
@@ -51,12 +54,46 @@ def init_app(app: Flask) -> None:
         limit = ROUTE_BODY_LIMITS.get(request.endpoint or "")
         if limit is not None:
             request.max_content_length = limit
+        read_streamed_body()
 
     # First of all hooks: CSRF protection reads the body, which fixes the limit in force.
     hooks = app.before_request_funcs.setdefault(None, [])
     hooks.insert(0, limit_body_size)
     hooks.insert(1, refuse_nul_characters)
     hooks.insert(2, refuse_lone_surrogates)
+
+
+def read_streamed_body() -> None:
+    """A body sent without a length (``Transfer-Encoding: chunked``) held to the same limit.
+
+    The server (gunicorn, werkzeug's) passes it de-chunked with ``wsgi.input_terminated``, and
+    werkzeug cuts it at ``max_content_length`` without a word: an oversized body was read
+    truncated, a 400 « JSON invalide » on the API, and a form's first fields applied. Read here
+    (at most one byte past the limit), it is a 413 when larger, else given to werkzeug with its
+    length, like any other body.
+    """
+    environ = request.environ
+    limit = request.max_content_length
+    if (
+        limit is None
+        or "wsgi.input_terminated" not in environ
+        or "chunked" not in parse_set_header(environ.get("HTTP_TRANSFER_ENCODING"))
+        or "stream" in request.__dict__  # already read: too late to bound it here
+    ):
+        return
+    stream = environ["wsgi.input"]
+    body = bytearray()
+    while len(body) <= limit:
+        chunk = stream.read(limit + 1 - len(body))
+        if not chunk:
+            break
+        body += chunk
+    if len(body) > limit:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(bytes(body))
+    environ["CONTENT_LENGTH"] = str(len(body))
+    del environ["HTTP_TRANSFER_ENCODING"]
+    request.__dict__.pop("content_length", None)
 
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
