@@ -13,7 +13,7 @@ from analytics import ResponseData, distractor_analysis, item_stats, prepare, te
 from analytics.reliability import MIN_FORM_ATTEMPTS, TestStats, pass_mask
 from questionnaire.itemstats.flags import FEW_ATTEMPTS, THRESHOLDS, percent_as_set
 from questionnaire.reports.loader import ItemInfo
-from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite
+from questionnaire.reports.tables import Column, Histogram, Kind, Table, finite, format_value
 
 CI_METHOD = "Wilson"
 
@@ -285,7 +285,8 @@ def band(sem: float | None) -> float | None:
 
 
 def points(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
+    """A number of points rounded half up on the printed value, as the tables round it."""
+    return format_value(value, Column("points", "", Kind.DECIMAL, digits))
 
 
 def in_points(value: float, digits: int = 1) -> str:

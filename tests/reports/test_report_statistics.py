@@ -146,3 +146,19 @@ def test_the_distribution_names_the_pass_mark_as_set_when_maxima_differ(pass_mar
     assert (
         shown_table.columns[2].label == f"Atteint le seuil ({shown} du score maximal de la copie)"
     )
+
+
+def test_reliability_sentences_round_as_the_table_beside_them():
+    """Pass mark 62,5 % on 5 items: the cut is 3,125 points exactly. The table rounds it half
+    up (« 3,13 »), the sentence said « À la coupure (3,12 points) » (Python's round half to
+    even on the binary value), so the same report gave two cuts."""
+    rows = [(f"C{a}", f"Q{i + 1}", float(i < total), "A" if i < total else "B", "A")
+            for a, total in enumerate([5, 4, 4, 3, 3, 2, 2, 1, 1, 0]) for i in range(5)]  # fmt: skip
+    table = pd.DataFrame(rows, columns=["attempt_id", "item_id", "score", "option", "key"])
+    stats = test_stats(table, cut=Fraction(5, 8))
+    assert stats.csem_at_cut.score == 3.125  # 5/8 of 5 points
+    (main,) = psy.reliability_tables(stats)
+    cut_column = next(c for c in main.columns if c.key == "cut_score")
+    assert format_value(main.column("cut_score")[0], cut_column) == "3,13"
+    sentences = " ".join(psy.reliability_sentences(stats))
+    assert "À la coupure (3,13 points)" in sentences, sentences
