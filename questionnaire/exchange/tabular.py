@@ -311,11 +311,12 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         report.error(source, str(exc))
         return ParseResult([], report)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
+        report.error(source, _damaged(exc))
+        return ParseResult([], report)
+    if not workbook.sheetnames:
+        workbook.close()
         report.error(
-            source,
-            "classeur XLSX illisible : il est endommagé ou n'est pas un classeur Excel"
-            + technical_detail(exc.__class__.__name__)
-            + ".",
+            source, "classeur XLSX sans feuille : les items s'écrivent dans la feuille « items »."
         )
         return ParseResult([], report)
     try:
@@ -345,9 +346,20 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
             values = [_sheet_value(cell) for cell in cells]
             _typed_cells(names, values, location, report)
             records.append((location, values))
+    except Exception as exc:  # read-only mode reads the sheet only now: damage shows here
+        report.error(source, _damaged(exc))
+        return ParseResult([], report)
     finally:
         workbook.close()
     return ParseResult(_rows(header, records, report, today), report)
+
+
+def _damaged(exc: Exception) -> str:
+    return (
+        "classeur XLSX illisible : il est endommagé ou n'est pas un classeur Excel"
+        + technical_detail(exc.__class__.__name__)
+        + "."
+    )
 
 
 def _beyond_last_row(cells, location: str, report: ImportReport) -> bool:

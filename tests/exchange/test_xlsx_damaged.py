@@ -1,0 +1,107 @@
+"""An XLSX workbook damaged inside its sheet is refused with a report, never a server error.
+
+openpyxl's read-only mode opens the workbook but reads a sheet only when its rows are asked
+for: a sheet that is not well-formed XML or a cell with an impossible address raised out of
+the import, as did a workbook listing no sheet (a 500 on the web page, a trace from the
+command).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from questionnaire.exchange.tabular import parse_xlsx
+from tests.conftest import login
+from tests.exchange.conftest import TODAY
+
+SHEET = "xl/worksheets/sheet1.xml"
+BOOK = "xl/workbook.xml"
+DAMAGED = (
+    "classeur XLSX illisible : il est endommagé ou n'est pas un classeur Excel "
+    "(détail technique : {})."
+)
+
+
+def _workbook(entry: str, edit) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "items"
+    sheet.append(["stem", "option_a", "option_b", "correct"])
+    sheet.append(["Taux du PFU ?", "12,8 %", "30 %", "B"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == entry:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _unclosed_row(xml: str) -> str:
+    head, _, tail = xml.rpartition("</row>")
+    return head + tail
+
+
+def _bad_address(xml: str) -> str:
+    return xml.replace('r="A2"', 'r="Ar"', 1)
+
+
+def _no_sheet(xml: str) -> str:
+    return re.sub(r"<sheets>.*</sheets>", "<sheets />", xml, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("entry", "edit", "detail"),
+    [
+        (SHEET, _unclosed_row, "ParseError"),
+        (SHEET, _bad_address, "ValueError"),
+    ],
+)
+def test_a_damaged_sheet_is_refused_with_a_report(entry, edit, detail):
+    result = parse_xlsx(_workbook(entry, edit), "items.xlsx", TODAY)
+    assert result.items == []
+    assert [(e.location, e.message) for e in result.report.errors] == [
+        ("items.xlsx", DAMAGED.format(detail))
+    ]
+
+
+def test_a_workbook_without_a_sheet_is_refused_with_a_report():
+    result = parse_xlsx(_workbook(BOOK, _no_sheet), "items.xlsx", TODAY)
+    assert result.items == []
+    assert [(e.location, e.message) for e in result.report.errors] == [
+        (
+            "items.xlsx",
+            "classeur XLSX sans feuille : les items s'écrivent dans la feuille « items ».",
+        )
+    ]
+
+
+def test_the_import_page_reports_a_damaged_sheet(client, make_user, loaded_bank):
+    from questionnaire.auth.models import Role
+    from tests.conftest import form_token
+
+    loaded_bank()
+    make_user(Role.AUTHOR, email="auteur@example.org")
+    login(client, "auteur@example.org")
+    response = client.post(
+        "/echanges/import",
+        data={
+            "csrf_token": form_token(client, "/echanges/"),
+            "theme": "fiscalite",
+            "format": "xlsx",
+            "topic": "",
+            "file": (io.BytesIO(_workbook(SHEET, _unclosed_row)), "items.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "classeur XLSX illisible" in response.get_data(as_text=True)
