@@ -198,8 +198,10 @@ class Competency(db.Model):
 
     @property
     def is_jury_evaluated(self) -> bool:
-        """Whether some modality other than a questionnaire needs the jury's evaluation."""
-        return any(not m.kind.is_questionnaire for m in self.modalities)
+        """Whether some modality needs the jury's evaluation: any but a questionnaire on a theme
+        of the platform (seed 002: a questionnaire tied to no theme « est enregistré par le
+        jury »; else a competency evaluated by it alone would wait for nothing)."""
+        return any(not (m.kind.is_questionnaire and m.theme_slug) for m in self.modalities)
 
 
 class Modality(db.Model):
