@@ -377,10 +377,45 @@ def _block(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> ParsedBlo
                 f"« {kind} » a plusieurs poids dans ce bloc ({', '.join(map(str, given))}) : "
                 "une épreuve a un seul poids par bloc.",
             )
+    _one_observation_rule(reader, where, competencies)
     if code is None or title is None or None in competencies:
         return None
     return ParsedBlock(
         code, title, tuple(c for c in competencies if c), comments_required, incomplete
+    )
+
+
+def _one_observation_rule(
+    reader: _Reader, where: str, competencies: list[ParsedCompetency | None]
+) -> None:
+    """The block's observed interviews are recorded against one rule (``observations.block_rule``,
+    its first competency's) while each competency's grid waits for its own: they must agree."""
+
+    def numbers(rule: ObservationRule) -> tuple[int, int, int, int]:
+        return rule.min, rule.max, rule.within_days, rule.distinct_channels
+
+    rules = [
+        (competency.code, modality.observations)
+        for competency in competencies
+        if competency
+        for modality in competency.modalities
+        if modality.observations is not None
+    ]
+    first = rules[0] if rules else None
+    other = next((r for r in rules if numbers(r[1]) != numbers(first[1])), None) if first else None
+    if other is None:
+        return
+
+    def shown(code: str, rule: ObservationRule) -> str:
+        return (
+            f"{code} (min {rule.min}, max {rule.max}, within_days {rule.within_days}, "
+            f"distinct_channels {rule.distinct_channels})"
+        )
+
+    reader.fail(
+        where,
+        "les entretiens observés s'enregistrent par bloc, selon une seule règle : "
+        f"{shown(*first)} et {shown(*other)} diffèrent.",
     )
 
 
