@@ -193,6 +193,7 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         for c in dropped
         if c.id in evaluated
     ]
+    problems += _jury_modalities_dropped(certification, spec)
     problems += _referenced_blocks(certification, spec)
     if spec.grading is not certification.grading and _has_evaluations(certification):
         problems.append(
@@ -219,6 +220,39 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
         if p.id in recorded
     ]
     return problems
+
+
+def _jury_modalities_dropped(
+    certification: Certification, spec: ParsedCertification
+) -> list[Problem]:
+    """Competencies the jury evaluated that the file leaves to platform questionnaires alone:
+    their evaluations would no longer be read (a « non acquis » gone without a word)."""
+    kept = {(b.code, c.code): c for b in spec.blocks for c in b.competencies}
+    losing = [
+        c
+        for b in certification.blocks
+        for c in b.competencies
+        if c.is_jury_evaluated
+        and (b.code, c.code) in kept
+        and not kept[(b.code, c.code)].is_jury_evaluated
+    ]
+    evaluated = set(
+        db.session.execute(
+            select(JuryEvaluation.competency_id).where(
+                JuryEvaluation.competency_id.in_([c.id for c in losing])
+            )
+        ).scalars()
+    )
+    return [
+        Problem(
+            spec.file,
+            c.code,
+            "compétence déjà évaluée par le jury : elle garde une modalité que le jury évalue "
+            "(ses évaluations ne compteraient plus).",
+        )
+        for c in losing
+        if c.id in evaluated
+    ]
 
 
 def _has_evaluations(certification: Certification) -> bool:

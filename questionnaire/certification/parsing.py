@@ -91,6 +91,11 @@ class ParsedCompetency:
     modalities: tuple[ParsedModality, ...]
     criteria: tuple[str, ...]
 
+    @property
+    def is_jury_evaluated(self) -> bool:
+        """As ``Competency.is_jury_evaluated``: some modality is not a platform questionnaire."""
+        return any(not (m.kind.is_questionnaire and m.theme) for m in self.modalities)
+
 
 @dataclass(frozen=True)
 class ParsedBlock:
