@@ -9,6 +9,7 @@ from flask import render_template
 from questionnaire.reports.tables import (
     Column,
     Histogram,
+    Kind,
     Report,
     Section,
     Table,
@@ -16,6 +17,10 @@ from questionnaire.reports.tables import (
     format_value,
 )
 
+#: How the chart prints its cut (raw points, two decimals as « Score de coupure »).
+CUT_COLUMN = Column("cut", "Seuil", Kind.DECIMAL, 2)
+#: How the trend chart prints a value (three decimals, as the sessions table).
+TREND_COLUMN = Column("value", "", Kind.DECIMAL, 3)
 #: Tables of one row and many columns are shown as label / value pairs.
 TRANSPOSE_FROM = 4
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 30
@@ -71,7 +76,7 @@ def chart_geometry(histogram: Histogram) -> Chart:
         tuple(bars),
         round(CHART_MARGIN + first_pass * step, 2),
         baseline,
-        f"{histogram.cut_score:.2f}".replace(".", ","),
+        format_value(histogram.cut_score, CUT_COLUMN),  # rounded as the tables and the PDF
     )
 
 
@@ -112,7 +117,7 @@ def trend_geometry(trend: Trend) -> TrendChart:
             (
                 round(CHART_MARGIN + (i + 0.5) * step, 2),
                 round(baseline - (baseline - top) * (value - floor) / (1 - floor), 2),
-                f"{value:.3f}".replace(".", ","),
+                format_value(value, TREND_COLUMN),
             )
             for i, value in enumerate(values)
             if value is not None

@@ -197,3 +197,25 @@ def test_decimals_and_percentages_are_rounded_as_the_written_rule(digits):
     for value in _awkward_floats():
         assert format_value(value, decimal) == _printed_decimal(value, digits, False), value
         assert format_value(value, percent) == _printed_decimal(value, 1, True), value
+
+
+def test_the_chart_cut_reads_as_the_table_and_the_pdf():
+    """A cut of 3,125 points (62,5 % of 5): the page's chart said « seuil 3,12 » (Python's
+    half to even), the « Score de coupure » table and the PDF chart « 3,13 »."""
+    from questionnaire.reports.render_html import chart_geometry
+    from questionnaire.reports.tables import Histogram
+
+    chart = chart_geometry(Histogram((0, 1, 2, 3, 4, 5), (1, 1, 2, 2, 2, 2), 3.125, "x"))
+    assert chart.cut_label == "3,13"
+    assert chart.cut_label == format_value(3.125, Column("cut", "", Kind.DECIMAL, 2))
+
+
+def test_the_trend_values_read_as_the_sessions_table():
+    """An alpha of 0.8125 read « 0,812 » on the trend chart, « 0,813 » in the sessions table."""
+    from questionnaire.reports.render_html import trend_geometry
+    from questionnaire.reports.tables import Trend
+
+    chart = trend_geometry(Trend(("S1", "S2"), (("Fidélité (alpha)", (0.8125, 0.5)),), "x"))
+    shown = [value for _x, _y, value in chart.lines[0].points]
+    assert shown == ["0,813", "0,500"]
+    assert shown[0] == format_value(0.8125, Column("alpha", "", Kind.DECIMAL, 3))
