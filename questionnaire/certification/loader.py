@@ -177,6 +177,7 @@ def _fingerprint(certification: Certification) -> ParsedCertification:
 
 def _evaluated_removals(certification: Certification, spec: ParsedCertification) -> list[Problem]:
     """Competencies or prerequisites the file drops although candidates depend on them."""
+    _lock_parts(certification)
     wanted = {(b.code, c.code) for b in spec.blocks for c in b.competencies}
     dropped = [
         c for b in certification.blocks for c in b.competencies if (b.code, c.code) not in wanted
@@ -253,6 +254,27 @@ def _jury_modalities_dropped(
         for c in losing
         if c.id in evaluated
     ]
+
+
+def _lock_parts(certification: Certification) -> None:
+    """Hold the certification's blocks, competencies and prerequisites until the commit, before
+    looking for what rests on them (PostgreSQL; SQLite lets one writer at a time).
+
+    An evaluation, a capitalisation or an attestation recorded meanwhile holds its row: the load
+    waits for it, then sees it and refuses in French, instead of deleting the row under it and
+    ending in a foreign-key error (« Erreur interne »); one recorded after waits for the load.
+    """
+    db.session.execute(
+        select(Competency.id, Block.id)
+        .join(Block, Competency.block_id == Block.id)
+        .where(Block.certification_id == certification.id)
+        .with_for_update()
+    ).all()
+    db.session.execute(
+        select(Prerequisite.id)
+        .where(Prerequisite.certification_id == certification.id)
+        .with_for_update()
+    ).all()
 
 
 def _has_evaluations(certification: Certification) -> bool:
