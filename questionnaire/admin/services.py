@@ -598,7 +598,7 @@ def import_enrolments(
         else:
             enrolment.analysis_group = group
             if previous is not None and enrolment.extra_time_percent > previous:
-                change = follow_extra_time(enrolment, previous, now, grace_seconds)
+                change = follow_extra_time(enrolment, now, grace_seconds)
                 if change is not None and change.added:
                     extended.append(row.user.display_name)
     if refused:  # the whole file waits (the caller rolls back the lines already enrolled)
@@ -653,12 +653,11 @@ def update_enrolment(
     ):
         raise EnrolmentGone(ENROLMENT_GONE)
     db.session.refresh(enrolment)
-    previous = enrolment.extra_time_percent
     enrolment.extra_time_percent = extra_time_percent
     enrolment.accommodation_note = one_line(note) or None
     if group is not None:
         enrolment.analysis_group = one_line(group)[:60] or None
-    change = follow_extra_time(enrolment, previous, now, grace_seconds)
+    change = follow_extra_time(enrolment, now, grace_seconds)
     details = {"extra_time_percent": extra_time_percent}
     if change is not None and change.added:
         details["running_copy_added_seconds"] = int(change.added.total_seconds())

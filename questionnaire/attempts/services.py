@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
@@ -22,7 +22,7 @@ from questionnaire.auth.models import User
 from questionnaire.banks.models import Item, ItemType, ItemVersion, Topic, VersionStatus
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire
 from questionnaire.extensions import db
-from questionnaire.incidents.models import session_extra_minutes
+from questionnaire.incidents.models import CopyTimeExtension, session_extra_minutes
 
 MAX_SEQ = 2**53
 
@@ -137,12 +137,13 @@ class RunningCopyChange:
 
 
 def follow_extra_time(
-    enrolment: Enrolment, previous_percent: int, now: datetime, grace_seconds: int
+    enrolment: Enrolment, now: datetime, grace_seconds: int
 ) -> RunningCopyChange | None:
     """Give the copy being written the extra time the candidate has just been given.
 
     A tiers temps forgotten at the enrolment and entered once the candidate has started moves
-    the deadline of their copy by the difference, as if entered before the start; a copy past
+    the deadline of their copy to where it would be had it been entered before the start
+    (incidents' minutes kept), never earlier than it is; a copy past
     its deadline and grace is not reopened (as for an incident's grant), and a decrease does
     not shorten a copy already started (the candidate was told the time when they began).
     None when the candidate has no copy still being written. The caller records the change
@@ -155,14 +156,28 @@ def follow_extra_time(
     ).scalar_one_or_none()
     if attempt is None or attempt.is_expired(now, grace_seconds):
         return None
-    duration = enrolment.session.questionnaire.duration_minutes
-    added = allowed_seconds(duration, enrolment.extra_time_percent) - allowed_seconds(
-        duration, previous_percent
-    )
-    if added <= 0:
+    # the deadline the new extra time gives, from the start, with every incident's minutes:
+    # not the current one plus the difference, which a decrease kept and a raise would add
+    # again (33 % lowered to 0 by a slip, then put back, gave the third twice)
+    owed = deadline_for(
+        attempt.started_at,
+        enrolment.session.questionnaire.duration_minutes,
+        enrolment.extra_time_percent,
+    ) + timedelta(minutes=session_extra_minutes(attempt.session_id) + _copy_extra_minutes(attempt))
+    if owed <= attempt.deadline:
         return RunningCopyChange(timedelta(0), attempt.deadline)
-    attempt.deadline = attempt.deadline + timedelta(seconds=added)
-    return RunningCopyChange(timedelta(seconds=added), attempt.deadline)
+    added = owed - attempt.deadline
+    attempt.deadline = owed
+    return RunningCopyChange(added, attempt.deadline)
+
+
+def _copy_extra_minutes(attempt: Attempt) -> int:
+    """Minutes granted to this copy alone after an incident (``CopyTimeExtension``)."""
+    return db.session.execute(
+        select(func.coalesce(func.sum(CopyTimeExtension.minutes), 0)).where(
+            CopyTimeExtension.attempt_id == attempt.id
+        )
+    ).scalar_one()
 
 
 def find_enrolment(user: User, session_id: int) -> Enrolment:
