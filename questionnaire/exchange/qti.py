@@ -18,6 +18,7 @@ from questionnaire.banks.models import ItemType
 from questionnaire.exchange.items import build_item, read_metadata, usable_id
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import ZIP_MAGIC, SafeZip, UnsafeArchive, check_size, parse_xml
+from questionnaire.richtext import ALLOWED_ATTRIBUTES
 
 METADATA_NS = "urn:questionnaire:exchange:1"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -26,7 +27,22 @@ _DROPPED = {"feedbackInline", "feedbackBlock", "templateBlock", "templateInline"
 _CODE = {"script", "style"}
 _VOID = {"br", "hr"}
 _HTML_BLOCK = frozenset(
-    ["p", "div", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote", "pre"]
+    [
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "blockquote",
+        "pre",
+    ]
 )
 _HEADING = frozenset(f"h{level}" for level in range(1, 7))
 _HTML_BLOCK |= _HEADING
@@ -120,7 +136,16 @@ class _Html:
             return f"<p><strong>{inner}</strong></p>" if inner else ""
         if name == "div" and not _HAS_BLOCK.search(inner):
             return f"<p>{inner}</p>" if inner else ""
-        return f"<{name}>{inner}</{name}>" if name in _HTML else inner
+        return f"<{name}{_attributes(element, name)}>{inner}</{name}>" if name in _HTML else inner
+
+
+def _attributes(element: Element, name: str) -> str:
+    """The attributes the sanitiser would keep (a header's scope, a cell's colspan)."""
+    return "".join(
+        f' {attribute}="{escape(element.get(attribute), quote=True)}"'
+        for attribute in sorted(ALLOWED_ATTRIBUTES.get(name, ()))
+        if element.get(attribute) is not None
+    )
 
 
 def _is_inline(element: Element | None) -> bool:

@@ -18,6 +18,7 @@ from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedBank, ParsedItem
 from questionnaire.exchange.items import METADATA_FIELDS
 from questionnaire.exchange.qti import METADATA_NS, XML_SPACE
+from questionnaire.richtext import ALLOWED_ATTRIBUTES
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI3_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -52,7 +53,11 @@ class _XhtmlBuilder(HTMLParser):
             parent.text = (parent.text or "") + text
 
     def handle_starttag(self, tag, attrs):
-        element = SubElement(self.stack[-1], tag)
+        # the few attributes the sanitiser keeps (a header's scope, a cell's colspan)
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+        element = SubElement(
+            self.stack[-1], tag, {name: value or "" for name, value in attrs if name in allowed}
+        )
         if tag not in _VOID:
             self.stack.append(element)
 
