@@ -163,6 +163,7 @@ def _regrade(session: ExamSession, field, decide, done: str):
 def rekey(session_id: int):
     """Correct an item's key for this session: choose the item (a GET form), then its keys."""
     session = _session_or_404(session_id)
+    refuse_pending_candidates(session.questionnaire.theme)  # the item's text and its key
     versions = services.scorable_versions(session)
     choice = RekeyChoiceForm(request.args)
     choice.item.choices = [
