@@ -460,8 +460,18 @@ def _undisputed(status: Status) -> Status:
     return Status.PENDING if status is Status.DISAGREEMENT else status
 
 
+def _as_seen(decision: Decision) -> Decision:
+    """A decision as the candidate reads it: a disputed one pending, and a score only when the
+    decision is final (a mean of disputed or incomplete scores is no one's note)."""
+    final = decision.status in (Status.VALIDATED, Status.NOT_VALIDATED)
+    return replace(
+        decision, status=_undisputed(decision.status), score=decision.score if final else None
+    )
+
+
 def as_seen_by_candidate(result: TitleResult) -> TitleResult:
-    """The transcript a candidate reads: a jury disagreement is a decision still pending.
+    """The transcript a candidate reads: a jury disagreement is a decision still pending, and
+    a decision not final yet shows no score.
 
     The disagreement is the jury's business until the deliberation settles it; the jury and the
     CPNE keep seeing it (``TitleResult.disagreements``).
@@ -474,10 +484,7 @@ def as_seen_by_candidate(result: TitleResult) -> TitleResult:
                 replace(
                     competency,
                     status=_undisputed(competency.status),
-                    decision=competency.decision
-                    and replace(
-                        competency.decision, status=_undisputed(competency.decision.status)
-                    ),
+                    decision=competency.decision and _as_seen(competency.decision),
                 )
                 for competency in block.competencies
             ),
