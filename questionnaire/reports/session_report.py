@@ -29,7 +29,7 @@ from questionnaire.reports.review import (
     review_table,
     severity_counts,
 )
-from questionnaire.reports.synthesis import session_synthesis
+from questionnaire.reports.synthesis import no_figures_sentence, session_synthesis
 from questionnaire.reports.tables import Column, Kind, Report, Section, Table
 from questionnaire.web import paris_time
 
@@ -317,14 +317,16 @@ def build_session_report(
     in_progress = data.status_counts.get(AttemptStatus.IN_PROGRESS.value, 0)
     is_open = session.is_open(now)
     if prepared is None:
-        sections.insert(0, session_synthesis(None, in_progress, len(data.neutralised), {}, is_open))
-        sections.append(
-            Section(
-                "resultats",
-                "Résultats",
-                ("Aucune copie remise et notée : les statistiques ne sont pas calculables.",),
-            )
+        graded = len(data.attempts)  # copies graded whose every item was neutralised, if any
+        sections.insert(
+            0, session_synthesis(None, in_progress, len(data.neutralised), {}, is_open, graded)
         )
+        results = (
+            no_figures_sentence(graded)
+            if graded
+            else "Aucune copie remise et notée : les statistiques ne sont pas calculables."
+        )
+        sections.append(Section("resultats", "Résultats", (results,)))
     else:
         summary = psy.summarise(prepared, pass_mark)
         stats = summary.stats

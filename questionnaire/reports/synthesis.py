@@ -60,11 +60,15 @@ def session_synthesis(
     neutralised: int,
     to_review: dict[int, int],
     is_open: bool,
+    graded: int = 0,
 ) -> Section:
-    """The session's synthesis: key figures (one-row table) and their reading in sentences."""
+    """The session's synthesis: key figures (one-row table) and their reading in sentences.
+
+    ``graded``: the copies graded, for a session with no figure (``summary`` None): none, or
+    copies whose every item the jury neutralised."""
     alerts = alert_lines(summary.stats.n_attempts if summary else 0, in_progress, is_open)
     if summary is None:
-        return Section("synthese", "Synthèse", (*alerts, "Aucune copie notée."))
+        return Section("synthese", "Synthèse", (*alerts, no_figures_sentence(graded)))
     stats = summary.stats
     review_columns = tuple(
         Column(f"review_{level}", f"Items à revoir : gravité {label}", Kind.INT)
@@ -91,6 +95,17 @@ def session_synthesis(
     )
     table = Table("synthese", "Synthèse", SYNTHESIS_COLUMNS + review_columns, (row,))
     return Section("synthese", "Synthèse", (*alerts, *sentences), (table,))
+
+
+def no_figures_sentence(graded: int) -> str:
+    """Why a session has no figure: no copy graded, or every item neutralised."""
+    if not graded:
+        return "Aucune copie notée."
+    copies = f"{graded} copie{'s' if graded > 1 else ''} notée{'s' if graded > 1 else ''}"
+    return (
+        f"{copies}, mais tous les items de la session ont été neutralisés : aucun score à "
+        "analyser, les statistiques ne sont pas calculables."
+    )
 
 
 def alert_lines(n_attempts: int, in_progress: int, is_open: bool) -> tuple[str, ...]:

@@ -113,3 +113,26 @@ def test_a_rekey_is_logged_and_used_as_the_key(make_user, sit_session, db, clock
     assert row[1:6] == ("TST-0001 v1", "clé corrigée", "A", "Clé erronée", "Membre Jury")
     (item,) = [r for r in report.table("items").rows if r[0] == "TST-0001 v1"]
     assert item[3] == pytest.approx(0.3)  # the 3 wrong answers (A) now score
+
+
+def test_a_session_whose_every_item_is_neutralised_does_not_say_no_copy_was_graded(
+    make_user, sit_session, db, clock
+):
+    """Ten copies graded, then all four items neutralised: the report said « Aucune copie
+    remise et notée » and « Aucune copie notée », under a scope counting 10 graded copies."""
+    from questionnaire.reports.services import export_bytes, neutralise_in_session
+
+    session, _, attempts = sit_session()
+    jury = make_user(Role.JURY, email="jury@example.org")
+    for position in (1, 2, 3, 4):
+        neutralise_in_session(
+            session, _version_of(attempts, position).id, jury, "Hors sujet", clock()
+        )
+    db.session.commit()
+    report = build_session_report(session, clock())
+    assert "copies remises ou échues et notées : 10 ; items notés : 0" in report.scope
+    text = " ".join(p for s in report.sections for p in s.paragraphs)
+    assert "Aucune copie" not in text, text
+    assert "tous les items de la session ont été neutralisés" in text
+    for fmt in ("pdf", "xlsx", "csv"):  # the dossier without figures still downloads
+        assert export_bytes(report, fmt)
