@@ -561,6 +561,10 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
     rncp_code = reader.text(data, "rncp_code", "certification", False, CODE_MAX)
     certifier = reader.text(data, "certifier", "certification", False, TITLE_MAX)
     source = reader.text(data, "source", "certification", False, SOURCE_MAX)
+    notes = data.get("notes")
+    if notes is not None and not isinstance(notes, str):
+        # never str() it: a few lines of aliases make a list of millions of elements
+        reader.fail("certification", "« notes » doit être un texte.")
     if reader.problems:
         return None, reader.problems
     return (
@@ -575,7 +579,7 @@ def parse_referential(text: str, file: str) -> tuple[ParsedCertification | None,
             grading=grading,
             grid_threshold=threshold if grading is Grading.GRID else None,
             two_evaluators=two_evaluators,
-            notes=str(data.get("notes") or "").strip(),
+            notes=(notes or "").strip(),
             blocks=tuple(blocks),
             prerequisites=prerequisites,
             incomplete_reason=incomplete_reason,
