@@ -283,6 +283,10 @@ ROLE_REFUSED = (
 )
 
 
+#: Starting and handing in take no body (none, or ``{}``): a member is refused, not ignored.
+NO_MEMBER = "Champ inconnu (unknown_fields) : cet appel ne prend aucun champ"
+
+
 def _changes_state(*, body_limit: str | None = None) -> dict:
     """The refusals every state-changing call may answer: CSRF, role, and for a JSON body its
     media type and size (``body_limit``, as ``security.body_limits`` sets it)."""
@@ -410,7 +414,8 @@ def openapi_document() -> dict:
                         "401": unauth,
                         "404": _error_response("Non inscrit ou session inconnue"),
                         "409": _error_response("Session non ouverte"),
-                        **_changes_state(),
+                        "422": _error_response(NO_MEMBER),
+                        **_changes_state(body_limit="1 Kio"),
                     },
                 }
             },
@@ -501,7 +506,8 @@ def openapi_document() -> dict:
                         "200": _json("#/components/schemas/SubmitResult", "Résultat"),
                         "401": unauth,
                         "404": _error_response("Copie introuvable"),
-                        **_changes_state(),
+                        "422": _error_response(NO_MEMBER),
+                        **_changes_state(body_limit="1 Kio"),
                     },
                 }
             },

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from questionnaire.access import roles_required
@@ -23,6 +23,24 @@ def _grace() -> int:
 
 def _error(exc: services.AttemptError) -> ApiError:
     return ApiError(exc.status, exc.code, str(exc))
+
+
+def _takes_no_member() -> None:
+    """A call that takes no body: none, or ``{}``; a member is refused, never ignored, as on
+    every call (``json_body``): ignored, ``{"confirm": false}`` handed the copy in for good."""
+    if not (request.content_length or request.get_data(cache=True)):
+        return
+    try:
+        json_body()  # 415 for a body that is not JSON, 400 for one that is no object
+    except ApiError as exc:
+        if exc.code != "unknown_fields":
+            raise
+        named = ", ".join(f"« {name[:40]} »" for name in sorted(request.get_json())[:5])
+        raise ApiError(
+            422,
+            "unknown_fields",
+            f"Champ(s) inconnu(s) : {named}. Cet appel ne prend aucun champ (corps vide ou {{}}).",
+        ) from None
 
 
 def _load_own(attempt_id: int) -> Attempt:
@@ -100,6 +118,7 @@ def result_json(result) -> dict:
 @roles_required(Role.CANDIDATE)
 def start(session_id: int):
     now = current_time()
+    _takes_no_member()
     try:
         enrolment = services.find_enrolment(current_user, session_id)
         attempt, created = services.start_attempt(enrolment, now, _grace())
@@ -187,6 +206,7 @@ def flag(attempt_id: int, item_id: str):
 @roles_required(Role.CANDIDATE)
 def submit(attempt_id: int):
     now = current_time()
+    _takes_no_member()
     attempt = _load_own(attempt_id)
     services.submit_attempt(attempt, now, _grace())
     db.session.commit()
