@@ -21,7 +21,9 @@ def json_body(*fields: str) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(
-            400, "invalid_json", "Le corps de la requête doit être un objet JSON valide."
+            400,
+            "invalid_json",
+            "Le corps de la requête doit être un objet JSON valide, encodé en UTF-8.",
         )
     unknown = sorted(set(data) - set(fields))
     if unknown:

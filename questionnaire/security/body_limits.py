@@ -31,9 +31,16 @@ ROUTE_BODY_LIMITS = {
 
 class BoundedJSONProvider(DefaultJSONProvider):
     """JSON nested deeper than the parser goes is unreadable JSON (a ValueError, hence a 400
-    from the views), not a RecursionError: a few kilobytes of ``[`` made a server error."""
+    from the views), not a RecursionError: a few kilobytes of ``[`` made a server error.
+
+    Bytes are read as UTF-8 (a byte order mark allowed), as RFC 8259 § 8.1 asks and as the
+    guards below inspect them: ``json.loads`` would guess UTF-16 or UTF-32 from the bytes, and
+    pass a lone surrogate encoded in UTF-8 ("surrogatepass"), round the NUL and surrogate checks.
+    """
 
     def loads(self, s, **kwargs):
+        if isinstance(s, bytes | bytearray):
+            s = bytes(s).decode("utf-8-sig")  # UnicodeDecodeError: a ValueError
         try:
             return super().loads(s, **kwargs)
         except RecursionError:
