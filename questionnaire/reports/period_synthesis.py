@@ -46,6 +46,16 @@ def differing_sessions(
     ]
 
 
+def weak_alphas(weak: list[tuple[str, float | None]]) -> str:
+    """The sessions below the alpha target, each with its alpha as precise as it takes to read
+    below the target (the sessions table shows 0.7996 as « 0,800 »)."""
+    return " ; ".join(
+        f"{title} : alpha "
+        + ("non calculable" if alpha is None else decimal_pair(alpha, ALPHA_TARGET)[0])
+        for title, alpha in weak
+    )
+
+
 def period_synthesis(
     sessions: list[ExamSession],
     prepared: dict[int, ResponseData],
@@ -76,7 +86,7 @@ def period_synthesis(
     low, high = pass_interval(passed, graded)
     mean = float(np.mean(np.concatenate([prepared[i].proportions for i in summaries])))
     alphas = [(s.title, summaries[s.id].reliability) for s in sessions if s.id in summaries]
-    weak = [title for title, a in alphas if a is None or a < ALPHA_TARGET]
+    weak = [(title, a) for title, a in alphas if a is None or a < ALPHA_TARGET]
     lines.append(
         f"Taux de réussite de la période : {decimal_fr(100 * passed / graded, 1)} % (IC 95 % de Wilson : "
         f"{decimal_fr(100 * low, 1)} % à {decimal_fr(100 * high, 1)} %) ; score moyen : {decimal_fr(100 * mean, 1)} % "
@@ -89,7 +99,7 @@ def period_synthesis(
             f"Alpha ≥ {decimal_fr(ALPHA_TARGET, 2)} attendu pour une décision de certification : "
             + (
                 f"fidélité insuffisante pour une décision individuelle dans {len(weak)} session"
-                f"{'s' if len(weak) > 1 else ''} sur {len(alphas)} ({', '.join(weak)})."
+                f"{'s' if len(weak) > 1 else ''} sur {len(alphas)} ({weak_alphas(weak)})."
                 if weak
                 else f"atteint dans les {len(alphas)} sessions."
             )

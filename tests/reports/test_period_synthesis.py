@@ -68,3 +68,21 @@ def test_a_p_value_just_below_the_level_does_not_read_as_the_level(monkeypatch):
     monkeypatch.setattr(period_synthesis_module, "differing_sessions", lambda s, m: (0.0123, []))
     text = " ".join(period_synthesis(sessions, prepared, summaries, {}, None).paragraphs)
     assert "p = 0,0123 (khi-deux" in text, text  # four digits as before when they suffice
+
+
+def test_a_session_below_the_alpha_target_is_named_with_its_alpha(monkeypatch):
+    """Alpha 0.7996 reads « 0,800 » in the sessions table (three digits): the synthesis named
+    the session below « 0,80 » with no figure, so the two seemed to disagree; it now gives the
+    alpha with the digits that set it apart, and says when it could not be computed."""
+    sessions = [
+        SimpleNamespace(id=i, title=t, is_open=lambda now: False)
+        for i, t in ((1, "A"), (2, "B"), (3, "C"))
+    ]
+    summaries = {1: _graded(40, 50, 0.85), 2: _graded(30, 50, 0.7996), 3: _graded(30, 50, None)}
+    prepared = {i: SimpleNamespace(proportions=np.array([0.5, 0.7])) for i in (1, 2, 3)}
+    monkeypatch.setattr(period_synthesis_module, "differing_sessions", lambda s, m: (None, []))
+    text = " ".join(period_synthesis(sessions, prepared, summaries, {}, None).paragraphs)
+    assert (
+        "fidélité insuffisante pour une décision individuelle dans 2 sessions sur 3 "
+        "(B : alpha 0,7996 ; C : alpha non calculable)."
+    ) in text, text
