@@ -203,12 +203,18 @@ def import_file(
     else:
         _note_ignored_blueprint(result, theme, report)
     prepared = _prepare(result.items, theme, default, report, paris_day(now))
+    external_ids = [item.id for _, item in prepared]
+    _lock_for_import(theme, external_ids)
     existing = {
         item.external_id: item
         for item in db.session.execute(
-            select(Item).where(Item.external_id.in_([item.id for _, item in prepared]))
+            select(Item)
+            .where(Item.external_id.in_(external_ids))
+            .execution_options(populate_existing=True)
         ).scalars()
     }
+    for item in existing.values():
+        db.session.expire(item, ["versions"])  # read again, after the locks
     pending = [
         (source, item)
         for source, item in prepared
@@ -237,6 +243,23 @@ def import_file(
         now=now,
     )
     return report
+
+
+def _lock_for_import(theme: Theme, external_ids: list[str]) -> None:
+    """Serialise the imports into ``theme``, and wait for the actions on the items to draft.
+
+    Without these locks, two imports of one file both inserted the same new item, and an
+    import racing an author's new draft took the same version number: an IntegrityError
+    (a 500) instead of a report. Once they are held, the items are read again: the checks see
+    what the other import or the author did (« identique », « a déjà une version … »).
+    """
+    db.session.execute(select(Theme.id).where(Theme.id == theme.id).with_for_update())
+    db.session.execute(
+        select(Item.id)
+        .where(Item.external_id.in_(external_ids))
+        .order_by(Item.id)
+        .with_for_update()
+    )
 
 
 def _hint_other_format(filename: str, fmt: str, report: ImportReport) -> None:
