@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from questionnaire.attempts.models import Attempt, AttemptStatus
@@ -110,7 +110,12 @@ def candidates_page(
         .options(contains_eager(CertificationEnrolment.user))
     )
     if text.strip():
-        query = query.where(User.id.in_([person.id for person in matching_people(text)]))
+        matched = [person.id for person in matching_people(text)]
+        # written into the statement, not bound one by one (as the accounts list): « agent »
+        # may match more accounts than the 65,535 values PostgreSQL binds in one statement
+        query = query.where(
+            User.id.in_(bindparam("matched", matched, expanding=True, literal_execute=True))
+        )
     return paged(query, page, CANDIDATES_PAGE_SIZE)
 
 
