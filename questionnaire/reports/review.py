@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import ResponseData, item_stats
+from analytics.io import natural_key
 from questionnaire.itemstats.flags import THRESHOLDS
 from questionnaire.reports.loader import ItemInfo
 from questionnaire.reports.psychometrics import declared_options
@@ -65,7 +66,7 @@ def flagged_items(
         codes.sort(key=lambda c: SEVERITY.get(c.partition(":")[0], 3))
         severity = SEVERITY.get(codes[0].partition(":")[0], 3)
         found.append((severity, row.item_id, int(row.n), " ; ".join(reason(c) for c in codes)))
-    return sorted(found, key=lambda f: (f[0], f[1]))
+    return sorted(found, key=lambda f: (f[0], natural_key(f[1])))  # Q2 before Q10, as the items
 
 
 def stem_start(text: str) -> str:

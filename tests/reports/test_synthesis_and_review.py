@@ -156,3 +156,19 @@ def test_kr21_dropped_when_forms_are_drawn_at_random():
     assert "kr21" not in row
     assert row["sem_band"] == pytest.approx(3.92) and row["csem_band"] == pytest.approx(4.9)
     assert "Erreur type de mesure (SEM, points sur 20)" in [c.label for c in main.columns]
+
+
+def test_items_to_review_of_one_severity_follow_the_item_table_order():
+    """Q2 and Q10, both answered right by everyone (too easy): the items-to-review table put
+    « Q10 » before « Q2 » (text order) while the item table, like the library, lists Q2 first."""
+    import pandas as pd
+
+    from questionnaire.reports.loader import ItemInfo
+    from questionnaire.reports.review import flagged_items
+
+    rows = [(f"C{a}", item, score, "A" if score else "B", "A")
+            for a in range(6) for item, score in (("Q1", float(a % 2)), ("Q2", 1.0), ("Q10", 1.0))]  # fmt: skip
+    table = pd.DataFrame(rows, columns=["attempt_id", "item_id", "score", "option", "key"])
+    items = {i: ItemInfo(i, n, i, "sujet", "published", ("A", "B")) for n, i in enumerate(("Q1", "Q2", "Q10"))}  # fmt: skip
+    easy = [item for severity, item, _n, text in flagged_items(table, items) if severity == 2]
+    assert easy == ["Q2", "Q10"]
