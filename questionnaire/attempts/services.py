@@ -462,8 +462,14 @@ def attempt_item_for(attempt: Attempt, external_id: str) -> AttemptItem:
         .options(lazyload(AttemptItem.response))
     ).scalar_one_or_none()
     if attempt_item is None:
-        raise UnknownItem(f"La question {external_id} ne fait pas partie de cette copie.")
+        raise UnknownItem(f"La question {_shown(external_id)} ne fait pas partie de cette copie.")
     return attempt_item
+
+
+def _shown(text: str) -> str:
+    """A value sent by the client as an error names it: 40 characters at most (a bank id's
+    length), not the 16 Kio a body may hold, which the exam page would read out."""
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def normalise_selection(attempt_item: AttemptItem, selected: list[str]) -> list[str]:
@@ -475,7 +481,9 @@ def _checked_keys(option_keys: list[str], multiple: bool, selected: list[str]) -
     keys = sorted(set(selected))
     unknown = [key for key in keys if key not in option_keys]
     if unknown:
-        raise InvalidSelection(f"Option(s) inconnue(s) : {', '.join(unknown)}.")
+        named = ", ".join(_shown(key) for key in unknown[:5])
+        more = f" et {len(unknown) - 5} autre(s)" if len(unknown) > 5 else ""
+        raise InvalidSelection(f"Option(s) inconnue(s) : {named}{more}.")
     if not multiple and len(keys) > 1:
         raise InvalidSelection("Une seule réponse est attendue pour cette question.")
     return keys
