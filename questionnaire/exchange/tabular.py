@@ -53,6 +53,7 @@ TEXT_COLUMNS = frozenset({"stem", "rationale", "reference", *OPTION_COLUMNS})
 _PERCENT_DECIMALS = re.compile(r"\.([0#]+)")
 # between the letters of the ``correct`` cell: « A,C », « A;C », « A C », « A / C », « A+C »
 _CORRECT_SEPARATORS = re.compile(r"[\s,;/+.]+")
+_SEPARATOR_LINE = re.compile(r'^"?sep=([,;\t|])"?$', re.IGNORECASE)
 
 
 def _cell(value: object) -> str:
@@ -106,19 +107,25 @@ def _typed_cells(names: list[str], values: list, location: str, report: ImportRe
 
 
 def _rows(
-    header: list[str], rows: Iterable[tuple[str, list]], report: ImportReport, today: date
+    header: list[str],
+    rows: Iterable[tuple[str, list]],
+    report: ImportReport,
+    today: date,
+    header_location: str = "ligne 1",
 ) -> list[SourceItem]:
     names = [name.strip().casefold() for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
-        report.error("ligne 1", f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.")
+        report.error(
+            header_location, f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}."
+        )
         return []
     # one of two columns of the same name would be read and the other dropped without a word
     # (two « correct » columns: the key of the last one)
     twice = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
     if twice:
         report.error(
-            "ligne 1",
+            header_location,
             "colonne(s) présente(s) plusieurs fois dans l'en-tête : "
             + " ; ".join(
                 f"« {name} » en colonnes {' et '.join(_column_letters(names, name))}"
@@ -129,7 +136,7 @@ def _rows(
         return []
     unknown = [name for name in names if name and name not in COLUMNS]
     if unknown:
-        report.warn("ligne 1", f"colonne(s) inconnue(s) ignorée(s) : {', '.join(unknown)}.")
+        report.warn(header_location, f"colonne(s) inconnue(s) ignorée(s) : {', '.join(unknown)}.")
     items: list[SourceItem] = []
     for location, values in rows:
         # a value past the header or under a blank name would be lost without a word
@@ -248,11 +255,17 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
     text = decode_text(data, source, report)
     if text is None:
         return ParseResult([], report)
-    first_line = text.split("\n", 1)[0]
+    first_line, _, rest = text.partition("\n")
+    # « sep=; »: the separator declared for Excel, which reads the line as such and hides it
+    declared = _SEPARATOR_LINE.match(first_line.rstrip("\r"))
+    if declared:
+        first_line = rest.split("\n", 1)[0]
     # Excel writes « ; » in French settings, and a tab in its « Texte Unicode » (UTF-16)
-    delimiter = max(",;\t", key=first_line.count)
+    delimiter = declared.group(1) if declared else max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
+        if declared:
+            next(reader)
         header = next(reader, None)
         if header is None:
             report.error(source, "fichier vide.")
@@ -279,7 +292,8 @@ def parse_csv(data: bytes, source: str, today: date) -> ParseResult:
     records = [
         (f"ligne {line}", [restore_formula(value) for value in values]) for line, values in numbered
     ]
-    return ParseResult(_rows(header, records, report, today), report)
+    header_location = f"ligne {2 if declared else 1}"
+    return ParseResult(_rows(header, records, report, today, header_location), report)
 
 
 def _ends_in_open_quote(text: str, delimiter: str, last_line: int) -> bool:
