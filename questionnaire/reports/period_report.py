@@ -10,6 +10,7 @@ from scipy.stats import chi2_contingency, kruskal
 from sqlalchemy import func, select
 
 from analytics import ResponseData, prepare, select_rows
+from analytics.io import natural_key
 from questionnaire.attempts.models import Attempt, AttemptStatus
 from questionnaire.banks.models import ItemVersion, Theme, VersionStatus
 from questionnaire.clock import PARIS
@@ -206,7 +207,7 @@ def exposure_table(exposure: dict[str, int], total: int) -> Table:
         ),
         tuple(
             (item, count, count / total)
-            for item, count in sorted(exposure.items(), key=lambda kv: (-kv[1], kv[0]))
+            for item, count in sorted(exposure.items(), key=lambda kv: (-kv[1], natural_key(kv[0])))
         ),
     )
 
@@ -214,7 +215,9 @@ def exposure_table(exposure: dict[str, int], total: int) -> Table:
 def revision_table(versions: dict[int, ItemVersion]) -> Table:
     """Versions used in the period that are now retired or replaced by a newer version."""
     rows = []
-    for version in sorted(versions.values(), key=lambda v: (v.item.external_id, v.number)):
+    for version in sorted(
+        versions.values(), key=lambda v: (natural_key(v.item.external_id), v.number)
+    ):
         if version.status not in (VersionStatus.RETIRED, VersionStatus.SUPERSEDED):
             continue
         latest = version.item.latest_version

@@ -127,3 +127,11 @@ def test_forms_of_one_title_are_told_apart_by_their_number(sit_session, clock):
     _, rows = _form_rows(sessions, clock)
     assert sorted(rows) == sorted(["Autre", f"Forme (n° {first.id})", f"Forme (n° {second.id})"])
     _check(rows[f"Forme (n° {second.id})"], sessions[1:2])
+
+
+def test_items_shown_as_often_are_listed_in_natural_order():
+    """Two items each shown to 5 copies: the exposure table listed « Q10 » before « Q2 »."""
+    from questionnaire.reports.period_report import exposure_table
+
+    table = exposure_table({"Q10": 5, "Q2": 5, "Q3": 7}, 10)
+    assert table.column("item_id") == ["Q3", "Q2", "Q10"]
