@@ -1,9 +1,14 @@
-"""Every route of the URL map, walked on real objects: CSRF on every state-changing method, and
-odd values in the path.
+"""Every route of the URL map, walked on real objects: who gets what, CSRF on every
+state-changing method, and odd values in the path.
 
-``tests/web/test_access.py`` walks the roles (anonymous, each role, on every method);
-``test_ownership`` tries one user's ids on another's objects; here:
+``tests/web/test_access.py`` walks the roles on every method with ids that need not exist (a
+refused role is a 403 before any lookup); ``test_ownership`` tries one user's ids on another's
+objects; here:
 
+- every page and API read, on real objects, answers each of anonymous, a candidate, another
+  candidate of the same session, an author, a reviewer, a jury member and an administrator
+  exactly as expected: the login (401 on the API), 403 for a role the route does not serve,
+  404 for what is another's, else 200 (or the redirect the page makes);
 - a state-changing request without a CSRF token, by a user the route serves, is refused (400,
   a French message; JSON ``csrf_failed`` on the API) and changes nothing in the database;
 - an id that does not exist, beyond PostgreSQL's INTEGER, negative, not a number, or any text
@@ -72,6 +77,64 @@ def _walk(app, methods):
         return (ORDER.index(role) if role else len(ORDER), pair[0].rule)
 
     return sorted(found, key=order)
+
+
+#: (endpoint, who) → status, where a route serving the role does not answer 200
+NOT_200 = {
+    ("auth.login", "*"): 302,  # logged in already: on to the dashboard
+    ("attempts.result", "candidate"): 302,  # the copy is in progress: back to its question
+    ("authoring.compare_versions", "*"): 302,  # one version only: to the item's page
+    ("certification.observations_index", "*"): 302,  # to the first observed block
+    ("exchange.export_items", "*"): 400,  # the export form sent without its fields
+    ("reports.period_export", "*"): 404,  # no period chosen: nothing to download
+    # another candidate's copy and certification record (the session itself is theirs too)
+    ("api.show", "other"): 404,
+    ("api.deadline", "other"): 404,
+    ("attempts.question", "other"): 404,
+    ("attempts.result", "other"): 404,
+    ("attempts.review", "other"): 404,
+    ("certification.transcript", "other"): 404,
+    ("certification.attestation", "other"): 404,
+    # staff who are neither the candidate nor jury nor administrator
+    ("certification.transcript", "author"): 404,
+    ("certification.attestation", "author"): 404,
+    ("certification.transcript", "reviewer"): 404,
+    ("certification.attestation", "reviewer"): 404,
+}
+WHO = ["anonymous", "candidate", "other", "author", "reviewer", "jury", "admin"]
+
+
+def _expected(app, endpoint: str, who: str, url: str) -> int:
+    allowed = app.view_functions[endpoint].access_rule
+    if who == "anonymous":
+        return 200 if allowed == "public" else 401 if url.startswith("/api/") else 302
+    role = Role.CANDIDATE if who == "other" else Role(who)
+    if allowed != "public" and role not in allowed:
+        return 403
+    return NOT_200.get((endpoint, who), NOT_200.get((endpoint, "*"), 200))
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_every_read_answers_each_role_as_expected_on_real_objects(app, client, world, who):
+    world.session  # noqa: B018
+    if who == "other":  # enrolled in the same session, with a copy of their own
+        login(client, world._cache["enrolment"].user.email)
+    elif who != "anonymous":
+        login(client, world.users[Role(who)].email)
+    wrong = []
+    for rule, _method in _walk(app, ("GET",)):
+        url = rule.build({k: v for k, v in _values(world, rule).items() if k in rule.arguments})[1]
+        expected = _expected(app, rule.endpoint, who, url)
+        response = client.get(url)
+        status = response.status_code
+        to_login = response.headers.get("Location", "").startswith("/connexion")
+        if status == 302 and who == "anonymous" and not to_login:
+            status = f"302 to {response.headers['Location']}"
+        if url.startswith("/api/") and not response.is_json:
+            status = f"{status} not JSON"
+        if status != expected:
+            wrong.append((rule.endpoint, url, status, expected))
+    assert wrong == []
 
 
 def test_every_state_changing_request_without_a_csrf_token_is_refused_and_changes_nothing(
