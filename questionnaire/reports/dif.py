@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analytics import ResponseData, mh_dif
+from analytics.io import natural_key
 from questionnaire.reports.tables import Column, Kind, Table, finite
 
 #: Below this many copies in either group an item's ETS class is « non évaluable ».
@@ -127,9 +128,9 @@ def _dif_row(row) -> tuple:
 
 
 def _by_size(row: tuple) -> tuple:
-    """|D-DIF| descending, undefined last, then by item."""
+    """|D-DIF| descending, undefined last, then by item (natural order: I2 before I10)."""
     d_dif = row[6]
-    return (d_dif is None, -abs(d_dif) if d_dif is not None else 0.0, row[0])
+    return (d_dif is None, -abs(d_dif) if d_dif is not None else 0.0, natural_key(row[0]))
 
 
 def dif_section_parts(

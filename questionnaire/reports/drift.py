@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import ResponseData, item_drift, prepare
+from analytics.io import natural_key
 from questionnaire.reports.dif import MIN_ITEM_COPIES, ets_label
 from questionnaire.reports.tables import Column, Kind, Table, finite
 
@@ -89,6 +90,6 @@ def _row(row) -> tuple:
 
 
 def _by_size(row: tuple) -> tuple:
-    """|D| descending, undefined last, then by item."""
+    """|D| descending, undefined last, then by item (natural order: I2 before I10)."""
     d = row[8]
-    return (d is None, -abs(d) if d is not None else 0.0, row[0])
+    return (d is None, -abs(d) if d is not None else 0.0, natural_key(row[0]))

@@ -172,3 +172,15 @@ def test_items_to_review_of_one_severity_follow_the_item_table_order():
     items = {i: ItemInfo(i, n, i, "sujet", "published", ("A", "B")) for n, i in enumerate(("Q1", "Q2", "Q10"))}  # fmt: skip
     easy = [item for severity, item, _n, text in flagged_items(table, items) if severity == 2]
     assert easy == ["Q2", "Q10"]
+
+
+def test_dif_and_drift_rows_without_a_delta_follow_the_natural_item_order():
+    """Rows with no D-DIF (or drift D) were listed as text: « I10 » before « I2 »."""
+    from questionnaire.reports import drift
+
+    rows = sorted(
+        (_dif_row(_mh(i, 40, 40, float("nan"), "")) for i in ("I10", "I2", "I1")), key=_by_size
+    )
+    assert [r[0] for r in rows] == ["I1", "I2", "I10"]
+    drift_rows = [(i, 30, 0.5, 30, 0.5, 0.0, None, None, None, None, "n.d.", "") for i in ("I10", "I2")]  # fmt: skip
+    assert [r[0] for r in sorted(drift_rows, key=drift._by_size)] == ["I2", "I10"]
