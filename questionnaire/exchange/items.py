@@ -42,6 +42,9 @@ BANK_MIN_OPTIONS, BANK_MAX_OPTIONS = 3, 5
 OPTION_LETTERS = "ABCDEFGHIJ"
 # GIFT titles are free text; only a bank-style id (``FISC-0001``) is taken as the item id.
 _BANK_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+_DATE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 _PARAGRAPH = re.compile(r"^<p(?:\s[^>]*)?>(.*)</p>$", re.DOTALL)
 
 
@@ -97,8 +100,13 @@ def read_metadata(
         values["valid_as_of"] = today
         report.defaults["valid_as_of"] += 1
     else:
+        # a date, or a date and its time (as a spreadsheet or a database writes them); a date
+        # followed by anything else is a typo, never cut off unseen
+        match = _DATE.match(text)
         try:
-            values["valid_as_of"] = date.fromisoformat(text[:10])
+            if match is None:
+                raise ValueError(text)
+            values["valid_as_of"] = date.fromisoformat(match.group(1))
         except ValueError:
             report.error(location, f"« valid_as_of » vaut « {text} » ; attendu : AAAA-MM-JJ.")
             ok = False
