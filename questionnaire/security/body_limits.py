@@ -112,9 +112,10 @@ def refuse_nul_characters() -> None:
     PostgreSQL refuses NUL in text: let through, it would surface as a server error wherever
     the value reaches a query. Uploaded files are not inspected (binary formats contain NUL).
     """
-    values: list[str] = [request.path, *request.args.values()]
+    # every value of a repeated name: ``MultiDict.values()`` gives the first of each only
+    values: list[str] = [request.path, *(v for _, v in request.args.items(multi=True))]
     if request.mimetype in FORM_TYPES:
-        values.extend(request.form.values())
+        values.extend(v for _, v in request.form.items(multi=True))
     if any("\x00" in value for value in values) or (
         request.is_json and b"\\u0000" in request.get_data(cache=True)
     ):
