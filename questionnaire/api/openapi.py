@@ -377,7 +377,8 @@ def openapi_document() -> dict:
             },
             "/sessions": {
                 "get": {
-                    "summary": "Sessions ouvertes auxquelles le candidat est inscrit",
+                    "summary": "Sessions ouvertes auxquelles le candidat est inscrit, et celles "
+                    "où sa copie reçoit encore des réponses après la clôture",
                     "security": COOKIE,
                     "responses": {
                         "200": {

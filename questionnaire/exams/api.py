@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify
 from flask_login import current_user
 
 from questionnaire.access import roles_required
@@ -10,7 +10,7 @@ from questionnaire.api import bp as api_bp
 from questionnaire.api.helpers import iso
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
-from questionnaire.exams.services import open_enrolments
+from questionnaire.exams.services import enrolments_to_sit
 
 
 @api_bp.get("/sessions")
@@ -21,7 +21,7 @@ def list_sessions():
 
     now = current_time()
     payload = []
-    for enrolment in open_enrolments(current_user, now):
+    for enrolment in enrolments_to_sit(current_user, now, current_app.config["GRACE_SECONDS"]):
         session, questionnaire = enrolment.session, enrolment.session.questionnaire
         payload.append(
             {

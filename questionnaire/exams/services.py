@@ -502,9 +502,24 @@ def enrolments_for(user: User) -> list[Enrolment]:
     )
 
 
-def open_enrolments(user: User, now: datetime) -> list[Enrolment]:
-    """Enrolments whose session is open now."""
-    return [e for e in enrolments_for(user) if e.session.is_open(now)]
+def enrolments_to_sit(user: User, now: datetime, grace_seconds: int) -> list[Enrolment]:
+    """Enrolments whose session is open now, or whose copy still takes answers after the close.
+
+    A copy started just before the close (or lengthened by extra time) runs past it: the
+    candidate back from another browser must find it to resume it.
+    """
+    from questionnaire.attempts.models import Attempt, AttemptStatus
+
+    running = set(
+        db.session.execute(
+            select(Attempt.enrolment_id).where(
+                Attempt.user_id == user.id,
+                Attempt.status == AttemptStatus.IN_PROGRESS,
+                Attempt.deadline >= now - timedelta(seconds=grace_seconds),
+            )
+        ).scalars()
+    )
+    return [e for e in enrolments_for(user) if e.session.is_open(now) or e.id in running]
 
 
 def session_overview(
