@@ -383,7 +383,9 @@ def _parse_loose_files(
 ) -> list[SourceItem]:
     """A zip of item files without a manifest: every XML file whose root is an item."""
     items: list[SourceItem] = []
-    for name in sorted(n for n in archive.names if n.lower().endswith(".xml")):
+    for name in sorted(
+        n for n in archive.names if n.lower().endswith(".xml") and not _is_mac_metadata(n)
+    ):
         location = f"{source}:{name}"
         root = parse_xml(archive.read(name), location, report)
         if root is None:
@@ -403,6 +405,11 @@ def _parse_loose_files(
     else:
         report.error(source, "paquet QTI sans imsmanifest.xml ni item QTI.")
     return items
+
+
+def _is_mac_metadata(name: str) -> bool:
+    """The resource twins macOS adds to a zip (« __MACOSX/…/._q1.xml »): not the author's files."""
+    return name.startswith("__MACOSX/") or posixpath.basename(name).startswith("._")
 
 
 def _parse_single(
