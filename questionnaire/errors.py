@@ -39,6 +39,13 @@ MESSAGES = {
     409: ("conflict", _("L'opération n'est plus possible dans l'état actuel.")),
     413: ("payload_too_large", _("La requête est trop volumineuse.")),
     415: ("unsupported_media_type", _("Le corps de la requête doit être du JSON.")),
+    416: (
+        "range_not_satisfiable",
+        _(
+            "La partie demandée du fichier n'existe pas (il a changé depuis le début du "
+            "téléchargement) : téléchargez-le de nouveau en entier."
+        ),
+    ),
     422: ("unprocessable", _("Les données envoyées sont invalides.")),
     429: ("too_many_requests", _("Trop de tentatives : réessayez dans quelques instants.")),
     500: ("server_error", _("Une erreur interne est survenue ; elle a été enregistrée.")),
@@ -74,7 +81,8 @@ def json_error(status: int, code: str, message: str, details: dict | None = None
 
 
 def _render(status: int, message: str | None = None):
-    code, default = MESSAGES.get(status, MESSAGES[500])
+    # a status without its own words: a client error is not called an internal one
+    code, default = MESSAGES.get(status) or MESSAGES[400 if status < 500 else 500]
     if is_api_request():
         return json_error(status, code, message or default)
     return render_template("errors/error.html", status=status, message=message or default), status
