@@ -96,6 +96,18 @@ def test_an_oversized_streamed_exam_form_is_refused_and_nothing_saved(client, ma
     assert _stored_responses(db) == 0
 
 
+def test_a_streamed_exam_form_within_the_limit_is_applied(client, make_session, db):
+    session, _token, _attempt = _started(client, make_session)
+    token = form_token(client, f"/sessions/{session.id}")
+    question = client.post(f"/sessions/{session.id}", data={"csrf_token": token}).headers[
+        "Location"
+    ]
+    body = urlencode({"csrf_token": token, "answer": "A", "action": "next"}).encode()
+    response = _streamed(client, "POST", question, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert _stored_responses(db) == 1
+
+
 def test_an_oversized_streamed_page_form_is_refused_with_the_general_limit(client, make_user):
     make_user(Role.ADMIN, email="admin@example.org")
     login(client, "admin@example.org")
