@@ -188,7 +188,7 @@ def _choices(
     single = any(part.startswith("=") for part in parts)
     options: list[tuple[str, bool]] = []
     feedback_lines: list[str] = []
-    partial = False
+    partial = weighted_key = False
     for index, part in enumerate(parts):
         marker, body = part[0], part[1:].strip()
         letter = OPTION_LETTERS[index] if index < len(OPTION_LETTERS) else str(index + 1)
@@ -211,8 +211,10 @@ def _choices(
         if has_feedback:
             comment = _feedback(comment, convert, f"option {letter}", location, report)
         if single:
-            correct = marker == "=" and (weight is None or weight >= 100)
+            # full credit, as in Moodle: « = », or any answer weighted 100 % (« ~%100% »)
+            correct = (marker == "=" and weight is None) or (weight is not None and weight >= 100)
             partial = partial or (weight is not None and 0 < weight < 100)
+            weighted_key = weighted_key or (marker == "~" and correct)
         else:
             correct = weight is not None and weight > 0
         options.append((convert(body), correct))
@@ -223,6 +225,14 @@ def _choices(
         return None
     keys = [key for key, (_, correct) in zip(OPTION_LETTERS, options, strict=False) if correct]
     # more options than letters: skipped whole further on, as in every format
+    if single and len(keys) > 1 and len(options) <= len(OPTION_LETTERS) and weighted_key:
+        report.error(
+            location,
+            f"réponse unique mais {len(keys)} réponses à 100 % (options {', '.join(keys)} ; "
+            "« = » ou « ~%100% ») : une seule est juste ; plusieurs bonnes réponses se marquent "
+            "« ~%50% ».",
+        )
+        return None
     if single and len(keys) > 1 and len(options) <= len(OPTION_LETTERS):
         # Moodle takes each « = » as a right answer; an « = » inside an answer's text starts one
         report.error(
