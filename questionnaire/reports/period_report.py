@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -69,13 +70,20 @@ def period_sessions(theme: Theme, first: datetime, last: datetime) -> list[ExamS
     )
 
 
+#: The « Chiffres » of a session whose copies were graded, then all its items neutralised.
+ALL_NEUTRALISED = "aucun score : tous les items neutralisés"
+
+
 def _session_row(
-    session: ExamSession, enrolled: int, summary: Summary | None, now: datetime
+    session: ExamSession, enrolled: int, summary: Summary | None, now: datetime, graded: int = 0
 ) -> tuple:
+    """``graded``: the session's graded copies, counted when it has no figure (``summary``
+    None): none, or copies whose every item the jury neutralised."""
     head = (session.title, session.opens_at, enrolled)
     state = "provisoires (session ouverte)" if session.is_open(now) else ""  # « Chiffres … »
     if summary is None:
-        return (*head, 0) + (None,) * 7 + (state,)
+        state = ALL_NEUTRALISED if graded else state
+        return (*head, graded) + (None,) * 7 + (state,)
     stats = summary.stats
     return (
         *head,
@@ -245,7 +253,8 @@ def revision_table(versions: dict[int, ItemVersion]) -> Table:
 def few_copies_warnings(session_rows: tuple[tuple, ...], drift: Table | None) -> tuple[str, ...]:
     """Cautions for sessions and drift halves resting on fewer than FEW_ATTEMPTS copies."""
     warnings = []
-    small = [f"{row[0]} ({row[3]})" for row in session_rows if 0 < row[3] < FEW_ATTEMPTS]
+    small = [f"{row[0]} ({row[3]})" for row in session_rows
+             if 0 < row[3] < FEW_ATTEMPTS and row[4] is not None]  # fmt: skip
     if small:
         warnings.append(
             f"Attention : session{'s' if len(small) > 1 else ''} de moins de {FEW_ATTEMPTS} "
@@ -289,10 +298,13 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
     prepared = {s.id: select_rows(whole, masks[s.id]) for s in sessions if masks[s.id].any()}
     summaries = {s.id: summarise(prepared[s.id], s.questionnaire.pass_mark) for s in sessions
                  if s.id in prepared}  # fmt: skip
+    copies = Counter(info.session_id for info in infos)
     session_rows = tuple(
-        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id), now) for s in sessions
+        _session_row(s, enrolled.get(s.id, 0), summaries.get(s.id), now, copies[s.id])
+        for s in sessions
     )
-    graded_rows = [row for row in session_rows if row[3]]  # the trend skips empty sessions
+    # the trend skips the sessions without figures (no copy, or every item neutralised)
+    graded_rows = [row for row in session_rows if row[4] is not None]
     scope = (
         f"Thème {theme.title} ; sessions ouvertes du {start:%d/%m/%Y} au {end:%d/%m/%Y} "
         f"(heure de Paris) : {len(sessions)} ; copies remises ou échues et notées : {len(infos)}."
@@ -308,7 +320,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
         ).all()
     )
     sections = [
-        period_synthesis(sessions, prepared, summaries, in_progress, now),
+        period_synthesis(sessions, prepared, summaries, in_progress, now, len(infos)),
         Section(
             "sessions",
             "Volumes et tendances",

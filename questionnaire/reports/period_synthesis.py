@@ -62,8 +62,12 @@ def period_synthesis(
     summaries: dict[int, Summary],
     in_progress: dict[int, int],
     now: datetime,
+    copies: int = 0,
 ) -> Section:
-    """Pooled copies, pass rate (Wilson), mean score, alphas against the target, alerts."""
+    """Pooled copies, pass rate (Wilson), mean score, alphas against the target, alerts.
+
+    ``copies``: the period's graded copies, told when none has a score (every item of their
+    sessions neutralised)."""
     graded = sum(s.stats.n_attempts for s in summaries.values())
     running = sum(in_progress.values())
     open_titles = [s.title for s in sessions if s.is_open(now) or in_progress.get(s.id)]
@@ -81,7 +85,13 @@ def period_synthesis(
             f"Alerte : petit échantillon (moins de {FEW_ATTEMPTS} copies) : {', '.join(small)}."
         )
     if not graded:
-        return Section("synthese", "Synthèse", (*lines, "Aucune copie notée sur la période."))
+        empty = (
+            f"{copies} copie{'s' if copies > 1 else ''} notée{'s' if copies > 1 else ''}, mais "
+            "tous les items de leurs sessions ont été neutralisés : aucun score à analyser."
+            if copies
+            else "Aucune copie notée sur la période."
+        )
+        return Section("synthese", "Synthèse", (*lines, empty))
     passed = sum(s.passed for s in summaries.values())
     low, high = pass_interval(passed, graded)
     mean = float(np.mean(np.concatenate([prepared[i].proportions for i in summaries])))

@@ -311,3 +311,31 @@ def test_an_open_session_reads_provisional_figures_in_agreement(two_sessions, cl
     table = report.table("sessions")
     assert table.columns[-1].label == "Chiffres"
     assert [row[-1] for row in table.rows] == ["", "provisoires (session ouverte)"]
+
+
+def test_a_session_whose_every_item_is_neutralised_counts_its_graded_copies(
+    two_sessions, clock, make_user, db
+):
+    """The later session's four items all neutralised: its row read « Copies notées 0 » and it
+    was left out as « sans copie », under a scope counting its 10 graded copies."""
+    from questionnaire.reports.services import export_bytes, neutralise_in_session
+
+    early, later = two_sessions
+    jury = make_user(Role.JURY, email="jury@example.org")
+    for info in load_session(later).items.values():
+        neutralise_in_session(later, info.version_id, jury, "Hors programme", clock())
+    db.session.commit()
+    report = build_period_report(
+        early.questionnaire.theme, date(2026, 3, 1), date(2026, 3, 31), clock()
+    )
+    assert "copies remises ou échues et notées : 20" in report.scope
+    sessions = report.table("sessions")
+    graded = dict(zip([r[1] for r in sessions.rows], sessions.column("attempts"), strict=True))
+    assert graded == {early.opens_at: 10, later.opens_at: 10}
+    state = sessions.column("state")[1]
+    assert state == "aucun score : tous les items neutralisés", state
+    assert report.section("sessions").trend is None  # one session with figures: no trend
+    small = next(w for w in report.warnings if w.startswith("Attention : session"))
+    assert small.count("Session test (10)") == 1  # the session with figures only
+    for fmt in ("pdf", "xlsx", "csv"):
+        assert export_bytes(report, fmt)

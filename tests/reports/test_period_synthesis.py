@@ -86,3 +86,16 @@ def test_a_session_below_the_alpha_target_is_named_with_its_alpha(monkeypatch):
         "fidélité insuffisante pour une décision individuelle dans 2 sessions sur 3 "
         "(B : alpha 0,7996 ; C : alpha non calculable)."
     ) in text, text
+
+
+def test_a_period_whose_copies_all_lost_their_items_does_not_say_none_was_graded():
+    """Ten copies graded, every item of their session neutralised: « Aucune copie notée sur la
+    période » contradicted the scope's « copies remises ou échues et notées : 10 »."""
+    sessions = [SimpleNamespace(id=1, title="A", is_open=lambda now: False)]
+    text = " ".join(period_synthesis(sessions, {}, {}, {}, None, copies=10).paragraphs)
+    assert "Aucune copie" not in text
+    assert "10 copies notées, mais tous les items de leurs sessions ont été neutralisés" in text
+    assert (
+        "Aucune copie notée sur la période."
+        in period_synthesis(sessions, {}, {}, {}, None).paragraphs
+    )
