@@ -59,6 +59,8 @@ _SEPARATOR_LINE = re.compile(r'^"?sep=([,;\t|])"?$', re.IGNORECASE)
 def _cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # « vrai » typed in a French Excel, shown « VRAI »
+        return "Vrai" if value else "Faux"
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
@@ -93,12 +95,12 @@ def _sheet_value(cell) -> object:
 
 
 def _typed_cells(names: list[str], values: list, location: str, report: ImportReport) -> None:
-    """Warn where Excel made a date or a decimal number of a text: its reading may differ."""
+    """Warn where Excel made a date, a boolean or a decimal of a text: its reading may differ."""
     for name, value in zip(names, values, strict=False):
         if name not in TEXT_COLUMNS:
             continue
-        if isinstance(value, date) or (isinstance(value, float) and not value.is_integer()):
-            kind = "une date" if isinstance(value, date) else "un nombre"
+        if isinstance(value, bool | date) or (isinstance(value, float) and not value.is_integer()):
+            kind = {bool: "un booléen", float: "un nombre"}.get(type(value), "une date")
             report.warn(
                 location,
                 f"« {name} » : Excel a enregistré {kind}, lu « {_cell(value)} » ; vérifiez le "
