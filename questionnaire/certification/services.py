@@ -110,12 +110,9 @@ def candidates_page(
         .options(contains_eager(CertificationEnrolment.user))
     )
     if text.strip():
+        # « agent » may match more accounts than PostgreSQL binds (as the accounts list)
         matched = [person.id for person in matching_people(text)]
-        # written into the statement, not bound one by one (as the accounts list): « agent »
-        # may match more accounts than the 65,535 values PostgreSQL binds in one statement
-        query = query.where(
-            User.id.in_(bindparam("matched", matched, expanding=True, literal_execute=True))
-        )
+        query = query.where(User.id.in_(_written("matched", matched)))
     return paged(query, page, CANDIDATES_PAGE_SIZE)
 
 
@@ -597,6 +594,12 @@ def referential_spec(certification: Certification) -> rules.ReferentialSpec:
     )
 
 
+def _written(name: str, ids: list[int]):
+    """Ids written into the statement, not bound one by one: every candidate of a certification
+    (the deliberation, its exports) may pass the 65,535 values PostgreSQL binds in one."""
+    return bindparam(name, list(ids), expanding=True, literal_execute=True)
+
+
 def questionnaire_sittings(user_ids: list[int]) -> dict[int, list[rules.Sitting]]:
     """Per candidate, every final graded questionnaire attempt, dated when their time ended.
 
@@ -608,7 +611,7 @@ def questionnaire_sittings(user_ids: list[int]) -> dict[int, list[rules.Sitting]
         .join(Questionnaire, ExamSession.questionnaire_id == Questionnaire.id)
         .join(Theme, Questionnaire.theme_id == Theme.id)
         .where(
-            Attempt.user_id.in_(user_ids),
+            Attempt.user_id.in_(_written("user_ids", user_ids)),
             ExamSession.purpose == SessionPurpose.CERTIFICATION,
             Attempt.status.in_(FINAL_STATUSES),
             Attempt.score.is_not(None),
@@ -648,7 +651,9 @@ def questionnaire_passes(user_ids: list[int]) -> dict[int, dict[str, datetime]]:
 
 def _evaluations(enrolment_ids: list[int]) -> dict[int, list[JuryEvaluation]]:
     rows = db.session.execute(
-        select(JuryEvaluation).where(JuryEvaluation.enrolment_id.in_(enrolment_ids))
+        select(JuryEvaluation).where(
+            JuryEvaluation.enrolment_id.in_(_written("enrolment_ids", enrolment_ids))
+        )
     ).scalars()
     by_enrolment: dict[int, list[JuryEvaluation]] = defaultdict(list)
     for evaluation in rows:

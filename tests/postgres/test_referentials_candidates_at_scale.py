@@ -43,3 +43,13 @@ def test_a_search_matching_more_accounts_than_a_query_may_bind_lists_the_candida
         "agent42000@example.org",
     ]
     assert candidates_page(certification, "agent 42", 1).total == 1
+
+
+def test_the_results_of_more_candidates_than_a_query_may_bind_are_read(pg_app):
+    """The deliberation page and its exports read every candidate's sittings and evaluations
+    at once; past 65,535 candidates their ids, bound one by one, were refused (a server error)."""
+    from questionnaire.certification import services
+
+    ids = list(range(1, 70_001))
+    assert services.questionnaire_sittings(ids) == {}
+    assert services._evaluations(ids) == {}
