@@ -206,6 +206,19 @@ def _evaluated_removals(certification: Certification, spec: ParsedCertification)
                 "notation.",
             )
         )
+    if spec.two_evaluators is not certification.two_evaluators and _has_evaluations(certification):
+        # on, no recorded evaluation is a designated evaluator's; off, the set-aside evaluations
+        # of replaced evaluators count again
+        rule = {False: "false", True: "true"}
+        problems.append(
+            Problem(
+                spec.file,
+                "certification",
+                f"« two_evaluators » ne peut plus changer ({rule[certification.two_evaluators]} "
+                f"→ {rule[spec.two_evaluators]}) : le jury a déjà évalué des compétences selon "
+                "l'ancienne règle.",
+            )
+        )
     kept = {p.code for p in spec.prerequisites}
     gone = [p for p in certification.prerequisites if p.code not in kept]
     recorded = set(
