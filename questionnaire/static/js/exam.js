@@ -128,8 +128,23 @@
   function enqueue(kind, body) {
     queue[kind] = body;
     if (halted) { say(halted.text, halted.link); return; }
-    if (trouble) { sayTrouble(); } else { say("Enregistrement…"); }
+    if (trouble) { sayTrouble(); } else { sayUnderWaySoon(); }
     pump();
+  }
+
+  /* « Enregistrement… » only for a save still unanswered after a second: a quick one is said
+     once, by its outcome (a screen reader user choosing by the arrow keys saves each option in
+     turn: three utterances each were too many), and that outcome is said again even when its
+     words are the last one's (« Réponse enregistrée à 10 h 03. » twice in a minute). */
+  var underWay = null;
+
+  function sayUnderWaySoon() {
+    shown = null;
+    if (underWay) { return; }
+    underWay = window.setTimeout(function () {
+      underWay = null;
+      if (isPending() && !trouble && !halted) { say("Enregistrement…"); }
+    }, 1000);
   }
 
   function pump() {
@@ -234,6 +249,7 @@
   /* The queue is empty (or stopped): say what the server confirmed, wake whoever waits. */
   function settle() {
     if (isPending() && !halted) { return; }
+    if (underWay) { window.clearTimeout(underWay); underWay = null; }
     if (!halted) {
       var text = [confirmations.answer, confirmations.flag].filter(Boolean).join(" ");
       if (text) { say(text); }
