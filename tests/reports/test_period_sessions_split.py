@@ -63,3 +63,45 @@ def test_the_same_report_as_each_session_prepared_alone(sit_session, clock, monk
     plain = _build(theme, clock)
     assert len(calls) == 3  # the plain way: the period, then each of its 2 sessions
     assert repr(derived) == repr(plain)
+
+
+def test_period_days_are_paris_days_across_a_clock_change():
+    """29 March 2026, the spring change in Paris: the day runs from 23:00 UTC the day before
+    (UTC+1) to 22:00 UTC (UTC+2), 23 hours; 25 October, the autumn one, 25 hours."""
+    from datetime import UTC, date, datetime
+
+    from questionnaire.reports.period_report import local_bounds
+
+    assert local_bounds(date(2026, 3, 29), date(2026, 3, 29)) == (
+        datetime(2026, 3, 28, 23, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 22, 0, tzinfo=UTC),
+    )
+    first, last = local_bounds(date(2026, 10, 25), date(2026, 10, 25))
+    assert (first, last) == (
+        datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 23, 0, tzinfo=UTC),
+    )
+    assert (last - first).total_seconds() == 25 * 3600
+
+
+def test_a_period_day_holds_the_sessions_opened_that_day_in_paris(make_session, clock):
+    """Opened at 00:30 in Paris on 29 March (23:30 UTC the day before): in the period of the
+    29th; opened at 00:30 in Paris on the 30th (22:30 UTC on the 29th): not in it; a training
+    session that day: never in a CPNE report."""
+    from datetime import UTC, datetime
+
+    from questionnaire.exams.models import SessionPurpose
+    from questionnaire.reports.period_report import local_bounds, period_sessions
+
+    def opening_at(moment, **kwargs):
+        session, _ = make_session(opens_in=moment - clock(), **kwargs)
+        return session
+
+    inside = opening_at(datetime(2026, 3, 28, 23, 30, tzinfo=UTC))
+    theme = inside.questionnaire.theme
+    opening_at(datetime(2026, 3, 29, 22, 30, tzinfo=UTC), theme=theme)
+    opening_at(
+        datetime(2026, 3, 29, 12, 0, tzinfo=UTC), theme=theme, purpose=SessionPurpose.TRAINING
+    )
+    found = period_sessions(theme, *local_bounds(date(2026, 3, 29), date(2026, 3, 29)))
+    assert found == [inside]
