@@ -307,6 +307,14 @@ def _modality(reader: _Reader, raw: Any, where: str, path: tuple = ()) -> Parsed
             f"« theme » ne s'applique qu'à un questionnaire, parmi : {', '.join(THEME_ORDER)}.",
         )
         theme = None
+    if weight is not None and theme is not None:
+        # the block's weighted note combines the jury's grid scores (rules.weighted_score)
+        reader.fail(
+            where,
+            "« weight » ne s'applique pas à un questionnaire de la plateforme (sa réussite n'a "
+            "pas de note sur la grille du jury).",
+        )
+        weight = None
     label = reader.text(entry, "label", where, required=False)
     observations = None
     if entry.get("observations") is not None:
