@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from xml.etree.ElementTree import Element, ParseError
@@ -11,6 +12,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
+from questionnaire.banks.fields import one_line
 from questionnaire.exchange.report import ImportReport
 from questionnaire.parse_errors import (
     forbidden_xml_error,
@@ -25,6 +27,14 @@ MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_ENTRY_BYTES = 5 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+
+
+def upload_name(filename: str | None) -> str:
+    """An uploaded file's own name, as reports and threads show it: the folders an old browser
+    sends (« C:\\fakepath\\… ») and control characters (a NUL, which PostgreSQL refuses)
+    removed, 200 characters at most."""
+    name = one_line(re.split(r"[\\/]", filename or "")[-1])
+    return name[:200] or "fichier"
 
 
 class UnsafeArchive(Exception):

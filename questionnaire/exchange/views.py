@@ -19,7 +19,7 @@ from questionnaire.exchange import bp
 from questionnaire.exchange.formats import FORMATS
 from questionnaire.exchange.forms import ExportForm, ImportForm
 from questionnaire.exchange.report import ImportRejected
-from questionnaire.exchange.safety import MAX_FILE_BYTES
+from questionnaire.exchange.safety import MAX_FILE_BYTES, upload_name
 from questionnaire.exchange.services import export_theme, import_file
 from questionnaire.extensions import db
 from questionnaire.roles import Role
@@ -56,7 +56,7 @@ def import_items():
         try:
             report = import_file(
                 upload.read(),
-                upload.filename or "fichier",
+                upload_name(upload.filename),
                 import_form.format.data,
                 import_form.theme.data,
                 current_time(),
