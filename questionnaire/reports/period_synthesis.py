@@ -46,6 +46,18 @@ def differing_sessions(
     ]
 
 
+#: Below this a p-value reads « p < 0,0001 » (four decimals would print « 0,0000 »).
+SMALLEST_P = 0.0001
+
+
+def p_value_text(p: float) -> str:
+    """« p = 0,0123 »; just below the level with the digits that show it (« p = 0,049996 »,
+    not « 0,0500 »); a tiny one « p < 0,0001 »."""
+    if p < SMALLEST_P:
+        return f"p < {decimal_fr(SMALLEST_P, 4)}"
+    return f"p = {decimal_pair(p, LEVEL, 4)[0]}"
+
+
 def weak_alphas(weak: list[tuple[str, float | None]]) -> str:
     """The sessions below the alpha target, each with its alpha as precise as it takes to read
     below the target (the sessions table shows 0.7996 as « 0,800 »)."""
@@ -117,9 +129,7 @@ def period_synthesis(
     p, differ = differing_sessions(sessions, summaries)
     if p is not None:
         lines.append(
-            # p just below the level keeps the digits that show it (« 0,049996 », not « 0,0500 »)
-            f"Taux de réussite des sessions : p = {decimal_pair(p, LEVEL, 4)[0]} (khi-deux "
-            "d'homogénéité) : "
+            f"Taux de réussite des sessions : {p_value_text(p)} (khi-deux d'homogénéité) : "
             + (
                 "les sessions diffèrent plus que le hasard"
                 + (

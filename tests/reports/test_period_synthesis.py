@@ -99,3 +99,16 @@ def test_a_period_whose_copies_all_lost_their_items_does_not_say_none_was_graded
         "Aucune copie notée sur la période."
         in period_synthesis(sessions, {}, {}, {}, None).paragraphs
     )
+
+
+def test_a_tiny_p_value_reads_below_the_smallest_shown(monkeypatch):
+    """Sessions of 90 % and 20 % pass rates: p ≈ 3e-20 read « p = 0,0000 », as if the
+    chi-square said the impossible; it now reads « p < 0,0001 »."""
+    sessions = [
+        SimpleNamespace(id=i, title=t, is_open=lambda now: False) for i, t in ((1, "A"), (2, "B"))
+    ]
+    summaries = {1: _graded(45, 50, 0.85), 2: _graded(10, 50, 0.86)}
+    prepared = {i: SimpleNamespace(proportions=np.array([0.5, 0.7])) for i in (1, 2)}
+    monkeypatch.setattr(period_synthesis_module, "differing_sessions", lambda s, m: (3e-20, []))
+    text = " ".join(period_synthesis(sessions, prepared, summaries, {}, None).paragraphs)
+    assert "p < 0,0001 (khi-deux d'homogénéité) : les sessions diffèrent" in text, text
