@@ -339,6 +339,14 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         )
+        if sheet.title != SHEET_NAME and len(workbook.sheetnames) > 1:
+            others = ", ".join(f"« {name} »" for name in workbook.sheetnames[1:])
+            report.warn(
+                source,
+                f"pas de feuille « {SHEET_NAME} » : la première feuille, « {sheet.title} », a été "
+                f"lue (autres feuilles : {others}) ; nommez « {SHEET_NAME} » la feuille des "
+                "questions.",
+            )
         # the size a workbook declares (<dimension>) may be stale: read what the sheet holds,
         # within bounds (openpyxl pads every row up to the farthest cell it is told of)
         sheet.reset_dimensions()
@@ -367,7 +375,8 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         return ParseResult([], report)
     finally:
         workbook.close()
-    return ParseResult(_rows(header, records, report, today), report)
+    header_location = f"feuille « {sheet.title} », ligne 1"
+    return ParseResult(_rows(header, records, report, today, header_location), report)
 
 
 def _damaged(exc: Exception) -> str:
