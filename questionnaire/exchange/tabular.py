@@ -336,10 +336,12 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         )
         return ParseResult([], report)
     try:
-        sheet = (
-            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
+        # « Items », « ITEMS » as well: a sheet's name is typed by hand
+        named = next(
+            (name for name in workbook.sheetnames if name.strip().casefold() == SHEET_NAME), None
         )
-        if sheet.title != SHEET_NAME and len(workbook.sheetnames) > 1:
+        sheet = workbook[named] if named else workbook.worksheets[0]
+        if named is None and len(workbook.sheetnames) > 1:
             others = ", ".join(f"« {name} »" for name in workbook.sheetnames[1:])
             report.warn(
                 source,

@@ -38,3 +38,18 @@ def test_header_errors_name_the_sheet_read():
             "feuilles : « Questions ») ; nommez « items » la feuille des questions.",
         )
     ]
+
+
+def test_the_items_sheet_is_found_whatever_its_case():
+    """« Items », as a French spreadsheet user capitalises it, was passed over for the first."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Consignes"
+    workbook.active.append(["Remplissez la feuille Items."])
+    questions = workbook.create_sheet("Items ")
+    questions.append(["stem", "option_a", "option_b", "correct"])
+    questions.append(["Taux du PFU ?", "12,8 %", "30 %", "B"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = parse_xlsx(buffer.getvalue(), "items.xlsx", TODAY)
+    assert result.report.errors == []
+    assert [source.location for source in result.items] == ["feuille « Items  », ligne 2"]
