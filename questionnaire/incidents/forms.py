@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from questionnaire.forms import FrenchForm, MultiCheckboxField, OneNumberMessage
 from questionnaire.incidents.models import MAX_EXTRA_MINUTES
+from questionnaire.web import database_int
 
 
 class MinutesField(OneNumberMessage, IntegerField):
@@ -54,7 +55,9 @@ class CopyExtraTimeForm(FrenchForm):
 
     copies = MultiCheckboxField(
         "Copies en cours à prolonger",
-        coerce=int,
+        # a copy number past the database's integers is refused here (a tampered form), not
+        # by the database when the copies are looked up (a server error)
+        coerce=database_int,
         # a copy handed in since the page was shown gets the service's message, not WTForms'
         validate_choice=False,
     )
