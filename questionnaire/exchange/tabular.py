@@ -45,6 +45,8 @@ COLUMNS = [*_BEFORE_OPTIONS, *OPTION_COLUMNS, *_AFTER_OPTIONS]
 BANK_COLUMNS = [*_BEFORE_OPTIONS, *BANK_OPTION_COLUMNS, *_AFTER_OPTIONS]
 REQUIRED_COLUMNS = ("stem", "option_a", "option_b", "correct")
 SHEET_NAME = "items"
+#: The start of an OLE2 compound file: Excel 97-2003 workbooks, and encrypted .xlsx ones.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: What an XLSX import reads of its sheet: 20 000 rows (header included) and columns A to BL.
 MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLUMNS = 64
@@ -317,6 +319,14 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
     """An XLSX workbook: the sheet named ``items`` (or the first one), header on row 1."""
     report = ImportReport(source)
     if not check_size(data, source, report):
+        return ParseResult([], report)
+    if data.startswith(OLE2_MAGIC):  # an .xls, or an .xlsx Excel encrypted with a password
+        report.error(
+            source,
+            "classeur au format Excel 97-2003 (.xls) ou protégé par un mot de passe : ouvrez-le "
+            "dans Excel et enregistrez-le au format « Classeur Excel (*.xlsx) », sans mot de "
+            "passe, puis importez ce fichier.",
+        )
         return ParseResult([], report)
     try:
         archive = SafeZip(data)

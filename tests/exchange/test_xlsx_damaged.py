@@ -105,3 +105,18 @@ def test_the_import_page_reports_a_damaged_sheet(client, make_user, loaded_bank)
     )
     assert response.status_code == 422
     assert "classeur XLSX illisible" in response.get_data(as_text=True)
+
+
+def test_an_excel_97_or_password_protected_workbook_is_named_as_such():
+    """Both are OLE2 compound files, not zip archives: « archive zip illisible : ce n'est pas
+    une archive zip » left the author, who had sent no zip, without a way forward."""
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)
+    result = parse_xlsx(data, "items.xls", TODAY)
+    assert [(e.location, e.message) for e in result.report.errors] == [
+        (
+            "items.xls",
+            "classeur au format Excel 97-2003 (.xls) ou protégé par un mot de passe : ouvrez-le "
+            "dans Excel et enregistrez-le au format « Classeur Excel (*.xlsx) », sans mot de "
+            "passe, puis importez ce fichier.",
+        )
+    ]
