@@ -253,8 +253,7 @@ def revision_table(versions: dict[int, ItemVersion]) -> Table:
 def few_copies_warnings(session_rows: tuple[tuple, ...], drift: Table | None) -> tuple[str, ...]:
     """Cautions for sessions and drift halves resting on fewer than FEW_ATTEMPTS copies."""
     warnings = []
-    small = [f"{row[0]} ({row[3]})" for row in session_rows
-             if 0 < row[3] < FEW_ATTEMPTS and row[4] is not None]  # fmt: skip
+    small = [f"{row[0]} ({row[3]})" for row in session_rows if 0 < row[3] < FEW_ATTEMPTS]
     if small:
         warnings.append(
             f"Attention : session{'s' if len(small) > 1 else ''} de moins de {FEW_ATTEMPTS} "
@@ -384,7 +383,7 @@ def build_period_report(theme: Theme, start: date, end: date, now: datetime) -> 
         generated_at=now,
         fingerprint=fingerprint(table),
         sections=tuple(sections),
-        warnings=few_copies_warnings(session_rows, drift),
+        warnings=few_copies_warnings(tuple(graded_rows), drift),  # the sessions with figures
     )
 
 
