@@ -47,6 +47,8 @@ REQUIRED_COLUMNS = ("stem", "option_a", "option_b", "correct")
 SHEET_NAME = "items"
 #: The start of an OLE2 compound file: Excel 97-2003 workbooks, and encrypted .xlsx ones.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What an OpenDocument spreadsheet (LibreOffice's .ods, also a zip) says it is.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 #: What an XLSX import reads of its sheet: 20 000 rows (header included) and columns A to BL.
 MAX_SHEET_ROWS = 20_000
 MAX_SHEET_COLUMNS = 64
@@ -332,6 +334,14 @@ def parse_xlsx(data: bytes, source: str, today: date) -> ParseResult:
         archive = SafeZip(data)
         for name in archive.names:  # bounded reads: sizes declared in the archive may lie
             archive.read(name)
+        if "mimetype" in archive.names and archive.read("mimetype").startswith(ODS_MIMETYPE):
+            report.error(
+                source,
+                "classeur au format OpenDocument (.ods, LibreOffice) : enregistrez-le au format "
+                "« Excel 2007-365 (.xlsx) » (Fichier > Enregistrer sous), ou en CSV, puis "
+                "importez ce fichier.",
+            )
+            return ParseResult([], report)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except UnsafeArchive as exc:
         report.error(source, str(exc))

@@ -120,3 +120,20 @@ def test_an_excel_97_or_password_protected_workbook_is_named_as_such():
             "passe, puis importez ce fichier.",
         )
     ]
+
+
+def test_an_opendocument_spreadsheet_is_named_as_such():
+    """LibreOffice's own format (.ods) read « classeur XLSX illisible : il est endommagé … »."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<document-content/>")
+    result = parse_xlsx(buffer.getvalue(), "items.ods", TODAY)
+    assert [(e.location, e.message) for e in result.report.errors] == [
+        (
+            "items.ods",
+            "classeur au format OpenDocument (.ods, LibreOffice) : enregistrez-le au format "
+            "« Excel 2007-365 (.xlsx) » (Fichier > Enregistrer sous), ou en CSV, puis importez "
+            "ce fichier.",
+        )
+    ]
