@@ -11,7 +11,8 @@ from questionnaire.exchange.gift import parse_gift, write_gift
 from questionnaire.exchange.qti import parse_qti
 from questionnaire.exchange.qti_write import write_qti, write_qti3
 from questionnaire.exchange.report import ParseResult
-from questionnaire.exchange.tabular import parse_csv, parse_xlsx, write_csv, write_xlsx
+from questionnaire.exchange.tabular import parse_csv, write_csv
+from questionnaire.exchange.xlsx import parse_xlsx, write_xlsx
 from questionnaire.exchange.yaml_io import parse_yaml, write_yaml
 
 

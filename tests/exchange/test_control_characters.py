@@ -15,7 +15,8 @@ from questionnaire.exchange.formats import FORMATS
 from questionnaire.exchange.qti import parse_qti
 from questionnaire.exchange.qti_write import write_qti, write_qti3
 from questionnaire.exchange.services import export_theme, import_file
-from questionnaire.exchange.tabular import parse_csv, parse_xlsx, write_xlsx
+from questionnaire.exchange.tabular import parse_csv
+from questionnaire.exchange.xlsx import parse_xlsx, write_xlsx
 from tests.authoring.conftest import editor_data
 from tests.conftest import form_token, login
 from tests.exchange.conftest import TODAY

@@ -10,13 +10,8 @@ import openpyxl
 
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedOption
-from questionnaire.exchange.tabular import (
-    BANK_COLUMNS,
-    parse_csv,
-    parse_xlsx,
-    write_csv,
-    write_xlsx,
-)
+from questionnaire.exchange.tabular import BANK_COLUMNS, parse_csv, write_csv
+from questionnaire.exchange.xlsx import parse_xlsx, write_xlsx
 from tests.exchange.conftest import TODAY, as_stored, sample
 
 

@@ -7,7 +7,7 @@ true-or-false question, without a word.
 
 from __future__ import annotations
 
-from questionnaire.exchange.tabular import parse_xlsx
+from questionnaire.exchange.xlsx import parse_xlsx
 from tests.exchange.conftest import TODAY
 from tests.exchange.test_xlsx_cells import _workbook
 

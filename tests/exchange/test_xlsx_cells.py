@@ -11,7 +11,7 @@ from datetime import datetime
 
 import openpyxl
 
-from questionnaire.exchange.tabular import parse_xlsx
+from questionnaire.exchange.xlsx import parse_xlsx
 from tests.exchange.conftest import TODAY
 
 HEADER = ["stem", "option_a", "option_b", "option_c", "option_d", "correct", "valid_as_of"]

@@ -15,7 +15,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from questionnaire.exchange.tabular import parse_xlsx
+from questionnaire.exchange.xlsx import parse_xlsx
 from tests.conftest import login
 from tests.exchange.conftest import TODAY
 

@@ -14,8 +14,8 @@ import zipfile
 
 import openpyxl
 
-from questionnaire.exchange import tabular
-from questionnaire.exchange.tabular import parse_xlsx
+from questionnaire.exchange import xlsx
+from questionnaire.exchange.xlsx import parse_xlsx
 from tests.exchange.conftest import TODAY
 
 HEADER = ["stem", "option_a", "option_b", "option_c", "correct"]
@@ -80,7 +80,7 @@ def test_a_cell_at_the_last_row_is_refused_without_reading_millions_of_cells(
     monkeypatch,
 ):
     calls = 0
-    sheet_value = tabular._sheet_value
+    sheet_value = xlsx._sheet_value
 
     def counted(cell):
         nonlocal calls
@@ -89,23 +89,23 @@ def test_a_cell_at_the_last_row_is_refused_without_reading_millions_of_cells(
             raise AssertionError("more than a million cells read for a sheet of 16 values")
         return sheet_value(cell)
 
-    monkeypatch.setattr(tabular, "_sheet_value", counted)
+    monkeypatch.setattr(xlsx, "_sheet_value", counted)
     data = _workbook(ROWS, _far_cell("A1048576", 1048576, dimension="A1:XFD1048576"))
     result = parse_xlsx(data, "items.xlsx", TODAY)
     assert result.items == []
     assert [(entry.location, entry.message) for entry in result.report.errors] == [
         (
             "feuille « items », ligne 1048576",
-            f"valeur au-delà de la ligne {tabular.MAX_SHEET_ROWS}, la dernière lue : « oubli ». "
+            f"valeur au-delà de la ligne {xlsx.MAX_SHEET_ROWS}, la dernière lue : « oubli ». "
             "Un import prend au plus "
-            f"{tabular.MAX_SHEET_ROWS - 1} items par feuille ; supprimez les lignes en trop, "
+            f"{xlsx.MAX_SHEET_ROWS - 1} items par feuille ; supprimez les lignes en trop, "
             "ou découpez le classeur.",
         )
     ]
 
 
 def test_a_value_past_the_last_row_read_is_an_error_not_dropped():
-    row = tabular.MAX_SHEET_ROWS + 3
+    row = xlsx.MAX_SHEET_ROWS + 3
     data = _workbook(ROWS, _far_cell(f"B{row}", row))
     result = parse_xlsx(data, "items.xlsx", TODAY)
     assert result.items == []
@@ -115,16 +115,16 @@ def test_a_value_past_the_last_row_read_is_an_error_not_dropped():
 def test_a_cell_far_right_is_not_read_cell_by_cell(monkeypatch):
     """Columns past BL are not read (documented): a cell at XFD no longer costs 16 384 reads."""
     calls = 0
-    sheet_value = tabular._sheet_value
+    sheet_value = xlsx._sheet_value
 
     def counted(cell):
         nonlocal calls
         calls += 1
         return sheet_value(cell)
 
-    monkeypatch.setattr(tabular, "_sheet_value", counted)
+    monkeypatch.setattr(xlsx, "_sheet_value", counted)
     data = _workbook(ROWS, _far_cell("XFD5", 5, dimension="A1:XFD5"))
     result = parse_xlsx(data, "items.xlsx", TODAY)
     assert result.report.errors == []
     assert len(result.items) == len(ROWS)
-    assert calls <= 5 * tabular.MAX_SHEET_COLUMNS == 5 * 64
+    assert calls <= 5 * xlsx.MAX_SHEET_COLUMNS == 5 * 64

@@ -11,7 +11,7 @@ import io
 
 import openpyxl
 
-from questionnaire.exchange.tabular import parse_xlsx
+from questionnaire.exchange.xlsx import parse_xlsx
 from tests.exchange.conftest import TODAY
 
 
