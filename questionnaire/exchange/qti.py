@@ -26,24 +26,8 @@ _DROPPED = {"feedbackInline", "feedbackBlock", "templateBlock", "templateInline"
 # code, not text: written out, a script or a style sheet would show as words in the question
 _CODE = {"script", "style"}
 _VOID = {"br", "hr"}
-_HTML_BLOCK = frozenset(
-    [
-        "p",
-        "div",
-        "ul",
-        "ol",
-        "li",
-        "table",
-        "caption",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "blockquote",
-        "pre",
-    ]
-)
+_TABLE = frozenset({"table", "caption", "thead", "tbody", "tr", "th", "td"})
+_HTML_BLOCK = frozenset({"p", "div", "ul", "ol", "li", "blockquote", "pre"}) | _TABLE
 _HEADING = frozenset(f"h{level}" for level in range(1, 7))
 _HTML_BLOCK |= _HEADING
 _HAS_BLOCK = re.compile(r"<(?:p|div|ul|ol|li|table|blockquote|pre)>")
