@@ -14,11 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 
 from questionnaire.audit.services import record
 from questionnaire.auth.models import Role, User
 from questionnaire.certification import rules, services
+from questionnaire.certification.loader import REFERENTIALS_LOCK
 from questionnaire.certification.models import (
     BlockValidation,
     Certification,
@@ -53,6 +54,9 @@ NAMELESS = (
 NO_MEMBER = "Indiquez au moins un membre du jury (nom et prénom)."
 NAME_TOO_LONG = f"{NAME_MAX} caractères au plus."
 NOTHING_PENDING = "Aucun bloc validé n'attend d'être capitalisé : il n'y a rien à enregistrer."
+#: First half of the advisory lock key of a certification's deliberations (PostgreSQL), the
+#: certification's id being the second: a number no other lock of the application uses.
+DELIBERATION_LOCK = 0xDE1_0000
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,27 @@ def _where(seats: list, row: int) -> str:
     return f"au siège « {seats[row].label} »" if seats else f"comme membre {row + 1}"
 
 
+def _lock_deliberations(certification: Certification) -> None:
+    """Hold the certification's deliberations until the commit, then read its records afresh
+    (PostgreSQL; SQLite lets one writer at a time).
+
+    Two members recording at once both capitalised the same blocks: the second ended in an
+    integrity error. It now waits, then finds them capitalised (« Aucun bloc validé n'attend
+    … »). A referentials load, which locks the blocks, is waited for first (shared lock), so
+    neither waits for the other while holding what the other needs.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        select(func.pg_advisory_xact_lock_shared(cast(REFERENTIALS_LOCK, BigInteger)))
+    )
+    key = (DELIBERATION_LOCK << 32) | certification.id
+    db.session.execute(select(func.pg_advisory_xact_lock(cast(key, BigInteger))))
+    # the form's checks read the capitalised blocks before the wait: read them again
+    db.session.flush()
+    db.session.expire_all()
+
+
 def record_deliberation(
     certification: Certification,
     held_on: date | None,
@@ -252,6 +277,7 @@ def record_deliberation(
     Each capitalised block (``BlockValidation``) points to the deliberation, which keeps its
     members with their seat as declared that day. The caller commits.
     """
+    _lock_deliberations(certification)
     problems = composition_problems(certification, held_on, entries, paris_day(now), recorded_by)
     if problems:
         raise DeliberationRefused(problems)
