@@ -7,10 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select, text
 
 from questionnaire.accessibility.services import preferences_for
 from questionnaire.attempts.models import Attempt, AttemptStatus, GradeChange
+from questionnaire.attempts.results import attempt_result
 from questionnaire.attempts.services import close_if_time_up
 from questionnaire.audit.models import PURGE_OPTION, AuditEvent
 from questionnaire.audit.services import events_about, record
@@ -101,7 +103,8 @@ def export_user_data(user: User, now: datetime) -> dict:
     """Everything the platform holds about a person, as a JSON-ready document (audited).
 
     A copy whose time is up is finalised first (the cron job may not have run yet), so the
-    document gives its status and score, not « in progress ». The caller commits.
+    document gives its status and score, not « in progress ». A grade change's reason is
+    withheld while the copy's correction is (``reason_withheld``). The caller commits.
     """
     enrolments = db.session.execute(
         select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.id)
@@ -113,12 +116,18 @@ def export_user_data(user: User, now: datetime) -> dict:
     )
     for attempt in attempts:  # a copy whose time is up is shown as its own pages show it
         close_if_time_up(attempt, now)
-    grade_changes = db.session.execute(
-        select(GradeChange)
-        .join(Attempt, Attempt.id == GradeChange.attempt_id)
-        .where(Attempt.user_id == user.id)
-        .order_by(GradeChange.id)
-    ).scalars()
+    grade_changes = list(
+        db.session.execute(
+            select(GradeChange)
+            .join(Attempt, Attempt.id == GradeChange.attempt_id)
+            .where(Attempt.user_id == user.id)
+            .order_by(GradeChange.id)
+        ).scalars()
+    )
+    # a scoring decision's reason may quote the right answer (« la bonne réponse est C »): it
+    # waits, as the correction on the results page, for the copy's correction to be released
+    changed = {change.attempt_id for change in grade_changes}
+    released = _corrections_released([a for a in attempts if a.id in changed], now)
     copy_grants = db.session.execute(
         select(CopyTimeExtension)
         .join(Attempt, Attempt.id == CopyTimeExtension.attempt_id)
@@ -155,7 +164,8 @@ def export_user_data(user: User, now: datetime) -> dict:
                 "new_max": c.new_max,
                 "old_passed": c.old_passed,
                 "new_passed": c.new_passed,
-                "reason": c.reason,
+                "reason": c.reason if released.get(c.attempt_id) else None,
+                "reason_withheld": not released.get(c.attempt_id),
                 "changed_by": c.changed_by.display_name,
                 "changed_at": _iso(c.changed_at),
             }
@@ -193,6 +203,17 @@ def export_user_data(user: User, now: datetime) -> dict:
     }
     record("privacy.export", now, actor_id=user.id, subject_id=user.id)
     return document
+
+
+def _corrections_released(attempts: list[Attempt], now: datetime) -> dict[int, bool]:
+    """Per graded copy, whether the candidate may now see its correction (``attempt_result``:
+    the session's policy, copies still answering, a certification sitting of the theme ahead)."""
+    grace_seconds = current_app.config["GRACE_SECONDS"]
+    released = {}
+    for attempt in attempts:
+        result = attempt_result(attempt, now, grace_seconds)
+        released[attempt.id] = result is not None and result.correction_released
+    return released
 
 
 def _attempt_data(attempt: Attempt) -> dict:

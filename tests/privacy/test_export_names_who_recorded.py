@@ -9,7 +9,7 @@ for one competency that nothing told apart.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from questionnaire.auth.models import Role
 from questionnaire.certification import services
@@ -103,6 +103,7 @@ def test_a_grade_change_names_who_decided_it_and_whether_the_copy_passed_before_
     jury = make_user(Role.JURY, email="jury@example.org", name="Jeanne Jury")
     neutralise_item(second.version, session, jury, "Énoncé ambigu", clock())  # now 1 / 1
     db.session.commit()
+    clock.now = session.closes_at + timedelta(hours=1)  # the reason waits for the correction
     login(client, candidate.email)
     changes = client.get("/mes-donnees/export.json").get_json()["grade_changes"]
     fields = ("old_score", "old_max", "new_score", "new_max", "old_passed", "new_passed")
