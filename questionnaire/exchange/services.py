@@ -291,7 +291,10 @@ def _needs_draft(
     latest = item.latest_version
     if latest is not None and latest.content_hash == content_hash(parsed, theme.slug):
         report.unchanged.append(
-            Entry(source.location, f"{parsed.id} : identique à la version {latest.number}.")
+            Entry(
+                source.location,
+                f"{parsed.id} : identique à la version {latest.number}{_status_note(latest)}.",
+            )
         )
         return False
     current = open_version(item)
@@ -303,6 +306,13 @@ def _needs_draft(
         )
         return False
     return True
+
+
+def _status_note(version: ItemVersion) -> str:
+    """A retired « identique » version stays retired: nothing is created to bring it back."""
+    if version.status is VersionStatus.RETIRED:
+        return ", retirée : l'import ne la remet pas en service"
+    return ""
 
 
 def _write_draft(
