@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterator
 
@@ -13,6 +14,8 @@ from werkzeug.http import parse_set_header
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaire.i18n import _
+
+log = logging.getLogger(__name__)
 
 # Bodies far smaller than MAX_CONTENT_LENGTH where a larger one can only be abuse (bytes).
 ROUTE_BODY_LIMITS = {
@@ -70,6 +73,12 @@ def init_app(app: Flask) -> None:
     hooks.insert(2, refuse_lone_surrogates)
 
 
+UNREADABLE_BODY = _(
+    "Corps de la requête illisible : envoi interrompu ou mal découpé en morceaux "
+    "(Transfer-Encoding: chunked). Rien n'a été enregistré : envoyez-le de nouveau."
+)
+
+
 def read_streamed_body() -> None:
     """A body sent without a length (``Transfer-Encoding: chunked``) held to the same limit.
 
@@ -91,7 +100,11 @@ def read_streamed_body() -> None:
     stream = environ["wsgi.input"]
     body = bytearray()
     while len(body) <= limit:
-        chunk = stream.read(limit + 1 - len(body))
+        try:
+            chunk = stream.read(limit + 1 - len(body))
+        except Exception as error:  # the server's own parser: gunicorn's are no OSError
+            log.info("unreadable chunked body: %r", error)
+            abort(400, description=UNREADABLE_BODY)
         if not chunk:
             break
         body += chunk

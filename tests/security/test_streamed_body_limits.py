@@ -11,6 +11,8 @@ import io
 import json
 from urllib.parse import urlencode
 
+import pytest
+from gunicorn.http.errors import ChunkMissingTerminator, InvalidChunkSize
 from sqlalchemy import func, select
 
 from questionnaire.attempts.models import Response
@@ -152,3 +154,42 @@ def test_an_oversized_streamed_upload_gets_the_import_page_with_its_limit(
     assert response.status_code == 413
     text = page_text(response.get_data(as_text=True)).replace("&#39;", "'")
     assert "Fichier trop volumineux : la page accepte 2 Mio au plus" in text
+
+
+class BrokenChunks(io.RawIOBase):
+    """What gunicorn hands over for a chunked body cut short or badly framed: a few bytes, then
+    its parser's error."""
+
+    def __init__(self, error: Exception):
+        self.sent, self.error = False, error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.sent:
+            raise self.error
+        self.sent = True
+        buffer[:5] = b'{"a":'
+        return 5
+
+
+@pytest.mark.parametrize(
+    "error",
+    [InvalidChunkSize(b"zz"), ChunkMissingTerminator(b""), OSError("Invalid chunk header")],
+    ids=["bad-size", "cut-short", "werkzeug-server"],
+)
+def test_a_badly_framed_or_cut_streamed_body_is_a_400_not_a_server_error(app, client, error):
+    app.config["PROPAGATE_UNEXPECTED"] = False
+    response = client.post(
+        "/api/v1/auth/login",
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={**STREAMED, "wsgi.input": BrokenChunks(error)},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {
+        "code": "bad_request",
+        "message": "Corps de la requête illisible : envoi interrompu ou mal découpé en morceaux "
+        "(Transfer-Encoding: chunked). Rien n'a été enregistré : envoyez-le de nouveau.",
+    }
