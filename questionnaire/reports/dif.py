@@ -92,7 +92,7 @@ def dif_table(data: ResponseData, reference: str, focal: str) -> Table:
             Column("n_focal", "Copies (focal)", Kind.INT),
             Column("mh_alpha", "Alpha MH", Kind.DECIMAL),
             Column("mh_chi2", "Khi-deux MH", Kind.DECIMAL),
-            Column("mh_p", "p", Kind.DECIMAL, 4),
+            Column("mh_p", "p", Kind.PVALUE),
             Column("mh_d_dif", "D-DIF (delta ETS)", Kind.DECIMAL),
             Column("mh_d_dif_se", "Erreur type de D-DIF", Kind.DECIMAL),
             Column("ets_class", "Classe ETS"),

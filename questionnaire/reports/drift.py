@@ -37,7 +37,7 @@ COLUMNS = (
     Column("facility_second", f"Facilité ({AFTER})", Kind.DECIMAL),
     Column("change", "Écart brut de facilité (non ajusté)", Kind.DECIMAL),
     Column("mh_alpha", "Alpha MH", Kind.DECIMAL),
-    Column("mh_p", "p", Kind.DECIMAL, 4),
+    Column("mh_p", "p", Kind.PVALUE),
     Column("mh_d", "D (delta ETS, à score égal)", Kind.DECIMAL),
     Column("mh_d_se", "Erreur type de D", Kind.DECIMAL),
     Column("ets_class", "Classe ETS"),

@@ -133,7 +133,7 @@ def comparability_table(parts: list[tuple[ResponseData, Summary]]) -> Table:
         (
             Column("test", "Comparaison"),
             Column("groups", "Sessions", Kind.INT),
-            Column("p_value", "p", Kind.DECIMAL, 4),
+            Column("p_value", "p", Kind.PVALUE),
         ),
         tuple(rows),
     )

@@ -16,10 +16,18 @@ from questionnaire.reports.synthesis import (
     SYNTHESIS_COLUMNS,
     alpha_reading,
 )
-from questionnaire.reports.tables import Column, Kind, Section, Table, finite
+from questionnaire.reports.tables import (
+    SIGNIFICANCE,
+    Column,
+    Kind,
+    Section,
+    Table,
+    finite,
+    p_value_text,
+)
 
 #: Significance level under which the sessions' pass rates are said to differ.
-LEVEL = 0.05
+LEVEL = SIGNIFICANCE
 
 
 def differing_sessions(
@@ -46,16 +54,10 @@ def differing_sessions(
     ]
 
 
-#: Below this a p-value reads « p < 0,0001 » (four decimals would print « 0,0000 »).
-SMALLEST_P = 0.0001
-
-
-def p_value_text(p: float) -> str:
-    """« p = 0,0123 »; just below the level with the digits that show it (« p = 0,049996 »,
-    not « 0,0500 »); a tiny one « p < 0,0001 »."""
-    if p < SMALLEST_P:
-        return f"p < {decimal_fr(SMALLEST_P, 4)}"
-    return f"p = {decimal_pair(p, LEVEL, 4)[0]}"
+def p_value_sentence(p: float) -> str:
+    """« p = 0,0123 », « p = 0,049996 » just under 5 %, « p < 0,0001 » (as the tables print it)."""
+    text = p_value_text(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def weak_alphas(weak: list[tuple[str, float | None]]) -> str:
@@ -129,7 +131,7 @@ def period_synthesis(
     p, differ = differing_sessions(sessions, summaries)
     if p is not None:
         lines.append(
-            f"Taux de réussite des sessions : {p_value_text(p)} (khi-deux d'homogénéité) : "
+            f"Taux de réussite des sessions : {p_value_sentence(p)} (khi-deux d'homogénéité) : "
             + (
                 "les sessions diffèrent plus que le hasard"
                 + (

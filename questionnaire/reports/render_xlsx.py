@@ -41,6 +41,8 @@ def number_format(column: Column) -> str | None:
         return "0." + "0" * column.digits if column.digits > 0 else "0"
     if column.kind is Kind.PERCENT:
         return "0.0%"
+    if column.kind is Kind.PVALUE:
+        return "0.0000"
     return DATE_FORMATS.get(column.kind)
 
 

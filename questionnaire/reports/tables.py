@@ -22,6 +22,9 @@ class Kind(StrEnum):
     DATE = "date"
     #: an aware datetime shown as its day and time in Paris
     DATETIME = "datetime"
+    #: a test's p-value: four decimals, « < 0,0001 » below them, and the digits that keep a
+    #: value just under 5 % from reading « 0,0500 »
+    PVALUE = "pvalue"
 
 
 DATE_KINDS = (Kind.DATE, Kind.DATETIME)
@@ -145,7 +148,26 @@ def format_value(value: object, column: Column) -> str:
         return _unsigned_zero(_half_up(float(value), column.digits)).replace(".", ",")
     if column.kind is Kind.PERCENT:
         return _unsigned_zero(_half_up(100 * float(value), 1)).replace(".", ",") + "\u00a0%"
+    if column.kind is Kind.PVALUE:
+        return p_value_text(float(value))
     return str(value)
+
+
+#: The significance level the reports read p-values against, and the smallest p they print.
+SIGNIFICANCE, SMALLEST_P = 0.05, 0.0001
+
+
+def p_value_text(p: float) -> str:
+    """« 0,0123 »; « < 0,0001 » for a smaller one (never « 0,0000 »); a value just under 5 %
+    with the digits that show it (« 0,049996 », not « 0,0500 »)."""
+    if p < SMALLEST_P:
+        return "< 0,0001"
+    text = _half_up(p, 4)
+    digits = 4
+    while p != SIGNIFICANCE and float(text) == SIGNIFICANCE and digits < 12:
+        digits += 1
+        text = _half_up(p, digits)
+    return text.replace(".", ",")
 
 
 def _half_up(value: float, digits: int) -> str:

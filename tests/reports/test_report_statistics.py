@@ -162,3 +162,37 @@ def test_reliability_sentences_round_as_the_table_beside_them():
     assert format_value(main.column("cut_score")[0], cut_column) == "3,13"
     sentences = " ".join(psy.reliability_sentences(stats))
     assert "À la coupure (3,13 points)" in sentences, sentences
+
+
+@pytest.mark.parametrize(
+    ("p", "shown"),
+    [
+        (3e-20, "< 0,0001"),  # was « 0,0000 », a p-value no test gives
+        (0.0123, "0,0123"),
+        (0.049996, "0,049996"),  # was « 0,0500 » beside an ETS class B (significant at 5 %)
+        (0.05, "0,0500"),
+        (0.3, "0,3000"),
+        (None, "n.d."),
+    ],
+)
+def test_p_values_in_the_tables_read_as_a_test_gives_them(p, shown):
+    assert format_value(p, Column("p", "p", Kind.PVALUE)) == shown
+
+
+def test_the_dif_drift_and_comparability_p_columns_are_p_values():
+    from questionnaire.reports.drift import COLUMNS as DRIFT_COLUMNS
+    from questionnaire.reports.period_report import comparability_table
+
+    table = dif_table_of_nothing()
+    for columns in (table.columns, DRIFT_COLUMNS, comparability_table([]).columns):
+        assert {c.kind for c in columns if c.label == "p"} == {Kind.PVALUE}
+
+
+def dif_table_of_nothing():
+    """The DIF table of two groups of 5 copies on one item (its columns are what counts)."""
+    from questionnaire.reports.dif import dif_table
+
+    rows = [(f"C{a}", "Q1", float(a % 2), "A" if a % 2 else "B", "A", "G1" if a < 5 else "G2")
+            for a in range(10)]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["attempt_id", "item_id", "score", "option", "key", "group"])
+    return dif_table(psy.prepare(frame), "G1", "G2")
