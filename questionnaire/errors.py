@@ -37,6 +37,14 @@ MESSAGES = {
     404: ("not_found", _("Page ou ressource introuvable.")),
     405: ("method_not_allowed", _("Méthode non autorisée pour cette adresse.")),
     409: ("conflict", _("L'opération n'est plus possible dans l'état actuel.")),
+    411: (
+        "length_required",
+        _(
+            "La requête doit annoncer la taille de son corps (en-tête Content-Length) : ce "
+            "serveur ne lit pas un corps envoyé en morceaux (Transfer-Encoding: chunked). Rien "
+            "n'a été enregistré."
+        ),
+    ),
     413: ("payload_too_large", _("La requête est trop volumineuse.")),
     415: ("unsupported_media_type", _("Le corps de la requête doit être du JSON.")),
     416: (

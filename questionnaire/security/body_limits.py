@@ -86,17 +86,20 @@ def read_streamed_body() -> None:
     werkzeug cuts it at ``max_content_length`` without a word: an oversized body was read
     truncated, a 400 « JSON invalide » on the API, and a form's first fields applied. Read here
     (at most one byte past the limit), it is a 413 when larger, else given to werkzeug with its
-    length, like any other body.
+    length, like any other body. A server that does not say it ends such a stream (no
+    ``wsgi.input_terminated``) leaves it unsafe to read, and werkzeug reads it as empty: the call
+    would fail for another reason than its own, so it is a 411 (a length is required).
     """
     environ = request.environ
     limit = request.max_content_length
     if (
         limit is None
-        or "wsgi.input_terminated" not in environ
         or "chunked" not in parse_set_header(environ.get("HTTP_TRANSFER_ENCODING"))
         or "stream" in request.__dict__  # already read: too late to bound it here
     ):
         return
+    if "wsgi.input_terminated" not in environ:
+        abort(411)
     stream = environ["wsgi.input"]
     body = bytearray()
     while len(body) <= limit:

@@ -22,6 +22,10 @@ from tests.conftest import form_token, login, page_text
 # what gunicorn gives the application for a chunked request
 STREAMED = {"wsgi.input_terminated": True}
 NOT_SAVED = "n'a pas été enregistré"
+LENGTH_REQUIRED = (
+    "La requête doit annoncer la taille de son corps (en-tête Content-Length) : ce serveur ne "
+    "lit pas un corps envoyé en morceaux (Transfer-Encoding: chunked). Rien n'a été enregistré."
+)
 
 
 def _streamed(client, method: str, url: str, body: bytes, content_type: str, **headers):
@@ -193,3 +197,26 @@ def test_a_badly_framed_or_cut_streamed_body_is_a_400_not_a_server_error(app, cl
         "message": "Corps de la requête illisible : envoi interrompu ou mal découpé en morceaux "
         "(Transfer-Encoding: chunked). Rien n'a été enregistré : envoyez-le de nouveau.",
     }
+
+
+def test_a_streamed_body_the_server_cannot_bound_is_refused_as_411(client, make_user):
+    """Without ``wsgi.input_terminated`` werkzeug reads such a body as empty: the call failed
+    for another reason than its own (« JSON invalide », a CSRF token missing), nothing said."""
+    make_user(email="c@example.org")
+    body = json.dumps({"email": "c@example.org", "password": "p" * 10}).encode()
+    response = client.post(
+        "/api/v1/auth/login",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+    )
+    assert response.status_code == 411
+    assert response.get_json()["error"] == {"code": "length_required", "message": LENGTH_REQUIRED}
+    form = client.post(
+        "/connexion",
+        input_stream=io.BytesIO(b"email=c%40example.org&password=x"),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked"},
+    )
+    assert form.status_code == 411
+    assert LENGTH_REQUIRED in page_text(form.get_data(as_text=True)).replace("&#39;", "'")
