@@ -27,7 +27,7 @@ _PLACEHOLDERS = {
 }
 _RESTORE = str.maketrans({v: "\n" if k == "n" else k for k, v in _PLACEHOLDERS.items()})
 _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
-_META = re.compile(r"^//\s*@([a-z_]+)\s*:\s*(.*)$")
+_META = re.compile(r"^//\s*@([a-z_]+)\s*:\s*(.*)$", re.IGNORECASE)
 _TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
 _NAME_LENGTH = 40
 
@@ -94,7 +94,7 @@ def cut_blocks(text: str, report: ImportReport) -> list[Block]:
         elif stripped.startswith("//"):
             match = _META.match(stripped)
             if match:
-                name, value = match.groups()
+                name, value = match.group(1).lower(), match.group(2)
                 if name in METADATA_FIELDS or name == "id":
                     metadata_line = metadata_line if metadata else number
                     metadata[name] = value.strip()
