@@ -623,6 +623,12 @@ ENROLMENT_GONE = (
     "pas été enregistré."
 )
 
+ERASED_ENROLMENT = (
+    "Le compte de ce candidat a été effacé (RGPD) : son inscription est conservée telle quelle, "
+    "sous pseudonyme, pour le bilan de la session et les statistiques ; elle ne reçoit plus "
+    "d'aménagement, de temps supplémentaire ni de groupe d'analyse."
+)
+
 
 def update_enrolment(
     enrolment: Enrolment,
@@ -636,7 +642,8 @@ def update_enrolment(
     """Accommodation and (when given) the analysis group used by the DIF of the reports.
 
     More extra time also lengthens the copy the candidate is writing (`follow_extra_time`):
-    what that did, or None when they have no copy being written.
+    what that did, or None when they have no copy being written. An erased account's
+    enrolment is refused: the erasure removed its note, none comes back on the pseudonym.
     """
     if not 0 <= extra_time_percent <= 300:
         raise AdminError("Le temps supplémentaire doit être compris entre 0 et 300 %.")
@@ -653,6 +660,8 @@ def update_enrolment(
     ):
         raise EnrolmentGone(ENROLMENT_GONE)
     db.session.refresh(enrolment)
+    if is_erased(enrolment.user):
+        raise AdminError(ERASED_ENROLMENT)
     enrolment.extra_time_percent = extra_time_percent
     enrolment.accommodation_note = one_line(note) or None
     if group is not None:
@@ -669,6 +678,18 @@ def update_enrolment(
         now=now,
     )
     return change
+
+
+def erased_in_session(session: ExamSession) -> set[int]:
+    """The accounts enrolled in the session that were erased (RGPD): their rows are kept as
+    they are (``ERASED_ENROLMENT``)."""
+    return set(
+        db.session.execute(
+            select(Erasure.user_id)
+            .join(Enrolment, Enrolment.user_id == Erasure.user_id)
+            .where(Enrolment.session_id == session.id)
+        ).scalars()
+    )
 
 
 def has_started(enrolment: Enrolment) -> bool:

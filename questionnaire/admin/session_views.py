@@ -173,6 +173,7 @@ def _render_session(
         import_errors=import_errors,
         enrolment_form=enrolment_form,
         enrolment_id=enrolment_id,
+        erased=services.erased_in_session(session),
         # one look at the copies still composing serves both the button and its explanation
         can_release=services.awaits_manual_release(session) and blocker is None,
         release_blocker=blocker,
