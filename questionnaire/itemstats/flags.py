@@ -152,10 +152,12 @@ def decimal_pair(value: float | None, threshold: float, digits: int = 2) -> tupl
     ('−0,001', '0,00')
     >>> decimal_pair(0.049996, 0.05, 4)
     ('0,049996', '0,0500')
+    >>> decimal_pair(0.8, 0.8)
+    ('0,80', '0,80')
     """
     shown = _threshold_digits(threshold, digits, 1)
-    if _missing(value):
-        return decimal_fr(value, digits), decimal_fr(threshold, shown)
+    if _missing(value) or value == threshold:  # nothing to tell apart
+        return decimal_fr(value, max(digits, shown)), decimal_fr(threshold, shown)
     apart = _digits_apart(value, threshold, digits, 1)
     return decimal_fr(value, apart), decimal_fr(threshold, shown)
 

@@ -19,12 +19,12 @@ def alpha_reading(alpha: float | None) -> str:
     target = decimal_fr(ALPHA_TARGET, 2)
     if alpha is None:
         return f"Alpha non calculable : fidélité non établie (cible ≥ {target})."
-    shown, target = decimal_pair(alpha, ALPHA_TARGET)
-    if alpha >= ALPHA_TARGET:
+    if alpha >= ALPHA_TARGET:  # « 0,80 ≥ 0,80 » says it right: two decimals
         return (
-            f"Alpha {shown} ≥ {target} (cible pour une décision de certification) : "
+            f"Alpha {decimal_fr(alpha, 2)} ≥ {target} (cible pour une décision de certification) : "
             "fidélité suffisante."
         )
+    shown, target = decimal_pair(alpha, ALPHA_TARGET)
     return (
         f"Alpha {shown} < {target} (cible pour une décision de certification) : "
         "fidélité insuffisante pour une décision individuelle."

@@ -73,3 +73,14 @@ def test_an_alpha_just_below_the_target_does_not_read_as_the_target(alpha, shown
     text = alpha_reading(alpha)
     assert text.startswith(shown), text
     assert text.endswith("fidélité insuffisante pour une décision individuelle.")
+
+
+@pytest.mark.parametrize(
+    ("alpha", "shown"), [(0.8, "Alpha 0,80 ≥ 0,80"), (0.80004, "Alpha 0,80 ≥ 0,80")]
+)
+def test_an_alpha_at_or_just_above_the_target_reads_with_two_decimals(alpha, shown):
+    """At the target exactly, the digits sought to tell it from the target ran out: « Alpha
+    0,800000 ≥ 0,80 »; just above, « 0,80004 » where « 0,80 ≥ 0,80 » says it right."""
+    text = alpha_reading(alpha)
+    assert text.startswith(shown), text
+    assert text.endswith("fidélité suffisante.")
