@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from datetime import date
 
 from questionnaire.banks.fields import (
@@ -57,6 +58,11 @@ def unwrap_paragraph(text: str) -> str:
     return text
 
 
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def generated_id(*parts: str) -> str:
     """A stable id for an item whose file has none, so that re-importing finds the same item."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
@@ -85,8 +91,8 @@ def read_metadata(
             values[name] = DEFAULTS[name]
             report.defaults[name] += 1
             continue
-        try:
-            values[name] = enum_cls(text.casefold())
+        try:  # « Récente » as the interface writes it: case and accents ignored
+            values[name] = enum_cls(_without_accents(text.casefold()))
         except ValueError:
             allowed = ", ".join(member.value for member in enum_cls)
             report.error(location, f"« {name} » vaut « {text} » ; valeurs admises : {allowed}.")
