@@ -46,6 +46,7 @@ _BANK_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 _DATE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 _PARAGRAPH = re.compile(r"^<p(?:\s[^>]*)?>(.*)</p>$", re.DOTALL)
 
 
@@ -108,15 +109,27 @@ def read_metadata(
     else:
         # a date, or a date and its time (as a spreadsheet or a database writes them); a date
         # followed by anything else is a typo, never cut off unseen
-        match = _DATE.match(text)
         try:
-            if match is None:
-                raise ValueError(text)
-            values["valid_as_of"] = date.fromisoformat(match.group(1))
+            values["valid_as_of"] = _date(text)
         except ValueError:
-            report.error(location, f"« valid_as_of » vaut « {text} » ; attendu : AAAA-MM-JJ.")
+            report.error(
+                location,
+                f"« valid_as_of » vaut « {text} » ; attendu : AAAA-MM-JJ ou JJ/MM/AAAA.",
+            )
             ok = False
     return values if ok else None
+
+
+def _date(text: str) -> date:
+    """``2026-02-20``, or ``20/02/2026`` as a French spreadsheet saves it; a time may follow."""
+    match = _DATE.match(text)
+    if match:
+        return date.fromisoformat(match.group(1))
+    match = _FRENCH_DATE.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    raise ValueError(text)
 
 
 def build_item(

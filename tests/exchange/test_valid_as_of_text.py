@@ -25,7 +25,7 @@ def test_a_date_followed_by_other_text_is_an_error(value):
     result = _read(value)
     assert result.items == []
     assert [(e.location, e.message) for e in result.report.errors] == [
-        ("ligne 2", f"« valid_as_of » vaut « {value} » ; attendu : AAAA-MM-JJ.")
+        ("ligne 2", f"« valid_as_of » vaut « {value} » ; attendu : AAAA-MM-JJ ou JJ/MM/AAAA.")
     ]
 
 
@@ -36,3 +36,20 @@ def test_a_date_alone_or_with_its_time_is_read(value):
     result = _read(value)
     assert result.report.errors == []
     assert [source.item.valid_as_of for source in result.items] == [date(2026, 2, 15)]
+
+
+@pytest.mark.parametrize("value", ["20/02/2026", "20/2/2026", "20/02/2026 00:00"])
+def test_a_date_as_a_french_excel_saves_it_is_read(value):
+    """An exported CSV, opened and saved again in a French Excel, has its dates « 20/02/2026 »:
+    every row was refused on « valid_as_of »."""
+    result = _read(value)
+    assert result.report.errors == []
+    assert [source.item.valid_as_of for source in result.items] == [date(2026, 2, 20)]
+
+
+@pytest.mark.parametrize("value", ["31/02/2026", "02/20/2026", "20/02/26"])
+def test_an_impossible_or_ambiguous_day_first_date_is_an_error(value):
+    result = _read(value)
+    assert [(e.location, e.message) for e in result.report.errors] == [
+        ("ligne 2", f"« valid_as_of » vaut « {value} » ; attendu : AAAA-MM-JJ ou JJ/MM/AAAA.")
+    ]
