@@ -27,6 +27,8 @@ MAX_ZIP_ENTRIES = 1000
 MAX_ZIP_ENTRY_BYTES = 5 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+#: General-purpose flag bit 11: the entry's name is UTF-8.
+_UTF8_FLAG = 0x800
 
 
 def upload_name(filename: str | None) -> str:
@@ -59,6 +61,17 @@ def is_safe_member_name(name: str) -> bool:
     return ".." not in posixpath.normpath(name).split("/") and ".." not in name.split("/")
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """An entry's name; a UTF-8 name its archiver did not flag as such (Info-ZIP, macOS) is read
+    as UTF-8, where zipfile reads it as code page 437 (« items/├⌐nonc├⌐.xml »)."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:  # truly code page 437 (or not UTF-8): as zipfile read it
+        return info.filename
+
+
 class SafeZip:
     """Read access to a zip archive after checking every entry's name and declared size."""
 
@@ -79,17 +92,19 @@ class SafeZip:
                 f"{len(infos)} fichiers dans l'archive (maximum {MAX_ZIP_ENTRIES})."
             )
         total = 0
+        self._infos: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
-            if not is_safe_member_name(info.filename):
-                raise UnsafeArchive(f"chemin refusé dans l'archive : « {info.filename} ».")
+            name = _member_name(info)
+            if not is_safe_member_name(name) or not is_safe_member_name(info.filename):
+                raise UnsafeArchive(f"chemin refusé dans l'archive : « {name} ».")
             if info.file_size > MAX_ZIP_ENTRY_BYTES:
-                raise UnsafeArchive(
-                    f"« {info.filename} » est trop volumineux une fois décompressé."
-                )
+                raise UnsafeArchive(f"« {name} » est trop volumineux une fois décompressé.")
             total += info.file_size
+            if not info.is_dir():
+                self._infos[name] = info
         if total > MAX_ZIP_TOTAL_BYTES:
             raise UnsafeArchive(f"contenu décompressé trop volumineux ({total} octets).")
-        self.names = {info.filename for info in infos if not info.is_dir()}
+        self.names = set(self._infos)
         self._read_total = 0
 
     def read(self, name: str) -> bytes:
@@ -97,7 +112,7 @@ class SafeZip:
         if name not in self.names:
             raise KeyError(name)
         try:
-            with self._zip.open(name) as handle:
+            with self._zip.open(self._infos[name]) as handle:
                 data = handle.read(MAX_ZIP_ENTRY_BYTES + 1)
         except (
             zipfile.BadZipFile,
