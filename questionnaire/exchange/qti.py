@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from datetime import date
 from html import escape
 from urllib.parse import unquote
@@ -341,7 +342,10 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
             if not is_item:
                 other_resources += 1
                 continue
-            name = posixpath.normpath(posixpath.join(base, unquote(href)))
+            # composed like the archive's names (safety.SafeZip)
+            name = unicodedata.normalize(
+                "NFC", posixpath.normpath(posixpath.join(base, unquote(href)))
+            )
             if name not in archive.names:
                 report.error(location, "fichier déclaré dans le manifeste mais absent du paquet.")
                 continue

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
 from xml.etree.ElementTree import Element, ParseError
@@ -63,13 +65,14 @@ def is_safe_member_name(name: str) -> bool:
 
 def _member_name(info: zipfile.ZipInfo) -> str:
     """An entry's name; a UTF-8 name its archiver did not flag as such (Info-ZIP, macOS) is read
-    as UTF-8, where zipfile reads it as code page 437 (« items/├⌐nonc├⌐.xml »)."""
-    if info.flag_bits & _UTF8_FLAG:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("utf-8")
-    except UnicodeError:  # truly code page 437 (or not UTF-8): as zipfile read it
-        return info.filename
+    as UTF-8, where zipfile reads it as code page 437 (« items/├⌐nonc├⌐.xml »). Composed (NFC),
+    as manifests write it, where macOS decomposes « é » into « e » and its accent."""
+    name = info.filename
+    if not info.flag_bits & _UTF8_FLAG:
+        # truly code page 437 (not valid UTF-8): kept as zipfile read it
+        with contextlib.suppress(UnicodeError):
+            name = name.encode("cp437").decode("utf-8")
+    return unicodedata.normalize("NFC", name)
 
 
 class SafeZip:

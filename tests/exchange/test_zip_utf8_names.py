@@ -9,6 +9,7 @@ and the package refused, though the file was there.
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 
 import pytest
@@ -52,3 +53,16 @@ def test_unflagged_names_are_checked_once_read_as_utf8():
     with pytest.raises(UnsafeArchive) as refused:
         SafeZip(_unflagged({"../é.xml": b"<x/>"}))
     assert str(refused.value) == "chemin refusé dans l'archive : « ../é.xml »."
+
+
+def test_a_name_decomposed_by_macos_matches_the_manifest_s():
+    """macOS writes « é » as « e » + accent (NFD), a manifest as one character (NFC): the
+    same name, compared character by character, was « absent du paquet »."""
+    decomposed = unicodedata.normalize("NFD", "items/énoncé.xml")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("imsmanifest.xml", MANIFEST.encode())
+        archive.writestr(decomposed, sample("choice.xml"))
+    result = parse_qti(buffer.getvalue(), "paquet.zip", TODAY)
+    assert result.report.errors == []
+    assert [source.item.id for source in result.items] == ["choice"]
