@@ -346,7 +346,8 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
             name = unicodedata.normalize(
                 "NFC", posixpath.normpath(posixpath.join(base, unquote(href)))
             )
-            if name not in archive.names:
+            name = _member(name, archive.names)
+            if name is None:
                 report.error(location, "fichier déclaré dans le manifeste mais absent du paquet.")
                 continue
             item = _parse_single(
@@ -364,6 +365,15 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
     except UnsafeArchive as exc:
         report.error(source, str(exc))
         return []
+
+
+def _member(name: str, names: set[str]) -> str | None:
+    """The archive's file ``name``, else its only file of that name in another case (a package
+    put together on Windows, where « Items/Q1.XML » is « items/q1.xml »)."""
+    if name in names:
+        return name
+    matches = [other for other in names if other.casefold() == name.casefold()]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _parse_loose_files(

@@ -66,3 +66,32 @@ def test_a_name_decomposed_by_macos_matches_the_manifest_s():
     result = parse_qti(buffer.getvalue(), "paquet.zip", TODAY)
     assert result.report.errors == []
     assert [source.item.id for source in result.items] == ["choice"]
+
+
+def test_a_manifest_naming_a_file_in_another_case_finds_it():
+    """A package put together on Windows, where « Items/Q1.XML » and « items/q1.xml » are one
+    file: the manifest's spelling was « absent du paquet »."""
+    manifest = MANIFEST.replace("items/énoncé.xml", "Items/Énoncé.XML")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest.encode())
+        archive.writestr("items/énoncé.xml", sample("choice.xml"))
+    result = parse_qti(buffer.getvalue(), "paquet.zip", TODAY)
+    assert result.report.errors == []
+    assert [source.item.id for source in result.items] == ["choice"]
+
+
+def test_two_files_differing_by_case_only_are_not_guessed():
+    manifest = MANIFEST.replace("items/énoncé.xml", "Items/Énoncé.XML")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest.encode())
+        archive.writestr("items/énoncé.xml", sample("choice.xml"))
+        archive.writestr("ITEMS/énoncé.xml", sample("choice.xml"))
+    result = parse_qti(buffer.getvalue(), "paquet.zip", TODAY)
+    assert [(e.location, e.message) for e in result.report.errors] == [
+        (
+            "paquet.zip:Items/Énoncé.XML",
+            "fichier déclaré dans le manifeste mais absent du paquet.",
+        )
+    ]
