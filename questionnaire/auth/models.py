@@ -33,13 +33,17 @@ def _sort_name_of_row(context: DefaultExecutionContext) -> str:
     return sort_name_of(context.get_current_parameters().get("display_name"))
 
 
+#: An e-mail address's length at most (RFC 5321), as stored: in lower case.
+EMAIL_MAX_LENGTH = 254
+
+
 class User(UserMixin, db.Model):
     """A person who logs in: candidate, author, reviewer, administrator or jury member."""
 
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     #: The display name as lists sort it (accents and case ignored: « Émilie » among the E,
     #: whatever the database's collation); kept by ``display_name``'s validator.

@@ -13,7 +13,7 @@ from flask import current_app, g, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from questionnaire.auth.models import Role, User, UserRole
+from questionnaire.auth.models import EMAIL_MAX_LENGTH, Role, User, UserRole
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
 
@@ -154,6 +154,12 @@ def create_user(
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError("Adresse électronique invalide.")
+    # checked once in lower case: a few letters lengthen (« İ » gives two characters), and the
+    # column would then refuse the address (a server error on PostgreSQL)
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise AccountError(
+            f"Adresse électronique trop longue : {EMAIL_MAX_LENGTH} caractères au plus."
+        )
     if (refused := password_policy_error(password, email)) is not None:
         raise AccountError(refused)
     if find_user_by_email(email) is not None:
