@@ -123,6 +123,8 @@ def session_export(session_id: int, fmt: str):
 @roles_required(Role.JURY)
 def neutralise(session_id: int):
     session = _session_or_404(session_id)
+    # which items of the theme count: not decided by someone whose own copy they will grade
+    refuse_pending_candidates(session.questionnaire.theme)
     versions, neutralised = services.split_by_neutralisation(session)
     form = NeutraliseForm()
     form.neutralised = frozenset(v.id for v in neutralised)

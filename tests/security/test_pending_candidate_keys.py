@@ -46,3 +46,33 @@ def test_the_key_correction_page_answers_403_to_a_pending_candidate(
     opened = client.get(url)
     assert opened.status_code == 200
     assert "Clé en vigueur" in page_text(opened.get_data(as_text=True))
+
+
+def test_the_neutralisation_page_answers_403_to_a_pending_candidate(
+    client,
+    db,
+    make_session,
+    make_user,
+    sit_session,  # noqa: F811
+):
+    """A jury member with a sitting of the theme ahead decided which items of the theme count:
+    a scoring decision on the bank their own copy will be drawn from and graded on."""
+    session, _users, attempts = sit_session()
+    version = attempts[0].items[0].version
+    bruno = make_user(Role.JURY, Role.CANDIDATE, email="bruno@example.org", name="Bruno Blanc")
+    make_session(theme=session.questionnaire.theme, candidate=bruno, opens_in=timedelta(days=3))
+    url = f"/rapports/sessions/{session.id}/neutraliser"
+
+    login(client, bruno.email)
+    shown = client.get(url)
+    assert shown.status_code == 403
+    assert BARRIER in page_text(shown.get_data(as_text=True)).replace("&#39;", "'")
+    posted = client.post(
+        url,
+        data={"csrf_token": form_token(client, "/"), "item": version.id, "reason": "Ambigu"},
+    )
+    assert posted.status_code == 403
+    assert db.session.execute(select(func.count()).select_from(ScoringDecision)).scalar() == 0
+
+    login(client, make_user(Role.JURY, email="ada@example.org").email)  # other members: open
+    assert client.get(url).status_code == 200
