@@ -10,43 +10,17 @@ import posixpath
 import re
 import unicodedata
 from datetime import date
-from html import escape
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 from questionnaire.banks.fields import id_problem
 from questionnaire.banks.models import ItemType
 from questionnaire.exchange.items import build_item, read_metadata, usable_id
+from questionnaire.exchange.qti_html import Html, children, content, local_name
 from questionnaire.exchange.report import ImportReport, ParseResult, SourceItem
 from questionnaire.exchange.safety import ZIP_MAGIC, SafeZip, UnsafeArchive, check_size, parse_xml
-from questionnaire.richtext import ALLOWED_ATTRIBUTES
 
 METADATA_NS = "urn:questionnaire:exchange:1"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_DROPPED = {"feedbackInline", "feedbackBlock", "templateBlock", "templateInline", "rubricBlock"}
-# code, not text: written out, a script or a style sheet would show as words in the question
-_CODE = {"script", "style"}
-_VOID = {"br", "hr"}
-_TABLE = frozenset({"table", "caption", "thead", "tbody", "tr", "th", "td"})
-_HTML_BLOCK = frozenset({"p", "div", "ul", "ol", "li", "blockquote", "pre"}) | _TABLE
-_HEADING = frozenset(f"h{level}" for level in range(1, 7))
-_HTML_BLOCK |= _HEADING
-_HAS_BLOCK = re.compile(r"<(?:p|div|ul|ol|li|table|blockquote|pre)>")
-_HTML_INLINE = frozenset(["em", "strong", "b", "i", "u", "sub", "sup", "span", "code"])
-# QTI containers laid out as blocks but not written out as HTML
-_QTI_BLOCK = frozenset({"prompt", "simpleChoice", "contentBody", "choiceInteraction"})
-_BLOCK = _HTML_BLOCK | _QTI_BLOCK
-_HTML = _HTML_BLOCK | _HTML_INLINE
-_WRAPPER = re.compile(r"^<(p|div)>(.*)</\1>$", re.DOTALL)
-
-
-def local_name(tag: object) -> str:
-    """``{ns}qti-choice-interaction`` → ``choiceInteraction``; ``{ns}itemBody`` → ``itemBody``."""
-    name = str(tag).rsplit("}", 1)[-1]
-    if name.startswith("qti-"):
-        first, *rest = name[4:].split("-")
-        name = first + "".join(part.capitalize() for part in rest)
-    return name
 
 
 def _attr(element: Element, name: str, default: str | None = None) -> str | None:
@@ -55,109 +29,22 @@ def _attr(element: Element, name: str, default: str | None = None) -> str | None
     return element.get(name, element.get(kebab, default))
 
 
-def _children(element: Element, name: str) -> list[Element]:
-    return [child for child in element if local_name(child.tag) == name]
-
-
 def _descendants(element: Element, name: str) -> list[Element]:
     return [child for child in element.iter() if local_name(child.tag) == name]
 
 
-class _Html:
-    """Serialise QTI XHTML content as the platform's HTML subset (later sanitised by nh3).
-
-    Layout whitespace is collapsed unless ``xml:space="preserve"`` says it is content.
-    """
-
-    def __init__(self, location: str, report: ImportReport, prompt_for: Element | None = None):
-        self.location, self.report, self.interaction = location, report, prompt_for
-        self.feedback: list[str] = []
-
-    def inner(self, element: Element, preserve: bool = False) -> str:
-        preserve = preserve or element.get(XML_SPACE) == "preserve"
-        children = list(element)
-        texts = [element.text] + [child.tail for child in children]
-        parts = []
-        for index, text in enumerate(texts):
-            text = text or ""
-            if not preserve:
-                text = re.sub(r"\s+", " ", text)
-                before = children[index - 1] if index > 0 else None
-                after = children[index] if index < len(children) else None
-                if not text.strip() and not (_is_inline(before) and _is_inline(after)):
-                    text = ""
-            parts.append(escape(text, quote=False))
-            if index < len(children):
-                parts.append(self.node(children[index], preserve))
-        return "".join(parts)
-
-    def node(self, element: Element, preserve: bool) -> str:
-        name = local_name(element.tag)
-        if element is self.interaction:
-            prompts = [self.inner(p, preserve).strip() for p in _children(element, "prompt")]
-            return "".join(
-                text if re.search(r"<(p|div|ul|ol|table)>", text) else f"<p>{text}</p>"
-                for text in prompts
-            )
-        if name == "feedbackInline":
-            self.feedback.append(self.inner(element).strip())
-            return ""
-        if name in _DROPPED or name in _CODE:
-            return ""
-        if name == "img":
-            self.report.warn(
-                self.location, "image non importée : son texte alternatif est conservé."
-            )
-            alt = " ".join((element.get("alt") or "").split())
-            return escape(f"[image : {alt}]" if alt else "[image]", quote=False)
-        if name in _VOID:
-            return f"<{name}>"
-        inner = self.inner(element, preserve)
-        if name in _BLOCK and not preserve:
-            inner = inner.strip()
-        # the sanitiser keeps neither headings nor divs: give their text a paragraph of its
-        # own, or it would run into the next block ("Question" + "What…" → "QuestionWhat…")
-        if name in _HEADING:
-            return f"<p><strong>{inner}</strong></p>" if inner else ""
-        if name == "div" and not _HAS_BLOCK.search(inner):
-            return f"<p>{inner}</p>" if inner else ""
-        return f"<{name}{_attributes(element, name)}>{inner}</{name}>" if name in _HTML else inner
-
-
-def _attributes(element: Element, name: str) -> str:
-    """The attributes the sanitiser would keep (a header's scope, a cell's colspan)."""
-    return "".join(
-        f' {attribute}="{escape(element.get(attribute), quote=True)}"'
-        for attribute in sorted(ALLOWED_ATTRIBUTES.get(name, ()))
-        if element.get(attribute) is not None
-    )
-
-
-def _is_inline(element: Element | None) -> bool:
-    return element is not None and local_name(element.tag) not in _BLOCK
-
-
-def _content(html: str) -> str:
-    """Trim, and drop the single ``<p>`` or ``<div>`` that wraps a whole text."""
-    html = html.strip()
-    match = _WRAPPER.match(html)
-    if match and not re.search(rf"</?{match.group(1)}[ >]", match.group(2)):
-        return match.group(2)
-    return html
-
-
 def _correct_ids(declaration: Element) -> list[str]:
     """The key: ``correctResponse``, else the choices a ``mapping`` rewards."""
-    for correct in _children(declaration, "correctResponse"):
-        values = [(value.text or "").strip() for value in _children(correct, "value")]
+    for correct in children(declaration, "correctResponse"):
+        values = [(value.text or "").strip() for value in children(correct, "value")]
         if values:
             return values
-    mapping = _children(declaration, "mapping")
+    mapping = children(declaration, "mapping")
     if not mapping:
         return []
     values = {
         _attr(entry, "mapKey") or "": _number(_attr(entry, "mappedValue"))
-        for entry in _children(mapping[0], "mapEntry")
+        for entry in children(mapping[0], "mapEntry")
     }
     if _attr(declaration, "cardinality", "single") == "single":
         # one answer: the choice worth the most (others only earn partial credit)
@@ -179,8 +66,8 @@ def parse_item_element(
     """One ``assessmentItem``; anything but a single choice interaction is skipped."""
     identifier = _attr(root, "identifier") or ""
     location = f"{location} ({identifier})" if identifier else location
-    bodies = _children(root, "itemBody")
-    if _attr(root, "adaptive") == "true" or _children(root, "templateDeclaration"):
+    bodies = children(root, "itemBody")
+    if _attr(root, "adaptive") == "true" or children(root, "templateDeclaration"):
         report.skip(
             location, "item adaptatif ou à variables de modèle : non pris en charge, ignoré."
         )
@@ -201,11 +88,7 @@ def parse_item_element(
     interaction = interactions[0]
     response_id = _attr(interaction, "responseIdentifier")
     declaration = next(
-        (
-            d
-            for d in _children(root, "responseDeclaration")
-            if _attr(d, "identifier") == response_id
-        ),
+        (d for d in children(root, "responseDeclaration") if _attr(d, "identifier") == response_id),
         None,
     )
     if declaration is None:
@@ -215,7 +98,7 @@ def parse_item_element(
     if cardinality not in ("single", "multiple"):
         report.skip(location, f"cardinalité « {cardinality} » non prise en charge : item ignoré.")
         return None
-    for stimulus in _children(root, "assessmentStimulusRef"):
+    for stimulus in children(root, "assessmentStimulusRef"):
         name = _attr(stimulus, "title") or _attr(stimulus, "href") or _attr(stimulus, "identifier")
         report.warn(
             location,
@@ -230,7 +113,7 @@ def parse_item_element(
     if not correct_ids:
         report.skip(location, "aucune bonne réponse déclarée (item de sondage ?) : ignoré.")
         return None
-    choices = _children(interaction, "simpleChoice")
+    choices = children(interaction, "simpleChoice")
     identifiers = [_attr(choice, "identifier") for choice in choices]
     doubled = sorted({str(i) for i in identifiers if identifiers.count(i) > 1})
     if doubled:  # the key would mark every choice of that identifier right
@@ -246,11 +129,11 @@ def parse_item_element(
         return None
     options, feedback_lines = [], []
     for index, choice in enumerate(choices):
-        html = _Html(location, report)
-        options.append((_content(html.inner(choice)), _attr(choice, "identifier") in correct_ids))
+        html = Html(location, report)
+        options.append((content(html.inner(choice)), _attr(choice, "identifier") in correct_ids))
         feedback_lines += [f"{chr(ord('A') + index)} : {text}" for text in html.feedback if text]
-    stem_html = _Html(location, report, prompt_for=interaction)
-    stem = _content(stem_html.inner(bodies[0]))
+    stem_html = Html(location, report, prompt_for=interaction)
+    stem = content(stem_html.inner(bodies[0]))
     rationale = _rationale(
         root, [_attr(choice, "identifier") for choice in choices], report, location
     )
@@ -283,8 +166,8 @@ def _rationale(
 ) -> str:
     """General modal feedback first, then feedback attached to one choice (``B : …``)."""
     general, per_choice = [], []
-    for feedback in _children(root, "modalFeedback"):
-        text = _content(_Html(location, report).inner(feedback))
+    for feedback in children(root, "modalFeedback"):
+        text = content(Html(location, report).inner(feedback))
         identifier = _attr(feedback, "identifier")
         if identifier in choice_ids:
             per_choice.append(f"{chr(ord('A') + choice_ids.index(identifier))} : {text}")
@@ -300,7 +183,7 @@ def _rationale(
 
 def _manifest_metadata(resource: Element) -> dict[str, str]:
     values: dict[str, str] = {}
-    for block in _children(resource, "metadata"):
+    for block in children(resource, "metadata"):
         for element in block.iter(f"{{{METADATA_NS}}}item"):
             for field in element:
                 values[local_name(field.tag)] = (field.text or "").strip()
@@ -329,7 +212,7 @@ def _parse_package(data: bytes, source: str, today: date, report: ImportReport) 
         other_resources = 0
         for resource in _descendants(manifest, "resource"):
             kind = resource.get("type", "")
-            files = _children(resource, "file")
+            files = children(resource, "file")
             href = resource.get("href") or (files[0].get("href", "") if files else "")
             location = f"{source}:{href or resource.get('identifier', '?')}"
             if kind.startswith("imsqti_test"):

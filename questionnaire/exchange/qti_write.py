@@ -17,7 +17,8 @@ from questionnaire.banks.fields import without_controls
 from questionnaire.banks.models import ItemType
 from questionnaire.banks.validation import ParsedBank, ParsedItem
 from questionnaire.exchange.items import METADATA_FIELDS
-from questionnaire.exchange.qti import METADATA_NS, XML_SPACE
+from questionnaire.exchange.qti import METADATA_NS
+from questionnaire.exchange.qti_html import XML_SPACE
 from questionnaire.richtext import ALLOWED_ATTRIBUTES
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
