@@ -526,6 +526,8 @@ class Accommodation(_EnrolmentRecord, db.Model):
             "(replaced_theme IS NULL) = (replacement IS NULL)", name="replacement_pair"
         ),
         CheckConstraint("replacement IS NULL OR replacement <> 'questionnaire'", name="not_quiz"),
+        # a questionnaire is replaced once per candidate (descriptions alone: NULL, distinct)
+        UniqueConstraint("enrolment_id", "replaced_theme"),
     )
 
     description: Mapped[str] = mapped_column(Text)

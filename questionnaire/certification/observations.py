@@ -28,6 +28,7 @@ from questionnaire.extensions import db
 DESCRIPTION_MAX = 300
 NO_RULE = "Ce référentiel ne prévoit pas d'entretiens observés."
 IN_THE_FUTURE = "La date de l'entretien ne peut pas être postérieure à aujourd'hui"
+ALREADY_DELETED = "Cet entretien observé a déjà été supprimé."
 BAD_CHANNEL = "Choisissez le canal de l'entretien parmi ceux proposés."
 
 
@@ -201,6 +202,7 @@ def record_observation(
     now: datetime,
 ) -> ObservedInterview:
     """Record one observed interview for ``block``, refused if it breaks the block's rule."""
+    services.hold_record(enrolment)  # two at once: the rule's maximum holds
     rule = block_rule(block) if block.certification_id == enrolment.certification_id else None
     if rule is None:
         raise services.CertificationError(NO_RULE)
@@ -264,6 +266,9 @@ def delete_observation(
     """Delete a recorded observation (a mistake), unless the block it supports is capitalised,
     or jury evaluations of the block rest on it and the rule would no longer be met without it
     (the grid would have been refused: record the interview that replaces it first)."""
+    services.hold_record(enrolment)  # deleted twice at once, or as the jury evaluates on it
+    if observation not in enrolment.observations:
+        raise services.CertificationError(ALREADY_DELETED)
     refused = recording_barrier(enrolment, actor)
     if refused is not None:
         raise services.CertificationError(refused)

@@ -152,6 +152,33 @@ def erased_record_barrier(enrolment: CertificationEnrolment) -> str | None:
     return ERASED_CANDIDATE_RECORD if is_erased(enrolment.user) else None
 
 
+def hold_record(enrolment: CertificationEnrolment) -> None:
+    """Hold the candidate's record until the commit, then read its records again.
+
+    A write checked against what the record already holds (a questionnaire replaced once, the
+    rule's maximum of observed interviews) takes it first: on PostgreSQL a second write of the
+    same record waits for the first one's commit, then sees what it recorded and is refused as
+    it would have been one after the other. The row lock (FOR NO KEY UPDATE) leaves the other
+    records' inserts free (their foreign key only shares the row); SQLite writes one at a time.
+    """
+    db.session.execute(
+        select(CertificationEnrolment.id)
+        .where(CertificationEnrolment.id == enrolment.id)
+        .with_for_update(key_share=True)
+    )
+    db.session.refresh(enrolment, RECORDS)
+
+
+#: The candidate's records ``hold_record`` reads again once it holds them.
+RECORDS = (
+    "accommodations",
+    "observations",
+    "block_validations",
+    "prerequisite_records",
+    "designated_evaluators",
+)
+
+
 def _refuse_if_erased(enrolment: CertificationEnrolment) -> None:
     barrier = erased_record_barrier(enrolment)
     if barrier is not None:
@@ -172,6 +199,13 @@ def register_candidate(
             f"Le compte de {email.strip()} est désactivé : réactivez-le (Administration, "
             "Comptes) avant de l'inscrire."
         )
+    # registered twice at once (PostgreSQL): the second waits for the first, then is refused;
+    # the row lock leaves the certification's records free, its foreign keys only share the row
+    db.session.execute(
+        select(Certification.id)
+        .where(Certification.id == certification.id)
+        .with_for_update(key_share=True)
+    )
     if _find_enrolment(certification, user) is not None:
         raise CertificationError("Ce candidat est déjà inscrit à cette certification.")
     enrolment = CertificationEnrolment(
@@ -214,6 +248,7 @@ def add_accommodation(
     ``replacement``, the candidate's questionnaire on that theme is replaced by another modality:
     its competencies no longer wait for the questionnaire, the jury evaluates them instead.
     """
+    hold_record(enrolment)  # two replacements of one questionnaire at once: one is refused
     _refuse_if_erased(enrolment)
     if recorded_by.id == enrolment.user_id:
         raise CertificationError(OWN_ACCOMMODATION)
@@ -246,6 +281,9 @@ def add_accommodation(
     return accommodation
 
 
+ACCOMMODATION_ALREADY_DELETED = "Cet aménagement a déjà été supprimé."
+
+
 def delete_accommodation(accommodation: Accommodation, actor: User, now: datetime) -> None:
     """Remove an accommodation recorded in error, audited.
 
@@ -254,6 +292,9 @@ def delete_accommodation(accommodation: Accommodation, actor: User, now: datetim
     competency that the referential evaluates by questionnaire alone.
     """
     enrolment = accommodation.enrolment
+    hold_record(enrolment)  # deleted twice at once, or as the jury evaluates through it
+    if accommodation not in enrolment.accommodations:
+        raise CertificationError(ACCOMMODATION_ALREADY_DELETED)
     _refuse_if_erased(enrolment)
     if actor.id == enrolment.user_id:
         raise CertificationError(OWN_ACCOMMODATION)
@@ -342,6 +383,7 @@ def record_prerequisite(
     """
     if prerequisite.certification_id != enrolment.certification_id:
         raise CertificationError("Ce prérequis n'appartient pas à la certification.")
+    hold_record(enrolment)  # attested twice at once: one is refused
     _refuse_if_erased(enrolment)
     if recorded_by.id == enrolment.user_id:
         raise CertificationError(
@@ -404,6 +446,7 @@ def designate_evaluators(
     """
     if not enrolment.certification.two_evaluators:
         raise CertificationError("Ce référentiel ne prévoit pas deux évaluateurs désignés.")
+    hold_record(enrolment)  # two designations at once: the second replaces the first
     _refuse_if_erased(enrolment)
     if second_quality not in SECOND_EVALUATOR_QUALITIES:
         raise CertificationError(
@@ -508,6 +551,9 @@ def record_evaluation(
     certification = enrolment.certification
     if competency.block.certification_id != certification.id:
         raise CertificationError("Cette compétence n'appartient pas à la certification.")
+    # sent twice at once: the second revises the first; and the observations or the replacement
+    # it rests on are not deleted meanwhile
+    hold_record(enrolment)
     if not enrolment.jury_evaluates(competency):
         raise CertificationError("Cette compétence n'est évaluée que par questionnaire.")
     barrier = evaluation_barrier(enrolment, evaluator)

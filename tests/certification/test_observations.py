@@ -256,11 +256,10 @@ def test_the_grid_refuses_until_three_interviews_on_two_channels(cqp, clock, db)
     with pytest.raises(services.CertificationError, match=r"entre 3 et 5 .* 0 enregistré"):
         evaluate_b1()
     services.record_evaluation(enrolment, b2, expert, clock(), acquired=True)  # no rule there
-    for n in range(3):
-        record(enrolment, expert, clock, days_ago=n, simulated=n == 1)
+    today, *_ = [record(enrolment, expert, clock, days_ago=n, simulated=n == 1) for n in range(3)]
     with pytest.raises(services.CertificationError, match=r"cadres différents .* 1 enregistré"):
         evaluate_b1()
-    observations.delete_observation(enrolment, enrolment.observations[0], expert, clock())
+    observations.delete_observation(enrolment, today, expert, clock())
     record(enrolment, expert, clock, channel="face_a_face")
     evaluate_b1()
     summary = observations.summary_of(enrolment, block(enrolment))
