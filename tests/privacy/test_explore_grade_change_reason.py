@@ -14,30 +14,30 @@ from questionnaire.exams.models import SessionPurpose
 from questionnaire.exams.services import create_session, enrol
 from tests.conftest import login
 
-REASON = "Clé erronée : la bonne réponse est C."
-
 
 def _sit_and_rekey(client, make_session, make_user, db, clock):
-    """The candidate answers C everywhere and hands in; the first item is re-keyed to C."""
+    """The candidate gives a wrong answer to the first item and hands in; that item is re-keyed
+    to the answer given. Returns the session, the candidate and the reason typed."""
     session, candidate = make_session()
     token = login(client, candidate.email)
     body = client.post(
         f"/api/v1/sessions/{session.id}/attempt", headers={"X-CSRFToken": token}
     ).get_json()
     attempt = db.session.get(Attempt, body["attempt_id"])
-    for item in attempt.items:
-        client.put(
-            f"/api/v1/attempts/{attempt.id}/responses/{item.external_id}",
-            json={"selected": ["C"], "seq": 1},
-            headers={"X-CSRFToken": token},
-        )
+    first = attempt.items[0]
+    given = next(key for key in "ABCD" if key not in first.version.correct_keys)
+    client.put(
+        f"/api/v1/attempts/{attempt.id}/responses/{first.external_id}",
+        json={"selected": [given], "seq": 1},
+        headers={"X-CSRFToken": token},
+    )
     client.post(f"/api/v1/attempts/{attempt.id}/submit", headers={"X-CSRFToken": token})
     db.session.expire_all()
-    wrong = next(item for item in attempt.items if "C" not in item.version.correct_keys)
+    reason = f"Clé erronée : la bonne réponse est {given}."
     jury = make_user(Role.JURY, email="jury@example.org", name="Jeanne Jury")
-    rekey_item(wrong.version, ["C"], jury, REASON, clock(), session)
+    rekey_item(first.version, [given], jury, reason, clock(), session)
     db.session.commit()
-    return session, candidate
+    return session, candidate, reason
 
 
 def _exported_changes(client, candidate):
@@ -48,7 +48,7 @@ def _exported_changes(client, candidate):
 def test_the_reason_waits_for_the_session_to_close_while_others_still_compose(
     client, make_session, make_user, db, clock
 ):
-    session, candidate = _sit_and_rekey(client, make_session, make_user, db, clock)
+    session, candidate, reason = _sit_and_rekey(client, make_session, make_user, db, clock)
 
     (change,) = _exported_changes(client, candidate)
     assert change["reason"] is None
@@ -57,13 +57,13 @@ def test_the_reason_waits_for_the_session_to_close_while_others_still_compose(
 
     clock.now = session.closes_at + timedelta(hours=1)
     (change,) = _exported_changes(client, candidate)
-    assert (change["reason"], change["reason_withheld"]) == (REASON, False)
+    assert (change["reason"], change["reason_withheld"]) == (reason, False)
 
 
 def test_the_reason_waits_for_a_certification_retake_of_the_same_theme(
     client, make_session, make_user, db, clock
 ):
-    session, candidate = _sit_and_rekey(client, make_session, make_user, db, clock)
+    session, candidate, _reason = _sit_and_rekey(client, make_session, make_user, db, clock)
     clock.now = session.closes_at + timedelta(hours=1)
     retake = create_session(
         session.questionnaire,
