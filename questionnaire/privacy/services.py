@@ -523,7 +523,8 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     withdrawn (``withdraw_from_sessions_ahead``). Accommodation notes and descriptions
     (possibly health data) are removed, and so are the reasons of the extra time granted to one
     of the person's copies after an incident (their minutes and deadline stay: the copy's
-    timing rests on them), and the descriptions of observed interviews
+    timing rests on them; so are other candidates' grant reasons that name the person, a reason
+    being typed once for several copies), and the descriptions of observed interviews
     (their day and channel stay: the grid's evaluations rest on them) and the display
     preferences (they may hint at an accessibility need and serve an account that can no
     longer log in). Designations of
@@ -537,6 +538,7 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     # this erasure and is refused. The UPDATE of the (unique) email takes this lock too, but
     # only at the flush: taken first, it does not hang on the order of the statements below
     check_erasure(user, actor, reason, now, lock=True)
+    naming_grants = _others_grants_naming(user)  # read while the identity is still there
     pseudonym = f"ANON-{secrets.token_hex(5).upper()}"
     user.email = f"{pseudonym.lower()}@{ERASED_DOMAIN}"
     user.display_name = pseudonym
@@ -568,6 +570,8 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     ).scalars():
         # typed about this candidate alone (« malaise », a name); minutes and deadline stay
         grant.reason = ERASED_GRANT_REASON
+    for grant in naming_grants:
+        grant.reason = ERASED_GRANT_REASON
     preference = preferences_for(user.id)
     if preference is not None:  # may hint at an accessibility need; no one displays them now
         db.session.delete(preference)
@@ -591,6 +595,20 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
         },
     )
     return ErasureReport(erasure, withdrawn)
+
+
+def _others_grants_naming(user: User) -> list[CopyTimeExtension]:
+    """Other candidates' copy grants, in the person's sessions, whose reason names the person: a
+    reason is typed once for all the copies chosen (« Poste de … figé, ses voisins dérangés »),
+    and would keep the erased name on the incident page and in those candidates' exports."""
+    sessions = select(Attempt.session_id).where(Attempt.user_id == user.id)
+    grants = db.session.execute(
+        select(CopyTimeExtension)
+        .join(Attempt, Attempt.id == CopyTimeExtension.attempt_id)
+        .where(Attempt.session_id.in_(sessions), Attempt.user_id != user.id)
+        .order_by(CopyTimeExtension.id)
+    ).scalars()
+    return [grant for grant in grants if identity_named_in(grant.reason, user) is not None]
 
 
 def _certification_work_since(limit: datetime) -> list:
