@@ -250,7 +250,8 @@ def _lock_deliberations(certification: Certification) -> None:
 
     Two members recording at once both capitalised the same blocks: the second ended in an
     integrity error. It now waits, then finds them capitalised (« Aucun bloc validé n'attend
-    … »). A referentials load, which locks the blocks, is waited for first (shared lock), so
+    … »). An evaluation revised meanwhile is waited for too, so no block is capitalised on a
+    word the record no longer holds. A referentials load, which locks the blocks, is waited for first (shared lock), so
     neither waits for the other while holding what the other needs.
     """
     if db.session.get_bind().dialect.name != "postgresql":
@@ -260,6 +261,15 @@ def _lock_deliberations(certification: Certification) -> None:
     )
     key = (DELIBERATION_LOCK << 32) | certification.id
     db.session.execute(select(func.pg_advisory_xact_lock(cast(key, BigInteger))))
+    # an evaluation, an observation or an accommodation being written holds its candidate's
+    # record (services.hold_record): the deliberation waits for it, then reads what it wrote
+    # (in id order; each of those writers holds one record only, nothing here)
+    db.session.execute(
+        select(CertificationEnrolment.id)
+        .where(CertificationEnrolment.certification_id == certification.id)
+        .order_by(CertificationEnrolment.id)
+        .with_for_update(key_share=True)
+    )
     # the form's checks read the capitalised blocks before the wait: read them again
     db.session.flush()
     db.session.expire_all()
