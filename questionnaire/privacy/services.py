@@ -231,6 +231,9 @@ def _attempt_data(attempt: Attempt) -> dict:
             {
                 "position": item.position,
                 "item_id": item.external_id,
+                "version": item.version.number,
+                # the order the options were shown in (the register, row 3); nothing of the key
+                "option_order": list(item.option_order),
                 "selected": item.selected,
                 "flagged": item.flagged,
                 "saved_at": _iso(item.response.saved_at) if item.response else None,
