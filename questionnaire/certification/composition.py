@@ -122,6 +122,14 @@ def correct_composition(
     account that is not a jury member's or is a candidate's whose blocks it capitalised; an
     account already linked to the deliberation may stay linked. The caller commits.
     """
+    # sent twice at once (PostgreSQL): the second waits, then finds the first's names and is
+    # refused as a correction that changes nothing
+    db.session.execute(
+        select(Deliberation.id)
+        .where(Deliberation.id == deliberation.id)
+        .with_for_update(key_share=True)
+    )
+    db.session.refresh(deliberation, ["members"])
     problems = composition_problems(deliberation, entries, corrected_by)
     if problems:
         raise DeliberationRefused(problems)
