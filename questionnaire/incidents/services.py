@@ -146,7 +146,10 @@ def grant_extra_time(
         now,
         actor_id=actor.id,
         target=f"session:{session.id}",
-        details={"minutes": minutes, "attempts_moved": moved, "reason": reason.strip()},
+        # the reason stays with the grant (SessionTimeExtension), not in the journal, which is
+        # never rewritten: one naming a candidate (« Poste de … figé ») is replaced there when
+        # the person is erased, as a copy grant's is
+        details={"minutes": minutes, "attempts_moved": moved},
     )
     return extension
 

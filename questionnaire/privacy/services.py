@@ -33,7 +33,7 @@ from questionnaire.certification.services import enrolments_of
 from questionnaire.exams.models import BASIS_POINTS, Enrolment, ExamSession
 from questionnaire.extensions import db
 from questionnaire.folding import folded
-from questionnaire.incidents.models import CopyTimeExtension
+from questionnaire.incidents.models import CopyTimeExtension, SessionTimeExtension
 from questionnaire.privacy.models import Erasure
 from questionnaire.privacy.staff_export import item_work
 from questionnaire.reports.models import AngoffJudge
@@ -526,8 +526,8 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     withdrawn (``withdraw_from_sessions_ahead``). Accommodation notes and descriptions
     (possibly health data) are removed, and so are the reasons of the extra time granted to one
     of the person's copies after an incident (their minutes and deadline stay: the copy's
-    timing rests on them; so are other candidates' grant reasons that name the person, a reason
-    being typed once for several copies), and the descriptions of observed interviews
+    timing rests on them; so are other candidates' grant reasons and the session grants'
+    reasons that name the person, a reason being typed once for several copies), and the descriptions of observed interviews
     (their day and channel stay: the grid's evaluations rest on them) and the display
     preferences (they may hint at an accessibility need and serve an account that can no
     longer log in). Designations of
@@ -600,18 +600,28 @@ def erase_user(user: User, actor: User | None, reason: str, now: datetime) -> Er
     return ErasureReport(erasure, withdrawn)
 
 
-def _others_grants_naming(user: User) -> list[CopyTimeExtension]:
-    """Other candidates' copy grants, in the person's sessions, whose reason names the person: a
-    reason is typed once for all the copies chosen (« Poste de … figé, ses voisins dérangés »),
-    and would keep the erased name on the incident page and in those candidates' exports."""
+def _others_grants_naming(user: User) -> list[CopyTimeExtension | SessionTimeExtension]:
+    """Other candidates' copy grants and the session grants, in the person's sessions, whose
+    reason names the person: a reason is typed once for all the copies chosen (« Poste de … figé,
+    ses voisins dérangés ») or for the whole session (« Poste de … figé, toute la salle
+    relancée »), and would keep the erased name on the incident page and in the exports."""
     sessions = select(Attempt.session_id).where(Attempt.user_id == user.id)
-    grants = db.session.execute(
+    copy_grants = db.session.execute(
         select(CopyTimeExtension)
         .join(Attempt, Attempt.id == CopyTimeExtension.attempt_id)
         .where(Attempt.session_id.in_(sessions), Attempt.user_id != user.id)
         .order_by(CopyTimeExtension.id)
     ).scalars()
-    return [grant for grant in grants if identity_named_in(grant.reason, user) is not None]
+    session_grants = db.session.execute(
+        select(SessionTimeExtension)
+        .where(SessionTimeExtension.session_id.in_(sessions))
+        .order_by(SessionTimeExtension.id)
+    ).scalars()
+    return [
+        grant
+        for grant in [*copy_grants, *session_grants]
+        if identity_named_in(grant.reason, user) is not None
+    ]
 
 
 def _certification_work_since(limit: datetime) -> list:

@@ -150,7 +150,7 @@ def test_the_journal_names_objects_and_details_in_french(
         "session.extra_time",
         clock(),
         target=f"session:{session.id}",
-        details={"minutes": 10, "attempts_moved": 0, "reason": "Panne"},
+        details={"minutes": 10, "attempts_moved": 0},
     )
     record(
         "admin.questionnaire",
@@ -186,7 +186,7 @@ def test_the_journal_names_objects_and_details_in_french(
     )
     assert cells["temps supplémentaire accordé à une session"] == (
         f"Session n°\u00a0{session.id}",
-        "Temps ajouté : 10\u00a0min ; Copies prolongées : 0 ; Motif : Panne",
+        "Temps ajouté : 10\u00a0min ; Copies prolongées : 0",
     )
     assert cells["modification d'un questionnaire"][1] == (
         "Nombre de questions : 1\u202f500 ; Durée : 30\u00a0min ; Seuil de réussite : 60,5\u00a0%"
