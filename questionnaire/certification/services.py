@@ -32,7 +32,7 @@ from questionnaire.certification.models import (
 )
 from questionnaire.clock import PARIS, paris_day
 from questionnaire.exams.models import Enrolment, ExamSession, Questionnaire, SessionPurpose
-from questionnaire.exams.services import is_erased
+from questionnaire.exams.services import is_erased, share_accounts
 from questionnaire.extensions import db
 from questionnaire.paging import Page, paged
 
@@ -160,12 +160,16 @@ def hold_record(enrolment: CertificationEnrolment) -> None:
     same record waits for the first one's commit, then sees what it recorded and is refused as
     it would have been one after the other. The row lock (FOR NO KEY UPDATE) leaves the other
     records' inserts free (their foreign key only shares the row); SQLite writes one at a time.
+    The candidate's account is shared too: an erasure waits for the write, or the write for the
+    erasure, which it then finds (``_refuse_if_erased``).
     """
     db.session.execute(
         select(CertificationEnrolment.id)
         .where(CertificationEnrolment.id == enrolment.id)
         .with_for_update(key_share=True)
     )
+    # an erasure under way (it locks the account) is waited for, then refuses what follows
+    share_accounts([enrolment.user_id])
     db.session.refresh(enrolment, RECORDS)
 
 
