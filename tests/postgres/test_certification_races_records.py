@@ -19,6 +19,7 @@ from questionnaire.certification.models import (
     DesignatedEvaluator,
     EvaluatorQuality,
     JuryEvaluation,
+    ModalityKind,
     ObservedInterview,
     PrerequisiteRecord,
 )
@@ -247,3 +248,38 @@ def test_a_candidate_registered_twice_at_once_is_refused_in_french(pg_app):
     assert isinstance(outcomes[1], services.CertificationError), outcomes[1]
     assert str(outcomes[1]) == "Ce candidat est déjà inscrit à cette certification."
     assert _count(CertificationEnrolment) == 2
+
+
+def test_a_replacement_the_jury_evaluates_through_meanwhile_stays(pg_app):
+    enrolment_id, admin_id, jury_id = _enrolment("000_charge_clientele_particuliers.yaml")
+    with pg_app.app_context():
+        accommodation_id = services.add_accommodation(
+            _get(CertificationEnrolment, enrolment_id),
+            "Lecture des questions impossible",
+            _get(User, admin_id),
+            now_utc(),
+            replaced_theme="reglementation",
+            replacement=ModalityKind.EPREUVE_ORALE,
+        ).id
+        db.session.commit()
+
+    def evaluate():
+        enrolment = _get(CertificationEnrolment, enrolment_id)
+        c21 = next(c for c in enrolment.certification.competencies if c.code.startswith("C21 "))
+        services.record_evaluation(
+            enrolment, c21, _get(User, jury_id), now_utc(), acquired=True, comment="Oral réussi"
+        )
+
+    def delete():
+        services.delete_accommodation(
+            _get(Accommodation, accommodation_id), _get(User, admin_id), now_utc()
+        )
+
+    outcomes = race(pg_app, evaluate, delete)
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], services.CertificationError), outcomes[1]
+    assert str(outcomes[1]) == (
+        "Le jury a évalué C21 (B3.5) par la modalité de remplacement : cet aménagement ne se "
+        "retire plus."
+    )
+    assert (_count(Accommodation), _count(JuryEvaluation)) == (1, 1)
