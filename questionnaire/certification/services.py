@@ -194,6 +194,8 @@ def register_candidate(
 ) -> CertificationEnrolment:
     """Register an existing candidate account, never an erased one, to a certification."""
     user = find_user_by_email(email)
+    if user is not None:  # an erasure under way is waited for, then refuses the registration
+        share_accounts([user.id])
     if user is not None and is_erased(user):
         raise CertificationError(f"{email.strip()} : {ERASED_ACCOUNT_REGISTRATION}")
     if user is None or not user.has_role(Role.CANDIDATE):

@@ -9,12 +9,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from questionnaire.auth.models import User
+from questionnaire.auth.models import Role, User
+from questionnaire.auth.services import create_user
 from questionnaire.certification import services
-from questionnaire.certification.models import Accommodation, CertificationEnrolment
+from questionnaire.certification.models import Accommodation, Certification, CertificationEnrolment
 from questionnaire.clock import now_utc
 from questionnaire.extensions import db
 from questionnaire.privacy.services import ERASED_ACCOMMODATION, erase_user
+from tests.conftest import PASSWORD
 from tests.postgres.conftest import race
 from tests.postgres.test_certification_races_candidate_record import _enrolment
 
@@ -56,3 +58,38 @@ def test_an_accommodation_recorded_as_the_erasure_runs_is_refused(pg_app):
     assert isinstance(outcomes[1], services.CertificationError), outcomes[1]
     assert str(outcomes[1]) == services.ERASED_CANDIDATE_RECORD
     assert db.session.execute(sa.select(sa.func.count(Accommodation.id))).scalar_one() == 0
+
+
+def test_a_registration_as_the_erasure_runs_is_refused(pg_app):
+    _enrolment_id, admin_id, _jury_id = _enrolment(PARTICULIERS)
+    with pg_app.app_context():
+        other = create_user(
+            "autre@example.org", PASSWORD, "Dominique Autre", [Role.CANDIDATE], now_utc()
+        )
+        db.session.commit()
+        other_id = other.id
+
+    def erase():
+        erase_user(
+            db.session.get(User, other_id),
+            db.session.get(User, admin_id),
+            "Demande écrite du 3 mars",
+            now_utc(),
+        )
+
+    def register():
+        services.register_candidate(
+            db.session.execute(sa.select(Certification)).scalar_one(),
+            "autre@example.org",
+            db.session.get(User, admin_id),
+            now_utc(),
+        )
+
+    outcomes = race(pg_app, erase, register)
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], services.CertificationError), outcomes[1]
+    assert str(outcomes[1]) == f"autre@example.org : {services.ERASED_ACCOUNT_REGISTRATION}"
+    enrolled = db.session.execute(
+        sa.select(sa.func.count()).where(CertificationEnrolment.user_id == other_id)
+    ).scalar_one()
+    assert enrolled == 0
