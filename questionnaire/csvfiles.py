@@ -76,11 +76,19 @@ def records_with_lines(reader: csv.reader) -> Iterator[tuple[int, list[str]]]:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _marked(text: str) -> bool:
+    """Whether the text, its leading apostrophes aside, starts as a formula."""
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 def neutralise_formula(text: str) -> str:
-    """« =SOMME(…) » → « '=SOMME(…) »: the spreadsheet shows the text instead of running it."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """« =SOMME(…) » → « '=SOMME(…) »: the spreadsheet shows the text instead of running it.
+
+    A text already starting with apostrophes before such a sign (« '=A1 » typed by an author)
+    gets one more, so that :func:`restore_formula` gives it back whole."""
+    return "'" + text if _marked(text) else text
 
 
 def restore_formula(text: str) -> str:
     """The inverse of :func:`neutralise_formula`, for a file this platform wrote and reads back."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+    return text[1:] if text.startswith("'") and _marked(text[1:]) else text

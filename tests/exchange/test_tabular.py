@@ -119,6 +119,21 @@ def test_csv_keeps_formulas_from_running_and_reads_them_back(bank):
     assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
 
 
+def test_csv_keeps_a_text_starting_with_an_apostrophe_and_a_formula_sign(bank):
+    """« '=A1 » as the author typed it (a spreadsheet's text marker quoted in a question): the
+    import took its apostrophe for the export's own mark and dropped it."""
+    texts = ["'=A1 s'écrit ainsi", "''+33", "'-"]
+    bank.items[0].stem = texts[0]
+    bank.items[0].options[0].text = texts[1]
+    bank.items[0].rationale = texts[2]
+    data = write_csv(bank)
+    cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+    assert {"'" + text for text in texts} <= set(cells)
+    result = parse_csv(data, "export.csv", TODAY)
+    assert result.report.errors == []
+    assert as_stored([source.item for source in result.items]) == as_stored(bank.items)
+
+
 def test_xlsx_row_errors_and_dates():
     workbook = openpyxl.Workbook()
     sheet = workbook.active
