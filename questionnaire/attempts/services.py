@@ -129,6 +129,35 @@ def time_allowed(enrolment: Enrolment) -> TimeAllowed:
 
 
 @dataclass(frozen=True)
+class CopyTimeAllowed(TimeAllowed):
+    """The time a copy already started got: its deadline less its start, whatever the settings
+    say now (a lowered extra time keeps the copy's deadline, see ``follow_extra_time``)."""
+
+    total_seconds: int
+
+    @property
+    def seconds(self) -> int:
+        return self.total_seconds
+
+
+def copy_time_allowed(attempt: Attempt) -> CopyTimeAllowed:
+    """The time the copy was given and why: its extra time is read back from its deadline.
+
+    An in-progress copy got every incident's minutes (granted before its start, or moving it
+    since); its extra time is what remains. When the deadline cannot be explained so (a finished
+    copy that later grants did not move), only the duration and the total are stated.
+    """
+    duration = attempt.session.questionnaire.duration_minutes
+    total = int((attempt.deadline - attempt.started_at).total_seconds())
+    incident = session_extra_minutes(attempt.session_id) + _copy_extra_minutes(attempt)
+    extra_seconds = total - 60 * incident - 60 * duration
+    percent = -(-100 * extra_seconds // (60 * duration)) if extra_seconds > 0 else 0
+    if extra_seconds < 0 or allowed_seconds(duration, percent) != 60 * duration + extra_seconds:
+        return CopyTimeAllowed(duration, 0, 0, total)
+    return CopyTimeAllowed(duration, percent, incident, total)
+
+
+@dataclass(frozen=True)
 class RunningCopyChange:
     """What a change of a candidate's extra time did to the copy they are writing."""
 

@@ -100,7 +100,10 @@ def session_home(session_id: int):
         session=enrolment.session,
         attempt=attempt,
         form=form,
-        time_allowed=services.time_allowed(enrolment),
+        # a copy started keeps the time it was given (a lowered extra time keeps its deadline)
+        time_allowed=services.copy_time_allowed(attempt)
+        if attempt is not None
+        else services.time_allowed(enrolment),
         # told before starting: this session's correction waits for those sessions
         withheld_for=certification_sittings_ahead(
             enrolment.session, current_user.id, now, _grace()
