@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from questionnaire.access import current_workspace_barrier, login_required, public
-from questionnaire.attempts.services import sessions_state, time_allowed
+from questionnaire.attempts.services import copy_time_allowed, sessions_state, time_allowed
 from questionnaire.auth.models import Role
 from questionnaire.clock import current_time
 from questionnaire.extensions import db
@@ -33,9 +33,11 @@ def dashboard():
     return render_template(
         "main/dashboard.html",
         open_rows=open_rows,
-        # the time a copy started now gets, as the session page states it
+        # as the session page states it: the time a copy started now gets, or the one the
+        # copy under way was given
         times={
-            enrolment.id: time_allowed(enrolment) for _session, enrolment, _attempt in open_rows
+            enrolment.id: copy_time_allowed(attempt) if attempt else time_allowed(enrolment)
+            for _session, enrolment, attempt in open_rows
         },
         finished=finished,
         upcoming=upcoming,

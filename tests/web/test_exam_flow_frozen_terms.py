@@ -133,3 +133,15 @@ def test_the_page_states_the_pass_mark_the_copy_is_graded_against(client, make_s
     assert only_attempt(db).pass_mark_bp == 6000
     page = page_text(client.get(f"/sessions/{session.id}").get_data(as_text=True))
     assert "Seuil de réussite 60 % de bonnes réponses" in page
+
+
+def test_the_dashboard_states_the_copy_s_time_too(client, make_session, db, clock):
+    """The dashboard's card of an open session read « 30 minutes » for the same copy."""
+    session, candidate = make_session(extra=33, duration=30)
+    login(client, candidate.email)
+    start_attempt(client, session)
+    attempt = only_attempt(db)
+    clock.now = attempt.started_at + timedelta(minutes=5)
+    lower_extra_time(db, session, candidate, 0, clock.now)
+    page = page_text(client.get("/").get_data(as_text=True))
+    assert "30 minutes, portée à 39 min 54 s avec votre temps supplémentaire de 33 %" in page
